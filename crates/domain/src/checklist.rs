@@ -1,0 +1,278 @@
+//! The activation checklist ("klar, parat, start") and action cards (aktionskort).
+
+use crate::error::Problems;
+use crate::incident::IncidentKind;
+use crate::{DomainError, Role, text, word_enum};
+use serde::{Deserialize, Serialize};
+
+word_enum!(
+    /// Which side of the activation an item belongs to.
+    Side, "side" {
+        Authority = "authority",
+        CrisisStaff = "crisis_staff",
+    }
+);
+
+/// A checklist item as a template holds it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TemplateItem {
+    pub side: Side,
+    pub title: String,
+    pub responsible: Role,
+}
+
+impl TemplateItem {
+    pub fn validate(mut self) -> Result<TemplateItem, DomainError> {
+        self.title = text::one_line(&self.title);
+        let mut p = Problems::default();
+        p.text("title", &self.title, 3, 300);
+        p.into_result()?;
+        Ok(self)
+    }
+}
+
+fn item(side: Side, title: &str, responsible: Role) -> TemplateItem {
+    TemplateItem {
+        side,
+        title: title.to_string(),
+        responsible,
+    }
+}
+
+/// The built-in activation checklist, seeded into a new database; the secretariat maintains it from there.
+pub fn default_checklist() -> Vec<TemplateItem> {
+    use Side::*;
+    vec![
+        item(
+            Authority,
+            "Udfyld beredskabsguiden sammen med procesansvarlig",
+            Role::AuthorityEditor,
+        ),
+        item(
+            Authority,
+            "Omstil egen IVR/telefonlinje til kriselinjen",
+            Role::AuthorityEditor,
+        ),
+        item(
+            Authority,
+            "Offentliggør kriselinjen i egne kanaler (hjemmeside, sociale medier)",
+            Role::AuthorityEditor,
+        ),
+        item(
+            Authority,
+            "Installér chatbotten på egen hjemmeside",
+            Role::AuthorityEditor,
+        ),
+        item(
+            Authority,
+            "Hold krisestaben orienteret om henvendelsesmængde",
+            Role::AuthorityEditor,
+        ),
+        item(
+            CrisisStaff,
+            "Rejs vagtplanen og kontakt medlemskommunerne",
+            Role::StaffingLead,
+        ),
+        item(
+            CrisisStaff,
+            "Aktivér chat- og voicebot fra guiden",
+            Role::LogKeeper,
+        ),
+        item(
+            CrisisStaff,
+            "Brief agenterne om krisen og guiden",
+            Role::ProcessLead,
+        ),
+        item(CrisisStaff, "Orientér styregruppen", Role::CrisisLeader),
+    ]
+}
+
+/// A prepared response to a scenario.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ActionCard {
+    pub kind: IncidentKind,
+    pub title: String,
+    pub problem: String,
+    pub solution: String,
+    pub communication: String,
+    pub responsible: Role,
+    /// Steps that become checklist items when the card is attached to an incident.
+    pub steps: Vec<String>,
+}
+
+impl ActionCard {
+    pub fn validate(mut self) -> Result<ActionCard, DomainError> {
+        self.title = text::one_line(&self.title);
+        self.problem = text::multi_line(&self.problem);
+        self.solution = text::multi_line(&self.solution);
+        self.communication = text::multi_line(&self.communication);
+        self.steps = self
+            .steps
+            .iter()
+            .map(|s| text::one_line(s))
+            .filter(|s| !s.is_empty())
+            .collect();
+        let mut p = Problems::default();
+        p.text("title", &self.title, 3, 200);
+        p.text("problem", &self.problem, 1, 2000);
+        p.text("solution", &self.solution, 1, 2000);
+        p.text("communication", &self.communication, 1, 2000);
+        if self.steps.len() > 30 {
+            p.add("steps", "at most 30 steps");
+        }
+        for s in &self.steps {
+            p.text("steps", s, 3, 300);
+        }
+        p.into_result()?;
+        Ok(self)
+    }
+
+    /// The checklist items this card adds to an incident.
+    pub fn checklist_items(&self) -> Vec<TemplateItem> {
+        self.steps
+            .iter()
+            .map(|s| item(Side::CrisisStaff, s, self.responsible))
+            .collect()
+    }
+}
+
+/// Who may tick an item: the crisis staff and the secretariat tick anything;
+/// an authority's own staff tick only the authority's side.
+pub fn may_complete(role: Role, side: Side) -> Result<(), DomainError> {
+    if role == Role::AuthorityEditor && side != Side::Authority {
+        return Err(DomainError::Forbidden(
+            "this item belongs to the crisis staff's side of the checklist".into(),
+        ));
+    }
+    Ok(())
+}
+
+fn card(
+    kind: IncidentKind,
+    title: &str,
+    problem: &str,
+    solution: &str,
+    communication: &str,
+    responsible: Role,
+    steps: &[&str],
+) -> ActionCard {
+    ActionCard {
+        kind,
+        title: title.into(),
+        problem: problem.into(),
+        solution: solution.into(),
+        communication: communication.into(),
+        responsible,
+        steps: steps.iter().map(|s| s.to_string()).collect(),
+    }
+}
+
+/// The built-in action cards, seeded into a new database.
+pub fn default_action_cards() -> Vec<ActionCard> {
+    use IncidentKind::*;
+    vec![
+        card(
+            ItBreakdown,
+            "Kommunens omstillingsbord er nede",
+            "Borgerne kan ikke ringe til kommunen; opkald afvises eller ringer ud.",
+            "Kommunens IVR omstilles til kriselinjen; DDH's agenter besvarer opkald ud fra beredskabsguiden.",
+            "Kriselinjens nummer på kommunens hjemmeside og sociale medier; kort status hver anden time.",
+            Role::ProcessLead,
+            &[
+                "Bekræft omstilling af kommunens hovednummer",
+                "Aftal statusinterval med kommunen",
+            ],
+        ),
+        card(
+            PowerCut,
+            "Strømafbrydelse – mobilmaster mister strøm",
+            "Efter cirka to timer uden strøm falder mobilmasterne ud; borgere kan ikke ringe.",
+            "Opskalér bemanding før masterne falder; aktivér chatbot og offentlig kriseside.",
+            "Opfordr borgerne til at gemme nødnumre og følge kriseside og lokalradio.",
+            Role::StaffingLead,
+            &[
+                "Skaf ekstra vagter fra medlemskommunerne",
+                "Aktivér offentlig kriseside",
+            ],
+        ),
+        card(
+            HeatSupply,
+            "Fjernvarmen er afbrudt",
+            "Flere kommuner står uden fjernvarme i længere tid.",
+            "Fælles guide for de berørte kommuner; varmestuer og hjælp til sårbare borgere.",
+            "Oplys varmestuer, forventet varighed og råd om opvarmning.",
+            Role::ProcessLead,
+            &[
+                "Indsaml varmestuer fra de berørte kommuner",
+                "Aftal fælles kontaktpunkt for sårbare borgere",
+            ],
+        ),
+        card(
+            CyberAttack,
+            "Cyberangreb på forsyning",
+            "En forsyningsvirksomhed er ramt af et cyberangreb; omfang og varighed uklar.",
+            "Aktivér kriseservice; kun bekræftede oplysninger i guiden.",
+            "Henvis til myndighedernes officielle udmeldinger; spekulér ikke.",
+            Role::CrisisLeader,
+            &[
+                "Indhent bekræftet situationsbillede",
+                "Orientér styregruppen om eskalering",
+            ],
+        ),
+        card(
+            Evacuation,
+            "Borgerservice er evakueret",
+            "Kommunens borgerservice kan ikke modtage borgere fysisk.",
+            "Henvis til telefon og digitale kanaler; callback for presserende sager.",
+            "Oplys hvor og hvornår borgerservice åbner igen.",
+            Role::ProcessLead,
+            &["Oprét callback-postkasse hos kommunen"],
+        ),
+    ]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn default_templates_are_valid() {
+        for i in default_checklist() {
+            i.validate().unwrap();
+        }
+        for c in default_action_cards() {
+            c.validate().unwrap();
+        }
+        assert!(
+            default_checklist()
+                .iter()
+                .any(|i| i.side == Side::Authority)
+        );
+        assert!(
+            default_checklist()
+                .iter()
+                .any(|i| i.side == Side::CrisisStaff)
+        );
+    }
+
+    #[test]
+    fn authority_ticks_only_its_side() {
+        assert!(may_complete(Role::AuthorityEditor, Side::Authority).is_ok());
+        assert!(may_complete(Role::AuthorityEditor, Side::CrisisStaff).is_err());
+        assert!(may_complete(Role::LogKeeper, Side::Authority).is_ok());
+    }
+
+    #[test]
+    fn card_steps_become_crisis_items() {
+        let c = &default_action_cards()[0];
+        let items = c.checklist_items();
+        assert_eq!(items.len(), c.steps.len());
+        assert!(
+            items
+                .iter()
+                .all(|i| i.side == Side::CrisisStaff && i.responsible == c.responsible)
+        );
+    }
+}

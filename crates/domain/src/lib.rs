@@ -1,0 +1,63 @@
+//! The Kriseservice domain: what things are, who may do what, and which changes are legal.
+//! Pure and synchronous: no I/O, no async, no storage or HTTP types.
+
+pub mod checklist;
+pub mod error;
+pub mod event;
+pub mod incident;
+pub mod log;
+pub mod org;
+pub mod permission;
+pub mod role;
+pub mod text;
+pub mod time;
+pub mod user;
+
+pub use error::{DomainError, FieldError};
+pub use permission::{Action, Actor};
+pub use role::Role;
+
+/// Declares a string-backed enum with `as_str`, `ALL`, `FromStr`, `Display` and serde as the same words.
+#[macro_export]
+macro_rules! word_enum {
+    ($(#[$meta:meta])* $name:ident, $what:literal { $($variant:ident = $word:literal),+ $(,)? }) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub enum $name { $($variant),+ }
+
+        impl $name {
+            pub const ALL: &'static [$name] = &[$($name::$variant),+];
+            pub fn as_str(self) -> &'static str {
+                match self { $($name::$variant => $word),+ }
+            }
+        }
+
+        impl std::str::FromStr for $name {
+            type Err = $crate::DomainError;
+            fn from_str(s: &str) -> Result<Self, Self::Err> {
+                match s {
+                    $($word => Ok($name::$variant),)+
+                    _ => Err($crate::DomainError::invalid(
+                        $what,
+                        format!("unknown {} '{}'; expected one of: {}", $what, s, [$($word),+].join(", ")),
+                    )),
+                }
+            }
+        }
+
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result { f.write_str(self.as_str()) }
+        }
+
+        impl serde::Serialize for $name {
+            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> { s.serialize_str(self.as_str()) }
+        }
+
+        impl<'de> serde::Deserialize<'de> for $name {
+            fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                let s = <std::borrow::Cow<'de, str>>::deserialize(d)?;
+                s.parse().map_err(|e: $crate::DomainError| serde::de::Error::custom(e.to_string()))
+            }
+        }
+    };
+}

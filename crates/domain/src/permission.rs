@@ -1,0 +1,190 @@
+//! Who may do what: one table, asked by every page and endpoint.
+
+use crate::{DomainError, Role, word_enum};
+use uuid::Uuid;
+
+word_enum!(
+    /// Everything a caller can ask the system to do.
+    Action, "action" {
+        ViewIncidents = "view_incidents",
+        CreateIncident = "create_incident",
+        ChangeStatus = "change_status",
+        AssignRoles = "assign_roles",
+        ReadLog = "read_log",
+        AppendLog = "append_log",
+        CompleteChecklistItem = "complete_checklist_item",
+        AttachActionCard = "attach_action_card",
+        ViewReference = "view_reference",
+        ManageOrganisations = "manage_organisations",
+        ManageUsers = "manage_users",
+        ManageRoster = "manage_roster",
+        ManageTemplates = "manage_templates",
+    }
+);
+
+use Role::*;
+
+const CRISIS_STAFF: &[Role] = &[CrisisLeader, LogKeeper, ProcessLead, StaffingLead];
+const EVERYONE: &[Role] = &[
+    Secretariat,
+    SteeringGroup,
+    CrisisLeader,
+    LogKeeper,
+    ProcessLead,
+    StaffingLead,
+    AuthorityEditor,
+    Agent,
+];
+
+/// The permission table: each action and the roles that may perform it.
+/// `AuthorityEditor` is further limited to incidents affecting its own organisation (see [`Actor::may_on`]).
+pub const TABLE: &[(Action, &[Role])] = &[
+    (Action::ViewIncidents, EVERYONE),
+    (
+        Action::CreateIncident,
+        &[Secretariat, CrisisLeader, LogKeeper, AuthorityEditor],
+    ),
+    (Action::ChangeStatus, &[Secretariat, CrisisLeader]),
+    (
+        Action::AssignRoles,
+        &[Secretariat, CrisisLeader, StaffingLead],
+    ),
+    (Action::ReadLog, EVERYONE),
+    // The official log is written by the crisis staff only: agents and authorities read it.
+    (Action::AppendLog, CRISIS_STAFF),
+    (
+        Action::CompleteChecklistItem,
+        &[
+            Secretariat,
+            CrisisLeader,
+            LogKeeper,
+            ProcessLead,
+            StaffingLead,
+            AuthorityEditor,
+        ],
+    ),
+    (
+        Action::AttachActionCard,
+        &[Secretariat, CrisisLeader, LogKeeper, ProcessLead],
+    ),
+    (
+        Action::ViewReference,
+        &[
+            Secretariat,
+            SteeringGroup,
+            CrisisLeader,
+            LogKeeper,
+            ProcessLead,
+            StaffingLead,
+        ],
+    ),
+    (Action::ManageOrganisations, &[Secretariat]),
+    (Action::ManageUsers, &[Secretariat]),
+    (Action::ManageRoster, &[Secretariat]),
+    (Action::ManageTemplates, &[Secretariat]),
+];
+
+pub fn allows(role: Role, action: Action) -> bool {
+    TABLE
+        .iter()
+        .any(|(a, roles)| *a == action && roles.contains(&role))
+}
+
+/// The authenticated caller, as the domain needs to know them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Actor {
+    pub user_id: Uuid,
+    pub name: String,
+    pub role: Role,
+    /// The organisation code the person works for (`0250`, or the collaboration's own).
+    pub org: String,
+}
+
+impl Actor {
+    /// May this actor perform `action` at all?
+    pub fn may(&self, action: Action) -> Result<(), DomainError> {
+        if allows(self.role, action) {
+            Ok(())
+        } else {
+            Err(DomainError::Forbidden(format!(
+                "the role '{}' may not {}",
+                self.role,
+                action.as_str().replace('_', " ")
+            )))
+        }
+    }
+
+    /// May this actor perform `action` on an incident affecting `affected` organisations?
+    /// An authority editor acts only on incidents that affect their own organisation.
+    pub fn may_on(&self, action: Action, affected: &[String]) -> Result<(), DomainError> {
+        self.may(action)?;
+        if self.sees(affected) {
+            Ok(())
+        } else {
+            Err(DomainError::Forbidden(format!(
+                "this incident does not affect your organisation ({}); only its own authority may act on it",
+                self.org
+            )))
+        }
+    }
+
+    /// Whether an incident affecting `affected` is visible to this actor.
+    pub fn sees(&self, affected: &[String]) -> bool {
+        self.role != Role::AuthorityEditor || affected.iter().any(|c| *c == self.org)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn actor(role: Role, org: &str) -> Actor {
+        Actor {
+            user_id: Uuid::nil(),
+            name: "Test".into(),
+            role,
+            org: org.into(),
+        }
+    }
+
+    #[test]
+    fn every_action_is_in_the_table_once() {
+        for a in Action::ALL {
+            assert_eq!(TABLE.iter().filter(|(x, _)| x == a).count(), 1, "{a}");
+        }
+    }
+
+    #[test]
+    fn agents_read_but_never_write_the_log() {
+        assert!(allows(Agent, Action::ReadLog));
+        assert!(!allows(Agent, Action::AppendLog));
+        assert!(!allows(Agent, Action::ChangeStatus));
+    }
+
+    #[test]
+    fn only_the_secretariat_administers() {
+        for role in Role::ALL {
+            assert_eq!(
+                allows(*role, Action::ManageUsers),
+                *role == Secretariat,
+                "{role}"
+            );
+        }
+    }
+
+    #[test]
+    fn authority_editor_limited_to_own_incidents() {
+        let editor = actor(AuthorityEditor, "0250");
+        assert!(
+            editor
+                .may_on(Action::CompleteChecklistItem, &["0250".into()])
+                .is_ok()
+        );
+        assert!(matches!(
+            editor.may_on(Action::CompleteChecklistItem, &["0101".into()]),
+            Err(DomainError::Forbidden(_))
+        ));
+        // Everyone else sees all incidents.
+        assert!(actor(Agent, "0253").sees(&["0101".into()]));
+    }
+}

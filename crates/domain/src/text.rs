@@ -1,0 +1,44 @@
+//! Small text rules shared by every command.
+
+/// Trims and collapses runs of whitespace inside one-line fields.
+pub fn one_line(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// Trims a multi-line field and normalises line endings.
+pub fn multi_line(s: &str) -> String {
+    s.replace("\r\n", "\n").trim().to_string()
+}
+
+/// A deliberately plain e-mail check: one `@`, a dot in the domain, no spaces.
+pub fn is_email(s: &str) -> bool {
+    let Some((local, domain)) = s.split_once('@') else {
+        return false;
+    };
+    !local.is_empty()
+        && domain.contains('.')
+        && !domain.starts_with('.')
+        && !domain.ends_with('.')
+        && !s.chars().any(|c| c.is_whitespace() || c == '<' || c == '>')
+        && !domain.contains('@')
+        && s.len() <= 254
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn email_check() {
+        assert!(is_email("kriseleder@demo.kriseservice.dk"));
+        assert!(!is_email("no-at-sign"));
+        assert!(!is_email("a@b"));
+        assert!(!is_email("a b@c.dk"));
+        assert!(!is_email("@c.dk"));
+    }
+
+    #[test]
+    fn one_line_collapses() {
+        assert_eq!(one_line("  a \n b  "), "a b");
+    }
+}

@@ -1,0 +1,74 @@
+//! User accounts.
+
+use crate::error::Problems;
+use crate::{DomainError, Role, text};
+
+pub const PASSWORD_MIN: usize = 12;
+pub const PASSWORD_MAX: usize = 256;
+
+#[derive(Debug, Clone)]
+pub struct NewUser {
+    pub email: String,
+    pub name: String,
+    pub org: String,
+    pub role: Role,
+}
+
+impl NewUser {
+    pub fn validate(
+        mut self,
+        password: &str,
+        known_org: impl Fn(&str) -> bool,
+    ) -> Result<NewUser, DomainError> {
+        self.email = self.email.trim().to_lowercase();
+        self.name = text::one_line(&self.name);
+        let mut p = Problems::default();
+        if !text::is_email(&self.email) {
+            p.add("email", "is not a valid e-mail address");
+        }
+        p.text("name", &self.name, 2, 120);
+        if !known_org(&self.org) {
+            p.add("org", format!("unknown organisation code '{}'", self.org));
+        }
+        check_password(&mut p, password);
+        p.into_result()?;
+        Ok(self)
+    }
+}
+
+pub fn check_password(p: &mut Problems, password: &str) {
+    let n = password.chars().count();
+    if n < PASSWORD_MIN {
+        p.add(
+            "password",
+            format!("must be at least {PASSWORD_MIN} characters"),
+        );
+    } else if n > PASSWORD_MAX {
+        p.add(
+            "password",
+            format!("must be at most {PASSWORD_MAX} characters"),
+        );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn new_user_normalises_and_checks() {
+        let u = NewUser {
+            email: " Ane@Demo.DK ".into(),
+            name: "Ane  Agent".into(),
+            org: "0250".into(),
+            role: Role::Agent,
+        };
+        let ok = u
+            .clone()
+            .validate("et langt kodeord", |c| c == "0250")
+            .unwrap();
+        assert_eq!(ok.email, "ane@demo.dk");
+        assert_eq!(ok.name, "Ane Agent");
+        assert!(u.validate("kort", |c| c == "0250").is_err());
+    }
+}
