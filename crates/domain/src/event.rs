@@ -36,3 +36,18 @@ pub struct Event {
     pub at: OffsetDateTime,
     pub payload: serde_json::Value,
 }
+
+impl NewEvent {
+    pub fn about(
+        kind: EventKind,
+        incident: &crate::incident::Incident,
+        payload: serde_json::Value,
+    ) -> NewEvent {
+        NewEvent {
+            kind,
+            incident_id: Some(incident.id),
+            affected: incident.affected.clone(),
+            payload,
+        }
+    }
+}

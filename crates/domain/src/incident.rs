@@ -197,3 +197,23 @@ mod tests {
         assert!("earthquake".parse::<IncidentKind>().is_err());
     }
 }
+
+/// An incident as stored.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Incident {
+    pub id: uuid::Uuid,
+    pub title: String,
+    pub kind: IncidentKind,
+    pub status: Status,
+    pub affected: Vec<String>,
+    pub channels: Vec<Channel>,
+    pub exercise: bool,
+    #[serde(with = "time::serde::rfc3339")]
+    pub created_at: time::OffsetDateTime,
+    #[serde(with = "time::serde::rfc3339::option")]
+    pub activated_at: Option<time::OffsetDateTime>,
+    #[serde(with = "time::serde::rfc3339::option")]
+    pub standing_down_at: Option<time::OffsetDateTime>,
+    #[serde(with = "time::serde::rfc3339::option")]
+    pub closed_at: Option<time::OffsetDateTime>,
+}

@@ -6,6 +6,7 @@ pub mod error;
 pub mod event;
 pub mod incident;
 pub mod log;
+pub mod narrative;
 pub mod org;
 pub mod permission;
 pub mod role;

@@ -105,3 +105,11 @@ mod tests {
         assert!((35..=45).contains(&members), "{members}");
     }
 }
+
+/// The reference data as a fresh installation starts: nobody is a member until configured.
+pub fn reference_without_members() -> Vec<Organisation> {
+    reference()
+        .into_iter()
+        .map(|o| Organisation { member: false, ..o })
+        .collect()
+}

@@ -45,3 +45,25 @@ impl Role {
         )
     }
 }
+
+/// Who fills one crisis role: a named primary and a named deputy.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Assignment {
+    pub role: StaffRole,
+    pub primary: Option<crate::user::Person>,
+    pub deputy: Option<crate::user::Person>,
+}
+
+/// The primary and the deputy must be two different people.
+pub fn check_assignment(
+    primary: Option<uuid::Uuid>,
+    deputy: Option<uuid::Uuid>,
+) -> Result<(), crate::DomainError> {
+    if primary.is_some() && primary == deputy {
+        return Err(crate::DomainError::invalid(
+            "deputy",
+            "the deputy must be someone other than the primary",
+        ));
+    }
+    Ok(())
+}

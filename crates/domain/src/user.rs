@@ -72,3 +72,33 @@ mod tests {
         assert!(u.validate("kort", |c| c == "0250").is_err());
     }
 }
+
+/// A user account as the rest of the system sees it (never with its password hash).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct User {
+    pub id: uuid::Uuid,
+    pub email: String,
+    pub name: String,
+    pub org: String,
+    pub role: Role,
+    pub active: bool,
+}
+
+impl User {
+    pub fn actor(&self) -> crate::Actor {
+        crate::Actor {
+            user_id: self.id,
+            name: self.name.clone(),
+            role: self.role,
+            org: self.org.clone(),
+        }
+    }
+}
+
+/// A person named in a role: enough to show and to contact.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Person {
+    pub id: uuid::Uuid,
+    pub name: String,
+    pub email: String,
+}

@@ -1,1 +1,428 @@
+//! The one persistence API. Two backends, SQLite (embedded default) and PostgreSQL (several
+//! nodes), behind one `Store`; the conformance suite in `tests/` is the contract both keep.
+//!
+//! Every write that changes an incident writes its state, its log entry and its event in one
+//! transaction. After commit the event relay reads new events in sequence order and puts them on
+//! the in-process bus; on PostgreSQL, `NOTIFY` wakes the relay of every node.
 
+mod backend;
+mod error;
+mod relay;
+mod rows;
+
+pub use error::{Result, StoreError};
+
+use backend::{postgres, sqlite};
+use domain::Actor;
+use domain::checklist::{ActionCard, ChecklistItem, TemplateItem};
+use domain::event::Event;
+use domain::incident::{Incident, NewIncident, Status};
+use domain::log::{LogEntry, NewLogEntry};
+use domain::org::Organisation;
+use domain::role::{Assignment, StaffRole};
+use domain::user::{NewUser, User};
+use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+use std::path::Path;
+use std::str::FromStr;
+use std::sync::Arc;
+use std::time::Duration;
+use time::OffsetDateTime;
+use tokio::sync::broadcast;
+use uuid::Uuid;
+
+#[derive(Clone)]
+enum Pool {
+    Sqlite(sqlx::SqlitePool),
+    Postgres(sqlx::PgPool),
+}
+
+/// Handle to the database and the event bus. Cheap to clone.
+#[derive(Clone)]
+pub struct Store {
+    pool: Pool,
+    bus: Arc<relay::Bus>,
+}
+
+/// Runs the same operation on whichever backend this store has.
+macro_rules! on {
+    ($self:ident, $op:ident($($arg:expr),* $(,)?)) => {
+        match &$self.pool {
+            Pool::Sqlite(p) => sqlite::$op(p, $($arg),*).await,
+            Pool::Postgres(p) => postgres::$op(p, $($arg),*).await,
+        }
+    };
+}
+
+/// Same, and wakes the event relay afterwards: for operations that commit events.
+macro_rules! write {
+    ($self:ident, $op:ident($($arg:expr),* $(,)?)) => {{
+        let out = on!($self, $op($($arg),*));
+        if out.is_ok() {
+            $self.bus.poke();
+        }
+        out
+    }};
+}
+
+impl Store {
+    /// Opens the database a URL names: `postgres://…` for PostgreSQL, otherwise a SQLite file
+    /// path (or `sqlite://path`). Applies migrations.
+    pub async fn open(url: &str) -> Result<Store> {
+        if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            Store::open_postgres(url, None).await
+        } else {
+            Store::open_sqlite(Path::new(url.trim_start_matches("sqlite://"))).await
+        }
+    }
+
+    pub async fn open_sqlite(path: &Path) -> Result<Store> {
+        let options = SqliteConnectOptions::new()
+            .filename(path)
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            .synchronous(SqliteSynchronous::Normal)
+            .foreign_keys(true)
+            .busy_timeout(Duration::from_secs(10));
+        let pool = SqlitePoolOptions::new()
+            .max_connections(8)
+            .connect_with(options)
+            .await?;
+        let store = Store::with(Pool::Sqlite(pool));
+        store.migrate().await?;
+        Ok(store)
+    }
+
+    /// Opens PostgreSQL; `schema`, when given, is created if missing and used for every connection
+    /// (lets several installations, or tests, share one database).
+    pub async fn open_postgres(url: &str, schema: Option<&str>) -> Result<Store> {
+        let mut options = PgConnectOptions::from_str(url)?;
+        if let Some(schema) = schema {
+            let setup = PgPoolOptions::new()
+                .max_connections(1)
+                .connect_with(options.clone())
+                .await?;
+            let create = format!(
+                "CREATE SCHEMA IF NOT EXISTS \"{}\"",
+                schema.replace('"', "")
+            );
+            sqlx::raw_sql(sqlx::AssertSqlSafe(create))
+                .execute(&setup)
+                .await?;
+            setup.close().await;
+            options = options.options([("search_path", schema)]);
+        }
+        let pool = PgPoolOptions::new()
+            .max_connections(16)
+            .acquire_timeout(Duration::from_secs(5))
+            .connect_with(options)
+            .await?;
+        let store = Store::with(Pool::Postgres(pool));
+        store.migrate().await?;
+        Ok(store)
+    }
+
+    fn with(pool: Pool) -> Store {
+        Store {
+            pool,
+            bus: Arc::new(relay::Bus::new()),
+        }
+    }
+
+    pub fn backend(&self) -> &'static str {
+        match self.pool {
+            Pool::Sqlite(_) => "sqlite",
+            Pool::Postgres(_) => "postgres",
+        }
+    }
+
+    pub async fn migrate(&self) -> Result<()> {
+        on!(self, migrate())
+    }
+
+    /// Is the database reachable? For `/readyz`.
+    pub async fn ping(&self) -> Result<()> {
+        on!(self, ping())
+    }
+
+    pub async fn close(&self) {
+        match &self.pool {
+            Pool::Sqlite(p) => p.close().await,
+            Pool::Postgres(p) => p.close().await,
+        }
+    }
+
+    // ---- events ----
+
+    /// Starts relaying committed events onto the bus (once per process that serves).
+    pub async fn start_relay(&self) -> Result<()> {
+        let from = self.last_event_seq().await?;
+        let listen_url = match &self.pool {
+            Pool::Postgres(p) => Some(p.clone()),
+            Pool::Sqlite(_) => None,
+        };
+        relay::start(self.clone(), from, listen_url);
+        Ok(())
+    }
+
+    pub fn subscribe(&self) -> broadcast::Receiver<Event> {
+        self.bus.subscribe()
+    }
+
+    pub async fn events_since(&self, after: i64, limit: i64) -> Result<Vec<Event>> {
+        on!(self, events_since(after, limit))
+    }
+
+    pub async fn last_event_seq(&self) -> Result<i64> {
+        on!(self, last_event_seq())
+    }
+
+    // ---- organisations ----
+
+    /// Inserts organisations that are not there yet; never changes existing ones.
+    pub async fn seed_organisations(&self, orgs: &[Organisation]) -> Result<()> {
+        on!(self, seed_organisations(orgs))
+    }
+
+    pub async fn organisations(&self) -> Result<Vec<Organisation>> {
+        on!(self, organisations())
+    }
+
+    pub async fn organisation(&self, code: &str) -> Result<Option<Organisation>> {
+        on!(self, organisation(code))
+    }
+
+    pub async fn set_member(&self, code: &str, member: bool) -> Result<()> {
+        on!(self, set_member(code, member))
+    }
+
+    // ---- users, tokens, sessions ----
+
+    pub async fn create_user(
+        &self,
+        user: &NewUser,
+        password_hash: &str,
+        at: OffsetDateTime,
+    ) -> Result<User> {
+        on!(self, create_user(user, password_hash, at))
+    }
+
+    /// The user and their password hash.
+    pub async fn user_by_email(&self, email: &str) -> Result<Option<(User, String)>> {
+        on!(self, user_by_email(email))
+    }
+
+    pub async fn user(&self, id: Uuid) -> Result<Option<User>> {
+        on!(self, user(id))
+    }
+
+    pub async fn users(&self) -> Result<Vec<User>> {
+        on!(self, users())
+    }
+
+    pub async fn set_user_active(&self, id: Uuid, active: bool) -> Result<()> {
+        on!(self, set_user_active(id, active))
+    }
+
+    /// Stores the hash of a new API token (the token itself is never stored).
+    pub async fn create_token(
+        &self,
+        user_id: Uuid,
+        token_hash: &str,
+        at: OffsetDateTime,
+    ) -> Result<()> {
+        on!(self, create_token(user_id, token_hash, at))
+    }
+
+    pub async fn user_by_token(&self, token_hash: &str) -> Result<Option<User>> {
+        on!(self, user_by_token(token_hash))
+    }
+
+    pub async fn create_session(
+        &self,
+        token_hash: &str,
+        user_id: Uuid,
+        csrf: &str,
+        expires_at: OffsetDateTime,
+    ) -> Result<()> {
+        on!(self, create_session(token_hash, user_id, csrf, expires_at))
+    }
+
+    /// The session's user and its CSRF token, if the session exists and has not expired.
+    pub async fn session(
+        &self,
+        token_hash: &str,
+        now: OffsetDateTime,
+    ) -> Result<Option<(User, String)>> {
+        on!(self, session(token_hash, now))
+    }
+
+    pub async fn delete_session(&self, token_hash: &str) -> Result<()> {
+        on!(self, delete_session(token_hash))
+    }
+
+    pub async fn purge_sessions(&self, now: OffsetDateTime) -> Result<u64> {
+        on!(self, purge_sessions(now))
+    }
+
+    // ---- roster and roles ----
+
+    pub async fn roster(&self) -> Result<Vec<Assignment>> {
+        on!(self, roster())
+    }
+
+    pub async fn set_roster(
+        &self,
+        role: StaffRole,
+        primary: Option<Uuid>,
+        deputy: Option<Uuid>,
+    ) -> Result<()> {
+        on!(self, set_roster(role, primary, deputy))
+    }
+
+    pub async fn roles(&self, incident_id: Uuid) -> Result<Vec<Assignment>> {
+        on!(self, roles(incident_id))
+    }
+
+    pub async fn assign_role(
+        &self,
+        incident_id: Uuid,
+        role: StaffRole,
+        primary: Option<Uuid>,
+        deputy: Option<Uuid>,
+        actor: &Actor,
+        at: OffsetDateTime,
+    ) -> Result<Vec<Assignment>> {
+        write!(
+            self,
+            assign_role(incident_id, role, primary, deputy, actor, at)
+        )
+    }
+
+    // ---- incidents and the log ----
+
+    /// Creates a prepared incident, staffed from the standing roster. `n` must be validated.
+    pub async fn create_incident(
+        &self,
+        n: &NewIncident,
+        actor: &Actor,
+        at: OffsetDateTime,
+    ) -> Result<Incident> {
+        write!(self, create_incident(n, actor, at))
+    }
+
+    pub async fn incident(&self, id: Uuid) -> Result<Option<Incident>> {
+        on!(self, incident(id))
+    }
+
+    pub async fn incidents(&self, status: Option<Status>) -> Result<Vec<Incident>> {
+        on!(self, incidents(status))
+    }
+
+    /// Moves an incident along its lifecycle; activation instantiates the checklist.
+    pub async fn change_status(
+        &self,
+        id: Uuid,
+        to: Status,
+        note: Option<&str>,
+        actor: &Actor,
+        at: OffsetDateTime,
+    ) -> Result<Incident> {
+        write!(self, change_status(id, to, note, actor, at))
+    }
+
+    pub async fn append_log(
+        &self,
+        incident_id: Uuid,
+        entry: NewLogEntry,
+        actor: &Actor,
+        at: OffsetDateTime,
+    ) -> Result<LogEntry> {
+        write!(self, append_log(incident_id, entry, actor, at))
+    }
+
+    pub async fn log(&self, incident_id: Uuid) -> Result<Vec<LogEntry>> {
+        on!(self, log(incident_id))
+    }
+
+    // ---- checklists and action cards ----
+
+    pub async fn checklist(&self, incident_id: Uuid) -> Result<Vec<ChecklistItem>> {
+        on!(self, checklist(incident_id))
+    }
+
+    pub async fn complete_item(
+        &self,
+        incident_id: Uuid,
+        item_id: Uuid,
+        done: bool,
+        actor: &Actor,
+        at: OffsetDateTime,
+    ) -> Result<ChecklistItem> {
+        write!(self, complete_item(incident_id, item_id, done, actor, at))
+    }
+
+    pub async fn checklist_templates(&self) -> Result<Vec<(Uuid, TemplateItem)>> {
+        on!(self, checklist_templates())
+    }
+
+    pub async fn add_checklist_template(&self, item: &TemplateItem) -> Result<Uuid> {
+        on!(self, add_checklist_template(item))
+    }
+
+    pub async fn delete_checklist_template(&self, id: Uuid) -> Result<()> {
+        on!(self, delete_checklist_template(id))
+    }
+
+    pub async fn action_cards(&self) -> Result<Vec<(Uuid, ActionCard)>> {
+        on!(self, action_cards())
+    }
+
+    pub async fn add_action_card(&self, card: &ActionCard) -> Result<Uuid> {
+        on!(self, add_action_card(card))
+    }
+
+    pub async fn delete_action_card(&self, id: Uuid) -> Result<()> {
+        on!(self, delete_action_card(id))
+    }
+
+    pub async fn incident_cards(&self, incident_id: Uuid) -> Result<Vec<(Uuid, ActionCard)>> {
+        on!(self, incident_cards(incident_id))
+    }
+
+    pub async fn attach_card(
+        &self,
+        incident_id: Uuid,
+        card_id: Uuid,
+        actor: &Actor,
+        at: OffsetDateTime,
+    ) -> Result<()> {
+        write!(self, attach_card(incident_id, card_id, actor, at))
+    }
+
+    /// Seeds the built-in reference data and templates into an empty database.
+    pub async fn seed_defaults(&self) -> Result<()> {
+        self.seed_organisations(&domain::org::reference_without_members())
+            .await?;
+        if self.checklist_templates().await?.is_empty() {
+            for item in domain::checklist::default_checklist() {
+                self.add_checklist_template(&item).await?;
+            }
+        }
+        if self.action_cards().await?.is_empty() {
+            for card in domain::checklist::default_action_cards() {
+                self.add_action_card(&card).await?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Runs raw SQL on the backend — for tests that must tamper with the database behind the API's back.
+#[doc(hidden)]
+pub async fn raw_execute_for_tests(store: &Store, sql: &'static str) -> Result<u64> {
+    Ok(match &store.pool {
+        Pool::Sqlite(p) => sqlx::raw_sql(sql).execute(p).await?.rows_affected(),
+        Pool::Postgres(p) => sqlx::raw_sql(sql).execute(p).await?.rows_affected(),
+    })
+}

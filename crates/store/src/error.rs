@@ -1,0 +1,35 @@
+use domain::DomainError;
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// A business rule refused the change (checked inside the transaction).
+    #[error(transparent)]
+    Domain(#[from] DomainError),
+    #[error("the database is unreachable or failed: {0}")]
+    Database(#[from] sqlx::Error),
+    /// A stored value no longer parses: someone edited the database by hand.
+    #[error("stored data is corrupt: {0}")]
+    Corrupt(String),
+}
+
+pub type Result<T> = std::result::Result<T, StoreError>;
+
+pub(crate) fn not_found(what: &str) -> StoreError {
+    StoreError::Domain(DomainError::NotFound(format!("{what} not found")))
+}
+
+pub(crate) fn conflict(message: impl Into<String>) -> StoreError {
+    StoreError::Domain(DomainError::Conflict(message.into()))
+}
+
+pub(crate) fn corrupt<E: std::fmt::Display>(e: E) -> StoreError {
+    StoreError::Corrupt(e.to_string())
+}
+
+/// Maps a unique-constraint violation to a conflict with the given message.
+pub(crate) fn unique(e: sqlx::Error, message: &str) -> StoreError {
+    match &e {
+        sqlx::Error::Database(d) if d.is_unique_violation() => conflict(message),
+        _ => StoreError::Database(e),
+    }
+}
