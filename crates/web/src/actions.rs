@@ -1,0 +1,253 @@
+//! The operations behind both the JSON API and the HTML forms. Each asks the permission table
+//! (and the incident's scope) before it touches the store; HTTP stays in the handlers.
+
+use crate::AppState;
+use crate::error::ApiError;
+use domain::checklist::{ActionCard, ChecklistItem, TemplateItem};
+use domain::incident::{Incident, NewIncident, Status};
+use domain::log::{LogEntry, NewLogEntry};
+use domain::role::{Assignment, StaffRole};
+use domain::user::{NewUser, User};
+use domain::{Action, Actor, DomainError};
+use std::collections::HashSet;
+use uuid::Uuid;
+
+fn now() -> time::OffsetDateTime {
+    domain::time::now()
+}
+
+/// Loads an incident the actor may perform `action` on.
+pub async fn incident(
+    state: &AppState,
+    actor: &Actor,
+    id: Uuid,
+    action: Action,
+) -> Result<Incident, ApiError> {
+    actor.may(action)?;
+    let i = state
+        .store
+        .incident(id)
+        .await?
+        .ok_or_else(|| ApiError::not_found("incident"))?;
+    actor.may_on(action, &i.affected)?;
+    Ok(i)
+}
+
+pub async fn incidents(
+    state: &AppState,
+    actor: &Actor,
+    status: Option<Status>,
+) -> Result<Vec<Incident>, ApiError> {
+    actor.may(Action::ViewIncidents)?;
+    let all = state.store.incidents(status).await?;
+    Ok(all
+        .into_iter()
+        .filter(|i| actor.sees(&i.affected))
+        .collect())
+}
+
+async fn org_codes(state: &AppState) -> Result<HashSet<String>, ApiError> {
+    Ok(state
+        .store
+        .organisations()
+        .await?
+        .into_iter()
+        .map(|o| o.code)
+        .collect())
+}
+
+pub async fn create_incident(
+    state: &AppState,
+    actor: &Actor,
+    n: NewIncident,
+) -> Result<Incident, ApiError> {
+    actor.may(Action::CreateIncident)?;
+    let codes = org_codes(state).await?;
+    let n = n.validate(|c| codes.contains(c))?;
+    // An authority may ask for the service for itself, not for others.
+    actor.may_on(Action::CreateIncident, &n.affected)?;
+    Ok(state.store.create_incident(&n, actor, now()).await?)
+}
+
+pub async fn change_status(
+    state: &AppState,
+    actor: &Actor,
+    id: Uuid,
+    to: Status,
+    note: Option<&str>,
+) -> Result<Incident, ApiError> {
+    incident(state, actor, id, Action::ChangeStatus).await?;
+    if note.is_some_and(|n| n.chars().count() > domain::incident::NOTE_MAX) {
+        return Err(DomainError::invalid(
+            "note",
+            format!("must be at most {} characters", domain::incident::NOTE_MAX),
+        )
+        .into());
+    }
+    Ok(state
+        .store
+        .change_status(id, to, note, actor, now())
+        .await?)
+}
+
+/// Resolves an e-mail to an active user, for role assignment; `field` names the request field.
+async fn person(
+    state: &AppState,
+    field: &str,
+    email: Option<&str>,
+) -> Result<Option<Uuid>, ApiError> {
+    let Some(email) = email.map(str::trim).filter(|e| !e.is_empty()) else {
+        return Ok(None);
+    };
+    match state.store.user_by_email(&email.to_lowercase()).await? {
+        Some((u, _)) if u.active => Ok(Some(u.id)),
+        _ => {
+            Err(DomainError::invalid(field, format!("no active user with e-mail '{email}'")).into())
+        }
+    }
+}
+
+pub async fn assign_role(
+    state: &AppState,
+    actor: &Actor,
+    id: Uuid,
+    role: StaffRole,
+    primary: Option<&str>,
+    deputy: Option<&str>,
+) -> Result<Vec<Assignment>, ApiError> {
+    incident(state, actor, id, Action::AssignRoles).await?;
+    let primary = person(state, "primary", primary).await?;
+    let deputy = person(state, "deputy", deputy).await?;
+    Ok(state
+        .store
+        .assign_role(id, role, primary, deputy, actor, now())
+        .await?)
+}
+
+pub async fn append_log(
+    state: &AppState,
+    actor: &Actor,
+    id: Uuid,
+    entry: NewLogEntry,
+) -> Result<LogEntry, ApiError> {
+    incident(state, actor, id, Action::AppendLog).await?;
+    Ok(state.store.append_log(id, entry, actor, now()).await?)
+}
+
+pub async fn complete_item(
+    state: &AppState,
+    actor: &Actor,
+    id: Uuid,
+    item: Uuid,
+    done: bool,
+) -> Result<ChecklistItem, ApiError> {
+    incident(state, actor, id, Action::CompleteChecklistItem).await?;
+    Ok(state
+        .store
+        .complete_item(id, item, done, actor, now())
+        .await?)
+}
+
+pub async fn attach_card(
+    state: &AppState,
+    actor: &Actor,
+    id: Uuid,
+    card: Uuid,
+) -> Result<(), ApiError> {
+    incident(state, actor, id, Action::AttachActionCard).await?;
+    Ok(state.store.attach_card(id, card, actor, now()).await?)
+}
+
+// ---- administration ----
+
+pub async fn create_user(
+    state: &AppState,
+    actor: &Actor,
+    user: NewUser,
+    password: String,
+) -> Result<User, ApiError> {
+    actor.may(Action::ManageUsers)?;
+    let codes = org_codes(state).await?;
+    let user = user.validate(&password, |c| codes.contains(c))?;
+    let hash = tokio::task::spawn_blocking(move || crate::auth::hash_password(&password))
+        .await
+        .map_err(|_| {
+            ApiError::new(
+                axum::http::StatusCode::INTERNAL_SERVER_ERROR,
+                "internal",
+                "password hashing failed",
+            )
+        })?;
+    Ok(state.store.create_user(&user, &hash, now()).await?)
+}
+
+pub async fn set_user_active(
+    state: &AppState,
+    actor: &Actor,
+    id: Uuid,
+    active: bool,
+) -> Result<(), ApiError> {
+    actor.may(Action::ManageUsers)?;
+    if id == actor.user_id && !active {
+        return Err(DomainError::Conflict("you cannot deactivate your own account".into()).into());
+    }
+    Ok(state.store.set_user_active(id, active).await?)
+}
+
+pub async fn set_member(
+    state: &AppState,
+    actor: &Actor,
+    code: &str,
+    member: bool,
+) -> Result<(), ApiError> {
+    actor.may(Action::ManageOrganisations)?;
+    Ok(state.store.set_member(code, member).await?)
+}
+
+pub async fn set_roster(
+    state: &AppState,
+    actor: &Actor,
+    role: StaffRole,
+    primary: Option<&str>,
+    deputy: Option<&str>,
+) -> Result<(), ApiError> {
+    actor.may(Action::ManageRoster)?;
+    let primary = person(state, "primary", primary).await?;
+    let deputy = person(state, "deputy", deputy).await?;
+    Ok(state.store.set_roster(role, primary, deputy).await?)
+}
+
+pub async fn add_checklist_template(
+    state: &AppState,
+    actor: &Actor,
+    item: TemplateItem,
+) -> Result<Uuid, ApiError> {
+    actor.may(Action::ManageTemplates)?;
+    Ok(state
+        .store
+        .add_checklist_template(&item.validate()?)
+        .await?)
+}
+
+pub async fn delete_checklist_template(
+    state: &AppState,
+    actor: &Actor,
+    id: Uuid,
+) -> Result<(), ApiError> {
+    actor.may(Action::ManageTemplates)?;
+    Ok(state.store.delete_checklist_template(id).await?)
+}
+
+pub async fn add_action_card(
+    state: &AppState,
+    actor: &Actor,
+    card: ActionCard,
+) -> Result<Uuid, ApiError> {
+    actor.may(Action::ManageTemplates)?;
+    Ok(state.store.add_action_card(&card.validate()?).await?)
+}
+
+pub async fn delete_action_card(state: &AppState, actor: &Actor, id: Uuid) -> Result<(), ApiError> {
+    actor.may(Action::ManageTemplates)?;
+    Ok(state.store.delete_action_card(id).await?)
+}

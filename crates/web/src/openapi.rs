@@ -1,0 +1,360 @@
+//! The API's endpoint list and the OpenAPI 3.1 document made from it. The same list drives the
+//! permission test that walks every endpoint as every role.
+
+use crate::error::Json;
+use domain::Action;
+use serde_json::{Value, json};
+
+pub struct Endpoint {
+    pub method: &'static str,
+    pub path: &'static str,
+    /// The permission the endpoint asks; `None` for public endpoints and for "any logged-in user".
+    pub action: Option<Action>,
+    pub authenticated: bool,
+    pub summary: &'static str,
+    /// Name of the request body schema in `components.schemas`.
+    pub body: Option<&'static str>,
+}
+
+const fn ep(
+    method: &'static str,
+    path: &'static str,
+    action: Option<Action>,
+    summary: &'static str,
+    body: Option<&'static str>,
+) -> Endpoint {
+    Endpoint {
+        method,
+        path,
+        action,
+        authenticated: true,
+        summary,
+        body,
+    }
+}
+
+use Action::*;
+
+pub const ENDPOINTS: &[Endpoint] = &[
+    Endpoint {
+        method: "get",
+        path: "/api/v1/openapi.json",
+        action: None,
+        authenticated: false,
+        summary: "This document",
+        body: None,
+    },
+    Endpoint {
+        method: "post",
+        path: "/api/v1/session",
+        action: None,
+        authenticated: false,
+        summary: "Log in; sets the session cookie and returns the CSRF token",
+        body: Some("Login"),
+    },
+    ep("delete", "/api/v1/session", None, "Log out", None),
+    ep(
+        "get",
+        "/api/v1/me",
+        None,
+        "The caller and their permissions",
+        None,
+    ),
+    ep(
+        "get",
+        "/api/v1/events",
+        Some(ViewIncidents),
+        "Server-Sent Events; resume with Last-Event-ID",
+        None,
+    ),
+    ep(
+        "get",
+        "/api/v1/incidents",
+        Some(ViewIncidents),
+        "List incidents (?status=prepared|active|standing_down|closed)",
+        None,
+    ),
+    ep(
+        "post",
+        "/api/v1/incidents",
+        Some(CreateIncident),
+        "Create a prepared incident",
+        Some("NewIncident"),
+    ),
+    ep(
+        "get",
+        "/api/v1/incidents/{id}",
+        Some(ViewIncidents),
+        "One incident with roles and checklist progress",
+        None,
+    ),
+    ep(
+        "post",
+        "/api/v1/incidents/{id}/status",
+        Some(ChangeStatus),
+        "Move along the lifecycle; closing needs a note",
+        Some("StatusChange"),
+    ),
+    ep(
+        "get",
+        "/api/v1/incidents/{id}/roles",
+        Some(ViewIncidents),
+        "The incident's crisis staff",
+        None,
+    ),
+    ep(
+        "put",
+        "/api/v1/incidents/{id}/roles/{role}",
+        Some(AssignRoles),
+        "Assign primary and deputy of a crisis role",
+        Some("Assignment"),
+    ),
+    ep(
+        "get",
+        "/api/v1/incidents/{id}/log",
+        Some(ReadLog),
+        "The official log",
+        None,
+    ),
+    ep(
+        "post",
+        "/api/v1/incidents/{id}/log",
+        Some(AppendLog),
+        "Append a log entry",
+        Some("NewLogEntry"),
+    ),
+    ep(
+        "get",
+        "/api/v1/incidents/{id}/log/verify",
+        Some(ReadLog),
+        "Verify the log's hash chain",
+        None,
+    ),
+    ep(
+        "get",
+        "/api/v1/incidents/{id}/log.csv",
+        Some(ReadLog),
+        "The log as CSV",
+        None,
+    ),
+    ep(
+        "get",
+        "/api/v1/incidents/{id}/checklist",
+        Some(ViewIncidents),
+        "The activation checklist",
+        None,
+    ),
+    ep(
+        "post",
+        "/api/v1/incidents/{id}/checklist/{item}",
+        Some(CompleteChecklistItem),
+        "Tick or un-tick a checklist item",
+        Some("Tick"),
+    ),
+    ep(
+        "get",
+        "/api/v1/incidents/{id}/action-cards",
+        Some(ViewIncidents),
+        "Action cards attached to the incident",
+        None,
+    ),
+    ep(
+        "post",
+        "/api/v1/incidents/{id}/action-cards",
+        Some(AttachActionCard),
+        "Attach an action card; its steps join the checklist",
+        Some("Attach"),
+    ),
+    ep(
+        "get",
+        "/api/v1/organisations",
+        Some(ViewReference),
+        "Municipalities, regions and authorities",
+        None,
+    ),
+    ep(
+        "put",
+        "/api/v1/organisations/{code}",
+        Some(ManageOrganisations),
+        "Set an organisation's membership",
+        Some("Member"),
+    ),
+    ep("get", "/api/v1/users", Some(ManageUsers), "All users", None),
+    ep(
+        "post",
+        "/api/v1/users",
+        Some(ManageUsers),
+        "Create a user",
+        Some("NewUser"),
+    ),
+    ep(
+        "put",
+        "/api/v1/users/{id}",
+        Some(ManageUsers),
+        "Activate or deactivate a user",
+        Some("UserUpdate"),
+    ),
+    ep(
+        "get",
+        "/api/v1/roster",
+        Some(ViewReference),
+        "The standing crisis-staff roster",
+        None,
+    ),
+    ep(
+        "put",
+        "/api/v1/roster/{role}",
+        Some(ManageRoster),
+        "Set primary and deputy in the standing roster",
+        Some("Assignment"),
+    ),
+    ep(
+        "get",
+        "/api/v1/checklist-templates",
+        Some(ManageTemplates),
+        "The activation checklist template",
+        None,
+    ),
+    ep(
+        "post",
+        "/api/v1/checklist-templates",
+        Some(ManageTemplates),
+        "Add a template item",
+        Some("TemplateItem"),
+    ),
+    ep(
+        "delete",
+        "/api/v1/checklist-templates/{id}",
+        Some(ManageTemplates),
+        "Remove a template item",
+        None,
+    ),
+    ep(
+        "get",
+        "/api/v1/action-cards",
+        Some(ViewReference),
+        "Action-card templates",
+        None,
+    ),
+    ep(
+        "post",
+        "/api/v1/action-cards",
+        Some(ManageTemplates),
+        "Add an action card",
+        Some("ActionCard"),
+    ),
+    ep(
+        "delete",
+        "/api/v1/action-cards/{id}",
+        Some(ManageTemplates),
+        "Remove an action card",
+        None,
+    ),
+];
+
+fn words(all: &[&str]) -> Value {
+    json!({ "type": "string", "enum": all })
+}
+
+fn schemas() -> Value {
+    let kinds: Vec<&str> = domain::incident::IncidentKind::ALL
+        .iter()
+        .map(|k| k.as_str())
+        .collect();
+    let channels: Vec<&str> = domain::incident::Channel::ALL
+        .iter()
+        .map(|k| k.as_str())
+        .collect();
+    let statuses: Vec<&str> = domain::incident::Status::ALL
+        .iter()
+        .map(|k| k.as_str())
+        .collect();
+    let categories: Vec<&str> = domain::log::LogCategory::ALL
+        .iter()
+        .map(|k| k.as_str())
+        .collect();
+    let roles: Vec<&str> = domain::Role::ALL.iter().map(|k| k.as_str()).collect();
+    let sides: Vec<&str> = domain::checklist::Side::ALL
+        .iter()
+        .map(|k| k.as_str())
+        .collect();
+    let text = |max: usize| json!({ "type": "string", "maxLength": max });
+    json!({
+        "Error": { "type": "object", "required": ["error"], "properties": { "error": { "type": "object", "required": ["code", "message"],
+            "properties": { "code": { "type": "string" }, "message": { "type": "string" },
+                "fields": { "type": "array", "items": { "type": "object", "properties": { "field": { "type": "string" }, "message": { "type": "string" } } } } } } } },
+        "Login": { "type": "object", "required": ["email", "password"], "additionalProperties": false,
+            "properties": { "email": { "type": "string" }, "password": { "type": "string" } } },
+        "NewIncident": { "type": "object", "required": ["title", "kind", "affected", "channels"], "additionalProperties": false, "properties": {
+            "title": text(domain::incident::TITLE_MAX), "kind": words(&kinds),
+            "affected": { "type": "array", "minItems": 1, "items": { "type": "string", "examples": ["0250"] } },
+            "channels": { "type": "array", "minItems": 1, "items": words(&channels) }, "exercise": { "type": "boolean" } } },
+        "StatusChange": { "type": "object", "required": ["status"], "additionalProperties": false,
+            "properties": { "status": words(&statuses), "note": text(domain::incident::NOTE_MAX) } },
+        "Assignment": { "type": "object", "additionalProperties": false,
+            "properties": { "primary": { "type": ["string", "null"], "format": "email" }, "deputy": { "type": ["string", "null"], "format": "email" } } },
+        "NewLogEntry": { "type": "object", "required": ["category", "text"], "additionalProperties": false,
+            "properties": { "category": words(&categories), "text": text(domain::log::TEXT_MAX), "corrects": { "type": "integer", "minimum": 1 } } },
+        "Tick": { "type": "object", "required": ["done"], "additionalProperties": false, "properties": { "done": { "type": "boolean" } } },
+        "Attach": { "type": "object", "required": ["card_id"], "additionalProperties": false, "properties": { "card_id": { "type": "string", "format": "uuid" } } },
+        "Member": { "type": "object", "required": ["member"], "additionalProperties": false, "properties": { "member": { "type": "boolean" } } },
+        "NewUser": { "type": "object", "required": ["email", "name", "org", "role", "password"], "additionalProperties": false, "properties": {
+            "email": { "type": "string", "format": "email" }, "name": text(120), "org": { "type": "string" }, "role": words(&roles),
+            "password": { "type": "string", "minLength": domain::user::PASSWORD_MIN, "maxLength": domain::user::PASSWORD_MAX } } },
+        "UserUpdate": { "type": "object", "required": ["active"], "additionalProperties": false, "properties": { "active": { "type": "boolean" } } },
+        "TemplateItem": { "type": "object", "required": ["side", "title", "responsible"], "additionalProperties": false,
+            "properties": { "side": words(&sides), "title": text(300), "responsible": words(&roles) } },
+        "ActionCard": { "type": "object", "required": ["kind", "title", "problem", "solution", "communication", "responsible", "steps"], "additionalProperties": false,
+            "properties": { "kind": words(&kinds), "title": text(200), "problem": text(2000), "solution": text(2000), "communication": text(2000),
+                "responsible": words(&roles), "steps": { "type": "array", "maxItems": 30, "items": text(300) } } },
+    })
+}
+
+pub fn build() -> Value {
+    let mut paths = serde_json::Map::new();
+    for e in ENDPOINTS {
+        let params: Vec<Value> = e
+            .path
+            .split('/')
+            .filter_map(|seg| seg.strip_prefix('{').and_then(|s| s.strip_suffix('}')))
+            .map(|name| json!({ "name": name, "in": "path", "required": true, "schema": { "type": "string" } }))
+            .collect();
+        let error = json!({ "description": "error", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Error" } } } });
+        let mut op = json!({
+            "summary": e.summary,
+            "parameters": params,
+            "responses": { "2XX": { "description": "success" }, "4XX": error },
+        });
+        if let Some(a) = e.action {
+            op["x-permission"] = json!(a.as_str());
+        }
+        if !e.authenticated {
+            op["security"] = json!([]);
+        }
+        if let Some(b) = e.body {
+            op["requestBody"] = json!({ "required": true, "content": { "application/json": { "schema": { "$ref": format!("#/components/schemas/{b}") } } } });
+        }
+        let entry = paths.entry(e.path.to_string()).or_insert_with(|| json!({}));
+        entry[e.method] = op;
+    }
+    json!({
+        "openapi": "3.1.0",
+        "info": { "title": "Kriseservice API", "version": env!("CARGO_PKG_VERSION"),
+            "description": "Crisis service of a shared municipal contact centre. Errors are {\"error\":{\"code\",\"message\"}}." },
+        "servers": [{ "url": "/" }],
+        "security": [{ "bearer": [] }, { "session": [] }],
+        "paths": paths,
+        "components": {
+            "schemas": schemas(),
+            "securitySchemes": {
+                "bearer": { "type": "http", "scheme": "bearer" },
+                "session": { "type": "apiKey", "in": "cookie", "name": crate::auth::SESSION_COOKIE,
+                    "description": "Writes with the cookie also need the X-CSRF-Token header." }
+            }
+        }
+    })
+}
+
+pub async fn document() -> Json<Value> {
+    Json(build())
+}

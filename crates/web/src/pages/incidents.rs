@@ -1,0 +1,571 @@
+//! The incident overview and the crisis room.
+
+use super::{Ctx, Form, PageError, PageResult, back_to, local_time, page, paragraphs};
+use crate::AppState;
+use crate::actions;
+use crate::error::ApiError;
+use axum::Router;
+use axum::extract::{Path, State};
+use axum::routing::{get, post};
+use domain::Action;
+use domain::checklist::{ChecklistItem, Side};
+use domain::incident::{Channel, Incident, IncidentKind, NewIncident, Status};
+use domain::log::{LogCategory, LogEntry, NewLogEntry};
+use domain::role::StaffRole;
+use domain::user::User;
+use maud::{Markup, html};
+use serde::Deserialize;
+use uuid::Uuid;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/incidents", get(overview).post(create))
+        .route("/incidents/{id}", get(room))
+        .route("/incidents/{id}/status", post(status))
+        .route("/incidents/{id}/roles", post(assign))
+        .route("/incidents/{id}/log", post(append))
+        .route("/incidents/{id}/checklist/{item}", post(tick))
+        .route("/incidents/{id}/cards", post(attach))
+        .route("/incidents/{id}/log/print", get(super::print::activity_log))
+}
+
+fn status_badge(ctx: &Ctx, s: Status) -> Markup {
+    html! { span class={ "badge status-" (s) } { (ctx.word("status", s)) } }
+}
+
+pub fn exercise_badge(ctx: &Ctx, i: &Incident) -> Markup {
+    html! { @if i.exercise { " " span.badge.exercise { (ctx.t("exercise")) } } }
+}
+
+async fn overview(State(s): State<AppState>, ctx: Ctx) -> PageResult {
+    let err = PageError::from(ctx.lang);
+    let list = actions::incidents(&s, &ctx.caller.actor(), None)
+        .await
+        .map_err(&err)?;
+    let body = html! {
+        h1 { (ctx.t("incidents.title")) }
+        @if list.is_empty() { p { (ctx.t("incidents.none")) } }
+        @for st in Status::ALL {
+            @let group: Vec<&Incident> = list.iter().filter(|i| i.status == *st).collect();
+            @if !group.is_empty() {
+                section aria-labelledby={ "h-" (st) } {
+                    h2 id={ "h-" (st) } { (ctx.word("status", st)) " (" (group.len()) ")" }
+                    ul.cards {
+                        @for i in group {
+                            li.card {
+                                a href={ "/incidents/" (i.id) } { (i.title) }
+                                (exercise_badge(&ctx, i))
+                                p.meta { (ctx.word("kind", i.kind)) " · " (i.affected.join(", ")) " · " (ctx.t("field.created")) " " (local_time(i.created_at)) }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        @if ctx.may(Action::CreateIncident) { (create_form(&ctx)) }
+    };
+    Ok(page(&ctx, ctx.t("incidents.title"), body, Some("all")))
+}
+
+fn create_form(ctx: &Ctx) -> Markup {
+    let own = if ctx.caller.user.role == domain::Role::AuthorityEditor {
+        ctx.caller.user.org.clone()
+    } else {
+        String::new()
+    };
+    html! {
+        section aria-labelledby="h-new" {
+            h2 #h-new { (ctx.t("incidents.new")) }
+            form method="post" action="/incidents" {
+                (ctx.csrf_field())
+                div.field { label for="title" { (ctx.t("field.title")) } input #title name="title" required maxlength="200"; }
+                div.field {
+                    label for="kind" { (ctx.t("field.kind")) }
+                    select #kind name="kind" { @for k in IncidentKind::ALL { option value=(k) { (ctx.word("kind", k)) } } }
+                }
+                div.field {
+                    label for="affected" { (ctx.t("field.affected")) }
+                    input #affected name="affected" required value=(own) aria-describedby="affected-hint" inputmode="numeric";
+                    p #affected-hint .hint { (ctx.t("field.affected.hint")) }
+                }
+                fieldset {
+                    legend { (ctx.t("field.channels")) }
+                    @for c in Channel::ALL {
+                        label.check { input type="checkbox" name="channels" value=(c) checked[*c == Channel::Phone]; " " (ctx.word("channel", c)) }
+                    }
+                }
+                label.check { input type="checkbox" name="exercise" value="true"; " " (ctx.t("field.exercise")) }
+                button type="submit" { (ctx.t("incidents.create")) }
+            }
+        }
+    }
+}
+
+#[derive(Deserialize)]
+struct CreateForm {
+    title: String,
+    kind: IncidentKind,
+    affected: String,
+    #[serde(default)]
+    channels: Vec<Channel>,
+    #[serde(default)]
+    exercise: Option<String>,
+}
+
+async fn create(State(s): State<AppState>, ctx: Ctx, body: axum::body::Bytes) -> PageResult {
+    // Repeated checkbox fields (`channels=a&channels=b`) need a parser that collects them.
+    let pairs: Vec<(String, String)> = serde_urlencoded::from_bytes(&body).unwrap_or_default();
+    let field = |k: &str| {
+        pairs
+            .iter()
+            .filter(|(key, _)| key == k)
+            .map(|(_, v)| v.clone())
+            .collect::<Vec<_>>()
+    };
+    let err = PageError::from(ctx.lang);
+    if !crate::auth::constant_eq(
+        field("_csrf").first().map(String::as_str).unwrap_or(""),
+        &ctx.caller.csrf,
+    ) {
+        return Err(err(ApiError::new(
+            axum::http::StatusCode::FORBIDDEN,
+            "csrf",
+            "missing or wrong form token",
+        )));
+    }
+    let parse = |k: &str| -> Result<String, PageError> {
+        field(k)
+            .into_iter()
+            .next()
+            .ok_or_else(|| err(domain::DomainError::invalid(k, "is required").into()))
+    };
+    let f = CreateForm {
+        title: parse("title")?,
+        kind: parse("kind")?
+            .parse()
+            .map_err(|e: domain::DomainError| err(e.into()))?,
+        affected: parse("affected")?,
+        channels: field("channels")
+            .iter()
+            .map(|c| c.parse())
+            .collect::<Result<_, _>>()
+            .map_err(|e: domain::DomainError| err(e.into()))?,
+        exercise: field("exercise").into_iter().next(),
+    };
+    let n = NewIncident {
+        title: f.title,
+        kind: f.kind,
+        affected: f
+            .affected
+            .split([',', ' ', ';'])
+            .map(str::trim)
+            .filter(|c| !c.is_empty())
+            .map(String::from)
+            .collect(),
+        channels: f.channels,
+        exercise: f.exercise.is_some(),
+    };
+    let i = actions::create_incident(&s, &ctx.caller.actor(), n)
+        .await
+        .map_err(&err)?;
+    Ok(back_to(&format!("/incidents/{}", i.id)))
+}
+
+async fn room(State(s): State<AppState>, ctx: Ctx, Path(id): Path<Uuid>) -> PageResult {
+    let err = PageError::from(ctx.lang);
+    let id = id;
+    let i = actions::incident(&s, &ctx.caller.actor(), id, Action::ViewIncidents)
+        .await
+        .map_err(&err)?;
+    let roles = s.store.roles(id).await.map_err(|e| err(e.into()))?;
+    let items = s.store.checklist(id).await.map_err(|e| err(e.into()))?;
+    let cards = s
+        .store
+        .incident_cards(id)
+        .await
+        .map_err(|e| err(e.into()))?;
+    let log = s.store.log(id).await.map_err(|e| err(e.into()))?;
+    let staff: Vec<User> = if ctx.may(Action::AssignRoles) {
+        s.store
+            .users()
+            .await
+            .map_err(|e| err(e.into()))?
+            .into_iter()
+            .filter(|u| u.active && u.role.is_crisis_staff())
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let all_cards = if ctx.may(Action::AttachActionCard) {
+        s.store.action_cards().await.map_err(|e| err(e.into()))?
+    } else {
+        Vec::new()
+    };
+    let orgs = s.store.organisations().await.map_err(|e| err(e.into()))?;
+    let org_name = |code: &str| {
+        orgs.iter()
+            .find(|o| o.code == code)
+            .map(|o| format!("{} ({})", o.name, o.code))
+            .unwrap_or_else(|| code.to_string())
+    };
+    let verification = domain::log::verify(&log);
+
+    let body = html! {
+        p.crumbs { a href="/incidents" { (ctx.t("nav.incidents")) } }
+        h1 { (i.title) (exercise_badge(&ctx, &i)) }
+        p.meta {
+            (status_badge(&ctx, i.status)) " · " (ctx.word("kind", i.kind)) " · "
+            @for (n, c) in i.channels.iter().enumerate() { @if n > 0 { ", " } (ctx.word("channel", c)) }
+        }
+        p { @for (n, code) in i.affected.iter().enumerate() { @if n > 0 { ", " } (org_name(code)) } }
+        dl.facts {
+            dt { (ctx.t("field.created")) } dd { (local_time(i.created_at)) }
+            @if let Some(t) = i.activated_at { dt { (ctx.t("field.activated")) } dd { (local_time(t)) } }
+            @if let Some(t) = i.closed_at { dt { (ctx.t("field.closed")) } dd { (local_time(t)) } }
+        }
+        div.room {
+            div.col {
+                (status_section(&ctx, &i))
+                (roles_section(&ctx, &i, &roles, &staff))
+                (checklist_section(&ctx, &i, &items))
+                (cards_section(&ctx, &i, &cards, &all_cards))
+            }
+            div.col { (log_section(&ctx, &i, &log, &verification)) }
+        }
+    };
+    let live = i.id.to_string();
+    Ok(page(&ctx, &i.title, body, Some(&live)))
+}
+
+fn status_section(ctx: &Ctx, i: &Incident) -> Markup {
+    let targets: Vec<Status> = i
+        .status
+        .next()
+        .into_iter()
+        .chain((i.status == Status::StandingDown).then_some(Status::Active))
+        .collect();
+    html! {
+        section aria-labelledby="h-status" {
+            h2 #h-status { (ctx.t("room.status")) }
+            p { (ctx.t("field.status")) ": " (status_badge(ctx, i.status)) }
+            @if ctx.may(Action::ChangeStatus) {
+                @for to in targets {
+                    form.stack method="post" action={ "/incidents/" (i.id) "/status" } {
+                        (ctx.csrf_field())
+                        input type="hidden" name="status" value=(to);
+                        div.field {
+                            @let fid = format!("note-{to}");
+                            label for=(fid) { (if to.needs_note() { ctx.t("room.note.close") } else { ctx.t("room.note") }) }
+                            textarea id=(fid) name="note" rows="2" maxlength="4000" required[to.needs_note()] {}
+                        }
+                        button type="submit" data-status=(to) {
+                            @if to == Status::Active && i.status == Status::StandingDown { (ctx.t("room.reactivate")) }
+                            @else { (ctx.t("room.goto")) " " (ctx.word("status", to).to_lowercase()) }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn person_select(ctx: &Ctx, id: &str, name: &str, staff: &[User], current: Option<&str>) -> Markup {
+    html! {
+        select id=(id) name=(name) {
+            option value="" { (ctx.t("room.nobody")) }
+            @for u in staff { option value=(u.email) selected[current == Some(u.email.as_str())] { (u.name) " – " (ctx.word("role", u.role)) } }
+        }
+    }
+}
+
+fn roles_section(
+    ctx: &Ctx,
+    i: &Incident,
+    roles: &[domain::role::Assignment],
+    staff: &[User],
+) -> Markup {
+    let name = |p: &Option<domain::user::Person>| {
+        p.as_ref()
+            .map(|p| p.name.clone())
+            .unwrap_or_else(|| "–".into())
+    };
+    html! {
+        section aria-labelledby="h-roles" {
+            h2 #h-roles { (ctx.t("room.roles")) }
+            div.scroll {
+                table {
+                    thead { tr { th scope="col" { (ctx.t("room.role")) } th scope="col" { (ctx.t("room.primary")) } th scope="col" { (ctx.t("room.deputy")) } } }
+                    tbody {
+                        @for a in roles {
+                            tr { th scope="row" { (ctx.word("role", a.role)) } td { (name(&a.primary)) } td { (name(&a.deputy)) } }
+                        }
+                    }
+                }
+            }
+            @if ctx.may(Action::AssignRoles) {
+                details {
+                    summary { (ctx.t("room.assign")) }
+                    form method="post" action={ "/incidents/" (i.id) "/roles" } {
+                        (ctx.csrf_field())
+                        div.field {
+                            label for="role" { (ctx.t("room.role")) }
+                            select #role name="role" { @for r in StaffRole::ALL { option value=(r) { (ctx.word("role", r)) } } }
+                        }
+                        div.field { label for="primary" { (ctx.t("room.primary")) } (person_select(ctx, "primary", "primary", staff, None)) }
+                        div.field { label for="deputy" { (ctx.t("room.deputy")) } (person_select(ctx, "deputy", "deputy", staff, None)) }
+                        button type="submit" { (ctx.t("room.assign")) }
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn checklist_section(ctx: &Ctx, i: &Incident, items: &[ChecklistItem]) -> Markup {
+    let (done, total) = domain::checklist::progress(items);
+    html! {
+        section aria-labelledby="h-checklist" {
+            h2 #h-checklist { (ctx.t("room.checklist")) }
+            @if items.is_empty() { p { (ctx.t("room.checklist.none")) } } @else {
+                p {
+                    label for="progress" { (done) " / " (total) " " (ctx.t("room.progress")) }
+                    " " progress #progress max=(total) value=(done) { (done) "/" (total) }
+                }
+                @for side in Side::ALL {
+                    h3 { (ctx.word("side", side)) }
+                    ul.checklist {
+                        @for item in items.iter().filter(|x| x.side == *side) {
+                            li class=(if item.done_at.is_some() { "done" } else { "open" }) {
+                                span.item-title { @if item.done_at.is_some() { span.tick aria-hidden="true" { "✓ " } } (item.title) }
+                                span.meta {
+                                    (ctx.t("responsible")) ": " (ctx.word("role", item.responsible))
+                                    @if let (Some(by), Some(at)) = (&item.done_by, item.done_at) { " · " (ctx.t("room.done")) ": " (by) ", " (local_time(at)) }
+                                }
+                                @if ctx.may(Action::CompleteChecklistItem) && domain::checklist::may_complete(ctx.caller.user.role, item.side).is_ok() {
+                                    form.inline method="post" action={ "/incidents/" (i.id) "/checklist/" (item.id) } {
+                                        (ctx.csrf_field())
+                                        input type="hidden" name="done" value=(item.done_at.is_none());
+                                        button.small type="submit" aria-label={ (if item.done_at.is_none() { ctx.t("room.mark_done") } else { ctx.t("room.undo") }) ": " (item.title) } {
+                                            (if item.done_at.is_none() { ctx.t("room.mark_done") } else { ctx.t("room.undo") })
+                                        }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn cards_section(
+    ctx: &Ctx,
+    i: &Incident,
+    cards: &[(Uuid, domain::checklist::ActionCard)],
+    all: &[(Uuid, domain::checklist::ActionCard)],
+) -> Markup {
+    let attachable: Vec<_> = all
+        .iter()
+        .filter(|(id, _)| !cards.iter().any(|(c, _)| c == id))
+        .collect();
+    html! {
+        section aria-labelledby="h-cards" {
+            h2 #h-cards { (ctx.t("room.cards")) }
+            @if cards.is_empty() { p { (ctx.t("room.cards.none")) } }
+            @for (_, c) in cards {
+                article.actioncard {
+                    h3 { (c.title) }
+                    dl {
+                        dt { (ctx.t("admin.problem")) } dd { (paragraphs(&c.problem)) }
+                        dt { (ctx.t("admin.solution")) } dd { (paragraphs(&c.solution)) }
+                        dt { (ctx.t("admin.communication")) } dd { (paragraphs(&c.communication)) }
+                        dt { (ctx.t("responsible")) } dd { (ctx.word("role", c.responsible)) }
+                    }
+                }
+            }
+            @if ctx.may(Action::AttachActionCard) && !attachable.is_empty() {
+                form method="post" action={ "/incidents/" (i.id) "/cards" } {
+                    (ctx.csrf_field())
+                    div.field {
+                        label for="card" { (ctx.t("room.attach")) }
+                        select #card name="card_id" {
+                            @for (id, c) in &attachable { option value=(id) selected[c.kind == i.kind] { (ctx.word("kind", c.kind)) ": " (c.title) } }
+                        }
+                    }
+                    button type="submit" { (ctx.t("room.attach")) }
+                }
+            }
+        }
+    }
+}
+
+pub fn log_item(ctx: &Ctx, e: &LogEntry) -> Markup {
+    html! {
+        li.entry id={ "log-" (e.seq) } data-seq=(e.seq) {
+            div.entry-head {
+                span.seq { "#" (e.seq) } " "
+                (local_time(e.at)) " · "
+                span class={ "cat cat-" (e.category) } { (ctx.word("category", e.category)) } " · "
+                (e.author.name) ", " (ctx.word("role", e.author.role)) " (" (e.author.org) ")"
+                @if let Some(c) = e.corrects { " · " a href={ "#log-" (c) } { (ctx.t("room.log.corrects")) " " (c) } }
+            }
+            p.entry-text { (paragraphs(&e.text)) }
+        }
+    }
+}
+
+fn log_section(ctx: &Ctx, i: &Incident, log: &[LogEntry], v: &domain::log::Verification) -> Markup {
+    html! {
+        section aria-labelledby="h-log" {
+            h2 #h-log { (ctx.t("room.log")) }
+            @if v.valid { p.ok { "✓ " (ctx.t("room.log.valid")) " (" (v.entries) ")" } }
+            @else { div.notice.error role="alert" { p { (ctx.t("room.log.invalid")) ": #" (v.first_invalid.unwrap_or(0)) } } }
+            p.links {
+                a href={ "/api/v1/incidents/" (i.id) "/log.csv" } { (ctx.t("room.log.csv")) } " · "
+                a href={ "/incidents/" (i.id) "/log/print" } { (ctx.t("room.log.print")) }
+            }
+            @if ctx.may(Action::AppendLog) {
+                form #log-form method="post" action={ "/incidents/" (i.id) "/log" } {
+                    (ctx.csrf_field())
+                    fieldset {
+                        legend { (ctx.t("room.log.add")) }
+                        div.field {
+                            label for="category" { (ctx.t("room.log.category")) }
+                            select #category name="category" { @for c in LogCategory::ALL { option value=(c) { (ctx.word("category", c)) } } }
+                        }
+                        div.field { label for="text" { (ctx.t("room.log.text")) } textarea #text name="text" rows="3" required maxlength="4000" {} }
+                        div.field {
+                            label for="corrects" { (ctx.t("room.log.corrects")) }
+                            input #corrects name="corrects" type="number" min="1" max=(log.len()) inputmode="numeric";
+                        }
+                        button type="submit" { (ctx.t("room.log.submit")) }
+                    }
+                }
+            }
+            @if log.is_empty() { p { (ctx.t("room.log.empty")) } }
+            ol #log.log reversed aria-live="polite" aria-relevant="additions" {
+                @for e in log.iter().rev() { (log_item(ctx, e)) }
+            }
+        }
+    }
+}
+
+#[derive(Deserialize)]
+struct StatusForm {
+    status: Status,
+    note: Option<String>,
+}
+
+async fn status(
+    State(s): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<Uuid>,
+    Form(f): Form<StatusForm>,
+) -> PageResult {
+    let note = f.note.as_deref().map(str::trim).filter(|n| !n.is_empty());
+    actions::change_status(&s, &ctx.caller.actor(), id, f.status, note)
+        .await
+        .map_err(PageError::from(ctx.lang))?;
+    Ok(back_to(&format!("/incidents/{id}")))
+}
+
+#[derive(Deserialize)]
+struct AssignForm {
+    role: StaffRole,
+    primary: Option<String>,
+    deputy: Option<String>,
+}
+
+async fn assign(
+    State(s): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<Uuid>,
+    Form(f): Form<AssignForm>,
+) -> PageResult {
+    actions::assign_role(
+        &s,
+        &ctx.caller.actor(),
+        id,
+        f.role,
+        f.primary.as_deref(),
+        f.deputy.as_deref(),
+    )
+    .await
+    .map_err(PageError::from(ctx.lang))?;
+    Ok(back_to(&format!("/incidents/{id}#h-roles")))
+}
+
+#[derive(Deserialize)]
+struct LogForm {
+    category: LogCategory,
+    text: String,
+    corrects: Option<String>,
+}
+
+async fn append(
+    State(s): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<Uuid>,
+    Form(f): Form<LogForm>,
+) -> PageResult {
+    let err = PageError::from(ctx.lang);
+    let corrects = match f
+        .corrects
+        .as_deref()
+        .map(str::trim)
+        .filter(|c| !c.is_empty())
+    {
+        Some(c) => Some(c.parse::<i64>().map_err(|_| {
+            err(domain::DomainError::invalid("corrects", "must be an entry number").into())
+        })?),
+        None => None,
+    };
+    actions::append_log(
+        &s,
+        &ctx.caller.actor(),
+        id,
+        NewLogEntry {
+            category: f.category,
+            text: f.text,
+            corrects,
+        },
+    )
+    .await
+    .map_err(&err)?;
+    Ok(back_to(&format!("/incidents/{id}#h-log")))
+}
+
+#[derive(Deserialize)]
+struct TickForm {
+    done: bool,
+}
+
+async fn tick(
+    State(s): State<AppState>,
+    ctx: Ctx,
+    Path((id, item)): Path<(Uuid, Uuid)>,
+    Form(f): Form<TickForm>,
+) -> PageResult {
+    actions::complete_item(&s, &ctx.caller.actor(), id, item, f.done)
+        .await
+        .map_err(PageError::from(ctx.lang))?;
+    Ok(back_to(&format!("/incidents/{id}#h-checklist")))
+}
+
+#[derive(Deserialize)]
+struct AttachForm {
+    card_id: Uuid,
+}
+
+async fn attach(
+    State(s): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<Uuid>,
+    Form(f): Form<AttachForm>,
+) -> PageResult {
+    actions::attach_card(&s, &ctx.caller.actor(), id, f.card_id)
+        .await
+        .map_err(PageError::from(ctx.lang))?;
+    Ok(back_to(&format!("/incidents/{id}#h-cards")))
+}

@@ -1,0 +1,165 @@
+use super::{Ctx, Form, back_to, layout};
+use crate::AppState;
+use crate::auth;
+use crate::i18n::{Lang, t};
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use maud::html;
+use serde::Deserialize;
+
+const LOGIN_CSRF: &str = "ks_login_csrf";
+
+#[derive(Deserialize)]
+pub struct Next {
+    next: Option<String>,
+}
+
+/// Only local paths, so the login page cannot be used to send people elsewhere.
+fn safe_next(next: Option<&str>) -> String {
+    match next {
+        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') => n.to_string(),
+        _ => "/incidents".to_string(),
+    }
+}
+
+fn login_page(
+    lang: Lang,
+    token: &str,
+    next: &str,
+    error: Option<&str>,
+    email: &str,
+) -> maud::Markup {
+    let body = html! {
+        div.narrow {
+            h1 { (t(lang, "login.title")) }
+            @if let Some(e) = error { div.notice.error role="alert" { p { (e) } } }
+            form method="post" action="/login" {
+                input type="hidden" name="_csrf" value=(token);
+                input type="hidden" name="next" value=(next);
+                div.field {
+                    label for="email" { (t(lang, "login.email")) }
+                    input #email type="email" name="email" autocomplete="username" required value=(email);
+                }
+                div.field {
+                    label for="password" { (t(lang, "login.password")) }
+                    input #password type="password" name="password" autocomplete="current-password" required;
+                }
+                button type="submit" { (t(lang, "login.submit")) }
+            }
+        }
+    };
+    layout(lang, None, t(lang, "login.title"), body, None)
+}
+
+/// Login CSRF uses a double-submit cookie: there is no session yet to bind the token to.
+pub async fn form(headers: HeaderMap, Query(q): Query<Next>) -> Response {
+    let lang = Lang::from_headers(&headers);
+    let token = auth::new_secret();
+    let cookie =
+        format!("{LOGIN_CSRF}={token}; Path=/login; HttpOnly; SameSite=Strict; Max-Age=3600");
+    let next = safe_next(q.next.as_deref());
+    (
+        [
+            (header::SET_COOKIE, cookie),
+            (header::CACHE_CONTROL, "no-store".to_string()),
+        ],
+        login_page(lang, &token, &next, None, ""),
+    )
+        .into_response()
+}
+
+#[derive(Deserialize)]
+pub struct LoginForm {
+    #[serde(rename = "_csrf", default)]
+    csrf: String,
+    email: String,
+    password: String,
+    next: Option<String>,
+}
+
+pub async fn submit(
+    State(s): State<AppState>,
+    auth::ClientIp(ip): auth::ClientIp,
+    headers: HeaderMap,
+    axum::extract::Form(f): axum::extract::Form<LoginForm>,
+) -> Response {
+    let lang = Lang::from_headers(&headers);
+    let cookie_token = headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|kv| kv.trim().split_once('='))
+        .find(|(k, _)| *k == LOGIN_CSRF)
+        .map(|(_, v)| v.to_string())
+        .unwrap_or_default();
+    let next = safe_next(f.next.as_deref());
+    if f.csrf.is_empty() || !auth::constant_eq(&f.csrf, &cookie_token) {
+        return (
+            StatusCode::FORBIDDEN,
+            login_page(
+                lang,
+                &cookie_token,
+                &next,
+                Some(t(lang, "error.csrf")),
+                &f.email,
+            ),
+        )
+            .into_response();
+    }
+    match auth::login(&s, &f.email, &f.password, ip).await {
+        Ok(user) => match auth::start_session(&s, &user).await {
+            Ok((cookie, _)) => {
+                ([(header::SET_COOKIE, cookie)], Redirect::to(&next)).into_response()
+            }
+            Err(e) => super::PageError::Api(e, lang).into_response(),
+        },
+        Err(e) => {
+            let msg = if e.status == StatusCode::TOO_MANY_REQUESTS {
+                t(lang, "login.throttled")
+            } else {
+                t(lang, "login.failed")
+            };
+            (
+                e.status,
+                login_page(lang, &cookie_token, &next, Some(msg), &f.email),
+            )
+                .into_response()
+        }
+    }
+}
+
+#[derive(Deserialize)]
+pub struct Empty {}
+
+pub async fn logout(State(s): State<AppState>, ctx: Ctx, Form(_): Form<Empty>) -> Response {
+    if let Some(hash) = &ctx.caller.session_hash {
+        let _ = s.store.delete_session(hash).await;
+    }
+    (
+        [(
+            header::SET_COOKIE,
+            auth::clear_cookie(s.config.secure_cookies),
+        )],
+        back_to("/login"),
+    )
+        .into_response()
+}
+
+pub async fn set_lang(Path(code): Path<String>, headers: HeaderMap) -> Response {
+    let lang = if code == "en" { "en" } else { "da" };
+    let back = headers
+        .get(header::REFERER)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|r| {
+            r.find("://")
+                .and_then(|i| r[i + 3..].find('/').map(|j| r[i + 3 + j..].to_string()))
+        });
+    let cookie = format!("lang={lang}; Path=/; SameSite=Lax; Max-Age=31536000");
+    (
+        [(header::SET_COOKIE, cookie)],
+        Redirect::to(&safe_next(back.as_deref())),
+    )
+        .into_response()
+}

@@ -1,0 +1,279 @@
+//! The Danish, server-rendered pages. Forms work without JavaScript; `app.js` adds live updates.
+
+mod admin;
+mod incidents;
+mod login;
+mod print;
+
+pub use print::log_csv;
+
+use crate::AppState;
+use crate::auth::{self, Caller};
+use crate::error::ApiError;
+use crate::i18n::{Lang, t};
+use axum::Router;
+use axum::extract::{FromRequest, FromRequestParts, Request};
+use axum::http::request::Parts;
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use maud::{DOCTYPE, Markup, html};
+use serde::de::DeserializeOwned;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/", get(|| async { Redirect::to("/incidents") }))
+        .route("/login", get(login::form).post(login::submit))
+        .route("/logout", post(login::logout))
+        .route("/lang/{code}", get(login::set_lang))
+        .route(
+            "/static/app.css",
+            get(|| async { static_file("text/css", include_str!("../../static/app.css")) }),
+        )
+        .route(
+            "/static/app.js",
+            get(|| async { static_file("text/javascript", include_str!("../../static/app.js")) }),
+        )
+        .merge(incidents::routes())
+        .merge(admin::routes())
+        .fallback(not_found)
+}
+
+fn static_file(content_type: &'static str, body: &'static str) -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, content_type),
+            (header::CACHE_CONTROL, "public, max-age=3600"),
+        ],
+        body,
+    )
+        .into_response()
+}
+
+async fn not_found(parts: Parts) -> Response {
+    PageError::Api(
+        ApiError::not_found("page"),
+        Lang::from_headers(&parts.headers),
+    )
+    .into_response()
+}
+
+/// What every page knows about its request.
+pub struct Ctx {
+    pub caller: Caller,
+    pub lang: Lang,
+}
+
+impl Ctx {
+    pub fn t(&self, key: &str) -> &'static str {
+        t(self.lang, key)
+    }
+
+    /// `t` for a domain word: `word("status", "active")`.
+    pub fn word(&self, prefix: &str, w: impl std::fmt::Display) -> &'static str {
+        t(self.lang, &format!("{prefix}.{w}"))
+    }
+
+    pub fn may(&self, action: domain::Action) -> bool {
+        domain::permission::allows(self.caller.user.role, action)
+    }
+
+    pub fn csrf_field(&self) -> Markup {
+        html! { input type="hidden" name="_csrf" value=(self.caller.csrf); }
+    }
+}
+
+/// A logged-in page request; anyone else is sent to the login page.
+impl FromRequestParts<AppState> for Ctx {
+    type Rejection = Response;
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Response> {
+        let lang = Lang::from_headers(&parts.headers);
+        match auth::identify(state, &parts.headers).await {
+            Ok(Some(caller)) => Ok(Ctx { caller, lang }),
+            Ok(None) => {
+                let next = parts
+                    .uri
+                    .path_and_query()
+                    .map(|p| p.as_str())
+                    .unwrap_or("/");
+                Err(Redirect::to(&format!("/login?next={}", urlencode(next))).into_response())
+            }
+            Err(e) => Err(PageError::Api(e, lang).into_response()),
+        }
+    }
+}
+
+pub fn urlencode(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+/// A page's failure, rendered as a Danish page with the right status.
+pub enum PageError {
+    Api(ApiError, Lang),
+}
+
+pub type PageResult = Result<Response, PageError>;
+
+impl PageError {
+    pub fn from(lang: Lang) -> impl Fn(ApiError) -> PageError {
+        move |e| PageError::Api(e, lang)
+    }
+}
+
+impl IntoResponse for PageError {
+    fn into_response(self) -> Response {
+        let PageError::Api(e, lang) = self;
+        let lead = match e.code {
+            "forbidden" => "error.forbidden",
+            "not_found" => "error.not_found",
+            "validation_failed" => "error.invalid",
+            "conflict" => "error.conflict",
+            "unavailable" => "error.unavailable",
+            "csrf" => "error.csrf",
+            _ => "error.generic",
+        };
+        let body = html! {
+            h1 { (t(lang, "error.title")) }
+            div.notice.error role="alert" {
+                p { (t(lang, lead)) }
+                @if e.fields.is_empty() {
+                    @if lead != "error.forbidden" && lead != "error.not_found" { p { (e.message) } }
+                } @else {
+                    ul { @for f in &e.fields { li { strong { (f.field) } ": " (f.message) } } }
+                }
+            }
+            p { a href="javascript:history.back()" { (t(lang, "error.back")) } " · " a href="/incidents" { (t(lang, "nav.incidents")) } }
+        };
+        (
+            e.status,
+            layout(lang, None, t(lang, "error.title"), body, None),
+        )
+            .into_response()
+    }
+}
+
+/// A form body with its CSRF token checked against the session.
+pub struct Form<T>(pub T);
+
+#[derive(serde::Deserialize)]
+struct CsrfOnly {
+    #[serde(rename = "_csrf", default)]
+    csrf: String,
+}
+
+impl<T: DeserializeOwned + Send> FromRequest<AppState> for Form<T> {
+    type Rejection = PageError;
+    async fn from_request(req: Request, state: &AppState) -> Result<Self, PageError> {
+        let lang = Lang::from_headers(req.headers());
+        let caller = auth::identify(state, req.headers())
+            .await
+            .map_err(PageError::from(lang))?
+            .ok_or_else(|| PageError::Api(ApiError::unauthorized(), lang))?;
+        let bytes = axum::body::Bytes::from_request(req, state)
+            .await
+            .map_err(|_| {
+                PageError::Api(
+                    ApiError::new(
+                        StatusCode::PAYLOAD_TOO_LARGE,
+                        "payload_too_large",
+                        "the form is too large",
+                    ),
+                    lang,
+                )
+            })?;
+        let token: CsrfOnly = serde_urlencoded_from(&bytes).unwrap_or(CsrfOnly {
+            csrf: String::new(),
+        });
+        if !auth::constant_eq(&token.csrf, &caller.csrf) {
+            return Err(PageError::Api(
+                ApiError::new(StatusCode::FORBIDDEN, "csrf", "missing or wrong form token"),
+                lang,
+            ));
+        }
+        serde_urlencoded_from(&bytes).map(Form).map_err(|e| {
+            PageError::Api(
+                ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid_form", e),
+                lang,
+            )
+        })
+    }
+}
+
+fn serde_urlencoded_from<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, String> {
+    serde_urlencoded::from_bytes(bytes).map_err(|e| e.to_string())
+}
+
+/// 303 back to a page after a successful form post.
+pub fn back_to(path: &str) -> Response {
+    Redirect::to(path).into_response()
+}
+
+/// The page frame: skip link, header with navigation, main landmark.
+pub fn layout(
+    lang: Lang,
+    ctx: Option<&Ctx>,
+    title: &str,
+    body: Markup,
+    live: Option<&str>,
+) -> Markup {
+    html! {
+        (DOCTYPE)
+        html lang=(lang.code()) {
+            head {
+                meta charset="utf-8";
+                meta name="viewport" content="width=device-width, initial-scale=1";
+                title { (title) " – " (t(lang, "app")) }
+                link rel="stylesheet" href="/static/app.css";
+                @if let Some(c) = ctx { meta name="csrf-token" content=(c.caller.csrf); }
+                script src="/static/app.js" defer {}
+            }
+            body data-live-incident=[live] {
+                a.skip href="#main" { (t(lang, "skip")) }
+                header.top {
+                    a.brand href="/incidents" { (t(lang, "app")) }
+                    @if let Some(c) = ctx {
+                        nav aria-label=(t(lang, "nav.main")) {
+                            ul {
+                                li { a href="/incidents" { (t(lang, "nav.incidents")) } }
+                                @if c.may(domain::Action::ManageUsers) { li { a href="/admin" { (t(lang, "nav.admin")) } } }
+                                li { a href={ "/lang/" (if lang == Lang::Da { "en" } else { "da" }) } lang=(if lang == Lang::Da { "en" } else { "da" }) { (t(lang, "nav.lang")) } }
+                                li {
+                                    form.inline method="post" action="/logout" {
+                                        (c.csrf_field())
+                                        button.link type="submit" { (t(lang, "nav.logout")) " (" (c.caller.user.name) ")" }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+                div #live-notice.notice role="status" aria-live="polite" hidden {
+                    (t(lang, "room.live")) " " a href="" { (t(lang, "room.reload")) }
+                }
+                main #main tabindex="-1" { (body) }
+            }
+        }
+    }
+}
+
+/// Renders a full page for a logged-in user.
+pub fn page(ctx: &Ctx, title: &str, body: Markup, live: Option<&str>) -> Response {
+    let markup = layout(ctx.lang, Some(ctx), title, body, live);
+    ([(header::CACHE_CONTROL, "no-store")], markup).into_response()
+}
+
+pub fn local_time(t: time::OffsetDateTime) -> Markup {
+    html! { time datetime=(domain::time::rfc3339(t)) { (domain::time::format_local(t)) } }
+}
+
+/// Renders text with line breaks kept, escaped.
+pub fn paragraphs(text: &str) -> Markup {
+    html! { @for (i, line) in text.lines().enumerate() { @if i > 0 { br; } (line) } }
+}

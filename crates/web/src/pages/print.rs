@@ -1,0 +1,107 @@
+//! The log for paper and spreadsheets: a page modelled on the ICS 214 activity log, and CSV.
+
+use super::{Ctx, PageError, PageResult, local_time, paragraphs};
+use crate::AppState;
+use crate::actions;
+use axum::extract::{Path, State};
+use axum::response::IntoResponse;
+use domain::Action;
+use domain::log::LogEntry;
+use maud::html;
+use uuid::Uuid;
+
+pub async fn activity_log(State(s): State<AppState>, ctx: Ctx, Path(id): Path<Uuid>) -> PageResult {
+    let err = PageError::from(ctx.lang);
+    let i = actions::incident(&s, &ctx.caller.actor(), id, Action::ReadLog)
+        .await
+        .map_err(&err)?;
+    let log = s.store.log(id).await.map_err(|e| err(e.into()))?;
+    let roles = s.store.roles(id).await.map_err(|e| err(e.into()))?;
+    let orgs = s.store.organisations().await.map_err(|e| err(e.into()))?;
+    let home = |code: &str| {
+        orgs.iter()
+            .find(|o| o.code == code)
+            .map(|o| o.name.clone())
+            .unwrap_or_else(|| code.to_string())
+    };
+    let me = &ctx.caller.user;
+    let start = i.activated_at.unwrap_or(i.created_at);
+    let body = html! {
+        div.print-sheet {
+            h1 { (ctx.t("print.title")) (super::incidents::exercise_badge(&ctx, &i)) }
+            p.noprint { button type="button" data-print { (ctx.t("print.print")) } " " a href={ "/incidents/" (i.id) } { (i.title) } }
+            table.ics {
+                tbody {
+                    tr { th scope="row" { (ctx.t("print.incident")) } td { (i.title) " (" (i.affected.join(", ")) ")" } }
+                    tr { th scope="row" { (ctx.t("print.period")) } td { (local_time(start)) " – " @if let Some(c) = i.closed_at { (local_time(c)) } @else { (ctx.t("print.until_now")) " (" (local_time(domain::time::now())) ")" } } }
+                    tr { th scope="row" { (ctx.t("print.prepared_by")) } td { (me.name) ", " (ctx.word("role", me.role)) ", " (home(&me.org)) } }
+                }
+            }
+            h2 { (ctx.t("print.resources")) }
+            table.ics {
+                thead { tr { th scope="col" { (ctx.t("admin.name")) } th scope="col" { (ctx.t("room.role")) } th scope="col" { (ctx.t("admin.org")) } } }
+                tbody {
+                    @for a in &roles {
+                        @for (p, label) in [(&a.primary, ctx.t("room.primary")), (&a.deputy, ctx.t("room.deputy"))] {
+                            @if let Some(p) = p { tr { td { (p.name) } td { (ctx.word("role", a.role)) " – " (label) } td { "Den Digitale Hotline" } } }
+                        }
+                    }
+                }
+            }
+            h2 { (ctx.t("print.activity")) }
+            table.ics.activity {
+                thead { tr { th scope="col" { (ctx.t("print.time")) } th scope="col" { (ctx.t("print.activities")) } } }
+                tbody {
+                    @for e in &log {
+                        tr {
+                            td.nowrap { (local_time(e.at)) br; "#" (e.seq) }
+                            td {
+                                strong { (ctx.word("category", e.category)) } " – " (e.author.name) ", " (ctx.word("role", e.author.role)) " (" (home(&e.author.org)) ")"
+                                @if let Some(c) = e.corrects { " – " (ctx.t("room.log.corrects")) " " (c) }
+                                br; (paragraphs(&e.text))
+                            }
+                        }
+                    }
+                }
+            }
+            p.signature { (ctx.t("print.signature")) ": ______________________________ " (ctx.t("field.created")) ": " (local_time(domain::time::now())) }
+        }
+    };
+    Ok(super::page(&ctx, ctx.t("print.title"), body, None).into_response())
+}
+
+/// RFC 4180 CSV; cells that a spreadsheet would run as a formula are prefixed with `'`.
+pub fn log_csv(log: &[LogEntry]) -> String {
+    fn cell(s: &str) -> String {
+        let s = if s.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+            format!("'{s}")
+        } else {
+            s.to_string()
+        };
+        if s.contains([',', '"', '\n', '\r']) {
+            format!("\"{}\"", s.replace('"', "\"\""))
+        } else {
+            s
+        }
+    }
+    let mut out = String::from(
+        "seq,time_utc,time_copenhagen,author,role,organisation,category,text,corrects,hash\r\n",
+    );
+    for e in log {
+        let row = [
+            e.seq.to_string(),
+            domain::time::rfc3339(e.at),
+            domain::time::format_local(e.at),
+            e.author.name.clone(),
+            e.author.role.to_string(),
+            e.author.org.clone(),
+            e.category.to_string(),
+            e.text.clone(),
+            e.corrects.map(|c| c.to_string()).unwrap_or_default(),
+            e.hash.clone(),
+        ];
+        out.push_str(&row.iter().map(|c| cell(c)).collect::<Vec<_>>().join(","));
+        out.push_str("\r\n");
+    }
+    out
+}

@@ -1,0 +1,77 @@
+// Live updates for the crisis room and the overview, over Server-Sent Events.
+// The pages work without this script; it only adds what others change while the page is open.
+(function () {
+  "use strict";
+  var live = document.body.getAttribute("data-live-incident");
+  if (!live || !window.EventSource) { wirePrint(); return; }
+  var lang = document.documentElement.lang;
+  var words = {
+    da: { decision: "Beslutning", information: "Information", action: "Handling", staffing: "Bemanding", contact: "Kontakt",
+      crisis_leader: "Kriseleder", log_keeper: "Logfører", process_lead: "Procesansvarlig", staffing_lead: "Bemandingsansvarlig",
+      secretariat: "Sekretariatet", steering_group: "Styregruppen", authority_editor: "Myndighedsredaktør", agent: "Agent", corrects: "Retter post nr." },
+    en: { decision: "Decision", information: "Information", action: "Action", staffing: "Staffing", contact: "Contact",
+      crisis_leader: "Crisis leader", log_keeper: "Log keeper", process_lead: "Process lead", staffing_lead: "Staffing lead",
+      secretariat: "Secretariat", steering_group: "Steering group", authority_editor: "Authority editor", agent: "Agent", corrects: "Corrects entry no." }
+  }[lang === "en" ? "en" : "da"];
+
+  function pad(n) { return (n < 10 ? "0" : "") + n; }
+  function localTime(iso) {
+    var d = new Date(iso);
+    var parts = new Intl.DateTimeFormat("da-DK", { timeZone: "Europe/Copenhagen", day: "2-digit", month: "2-digit", year: "numeric", hour: "2-digit", minute: "2-digit", hour12: false }).formatToParts(d);
+    var p = {}; parts.forEach(function (x) { p[x.type] = x.value; });
+    return p.day + "." + p.month + "." + p.year + " " + p.hour + ":" + p.minute;
+  }
+  function el(tag, cls, text) {
+    var e = document.createElement(tag);
+    if (cls) e.className = cls;
+    if (text != null) e.textContent = text;
+    return e;
+  }
+
+  function addLogEntry(e) {
+    var list = document.getElementById("log");
+    if (!list || document.getElementById("log-" + e.seq)) return;
+    var li = el("li", "entry new"); li.id = "log-" + e.seq; li.setAttribute("data-seq", e.seq);
+    var head = el("div", "entry-head");
+    head.appendChild(el("span", "seq", "#" + e.seq)); head.appendChild(document.createTextNode(" "));
+    var t = el("time", null, localTime(e.at)); t.setAttribute("datetime", e.at); head.appendChild(t);
+    head.appendChild(document.createTextNode(" · "));
+    head.appendChild(el("span", "cat cat-" + e.category, words[e.category] || e.category));
+    head.appendChild(document.createTextNode(" · " + e.author.name + ", " + (words[e.author.role] || e.author.role) + " (" + e.author.org + ")"));
+    if (e.corrects) {
+      head.appendChild(document.createTextNode(" · "));
+      var a = el("a", null, words.corrects + " " + e.corrects); a.href = "#log-" + e.corrects; head.appendChild(a);
+    }
+    li.appendChild(head);
+    var p = el("p", "entry-text");
+    e.text.split("\n").forEach(function (line, i) { if (i) p.appendChild(document.createElement("br")); p.appendChild(document.createTextNode(line)); });
+    li.appendChild(p);
+    list.insertBefore(li, list.firstChild);
+    var max = document.getElementById("corrects"); if (max) max.max = e.seq;
+  }
+
+  function notice() {
+    var n = document.getElementById("live-notice");
+    if (n) n.hidden = false;
+  }
+
+  var source = new EventSource("/api/v1/events");
+  function mine(ev) {
+    var data = JSON.parse(ev.data);
+    return (live === "all" || data.incident_id === live) ? data : null;
+  }
+  source.addEventListener("log.appended", function (ev) {
+    var d = mine(ev); if (!d) return;
+    if (live === "all") return;
+    addLogEntry(d.payload);
+  });
+  ["incident.status", "incident.roles", "checklist.updated", "incident.created"].forEach(function (kind) {
+    source.addEventListener(kind, function (ev) { if (mine(ev)) notice(); });
+  });
+  wirePrint();
+
+  function wirePrint() {
+    var b = document.querySelector("[data-print]");
+    if (b) b.addEventListener("click", function () { window.print(); });
+  }
+})();
