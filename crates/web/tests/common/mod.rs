@@ -1,0 +1,177 @@
+//! Test kit: a real store (SQLite in a temp dir, or a fresh PostgreSQL schema), the real router,
+//! one user and one bearer token per role.
+#![allow(dead_code)]
+
+use axum::Router;
+use axum::body::Body;
+use axum::http::{Request, StatusCode, header};
+use domain::Role;
+use domain::user::NewUser;
+use serde_json::Value;
+use std::collections::HashMap;
+use store::Store;
+use tower::ServiceExt;
+
+pub const PASSWORD: &str = "et langt testkodeord";
+
+pub struct Kit {
+    pub store: Store,
+    pub app: Router,
+    pub tokens: HashMap<Role, String>,
+    pub emails: HashMap<Role, String>,
+    _dir: Option<tempfile::TempDir>,
+}
+
+pub async fn sqlite_store() -> (Store, tempfile::TempDir) {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open_sqlite(&dir.path().join("t.db")).await.unwrap();
+    (store, dir)
+}
+
+pub async fn postgres_store(schema: &str) -> Store {
+    let url = std::env::var("KRISESERVICE_TEST_POSTGRES_URL")
+        .expect("KRISESERVICE_TEST_POSTGRES_URL is not set: run the README's test command");
+    Store::open_postgres(&url, Some(schema)).await.unwrap()
+}
+
+fn password_hash() -> &'static str {
+    static HASH: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    HASH.get_or_init(|| web::auth::hash_password(PASSWORD))
+}
+
+impl Kit {
+    pub async fn sqlite() -> Kit {
+        let (store, dir) = sqlite_store().await;
+        Kit::with(store, Some(dir)).await
+    }
+
+    pub async fn with(store: Store, dir: Option<tempfile::TempDir>) -> Kit {
+        store.seed_defaults().await.unwrap();
+        let mut tokens = HashMap::new();
+        let mut emails = HashMap::new();
+        for role in Role::ALL {
+            let org = match role {
+                Role::AuthorityEditor => "0250",
+                Role::Agent => "0253",
+                _ => "DDH",
+            };
+            let email = format!("{role}@test.invalid");
+            let u = NewUser {
+                email: email.clone(),
+                name: format!("Test {role}"),
+                org: org.into(),
+                role: *role,
+            }
+            .validate(PASSWORD, |_| true)
+            .unwrap();
+            let user = store
+                .create_user(&u, password_hash(), domain::time::now())
+                .await
+                .unwrap();
+            let token = web::auth::new_secret();
+            store
+                .create_token(
+                    user.id,
+                    &web::auth::secret_hash(&token),
+                    domain::time::now(),
+                )
+                .await
+                .unwrap();
+            tokens.insert(*role, token);
+            emails.insert(*role, email);
+        }
+        let app = web::router(store.clone(), web::Config::default());
+        Kit {
+            store,
+            app,
+            tokens,
+            emails,
+            _dir: dir,
+        }
+    }
+
+    pub fn token(&self, role: Role) -> Option<&str> {
+        Some(self.tokens[&role].as_str())
+    }
+
+    /// Sends a request as `token` (or anonymously) and returns the status and the JSON body
+    /// (`Value::Null` when the body is not JSON).
+    pub async fn call(
+        &self,
+        method: &str,
+        path: &str,
+        token: Option<&str>,
+        body: Option<Value>,
+    ) -> (StatusCode, Value) {
+        let (status, bytes, _) = self
+            .raw(method, path, token, body.map(|b| b.to_string()), &[])
+            .await;
+        (
+            status,
+            serde_json::from_slice(&bytes).unwrap_or(Value::Null),
+        )
+    }
+
+    pub async fn raw(
+        &self,
+        method: &str,
+        path: &str,
+        token: Option<&str>,
+        body: Option<String>,
+        headers: &[(&str, &str)],
+    ) -> (StatusCode, Vec<u8>, axum::http::HeaderMap) {
+        let mut req = Request::builder().method(method).uri(path);
+        if let Some(t) = token {
+            req = req.header(header::AUTHORIZATION, format!("Bearer {t}"));
+        }
+        if body.is_some() {
+            req = req.header(header::CONTENT_TYPE, "application/json");
+        }
+        for (k, v) in headers {
+            req = req.header(*k, *v);
+        }
+        let req = req
+            .body(body.map(Body::from).unwrap_or_else(Body::empty))
+            .unwrap();
+        let res = self.app.clone().oneshot(req).await.unwrap();
+        let status = res.status();
+        let headers = res.headers().clone();
+        if headers
+            .get(header::CONTENT_TYPE)
+            .is_some_and(|v| v.as_bytes().starts_with(b"text/event-stream"))
+        {
+            return (status, Vec::new(), headers);
+        }
+        let bytes = axum::body::to_bytes(res.into_body(), 10 << 20)
+            .await
+            .unwrap()
+            .to_vec();
+        (status, bytes, headers)
+    }
+
+    /// Creates an incident as the crisis leader and returns its id.
+    pub async fn incident(&self, affected: &[&str]) -> String {
+        let (status, v) = self
+            .call(
+                "POST",
+                "/api/v1/incidents",
+                self.token(Role::CrisisLeader),
+                Some(serde_json::json!({ "title": "Strømafbrydelse i kommunen", "kind": "power_cut", "affected": affected, "channels": ["phone"], "exercise": false })),
+            )
+            .await;
+        assert_eq!(status, StatusCode::CREATED, "{v}");
+        v["id"].as_str().unwrap().to_string()
+    }
+
+    pub async fn activate(&self, id: &str) {
+        let (status, v) = self
+            .call(
+                "POST",
+                &format!("/api/v1/incidents/{id}/status"),
+                self.token(Role::CrisisLeader),
+                Some(serde_json::json!({ "status": "active" })),
+            )
+            .await;
+        assert_eq!(status, StatusCode::OK, "{v}");
+    }
+}

@@ -1,0 +1,227 @@
+//! Walks every API endpoint as every role and as nobody, and checks the answer against the
+//! permission table: 401 without credentials, 403 exactly when the table denies, never a 404
+//! for an endpoint the OpenAPI list promises.
+
+mod common;
+
+use axum::http::StatusCode;
+use common::Kit;
+use domain::Role;
+use domain::permission::allows;
+use serde_json::{Value, json};
+use web::openapi::ENDPOINTS;
+
+async fn fill(kit: &Kit, path: &str, incident: &str, item: &str) -> String {
+    let user_id = kit
+        .store
+        .user_by_email(&kit.emails[&Role::Agent])
+        .await
+        .unwrap()
+        .unwrap()
+        .0
+        .id;
+    let template = kit.store.checklist_templates().await.unwrap()[0].0;
+    let card = kit.store.action_cards().await.unwrap()[0].0;
+    let id = if path.starts_with("/api/v1/users/") {
+        user_id.to_string()
+    } else if path.starts_with("/api/v1/checklist-templates/") {
+        template.to_string()
+    } else if path.starts_with("/api/v1/action-cards/") {
+        card.to_string()
+    } else {
+        incident.to_string()
+    };
+    path.replace("{id}", &id)
+        .replace("{item}", item)
+        .replace("{role}", "log_keeper")
+        .replace("{code}", "0250")
+}
+
+fn body(kit: &Kit, method: &str, path: &str) -> Option<Value> {
+    let staff = &kit.emails[&Role::LogKeeper];
+    let other = &kit.emails[&Role::CrisisLeader];
+    let b = match (method, path) {
+        ("post", "/api/v1/incidents") => {
+            json!({ "title": "Oversvømmelse", "kind": "flood", "affected": ["0250"], "channels": ["phone"] })
+        }
+        ("post", "/api/v1/incidents/{id}/status") => json!({ "status": "standing_down" }),
+        ("put", "/api/v1/incidents/{id}/roles/{role}") | ("put", "/api/v1/roster/{role}") => {
+            json!({ "primary": staff, "deputy": other })
+        }
+        ("post", "/api/v1/incidents/{id}/log") => {
+            json!({ "category": "information", "text": "Statusmøde holdt" })
+        }
+        ("post", "/api/v1/incidents/{id}/checklist/{item}") => json!({ "done": true }),
+        ("post", "/api/v1/incidents/{id}/action-cards") => Value::Null,
+        ("put", "/api/v1/organisations/{code}") => json!({ "member": true }),
+        ("post", "/api/v1/users") => {
+            json!({ "email": format!("ny-{}@test.invalid", uuid::Uuid::new_v4()), "name": "Ny Bruger", "org": "0250", "role": "agent", "password": "et langt kodeord" })
+        }
+        ("put", "/api/v1/users/{id}") => json!({ "active": true }),
+        ("post", "/api/v1/checklist-templates") => {
+            json!({ "side": "authority", "title": "Nyt punkt", "responsible": "authority_editor" })
+        }
+        ("post", "/api/v1/action-cards") => {
+            json!({ "kind": "fire", "title": "Brand", "problem": "p", "solution": "s", "communication": "c", "responsible": "process_lead", "steps": [] })
+        }
+        ("post", "/api/v1/session") => {
+            json!({ "email": "nobody@test.invalid", "password": "wrong password" })
+        }
+        _ => return None,
+    };
+    Some(b)
+}
+
+#[tokio::test]
+async fn every_endpoint_as_every_role_follows_the_permission_table() {
+    let kit = Kit::sqlite().await;
+    let incident = kit.incident(&["0250"]).await;
+    kit.activate(&incident).await;
+    let items = kit
+        .store
+        .checklist(incident.parse().unwrap())
+        .await
+        .unwrap();
+    let item = items
+        .iter()
+        .find(|i| i.side == domain::checklist::Side::Authority)
+        .unwrap()
+        .id
+        .to_string();
+    let card = kit.store.action_cards().await.unwrap()[0].0;
+
+    let mut checked = 0;
+    for e in ENDPOINTS {
+        let path = fill(&kit, e.path, &incident, &item).await;
+        let mut b = body(&kit, e.method, e.path);
+        if e.path == "/api/v1/incidents/{id}/action-cards" && e.method == "post" {
+            b = Some(json!({ "card_id": card }));
+        }
+        let method = e.method.to_uppercase();
+
+        let (status, v) = kit.call(&method, &path, None, b.clone()).await;
+        if e.authenticated {
+            assert_eq!(
+                status,
+                StatusCode::UNAUTHORIZED,
+                "anonymous {method} {path}: {v}"
+            );
+            assert_eq!(v["error"]["code"], "unauthorized");
+        } else {
+            assert_ne!(
+                v["error"]["code"], "unauthorized",
+                "anonymous {method} {path} is public: {status} {v}"
+            );
+        }
+
+        for role in Role::ALL {
+            let b = if e.path == "/api/v1/users" && e.method == "post" {
+                body(&kit, e.method, e.path)
+            } else {
+                b.clone()
+            };
+            let (status, v) = kit.call(&method, &path, kit.token(*role), b).await;
+            let allowed = e.action.is_none_or(|a| allows(*role, a));
+            if allowed {
+                assert!(
+                    status != StatusCode::FORBIDDEN && v["error"]["code"] != "unauthorized",
+                    "{role} {method} {path} should be allowed, got {status}: {v}"
+                );
+                assert!(
+                    status != StatusCode::NOT_FOUND
+                        || v["error"]["message"]
+                            != "no such API endpoint; see /api/v1/openapi.json for the list not found",
+                    "{method} {path} is not routed"
+                );
+                assert!(
+                    !status.is_server_error(),
+                    "{role} {method} {path}: {status} {v}"
+                );
+            } else {
+                assert_eq!(
+                    status,
+                    StatusCode::FORBIDDEN,
+                    "{role} {method} {path} should be denied: {v}"
+                );
+                assert_eq!(v["error"]["code"], "forbidden");
+            }
+            checked += 1;
+        }
+    }
+    assert_eq!(checked, ENDPOINTS.len() * Role::ALL.len());
+}
+
+#[tokio::test]
+async fn an_authority_acts_only_on_its_own_incidents() {
+    let kit = Kit::sqlite().await;
+    let own = kit.incident(&["0250"]).await;
+    let other = kit.incident(&["0101"]).await;
+    let editor = kit.token(Role::AuthorityEditor);
+
+    let (status, v) = kit.call("GET", "/api/v1/incidents", editor, None).await;
+    assert_eq!(status, StatusCode::OK);
+    let ids: Vec<&str> = v["incidents"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        ids,
+        [own.as_str()],
+        "the list shows only the editor's own incidents"
+    );
+
+    for path in [
+        format!("/api/v1/incidents/{other}"),
+        format!("/api/v1/incidents/{other}/log"),
+        format!("/api/v1/incidents/{other}/checklist"),
+    ] {
+        let (status, v) = kit.call("GET", &path, editor, None).await;
+        assert_eq!(status, StatusCode::FORBIDDEN, "{path}: {v}");
+    }
+    let (status, _) = kit
+        .call("GET", &format!("/api/v1/incidents/{own}/log"), editor, None)
+        .await;
+    assert_eq!(status, StatusCode::OK);
+
+    let (status, v) = kit
+        .call("POST", "/api/v1/incidents", editor, Some(json!({ "title": "Brand i rådhuset", "kind": "fire", "affected": ["0101"], "channels": ["phone"] })))
+        .await;
+    assert_eq!(
+        status,
+        StatusCode::FORBIDDEN,
+        "an authority cannot open an incident for another: {v}"
+    );
+}
+
+#[tokio::test]
+async fn the_openapi_document_lists_every_endpoint() {
+    let kit = Kit::sqlite().await;
+    let (status, doc) = kit.call("GET", "/api/v1/openapi.json", None, None).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(doc["openapi"], "3.1.0");
+    for e in ENDPOINTS {
+        let op = &doc["paths"][e.path][e.method];
+        assert!(
+            op.is_object(),
+            "{} {} missing from the document",
+            e.method,
+            e.path
+        );
+        if let Some(body) = e.body {
+            let name = op["requestBody"]["content"]["application/json"]["schema"]["$ref"]
+                .as_str()
+                .unwrap()
+                .rsplit('/')
+                .next()
+                .unwrap()
+                .to_string();
+            assert_eq!(name, body);
+            assert!(
+                doc["components"]["schemas"][body].is_object(),
+                "schema {body} missing"
+            );
+        }
+    }
+}
