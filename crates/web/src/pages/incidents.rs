@@ -292,7 +292,8 @@ fn roles_section(
     html! {
         section aria-labelledby="h-roles" {
             h2 #h-roles { (ctx.t("room.roles")) }
-            div.scroll {
+            // Focusable, so keyboard users can scroll the table on a narrow screen.
+            div.scroll tabindex="0" role="region" aria-labelledby="h-roles" {
                 table {
                     thead { tr { th scope="col" { (ctx.t("room.role")) } th scope="col" { (ctx.t("room.primary")) } th scope="col" { (ctx.t("room.deputy")) } } }
                     tbody {
