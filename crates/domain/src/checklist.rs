@@ -233,6 +233,27 @@ pub fn default_action_cards() -> Vec<ActionCard> {
     ]
 }
 
+/// One item of one incident's checklist.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ChecklistItem {
+    pub id: uuid::Uuid,
+    pub side: Side,
+    pub title: String,
+    pub responsible: Role,
+    pub card_id: Option<uuid::Uuid>,
+    pub done_by: Option<String>,
+    #[serde(with = "time::serde::rfc3339::option")]
+    pub done_at: Option<time::OffsetDateTime>,
+}
+
+/// How far an incident's activation has come.
+pub fn progress(items: &[ChecklistItem]) -> (usize, usize) {
+    (
+        items.iter().filter(|i| i.done_at.is_some()).count(),
+        items.len(),
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -275,25 +296,4 @@ mod tests {
                 .all(|i| i.side == Side::CrisisStaff && i.responsible == c.responsible)
         );
     }
-}
-
-/// One item of one incident's checklist.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct ChecklistItem {
-    pub id: uuid::Uuid,
-    pub side: Side,
-    pub title: String,
-    pub responsible: Role,
-    pub card_id: Option<uuid::Uuid>,
-    pub done_by: Option<String>,
-    #[serde(with = "time::serde::rfc3339::option")]
-    pub done_at: Option<time::OffsetDateTime>,
-}
-
-/// How far an incident's activation has come.
-pub fn progress(items: &[ChecklistItem]) -> (usize, usize) {
-    (
-        items.iter().filter(|i| i.done_at.is_some()).count(),
-        items.len(),
-    )
 }

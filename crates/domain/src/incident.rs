@@ -133,6 +133,26 @@ pub fn channels_from_string(s: &str) -> Result<Vec<Channel>, DomainError> {
         .collect()
 }
 
+/// An incident as stored.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Incident {
+    pub id: uuid::Uuid,
+    pub title: String,
+    pub kind: IncidentKind,
+    pub status: Status,
+    pub affected: Vec<String>,
+    pub channels: Vec<Channel>,
+    pub exercise: bool,
+    #[serde(with = "time::serde::rfc3339")]
+    pub created_at: time::OffsetDateTime,
+    #[serde(with = "time::serde::rfc3339::option")]
+    pub activated_at: Option<time::OffsetDateTime>,
+    #[serde(with = "time::serde::rfc3339::option")]
+    pub standing_down_at: Option<time::OffsetDateTime>,
+    #[serde(with = "time::serde::rfc3339::option")]
+    pub closed_at: Option<time::OffsetDateTime>,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -196,24 +216,4 @@ mod tests {
         );
         assert!("earthquake".parse::<IncidentKind>().is_err());
     }
-}
-
-/// An incident as stored.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
-pub struct Incident {
-    pub id: uuid::Uuid,
-    pub title: String,
-    pub kind: IncidentKind,
-    pub status: Status,
-    pub affected: Vec<String>,
-    pub channels: Vec<Channel>,
-    pub exercise: bool,
-    #[serde(with = "time::serde::rfc3339")]
-    pub created_at: time::OffsetDateTime,
-    #[serde(with = "time::serde::rfc3339::option")]
-    pub activated_at: Option<time::OffsetDateTime>,
-    #[serde(with = "time::serde::rfc3339::option")]
-    pub standing_down_at: Option<time::OffsetDateTime>,
-    #[serde(with = "time::serde::rfc3339::option")]
-    pub closed_at: Option<time::OffsetDateTime>,
 }

@@ -77,6 +77,14 @@ pub fn valid_code(code: &str) -> bool {
     digits || tag
 }
 
+/// The reference data as a fresh installation starts: nobody is a member until configured.
+pub fn reference_without_members() -> Vec<Organisation> {
+    reference()
+        .into_iter()
+        .map(|o| Organisation { member: false, ..o })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -104,12 +112,4 @@ mod tests {
         let members = reference().iter().filter(|o| o.member).count();
         assert!((35..=45).contains(&members), "{members}");
     }
-}
-
-/// The reference data as a fresh installation starts: nobody is a member until configured.
-pub fn reference_without_members() -> Vec<Organisation> {
-    reference()
-        .into_iter()
-        .map(|o| Organisation { member: false, ..o })
-        .collect()
 }

@@ -130,7 +130,7 @@ impl Actor {
 
     /// Whether an incident affecting `affected` is visible to this actor.
     pub fn sees(&self, affected: &[String]) -> bool {
-        self.role != Role::AuthorityEditor || affected.iter().any(|c| *c == self.org)
+        self.role != Role::AuthorityEditor || affected.contains(&self.org)
     }
 }
 

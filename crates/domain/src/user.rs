@@ -51,28 +51,6 @@ pub fn check_password(p: &mut Problems, password: &str) {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn new_user_normalises_and_checks() {
-        let u = NewUser {
-            email: " Ane@Demo.DK ".into(),
-            name: "Ane  Agent".into(),
-            org: "0250".into(),
-            role: Role::Agent,
-        };
-        let ok = u
-            .clone()
-            .validate("et langt kodeord", |c| c == "0250")
-            .unwrap();
-        assert_eq!(ok.email, "ane@demo.dk");
-        assert_eq!(ok.name, "Ane Agent");
-        assert!(u.validate("kort", |c| c == "0250").is_err());
-    }
-}
-
 /// A user account as the rest of the system sees it (never with its password hash).
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct User {
@@ -101,4 +79,26 @@ pub struct Person {
     pub id: uuid::Uuid,
     pub name: String,
     pub email: String,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn new_user_normalises_and_checks() {
+        let u = NewUser {
+            email: " Ane@Demo.DK ".into(),
+            name: "Ane  Agent".into(),
+            org: "0250".into(),
+            role: Role::Agent,
+        };
+        let ok = u
+            .clone()
+            .validate("et langt kodeord", |c| c == "0250")
+            .unwrap();
+        assert_eq!(ok.email, "ane@demo.dk");
+        assert_eq!(ok.name, "Ane Agent");
+        assert!(u.validate("kort", |c| c == "0250").is_err());
+    }
 }

@@ -199,9 +199,12 @@ pub fn constant_eq(a: &str, b: &str) -> bool {
             == 0
 }
 
+/// Failed logins are counted per e-mail and client address.
+type ThrottleKey = (String, Option<IpAddr>);
+
 /// Counts failed logins per (e-mail, address) and refuses further tries for a while.
 pub struct Throttle {
-    failures: Mutex<HashMap<(String, Option<IpAddr>), (u32, Instant)>>,
+    failures: Mutex<HashMap<ThrottleKey, (u32, Instant)>>,
     pub max_failures: u32,
     pub window: Duration,
 }

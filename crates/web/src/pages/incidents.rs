@@ -173,7 +173,6 @@ async fn create(State(s): State<AppState>, ctx: Ctx, body: axum::body::Bytes) ->
 
 async fn room(State(s): State<AppState>, ctx: Ctx, Path(id): Path<Uuid>) -> PageResult {
     let err = PageError::from(ctx.lang);
-    let id = id;
     let i = actions::incident(&s, &ctx.caller.actor(), id, Action::ViewIncidents)
         .await
         .map_err(&err)?;
