@@ -1,0 +1,123 @@
+// WCAG 2.1 A/AA checks with axe-core on every page, each as a role that can see it.
+'use strict';
+
+const { test, before, after } = require('node:test');
+const assert = require('node:assert/strict');
+const { USERS, setup, loggedInPage, incidentUrl } = require('./helpers');
+
+const AXE_PATH = require.resolve('axe-core');
+const TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
+
+let env;
+const sessions = {};
+let urls;
+
+before(async () => {
+  env = await setup();
+  const { browser, base } = env;
+  sessions.leader = await loggedInPage(browser, base, USERS.leader);
+  urls = {
+    exercise: await incidentUrl(sessions.leader.page, base, 'Øvelse:'),
+    active: await incidentUrl(sessions.leader.page, base, 'IT-nedbrud'),
+  };
+});
+after(async () => {
+  if (env) await env.close();
+});
+
+/** Runs axe on what `page` shows now and fails with every violation spelled out. */
+async function assertAccessible(page, label) {
+  await page.addScriptTag({ path: AXE_PATH });
+  const result = await page.evaluate(
+    (values) => window.axe.run(document, { runOnly: { type: 'tag', values } }),
+    TAGS,
+  );
+  assert.ok(result.passes.length > 0, `axe ran no passing rule on ${label}; it did not run`);
+  const report = result.violations
+    .map((v) => {
+      const nodes = v.nodes
+        .map((n) => `    target: ${JSON.stringify(n.target)}\n    html:   ${n.html}\n    ${n.failureSummary.replace(/\n/g, '\n    ')}`)
+        .join('\n');
+      return `- ${v.id} (${v.impact}): ${v.help}\n  ${v.helpUrl}\n${nodes}`;
+    })
+    .join('\n');
+  if (report) console.log(`axe violations on ${label}:\n${report}`);
+  assert.equal(result.violations.length, 0, `axe found violations on ${label}:\n${report}`);
+}
+
+async function check(page, url, label, expectedStatus = 200) {
+  const res = await page.goto(url);
+  assert.equal(res.status(), expectedStatus, `${label}: HTTP status`);
+  assert.equal(new URL(page.url()).pathname, new URL(url).pathname, `${label}: not redirected`);
+  await assertAccessible(page, label);
+}
+
+test('login page (anonymous)', async () => {
+  const context = await env.browser.newContext();
+  try {
+    const page = await context.newPage();
+    await check(page, `${env.base}/login`, '/login');
+    // The page with an error message too.
+    await page.fill('#email', USERS.leader);
+    await page.fill('#password', 'forkert-kodeord');
+    await Promise.all([page.waitForNavigation(), page.click('form[action="/login"] button[type=submit]')]);
+    assert.equal(await page.locator('.notice.error').count(), 1);
+    await assertAccessible(page, '/login with an error');
+  } finally {
+    await context.close();
+  }
+});
+
+test('crisis leader: overview, both crisis rooms, print page', async () => {
+  const { page } = sessions.leader;
+  await check(page, `${env.base}/incidents`, '/incidents (crisis leader)');
+  await check(page, urls.exercise, 'exercise crisis room (crisis leader)');
+  await check(page, urls.active, 'active crisis room (crisis leader)');
+  await check(page, `${urls.active}/log/print`, 'print page (crisis leader)');
+});
+
+test('secretariat: the four admin pages', async () => {
+  const s = await loggedInPage(env.browser, env.base, USERS.secretariat);
+  try {
+    for (const p of ['organisations', 'users', 'roster', 'templates']) {
+      await check(s.page, `${env.base}/admin/${p}`, `/admin/${p} (secretariat)`);
+    }
+  } finally {
+    await s.context.close();
+  }
+});
+
+test('agent and authority editor: the active crisis room', async () => {
+  for (const [who, email] of [
+    ['agent', USERS.agent],
+    ['authority editor', USERS.editor],
+  ]) {
+    const s = await loggedInPage(env.browser, env.base, email);
+    try {
+      await check(s.page, urls.active, `active crisis room (${who})`);
+    } finally {
+      await s.context.close();
+    }
+  }
+});
+
+test('mobile viewport 390×844: the active crisis room', async () => {
+  const s = await loggedInPage(env.browser, env.base, USERS.leader, {
+    viewport: { width: 390, height: 844 },
+    isMobile: true,
+    hasTouch: true,
+    deviceScaleFactor: 2,
+  });
+  try {
+    await check(s.page, urls.active, 'active crisis room (mobile, crisis leader)');
+    // WCAG 1.4.10 (reflow): nothing widens the page beyond the phone's 390 px.
+    const widths = await s.page.evaluate(() => ({
+      page: document.documentElement.scrollWidth,
+      viewport: document.documentElement.clientWidth,
+    }));
+    assert.ok(widths.viewport <= 390, `layout viewport ${widths.viewport}px`);
+    assert.ok(widths.page <= widths.viewport, `the page scrolls sideways on a phone: ${widths.page}px in ${widths.viewport}px`);
+  } finally {
+    await s.context.close();
+  }
+});

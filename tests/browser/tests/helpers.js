@@ -1,0 +1,157 @@
+// Shared set-up for the browser tests: a fresh demo server and headless Debian Chromium.
+'use strict';
+
+const { spawn } = require('node:child_process');
+const fs = require('node:fs');
+const net = require('node:net');
+const os = require('node:os');
+const path = require('node:path');
+const { chromium } = require('playwright-core');
+
+const PASSWORD = 'demo-kriseservice';
+const USERS = {
+  leader: 'kriseleder@demo.kriseservice.invalid',
+  logKeeper: 'logfoerer@demo.kriseservice.invalid',
+  secretariat: 'sekretariat@demo.kriseservice.invalid',
+  agent: 'agent1@demo.kriseservice.invalid',
+  editor: 'redaktoer@demo.kriseservice.invalid',
+};
+
+function binary() {
+  const bin = process.env.KRISESERVICE_BIN;
+  if (!bin) throw new Error('KRISESERVICE_BIN must point at the kriseservice binary (target/debug/kriseservice)');
+  if (!fs.existsSync(bin)) throw new Error(`KRISESERVICE_BIN=${bin} does not exist; run cargo build -p kriseservice`);
+  return bin;
+}
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.unref();
+    srv.on('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address();
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+async function waitHealthy(base, child, output, timeoutMs = 20000) {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) {
+      throw new Error(`kriseservice exited with ${child.exitCode} before it was healthy:\n${output()}`);
+    }
+    try {
+      const res = await fetch(`${base}/healthz`);
+      if (res.status === 200) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`kriseservice did not answer /healthz within ${timeoutMs} ms:\n${output()}`);
+}
+
+/** Starts `kriseservice demo` on a free loopback port with a fresh data directory. */
+async function startServer() {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'kriseservice-browser-'));
+  const port = await freePort();
+  const base = `http://127.0.0.1:${port}`;
+  const child = spawn(binary(), ['demo', '--data-dir', dataDir, '--listen', `127.0.0.1:${port}`], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let log = '';
+  const keep = (d) => {
+    log += d.toString();
+    if (log.length > 20000) log = log.slice(-20000);
+  };
+  child.stdout.on('data', keep);
+  child.stderr.on('data', keep);
+  const stop = async () => {
+    if (child.exitCode === null && child.signalCode === null) {
+      const exited = new Promise((r) => child.once('exit', r));
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), 3000);
+      await exited;
+      clearTimeout(timer);
+    }
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  };
+  try {
+    await waitHealthy(base, child, () => log);
+  } catch (e) {
+    await stop();
+    throw e;
+  }
+  return { base, stop, output: () => log };
+}
+
+function launchBrowser() {
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM_BIN || '/usr/bin/chromium',
+    headless: true,
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--no-first-run',
+      '--disable-sync',
+      '--disable-quic',
+    ],
+  });
+}
+
+/** A server and a browser for one test file; `close` stops both, whatever happened. */
+async function setup() {
+  const server = await startServer();
+  let browser;
+  try {
+    browser = await launchBrowser();
+  } catch (e) {
+    await server.stop();
+    throw e;
+  }
+  return {
+    base: server.base,
+    browser,
+    serverOutput: server.output,
+    async close() {
+      try {
+        await browser.close();
+      } finally {
+        await server.stop();
+      }
+    },
+  };
+}
+
+/** Logs in through the form on /login and waits for the redirect away from it. */
+async function login(page, base, email, password = PASSWORD) {
+  await page.goto(`${base}/login`);
+  await page.fill('#email', email);
+  await page.fill('#password', password);
+  await Promise.all([page.waitForURL((u) => !u.pathname.startsWith('/login')), page.click('form[action="/login"] button[type=submit]')]);
+}
+
+/** A new browser context (its own cookies) with a logged-in page. */
+async function loggedInPage(browser, base, email, contextOptions = {}) {
+  const context = await browser.newContext(contextOptions);
+  const page = await context.newPage();
+  await login(page, base, email);
+  return { context, page };
+}
+
+/** The crisis room URL of the incident whose title starts with `prefix`, read from the overview. */
+async function incidentUrl(page, base, prefix) {
+  await page.goto(`${base}/incidents`);
+  const links = await page.$$eval('a[href^="/incidents/"]', (as) =>
+    as.map((a) => ({ href: a.getAttribute('href'), text: a.textContent.trim() })),
+  );
+  const hit = links.find((l) => l.text.startsWith(prefix) && /^\/incidents\/[0-9a-f-]{36}$/.test(l.href));
+  if (!hit) throw new Error(`no incident titled "${prefix}…" on /incidents; found: ${JSON.stringify(links)}`);
+  return base + hit.href;
+}
+
+module.exports = { PASSWORD, USERS, setup, login, loggedInPage, incidentUrl };
