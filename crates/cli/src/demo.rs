@@ -18,45 +18,15 @@ const MARKER: &str = "KRISESERVICE-DEMO";
 /// (e-mail local part, name, organisation, role)
 const PEOPLE: &[(&str, &str, &str, Role)] = &[
     ("sekretariat", "Sanne Sekretariat", "DDH", Role::Secretariat),
-    (
-        "styregruppe",
-        "Stig Styregruppe",
-        "DDH",
-        Role::SteeringGroup,
-    ),
+    ("styregruppe", "Stig Styregruppe", "DDH", Role::SteeringGroup),
     ("kriseleder", "Karen Kriseleder", "DDH", Role::CrisisLeader),
-    (
-        "kriseleder2",
-        "Kasper Krisestedfortræder",
-        "DDH",
-        Role::CrisisLeader,
-    ),
+    ("kriseleder2", "Kasper Krisestedfortræder", "DDH", Role::CrisisLeader),
     ("logfoerer", "Lise Logfører", "DDH", Role::LogKeeper),
-    (
-        "logfoerer2",
-        "Lars Logstedfortræder",
-        "DDH",
-        Role::LogKeeper,
-    ),
+    ("logfoerer2", "Lars Logstedfortræder", "DDH", Role::LogKeeper),
     ("proces", "Pia Procesansvarlig", "DDH", Role::ProcessLead),
-    (
-        "proces2",
-        "Palle Processtedfortræder",
-        "DDH",
-        Role::ProcessLead,
-    ),
-    (
-        "bemanding",
-        "Bente Bemandingsansvarlig",
-        "DDH",
-        Role::StaffingLead,
-    ),
-    (
-        "bemanding2",
-        "Bo Bemandingsstedfortræder",
-        "DDH",
-        Role::StaffingLead,
-    ),
+    ("proces2", "Palle Processtedfortræder", "DDH", Role::ProcessLead),
+    ("bemanding", "Bente Bemandingsansvarlig", "DDH", Role::StaffingLead),
+    ("bemanding2", "Bo Bemandingsstedfortræder", "DDH", Role::StaffingLead),
     ("redaktoer", "Rikke Redaktør", "0250", Role::AuthorityEditor),
     ("agent1", "Anders Agent", "0253", Role::Agent),
     ("agent2", "Anne Agent", "0330", Role::Agent),
@@ -73,22 +43,14 @@ pub async fn prepare(dir: &Path) -> Result<Store> {
     let db = dir.join("kriseservice.db");
     if db.exists() {
         if !dir.join(MARKER).exists() {
-            bail!(
-                "{} holds a database that is not a demo; choose an empty directory for the demo",
-                dir.display()
-            );
+            bail!("{} holds a database that is not a demo; choose an empty directory for the demo", dir.display());
         }
         for suffix in ["", "-wal", "-shm"] {
             let _ = std::fs::remove_file(dir.join(format!("kriseservice.db{suffix}")));
         }
     }
-    std::fs::write(
-        dir.join(MARKER),
-        "This directory holds a Kriseservice demo; `kriseservice demo` recreates it.\n",
-    )?;
-    let store = Store::open_sqlite(&db)
-        .await
-        .context("cannot create the demo database")?;
+    std::fs::write(dir.join(MARKER), "This directory holds a Kriseservice demo; `kriseservice demo` recreates it.\n")?;
+    let store = Store::open_sqlite(&db).await.context("cannot create the demo database")?;
     seed(&store).await?;
     Ok(store)
 }
@@ -100,23 +62,15 @@ fn err(e: impl std::fmt::Display) -> anyhow::Error {
 pub async fn seed(store: &Store) -> Result<()> {
     store.seed_defaults().await?;
     for org in domain::org::reference().iter().filter(|o| o.member) {
-        store.set_member(&org.code, true).await?;
+        store.set_member(&org.code, true, "demo", domain::time::now()).await?;
     }
     let hash = web::auth::hash_password(PASSWORD);
     let mut actors = std::collections::HashMap::new();
     for (local, name, org, role) in PEOPLE {
-        let u = NewUser {
-            email: email(local),
-            name: name.to_string(),
-            org: org.to_string(),
-            role: *role,
-        }
-        .validate(PASSWORD, |_| true)
-        .map_err(err)?;
-        let user = store
-            .create_user(&u, &hash, domain::time::now())
-            .await
+        let u = NewUser { email: email(local), name: name.to_string(), org: org.to_string(), role: *role }
+            .validate(PASSWORD, |_| true)
             .map_err(err)?;
+        let user = store.create_user(&u, &hash, "demo", domain::time::now()).await.map_err(err)?;
         actors.insert(*local, user.actor());
     }
     let id = |local: &str| actors[local].user_id;
@@ -126,106 +80,69 @@ pub async fn seed(store: &Store) -> Result<()> {
         (StaffRole::ProcessLead, "proces", "proces2"),
         (StaffRole::StaffingLead, "bemanding", "bemanding2"),
     ] {
-        store
-            .set_roster(role, Some(id(p)), Some(id(d)))
-            .await
-            .map_err(err)?;
+        store.set_roster(role, Some(id(p)), Some(id(d)), "demo", domain::time::now()).await.map_err(err)?;
     }
     let leader: &Actor = &actors["kriseleder"];
     let keeper: &Actor = &actors["logfoerer"];
     let now = domain::time::now;
 
     let exercise = NewIncident {
-        title: "Øvelse: Netselskab ramt af cyberangreb – mobilmaster mister strøm efter to timer"
-            .into(),
+        title: "Øvelse: Netselskab ramt af cyberangreb – mobilmaster mister strøm efter to timer".into(),
         kind: IncidentKind::CyberAttack,
         affected: vec!["0253".into(), "0330".into(), "1085".into()],
         channels: vec![Channel::Phone, Channel::Chat, Channel::Voice],
         exercise: true,
     };
-    let ex = store
-        .create_incident(&exercise, leader, now())
-        .await
-        .map_err(err)?;
+    let ex = store.create_incident(&exercise, leader, now()).await.map_err(err)?;
     store
-        .append_log(ex.id, entry(LogCategory::Information, "Drejebog: T+0 netselskabet rammes af cyberangreb; T+2t mister mobilmasterne strøm."), keeper, now())
+        .append_log(
+            ex.id,
+            entry(LogCategory::Information, "Drejebog: T+0 netselskabet rammes af cyberangreb; T+2t mister mobilmasterne strøm."),
+            keeper,
+            now(),
+        )
         .await
         .map_err(err)?;
 
     let active = NewIncident {
-        title: "IT-nedbrud: Frederikssund Kommunes omstillingsbord kan ikke tage imod opkald"
-            .into(),
+        title: "IT-nedbrud: Frederikssund Kommunes omstillingsbord kan ikke tage imod opkald".into(),
         kind: IncidentKind::ItBreakdown,
         affected: vec!["0250".into()],
         channels: vec![Channel::Phone, Channel::Chat],
         exercise: false,
     };
-    let act = store
-        .create_incident(&active, leader, now())
-        .await
-        .map_err(err)?;
-    store.append_log(act.id, entry(LogCategory::Contact, "Frederikssund Kommune anmoder om kriseservice: omstillingen afviser alle opkald siden kl. 07.40."), keeper, now()).await.map_err(err)?;
+    let act = store.create_incident(&active, leader, now()).await.map_err(err)?;
     store
-        .change_status(
+        .append_log(
             act.id,
-            Status::Active,
-            Some("Kriseservice aktiveret efter aftale med kommunens beredskabschef."),
-            leader,
+            entry(LogCategory::Contact, "Frederikssund Kommune anmoder om kriseservice: omstillingen afviser alle opkald siden kl. 07.40."),
+            keeper,
             now(),
         )
         .await
         .map_err(err)?;
     store
+        .change_status(act.id, Status::Active, Some("Kriseservice aktiveret efter aftale med kommunens beredskabschef."), leader, now())
+        .await
+        .map_err(err)?;
+    store
         .append_log(
             act.id,
-            entry(
-                LogCategory::Staffing,
-                "Ekstra vagter bestilt hos medlemskommunerne fra kl. 10.",
-            ),
+            entry(LogCategory::Staffing, "Ekstra vagter bestilt hos medlemskommunerne fra kl. 10."),
             &actors["bemanding"],
             now(),
         )
         .await
         .map_err(err)?;
     store
-        .append_log(
-            act.id,
-            entry(
-                LogCategory::Information,
-                "Kommunen forventer status på fejlretning kl. 12.",
-            ),
-            keeper,
-            now(),
-        )
+        .append_log(act.id, entry(LogCategory::Information, "Kommunen forventer status på fejlretning kl. 12."), keeper, now())
         .await
         .map_err(err)?;
-    if let Some((card_id, _)) = store
-        .action_cards()
-        .await?
-        .into_iter()
-        .find(|(_, c)| c.kind == IncidentKind::ItBreakdown)
-    {
-        store
-            .attach_card(act.id, card_id, leader, now())
-            .await
-            .map_err(err)?;
+    if let Some((card_id, _)) = store.action_cards().await?.into_iter().find(|(_, c)| c.kind == IncidentKind::ItBreakdown) {
+        store.attach_card(act.id, card_id, leader, now()).await.map_err(err)?;
     }
-    if let Some(first) = store
-        .checklist(act.id)
-        .await?
-        .into_iter()
-        .find(|i| i.side == domain::checklist::Side::CrisisStaff)
-    {
-        store
-            .complete_item(
-                act.id,
-                first.id,
-                true,
-                &actors[responsible_local(first.responsible)],
-                now(),
-            )
-            .await
-            .map_err(err)?;
+    if let Some(first) = store.checklist(act.id).await?.into_iter().find(|i| i.side == domain::checklist::Side::CrisisStaff) {
+        store.complete_item(act.id, first.id, true, &actors[responsible_local(first.responsible)], now()).await.map_err(err)?;
     }
     Ok(())
 }
@@ -240,23 +157,14 @@ fn responsible_local(role: Role) -> &'static str {
 }
 
 fn entry(category: LogCategory, text: &str) -> NewLogEntry {
-    NewLogEntry {
-        category,
-        text: text.into(),
-        corrects: None,
-    }
+    NewLogEntry { category, text: text.into(), corrects: None }
 }
 
 pub fn print_logins(listen: SocketAddr) {
     println!("Kriseservice demo: http://{listen}/");
     println!("Every demo login has the password: {PASSWORD}");
     for (local, name, org, role) in PEOPLE {
-        println!(
-            "  {:<44} {:<30} {:<17} {org}",
-            email(local),
-            name,
-            role.as_str()
-        );
+        println!("  {:<44} {:<30} {:<17} {org}", email(local), name, role.as_str());
     }
     println!("Stop with Ctrl+C.");
 }

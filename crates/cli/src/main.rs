@@ -10,12 +10,12 @@ use std::path::PathBuf;
 use store::Store;
 
 #[derive(Parser)]
-#[command(
-    name = "kriseservice",
-    version,
-    about = "Kriseservice: the crisis service of a shared municipal contact centre"
-)]
+#[command(name = "kriseservice", version, about = "Kriseservice: the crisis service of a shared municipal contact centre")]
 struct Cli {
+    /// A settings file of `key = value` lines (data_dir, listen, database_url, secure_cookies).
+    /// Precedence: built-in defaults < this file < KRISESERVICE_* environment < flags.
+    #[arg(long, global = true, env = "KRISESERVICE_CONFIG")]
+    config: Option<PathBuf>,
     #[command(subcommand)]
     command: Command,
 }
@@ -32,24 +32,14 @@ struct Storage {
 
 impl Storage {
     async fn open(&self) -> Result<Store> {
-        std::fs::create_dir_all(&self.data_dir).with_context(|| {
-            format!(
-                "cannot create the data directory {}",
-                self.data_dir.display()
-            )
-        })?;
+        std::fs::create_dir_all(&self.data_dir).with_context(|| format!("cannot create the data directory {}", self.data_dir.display()))?;
         let store = match &self.database_url {
-            Some(url) => Store::open(url)
-                .await
-                .with_context(|| format!("cannot open the database {}", mask(url)))?,
+            Some(url) => Store::open(url).await.with_context(|| format!("cannot open the database {}", mask(url)))?,
             None => Store::open_sqlite(&self.data_dir.join("kriseservice.db"))
                 .await
                 .context("cannot open the SQLite database in the data directory")?,
         };
-        store
-            .seed_defaults()
-            .await
-            .context("cannot seed reference data")?;
+        store.seed_defaults().await.context("cannot seed reference data")?;
         Ok(store)
     }
 
@@ -147,21 +137,61 @@ enum TokenCommand {
     },
 }
 
-#[tokio::main]
-async fn main() {
+fn main() {
+    // The file is read before the runtime starts any thread: it only fills in environment
+    // variables that are not set, which clap then reads below the flags.
+    if let Err(e) = apply_config_file() {
+        eprintln!("error: {e:#}");
+        std::process::exit(2);
+    }
     init_logging();
-    if let Err(e) = run(Cli::parse()).await {
+    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().expect("tokio runtime");
+    if let Err(e) = runtime.block_on(run(Cli::parse())) {
         eprintln!("error: {e:#}");
         std::process::exit(2);
     }
 }
 
+const CONFIG_KEYS: &[&str] = &["data_dir", "listen", "database_url", "secure_cookies"];
+
+fn apply_config_file() -> Result<()> {
+    let args: Vec<String> = std::env::args().collect();
+    let from_flag = args.iter().position(|a| a == "--config").and_then(|i| args.get(i + 1)).cloned();
+    let from_eq = args.iter().find_map(|a| a.strip_prefix("--config=").map(String::from));
+    let Some(path) = from_flag.or(from_eq).or_else(|| std::env::var("KRISESERVICE_CONFIG").ok()) else { return Ok(()) };
+    let text = std::fs::read_to_string(&path).with_context(|| format!("cannot read the settings file {path}"))?;
+    for (key, value) in parse_config(&text).with_context(|| format!("in the settings file {path}"))? {
+        let var = format!("KRISESERVICE_{}", key.to_uppercase());
+        if std::env::var_os(&var).is_none() {
+            // SAFETY: called from `main` before the runtime or any other thread exists.
+            unsafe { std::env::set_var(&var, value) };
+        }
+    }
+    Ok(())
+}
+
+/// `key = value` lines; `#` starts a comment; values may be quoted.
+fn parse_config(text: &str) -> Result<Vec<(String, String)>> {
+    let mut out = Vec::new();
+    for (i, line) in text.lines().enumerate() {
+        let line = line.split('#').next().unwrap_or("").trim();
+        if line.is_empty() {
+            continue;
+        }
+        let Some((key, value)) = line.split_once('=') else { bail!("line {}: expected 'key = value'", i + 1) };
+        let key = key.trim().to_lowercase();
+        if !CONFIG_KEYS.contains(&key.as_str()) {
+            bail!("line {}: unknown setting '{key}'; known: {}", i + 1, CONFIG_KEYS.join(", "));
+        }
+        out.push((key, value.trim().trim_matches('"').to_string()));
+    }
+    Ok(out)
+}
+
 fn init_logging() {
-    let filter = tracing_subscriber::EnvFilter::try_from_env("KRISESERVICE_LOG")
-        .unwrap_or_else(|_| "info,sqlx=warn,tower_http=info".into());
-    let builder = tracing_subscriber::fmt()
-        .with_env_filter(filter)
-        .with_writer(std::io::stderr);
+    let filter =
+        tracing_subscriber::EnvFilter::try_from_env("KRISESERVICE_LOG").unwrap_or_else(|_| "info,sqlx=warn,tower_http=info".into());
+    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
     if std::env::var("KRISESERVICE_LOG_FORMAT").as_deref() == Ok("json") {
         builder.json().init();
     } else {
@@ -171,26 +201,14 @@ fn init_logging() {
 
 async fn run(cli: Cli) -> Result<()> {
     match cli.command {
-        Command::Serve {
-            storage,
-            listen,
-            secure_cookies,
-        } => {
+        Command::Serve { storage, listen, secure_cookies } => {
             let store = storage.open().await?;
             eprintln!(
                 "kriseservice {}: database {}, listening on http://{listen}, secure cookies {secure_cookies}",
                 env!("CARGO_PKG_VERSION"),
                 storage.describe()
             );
-            serve(
-                store,
-                listen,
-                web::Config {
-                    secure_cookies,
-                    ..Default::default()
-                },
-            )
-            .await
+            serve(store, listen, web::Config { secure_cookies, ..Default::default() }).await
         }
         Command::Demo { data_dir, listen } => {
             let store = demo::prepare(&data_dir).await?;
@@ -202,64 +220,26 @@ async fn run(cli: Cli) -> Result<()> {
             eprintln!("migrations applied to {}", storage.describe());
             Ok(())
         }
-        Command::User {
-            command:
-                UserCommand::Add {
-                    storage,
-                    email,
-                    name,
-                    org,
-                    role,
-                },
-        } => {
+        Command::User { command: UserCommand::Add { storage, email, name, org, role } } => {
             let role: domain::Role = role.parse().map_err(|e| anyhow::anyhow!("{e}"))?;
             let mut password = String::new();
-            std::io::stdin()
-                .lock()
-                .read_line(&mut password)
-                .context("cannot read the password from standard input")?;
+            std::io::stdin().lock().read_line(&mut password).context("cannot read the password from standard input")?;
             let password = password.trim_end_matches(['\n', '\r']);
             let store = storage.open().await?;
-            let codes: std::collections::HashSet<String> = store
-                .organisations()
-                .await?
-                .into_iter()
-                .map(|o| o.code)
-                .collect();
-            let user = domain::user::NewUser {
-                email,
-                name,
-                org,
-                role,
-            }
-            .validate(password, |c| codes.contains(c))
-            .map_err(|e| anyhow::anyhow!("{e}"))?;
-            let hash = web::auth::hash_password(password);
-            let created = store
-                .create_user(&user, &hash, domain::time::now())
+            let new = domain::user::NewUser { email, name, org, role };
+            let created = web::actions::add_user(&store, new, password.to_string(), "kriseservice user add")
                 .await
-                .map_err(|e| anyhow::anyhow!("{e}"))?;
-            eprintln!(
-                "added {} <{}> as {} in {}",
-                created.name, created.email, created.role, created.org
-            );
+                .map_err(|e| anyhow::anyhow!("{}", e.message))?;
+            eprintln!("added {} <{}> as {} in {}", created.name, created.email, created.role, created.org);
             Ok(())
         }
-        Command::Token {
-            command: TokenCommand::Create { storage, email },
-        } => {
+        Command::Token { command: TokenCommand::Create { storage, email } } => {
             let store = storage.open().await?;
             let Some((user, _)) = store.user_by_email(&email.trim().to_lowercase()).await? else {
                 bail!("no user with e-mail {email}; add one with 'kriseservice user add'");
             };
             let token = web::auth::new_secret();
-            store
-                .create_token(
-                    user.id,
-                    &web::auth::secret_hash(&token),
-                    domain::time::now(),
-                )
-                .await?;
+            store.create_token(user.id, &web::auth::secret_hash(&token), domain::time::now()).await?;
             println!("{token}");
             Ok(())
         }
@@ -269,25 +249,12 @@ async fn run(cli: Cli) -> Result<()> {
 
 async fn verify_log(storage: &Storage, id: uuid::Uuid) -> Result<()> {
     let store = storage.open().await?;
-    let Some(incident) = store.incident(id).await? else {
-        bail!("no incident with id {id}")
-    };
-    eprintln!("reading the log of \"{}\"…", incident.title);
-    let log = store
-        .log(id)
-        .await
-        .context("cannot read the log (a row may be corrupt)")?;
-    eprintln!("verifying {} entries…", log.len());
-    let v = domain::log::verify(&log);
+    let Some(incident) = store.incident(id).await? else { bail!("no incident with id {id}") };
+    eprintln!("verifying the log of \"{}\"…", incident.title);
+    let v = store.verify_log(id).await.context("cannot read the log")?.context("the incident disappeared")?;
     if v.valid {
-        let last = log
-            .last()
-            .map(|e| e.hash.as_str())
-            .unwrap_or(domain::log::GENESIS);
-        println!(
-            "OK: the log of \"{}\" holds: {} entries, chain head {last}",
-            incident.title, v.entries
-        );
+        let (_, head) = store.log(id).await?.last().map(|e| (e.seq, e.hash.clone())).unwrap_or((0, domain::log::GENESIS.to_string()));
+        println!("OK: the log of \"{}\" holds: {} entries, chain head {head}", incident.title, v.entries);
         Ok(())
     } else {
         println!(
@@ -311,47 +278,50 @@ async fn serve(store: Store, listen: SocketAddr, config: web::Config) -> Result<
             tokio::time::sleep(std::time::Duration::from_secs(3600)).await;
         }
     });
-    let listener = tokio::net::TcpListener::bind(listen)
-        .await
-        .with_context(|| format!("cannot listen on {listen}"))?;
+    let listener = tokio::net::TcpListener::bind(listen).await.with_context(|| format!("cannot listen on {listen}"))?;
+    let stop = config.shutdown.clone();
     let app = web::router(store, config).into_make_service_with_connect_info::<SocketAddr>();
-    axum_serve(listener, app).await
+    let server = axum::serve(listener, app).with_graceful_shutdown(async move {
+        signal().await;
+        eprintln!("shutting down: finishing requests in flight");
+        stop.trigger();
+    });
+    let stopping = async {
+        signal().await;
+        // Never hang on a client that will not let go.
+        tokio::time::sleep(std::time::Duration::from_secs(10)).await;
+    };
+    tokio::select! {
+        r = server => r.context("server failed"),
+        _ = stopping => Ok(()),
+    }
 }
 
-async fn axum_serve(
-    listener: tokio::net::TcpListener,
-    app: axum::extract::connect_info::IntoMakeServiceWithConnectInfo<axum::Router, SocketAddr>,
-) -> Result<()> {
-    axum::serve(listener, app)
-        .with_graceful_shutdown(shutdown())
-        .await
-        .context("server failed")
-}
-
-async fn shutdown() {
+/// Ctrl+C or SIGTERM.
+async fn signal() {
     let ctrl_c = tokio::signal::ctrl_c();
     #[cfg(unix)]
     {
-        let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
-            .expect("signal handler");
+        let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()).expect("signal handler");
         tokio::select! { _ = ctrl_c => {}, _ = term.recv() => {} }
     }
     #[cfg(not(unix))]
     let _ = ctrl_c.await;
-    eprintln!("shutting down");
 }
 
 #[cfg(test)]
 mod tests {
     #[test]
+    fn settings_file_lines() {
+        let parsed = super::parse_config("# Kriseservice\nlisten = \"0.0.0.0:8080\"\ndata_dir=/var/lib/ks  # data\n").unwrap();
+        assert_eq!(parsed, [("listen".to_string(), "0.0.0.0:8080".to_string()), ("data_dir".to_string(), "/var/lib/ks".to_string())]);
+        assert!(super::parse_config("colour = red").unwrap_err().to_string().contains("unknown setting 'colour'"));
+        assert!(super::parse_config("listen").is_err());
+    }
+
+    #[test]
     fn masks_database_passwords() {
-        assert_eq!(
-            super::mask("postgres://ks:hemmelig@db:5432/ks"),
-            "postgres://ks:***@db:5432/ks"
-        );
-        assert_eq!(
-            super::mask("postgres://postgres@127.0.0.1/ks"),
-            "postgres://postgres@127.0.0.1/ks"
-        );
+        assert_eq!(super::mask("postgres://ks:hemmelig@db:5432/ks"), "postgres://ks:***@db:5432/ks");
+        assert_eq!(super::mask("postgres://postgres@127.0.0.1/ks"), "postgres://postgres@127.0.0.1/ks");
     }
 }

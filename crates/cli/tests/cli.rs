@@ -18,12 +18,7 @@ fn kriseservice(args: &[&str], stdin: &str) -> Output {
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(stdin.as_bytes())
-        .unwrap();
+    child.stdin.take().unwrap().write_all(stdin.as_bytes()).unwrap();
     child.wait_with_output().unwrap()
 }
 
@@ -54,122 +49,39 @@ fn user_add_reads_the_password_from_stdin_and_token_create_prints_only_the_token
     );
     assert!(out.status.success(), "{}", text(&out.stderr));
 
-    let out = kriseservice(
-        &[
-            "token",
-            "create",
-            "--data-dir",
-            d,
-            "--email",
-            "lone@example.invalid",
-        ],
-        "",
-    );
+    let out = kriseservice(&["token", "create", "--data-dir", d, "--email", "lone@example.invalid"], "");
     assert!(out.status.success(), "{}", text(&out.stderr));
     let stdout = text(&out.stdout);
     let token = stdout.strip_suffix('\n').expect("one line");
-    assert!(
-        token.len() == 64 && token.chars().all(|c| c.is_ascii_hexdigit()),
-        "stdout is the token alone: {stdout:?}"
-    );
+    assert!(token.len() == 64 && token.chars().all(|c| c.is_ascii_hexdigit()), "stdout is the token alone: {stdout:?}");
 
     let out = kriseservice(
-        &[
-            "user",
-            "add",
-            "--data-dir",
-            d,
-            "--email",
-            "x@example.invalid",
-            "--name",
-            "X Y",
-            "--org",
-            "DDH",
-            "--role",
-            "janitor",
-        ],
+        &["user", "add", "--data-dir", d, "--email", "x@example.invalid", "--name", "X Y", "--org", "DDH", "--role", "janitor"],
         "et langt kodeord\n",
     );
     assert_eq!(out.status.code(), Some(2));
-    assert!(
-        text(&out.stderr).contains("unknown role 'janitor'"),
-        "{}",
-        text(&out.stderr)
-    );
+    assert!(text(&out.stderr).contains("unknown role 'janitor'"), "{}", text(&out.stderr));
     let out = kriseservice(
-        &[
-            "user",
-            "add",
-            "--data-dir",
-            d,
-            "--email",
-            "y@example.invalid",
-            "--name",
-            "Y Z",
-            "--org",
-            "DDH",
-            "--role",
-            "agent",
-        ],
+        &["user", "add", "--data-dir", d, "--email", "y@example.invalid", "--name", "Y Z", "--org", "DDH", "--role", "agent"],
         "kort\n",
     );
-    assert!(
-        text(&out.stderr).contains("password: must be at least 12 characters"),
-        "{}",
-        text(&out.stderr)
-    );
+    assert!(text(&out.stderr).contains("password: must be at least 12 characters"), "{}", text(&out.stderr));
     let out = kriseservice(
-        &[
-            "user",
-            "add",
-            "--data-dir",
-            d,
-            "--email",
-            "lone@example.invalid",
-            "--name",
-            "Lone",
-            "--org",
-            "DDH",
-            "--role",
-            "agent",
-        ],
+        &["user", "add", "--data-dir", d, "--email", "lone@example.invalid", "--name", "Lone", "--org", "DDH", "--role", "agent"],
         "et langt kodeord\n",
     );
-    assert!(
-        text(&out.stderr).contains("already exists"),
-        "{}",
-        text(&out.stderr)
-    );
-    let out = kriseservice(
-        &[
-            "token",
-            "create",
-            "--data-dir",
-            d,
-            "--email",
-            "ghost@example.invalid",
-        ],
-        "",
-    );
+    assert!(text(&out.stderr).contains("already exists"), "{}", text(&out.stderr));
+    let out = kriseservice(&["token", "create", "--data-dir", d, "--email", "ghost@example.invalid"], "");
     assert!(!out.status.success() && out.stdout.is_empty());
 }
 
 /// Writes an incident with a few log entries and returns its id.
 async fn incident_with_log(store: &Store) -> uuid::Uuid {
     store.seed_defaults().await.unwrap();
-    let u = NewUser {
-        email: "log@example.invalid".into(),
-        name: "Lise".into(),
-        org: "DDH".into(),
-        role: domain::Role::LogKeeper,
-    }
-    .validate("et langt kodeord", |_| true)
-    .unwrap();
-    let actor = store
-        .create_user(&u, "x", domain::time::now())
-        .await
-        .unwrap()
-        .actor();
+    let u = NewUser { email: "log@example.invalid".into(), name: "Lise".into(), org: "DDH".into(), role: domain::Role::LogKeeper }
+        .validate("et langt kodeord", |_| true)
+        .unwrap();
+    let actor = store.create_user(&u, "x", "test", domain::time::now()).await.unwrap().actor();
     let n = NewIncident {
         title: "Oversvømmelse".into(),
         kind: IncidentKind::Flood,
@@ -177,19 +89,12 @@ async fn incident_with_log(store: &Store) -> uuid::Uuid {
         channels: vec![Channel::Phone],
         exercise: true,
     };
-    let i = store
-        .create_incident(&n, &actor, domain::time::now())
-        .await
-        .unwrap();
+    let i = store.create_incident(&n, &actor, domain::time::now()).await.unwrap();
     for t in ["Vandet stiger", "Sandsække udleveret", "Kriselinjen åben"] {
         store
             .append_log(
                 i.id,
-                NewLogEntry {
-                    category: LogCategory::Information,
-                    text: t.into(),
-                    corrects: None,
-                },
+                NewLogEntry { category: LogCategory::Information, text: t.into(), corrects: None },
                 &actor,
                 domain::time::now(),
             )
@@ -210,85 +115,39 @@ fn verify(storage: &[&str], id: uuid::Uuid) -> Output {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn verify_log_detects_a_row_edited_in_sqlite() {
     let dir = tempfile::tempdir().unwrap();
-    let store = Store::open_sqlite(&dir.path().join("kriseservice.db"))
-        .await
-        .unwrap();
+    let store = Store::open_sqlite(&dir.path().join("kriseservice.db")).await.unwrap();
     let id = incident_with_log(&store).await;
     let d = dir.path().to_str().unwrap();
 
     let out = verify(&["--data-dir", d], id);
-    assert!(
-        out.status.success(),
-        "{}{}",
-        text(&out.stdout),
-        text(&out.stderr)
-    );
-    assert!(
-        text(&out.stdout).contains("4 entries"),
-        "{}",
-        text(&out.stdout)
-    );
+    assert!(out.status.success(), "{}{}", text(&out.stdout), text(&out.stderr));
+    assert!(text(&out.stdout).contains("4 entries"), "{}", text(&out.stdout));
 
-    store::raw_execute_for_tests(&store, "DROP TRIGGER log_entries_no_update")
-        .await
-        .unwrap();
-    store::raw_execute_for_tests(
-        &store,
-        "UPDATE log_entries SET text = 'Intet at bemærke' WHERE seq = 3",
-    )
-    .await
-    .unwrap();
+    store::raw_execute_for_tests(&store, "DROP TRIGGER log_entries_no_update").await.unwrap();
+    store::raw_execute_for_tests(&store, "UPDATE log_entries SET text = 'Intet at bemærke' WHERE seq = 3").await.unwrap();
     let out = verify(&["--data-dir", d], id);
     assert_eq!(out.status.code(), Some(1));
-    assert!(
-        text(&out.stdout).contains("fails at entry 3"),
-        "{}",
-        text(&out.stdout)
-    );
+    assert!(text(&out.stdout).contains("fails at entry 3"), "{}", text(&out.stdout));
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn verify_log_detects_a_row_edited_in_postgres() {
-    let base = std::env::var("KRISESERVICE_TEST_POSTGRES_URL")
-        .expect("KRISESERVICE_TEST_POSTGRES_URL is not set: run the README's test command");
+    let base =
+        std::env::var("KRISESERVICE_TEST_POSTGRES_URL").expect("KRISESERVICE_TEST_POSTGRES_URL is not set: run the README's test command");
     let schema = format!("t_{}", uuid::Uuid::new_v4().simple());
     let store = Store::open_postgres(&base, Some(&schema)).await.unwrap();
     let id = incident_with_log(&store).await;
     let dir = tempfile::tempdir().unwrap();
     let sep = if base.contains('?') { '&' } else { '?' };
     let url = format!("{base}{sep}options=-c%20search_path%3D{schema}");
-    let storage = [
-        "--data-dir",
-        dir.path().to_str().unwrap(),
-        "--database-url",
-        &url,
-    ];
+    let storage = ["--data-dir", dir.path().to_str().unwrap(), "--database-url", &url];
 
     let out = verify(&storage, id);
-    assert!(
-        out.status.success(),
-        "{}{}",
-        text(&out.stdout),
-        text(&out.stderr)
-    );
+    assert!(out.status.success(), "{}{}", text(&out.stdout), text(&out.stderr));
 
-    store::raw_execute_for_tests(
-        &store,
-        "ALTER TABLE log_entries DISABLE TRIGGER log_entries_no_change",
-    )
-    .await
-    .unwrap();
-    store::raw_execute_for_tests(
-        &store,
-        "UPDATE log_entries SET author_name = 'Someone Else' WHERE seq = 2",
-    )
-    .await
-    .unwrap();
+    store::raw_execute_for_tests(&store, "ALTER TABLE log_entries DISABLE TRIGGER log_entries_no_change").await.unwrap();
+    store::raw_execute_for_tests(&store, "UPDATE log_entries SET author_name = 'Someone Else' WHERE seq = 2").await.unwrap();
     let out = verify(&storage, id);
     assert_eq!(out.status.code(), Some(1));
-    assert!(
-        text(&out.stdout).contains("fails at entry 2"),
-        "{}",
-        text(&out.stdout)
-    );
+    assert!(text(&out.stdout).contains("fails at entry 2"), "{}", text(&out.stdout));
 }

@@ -16,31 +16,18 @@ impl Drop for Node {
 }
 
 fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
+    TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
 }
 
 fn bin() -> Command {
     let mut c = Command::new(env!("CARGO_BIN_EXE_kriseservice"));
-    c.env("KRISESERVICE_LOG", "warn")
-        .env_remove("KRISESERVICE_DATABASE_URL");
+    c.env("KRISESERVICE_LOG", "warn").env_remove("KRISESERVICE_DATABASE_URL");
     c
 }
 
 fn start(dir: &str, url: &str, port: u16) -> Node {
     let child = bin()
-        .args([
-            "serve",
-            "--data-dir",
-            dir,
-            "--database-url",
-            url,
-            "--listen",
-            &format!("127.0.0.1:{port}"),
-        ])
+        .args(["serve", "--data-dir", dir, "--database-url", url, "--listen", &format!("127.0.0.1:{port}")])
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .spawn()
@@ -48,10 +35,7 @@ fn start(dir: &str, url: &str, port: u16) -> Node {
     let node = Node(child);
     let deadline = Instant::now() + Duration::from_secs(20);
     while request(port, "GET", "/readyz", "", None).0 != 200 {
-        assert!(
-            Instant::now() < deadline,
-            "node on port {port} did not become ready"
-        );
+        assert!(Instant::now() < deadline, "node on port {port} did not become ready");
         std::thread::sleep(Duration::from_millis(100));
     }
     node
@@ -70,32 +54,21 @@ fn request(port: u16, method: &str, path: &str, token: &str, body: Option<&str>)
     s.write_all(req.as_bytes()).unwrap();
     let mut out = String::new();
     let _ = s.read_to_string(&mut out);
-    let status = out
-        .split(' ')
-        .nth(1)
-        .and_then(|c| c.parse().ok())
-        .unwrap_or(0);
-    let body = out
-        .split_once("\r\n\r\n")
-        .map(|(_, b)| b.to_string())
-        .unwrap_or_default();
+    let status = out.split(' ').nth(1).and_then(|c| c.parse().ok()).unwrap_or(0);
+    let body = out.split_once("\r\n\r\n").map(|(_, b)| b.to_string()).unwrap_or_default();
     (status, body)
 }
 
 #[test]
 fn a_log_entry_through_node_a_streams_from_node_b_within_a_second() {
-    let base = std::env::var("KRISESERVICE_TEST_POSTGRES_URL")
-        .expect("KRISESERVICE_TEST_POSTGRES_URL is not set: run the README's test command");
+    let base =
+        std::env::var("KRISESERVICE_TEST_POSTGRES_URL").expect("KRISESERVICE_TEST_POSTGRES_URL is not set: run the README's test command");
     let schema = format!("t_{}", uuid::Uuid::new_v4().simple());
     let sep = if base.contains('?') { '&' } else { '?' };
     let url = format!("{base}{sep}options=-c%20search_path%3D{schema}");
     // The schema must exist before the server selects it.
     let rt = tokio::runtime::Runtime::new().unwrap();
-    rt.block_on(async {
-        store::Store::open_postgres(&base, Some(&schema))
-            .await
-            .unwrap()
-    });
+    rt.block_on(async { store::Store::open_postgres(&base, Some(&schema)).await.unwrap() });
 
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path().to_str().unwrap();
@@ -120,25 +93,9 @@ fn a_log_entry_through_node_a_streams_from_node_b_within_a_second() {
             .stdin(Stdio::piped())
             .spawn()
             .unwrap();
-        c.stdin
-            .take()
-            .unwrap()
-            .write_all(b"et langt kodeord\n")
-            .unwrap();
+        c.stdin.take().unwrap().write_all(b"et langt kodeord\n").unwrap();
         assert!(c.wait().unwrap().success());
-        let out = bin()
-            .args([
-                "token",
-                "create",
-                "--data-dir",
-                d,
-                "--database-url",
-                &url,
-                "--email",
-                email,
-            ])
-            .output()
-            .unwrap();
+        let out = bin().args(["token", "create", "--data-dir", d, "--database-url", &url, "--email", email]).output().unwrap();
         String::from_utf8(out.stdout).unwrap().trim().to_string()
     };
     let leader = add("leder@example.invalid", "crisis_leader");
@@ -153,24 +110,14 @@ fn a_log_entry_through_node_a_streams_from_node_b_within_a_second() {
         "POST",
         "/api/v1/incidents",
         &leader,
-        Some(
-            r#"{"title":"Strømsvigt","kind":"power_cut","affected":["0250"],"channels":["phone"]}"#,
-        ),
+        Some(r#"{"title":"Strømsvigt","kind":"power_cut","affected":["0250"],"channels":["phone"]}"#),
     );
     assert_eq!(status, 201, "{body}");
-    let id = serde_json::from_str::<serde_json::Value>(&body).unwrap()["id"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let id = serde_json::from_str::<serde_json::Value>(&body).unwrap()["id"].as_str().unwrap().to_string();
 
     let mut sse = TcpStream::connect(("127.0.0.1", port_b)).unwrap();
-    write!(
-        sse,
-        "GET /api/v1/events HTTP/1.0\r\nHost: t\r\nAuthorization: Bearer {agent}\r\n\r\n"
-    )
-    .unwrap();
-    sse.set_read_timeout(Some(Duration::from_millis(1500)))
-        .unwrap();
+    write!(sse, "GET /api/v1/events HTTP/1.0\r\nHost: t\r\nAuthorization: Bearer {agent}\r\n\r\n").unwrap();
+    sse.set_read_timeout(Some(Duration::from_millis(1500))).unwrap();
     let mut lines = BufReader::new(sse).lines();
     assert!(lines.next().unwrap().unwrap().contains("200"));
     while !lines.next().unwrap().unwrap().is_empty() {}
@@ -187,18 +134,11 @@ fn a_log_entry_through_node_a_streams_from_node_b_within_a_second() {
         );
         assert_eq!(status, 201, "{body}");
         loop {
-            let line = lines
-                .next()
-                .expect("stream open")
-                .expect("node B streamed the entry before the read timeout");
+            let line = lines.next().expect("stream open").expect("node B streamed the entry before the read timeout");
             if line.starts_with("data:") && line.contains(&text) {
                 break;
             }
         }
-        assert!(
-            started.elapsed() < Duration::from_secs(1),
-            "took {:?}",
-            started.elapsed()
-        );
+        assert!(started.elapsed() < Duration::from_secs(1), "took {:?}", started.elapsed());
     }
 }

@@ -33,57 +33,21 @@ impl TemplateItem {
 }
 
 fn item(side: Side, title: &str, responsible: Role) -> TemplateItem {
-    TemplateItem {
-        side,
-        title: title.to_string(),
-        responsible,
-    }
+    TemplateItem { side, title: title.to_string(), responsible }
 }
 
 /// The built-in activation checklist, seeded into a new database; the secretariat maintains it from there.
 pub fn default_checklist() -> Vec<TemplateItem> {
     use Side::*;
     vec![
-        item(
-            Authority,
-            "Udfyld beredskabsguiden sammen med procesansvarlig",
-            Role::AuthorityEditor,
-        ),
-        item(
-            Authority,
-            "Omstil egen IVR/telefonlinje til kriselinjen",
-            Role::AuthorityEditor,
-        ),
-        item(
-            Authority,
-            "Offentliggør kriselinjen i egne kanaler (hjemmeside, sociale medier)",
-            Role::AuthorityEditor,
-        ),
-        item(
-            Authority,
-            "Installér chatbotten på egen hjemmeside",
-            Role::AuthorityEditor,
-        ),
-        item(
-            Authority,
-            "Hold krisestaben orienteret om henvendelsesmængde",
-            Role::AuthorityEditor,
-        ),
-        item(
-            CrisisStaff,
-            "Rejs vagtplanen og kontakt medlemskommunerne",
-            Role::StaffingLead,
-        ),
-        item(
-            CrisisStaff,
-            "Aktivér chat- og voicebot fra guiden",
-            Role::LogKeeper,
-        ),
-        item(
-            CrisisStaff,
-            "Brief agenterne om krisen og guiden",
-            Role::ProcessLead,
-        ),
+        item(Authority, "Udfyld beredskabsguiden sammen med procesansvarlig", Role::AuthorityEditor),
+        item(Authority, "Omstil egen IVR/telefonlinje til kriselinjen", Role::AuthorityEditor),
+        item(Authority, "Offentliggør kriselinjen i egne kanaler (hjemmeside, sociale medier)", Role::AuthorityEditor),
+        item(Authority, "Installér chatbotten på egen hjemmeside", Role::AuthorityEditor),
+        item(Authority, "Hold krisestaben orienteret om henvendelsesmængde", Role::AuthorityEditor),
+        item(CrisisStaff, "Rejs vagtplanen og kontakt medlemskommunerne", Role::StaffingLead),
+        item(CrisisStaff, "Aktivér chat- og voicebot fra guiden", Role::LogKeeper),
+        item(CrisisStaff, "Brief agenterne om krisen og guiden", Role::ProcessLead),
         item(CrisisStaff, "Orientér styregruppen", Role::CrisisLeader),
     ]
 }
@@ -108,12 +72,7 @@ impl ActionCard {
         self.problem = text::multi_line(&self.problem);
         self.solution = text::multi_line(&self.solution);
         self.communication = text::multi_line(&self.communication);
-        self.steps = self
-            .steps
-            .iter()
-            .map(|s| text::one_line(s))
-            .filter(|s| !s.is_empty())
-            .collect();
+        self.steps = self.steps.iter().map(|s| text::one_line(s)).filter(|s| !s.is_empty()).collect();
         let mut p = Problems::default();
         p.text("title", &self.title, 3, 200);
         p.text("problem", &self.problem, 1, 2000);
@@ -131,22 +90,34 @@ impl ActionCard {
 
     /// The checklist items this card adds to an incident.
     pub fn checklist_items(&self) -> Vec<TemplateItem> {
-        self.steps
-            .iter()
-            .map(|s| item(Side::CrisisStaff, s, self.responsible))
-            .collect()
+        self.steps.iter().map(|s| item(Side::CrisisStaff, s, self.responsible)).collect()
     }
 }
 
 /// Who may tick an item: the crisis staff and the secretariat tick anything;
-/// an authority's own staff tick only the authority's side.
-pub fn may_complete(role: Role, side: Side) -> Result<(), DomainError> {
-    if role == Role::AuthorityEditor && side != Side::Authority {
-        return Err(DomainError::Forbidden(
-            "this item belongs to the crisis staff's side of the checklist".into(),
-        ));
+/// an authority's own staff tick only their own authority's items.
+pub fn may_complete(actor: &crate::Actor, item: &ChecklistItem) -> Result<(), DomainError> {
+    if actor.role != Role::AuthorityEditor {
+        return Ok(());
+    }
+    if item.side != Side::Authority {
+        return Err(DomainError::Forbidden("this item belongs to the crisis staff's side of the checklist".into()));
+    }
+    if item.org.as_deref().is_some_and(|o| o != actor.org) {
+        return Err(DomainError::Forbidden("this item belongs to another affected authority".into()));
     }
     Ok(())
+}
+
+/// The items activation raises: the authority's side once for every affected organisation,
+/// the crisis staff's side once.
+pub fn activation_items(templates: &[TemplateItem], affected: &[String]) -> Vec<(TemplateItem, Option<String>)> {
+    let mut out = Vec::new();
+    for org in affected {
+        out.extend(templates.iter().filter(|t| t.side == Side::Authority).map(|t| (t.clone(), Some(org.clone()))));
+    }
+    out.extend(templates.iter().filter(|t| t.side == Side::CrisisStaff).map(|t| (t.clone(), None)));
+    out
 }
 
 fn card(
@@ -180,10 +151,7 @@ pub fn default_action_cards() -> Vec<ActionCard> {
             "Kommunens IVR omstilles til kriselinjen; DDH's agenter besvarer opkald ud fra beredskabsguiden.",
             "Kriselinjens nummer på kommunens hjemmeside og sociale medier; kort status hver anden time.",
             Role::ProcessLead,
-            &[
-                "Bekræft omstilling af kommunens hovednummer",
-                "Aftal statusinterval med kommunen",
-            ],
+            &["Bekræft omstilling af kommunens hovednummer", "Aftal statusinterval med kommunen"],
         ),
         card(
             PowerCut,
@@ -192,10 +160,7 @@ pub fn default_action_cards() -> Vec<ActionCard> {
             "Opskalér bemanding før masterne falder; aktivér chatbot og offentlig kriseside.",
             "Opfordr borgerne til at gemme nødnumre og følge kriseside og lokalradio.",
             Role::StaffingLead,
-            &[
-                "Skaf ekstra vagter fra medlemskommunerne",
-                "Aktivér offentlig kriseside",
-            ],
+            &["Skaf ekstra vagter fra medlemskommunerne", "Aktivér offentlig kriseside"],
         ),
         card(
             HeatSupply,
@@ -204,10 +169,7 @@ pub fn default_action_cards() -> Vec<ActionCard> {
             "Fælles guide for de berørte kommuner; varmestuer og hjælp til sårbare borgere.",
             "Oplys varmestuer, forventet varighed og råd om opvarmning.",
             Role::ProcessLead,
-            &[
-                "Indsaml varmestuer fra de berørte kommuner",
-                "Aftal fælles kontaktpunkt for sårbare borgere",
-            ],
+            &["Indsaml varmestuer fra de berørte kommuner", "Aftal fælles kontaktpunkt for sårbare borgere"],
         ),
         card(
             CyberAttack,
@@ -216,10 +178,7 @@ pub fn default_action_cards() -> Vec<ActionCard> {
             "Aktivér kriseservice; kun bekræftede oplysninger i guiden.",
             "Henvis til myndighedernes officielle udmeldinger; spekulér ikke.",
             Role::CrisisLeader,
-            &[
-                "Indhent bekræftet situationsbillede",
-                "Orientér styregruppen om eskalering",
-            ],
+            &["Indhent bekræftet situationsbillede", "Orientér styregruppen om eskalering"],
         ),
         card(
             Evacuation,
@@ -238,6 +197,8 @@ pub fn default_action_cards() -> Vec<ActionCard> {
 pub struct ChecklistItem {
     pub id: uuid::Uuid,
     pub side: Side,
+    /// For the authority's side: which affected organisation the item is for.
+    pub org: Option<String>,
     pub title: String,
     pub responsible: Role,
     pub card_id: Option<uuid::Uuid>,
@@ -248,10 +209,7 @@ pub struct ChecklistItem {
 
 /// How far an incident's activation has come.
 pub fn progress(items: &[ChecklistItem]) -> (usize, usize) {
-    (
-        items.iter().filter(|i| i.done_at.is_some()).count(),
-        items.len(),
-    )
+    (items.iter().filter(|i| i.done_at.is_some()).count(), items.len())
 }
 
 #[cfg(test)]
@@ -266,23 +224,36 @@ mod tests {
         for c in default_action_cards() {
             c.validate().unwrap();
         }
-        assert!(
-            default_checklist()
-                .iter()
-                .any(|i| i.side == Side::Authority)
-        );
-        assert!(
-            default_checklist()
-                .iter()
-                .any(|i| i.side == Side::CrisisStaff)
-        );
+        assert!(default_checklist().iter().any(|i| i.side == Side::Authority));
+        assert!(default_checklist().iter().any(|i| i.side == Side::CrisisStaff));
     }
 
     #[test]
-    fn authority_ticks_only_its_side() {
-        assert!(may_complete(Role::AuthorityEditor, Side::Authority).is_ok());
-        assert!(may_complete(Role::AuthorityEditor, Side::CrisisStaff).is_err());
-        assert!(may_complete(Role::LogKeeper, Side::Authority).is_ok());
+    fn authority_ticks_only_its_own_items() {
+        let actor = |role, org: &str| crate::Actor { user_id: uuid::Uuid::nil(), name: "N".into(), role, org: org.into() };
+        let item = |side, org: Option<&str>| ChecklistItem {
+            id: uuid::Uuid::nil(),
+            side,
+            org: org.map(String::from),
+            title: "t".into(),
+            responsible: Role::AuthorityEditor,
+            card_id: None,
+            done_by: None,
+            done_at: None,
+        };
+        let editor = actor(Role::AuthorityEditor, "0250");
+        assert!(may_complete(&editor, &item(Side::Authority, Some("0250"))).is_ok());
+        assert!(may_complete(&editor, &item(Side::Authority, Some("0253"))).is_err());
+        assert!(may_complete(&editor, &item(Side::CrisisStaff, None)).is_err());
+        assert!(may_complete(&actor(Role::LogKeeper, "DDH"), &item(Side::Authority, Some("0253"))).is_ok());
+    }
+
+    #[test]
+    fn activation_raises_authority_items_per_affected_organisation() {
+        let items = activation_items(&default_checklist(), &["0250".into(), "0253".into()]);
+        let per_side = |s| default_checklist().iter().filter(|t| t.side == s).count();
+        assert_eq!(items.len(), 2 * per_side(Side::Authority) + per_side(Side::CrisisStaff));
+        assert!(items.iter().filter(|(t, _)| t.side == Side::Authority).all(|(_, o)| o.is_some()));
     }
 
     #[test]
@@ -290,10 +261,6 @@ mod tests {
         let c = &default_action_cards()[0];
         let items = c.checklist_items();
         assert_eq!(items.len(), c.steps.len());
-        assert!(
-            items
-                .iter()
-                .all(|i| i.side == Side::CrisisStaff && i.responsible == c.responsible)
-        );
+        assert!(items.iter().all(|i| i.side == Side::CrisisStaff && i.responsible == c.responsible));
     }
 }

@@ -24,10 +24,7 @@ pub enum DomainError {
 
 impl DomainError {
     pub fn invalid(field: impl Into<String>, message: impl Into<String>) -> Self {
-        DomainError::Invalid(vec![FieldError {
-            field: field.into(),
-            message: message.into(),
-        }])
+        DomainError::Invalid(vec![FieldError { field: field.into(), message: message.into() }])
     }
 }
 
@@ -37,37 +34,22 @@ pub struct Problems(Vec<FieldError>);
 
 impl Problems {
     pub fn add(&mut self, field: &str, message: impl Into<String>) {
-        self.0.push(FieldError {
-            field: field.to_string(),
-            message: message.into(),
-        });
+        self.0.push(FieldError { field: field.to_string(), message: message.into() });
     }
 
     /// Checks a text field: trimmed length within `min..=max` characters.
     pub fn text(&mut self, field: &str, value: &str, min: usize, max: usize) {
         let len = value.trim().chars().count();
-        if len < min {
-            self.add(
-                field,
-                if min == 1 {
-                    "is required".to_string()
-                } else {
-                    format!("must be at least {min} characters")
-                },
-            );
+        if crate::text::has_control(value) {
+            self.add(field, "must not contain control characters");
+        } else if len < min {
+            self.add(field, if min == 1 { "is required".to_string() } else { format!("must be at least {min} characters") });
         } else if len > max {
-            self.add(
-                field,
-                format!("must be at most {max} characters (got {len})"),
-            );
+            self.add(field, format!("must be at most {max} characters (got {len})"));
         }
     }
 
     pub fn into_result(self) -> Result<(), DomainError> {
-        if self.0.is_empty() {
-            Ok(())
-        } else {
-            Err(DomainError::Invalid(self.0))
-        }
+        if self.0.is_empty() { Ok(()) } else { Err(DomainError::Invalid(self.0)) }
     }
 }

@@ -12,6 +12,8 @@ word_enum!(
         RolesAssigned = "incident.roles",
         LogAppended = "log.appended",
         ChecklistUpdated = "checklist.updated",
+        // Organisations, users, roster and templates: the secretariat's changes, kept as a trail.
+        AdminChanged = "admin.changed",
     }
 );
 
@@ -38,16 +40,7 @@ pub struct Event {
 }
 
 impl NewEvent {
-    pub fn about(
-        kind: EventKind,
-        incident: &crate::incident::Incident,
-        payload: serde_json::Value,
-    ) -> NewEvent {
-        NewEvent {
-            kind,
-            incident_id: Some(incident.id),
-            affected: incident.affected.clone(),
-            payload,
-        }
+    pub fn about(kind: EventKind, incident: &crate::incident::Incident, payload: serde_json::Value) -> NewEvent {
+        NewEvent { kind, incident_id: Some(incident.id), affected: incident.affected.clone(), payload }
     }
 }

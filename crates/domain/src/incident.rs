@@ -50,8 +50,7 @@ impl Status {
     /// Checks a requested transition. Only one step forward is legal; standing down may be
     /// reversed to active when the crisis flares up again.
     pub fn transition(self, to: Status) -> Result<Status, DomainError> {
-        let legal =
-            self.next() == Some(to) || (self == Status::StandingDown && to == Status::Active);
+        let legal = self.next() == Some(to) || (self == Status::StandingDown && to == Status::Active);
         if legal {
             Ok(to)
         } else {
@@ -59,9 +58,7 @@ impl Status {
                 Some(n) => format!("from '{self}' the next status is '{n}'"),
                 None => "a closed incident cannot change status".to_string(),
             };
-            Err(DomainError::Conflict(format!(
-                "cannot change status from '{self}' to '{to}': {hint}"
-            )))
+            Err(DomainError::Conflict(format!("cannot change status from '{self}' to '{to}': {hint}")))
         }
     }
 
@@ -69,10 +66,30 @@ impl Status {
     pub fn needs_note(self) -> bool {
         self == Status::Closed
     }
+
+    /// Checks the note that goes into the log with a transition to `self`; returns it trimmed.
+    pub fn check_note(self, note: Option<&str>) -> Result<Option<String>, DomainError> {
+        let note = note.map(text::multi_line).filter(|n| !n.is_empty());
+        if self.needs_note() && note.is_none() {
+            return Err(DomainError::invalid("note", "closing requires a closing log entry: say why the incident is closed"));
+        }
+        let mut p = Problems::default();
+        if let Some(n) = &note {
+            p.text("note", n, 1, NOTE_MAX);
+        }
+        p.into_result()?;
+        Ok(note)
+    }
+
+    /// Activation raises the activation checklist, once.
+    pub fn raises_checklist(self, existing_items: i64) -> bool {
+        self == Status::Active && existing_items == 0
+    }
 }
 
 pub const TITLE_MAX: usize = 200;
-pub const NOTE_MAX: usize = 4000;
+/// Leaves room within the log's text limit for the status-change wording around the note.
+pub const NOTE_MAX: usize = crate::log::TEXT_MAX - 200;
 
 /// `POST /api/v1/incidents` as the domain sees it.
 #[derive(Debug, Clone, Deserialize)]
@@ -88,18 +105,12 @@ pub struct NewIncident {
 
 impl NewIncident {
     /// Normalises and validates; `known_org` answers whether an organisation code exists.
-    pub fn validate(
-        mut self,
-        known_org: impl Fn(&str) -> bool,
-    ) -> Result<NewIncident, DomainError> {
+    pub fn validate(mut self, known_org: impl Fn(&str) -> bool) -> Result<NewIncident, DomainError> {
         self.title = text::one_line(&self.title);
         let mut p = Problems::default();
         p.text("title", &self.title, 3, TITLE_MAX);
         if self.affected.is_empty() {
-            p.add(
-                "affected",
-                "name at least one affected organisation by its code, e.g. \"0250\"",
-            );
+            p.add("affected", "name at least one affected organisation by its code, e.g. \"0250\"");
         }
         for code in &self.affected {
             if !known_org(code) {
@@ -118,19 +129,25 @@ impl NewIncident {
     }
 }
 
+impl NewIncident {
+    /// An authority may request the service for itself only; the crisis staff open incidents for anyone.
+    pub fn check_requester(&self, actor: &crate::Actor) -> Result<(), DomainError> {
+        if actor.role == crate::Role::AuthorityEditor && self.affected != [actor.org.clone()] {
+            return Err(DomainError::Forbidden(format!(
+                "an authority may request the crisis service only for itself: set affected to [\"{}\"]",
+                actor.org
+            )));
+        }
+        Ok(())
+    }
+}
+
 pub fn channels_to_string(channels: &[Channel]) -> String {
-    channels
-        .iter()
-        .map(|c| c.as_str())
-        .collect::<Vec<_>>()
-        .join(",")
+    channels.iter().map(|c| c.as_str()).collect::<Vec<_>>().join(",")
 }
 
 pub fn channels_from_string(s: &str) -> Result<Vec<Channel>, DomainError> {
-    s.split(',')
-        .filter(|x| !x.is_empty())
-        .map(str::parse)
-        .collect()
+    s.split(',').filter(|x| !x.is_empty()).map(str::parse).collect()
 }
 
 /// An incident as stored.
@@ -186,10 +203,7 @@ mod tests {
     #[test]
     fn illegal_transition_explains_itself() {
         let err = Status::Prepared.transition(Status::Closed).unwrap_err();
-        assert_eq!(
-            err.to_string(),
-            "cannot change status from 'prepared' to 'closed': from 'prepared' the next status is 'active'"
-        );
+        assert_eq!(err.to_string(), "cannot change status from 'prepared' to 'closed': from 'prepared' the next status is 'active'");
     }
 
     #[test]
@@ -201,19 +215,41 @@ mod tests {
             channels: vec![],
             exercise: false,
         };
-        let DomainError::Invalid(problems) = n.validate(|c| c == "0250").unwrap_err() else {
-            panic!()
-        };
+        let DomainError::Invalid(problems) = n.validate(|c| c == "0250").unwrap_err() else { panic!() };
         let fields: Vec<_> = problems.iter().map(|p| p.field.as_str()).collect();
         assert_eq!(fields, ["title", "affected", "channels"]);
     }
 
     #[test]
+    fn closing_note_rules() {
+        assert!(Status::Closed.check_note(Some("  ")).is_err());
+        assert_eq!(Status::Closed.check_note(Some(" Slut. ")).unwrap().as_deref(), Some("Slut."));
+        assert_eq!(Status::Active.check_note(None).unwrap(), None);
+        let long = "x".repeat(NOTE_MAX + 1);
+        let DomainError::Invalid(p) = Status::Active.check_note(Some(&long)).unwrap_err() else { panic!() };
+        assert_eq!(p[0].field, "note");
+    }
+
+    #[test]
+    fn an_authority_requests_only_for_itself() {
+        let editor = crate::Actor { user_id: uuid::Uuid::nil(), name: "R".into(), role: crate::Role::AuthorityEditor, org: "0250".into() };
+        let mut n = NewIncident {
+            title: "Brand".into(),
+            kind: IncidentKind::Fire,
+            affected: vec!["0250".into()],
+            channels: vec![Channel::Phone],
+            exercise: false,
+        };
+        assert!(n.check_requester(&editor).is_ok());
+        n.affected.push("0101".into());
+        assert!(matches!(n.check_requester(&editor), Err(DomainError::Forbidden(_))));
+        let leader = crate::Actor { role: crate::Role::CrisisLeader, ..editor };
+        assert!(n.check_requester(&leader).is_ok());
+    }
+
+    #[test]
     fn kinds_parse_from_their_words() {
-        assert_eq!(
-            "heat_supply".parse::<IncidentKind>().unwrap(),
-            IncidentKind::HeatSupply
-        );
+        assert_eq!("heat_supply".parse::<IncidentKind>().unwrap(), IncidentKind::HeatSupply);
         assert!("earthquake".parse::<IncidentKind>().is_err());
     }
 }

@@ -44,10 +44,7 @@ impl NewLogEntry {
         if let Some(c) = self.corrects
             && (c < 1 || c > last_seq)
         {
-            p.add(
-                "corrects",
-                format!("entry {c} does not exist in this log (it has {last_seq} entries)"),
-            );
+            p.add("corrects", format!("entry {c} does not exist in this log (it has {last_seq} entries)"));
         }
         p.into_result()?;
         Ok(self)
@@ -111,13 +108,7 @@ pub fn hash_of(e: &LogEntry) -> String {
 
 impl LogEntry {
     /// Seals a validated new entry onto a chain whose last entry is `prev` (`None` for the first).
-    pub fn seal(
-        incident_id: Uuid,
-        prev: Option<(i64, &str)>,
-        at: OffsetDateTime,
-        author: Author,
-        entry: NewLogEntry,
-    ) -> LogEntry {
+    pub fn seal(incident_id: Uuid, prev: Option<(i64, &str)>, at: OffsetDateTime, author: Author, entry: NewLogEntry) -> LogEntry {
         let (seq, prev_hash) = match prev {
             Some((seq, hash)) => (seq + 1, hash.to_string()),
             None => (1, GENESIS.to_string()),
@@ -156,35 +147,41 @@ pub fn verify<'a>(entries: impl IntoIterator<Item = &'a LogEntry>) -> Verificati
         count += 1;
         let expected_seq = i as i64 + 1;
         let reason = if e.seq != expected_seq {
-            Some(format!(
-                "expected entry {expected_seq} here, found {}",
-                e.seq
-            ))
+            Some(format!("expected entry {expected_seq} here, found {}", e.seq))
         } else if e.prev_hash != expected_prev {
             Some("does not link to the previous entry's hash".to_string())
         } else if hash_of(e) != e.hash {
-            Some(
-                "its content does not match its hash: it was altered after it was written"
-                    .to_string(),
-            )
+            Some("its content does not match its hash: it was altered after it was written".to_string())
         } else {
             None
         };
         if let Some(reason) = reason {
-            return Verification {
-                valid: false,
-                entries: count,
-                first_invalid: Some(expected_seq),
-                reason: Some(reason),
-            };
+            return Verification { valid: false, entries: count, first_invalid: Some(expected_seq), reason: Some(reason) };
         }
         expected_prev = e.hash.clone();
     }
-    Verification {
-        valid: true,
-        entries: count,
-        first_invalid: None,
-        reason: None,
+    Verification { valid: true, entries: count, first_invalid: None, reason: None }
+}
+
+/// Verifies a whole log and that it ends at the head recorded on the incident: removing the
+/// last entries leaves a chain that holds, but not one that reaches the recorded head.
+pub fn verify_to_head<'a>(entries: impl IntoIterator<Item = &'a LogEntry>, head_seq: i64, head_hash: &str) -> Verification {
+    let entries: Vec<&LogEntry> = entries.into_iter().collect();
+    let v = verify(entries.iter().copied());
+    if !v.valid {
+        return v;
+    }
+    let (last_seq, last_hash) = entries.last().map(|e| (e.seq, e.hash.as_str())).unwrap_or((0, GENESIS));
+    let broken =
+        |first: i64, reason: String| Verification { valid: false, entries: v.entries, first_invalid: Some(first), reason: Some(reason) };
+    if last_seq < head_seq {
+        broken(last_seq + 1, format!("entries {} to {head_seq} are missing: the incident records {head_seq} entries", last_seq + 1))
+    } else if last_seq > head_seq {
+        broken(head_seq + 1, format!("entries after {head_seq} were not written through the log: the incident records {head_seq} entries"))
+    } else if last_hash != head_hash {
+        broken(last_seq, "the last entry's hash differs from the one recorded on the incident".to_string())
+    } else {
+        v
     }
 }
 
@@ -195,12 +192,7 @@ mod tests {
     use time::macros::datetime;
 
     fn author() -> Author {
-        Author {
-            user_id: Uuid::from_u128(7),
-            name: "Lise Logfører".into(),
-            role: Role::LogKeeper,
-            org: "DDH".into(),
-        }
+        Author { user_id: Uuid::from_u128(7), name: "Lise Logfører".into(), role: Role::LogKeeper, org: "DDH".into() }
     }
 
     fn chain(texts: &[String]) -> Vec<LogEntry> {
@@ -208,11 +200,7 @@ mod tests {
         let mut out: Vec<LogEntry> = Vec::new();
         for (i, t) in texts.iter().enumerate() {
             let prev = out.last().map(|e| (e.seq, e.hash.as_str()));
-            let entry = NewLogEntry {
-                category: LogCategory::Information,
-                text: t.clone(),
-                corrects: None,
-            };
+            let entry = NewLogEntry { category: LogCategory::Information, text: t.clone(), corrects: None };
             let at = datetime!(2026-11-23 12:00 UTC) + time::Duration::seconds(i as i64);
             out.push(LogEntry::seal(id, prev, at, author(), entry));
         }
@@ -224,19 +212,12 @@ mod tests {
         // Pins the canonical encoding: changing it would orphan every stored log.
         let e = &chain(&["Krisen er aktiveret".into()])[0];
         // Expected value computed independently (Python hashlib) from the documented encoding.
-        assert_eq!(
-            e.hash,
-            "a5bdbe133325b35c1a5ad7c0c585a018930d450c31b4b769bae1720b7699a65e"
-        );
+        assert_eq!(e.hash, "a5bdbe133325b35c1a5ad7c0c585a018930d450c31b4b769bae1720b7699a65e");
     }
 
     #[test]
     fn correction_must_point_backwards() {
-        let n = NewLogEntry {
-            category: LogCategory::Decision,
-            text: "rettelse".into(),
-            corrects: Some(3),
-        };
+        let n = NewLogEntry { category: LogCategory::Decision, text: "rettelse".into(), corrects: Some(3) };
         assert!(n.clone().validate(3).is_ok());
         assert!(n.validate(2).is_err());
     }
@@ -271,6 +252,18 @@ mod tests {
             let v = verify(&log);
             prop_assert!(!v.valid);
             prop_assert_eq!(v.first_invalid, Some(i as i64 + 1));
+        }
+
+        /// Cutting entries off the end still verifies as a chain, but not against the head.
+        #[test]
+        fn truncation_is_found_against_the_head(texts in prop::collection::vec("[a-z]{1,10}", 2..20), keep in any::<prop::sample::Index>()) {
+            let log = chain(&texts);
+            let last = log.last().unwrap();
+            prop_assert!(verify_to_head(&log, last.seq, &last.hash).valid);
+            let kept = keep.index(log.len());
+            let v = verify_to_head(&log[..kept], last.seq, &last.hash);
+            prop_assert!(!v.valid);
+            prop_assert_eq!(v.first_invalid, Some(kept as i64 + 1));
         }
 
         #[test]

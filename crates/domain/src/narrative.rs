@@ -26,31 +26,16 @@ pub fn staff_role_da(r: StaffRole) -> &'static str {
 }
 
 fn entry(category: LogCategory, text: String) -> NewLogEntry {
-    NewLogEntry {
-        category,
-        text,
-        corrects: None,
-    }
+    NewLogEntry { category, text, corrects: None }
 }
 
 pub fn created(i: &Incident) -> NewLogEntry {
     let exercise = if i.exercise { " (ØVELSE)" } else { "" };
-    entry(
-        LogCategory::Information,
-        format!(
-            "Krise oprettet{exercise}: {}. Berørte: {}.",
-            i.title,
-            i.affected.join(", ")
-        ),
-    )
+    entry(LogCategory::Information, format!("Krise oprettet{exercise}: {}. Berørte: {}.", i.title, i.affected.join(", ")))
 }
 
 pub fn status_changed(from: Status, to: Status, note: Option<&str>) -> NewLogEntry {
-    let mut text = format!(
-        "Status ændret fra {} til {}.",
-        status_da(from),
-        status_da(to)
-    );
+    let mut text = format!("Status ændret fra {} til {}.", status_da(from), status_da(to));
     if let Some(n) = note.filter(|n| !n.trim().is_empty()) {
         text.push(' ');
         text.push_str(n.trim());
@@ -58,34 +43,16 @@ pub fn status_changed(from: Status, to: Status, note: Option<&str>) -> NewLogEnt
     entry(LogCategory::Decision, text)
 }
 
-pub fn role_assigned(
-    role: StaffRole,
-    primary: Option<&Person>,
-    deputy: Option<&Person>,
-) -> NewLogEntry {
+pub fn role_assigned(role: StaffRole, primary: Option<&Person>, deputy: Option<&Person>) -> NewLogEntry {
     let name = |p: Option<&Person>| p.map(|p| p.name.clone()).unwrap_or_else(|| "ingen".into());
-    entry(
-        LogCategory::Staffing,
-        format!(
-            "{}: primær {}, stedfortræder {}.",
-            staff_role_da(role),
-            name(primary),
-            name(deputy)
-        ),
-    )
+    entry(LogCategory::Staffing, format!("{}: primær {}, stedfortræder {}.", staff_role_da(role), name(primary), name(deputy)))
 }
 
 pub fn checklist_done(item: &ChecklistItem, done: bool) -> NewLogEntry {
     let what = if done { "udført" } else { "genåbnet" };
-    entry(
-        LogCategory::Action,
-        format!("Tjekpunkt {what}: {}", item.title),
-    )
+    entry(LogCategory::Action, format!("Tjekpunkt {what}: {}", item.title))
 }
 
 pub fn card_attached(title: &str) -> NewLogEntry {
-    entry(
-        LogCategory::Action,
-        format!("Aktionskort tilknyttet: {title}"),
-    )
+    entry(LogCategory::Action, format!("Aktionskort tilknyttet: {title}"))
 }

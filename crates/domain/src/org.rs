@@ -42,9 +42,7 @@ pub fn reference() -> Vec<Organisation> {
         .lines()
         .skip(1)
         .filter(|l| !l.trim().is_empty())
-        .map(|line| {
-            parse_row(line).unwrap_or_else(|e| panic!("built-in organisation data: {e}: {line}"))
-        })
+        .map(|line| parse_row(line).unwrap_or_else(|e| panic!("built-in organisation data: {e}: {line}")))
         .collect();
     out.push(collaboration());
     out
@@ -60,9 +58,7 @@ fn parse_row(line: &str) -> Result<Organisation, DomainError> {
         name: name.to_string(),
         kind: kind.parse()?,
         region: Some(region.to_string()).filter(|r| !r.is_empty()),
-        population: population
-            .parse()
-            .map_err(|_| DomainError::invalid("population", "not a number"))?,
+        population: population.parse().map_err(|_| DomainError::invalid("population", "not a number"))?,
         member: member == "1",
     })
 }
@@ -70,19 +66,13 @@ fn parse_row(line: &str) -> Result<Organisation, DomainError> {
 /// Organisation codes are four digits (Danmarks Statistik) or a short upper-case tag for other authorities.
 pub fn valid_code(code: &str) -> bool {
     let digits = code.len() == 4 && code.chars().all(|c| c.is_ascii_digit());
-    let tag = (2..=12).contains(&code.len())
-        && code
-            .chars()
-            .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit());
+    let tag = (2..=12).contains(&code.len()) && code.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit());
     digits || tag
 }
 
 /// The reference data as a fresh installation starts: nobody is a member until configured.
 pub fn reference_without_members() -> Vec<Organisation> {
-    reference()
-        .into_iter()
-        .map(|o| Organisation { member: false, ..o })
-        .collect()
+    reference().into_iter().map(|o| Organisation { member: false, ..o }).collect()
 }
 
 #[cfg(test)]
@@ -99,11 +89,7 @@ mod tests {
         assert_eq!(aarhus.name, "Aarhus");
         assert_eq!(aarhus.region.as_deref(), Some("1082"));
         assert!(orgs.iter().all(|o| valid_code(&o.code)));
-        let total: i64 = orgs
-            .iter()
-            .filter(|o| o.kind == OrgKind::Municipality)
-            .map(|o| o.population)
-            .sum();
+        let total: i64 = orgs.iter().filter(|o| o.kind == OrgKind::Municipality).map(|o| o.population).sum();
         assert!((5_900_000..6_100_000).contains(&total), "{total}");
     }
 

@@ -25,59 +25,21 @@ word_enum!(
 use Role::*;
 
 const CRISIS_STAFF: &[Role] = &[CrisisLeader, LogKeeper, ProcessLead, StaffingLead];
-const EVERYONE: &[Role] = &[
-    Secretariat,
-    SteeringGroup,
-    CrisisLeader,
-    LogKeeper,
-    ProcessLead,
-    StaffingLead,
-    AuthorityEditor,
-    Agent,
-];
+const EVERYONE: &[Role] = &[Secretariat, SteeringGroup, CrisisLeader, LogKeeper, ProcessLead, StaffingLead, AuthorityEditor, Agent];
 
 /// The permission table: each action and the roles that may perform it.
 /// `AuthorityEditor` is further limited to incidents affecting its own organisation (see [`Actor::may_on`]).
 pub const TABLE: &[(Action, &[Role])] = &[
     (Action::ViewIncidents, EVERYONE),
-    (
-        Action::CreateIncident,
-        &[Secretariat, CrisisLeader, LogKeeper, AuthorityEditor],
-    ),
+    (Action::CreateIncident, &[Secretariat, CrisisLeader, LogKeeper, AuthorityEditor]),
     (Action::ChangeStatus, &[Secretariat, CrisisLeader]),
-    (
-        Action::AssignRoles,
-        &[Secretariat, CrisisLeader, StaffingLead],
-    ),
+    (Action::AssignRoles, &[Secretariat, CrisisLeader, StaffingLead]),
     (Action::ReadLog, EVERYONE),
     // The official log is written by the crisis staff only: agents and authorities read it.
     (Action::AppendLog, CRISIS_STAFF),
-    (
-        Action::CompleteChecklistItem,
-        &[
-            Secretariat,
-            CrisisLeader,
-            LogKeeper,
-            ProcessLead,
-            StaffingLead,
-            AuthorityEditor,
-        ],
-    ),
-    (
-        Action::AttachActionCard,
-        &[Secretariat, CrisisLeader, LogKeeper, ProcessLead],
-    ),
-    (
-        Action::ViewReference,
-        &[
-            Secretariat,
-            SteeringGroup,
-            CrisisLeader,
-            LogKeeper,
-            ProcessLead,
-            StaffingLead,
-        ],
-    ),
+    (Action::CompleteChecklistItem, &[Secretariat, CrisisLeader, LogKeeper, ProcessLead, StaffingLead, AuthorityEditor]),
+    (Action::AttachActionCard, &[Secretariat, CrisisLeader, LogKeeper, ProcessLead]),
+    (Action::ViewReference, &[Secretariat, SteeringGroup, CrisisLeader, LogKeeper, ProcessLead, StaffingLead]),
     (Action::ManageOrganisations, &[Secretariat]),
     (Action::ManageUsers, &[Secretariat]),
     (Action::ManageRoster, &[Secretariat]),
@@ -85,9 +47,7 @@ pub const TABLE: &[(Action, &[Role])] = &[
 ];
 
 pub fn allows(role: Role, action: Action) -> bool {
-    TABLE
-        .iter()
-        .any(|(a, roles)| *a == action && roles.contains(&role))
+    TABLE.iter().any(|(a, roles)| *a == action && roles.contains(&role))
 }
 
 /// The authenticated caller, as the domain needs to know them.
@@ -106,11 +66,7 @@ impl Actor {
         if allows(self.role, action) {
             Ok(())
         } else {
-            Err(DomainError::Forbidden(format!(
-                "the role '{}' may not {}",
-                self.role,
-                action.as_str().replace('_', " ")
-            )))
+            Err(DomainError::Forbidden(format!("the role '{}' may not {}", self.role, action.as_str().replace('_', " "))))
         }
     }
 
@@ -132,6 +88,15 @@ impl Actor {
     pub fn sees(&self, affected: &[String]) -> bool {
         self.role != Role::AuthorityEditor || affected.contains(&self.org)
     }
+
+    /// Which committed events reach this actor's live stream: incident events as [`Actor::sees`],
+    /// administration events only to those who administer.
+    pub fn sees_event(&self, e: &crate::event::Event) -> bool {
+        match e.kind {
+            crate::event::EventKind::AdminChanged => allows(self.role, Action::ManageUsers),
+            _ => self.sees(&e.affected),
+        }
+    }
 }
 
 #[cfg(test)]
@@ -139,12 +104,7 @@ mod tests {
     use super::*;
 
     fn actor(role: Role, org: &str) -> Actor {
-        Actor {
-            user_id: Uuid::nil(),
-            name: "Test".into(),
-            role,
-            org: org.into(),
-        }
+        Actor { user_id: Uuid::nil(), name: "Test".into(), role, org: org.into() }
     }
 
     #[test]
@@ -164,26 +124,15 @@ mod tests {
     #[test]
     fn only_the_secretariat_administers() {
         for role in Role::ALL {
-            assert_eq!(
-                allows(*role, Action::ManageUsers),
-                *role == Secretariat,
-                "{role}"
-            );
+            assert_eq!(allows(*role, Action::ManageUsers), *role == Secretariat, "{role}");
         }
     }
 
     #[test]
     fn authority_editor_limited_to_own_incidents() {
         let editor = actor(AuthorityEditor, "0250");
-        assert!(
-            editor
-                .may_on(Action::CompleteChecklistItem, &["0250".into()])
-                .is_ok()
-        );
-        assert!(matches!(
-            editor.may_on(Action::CompleteChecklistItem, &["0101".into()]),
-            Err(DomainError::Forbidden(_))
-        ));
+        assert!(editor.may_on(Action::CompleteChecklistItem, &["0250".into()]).is_ok());
+        assert!(matches!(editor.may_on(Action::CompleteChecklistItem, &["0101".into()]), Err(DomainError::Forbidden(_))));
         // Everyone else sees all incidents.
         assert!(actor(Agent, "0253").sees(&["0101".into()]));
     }

@@ -39,10 +39,7 @@ impl StaffRole {
 impl Role {
     /// Members of the crisis staff write the official log and work the crisis-side checklist.
     pub fn is_crisis_staff(self) -> bool {
-        matches!(
-            self,
-            Role::CrisisLeader | Role::LogKeeper | Role::ProcessLead | Role::StaffingLead
-        )
+        matches!(self, Role::CrisisLeader | Role::LogKeeper | Role::ProcessLead | Role::StaffingLead)
     }
 }
 
@@ -54,16 +51,48 @@ pub struct Assignment {
     pub deputy: Option<crate::user::Person>,
 }
 
-/// The primary and the deputy must be two different people.
+/// The primary and the deputy must be two different, active people who hold the account role
+/// that the crisis role calls for.
 pub fn check_assignment(
-    primary: Option<uuid::Uuid>,
-    deputy: Option<uuid::Uuid>,
+    role: StaffRole,
+    primary: Option<&crate::user::User>,
+    deputy: Option<&crate::user::User>,
 ) -> Result<(), crate::DomainError> {
-    if primary.is_some() && primary == deputy {
-        return Err(crate::DomainError::invalid(
-            "deputy",
-            "the deputy must be someone other than the primary",
-        ));
+    let mut p = crate::error::Problems::default();
+    for (field, user) in [("primary", primary), ("deputy", deputy)] {
+        if let Some(u) = user {
+            if !u.active {
+                p.add(field, format!("{} is deactivated", u.email));
+            } else if u.role != role.account_role() {
+                p.add(field, format!("{} is a {}, not a {}", u.email, u.role, role.account_role()));
+            }
+        }
     }
-    Ok(())
+    if let (Some(a), Some(b)) = (primary, deputy)
+        && a.id == b.id
+    {
+        p.add("deputy", "the deputy must be someone other than the primary");
+    }
+    p.into_result()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::user::User;
+
+    fn user(n: u128, role: Role) -> User {
+        User { id: uuid::Uuid::from_u128(n), email: format!("{n}@x.invalid"), name: "N".into(), org: "DDH".into(), role, active: true }
+    }
+
+    #[test]
+    fn assignment_needs_fitting_distinct_active_people() {
+        let (a, b) = (user(1, Role::LogKeeper), user(2, Role::LogKeeper));
+        assert!(check_assignment(StaffRole::LogKeeper, Some(&a), Some(&b)).is_ok());
+        assert!(check_assignment(StaffRole::LogKeeper, Some(&a), Some(&a)).is_err());
+        assert!(check_assignment(StaffRole::CrisisLeader, Some(&a), None).is_err());
+        let inactive = User { active: false, ..b };
+        assert!(check_assignment(StaffRole::LogKeeper, None, Some(&inactive)).is_err());
+        assert!(check_assignment(StaffRole::LogKeeper, None, None).is_ok());
+    }
 }

@@ -10,6 +10,12 @@ pub fn multi_line(s: &str) -> String {
     s.replace("\r\n", "\n").trim().to_string()
 }
 
+/// Control characters other than line breaks and tabs: one backend would refuse them (NUL),
+/// the other would store them, and no person means them.
+pub fn has_control(s: &str) -> bool {
+    s.chars().any(|c| c.is_control() && c != '\n' && c != '\t')
+}
+
 /// A deliberately plain e-mail check: one `@`, a dot in the domain, no spaces.
 pub fn is_email(s: &str) -> bool {
     let Some((local, domain)) = s.split_once('@') else {
@@ -19,7 +25,7 @@ pub fn is_email(s: &str) -> bool {
         && domain.contains('.')
         && !domain.starts_with('.')
         && !domain.ends_with('.')
-        && !s.chars().any(|c| c.is_whitespace() || c == '<' || c == '>')
+        && !s.chars().any(|c| c.is_whitespace() || c.is_control() || c == '<' || c == '>')
         && !domain.contains('@')
         && s.len() <= 254
 }
@@ -35,6 +41,12 @@ mod tests {
         assert!(!is_email("a@b"));
         assert!(!is_email("a b@c.dk"));
         assert!(!is_email("@c.dk"));
+    }
+
+    #[test]
+    fn control_characters_are_found() {
+        assert!(has_control("a\u{0}b"));
+        assert!(!has_control("linje 1\nlinje 2\tfane"));
     }
 
     #[test]

@@ -10,8 +10,7 @@ pub fn now() -> OffsetDateTime {
 
 pub fn truncate(t: OffsetDateTime) -> OffsetDateTime {
     let t = t.to_offset(UtcOffset::UTC);
-    t.replace_nanosecond(t.nanosecond() / 1_000 * 1_000)
-        .expect("nanosecond within range")
+    t.replace_nanosecond(t.nanosecond() / 1_000 * 1_000).expect("nanosecond within range")
 }
 
 fn last_sunday(year: i32, month: Month) -> Date {
@@ -40,14 +39,7 @@ pub fn to_copenhagen(t: OffsetDateTime) -> OffsetDateTime {
 /// `23.11.2026 14:05` in Copenhagen time, as Danish readers write it.
 pub fn format_local(t: OffsetDateTime) -> String {
     let l = to_copenhagen(t);
-    format!(
-        "{:02}.{:02}.{} {:02}:{:02}",
-        l.day(),
-        l.month() as u8,
-        l.year(),
-        l.hour(),
-        l.minute()
-    )
+    format!("{:02}.{:02}.{} {:02}:{:02}", l.day(), l.month() as u8, l.year(), l.hour(), l.minute())
 }
 
 /// RFC 3339 in UTC with microseconds; the canonical form for hashing and for the API.
@@ -72,47 +64,23 @@ mod tests {
 
     #[test]
     fn winter_and_summer_offsets() {
-        assert_eq!(
-            copenhagen_offset(datetime!(2026-11-23 12:00 UTC)).whole_hours(),
-            1
-        );
-        assert_eq!(
-            copenhagen_offset(datetime!(2026-07-01 12:00 UTC)).whole_hours(),
-            2
-        );
+        assert_eq!(copenhagen_offset(datetime!(2026-11-23 12:00 UTC)).whole_hours(), 1);
+        assert_eq!(copenhagen_offset(datetime!(2026-07-01 12:00 UTC)).whole_hours(), 2);
     }
 
     #[test]
     fn switch_instants_2026() {
         // 2026: summer time starts 29 March 01:00 UTC, ends 25 October 01:00 UTC.
-        assert_eq!(
-            copenhagen_offset(datetime!(2026-03-29 00:59:59 UTC)).whole_hours(),
-            1
-        );
-        assert_eq!(
-            copenhagen_offset(datetime!(2026-03-29 01:00 UTC)).whole_hours(),
-            2
-        );
-        assert_eq!(
-            copenhagen_offset(datetime!(2026-10-25 00:59:59 UTC)).whole_hours(),
-            2
-        );
-        assert_eq!(
-            copenhagen_offset(datetime!(2026-10-25 01:00 UTC)).whole_hours(),
-            1
-        );
+        assert_eq!(copenhagen_offset(datetime!(2026-03-29 00:59:59 UTC)).whole_hours(), 1);
+        assert_eq!(copenhagen_offset(datetime!(2026-03-29 01:00 UTC)).whole_hours(), 2);
+        assert_eq!(copenhagen_offset(datetime!(2026-10-25 00:59:59 UTC)).whole_hours(), 2);
+        assert_eq!(copenhagen_offset(datetime!(2026-10-25 01:00 UTC)).whole_hours(), 1);
     }
 
     #[test]
     fn local_format() {
-        assert_eq!(
-            format_local(datetime!(2026-11-23 13:05 UTC)),
-            "23.11.2026 14:05"
-        );
-        assert_eq!(
-            rfc3339(datetime!(2026-11-23 13:05:00.000_001 UTC)),
-            "2026-11-23T13:05:00.000001Z"
-        );
+        assert_eq!(format_local(datetime!(2026-11-23 13:05 UTC)), "23.11.2026 14:05");
+        assert_eq!(rfc3339(datetime!(2026-11-23 13:05:00.000_001 UTC)), "2026-11-23T13:05:00.000001Z");
     }
 
     #[test]

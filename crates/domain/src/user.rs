@@ -15,11 +15,7 @@ pub struct NewUser {
 }
 
 impl NewUser {
-    pub fn validate(
-        mut self,
-        password: &str,
-        known_org: impl Fn(&str) -> bool,
-    ) -> Result<NewUser, DomainError> {
+    pub fn validate(mut self, password: &str, known_org: impl Fn(&str) -> bool) -> Result<NewUser, DomainError> {
         self.email = self.email.trim().to_lowercase();
         self.name = text::one_line(&self.name);
         let mut p = Problems::default();
@@ -39,15 +35,9 @@ impl NewUser {
 pub fn check_password(p: &mut Problems, password: &str) {
     let n = password.chars().count();
     if n < PASSWORD_MIN {
-        p.add(
-            "password",
-            format!("must be at least {PASSWORD_MIN} characters"),
-        );
+        p.add("password", format!("must be at least {PASSWORD_MIN} characters"));
     } else if n > PASSWORD_MAX {
-        p.add(
-            "password",
-            format!("must be at most {PASSWORD_MAX} characters"),
-        );
+        p.add("password", format!("must be at most {PASSWORD_MAX} characters"));
     }
 }
 
@@ -64,12 +54,7 @@ pub struct User {
 
 impl User {
     pub fn actor(&self) -> crate::Actor {
-        crate::Actor {
-            user_id: self.id,
-            name: self.name.clone(),
-            role: self.role,
-            org: self.org.clone(),
-        }
+        crate::Actor { user_id: self.id, name: self.name.clone(), role: self.role, org: self.org.clone() }
     }
 }
 
@@ -79,6 +64,8 @@ pub struct Person {
     pub id: uuid::Uuid,
     pub name: String,
     pub email: String,
+    /// Home organisation code.
+    pub org: String,
 }
 
 #[cfg(test)]
@@ -87,16 +74,8 @@ mod tests {
 
     #[test]
     fn new_user_normalises_and_checks() {
-        let u = NewUser {
-            email: " Ane@Demo.DK ".into(),
-            name: "Ane  Agent".into(),
-            org: "0250".into(),
-            role: Role::Agent,
-        };
-        let ok = u
-            .clone()
-            .validate("et langt kodeord", |c| c == "0250")
-            .unwrap();
+        let u = NewUser { email: " Ane@Demo.DK ".into(), name: "Ane  Agent".into(), org: "0250".into(), role: Role::Agent };
+        let ok = u.clone().validate("et langt kodeord", |c| c == "0250").unwrap();
         assert_eq!(ok.email, "ane@demo.dk");
         assert_eq!(ok.name, "Ane Agent");
         assert!(u.validate("kort", |c| c == "0250").is_err());

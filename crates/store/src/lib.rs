@@ -17,7 +17,7 @@ use domain::Actor;
 use domain::checklist::{ActionCard, ChecklistItem, TemplateItem};
 use domain::event::Event;
 use domain::incident::{Incident, NewIncident, Status};
-use domain::log::{LogEntry, NewLogEntry};
+use domain::log::{LogEntry, NewLogEntry, Verification};
 use domain::org::Organisation;
 use domain::role::{Assignment, StaffRole};
 use domain::user::{NewUser, User};
@@ -66,13 +66,17 @@ macro_rules! write {
 }
 
 impl Store {
-    /// Opens the database a URL names: `postgres://…` for PostgreSQL, otherwise a SQLite file
-    /// path (or `sqlite://path`). Applies migrations.
     pub async fn open(url: &str) -> Result<Store> {
         if url.starts_with("postgres://") || url.starts_with("postgresql://") {
             Store::open_postgres(url, None).await
+        } else if let Some(path) = url.strip_prefix("sqlite://") {
+            Store::open_sqlite(Path::new(path)).await
+        } else if let Some((scheme, _)) = url.split_once("://") {
+            // A mistyped URL must not silently become a new SQLite file.
+            let msg = format!("unsupported database URL scheme '{scheme}': use postgres:// or sqlite://");
+            Err(StoreError::Database(sqlx::Error::Configuration(msg.into())))
         } else {
-            Store::open_sqlite(Path::new(url.trim_start_matches("sqlite://"))).await
+            Store::open_sqlite(Path::new(url)).await
         }
     }
 
@@ -84,10 +88,7 @@ impl Store {
             .synchronous(SqliteSynchronous::Normal)
             .foreign_keys(true)
             .busy_timeout(Duration::from_secs(10));
-        let pool = SqlitePoolOptions::new()
-            .max_connections(8)
-            .connect_with(options)
-            .await?;
+        let pool = SqlitePoolOptions::new().max_connections(8).connect_with(options).await?;
         let store = Store::with(Pool::Sqlite(pool));
         store.migrate().await?;
         Ok(store)
@@ -98,35 +99,20 @@ impl Store {
     pub async fn open_postgres(url: &str, schema: Option<&str>) -> Result<Store> {
         let mut options = PgConnectOptions::from_str(url)?;
         if let Some(schema) = schema {
-            let setup = PgPoolOptions::new()
-                .max_connections(1)
-                .connect_with(options.clone())
-                .await?;
-            let create = format!(
-                "CREATE SCHEMA IF NOT EXISTS \"{}\"",
-                schema.replace('"', "")
-            );
-            sqlx::raw_sql(sqlx::AssertSqlSafe(create))
-                .execute(&setup)
-                .await?;
+            let setup = PgPoolOptions::new().max_connections(1).connect_with(options.clone()).await?;
+            let create = format!("CREATE SCHEMA IF NOT EXISTS \"{}\"", schema.replace('"', ""));
+            sqlx::raw_sql(sqlx::AssertSqlSafe(create)).execute(&setup).await?;
             setup.close().await;
             options = options.options([("search_path", schema)]);
         }
-        let pool = PgPoolOptions::new()
-            .max_connections(16)
-            .acquire_timeout(Duration::from_secs(5))
-            .connect_with(options)
-            .await?;
+        let pool = PgPoolOptions::new().max_connections(16).acquire_timeout(Duration::from_secs(5)).connect_with(options).await?;
         let store = Store::with(Pool::Postgres(pool));
         store.migrate().await?;
         Ok(store)
     }
 
     fn with(pool: Pool) -> Store {
-        Store {
-            pool,
-            bus: Arc::new(relay::Bus::new()),
-        }
+        Store { pool, bus: Arc::new(relay::Bus::new()) }
     }
 
     pub fn backend(&self) -> &'static str {
@@ -192,19 +178,15 @@ impl Store {
         on!(self, organisation(code))
     }
 
-    pub async fn set_member(&self, code: &str, member: bool) -> Result<()> {
-        on!(self, set_member(code, member))
+    /// The secretariat's changes (`by` names who) leave an `admin.changed` event as their trail.
+    pub async fn set_member(&self, code: &str, member: bool, by: &str, at: OffsetDateTime) -> Result<()> {
+        write!(self, set_member(code, member, by, at))
     }
 
     // ---- users, tokens, sessions ----
 
-    pub async fn create_user(
-        &self,
-        user: &NewUser,
-        password_hash: &str,
-        at: OffsetDateTime,
-    ) -> Result<User> {
-        on!(self, create_user(user, password_hash, at))
+    pub async fn create_user(&self, user: &NewUser, password_hash: &str, by: &str, at: OffsetDateTime) -> Result<User> {
+        write!(self, create_user(user, password_hash, by, at))
     }
 
     /// The user and their password hash.
@@ -220,17 +202,12 @@ impl Store {
         on!(self, users())
     }
 
-    pub async fn set_user_active(&self, id: Uuid, active: bool) -> Result<()> {
-        on!(self, set_user_active(id, active))
+    pub async fn set_user_active(&self, id: Uuid, active: bool, by: &str, at: OffsetDateTime) -> Result<()> {
+        write!(self, set_user_active(id, active, by, at))
     }
 
     /// Stores the hash of a new API token (the token itself is never stored).
-    pub async fn create_token(
-        &self,
-        user_id: Uuid,
-        token_hash: &str,
-        at: OffsetDateTime,
-    ) -> Result<()> {
+    pub async fn create_token(&self, user_id: Uuid, token_hash: &str, at: OffsetDateTime) -> Result<()> {
         on!(self, create_token(user_id, token_hash, at))
     }
 
@@ -238,22 +215,12 @@ impl Store {
         on!(self, user_by_token(token_hash))
     }
 
-    pub async fn create_session(
-        &self,
-        token_hash: &str,
-        user_id: Uuid,
-        csrf: &str,
-        expires_at: OffsetDateTime,
-    ) -> Result<()> {
+    pub async fn create_session(&self, token_hash: &str, user_id: Uuid, csrf: &str, expires_at: OffsetDateTime) -> Result<()> {
         on!(self, create_session(token_hash, user_id, csrf, expires_at))
     }
 
     /// The session's user and its CSRF token, if the session exists and has not expired.
-    pub async fn session(
-        &self,
-        token_hash: &str,
-        now: OffsetDateTime,
-    ) -> Result<Option<(User, String)>> {
+    pub async fn session(&self, token_hash: &str, now: OffsetDateTime) -> Result<Option<(User, String)>> {
         on!(self, session(token_hash, now))
     }
 
@@ -271,13 +238,16 @@ impl Store {
         on!(self, roster())
     }
 
+    /// `primary` and `deputy` must have passed `domain::role::check_assignment`.
     pub async fn set_roster(
         &self,
         role: StaffRole,
         primary: Option<Uuid>,
         deputy: Option<Uuid>,
+        by: &str,
+        at: OffsetDateTime,
     ) -> Result<()> {
-        on!(self, set_roster(role, primary, deputy))
+        write!(self, set_roster(role, primary, deputy, by, at))
     }
 
     pub async fn roles(&self, incident_id: Uuid) -> Result<Vec<Assignment>> {
@@ -293,21 +263,13 @@ impl Store {
         actor: &Actor,
         at: OffsetDateTime,
     ) -> Result<Vec<Assignment>> {
-        write!(
-            self,
-            assign_role(incident_id, role, primary, deputy, actor, at)
-        )
+        write!(self, assign_role(incident_id, role, primary, deputy, actor, at))
     }
 
     // ---- incidents and the log ----
 
     /// Creates a prepared incident, staffed from the standing roster. `n` must be validated.
-    pub async fn create_incident(
-        &self,
-        n: &NewIncident,
-        actor: &Actor,
-        at: OffsetDateTime,
-    ) -> Result<Incident> {
+    pub async fn create_incident(&self, n: &NewIncident, actor: &Actor, at: OffsetDateTime) -> Result<Incident> {
         write!(self, create_incident(n, actor, at))
     }
 
@@ -320,29 +282,38 @@ impl Store {
     }
 
     /// Moves an incident along its lifecycle; activation instantiates the checklist.
-    pub async fn change_status(
-        &self,
-        id: Uuid,
-        to: Status,
-        note: Option<&str>,
-        actor: &Actor,
-        at: OffsetDateTime,
-    ) -> Result<Incident> {
+    pub async fn change_status(&self, id: Uuid, to: Status, note: Option<&str>, actor: &Actor, at: OffsetDateTime) -> Result<Incident> {
         write!(self, change_status(id, to, note, actor, at))
     }
 
-    pub async fn append_log(
-        &self,
-        incident_id: Uuid,
-        entry: NewLogEntry,
-        actor: &Actor,
-        at: OffsetDateTime,
-    ) -> Result<LogEntry> {
+    pub async fn append_log(&self, incident_id: Uuid, entry: NewLogEntry, actor: &Actor, at: OffsetDateTime) -> Result<LogEntry> {
         write!(self, append_log(incident_id, entry, actor, at))
     }
 
     pub async fn log(&self, incident_id: Uuid) -> Result<Vec<LogEntry>> {
         on!(self, log(incident_id))
+    }
+
+    /// Verifies an incident's log against its hash chain and the head recorded on the incident.
+    /// A row edited so that it no longer reads back counts as broken at that entry.
+    pub async fn verify_log(&self, incident_id: Uuid) -> Result<Option<Verification>> {
+        let Some((head_seq, head_hash)) = on!(self, log_head(incident_id))? else { return Ok(None) };
+        match self.log(incident_id).await {
+            Ok(log) => Ok(Some(domain::log::verify_to_head(&log, head_seq, &head_hash))),
+            Err(StoreError::Domain(e)) => Err(StoreError::Domain(e)),
+            Err(_) => {
+                // Find the first row that cannot be read, one by one (only on this failure path).
+                let seqs = on!(self, log_seqs(incident_id))?;
+                for (i, seq) in seqs.iter().enumerate() {
+                    if let Err(e) = on!(self, log_entry(incident_id, *seq)) {
+                        let reason = format!("the stored entry cannot be read back: {e}");
+                        return Ok(Some(Verification { valid: false, entries: i + 1, first_invalid: Some(*seq), reason: Some(reason) }));
+                    }
+                }
+                let log = self.log(incident_id).await?;
+                Ok(Some(domain::log::verify_to_head(&log, head_seq, &head_hash)))
+            }
+        }
     }
 
     // ---- checklists and action cards ----
@@ -366,52 +337,46 @@ impl Store {
         on!(self, checklist_templates())
     }
 
-    pub async fn add_checklist_template(&self, item: &TemplateItem) -> Result<Uuid> {
-        on!(self, add_checklist_template(item))
+    pub async fn add_checklist_template(&self, item: &TemplateItem, by: &str, at: OffsetDateTime) -> Result<Uuid> {
+        write!(self, add_checklist_template(item, by, at))
     }
 
-    pub async fn delete_checklist_template(&self, id: Uuid) -> Result<()> {
-        on!(self, delete_checklist_template(id))
+    pub async fn delete_checklist_template(&self, id: Uuid, by: &str, at: OffsetDateTime) -> Result<()> {
+        write!(self, delete_checklist_template(id, by, at))
     }
 
     pub async fn action_cards(&self) -> Result<Vec<(Uuid, ActionCard)>> {
         on!(self, action_cards())
     }
 
-    pub async fn add_action_card(&self, card: &ActionCard) -> Result<Uuid> {
-        on!(self, add_action_card(card))
+    pub async fn add_action_card(&self, card: &ActionCard, by: &str, at: OffsetDateTime) -> Result<Uuid> {
+        write!(self, add_action_card(card, by, at))
     }
 
-    pub async fn delete_action_card(&self, id: Uuid) -> Result<()> {
-        on!(self, delete_action_card(id))
+    /// Refused with a conflict while any incident has the card attached.
+    pub async fn delete_action_card(&self, id: Uuid, by: &str, at: OffsetDateTime) -> Result<()> {
+        write!(self, delete_action_card(id, by, at))
     }
 
     pub async fn incident_cards(&self, incident_id: Uuid) -> Result<Vec<(Uuid, ActionCard)>> {
         on!(self, incident_cards(incident_id))
     }
 
-    pub async fn attach_card(
-        &self,
-        incident_id: Uuid,
-        card_id: Uuid,
-        actor: &Actor,
-        at: OffsetDateTime,
-    ) -> Result<()> {
+    pub async fn attach_card(&self, incident_id: Uuid, card_id: Uuid, actor: &Actor, at: OffsetDateTime) -> Result<()> {
         write!(self, attach_card(incident_id, card_id, actor, at))
     }
 
     /// Seeds the built-in reference data and templates into an empty database.
     pub async fn seed_defaults(&self) -> Result<()> {
-        self.seed_organisations(&domain::org::reference_without_members())
-            .await?;
+        self.seed_organisations(&domain::org::reference_without_members()).await?;
         if self.checklist_templates().await?.is_empty() {
             for item in domain::checklist::default_checklist() {
-                self.add_checklist_template(&item).await?;
+                self.add_checklist_template(&item, "system", domain::time::now()).await?;
             }
         }
         if self.action_cards().await?.is_empty() {
             for card in domain::checklist::default_action_cards() {
-                self.add_action_card(&card).await?;
+                self.add_action_card(&card, "system", domain::time::now()).await?;
             }
         }
         Ok(())

@@ -11,7 +11,7 @@ use domain::log::{Author, LogEntry, NewLogEntry};
 use domain::org::Organisation;
 use domain::role::{Assignment, StaffRole};
 use domain::user::{NewUser, Person, User};
-use domain::{Actor, DomainError, narrative};
+use domain::{Actor, narrative};
 use sqlx::{Pool, Transaction};
 use time::OffsetDateTime;
 use uuid::Uuid;
@@ -76,11 +76,14 @@ pub async fn organisation(pool: &Pool<Db>, code: &str) -> Result<Option<Organisa
     row.map(OrgRow::into_domain).transpose()
 }
 
-pub async fn set_member(pool: &Pool<Db>, code: &str, member: bool) -> Result<()> {
-    let done = sqlx::query("UPDATE organisations SET member = $2 WHERE code = $1").bind(code).bind(member).execute(pool).await?;
+pub async fn set_member(pool: &Pool<Db>, code: &str, member: bool, by: &str, at: OffsetDateTime) -> Result<()> {
+    let mut tx = pool.begin().await?;
+    let done = sqlx::query("UPDATE organisations SET member = $2 WHERE code = $1").bind(code).bind(member).execute(&mut *tx).await?;
     if done.rows_affected() == 0 {
         return Err(not_found("organisation"));
     }
+    admin_event(&mut tx, "organisation.member", by, serde_json::json!({ "code": code, "member": member }), at).await?;
+    tx.commit().await?;
     Ok(())
 }
 
@@ -92,8 +95,9 @@ macro_rules! user_columns {
     };
 }
 
-pub async fn create_user(pool: &Pool<Db>, u: &NewUser, password_hash: &str, at: OffsetDateTime) -> Result<User> {
+pub async fn create_user(pool: &Pool<Db>, u: &NewUser, password_hash: &str, by: &str, at: OffsetDateTime) -> Result<User> {
     let id = Uuid::new_v4();
+    let mut tx = pool.begin().await?;
     sqlx::query(
         "INSERT INTO users (id, email, name, org, role, password_hash, active, created_at) VALUES ($1, $2, $3, $4, $5, $6, TRUE, $7)",
     )
@@ -104,10 +108,13 @@ pub async fn create_user(pool: &Pool<Db>, u: &NewUser, password_hash: &str, at: 
     .bind(u.role.as_str())
     .bind(password_hash)
     .bind(at)
-    .execute(pool)
+    .execute(&mut *tx)
     .await
     .map_err(|e| unique(e, "a user with this e-mail address already exists"))?;
-    Ok(User { id, email: u.email.clone(), name: u.name.clone(), org: u.org.clone(), role: u.role, active: true })
+    let user = User { id, email: u.email.clone(), name: u.name.clone(), org: u.org.clone(), role: u.role, active: true };
+    admin_event(&mut tx, "user.created", by, serde_json::json!({ "id": id, "role": u.role, "org": u.org }), at).await?;
+    tx.commit().await?;
+    Ok(user)
 }
 
 pub async fn user_by_email(pool: &Pool<Db>, email: &str) -> Result<Option<(User, String)>> {
@@ -133,7 +140,7 @@ pub async fn users(pool: &Pool<Db>) -> Result<Vec<User>> {
     rows.into_iter().map(UserRow::into_domain).collect()
 }
 
-pub async fn set_user_active(pool: &Pool<Db>, id: Uuid, active: bool) -> Result<()> {
+pub async fn set_user_active(pool: &Pool<Db>, id: Uuid, active: bool, by: &str, at: OffsetDateTime) -> Result<()> {
     let mut tx = pool.begin().await?;
     let done = sqlx::query("UPDATE users SET active = $2 WHERE id = $1").bind(id).bind(active).execute(&mut *tx).await?;
     if done.rows_affected() == 0 {
@@ -144,6 +151,7 @@ pub async fn set_user_active(pool: &Pool<Db>, id: Uuid, active: bool) -> Result<
         sqlx::query("DELETE FROM sessions WHERE user_id = $1").bind(id).execute(&mut *tx).await?;
         sqlx::query("DELETE FROM api_tokens WHERE user_id = $1").bind(id).execute(&mut *tx).await?;
     }
+    admin_event(&mut tx, "user.active", by, serde_json::json!({ "id": id, "active": active }), at).await?;
     tx.commit().await?;
     Ok(())
 }
@@ -216,13 +224,15 @@ struct AssignmentRow {
     p_id: Option<Uuid>,
     p_name: Option<String>,
     p_email: Option<String>,
+    p_org: Option<String>,
     d_id: Option<Uuid>,
     d_name: Option<String>,
     d_email: Option<String>,
+    d_org: Option<String>,
 }
 
-fn person(id: Option<Uuid>, name: Option<String>, email: Option<String>) -> Option<Person> {
-    Some(Person { id: id?, name: name?, email: email? })
+fn person(id: Option<Uuid>, name: Option<String>, email: Option<String>, org: Option<String>) -> Option<Person> {
+    Some(Person { id: id?, name: name?, email: email?, org: org? })
 }
 
 /// Every crisis role in order, unfilled ones included.
@@ -231,16 +241,16 @@ fn assignments(rows: Vec<AssignmentRow>) -> Result<Vec<Assignment>> {
     for r in rows {
         let role: StaffRole = r.role.parse().map_err(corrupt)?;
         let slot = out.iter_mut().find(|a| a.role == role).expect("every role has a slot");
-        slot.primary = person(r.p_id, r.p_name, r.p_email);
-        slot.deputy = person(r.d_id, r.d_name, r.d_email);
+        slot.primary = person(r.p_id, r.p_name, r.p_email, r.p_org);
+        slot.deputy = person(r.d_id, r.d_name, r.d_email, r.d_org);
     }
     Ok(out)
 }
 
 macro_rules! assignment_select {
     () => {
-        "SELECT r.role, p.id AS p_id, p.name AS p_name, p.email AS p_email,
-    d.id AS d_id, d.name AS d_name, d.email AS d_email"
+        "SELECT r.role, p.id AS p_id, p.name AS p_name, p.email AS p_email, p.org AS p_org,
+    d.id AS d_id, d.name AS d_name, d.email AS d_email, d.org AS d_org"
     };
 }
 
@@ -251,8 +261,8 @@ pub async fn roster(pool: &Pool<Db>) -> Result<Vec<Assignment>> {
     assignments(rows)
 }
 
-pub async fn set_roster(pool: &Pool<Db>, role: StaffRole, primary: Option<Uuid>, deputy: Option<Uuid>) -> Result<()> {
-    domain::role::check_assignment(primary, deputy)?;
+pub async fn set_roster(pool: &Pool<Db>, role: StaffRole, primary: Option<Uuid>, deputy: Option<Uuid>, by: &str, at: OffsetDateTime) -> Result<()> {
+    let mut tx = pool.begin().await?;
     sqlx::query(
         "INSERT INTO roster (role, primary_user, deputy_user) VALUES ($1, $2, $3)
          ON CONFLICT (role) DO UPDATE SET primary_user = excluded.primary_user, deputy_user = excluded.deputy_user",
@@ -260,8 +270,10 @@ pub async fn set_roster(pool: &Pool<Db>, role: StaffRole, primary: Option<Uuid>,
     .bind(role.as_str())
     .bind(primary)
     .bind(deputy)
-    .execute(pool)
+    .execute(&mut *tx)
     .await?;
+    admin_event(&mut tx, "roster", by, serde_json::json!({ "role": role, "primary": primary, "deputy": deputy }), at).await?;
+    tx.commit().await?;
     Ok(())
 }
 
@@ -287,8 +299,8 @@ pub async fn assign_role(
     actor: &Actor,
     at: OffsetDateTime,
 ) -> Result<Vec<Assignment>> {
-    domain::role::check_assignment(primary, deputy)?;
     let mut tx = pool.begin().await?;
+    let mut events = Vec::new();
     let incident = lock_incident(&mut tx, incident_id, at).await?;
     sqlx::query(
         "INSERT INTO incident_roles (incident_id, role, primary_user, deputy_user) VALUES ($1, $2, $3, $4)
@@ -303,8 +315,9 @@ pub async fn assign_role(
     let all = roles_in(&mut *tx, incident_id).await?;
     let slot = all.iter().find(|a| a.role == role).expect("every role has a slot");
     let entry = narrative::role_assigned(role, slot.primary.as_ref(), slot.deputy.as_ref());
-    append_in_tx(&mut tx, &incident, actor, entry, at).await?;
-    emit(&mut tx, NewEvent::about(EventKind::RolesAssigned, &incident, serde_json::json!({ "role": role, "assignment": slot })), at).await?;
+    append_in_tx(&mut tx, &incident, actor, entry, at, &mut events).await?;
+    events.push(NewEvent::about(EventKind::RolesAssigned, &incident, serde_json::json!({ "role": role, "assignment": slot })));
+    emit_all(&mut tx, events, at).await?;
     tx.commit().await?;
     Ok(all)
 }
@@ -324,6 +337,7 @@ async fn affected_in<'e, E: sqlx::Executor<'e, Database = Db>>(ex: E, id: Uuid) 
 pub async fn create_incident(pool: &Pool<Db>, n: &NewIncident, actor: &Actor, at: OffsetDateTime) -> Result<Incident> {
     let id = Uuid::new_v4();
     let mut tx = pool.begin().await?;
+    let mut events = Vec::new();
     sqlx::query(
         "INSERT INTO incidents (id, title, kind, status, channels, exercise, created_at, created_by, updated_at)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $7)",
@@ -341,9 +355,11 @@ pub async fn create_incident(pool: &Pool<Db>, n: &NewIncident, actor: &Actor, at
     for code in &n.affected {
         sqlx::query("INSERT INTO incident_orgs (incident_id, org_code) VALUES ($1, $2)").bind(id).bind(code).execute(&mut *tx).await?;
     }
-    // The standing roster pre-fills the incident's crisis staff.
+    // The standing roster pre-fills the incident's crisis staff; deactivated people are left out.
     sqlx::query(
-        "INSERT INTO incident_roles (incident_id, role, primary_user, deputy_user) SELECT $1, role, primary_user, deputy_user FROM roster",
+        "INSERT INTO incident_roles (incident_id, role, primary_user, deputy_user)
+         SELECT $1, r.role, CASE WHEN p.active THEN r.primary_user END, CASE WHEN d.active THEN r.deputy_user END
+         FROM roster r LEFT JOIN users p ON p.id = r.primary_user LEFT JOIN users d ON d.id = r.deputy_user",
     )
     .bind(id)
     .execute(&mut *tx)
@@ -361,8 +377,9 @@ pub async fn create_incident(pool: &Pool<Db>, n: &NewIncident, actor: &Actor, at
         standing_down_at: None,
         closed_at: None,
     };
-    append_in_tx(&mut tx, &incident, actor, narrative::created(&incident), at).await?;
-    emit(&mut tx, NewEvent::about(EventKind::IncidentCreated, &incident, serde_json::json!(incident)), at).await?;
+    append_in_tx(&mut tx, &incident, actor, narrative::created(&incident), at, &mut events).await?;
+    events.push(NewEvent::about(EventKind::IncidentCreated, &incident, serde_json::json!(incident)));
+    emit_all(&mut tx, events, at).await?;
     tx.commit().await?;
     Ok(incident)
 }
@@ -421,12 +438,11 @@ pub async fn change_status(
     at: OffsetDateTime,
 ) -> Result<Incident> {
     let mut tx = pool.begin().await?;
+    let mut events = Vec::new();
     let mut incident = lock_incident(&mut tx, id, at).await?;
     let from = incident.status;
     let to = from.transition(to)?;
-    if to.needs_note() && note.is_none_or(|n| n.trim().is_empty()) {
-        return Err(DomainError::invalid("note", "closing requires a closing log entry: say why the incident is closed").into());
-    }
+    let note = to.check_note(note)?;
     let sql = match to {
         Status::Active => "UPDATE incidents SET status = $2, activated_at = COALESCE(activated_at, $3) WHERE id = $1",
         Status::StandingDown => "UPDATE incidents SET status = $2, standing_down_at = $3 WHERE id = $1",
@@ -440,16 +456,14 @@ pub async fn change_status(
         Status::StandingDown => incident.standing_down_at = Some(at),
         _ => incident.closed_at = Some(at),
     }
-    append_in_tx(&mut tx, &incident, actor, narrative::status_changed(from, to, note), at).await?;
-    if to == Status::Active {
-        let count: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM checklist_items WHERE incident_id = $1").bind(id).fetch_one(&mut *tx).await?;
-        if count == 0 {
-            let templates = checklist_templates_in(&mut *tx).await?;
-            let items: Vec<TemplateItem> = templates.into_iter().map(|(_, t)| t).collect();
-            add_items(&mut tx, id, &items, None).await?;
-        }
+    append_in_tx(&mut tx, &incident, actor, narrative::status_changed(from, to, note.as_deref()), at, &mut events).await?;
+    let existing: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM checklist_items WHERE incident_id = $1").bind(id).fetch_one(&mut *tx).await?;
+    if to.raises_checklist(existing) {
+        let templates: Vec<TemplateItem> = checklist_templates_in(&mut *tx).await?.into_iter().map(|(_, t)| t).collect();
+        add_items(&mut tx, id, &checklist::activation_items(&templates, &incident.affected), None).await?;
     }
-    emit(&mut tx, NewEvent::about(EventKind::IncidentStatus, &incident, serde_json::json!({ "id": id, "from": from, "status": to })), at).await?;
+    events.push(NewEvent::about(EventKind::IncidentStatus, &incident, serde_json::json!({ "id": id, "from": from, "status": to })));
+    emit_all(&mut tx, events, at).await?;
     tx.commit().await?;
     Ok(incident)
 }
@@ -460,15 +474,21 @@ fn author_of(actor: &Actor) -> Author {
     Author { user_id: actor.user_id, name: actor.name.clone(), role: actor.role, org: actor.org.clone() }
 }
 
-/// Appends to the log of an incident already locked by this transaction.
-async fn append_in_tx(tx: &mut Tx, incident: &Incident, actor: &Actor, entry: NewLogEntry, at: OffsetDateTime) -> Result<LogEntry> {
-    let head: Option<(i64, String)> =
-        sqlx::query_as("SELECT seq, hash FROM log_entries WHERE incident_id = $1 ORDER BY seq DESC LIMIT 1")
-            .bind(incident.id)
-            .fetch_optional(&mut **tx)
-            .await?;
-    let entry = entry.validate(head.as_ref().map_or(0, |h| h.0))?;
-    let e = LogEntry::seal(incident.id, head.as_ref().map(|(s, h)| (*s, h.as_str())), at, author_of(actor), entry);
+/// Appends to the log of an incident already locked by this transaction, moves the incident's
+/// recorded head, and queues the event.
+async fn append_in_tx(
+    tx: &mut Tx,
+    incident: &Incident,
+    actor: &Actor,
+    entry: NewLogEntry,
+    at: OffsetDateTime,
+    events: &mut Vec<NewEvent>,
+) -> Result<LogEntry> {
+    let (head_seq, head_hash): (i64, String) =
+        sqlx::query_as("SELECT log_seq, log_hash FROM incidents WHERE id = $1").bind(incident.id).fetch_one(&mut **tx).await?;
+    let entry = entry.validate(head_seq)?;
+    let prev = (head_seq > 0).then_some((head_seq, head_hash.as_str()));
+    let e = LogEntry::seal(incident.id, prev, at, author_of(actor), entry);
     sqlx::query(
         "INSERT INTO log_entries (incident_id, seq, at, author_id, author_name, author_role, author_org, category, text, corrects, prev_hash, hash)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
@@ -487,14 +507,17 @@ async fn append_in_tx(tx: &mut Tx, incident: &Incident, actor: &Actor, entry: Ne
     .bind(&e.hash)
     .execute(&mut **tx)
     .await?;
-    emit(tx, NewEvent::about(EventKind::LogAppended, incident, serde_json::json!(e)), at).await?;
+    sqlx::query("UPDATE incidents SET log_seq = $2, log_hash = $3 WHERE id = $1").bind(e.incident_id).bind(e.seq).bind(&e.hash).execute(&mut **tx).await?;
+    events.push(NewEvent::about(EventKind::LogAppended, incident, serde_json::json!(e)));
     Ok(e)
 }
 
 pub async fn append_log(pool: &Pool<Db>, incident_id: Uuid, entry: NewLogEntry, actor: &Actor, at: OffsetDateTime) -> Result<LogEntry> {
     let mut tx = pool.begin().await?;
+    let mut events = Vec::new();
     let incident = lock_incident(&mut tx, incident_id, at).await?;
-    let e = append_in_tx(&mut tx, &incident, actor, entry, at).await?;
+    let e = append_in_tx(&mut tx, &incident, actor, entry, at, &mut events).await?;
+    emit_all(&mut tx, events, at).await?;
     tx.commit().await?;
     Ok(e)
 }
@@ -507,21 +530,36 @@ pub async fn log(pool: &Pool<Db>, incident_id: Uuid) -> Result<Vec<LogEntry>> {
     rows.into_iter().map(LogRow::into_domain).collect()
 }
 
+/// The head of the log as the incident records it: (last sequence number, its hash).
+pub async fn log_head(pool: &Pool<Db>, incident_id: Uuid) -> Result<Option<(i64, String)>> {
+    Ok(sqlx::query_as("SELECT log_seq, log_hash FROM incidents WHERE id = $1").bind(incident_id).fetch_optional(pool).await?)
+}
+
+pub async fn log_seqs(pool: &Pool<Db>, incident_id: Uuid) -> Result<Vec<i64>> {
+    Ok(sqlx::query_scalar("SELECT seq FROM log_entries WHERE incident_id = $1 ORDER BY seq").bind(incident_id).fetch_all(pool).await?)
+}
+
+pub async fn log_entry(pool: &Pool<Db>, incident_id: Uuid, seq: i64) -> Result<LogEntry> {
+    let row: LogRow = sqlx::query_as("SELECT * FROM log_entries WHERE incident_id = $1 AND seq = $2").bind(incident_id).bind(seq).fetch_one(pool).await?;
+    row.into_domain()
+}
+
 // ---- checklists and action cards ----
 
-async fn add_items(tx: &mut Tx, incident_id: Uuid, items: &[TemplateItem], card_id: Option<Uuid>) -> Result<()> {
+async fn add_items(tx: &mut Tx, incident_id: Uuid, items: &[(TemplateItem, Option<String>)], card_id: Option<Uuid>) -> Result<()> {
     let start: i64 = sqlx::query_scalar("SELECT COALESCE(MAX(position), 0) FROM checklist_items WHERE incident_id = $1")
         .bind(incident_id)
         .fetch_one(&mut **tx)
         .await?;
-    for (i, item) in items.iter().enumerate() {
+    for (i, (item, org)) in items.iter().enumerate() {
         sqlx::query(
-            "INSERT INTO checklist_items (id, incident_id, position, side, title, responsible, card_id) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+            "INSERT INTO checklist_items (id, incident_id, position, side, org, title, responsible, card_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
         )
         .bind(Uuid::new_v4())
         .bind(incident_id)
         .bind(start + 1 + i as i64)
         .bind(item.side.as_str())
+        .bind(org)
         .bind(&item.title)
         .bind(item.responsible.as_str())
         .bind(card_id)
@@ -533,7 +571,7 @@ async fn add_items(tx: &mut Tx, incident_id: Uuid, items: &[TemplateItem], card_
 
 macro_rules! item_columns {
     () => {
-        "id, side, title, responsible, card_id, done_by, done_at"
+        "id, side, org, title, responsible, card_id, done_by, done_at"
     };
 }
 
@@ -554,6 +592,7 @@ pub async fn complete_item(
     at: OffsetDateTime,
 ) -> Result<ChecklistItem> {
     let mut tx = pool.begin().await?;
+    let mut events = Vec::new();
     let incident = lock_incident(&mut tx, incident_id, at).await?;
     let row: Option<ItemRow> = sqlx::query_as(concat!("SELECT ", item_columns!(), " FROM checklist_items WHERE id = $1 AND incident_id = $2"))
         .bind(item_id)
@@ -561,7 +600,7 @@ pub async fn complete_item(
         .fetch_optional(&mut *tx)
         .await?;
     let mut item = row.ok_or_else(|| not_found("checklist item"))?.into_domain()?;
-    checklist::may_complete(actor.role, item.side)?;
+    checklist::may_complete(actor, &item)?;
     if item.done_at.is_some() == done {
         return Err(conflict(if done { "this item is already done" } else { "this item is not done" }));
     }
@@ -569,8 +608,9 @@ pub async fn complete_item(
     sqlx::query("UPDATE checklist_items SET done_by = $2, done_at = $3 WHERE id = $1").bind(item_id).bind(&by).bind(when).execute(&mut *tx).await?;
     item.done_by = by;
     item.done_at = when;
-    append_in_tx(&mut tx, &incident, actor, narrative::checklist_done(&item, done), at).await?;
-    emit(&mut tx, NewEvent::about(EventKind::ChecklistUpdated, &incident, serde_json::json!(item)), at).await?;
+    append_in_tx(&mut tx, &incident, actor, narrative::checklist_done(&item, done), at, &mut events).await?;
+    events.push(NewEvent::about(EventKind::ChecklistUpdated, &incident, serde_json::json!(item)));
+    emit_all(&mut tx, events, at).await?;
     tx.commit().await?;
     Ok(item)
 }
@@ -584,8 +624,9 @@ pub async fn checklist_templates(pool: &Pool<Db>) -> Result<Vec<(Uuid, TemplateI
     checklist_templates_in(pool).await
 }
 
-pub async fn add_checklist_template(pool: &Pool<Db>, item: &TemplateItem) -> Result<Uuid> {
+pub async fn add_checklist_template(pool: &Pool<Db>, item: &TemplateItem, by: &str, at: OffsetDateTime) -> Result<Uuid> {
     let id = Uuid::new_v4();
+    let mut tx = pool.begin().await?;
     sqlx::query(
         "INSERT INTO checklist_templates (id, position, side, title, responsible)
          VALUES ($1, (SELECT COALESCE(MAX(position), 0) + 1 FROM checklist_templates), $2, $3, $4)",
@@ -594,16 +635,21 @@ pub async fn add_checklist_template(pool: &Pool<Db>, item: &TemplateItem) -> Res
     .bind(item.side.as_str())
     .bind(&item.title)
     .bind(item.responsible.as_str())
-    .execute(pool)
+    .execute(&mut *tx)
     .await?;
+    admin_event(&mut tx, "checklist_template.added", by, serde_json::json!({ "id": id, "item": item }), at).await?;
+    tx.commit().await?;
     Ok(id)
 }
 
-pub async fn delete_checklist_template(pool: &Pool<Db>, id: Uuid) -> Result<()> {
-    let done = sqlx::query("DELETE FROM checklist_templates WHERE id = $1").bind(id).execute(pool).await?;
+pub async fn delete_checklist_template(pool: &Pool<Db>, id: Uuid, by: &str, at: OffsetDateTime) -> Result<()> {
+    let mut tx = pool.begin().await?;
+    let done = sqlx::query("DELETE FROM checklist_templates WHERE id = $1").bind(id).execute(&mut *tx).await?;
     if done.rows_affected() == 0 {
         return Err(not_found("checklist template item"));
     }
+    admin_event(&mut tx, "checklist_template.deleted", by, serde_json::json!({ "id": id }), at).await?;
+    tx.commit().await?;
     Ok(())
 }
 
@@ -618,8 +664,9 @@ pub async fn action_cards(pool: &Pool<Db>) -> Result<Vec<(Uuid, ActionCard)>> {
     rows.into_iter().map(CardRow::into_domain).collect()
 }
 
-pub async fn add_action_card(pool: &Pool<Db>, card: &ActionCard) -> Result<Uuid> {
+pub async fn add_action_card(pool: &Pool<Db>, card: &ActionCard, by: &str, at: OffsetDateTime) -> Result<Uuid> {
     let id = Uuid::new_v4();
+    let mut tx = pool.begin().await?;
     sqlx::query(concat!("INSERT INTO action_cards (", card_columns!(), ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8)"))
         .bind(id)
         .bind(card.kind.as_str())
@@ -629,16 +676,26 @@ pub async fn add_action_card(pool: &Pool<Db>, card: &ActionCard) -> Result<Uuid>
         .bind(&card.communication)
         .bind(card.responsible.as_str())
         .bind(serde_json::to_string(&card.steps).map_err(corrupt)?)
-        .execute(pool)
+        .execute(&mut *tx)
         .await?;
+    admin_event(&mut tx, "action_card.added", by, serde_json::json!({ "id": id, "title": card.title }), at).await?;
+    tx.commit().await?;
     Ok(id)
 }
 
-pub async fn delete_action_card(pool: &Pool<Db>, id: Uuid) -> Result<()> {
-    let done = sqlx::query("DELETE FROM action_cards WHERE id = $1").bind(id).execute(pool).await?;
+/// Deletes an action card that no incident uses; a used card stays as part of those incidents' record.
+pub async fn delete_action_card(pool: &Pool<Db>, id: Uuid, by: &str, at: OffsetDateTime) -> Result<()> {
+    let mut tx = pool.begin().await?;
+    let used: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM incident_cards WHERE card_id = $1").bind(id).fetch_one(&mut *tx).await?;
+    if used > 0 {
+        return Err(conflict(format!("this action card is attached to {used} incident(s) and stays part of their record; it cannot be deleted")));
+    }
+    let done = sqlx::query("DELETE FROM action_cards WHERE id = $1").bind(id).execute(&mut *tx).await?;
     if done.rows_affected() == 0 {
         return Err(not_found("action card"));
     }
+    admin_event(&mut tx, "action_card.deleted", by, serde_json::json!({ "id": id }), at).await?;
+    tx.commit().await?;
     Ok(())
 }
 
@@ -656,6 +713,7 @@ pub async fn incident_cards(pool: &Pool<Db>, incident_id: Uuid) -> Result<Vec<(U
 
 pub async fn attach_card(pool: &Pool<Db>, incident_id: Uuid, card_id: Uuid, actor: &Actor, at: OffsetDateTime) -> Result<()> {
     let mut tx = pool.begin().await?;
+    let mut events = Vec::new();
     let incident = lock_incident(&mut tx, incident_id, at).await?;
     let row: Option<CardRow> = sqlx::query_as(concat!("SELECT ", card_columns!(), " FROM action_cards WHERE id = $1"))
         .bind(card_id)
@@ -668,43 +726,66 @@ pub async fn attach_card(pool: &Pool<Db>, incident_id: Uuid, card_id: Uuid, acto
         .execute(&mut *tx)
         .await
         .map_err(|e| unique(e, "this action card is already attached to the incident"))?;
-    add_items(&mut tx, incident_id, &card.checklist_items(), Some(card_id)).await?;
-    append_in_tx(&mut tx, &incident, actor, narrative::card_attached(&card.title), at).await?;
-    emit(&mut tx, NewEvent::about(EventKind::ChecklistUpdated, &incident, serde_json::json!({ "card": card_id })), at).await?;
+    let items: Vec<(TemplateItem, Option<String>)> = card.checklist_items().into_iter().map(|i| (i, None)).collect();
+    add_items(&mut tx, incident_id, &items, Some(card_id)).await?;
+    append_in_tx(&mut tx, &incident, actor, narrative::card_attached(&card.title), at, &mut events).await?;
+    events.push(NewEvent::about(EventKind::ChecklistUpdated, &incident, serde_json::json!({ "card": card_id })));
+    emit_all(&mut tx, events, at).await?;
     tx.commit().await?;
     Ok(())
 }
 
 // ---- events: the outbox, written in the same transaction as the change ----
 
-async fn emit(tx: &mut Tx, ev: NewEvent, at: OffsetDateTime) -> Result<i64> {
+/// Writes the transaction's events, last thing before commit.
+async fn emit_all(tx: &mut Tx, events: Vec<NewEvent>, at: OffsetDateTime) -> Result<()> {
     if POSTGRES {
-        // Serialise event writers so sequence order is commit order: a reader catching up
-        // with `seq > last` then never skips an event that commits late.
+        // Serialise event writers so sequence order is commit order: a reader catching up with
+        // `seq > last` then never skips an event that commits late. Taken last, held briefly.
         sqlx::query("SELECT pg_advisory_xact_lock(4242)").execute(&mut **tx).await?;
     }
-    let seq: i64 = sqlx::query_scalar("INSERT INTO events (kind, incident_id, affected, at, payload) VALUES ($1, $2, $3, $4, $5) RETURNING seq")
-        .bind(ev.kind.as_str())
-        .bind(ev.incident_id)
-        .bind(ev.affected.join(","))
-        .bind(at)
-        .bind(ev.payload.to_string())
-        .fetch_one(&mut **tx)
-        .await?;
+    let mut last: i64 = 0;
+    for ev in events {
+        last = sqlx::query_scalar("INSERT INTO events (kind, incident_id, affected, at, payload) VALUES ($1, $2, $3, $4, $5) RETURNING seq")
+            .bind(ev.kind.as_str())
+            .bind(ev.incident_id)
+            .bind(ev.affected.join(","))
+            .bind(at)
+            .bind(ev.payload.to_string())
+            .fetch_one(&mut **tx)
+            .await?;
+    }
     if POSTGRES {
         // Delivered at commit, to every node's listener.
-        sqlx::query("SELECT pg_notify('kriseservice_events', $1)").bind(seq.to_string()).execute(&mut **tx).await?;
+        sqlx::query("SELECT pg_notify('kriseservice_events', $1)").bind(last.to_string()).execute(&mut **tx).await?;
     }
-    Ok(seq)
+    Ok(())
 }
 
+/// The secretariat's changes leave a trail in the event table too.
+async fn admin_event(tx: &mut Tx, what: &str, by: &str, detail: serde_json::Value, at: OffsetDateTime) -> Result<()> {
+    let payload = serde_json::json!({ "what": what, "by": by, "detail": detail });
+    emit_all(tx, vec![NewEvent { kind: EventKind::AdminChanged, incident_id: None, affected: Vec::new(), payload }], at).await
+}
+
+/// Committed events after `after`, in order. A row that no longer parses is reported and skipped,
+/// so one damaged row cannot stop live updates for everyone.
 pub async fn events_since(pool: &Pool<Db>, after: i64, limit: i64) -> Result<Vec<Event>> {
     let rows: Vec<EventRow> = sqlx::query_as("SELECT * FROM events WHERE seq > $1 ORDER BY seq LIMIT $2")
         .bind(after)
         .bind(limit)
         .fetch_all(pool)
         .await?;
-    rows.into_iter().map(EventRow::into_domain).collect()
+    Ok(rows
+        .into_iter()
+        .filter_map(|r| match r.into_domain() {
+            Ok(e) => Some(e),
+            Err(e) => {
+                tracing::error!(error = %e, "skipping an unreadable event row");
+                None
+            }
+        })
+        .collect())
 }
 
 pub async fn last_event_seq(pool: &Pool<Db>) -> Result<i64> {

@@ -17,10 +17,7 @@ pub struct Bus {
 
 impl Bus {
     pub fn new() -> Bus {
-        Bus {
-            tx: broadcast::channel(4096).0,
-            wake: Notify::new(),
-        }
+        Bus { tx: broadcast::channel(4096).0, wake: Notify::new() }
     }
 
     pub fn subscribe(&self) -> broadcast::Receiver<Event> {

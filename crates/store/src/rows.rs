@@ -6,7 +6,7 @@ use domain::event::Event;
 use domain::incident::{Incident, channels_from_string};
 use domain::log::{Author, LogEntry};
 use domain::org::Organisation;
-use domain::user::{Person, User};
+use domain::user::User;
 use time::OffsetDateTime;
 use uuid::Uuid;
 
@@ -54,23 +54,6 @@ impl UserRow {
             role: self.role.parse().map_err(corrupt)?,
             active: self.active,
         })
-    }
-}
-
-#[derive(sqlx::FromRow)]
-pub(crate) struct PersonRow {
-    id: Uuid,
-    name: String,
-    email: String,
-}
-
-impl From<PersonRow> for Person {
-    fn from(r: PersonRow) -> Person {
-        Person {
-            id: r.id,
-            name: r.name,
-            email: r.email,
-        }
     }
 }
 
@@ -197,6 +180,7 @@ impl CardRow {
 pub(crate) struct ItemRow {
     id: Uuid,
     side: String,
+    org: Option<String>,
     title: String,
     responsible: String,
     card_id: Option<Uuid>,
@@ -209,6 +193,7 @@ impl ItemRow {
         Ok(ChecklistItem {
             id: self.id,
             side: self.side.parse().map_err(corrupt)?,
+            org: self.org,
             title: self.title,
             responsible: self.responsible.parse().map_err(corrupt)?,
             card_id: self.card_id,
@@ -234,12 +219,7 @@ impl EventRow {
             seq: self.seq,
             kind: self.kind.parse().map_err(corrupt)?,
             incident_id: self.incident_id,
-            affected: self
-                .affected
-                .split(',')
-                .filter(|s| !s.is_empty())
-                .map(String::from)
-                .collect(),
+            affected: self.affected.split(',').filter(|s| !s.is_empty()).map(String::from).collect(),
             at: self.at,
             payload: serde_json::from_str(&self.payload).map_err(corrupt)?,
         })

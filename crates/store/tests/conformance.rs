@@ -19,14 +19,9 @@ struct Fixture {
 
 async fn sqlite() -> Fixture {
     let dir = tempfile::tempdir().unwrap();
-    let store = Store::open_sqlite(&dir.path().join("test.db"))
-        .await
-        .unwrap();
+    let store = Store::open_sqlite(&dir.path().join("test.db")).await.unwrap();
     store.seed_defaults().await.unwrap();
-    Fixture {
-        store,
-        _dir: Some(dir),
-    }
+    Fixture { store, _dir: Some(dir) }
 }
 
 async fn postgres() -> Fixture {
@@ -53,6 +48,9 @@ macro_rules! conformance {
 
 conformance!(
     reference_data_is_seeded,
+    truncation_and_unreadable_rows_are_caught,
+    administration_leaves_a_trail,
+    authority_items_are_per_affected_organisation,
     users_tokens_and_sessions,
     incident_is_created_prepared_staffed_and_logged,
     lifecycle_is_enforced_inside_the_transaction,
@@ -64,19 +62,10 @@ conformance!(
 );
 
 async fn user(store: &Store, email: &str, role: Role, org: &str) -> Actor {
-    let u = NewUser {
-        email: email.into(),
-        name: format!("Test {role}"),
-        org: org.into(),
-        role,
-    }
-    .validate("et langt kodeord", |_| true)
-    .unwrap();
-    store
-        .create_user(&u, "not-a-real-hash", domain::time::now())
-        .await
-        .unwrap()
-        .actor()
+    let u = NewUser { email: email.into(), name: format!("Test {role}"), org: org.into(), role }
+        .validate("et langt kodeord", |_| true)
+        .unwrap();
+    store.create_user(&u, "not-a-real-hash", "test", domain::time::now()).await.unwrap().actor()
 }
 
 fn new_incident(affected: &[&str]) -> NewIncident {
@@ -90,11 +79,7 @@ fn new_incident(affected: &[&str]) -> NewIncident {
 }
 
 fn entry(text: &str) -> NewLogEntry {
-    NewLogEntry {
-        category: LogCategory::Information,
-        text: text.into(),
-        corrects: None,
-    }
+    NewLogEntry { category: LogCategory::Information, text: text.into(), corrects: None }
 }
 
 fn is_conflict(e: &StoreError) -> bool {
@@ -104,226 +89,89 @@ fn is_conflict(e: &StoreError) -> bool {
 async fn reference_data_is_seeded(store: &Store) {
     let orgs = store.organisations().await.unwrap();
     assert_eq!(orgs.len(), 98 + 5 + 1);
-    assert!(
-        orgs.iter().all(|o| !o.member),
-        "a fresh installation has no members until configured"
-    );
-    store.set_member("0250", true).await.unwrap();
+    assert!(orgs.iter().all(|o| !o.member), "a fresh installation has no members until configured");
+    store.set_member("0250", true, "test", domain::time::now()).await.unwrap();
     assert!(store.organisation("0250").await.unwrap().unwrap().member);
-    assert!(matches!(
-        store.set_member("9999", true).await,
-        Err(StoreError::Domain(DomainError::NotFound(_)))
-    ));
+    assert!(matches!(store.set_member("9999", true, "test", domain::time::now()).await, Err(StoreError::Domain(DomainError::NotFound(_)))));
     // Seeding again changes nothing that was configured.
     store.seed_defaults().await.unwrap();
     assert!(store.organisation("0250").await.unwrap().unwrap().member);
-    assert_eq!(
-        store.checklist_templates().await.unwrap().len(),
-        domain::checklist::default_checklist().len()
-    );
+    assert_eq!(store.checklist_templates().await.unwrap().len(), domain::checklist::default_checklist().len());
 }
 
 async fn users_tokens_and_sessions(store: &Store) {
     let a = user(store, "agent@demo.invalid", Role::Agent, "0253").await;
-    let dup = NewUser {
-        email: "agent@demo.invalid".into(),
-        name: "Another".into(),
-        org: "0253".into(),
-        role: Role::Agent,
-    };
-    let err = store
-        .create_user(&dup, "x", domain::time::now())
-        .await
-        .unwrap_err();
+    let dup = NewUser { email: "agent@demo.invalid".into(), name: "Another".into(), org: "0253".into(), role: Role::Agent };
+    let err = store.create_user(&dup, "x", "test", domain::time::now()).await.unwrap_err();
     assert!(is_conflict(&err), "{err:?}");
 
-    let (found, hash) = store
-        .user_by_email("agent@demo.invalid")
-        .await
-        .unwrap()
-        .unwrap();
+    let (found, hash) = store.user_by_email("agent@demo.invalid").await.unwrap().unwrap();
     assert_eq!((found.id, hash.as_str()), (a.user_id, "not-a-real-hash"));
 
-    store
-        .create_token(a.user_id, "tokenhash", domain::time::now())
-        .await
-        .unwrap();
-    assert_eq!(
-        store.user_by_token("tokenhash").await.unwrap().unwrap().id,
-        a.user_id
-    );
+    store.create_token(a.user_id, "tokenhash", domain::time::now()).await.unwrap();
+    assert_eq!(store.user_by_token("tokenhash").await.unwrap().unwrap().id, a.user_id);
     assert!(store.user_by_token("other").await.unwrap().is_none());
 
     let now = domain::time::now();
-    store
-        .create_session("s1", a.user_id, "csrf1", now + Duration::hours(8))
-        .await
-        .unwrap();
-    store
-        .create_session("s2", a.user_id, "csrf2", now - Duration::seconds(1))
-        .await
-        .unwrap();
+    store.create_session("s1", a.user_id, "csrf1", now + Duration::hours(8)).await.unwrap();
+    store.create_session("s2", a.user_id, "csrf2", now - Duration::seconds(1)).await.unwrap();
     assert_eq!(store.session("s1", now).await.unwrap().unwrap().1, "csrf1");
-    assert!(
-        store.session("s2", now).await.unwrap().is_none(),
-        "expired sessions are not valid"
-    );
+    assert!(store.session("s2", now).await.unwrap().is_none(), "expired sessions are not valid");
     assert_eq!(store.purge_sessions(now).await.unwrap(), 1);
 
-    store.set_user_active(a.user_id, false).await.unwrap();
-    assert!(
-        store.session("s1", now).await.unwrap().is_none(),
-        "deactivation ends sessions"
-    );
-    assert!(
-        store.user_by_token("tokenhash").await.unwrap().is_none(),
-        "deactivation revokes tokens"
-    );
+    store.set_user_active(a.user_id, false, "test", domain::time::now()).await.unwrap();
+    assert!(store.session("s1", now).await.unwrap().is_none(), "deactivation ends sessions");
+    assert!(store.user_by_token("tokenhash").await.unwrap().is_none(), "deactivation revokes tokens");
 }
 
 async fn incident_is_created_prepared_staffed_and_logged(store: &Store) {
     let leader = user(store, "leder@demo.invalid", Role::CrisisLeader, "DDH").await;
     let deputy = user(store, "leder2@demo.invalid", Role::CrisisLeader, "DDH").await;
-    store
-        .set_roster(
-            StaffRole::CrisisLeader,
-            Some(leader.user_id),
-            Some(deputy.user_id),
-        )
-        .await
-        .unwrap();
-    assert!(
-        store
-            .set_roster(
-                StaffRole::LogKeeper,
-                Some(leader.user_id),
-                Some(leader.user_id)
-            )
-            .await
-            .is_err()
-    );
+    store.set_roster(StaffRole::CrisisLeader, Some(leader.user_id), Some(deputy.user_id), "test", domain::time::now()).await.unwrap();
 
-    let i = store
-        .create_incident(
-            &new_incident(&["0250", "0253"]),
-            &leader,
-            domain::time::now(),
-        )
-        .await
-        .unwrap();
+    let i = store.create_incident(&new_incident(&["0250", "0253"]), &leader, domain::time::now()).await.unwrap();
     assert_eq!(i.status, Status::Prepared);
     let loaded = store.incident(i.id).await.unwrap().unwrap();
-    assert_eq!(
-        loaded, i,
-        "what is read back is what was written (timestamps included)"
-    );
+    assert_eq!(loaded, i, "what is read back is what was written (timestamps included)");
 
     let roles = store.roles(i.id).await.unwrap();
     assert_eq!(roles.len(), 4);
-    let cl = roles
-        .iter()
-        .find(|a| a.role == StaffRole::CrisisLeader)
-        .unwrap();
-    assert_eq!(
-        cl.primary.as_ref().unwrap().id,
-        leader.user_id,
-        "pre-filled from the standing roster"
-    );
+    let cl = roles.iter().find(|a| a.role == StaffRole::CrisisLeader).unwrap();
+    assert_eq!(cl.primary.as_ref().unwrap().id, leader.user_id, "pre-filled from the standing roster");
     assert_eq!(cl.deputy.as_ref().unwrap().id, deputy.user_id);
 
     let log = store.log(i.id).await.unwrap();
     assert_eq!(log.len(), 1);
     assert!(log[0].text.starts_with("Krise oprettet"));
 
-    assert_eq!(
-        store.incidents(Some(Status::Prepared)).await.unwrap().len(),
-        1
-    );
-    assert!(
-        store
-            .incidents(Some(Status::Active))
-            .await
-            .unwrap()
-            .is_empty()
-    );
+    assert_eq!(store.incidents(Some(Status::Prepared)).await.unwrap().len(), 1);
+    assert!(store.incidents(Some(Status::Active)).await.unwrap().is_empty());
 
-    let all = store
-        .assign_role(
-            i.id,
-            StaffRole::CrisisLeader,
-            Some(deputy.user_id),
-            None,
-            &leader,
-            domain::time::now(),
-        )
-        .await
-        .unwrap();
-    let cl = all
-        .iter()
-        .find(|a| a.role == StaffRole::CrisisLeader)
-        .unwrap();
+    let all = store.assign_role(i.id, StaffRole::CrisisLeader, Some(deputy.user_id), None, &leader, domain::time::now()).await.unwrap();
+    let cl = all.iter().find(|a| a.role == StaffRole::CrisisLeader).unwrap();
     assert_eq!(cl.primary.as_ref().unwrap().id, deputy.user_id);
     assert!(cl.deputy.is_none());
-    assert_eq!(
-        store.log(i.id).await.unwrap().last().unwrap().category,
-        LogCategory::Staffing
-    );
+    assert_eq!(store.log(i.id).await.unwrap().last().unwrap().category, LogCategory::Staffing);
 }
 
 async fn lifecycle_is_enforced_inside_the_transaction(store: &Store) {
     let leader = user(store, "leder@demo.invalid", Role::CrisisLeader, "DDH").await;
-    let i = store
-        .create_incident(&new_incident(&["0250"]), &leader, domain::time::now())
-        .await
-        .unwrap();
+    let i = store.create_incident(&new_incident(&["0250"]), &leader, domain::time::now()).await.unwrap();
     let now = domain::time::now;
 
-    let err = store
-        .change_status(i.id, Status::Closed, Some("slut"), &leader, now())
-        .await
-        .unwrap_err();
+    let err = store.change_status(i.id, Status::Closed, Some("slut"), &leader, now()).await.unwrap_err();
     assert!(is_conflict(&err));
-    let active = store
-        .change_status(i.id, Status::Active, None, &leader, now())
-        .await
-        .unwrap();
+    let active = store.change_status(i.id, Status::Active, None, &leader, now()).await.unwrap();
     assert_eq!(active.status, Status::Active);
     assert!(active.activated_at.is_some());
-    assert_eq!(
-        store.checklist(i.id).await.unwrap().len(),
-        domain::checklist::default_checklist().len(),
-        "activation raises the checklist"
-    );
+    assert_eq!(store.checklist(i.id).await.unwrap().len(), domain::checklist::default_checklist().len(), "activation raises the checklist");
 
-    store
-        .change_status(i.id, Status::StandingDown, None, &leader, now())
-        .await
-        .unwrap();
-    let err = store
-        .change_status(i.id, Status::Closed, None, &leader, now())
-        .await
-        .unwrap_err();
-    assert!(
-        matches!(err, StoreError::Domain(DomainError::Invalid(_))),
-        "closing needs a closing entry"
-    );
-    let closed = store
-        .change_status(
-            i.id,
-            Status::Closed,
-            Some("Strømmen er tilbage; krisen er slut."),
-            &leader,
-            now(),
-        )
-        .await
-        .unwrap();
+    store.change_status(i.id, Status::StandingDown, None, &leader, now()).await.unwrap();
+    let err = store.change_status(i.id, Status::Closed, None, &leader, now()).await.unwrap_err();
+    assert!(matches!(err, StoreError::Domain(DomainError::Invalid(_))), "closing needs a closing entry");
+    let closed = store.change_status(i.id, Status::Closed, Some("Strømmen er tilbage; krisen er slut."), &leader, now()).await.unwrap();
     assert_eq!(closed.status, Status::Closed);
-    assert!(
-        store
-            .change_status(i.id, Status::Active, None, &leader, now())
-            .await
-            .is_err()
-    );
+    assert!(store.change_status(i.id, Status::Active, None, &leader, now()).await.is_err());
 
     let log = store.log(i.id).await.unwrap();
     let texts: Vec<&str> = log.iter().map(|e| e.text.as_str()).collect();
@@ -334,24 +182,13 @@ async fn lifecycle_is_enforced_inside_the_transaction(store: &Store) {
 
 async fn concurrent_appends_keep_one_unbroken_chain(store: &Store) {
     let keeper = user(store, "log@demo.invalid", Role::LogKeeper, "DDH").await;
-    let i = store
-        .create_incident(&new_incident(&["0250"]), &keeper, domain::time::now())
-        .await
-        .unwrap();
+    let i = store.create_incident(&new_incident(&["0250"]), &keeper, domain::time::now()).await.unwrap();
     let mut tasks = Vec::new();
     for t in 0..8 {
         let (store, keeper) = (store.clone(), keeper.clone());
         tasks.push(tokio::spawn(async move {
             for n in 0..15 {
-                store
-                    .append_log(
-                        i.id,
-                        entry(&format!("klient {t} besked {n}")),
-                        &keeper,
-                        domain::time::now(),
-                    )
-                    .await
-                    .unwrap();
+                store.append_log(i.id, entry(&format!("klient {t} besked {n}")), &keeper, domain::time::now()).await.unwrap();
             }
         }));
     }
@@ -363,75 +200,29 @@ async fn concurrent_appends_keep_one_unbroken_chain(store: &Store) {
     let v = verify(&log);
     assert!(v.valid, "{v:?}");
 
-    let err = store
-        .append_log(
-            i.id,
-            NewLogEntry {
-                corrects: Some(500),
-                ..entry("ret")
-            },
-            &keeper,
-            domain::time::now(),
-        )
-        .await
-        .unwrap_err();
+    let err = store.append_log(i.id, NewLogEntry { corrects: Some(500), ..entry("ret") }, &keeper, domain::time::now()).await.unwrap_err();
     assert!(matches!(err, StoreError::Domain(DomainError::Invalid(_))));
-    let fixed = store
-        .append_log(
-            i.id,
-            NewLogEntry {
-                corrects: Some(2),
-                ..entry("Rettelse til 2")
-            },
-            &keeper,
-            domain::time::now(),
-        )
-        .await
-        .unwrap();
+    let fixed =
+        store.append_log(i.id, NewLogEntry { corrects: Some(2), ..entry("Rettelse til 2") }, &keeper, domain::time::now()).await.unwrap();
     assert_eq!(fixed.corrects, Some(2));
 }
 
 async fn tampering_is_refused_and_detected(store: &Store) {
     let keeper = user(store, "log@demo.invalid", Role::LogKeeper, "DDH").await;
-    let i = store
-        .create_incident(&new_incident(&["0250"]), &keeper, domain::time::now())
-        .await
-        .unwrap();
+    let i = store.create_incident(&new_incident(&["0250"]), &keeper, domain::time::now()).await.unwrap();
     for n in 0..4 {
-        store
-            .append_log(
-                i.id,
-                entry(&format!("besked {n}")),
-                &keeper,
-                domain::time::now(),
-            )
-            .await
-            .unwrap();
+        store.append_log(i.id, entry(&format!("besked {n}")), &keeper, domain::time::now()).await.unwrap();
     }
     // The append-only rule refuses an edit through SQL...
-    let refused = store::raw_execute_for_tests(
-        store,
-        "UPDATE log_entries SET text = 'ændret' WHERE seq = 3",
-    )
-    .await;
-    assert!(
-        refused.is_err(),
-        "the database itself refuses to edit the log"
-    );
+    let refused = store::raw_execute_for_tests(store, "UPDATE log_entries SET text = 'ændret' WHERE seq = 3").await;
+    assert!(refused.is_err(), "the database itself refuses to edit the log");
     // ...and whoever removes that guard is still caught by the chain.
     let drop_guard = match store.backend() {
         "sqlite" => "DROP TRIGGER log_entries_no_update",
         _ => "DROP TRIGGER log_entries_no_change ON log_entries",
     };
-    store::raw_execute_for_tests(store, drop_guard)
-        .await
-        .unwrap();
-    let changed = store::raw_execute_for_tests(
-        store,
-        "UPDATE log_entries SET text = 'Intet at bemærke' WHERE seq = 3",
-    )
-    .await
-    .unwrap();
+    store::raw_execute_for_tests(store, drop_guard).await.unwrap();
+    let changed = store::raw_execute_for_tests(store, "UPDATE log_entries SET text = 'Intet at bemærke' WHERE seq = 3").await.unwrap();
     assert_eq!(changed, 1);
     let v = verify(&store.log(i.id).await.unwrap());
     assert!(!v.valid);
@@ -440,108 +231,44 @@ async fn tampering_is_refused_and_detected(store: &Store) {
 
 async fn checklist_and_action_cards(store: &Store) {
     let leader = user(store, "leder@demo.invalid", Role::CrisisLeader, "DDH").await;
-    let editor = user(
-        store,
-        "redaktor@demo.invalid",
-        Role::AuthorityEditor,
-        "0250",
-    )
-    .await;
-    let i = store
-        .create_incident(&new_incident(&["0250"]), &leader, domain::time::now())
-        .await
-        .unwrap();
-    store
-        .change_status(i.id, Status::Active, None, &leader, domain::time::now())
-        .await
-        .unwrap();
+    let editor = user(store, "redaktor@demo.invalid", Role::AuthorityEditor, "0250").await;
+    let i = store.create_incident(&new_incident(&["0250"]), &leader, domain::time::now()).await.unwrap();
+    store.change_status(i.id, Status::Active, None, &leader, domain::time::now()).await.unwrap();
     let items = store.checklist(i.id).await.unwrap();
     let auth_item = items.iter().find(|x| x.side == Side::Authority).unwrap();
     let staff_item = items.iter().find(|x| x.side == Side::CrisisStaff).unwrap();
 
-    let done = store
-        .complete_item(i.id, auth_item.id, true, &editor, domain::time::now())
-        .await
-        .unwrap();
+    let done = store.complete_item(i.id, auth_item.id, true, &editor, domain::time::now()).await.unwrap();
     assert_eq!(done.done_by.as_deref(), Some(editor.name.as_str()));
-    assert!(is_conflict(
-        &store
-            .complete_item(i.id, auth_item.id, true, &editor, domain::time::now())
-            .await
-            .unwrap_err()
-    ));
-    let err = store
-        .complete_item(i.id, staff_item.id, true, &editor, domain::time::now())
-        .await
-        .unwrap_err();
+    assert!(is_conflict(&store.complete_item(i.id, auth_item.id, true, &editor, domain::time::now()).await.unwrap_err()));
+    let err = store.complete_item(i.id, staff_item.id, true, &editor, domain::time::now()).await.unwrap_err();
     assert!(matches!(err, StoreError::Domain(DomainError::Forbidden(_))));
     let (d, t) = domain::checklist::progress(&store.checklist(i.id).await.unwrap());
     assert_eq!((d, t), (1, items.len()));
 
     let cards = store.action_cards().await.unwrap();
     let (card_id, card) = cards.iter().find(|(_, c)| !c.steps.is_empty()).unwrap();
-    store
-        .attach_card(i.id, *card_id, &leader, domain::time::now())
-        .await
-        .unwrap();
-    assert!(is_conflict(
-        &store
-            .attach_card(i.id, *card_id, &leader, domain::time::now())
-            .await
-            .unwrap_err()
-    ));
-    assert_eq!(
-        store.checklist(i.id).await.unwrap().len(),
-        items.len() + card.steps.len()
-    );
+    store.attach_card(i.id, *card_id, &leader, domain::time::now()).await.unwrap();
+    assert!(is_conflict(&store.attach_card(i.id, *card_id, &leader, domain::time::now()).await.unwrap_err()));
+    assert_eq!(store.checklist(i.id).await.unwrap().len(), items.len() + card.steps.len());
     assert_eq!(store.incident_cards(i.id).await.unwrap().len(), 1);
     assert!(verify(&store.log(i.id).await.unwrap()).valid);
 }
 
 async fn refused_writes_leave_nothing_behind(store: &Store) {
     let leader = user(store, "leder@demo.invalid", Role::CrisisLeader, "DDH").await;
-    let i = store
-        .create_incident(&new_incident(&["0250"]), &leader, domain::time::now())
-        .await
-        .unwrap();
+    let i = store.create_incident(&new_incident(&["0250"]), &leader, domain::time::now()).await.unwrap();
     let events_before = store.last_event_seq().await.unwrap();
     let log_before = store.log(i.id).await.unwrap().len();
-    assert!(
-        store
-            .change_status(
-                i.id,
-                Status::Closed,
-                Some("x"),
-                &leader,
-                domain::time::now()
-            )
-            .await
-            .is_err()
-    );
-    assert!(
-        store
-            .append_log(i.id, entry("   "), &leader, domain::time::now())
-            .await
-            .is_err()
-    );
+    assert!(store.change_status(i.id, Status::Closed, Some("x"), &leader, domain::time::now()).await.is_err());
+    assert!(store.append_log(i.id, entry("   "), &leader, domain::time::now()).await.is_err());
     let ghost = uuid::Uuid::new_v4();
     assert!(matches!(
-        store
-            .append_log(ghost, entry("hej"), &leader, domain::time::now())
-            .await,
+        store.append_log(ghost, entry("hej"), &leader, domain::time::now()).await,
         Err(StoreError::Domain(DomainError::NotFound(_)))
     ));
     // An incident naming an unknown organisation is refused by the database as a whole.
-    assert!(
-        store
-            .create_incident(
-                &new_incident(&["0250", "9999"]),
-                &leader,
-                domain::time::now()
-            )
-            .await
-            .is_err()
-    );
+    assert!(store.create_incident(&new_incident(&["0250", "9999"]), &leader, domain::time::now()).await.is_err());
     assert_eq!(store.incidents(None).await.unwrap().len(), 1);
     assert_eq!(store.log(i.id).await.unwrap().len(), log_before);
     assert_eq!(store.last_event_seq().await.unwrap(), events_before);
@@ -551,42 +278,89 @@ async fn events_are_ordered_and_relayed(store: &Store) {
     store.start_relay().await.unwrap();
     let mut rx = store.subscribe();
     let leader = user(store, "leder@demo.invalid", Role::CrisisLeader, "DDH").await;
-    let i = store
-        .create_incident(&new_incident(&["0250"]), &leader, domain::time::now())
-        .await
-        .unwrap();
-    store
-        .change_status(i.id, Status::Active, None, &leader, domain::time::now())
-        .await
-        .unwrap();
-    store
-        .append_log(i.id, entry("hej"), &leader, domain::time::now())
-        .await
-        .unwrap();
+    let i = store.create_incident(&new_incident(&["0250"]), &leader, domain::time::now()).await.unwrap();
+    store.change_status(i.id, Status::Active, None, &leader, domain::time::now()).await.unwrap();
+    store.append_log(i.id, entry("hej"), &leader, domain::time::now()).await.unwrap();
 
     let mut kinds = Vec::new();
     let mut last = 0;
     while kinds.len() < 5 {
-        let e = tokio::time::timeout(std::time::Duration::from_secs(3), rx.recv())
-            .await
-            .expect("event within 3 s")
-            .unwrap();
+        let e = tokio::time::timeout(std::time::Duration::from_secs(3), rx.recv()).await.expect("event within 3 s").unwrap();
         assert!(e.seq > last, "events arrive in sequence order");
         last = e.seq;
+        if e.kind == EventKind::AdminChanged {
+            continue; // creating the test user leaves its own trail
+        }
         assert_eq!(e.affected, vec!["0250".to_string()]);
         kinds.push(e.kind);
     }
     use EventKind::*;
-    assert_eq!(
-        kinds,
-        [
-            LogAppended,
-            IncidentCreated,
-            LogAppended,
-            IncidentStatus,
-            LogAppended
-        ]
-    );
+    assert_eq!(kinds, [LogAppended, IncidentCreated, LogAppended, IncidentStatus, LogAppended]);
     let replay = store.events_since(0, 100).await.unwrap();
-    assert_eq!(replay.len(), 5);
+    assert_eq!(replay.iter().filter(|e| e.kind != EventKind::AdminChanged).count(), 5);
+}
+
+async fn truncation_and_unreadable_rows_are_caught(store: &Store) {
+    let keeper = user(store, "log@demo.invalid", Role::LogKeeper, "DDH").await;
+    let i = store.create_incident(&new_incident(&["0250"]), &keeper, domain::time::now()).await.unwrap();
+    for n in 0..4 {
+        store.append_log(i.id, entry(&format!("besked {n}")), &keeper, domain::time::now()).await.unwrap();
+    }
+    assert!(store.verify_log(i.id).await.unwrap().unwrap().valid);
+    assert!(store.verify_log(uuid::Uuid::new_v4()).await.unwrap().is_none());
+    let (drop_update, drop_delete) = match store.backend() {
+        "sqlite" => ("DROP TRIGGER log_entries_no_update", "DROP TRIGGER log_entries_no_delete"),
+        _ => ("DROP TRIGGER log_entries_no_change ON log_entries", "SELECT 1"),
+    };
+    store::raw_execute_for_tests(store, drop_update).await.unwrap();
+    store::raw_execute_for_tests(store, drop_delete).await.unwrap();
+
+    // Cutting off the last entries leaves a chain that holds, but not up to the recorded head.
+    store::raw_execute_for_tests(store, "DELETE FROM log_entries WHERE seq >= 4").await.unwrap();
+    let v = store.verify_log(i.id).await.unwrap().unwrap();
+    assert!(!v.valid);
+    assert_eq!(v.first_invalid, Some(4));
+    assert!(v.reason.unwrap().contains("missing"));
+
+    // A row edited into something that no longer parses is broken at that entry, not an outage.
+    store::raw_execute_for_tests(store, "UPDATE log_entries SET category = 'gossip' WHERE seq = 2").await.unwrap();
+    let v = store.verify_log(i.id).await.unwrap().unwrap();
+    assert_eq!((v.valid, v.first_invalid), (false, Some(2)), "{v:?}");
+}
+
+async fn administration_leaves_a_trail(store: &Store) {
+    let before = store.last_event_seq().await.unwrap();
+    let a = user(store, "a@demo.invalid", Role::Agent, "0253").await;
+    store.set_member("0253", true, "Sanne", domain::time::now()).await.unwrap();
+    store.set_user_active(a.user_id, false, "Sanne", domain::time::now()).await.unwrap();
+    let events = store.events_since(before, 100).await.unwrap();
+    let what: Vec<&str> = events.iter().map(|e| e.payload["what"].as_str().unwrap()).collect();
+    assert_eq!(what, ["user.created", "organisation.member", "user.active"]);
+    assert!(events.iter().all(|e| e.kind == EventKind::AdminChanged && e.incident_id.is_none()));
+    assert_eq!(events[1].payload["by"], "Sanne");
+
+    // A card in use stays part of that incident's record.
+    let leader = user(store, "leder@demo.invalid", Role::CrisisLeader, "DDH").await;
+    let i = store.create_incident(&new_incident(&["0250"]), &leader, domain::time::now()).await.unwrap();
+    let (card, _) = store.action_cards().await.unwrap()[0].clone();
+    store.attach_card(i.id, card, &leader, domain::time::now()).await.unwrap();
+    assert!(is_conflict(&store.delete_action_card(card, "Sanne", domain::time::now()).await.unwrap_err()));
+    let (unused, _) = store.action_cards().await.unwrap()[1].clone();
+    store.delete_action_card(unused, "Sanne", domain::time::now()).await.unwrap();
+}
+
+async fn authority_items_are_per_affected_organisation(store: &Store) {
+    let leader = user(store, "leder@demo.invalid", Role::CrisisLeader, "DDH").await;
+    let greve = user(store, "greve@demo.invalid", Role::AuthorityEditor, "0253").await;
+    let i = store.create_incident(&new_incident(&["0250", "0253"]), &leader, domain::time::now()).await.unwrap();
+    store.change_status(i.id, Status::Active, None, &leader, domain::time::now()).await.unwrap();
+    let items = store.checklist(i.id).await.unwrap();
+    let authority = domain::checklist::default_checklist().iter().filter(|t| t.side == Side::Authority).count();
+    assert_eq!(items.iter().filter(|x| x.org.as_deref() == Some("0250")).count(), authority);
+    assert_eq!(items.iter().filter(|x| x.org.as_deref() == Some("0253")).count(), authority);
+    let theirs = items.iter().find(|x| x.org.as_deref() == Some("0250")).unwrap();
+    let own = items.iter().find(|x| x.org.as_deref() == Some("0253")).unwrap();
+    let refused = store.complete_item(i.id, theirs.id, true, &greve, domain::time::now()).await;
+    assert!(matches!(refused, Err(StoreError::Domain(DomainError::Forbidden(_)))));
+    store.complete_item(i.id, own.id, true, &greve, domain::time::now()).await.unwrap();
 }

@@ -17,94 +17,56 @@ fn now() -> time::OffsetDateTime {
 }
 
 /// Loads an incident the actor may perform `action` on.
-pub async fn incident(
-    state: &AppState,
-    actor: &Actor,
-    id: Uuid,
-    action: Action,
-) -> Result<Incident, ApiError> {
+pub async fn incident(state: &AppState, actor: &Actor, id: Uuid, action: Action) -> Result<Incident, ApiError> {
     actor.may(action)?;
-    let i = state
-        .store
-        .incident(id)
-        .await?
-        .ok_or_else(|| ApiError::not_found("incident"))?;
+    let i = state.store.incident(id).await?.ok_or_else(|| ApiError::not_found("incident"))?;
     actor.may_on(action, &i.affected)?;
     Ok(i)
 }
 
-pub async fn incidents(
-    state: &AppState,
-    actor: &Actor,
-    status: Option<Status>,
-) -> Result<Vec<Incident>, ApiError> {
+pub async fn incidents(state: &AppState, actor: &Actor, status: Option<Status>) -> Result<Vec<Incident>, ApiError> {
     actor.may(Action::ViewIncidents)?;
     let all = state.store.incidents(status).await?;
-    Ok(all
-        .into_iter()
-        .filter(|i| actor.sees(&i.affected))
-        .collect())
+    Ok(all.into_iter().filter(|i| actor.sees(&i.affected)).collect())
 }
 
 async fn org_codes(state: &AppState) -> Result<HashSet<String>, ApiError> {
-    Ok(state
-        .store
-        .organisations()
-        .await?
-        .into_iter()
-        .map(|o| o.code)
-        .collect())
+    Ok(state.store.organisations().await?.into_iter().map(|o| o.code).collect())
 }
 
-pub async fn create_incident(
-    state: &AppState,
-    actor: &Actor,
-    n: NewIncident,
-) -> Result<Incident, ApiError> {
+pub async fn create_incident(state: &AppState, actor: &Actor, n: NewIncident) -> Result<Incident, ApiError> {
     actor.may(Action::CreateIncident)?;
     let codes = org_codes(state).await?;
     let n = n.validate(|c| codes.contains(c))?;
-    // An authority may ask for the service for itself, not for others.
-    actor.may_on(Action::CreateIncident, &n.affected)?;
+    n.check_requester(actor)?;
     Ok(state.store.create_incident(&n, actor, now()).await?)
 }
 
-pub async fn change_status(
-    state: &AppState,
-    actor: &Actor,
-    id: Uuid,
-    to: Status,
-    note: Option<&str>,
-) -> Result<Incident, ApiError> {
+pub async fn change_status(state: &AppState, actor: &Actor, id: Uuid, to: Status, note: Option<&str>) -> Result<Incident, ApiError> {
     incident(state, actor, id, Action::ChangeStatus).await?;
-    if note.is_some_and(|n| n.chars().count() > domain::incident::NOTE_MAX) {
-        return Err(DomainError::invalid(
-            "note",
-            format!("must be at most {} characters", domain::incident::NOTE_MAX),
-        )
-        .into());
-    }
-    Ok(state
-        .store
-        .change_status(id, to, note, actor, now())
-        .await?)
+    Ok(state.store.change_status(id, to, note, actor, now()).await?)
 }
 
-/// Resolves an e-mail to an active user, for role assignment; `field` names the request field.
-async fn person(
-    state: &AppState,
-    field: &str,
-    email: Option<&str>,
-) -> Result<Option<Uuid>, ApiError> {
-    let Some(email) = email.map(str::trim).filter(|e| !e.is_empty()) else {
-        return Ok(None);
-    };
+/// Resolves an e-mail to a user, for role assignment; `field` names the request field.
+async fn person(state: &AppState, field: &str, email: Option<&str>) -> Result<Option<User>, ApiError> {
+    let Some(email) = email.map(str::trim).filter(|e| !e.is_empty()) else { return Ok(None) };
     match state.store.user_by_email(&email.to_lowercase()).await? {
-        Some((u, _)) if u.active => Ok(Some(u.id)),
-        _ => {
-            Err(DomainError::invalid(field, format!("no active user with e-mail '{email}'")).into())
-        }
+        Some((u, _)) => Ok(Some(u)),
+        None => Err(DomainError::invalid(field, format!("no user with e-mail '{email}'")).into()),
     }
+}
+
+/// Resolves and checks the two people for a crisis role.
+async fn staffing(
+    state: &AppState,
+    role: StaffRole,
+    primary: Option<&str>,
+    deputy: Option<&str>,
+) -> Result<(Option<Uuid>, Option<Uuid>), ApiError> {
+    let primary = person(state, "primary", primary).await?;
+    let deputy = person(state, "deputy", deputy).await?;
+    domain::role::check_assignment(role, primary.as_ref(), deputy.as_ref())?;
+    Ok((primary.map(|u| u.id), deputy.map(|u| u.id)))
 }
 
 pub async fn assign_role(
@@ -116,92 +78,54 @@ pub async fn assign_role(
     deputy: Option<&str>,
 ) -> Result<Vec<Assignment>, ApiError> {
     incident(state, actor, id, Action::AssignRoles).await?;
-    let primary = person(state, "primary", primary).await?;
-    let deputy = person(state, "deputy", deputy).await?;
-    Ok(state
-        .store
-        .assign_role(id, role, primary, deputy, actor, now())
-        .await?)
+    let (primary, deputy) = staffing(state, role, primary, deputy).await?;
+    Ok(state.store.assign_role(id, role, primary, deputy, actor, now()).await?)
 }
 
-pub async fn append_log(
-    state: &AppState,
-    actor: &Actor,
-    id: Uuid,
-    entry: NewLogEntry,
-) -> Result<LogEntry, ApiError> {
+pub async fn append_log(state: &AppState, actor: &Actor, id: Uuid, entry: NewLogEntry) -> Result<LogEntry, ApiError> {
     incident(state, actor, id, Action::AppendLog).await?;
     Ok(state.store.append_log(id, entry, actor, now()).await?)
 }
 
-pub async fn complete_item(
-    state: &AppState,
-    actor: &Actor,
-    id: Uuid,
-    item: Uuid,
-    done: bool,
-) -> Result<ChecklistItem, ApiError> {
+pub async fn complete_item(state: &AppState, actor: &Actor, id: Uuid, item: Uuid, done: bool) -> Result<ChecklistItem, ApiError> {
     incident(state, actor, id, Action::CompleteChecklistItem).await?;
-    Ok(state
-        .store
-        .complete_item(id, item, done, actor, now())
-        .await?)
+    Ok(state.store.complete_item(id, item, done, actor, now()).await?)
 }
 
-pub async fn attach_card(
-    state: &AppState,
-    actor: &Actor,
-    id: Uuid,
-    card: Uuid,
-) -> Result<(), ApiError> {
+pub async fn attach_card(state: &AppState, actor: &Actor, id: Uuid, card: Uuid) -> Result<(), ApiError> {
     incident(state, actor, id, Action::AttachActionCard).await?;
     Ok(state.store.attach_card(id, card, actor, now()).await?)
 }
 
 // ---- administration ----
 
-pub async fn create_user(
-    state: &AppState,
-    actor: &Actor,
-    user: NewUser,
-    password: String,
-) -> Result<User, ApiError> {
+pub async fn create_user(state: &AppState, actor: &Actor, user: NewUser, password: String) -> Result<User, ApiError> {
     actor.may(Action::ManageUsers)?;
-    let codes = org_codes(state).await?;
+    add_user(&state.store, user, password, &actor.name).await
+}
+
+/// Validates, hashes and stores a new account. Also used by `kriseservice user add`, where the
+/// operator at the server's console needs no permission from the table.
+pub async fn add_user(store: &store::Store, user: NewUser, password: String, by: &str) -> Result<User, ApiError> {
+    let codes: HashSet<String> = store.organisations().await?.into_iter().map(|o| o.code).collect();
     let user = user.validate(&password, |c| codes.contains(c))?;
     let hash = tokio::task::spawn_blocking(move || crate::auth::hash_password(&password))
         .await
-        .map_err(|_| {
-            ApiError::new(
-                axum::http::StatusCode::INTERNAL_SERVER_ERROR,
-                "internal",
-                "password hashing failed",
-            )
-        })?;
-    Ok(state.store.create_user(&user, &hash, now()).await?)
+        .map_err(|_| ApiError::new(axum::http::StatusCode::INTERNAL_SERVER_ERROR, "internal", "password hashing failed"))?;
+    Ok(store.create_user(&user, &hash, by, now()).await?)
 }
 
-pub async fn set_user_active(
-    state: &AppState,
-    actor: &Actor,
-    id: Uuid,
-    active: bool,
-) -> Result<(), ApiError> {
+pub async fn set_user_active(state: &AppState, actor: &Actor, id: Uuid, active: bool) -> Result<(), ApiError> {
     actor.may(Action::ManageUsers)?;
     if id == actor.user_id && !active {
         return Err(DomainError::Conflict("you cannot deactivate your own account".into()).into());
     }
-    Ok(state.store.set_user_active(id, active).await?)
+    Ok(state.store.set_user_active(id, active, &actor.name, now()).await?)
 }
 
-pub async fn set_member(
-    state: &AppState,
-    actor: &Actor,
-    code: &str,
-    member: bool,
-) -> Result<(), ApiError> {
+pub async fn set_member(state: &AppState, actor: &Actor, code: &str, member: bool) -> Result<(), ApiError> {
     actor.may(Action::ManageOrganisations)?;
-    Ok(state.store.set_member(code, member).await?)
+    Ok(state.store.set_member(code, member, &actor.name, now()).await?)
 }
 
 pub async fn set_roster(
@@ -212,42 +136,32 @@ pub async fn set_roster(
     deputy: Option<&str>,
 ) -> Result<(), ApiError> {
     actor.may(Action::ManageRoster)?;
-    let primary = person(state, "primary", primary).await?;
-    let deputy = person(state, "deputy", deputy).await?;
-    Ok(state.store.set_roster(role, primary, deputy).await?)
+    let (primary, deputy) = staffing(state, role, primary, deputy).await?;
+    Ok(state.store.set_roster(role, primary, deputy, &actor.name, now()).await?)
 }
 
-pub async fn add_checklist_template(
-    state: &AppState,
-    actor: &Actor,
-    item: TemplateItem,
-) -> Result<Uuid, ApiError> {
+pub async fn add_checklist_template(state: &AppState, actor: &Actor, item: TemplateItem) -> Result<Uuid, ApiError> {
     actor.may(Action::ManageTemplates)?;
-    Ok(state
-        .store
-        .add_checklist_template(&item.validate()?)
-        .await?)
+    Ok(state.store.add_checklist_template(&item.validate()?, &actor.name, now()).await?)
 }
 
-pub async fn delete_checklist_template(
-    state: &AppState,
-    actor: &Actor,
-    id: Uuid,
-) -> Result<(), ApiError> {
+pub async fn delete_checklist_template(state: &AppState, actor: &Actor, id: Uuid) -> Result<(), ApiError> {
     actor.may(Action::ManageTemplates)?;
-    Ok(state.store.delete_checklist_template(id).await?)
+    Ok(state.store.delete_checklist_template(id, &actor.name, now()).await?)
 }
 
-pub async fn add_action_card(
-    state: &AppState,
-    actor: &Actor,
-    card: ActionCard,
-) -> Result<Uuid, ApiError> {
+pub async fn add_action_card(state: &AppState, actor: &Actor, card: ActionCard) -> Result<Uuid, ApiError> {
     actor.may(Action::ManageTemplates)?;
-    Ok(state.store.add_action_card(&card.validate()?).await?)
+    Ok(state.store.add_action_card(&card.validate()?, &actor.name, now()).await?)
 }
 
 pub async fn delete_action_card(state: &AppState, actor: &Actor, id: Uuid) -> Result<(), ApiError> {
     actor.may(Action::ManageTemplates)?;
-    Ok(state.store.delete_action_card(id).await?)
+    Ok(state.store.delete_action_card(id, &actor.name, now()).await?)
+}
+
+/// The log's verification for an incident the actor may read.
+pub async fn verify_log(state: &AppState, actor: &Actor, id: Uuid) -> Result<domain::log::Verification, ApiError> {
+    incident(state, actor, id, Action::ReadLog).await?;
+    state.store.verify_log(id).await?.ok_or_else(|| ApiError::not_found("incident"))
 }

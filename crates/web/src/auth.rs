@@ -23,18 +23,11 @@ pub const CSRF_HEADER: &str = "x-csrf-token";
 pub fn hash_password(password: &str) -> String {
     let bytes: [u8; 16] = rand::rng().random();
     let salt = SaltString::encode_b64(&bytes).expect("16 bytes is a valid salt length");
-    Argon2::default()
-        .hash_password(password.as_bytes(), &salt)
-        .expect("argon2 hashing cannot fail with default parameters")
-        .to_string()
+    Argon2::default().hash_password(password.as_bytes(), &salt).expect("argon2 hashing cannot fail with default parameters").to_string()
 }
 
 pub fn verify_password(password: &str, hash: &str) -> bool {
-    PasswordHash::new(hash).is_ok_and(|h| {
-        Argon2::default()
-            .verify_password(password.as_bytes(), &h)
-            .is_ok()
-    })
+    PasswordHash::new(hash).is_ok_and(|h| Argon2::default().verify_password(password.as_bytes(), &h).is_ok())
 }
 
 /// A hash to verify against when the e-mail is unknown, so timing does not reveal which accounts exist.
@@ -57,7 +50,7 @@ fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
-fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
+pub fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
     headers
         .get_all(header::COOKIE)
         .iter()
@@ -71,10 +64,7 @@ fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
 /// The `Set-Cookie` value for a new session.
 pub fn session_cookie(token: &str, secure: bool, max_age: Duration) -> String {
     let secure = if secure { "; Secure" } else { "" };
-    format!(
-        "{SESSION_COOKIE}={token}; Path=/; HttpOnly; SameSite=Strict; Max-Age={}{secure}",
-        max_age.as_secs()
-    )
+    format!("{SESSION_COOKIE}={token}; Path=/; HttpOnly; SameSite=Strict; Max-Age={}{secure}", max_age.as_secs())
 }
 
 pub fn clear_cookie(secure: bool) -> String {
@@ -94,7 +84,8 @@ pub struct Caller {
     pub via: Via,
     /// The session's CSRF token (sessions only).
     pub csrf: String,
-    pub session_hash: Option<String>,
+    /// SHA-256 of the session cookie or bearer token that authenticated this request.
+    pub credential_hash: String,
 }
 
 impl Caller {
@@ -107,44 +98,32 @@ impl Caller {
 /// match a token is an error, not an anonymous request.
 pub async fn identify(state: &AppState, headers: &HeaderMap) -> Result<Option<Caller>, ApiError> {
     if let Some(auth) = headers.get(header::AUTHORIZATION) {
-        let token = auth
-            .to_str()
-            .ok()
-            .and_then(|v| v.strip_prefix("Bearer "))
-            .map(str::trim);
+        let token = auth.to_str().ok().and_then(|v| v.strip_prefix("Bearer ")).map(str::trim);
         let Some(token) = token else {
-            return Err(ApiError::new(
-                StatusCode::UNAUTHORIZED,
-                "unauthorized",
-                "the Authorization header must be 'Bearer <token>'",
-            ));
+            return Err(ApiError::new(StatusCode::UNAUTHORIZED, "unauthorized", "the Authorization header must be 'Bearer <token>'"));
         };
         return match state.store.user_by_token(&secret_hash(token)).await? {
-            Some(user) => Ok(Some(Caller {
-                user,
-                via: Via::Bearer,
-                csrf: String::new(),
-                session_hash: None,
-            })),
-            None => Err(ApiError::new(
-                StatusCode::UNAUTHORIZED,
-                "unauthorized",
-                "the bearer token is unknown or revoked",
-            )),
+            Some(user) => Ok(Some(Caller { user, via: Via::Bearer, csrf: String::new(), credential_hash: secret_hash(token) })),
+            None => Err(ApiError::new(StatusCode::UNAUTHORIZED, "unauthorized", "the bearer token is unknown or revoked")),
         };
     }
     if let Some(token) = cookie(headers, SESSION_COOKIE).filter(|t| !t.is_empty()) {
         let hash = secret_hash(token);
         if let Some((user, csrf)) = state.store.session(&hash, domain::time::now()).await? {
-            return Ok(Some(Caller {
-                user,
-                via: Via::Session,
-                csrf,
-                session_hash: Some(hash),
-            }));
+            return Ok(Some(Caller { user, via: Via::Session, csrf, credential_hash: hash }));
         }
     }
     Ok(None)
+}
+
+/// Whether the credential behind a long-lived request (an SSE stream) still holds: not logged
+/// out, not expired, the account not deactivated. A database error counts as still valid.
+pub async fn still_valid(state: &AppState, caller: &Caller) -> bool {
+    let found = match caller.via {
+        Via::Session => state.store.session(&caller.credential_hash, domain::time::now()).await.map(|s| s.is_some()),
+        Via::Bearer => state.store.user_by_token(&caller.credential_hash).await.map(|u| u.is_some()),
+    };
+    found.unwrap_or(true)
 }
 
 /// Extractor for the JSON API: 401 without a caller; a cookie-authenticated write must carry the
@@ -154,16 +133,10 @@ pub struct ApiCaller(pub Caller);
 impl FromRequestParts<AppState> for ApiCaller {
     type Rejection = ApiError;
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
-        let caller = identify(state, &parts.headers)
-            .await?
-            .ok_or_else(ApiError::unauthorized)?;
+        let caller = identify(state, &parts.headers).await?.ok_or_else(ApiError::unauthorized)?;
         let safe = matches!(parts.method, Method::GET | Method::HEAD | Method::OPTIONS);
         if caller.via == Via::Session && !safe {
-            let sent = parts
-                .headers
-                .get(CSRF_HEADER)
-                .and_then(|v| v.to_str().ok())
-                .unwrap_or("");
+            let sent = parts.headers.get(CSRF_HEADER).and_then(|v| v.to_str().ok()).unwrap_or("");
             if !constant_eq(sent, &caller.csrf) {
                 return Err(ApiError::new(
                     StatusCode::FORBIDDEN,
@@ -182,119 +155,90 @@ pub struct ClientIp(pub Option<IpAddr>);
 impl<S: Send + Sync> FromRequestParts<S> for ClientIp {
     type Rejection = std::convert::Infallible;
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
-        Ok(ClientIp(
-            parts
-                .extensions
-                .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
-                .map(|c| c.0.ip()),
-        ))
+        Ok(ClientIp(parts.extensions.get::<axum::extract::ConnectInfo<std::net::SocketAddr>>().map(|c| c.0.ip())))
     }
 }
 
 pub fn constant_eq(a: &str, b: &str) -> bool {
-    a.len() == b.len()
-        && a.bytes()
-            .zip(b.bytes())
-            .fold(0u8, |acc, (x, y)| acc | (x ^ y))
-            == 0
+    a.len() == b.len() && a.bytes().zip(b.bytes()).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 
-/// Failed logins are counted per e-mail and client address.
+/// Login attempts are counted per e-mail and client address, and per e-mail alone.
 type ThrottleKey = (String, Option<IpAddr>);
 
-/// Counts failed logins per (e-mail, address) and refuses further tries for a while.
+/// Refuses further logins for a while after too many attempts. An attempt counts before its
+/// password is checked, so parallel guesses cannot all slip through; a success clears the count.
+/// Counts are per node: behind a load balancer each node throttles on its own.
 pub struct Throttle {
-    failures: Mutex<HashMap<ThrottleKey, (u32, Instant)>>,
-    pub max_failures: u32,
+    attempts: Mutex<HashMap<ThrottleKey, (u32, Instant)>>,
+    /// Per e-mail and address.
+    pub max_attempts: u32,
+    /// Per e-mail across all addresses (a spray from many addresses).
+    pub max_attempts_per_email: u32,
     pub window: Duration,
 }
 
 impl Default for Throttle {
     fn default() -> Self {
-        Throttle {
-            failures: Mutex::new(HashMap::new()),
-            max_failures: 5,
-            window: Duration::from_secs(15 * 60),
-        }
+        Throttle { attempts: Mutex::new(HashMap::new()), max_attempts: 5, max_attempts_per_email: 50, window: Duration::from_secs(15 * 60) }
     }
 }
 
 impl Throttle {
-    /// `Err(seconds to wait)` when this key has failed too often recently.
-    pub fn check(&self, email: &str, ip: Option<IpAddr>) -> Result<(), u64> {
-        let map = self.failures.lock().expect("throttle lock");
-        match map.get(&(email.to_string(), ip)) {
-            Some((n, since)) if *n >= self.max_failures && since.elapsed() < self.window => {
-                Err((self.window - since.elapsed()).as_secs().max(1))
-            }
-            _ => Ok(()),
-        }
-    }
-
-    pub fn failed(&self, email: &str, ip: Option<IpAddr>) {
-        let mut map = self.failures.lock().expect("throttle lock");
-        let e = map
-            .entry((email.to_string(), ip))
-            .or_insert((0, Instant::now()));
-        if e.1.elapsed() >= self.window {
-            *e = (0, Instant::now());
-        }
-        e.0 += 1;
-        // Keep the map small under a spray of random e-mails.
+    /// Counts an attempt; `Err(seconds to wait)` when the limit is already reached.
+    pub fn attempt(&self, email: &str, ip: Option<IpAddr>) -> Result<(), u64> {
+        let mut map = self.attempts.lock().expect("throttle lock");
         if map.len() > 100_000 {
             let window = self.window;
             map.retain(|_, (_, since)| since.elapsed() < window);
         }
+        let mut keys = vec![((email.to_string(), ip), self.max_attempts)];
+        if ip.is_some() {
+            keys.push(((email.to_string(), None), self.max_attempts_per_email));
+        }
+        for (key, max) in &keys {
+            if let Some((n, since)) = map.get(key)
+                && *n >= *max
+                && since.elapsed() < self.window
+            {
+                return Err((self.window - since.elapsed()).as_secs().max(1));
+            }
+        }
+        for (key, _) in keys {
+            let e = map.entry(key).or_insert((0, Instant::now()));
+            if e.1.elapsed() >= self.window {
+                *e = (0, Instant::now());
+            }
+            e.0 += 1;
+        }
+        Ok(())
     }
 
     pub fn succeeded(&self, email: &str, ip: Option<IpAddr>) {
-        self.failures
-            .lock()
-            .expect("throttle lock")
-            .remove(&(email.to_string(), ip));
+        self.attempts.lock().expect("throttle lock").remove(&(email.to_string(), ip));
     }
 }
 
 /// Checks a login. Runs Argon2 off the async threads.
-pub async fn login(
-    state: &AppState,
-    email: &str,
-    password: &str,
-    ip: Option<IpAddr>,
-) -> Result<User, ApiError> {
+pub async fn login(state: &AppState, email: &str, password: &str, ip: Option<IpAddr>) -> Result<User, ApiError> {
     let email = email.trim().to_lowercase();
-    if let Err(wait) = state.throttle.check(&email, ip) {
+    if let Err(wait) = state.throttle.attempt(&email, ip) {
         return Err(ApiError::new(
             StatusCode::TOO_MANY_REQUESTS,
             "too_many_attempts",
-            format!(
-                "too many failed logins; try again in {} minutes",
-                wait.div_ceil(60)
-            ),
+            format!("too many failed logins; try again in {} minutes", wait.div_ceil(60)),
         ));
     }
     let found = state.store.user_by_email(&email).await?;
-    let hash = found
-        .as_ref()
-        .map(|(_, h)| h.clone())
-        .unwrap_or_else(|| dummy_hash().to_string());
+    let hash = found.as_ref().map(|(_, h)| h.clone()).unwrap_or_else(|| dummy_hash().to_string());
     let password = password.to_string();
-    let ok = tokio::task::spawn_blocking(move || verify_password(&password, &hash))
-        .await
-        .unwrap_or(false);
+    let ok = tokio::task::spawn_blocking(move || verify_password(&password, &hash)).await.unwrap_or(false);
     match found {
         Some((user, _)) if ok && user.active => {
             state.throttle.succeeded(&email, ip);
             Ok(user)
         }
-        _ => {
-            state.throttle.failed(&email, ip);
-            Err(ApiError::new(
-                StatusCode::UNAUTHORIZED,
-                "invalid_credentials",
-                "wrong e-mail or password",
-            ))
-        }
+        _ => Err(ApiError::new(StatusCode::UNAUTHORIZED, "invalid_credentials", "wrong e-mail or password")),
     }
 }
 
@@ -302,20 +246,9 @@ pub async fn login(
 pub async fn start_session(state: &AppState, user: &User) -> Result<(String, String), ApiError> {
     let token = new_secret();
     let csrf = new_secret();
-    let expires = domain::time::now()
-        + time::Duration::seconds(state.config.session_lifetime.as_secs() as i64);
-    state
-        .store
-        .create_session(&secret_hash(&token), user.id, &csrf, expires)
-        .await?;
-    Ok((
-        session_cookie(
-            &token,
-            state.config.secure_cookies,
-            state.config.session_lifetime,
-        ),
-        csrf,
-    ))
+    let expires = domain::time::now() + time::Duration::seconds(state.config.session_lifetime.as_secs() as i64);
+    state.store.create_session(&secret_hash(&token), user.id, &csrf, expires).await?;
+    Ok((session_cookie(&token, state.config.secure_cookies, state.config.session_lifetime), csrf))
 }
 
 #[cfg(test)]
@@ -338,17 +271,23 @@ mod tests {
     }
 
     #[test]
-    fn throttle_blocks_after_max_failures_per_key() {
+    fn throttle_counts_attempts_per_key_and_per_email() {
         let t = Throttle::default();
+        let ip = |n: u8| Some(IpAddr::from([10, 0, 0, n]));
         for _ in 0..5 {
-            assert!(t.check("a@b.dk", None).is_ok());
-            t.failed("a@b.dk", None);
+            assert!(t.attempt("a@b.dk", ip(1)).is_ok());
         }
-        assert!(t.check("a@b.dk", None).is_err());
-        assert!(
-            t.check("c@d.dk", None).is_ok(),
-            "other accounts are unaffected"
-        );
+        assert!(t.attempt("a@b.dk", ip(1)).is_err(), "the sixth attempt from one address waits");
+        assert!(t.attempt("c@d.dk", ip(1)).is_ok(), "other accounts are unaffected");
+        t.succeeded("c@d.dk", ip(1));
+        // Many addresses: the per-e-mail limit holds.
+        let mut allowed = 5;
+        for n in 2..=60 {
+            if t.attempt("a@b.dk", ip(n)).is_ok() {
+                allowed += 1;
+            }
+        }
+        assert_eq!(allowed, 50);
     }
 
     #[test]

@@ -20,26 +20,13 @@ pub struct ApiError {
 
 impl ApiError {
     pub fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> ApiError {
-        ApiError {
-            status,
-            code,
-            message: message.into(),
-            fields: Vec::new(),
-        }
+        ApiError { status, code, message: message.into(), fields: Vec::new() }
     }
     pub fn unauthorized() -> ApiError {
-        ApiError::new(
-            StatusCode::UNAUTHORIZED,
-            "unauthorized",
-            "log in first: send a session cookie or an 'Authorization: Bearer' token",
-        )
+        ApiError::new(StatusCode::UNAUTHORIZED, "unauthorized", "log in first: send a session cookie or an 'Authorization: Bearer' token")
     }
     pub fn not_found(what: &str) -> ApiError {
-        ApiError::new(
-            StatusCode::NOT_FOUND,
-            "not_found",
-            format!("{what} not found"),
-        )
+        ApiError::new(StatusCode::NOT_FOUND, "not_found", format!("{what} not found"))
     }
     pub fn bad_request(message: impl Into<String>) -> ApiError {
         ApiError::new(StatusCode::BAD_REQUEST, "bad_request", message)
@@ -54,12 +41,7 @@ impl From<DomainError> for ApiError {
             DomainError::NotFound(m) => ApiError::new(StatusCode::NOT_FOUND, "not_found", m),
             DomainError::Invalid(fields) => {
                 let message = DomainError::Invalid(fields.clone()).to_string();
-                ApiError {
-                    status: StatusCode::UNPROCESSABLE_ENTITY,
-                    code: "validation_failed",
-                    message,
-                    fields,
-                }
+                ApiError { status: StatusCode::UNPROCESSABLE_ENTITY, code: "validation_failed", message, fields }
             }
         }
     }
@@ -69,6 +51,14 @@ impl From<StoreError> for ApiError {
     fn from(e: StoreError) -> ApiError {
         match e {
             StoreError::Domain(d) => d.into(),
+            StoreError::Corrupt(m) => {
+                tracing::error!(error = %m, "corrupt stored data");
+                ApiError::new(
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    "internal",
+                    "stored data could not be read; the operators have been told in the server log",
+                )
+            }
             other => {
                 tracing::error!(error = %other, "storage failure");
                 ApiError::new(
@@ -87,11 +77,7 @@ impl IntoResponse for ApiError {
         if !self.fields.is_empty() {
             error["fields"] = serde_json::json!(self.fields);
         }
-        (
-            self.status,
-            axum::Json(serde_json::json!({ "error": error })),
-        )
-            .into_response()
+        (self.status, axum::Json(serde_json::json!({ "error": error }))).into_response()
     }
 }
 
@@ -111,20 +97,14 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for Json<T> {
 fn json_rejection(r: JsonRejection) -> ApiError {
     let status = r.status();
     let detail = match &r {
-        JsonRejection::JsonDataError(e) => std::error::Error::source(e)
-            .map(|s| s.to_string())
-            .unwrap_or_else(|| e.body_text()),
+        JsonRejection::JsonDataError(e) => std::error::Error::source(e).map(|s| s.to_string()).unwrap_or_else(|| e.body_text()),
         other => other.body_text(),
     };
     match status {
-        StatusCode::PAYLOAD_TOO_LARGE => {
-            ApiError::new(status, "payload_too_large", "the request body is too large")
+        StatusCode::PAYLOAD_TOO_LARGE => ApiError::new(status, "payload_too_large", "the request body is too large"),
+        StatusCode::UNSUPPORTED_MEDIA_TYPE => {
+            ApiError::new(status, "unsupported_media_type", "send JSON with 'Content-Type: application/json'")
         }
-        StatusCode::UNSUPPORTED_MEDIA_TYPE => ApiError::new(
-            status,
-            "unsupported_media_type",
-            "send JSON with 'Content-Type: application/json'",
-        ),
         StatusCode::UNPROCESSABLE_ENTITY => ApiError::new(status, "invalid_field", detail),
         _ => ApiError::new(StatusCode::BAD_REQUEST, "invalid_json", detail),
     }
@@ -139,9 +119,7 @@ impl<T: DeserializeOwned + Send, S: Send + Sync> FromRequestParts<S> for Path<T>
         axum::extract::Path::<T>::from_request_parts(parts, state)
             .await
             .map(|p| Path(p.0))
-            .map_err(|e: PathRejection| {
-                ApiError::bad_request(format!("invalid path: {}", e.body_text()))
-            })
+            .map_err(|e: PathRejection| ApiError::bad_request(format!("invalid path: {}", e.body_text())))
     }
 }
 
@@ -154,8 +132,9 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for Query<T> {
         axum::extract::Query::<T>::from_request_parts(parts, state)
             .await
             .map(|q| Query(q.0))
+            // A query value that does not fit is the same kind of error as a body field that does not.
             .map_err(|e: QueryRejection| {
-                ApiError::bad_request(format!("invalid query: {}", e.body_text()))
+                ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid_field", format!("invalid query: {}", e.body_text()))
             })
     }
 }

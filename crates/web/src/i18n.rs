@@ -16,13 +16,7 @@ impl Lang {
 
     /// From the `lang` cookie; Danish unless English was chosen.
     pub fn from_headers(h: &axum::http::HeaderMap) -> Lang {
-        let chose_en = h
-            .get_all(axum::http::header::COOKIE)
-            .iter()
-            .filter_map(|v| v.to_str().ok())
-            .flat_map(|v| v.split(';'))
-            .any(|kv| kv.trim() == "lang=en");
-        if chose_en { Lang::En } else { Lang::Da }
+        if crate::auth::cookie(h, "lang") == Some("en") { Lang::En } else { Lang::Da }
     }
 }
 
@@ -39,62 +33,30 @@ const TABLE: &[(&str, &str, &str)] = &[
     ("login.email", "E-mail", "E-mail"),
     ("login.password", "Adgangskode", "Password"),
     ("login.submit", "Log ind", "Log in"),
-    (
-        "login.failed",
-        "Forkert e-mail eller adgangskode.",
-        "Wrong e-mail or password.",
-    ),
-    (
-        "login.throttled",
-        "For mange forsøg. Vent et kvarter, og prøv igen.",
-        "Too many attempts. Wait fifteen minutes and try again.",
-    ),
+    ("login.failed", "Forkert e-mail eller adgangskode.", "Wrong e-mail or password."),
+    ("login.throttled", "For mange forsøg. Vent et kvarter, og prøv igen.", "Too many attempts. Wait fifteen minutes and try again."),
     ("incidents.title", "Kriser", "Incidents"),
     ("incidents.none", "Ingen kriser.", "No incidents."),
     ("incidents.new", "Opret krise", "Create incident"),
-    (
-        "incidents.create",
-        "Opret som forberedt",
-        "Create as prepared",
-    ),
+    ("incidents.create", "Opret som forberedt", "Create as prepared"),
     ("field.title", "Titel", "Title"),
     ("field.kind", "Type", "Kind"),
-    (
-        "field.affected",
-        "Berørte organisationer (koder, adskilt af komma)",
-        "Affected organisations (codes, comma-separated)",
-    ),
+    ("field.affected", "Berørte organisationer (koder, adskilt af komma)", "Affected organisations (codes, comma-separated)"),
     (
         "field.affected.hint",
         "Fx 0250 for Frederikssund. Se koderne under Administration → Organisationer.",
         "E.g. 0250 for Frederikssund. Codes are listed under Administration → Organisations.",
     ),
     ("field.channels", "Kanaler", "Channels"),
-    (
-        "field.exercise",
-        "Øvelse (alt markeres som øvelse)",
-        "Exercise (everything is marked as practice)",
-    ),
+    ("field.exercise", "Øvelse (alt markeres som øvelse)", "Exercise (everything is marked as practice)"),
     ("field.status", "Status", "Status"),
     ("field.created", "Oprettet", "Created"),
     ("field.activated", "Aktiveret", "Activated"),
     ("field.closed", "Lukket", "Closed"),
     ("exercise", "ØVELSE", "EXERCISE"),
-    (
-        "room.status",
-        "Status og overgange",
-        "Status and transitions",
-    ),
-    (
-        "room.note",
-        "Begrundelse til logbogen",
-        "Reason for the log",
-    ),
-    (
-        "room.note.close",
-        "Afslutningsnotat til logbogen (påkrævet)",
-        "Closing note for the log (required)",
-    ),
+    ("room.status", "Status og overgange", "Status and transitions"),
+    ("room.note", "Begrundelse til logbogen", "Reason for the log"),
+    ("room.note.close", "Afslutningsnotat til logbogen (påkrævet)", "Closing note for the log (required)"),
     ("room.goto", "Skift status til", "Change status to"),
     ("room.reactivate", "Genaktivér", "Reactivate"),
     ("room.roles", "Krisestab", "Crisis staff"),
@@ -103,26 +65,14 @@ const TABLE: &[(&str, &str, &str)] = &[
     ("room.deputy", "Stedfortræder", "Deputy"),
     ("room.assign", "Gem bemanding", "Save staffing"),
     ("room.nobody", "Ingen", "Nobody"),
-    (
-        "room.checklist",
-        "Aktiveringstjekliste",
-        "Activation checklist",
-    ),
-    (
-        "room.checklist.none",
-        "Tjeklisten oprettes, når krisen aktiveres.",
-        "The checklist is raised when the incident is activated.",
-    ),
+    ("room.checklist", "Aktiveringstjekliste", "Activation checklist"),
+    ("room.checklist.none", "Tjeklisten oprettes, når krisen aktiveres.", "The checklist is raised when the incident is activated."),
     ("room.done", "Udført", "Done"),
     ("room.mark_done", "Markér som udført", "Mark as done"),
     ("room.undo", "Fortryd", "Undo"),
     ("room.progress", "udført", "done"),
     ("room.cards", "Aktionskort", "Action cards"),
-    (
-        "room.cards.none",
-        "Ingen aktionskort tilknyttet.",
-        "No action cards attached.",
-    ),
+    ("room.cards.none", "Ingen aktionskort tilknyttet.", "No action cards attached."),
     ("room.attach", "Tilknyt aktionskort", "Attach action card"),
     ("room.log", "Logbog", "Log"),
     ("room.log.empty", "Logbogen er tom.", "The log is empty."),
@@ -131,33 +81,17 @@ const TABLE: &[(&str, &str, &str)] = &[
     ("room.log.text", "Tekst", "Text"),
     ("room.log.submit", "Tilføj til logbogen", "Add to the log"),
     ("room.log.corrects", "Retter post nr.", "Corrects entry no."),
-    (
-        "room.log.valid",
-        "Logbogens kæde er intakt",
-        "The log's chain is intact",
-    ),
+    ("room.log.valid", "Logbogens kæde er intakt", "The log's chain is intact"),
     (
         "room.log.invalid",
         "ADVARSEL: Logbogen er ændret efter den blev skrevet – første brudte post",
         "WARNING: The log was altered after it was written – first broken entry",
     ),
     ("room.log.csv", "Hent som CSV", "Download as CSV"),
-    (
-        "room.log.print",
-        "Udskriftsvenlig logbog (ICS 214)",
-        "Printable log (ICS 214)",
-    ),
-    (
-        "room.live",
-        "Siden er opdateret andetsteds.",
-        "This page was updated elsewhere.",
-    ),
+    ("room.log.print", "Udskriftsvenlig logbog (ICS 214)", "Printable log (ICS 214)"),
+    ("room.live", "Siden er opdateret andetsteds.", "This page was updated elsewhere."),
     ("room.reload", "Genindlæs", "Reload"),
-    (
-        "side.authority",
-        "Den berørte myndighed",
-        "The affected authority",
-    ),
+    ("side.authority", "Den berørte myndighed", "The affected authority"),
     ("side.crisis_staff", "Krisestaben", "The crisis staff"),
     ("responsible", "Ansvarlig", "Responsible"),
     ("status.prepared", "Forberedt", "Prepared"),
@@ -187,11 +121,7 @@ const TABLE: &[(&str, &str, &str)] = &[
     ("role.log_keeper", "Logfører", "Log keeper"),
     ("role.process_lead", "Procesansvarlig", "Process lead"),
     ("role.staffing_lead", "Bemandingsansvarlig", "Staffing lead"),
-    (
-        "role.authority_editor",
-        "Myndighedsredaktør",
-        "Authority editor",
-    ),
+    ("role.authority_editor", "Myndighedsredaktør", "Authority editor"),
     ("role.agent", "Agent", "Agent"),
     ("admin.title", "Administration", "Administration"),
     ("admin.orgs", "Organisationer", "Organisations"),
@@ -205,107 +135,51 @@ const TABLE: &[(&str, &str, &str)] = &[
     ("admin.yes", "Ja", "Yes"),
     ("admin.no", "Nej", "No"),
     ("admin.make_member", "Gør til medlem", "Make member"),
-    (
-        "admin.remove_member",
-        "Fjern som medlem",
-        "Remove membership",
-    ),
+    ("admin.remove_member", "Fjern som medlem", "Remove membership"),
     ("admin.org", "Organisation", "Organisation"),
     ("admin.role", "Rolle", "Role"),
     ("admin.active", "Aktiv", "Active"),
     ("admin.activate", "Aktivér", "Activate"),
     ("admin.deactivate", "Deaktivér", "Deactivate"),
     ("admin.new_user", "Ny bruger", "New user"),
-    (
-        "admin.password",
-        "Adgangskode (mindst 12 tegn)",
-        "Password (at least 12 characters)",
-    ),
+    ("admin.password", "Adgangskode (mindst 12 tegn)", "Password (at least 12 characters)"),
     ("admin.create", "Opret", "Create"),
     ("admin.save", "Gem", "Save"),
     ("admin.delete", "Slet", "Delete"),
-    (
-        "admin.checklist",
-        "Aktiveringstjekliste",
-        "Activation checklist",
-    ),
+    ("admin.checklist", "Aktiveringstjekliste", "Activation checklist"),
     ("admin.side", "Side", "Side"),
     ("admin.add_item", "Tilføj punkt", "Add item"),
     ("admin.cards", "Aktionskort", "Action cards"),
     ("admin.problem", "Problem", "Problem"),
     ("admin.solution", "Løsning", "Solution"),
     ("admin.communication", "Kommunikation", "Communication"),
-    (
-        "admin.steps",
-        "Trin (ét pr. linje; bliver tjeklistepunkter)",
-        "Steps (one per line; become checklist items)",
-    ),
+    ("admin.steps", "Trin (ét pr. linje; bliver tjeklistepunkter)", "Steps (one per line; become checklist items)"),
     ("admin.add_card", "Tilføj aktionskort", "Add action card"),
     ("error.title", "Noget gik galt", "Something went wrong"),
     ("error.back", "Tilbage", "Back"),
-    (
-        "error.forbidden",
-        "Du har ikke adgang til dette.",
-        "You do not have access to this.",
-    ),
-    (
-        "error.not_found",
-        "Siden eller emnet findes ikke.",
-        "The page or item does not exist.",
-    ),
+    ("error.forbidden", "Du har ikke adgang til dette.", "You do not have access to this."),
+    ("error.not_found", "Siden eller emnet findes ikke.", "The page or item does not exist."),
     (
         "error.invalid",
         "Oplysningerne kunne ikke gemmes. Ret følgende og prøv igen:",
         "The details could not be saved. Correct the following and try again:",
     ),
-    (
-        "error.conflict",
-        "Handlingen passer ikke med krisens nuværende tilstand:",
-        "The action does not fit the incident's current state:",
-    ),
+    ("error.conflict", "Handlingen passer ikke med krisens nuværende tilstand:", "The action does not fit the incident's current state:"),
     (
         "error.unavailable",
         "Databasen svarer ikke. Intet er gemt; prøv igen om lidt.",
         "The database is not answering. Nothing was saved; try again shortly.",
     ),
-    (
-        "error.csrf",
-        "Formularen er udløbet. Genindlæs siden, og prøv igen.",
-        "The form has expired. Reload the page and try again.",
-    ),
-    (
-        "error.generic",
-        "Anmodningen kunne ikke gennemføres:",
-        "The request could not be completed:",
-    ),
-    (
-        "print.title",
-        "Aktivitetslog (ICS 214)",
-        "Activity log (ICS 214)",
-    ),
+    ("error.csrf", "Formularen er udløbet. Genindlæs siden, og prøv igen.", "The form has expired. Reload the page and try again."),
+    ("error.generic", "Anmodningen kunne ikke gennemføres:", "The request could not be completed:"),
+    ("print.title", "Aktivitetslog (ICS 214)", "Activity log (ICS 214)"),
     ("print.incident", "1. Krise", "1. Incident name"),
-    (
-        "print.period",
-        "2. Operationel periode",
-        "2. Operational period",
-    ),
-    (
-        "print.prepared_by",
-        "3. Udarbejdet af (navn, stilling, hjemmeorganisation)",
-        "3. Prepared by (name, position, home agency)",
-    ),
-    (
-        "print.resources",
-        "4. Tilknyttede personer",
-        "4. Resources assigned",
-    ),
+    ("print.period", "2. Operationel periode", "2. Operational period"),
+    ("print.prepared_by", "3. Udarbejdet af (navn, stilling, hjemmeorganisation)", "3. Prepared by (name, position, home agency)"),
+    ("print.resources", "4. Tilknyttede personer", "4. Resources assigned"),
     ("print.activity", "5. Aktivitetslog", "5. Activity log"),
     ("print.time", "Tidspunkt", "Date/time"),
-    (
-        "print.activities",
-        "Væsentlige aktiviteter",
-        "Notable activities",
-    ),
+    ("print.activities", "Væsentlige aktiviteter", "Notable activities"),
     ("print.signature", "Underskrift", "Signature"),
     ("print.until_now", "til nu", "until now"),
     ("print.print", "Udskriv", "Print"),
@@ -334,32 +208,12 @@ mod tests {
     #[test]
     fn every_domain_word_is_translated() {
         let mut keys: Vec<String> = Vec::new();
-        keys.extend(
-            domain::incident::Status::ALL
-                .iter()
-                .map(|s| format!("status.{s}")),
-        );
-        keys.extend(
-            domain::incident::IncidentKind::ALL
-                .iter()
-                .map(|s| format!("kind.{s}")),
-        );
-        keys.extend(
-            domain::incident::Channel::ALL
-                .iter()
-                .map(|s| format!("channel.{s}")),
-        );
-        keys.extend(
-            domain::log::LogCategory::ALL
-                .iter()
-                .map(|s| format!("category.{s}")),
-        );
+        keys.extend(domain::incident::Status::ALL.iter().map(|s| format!("status.{s}")));
+        keys.extend(domain::incident::IncidentKind::ALL.iter().map(|s| format!("kind.{s}")));
+        keys.extend(domain::incident::Channel::ALL.iter().map(|s| format!("channel.{s}")));
+        keys.extend(domain::log::LogCategory::ALL.iter().map(|s| format!("category.{s}")));
         keys.extend(domain::Role::ALL.iter().map(|s| format!("role.{s}")));
-        keys.extend(
-            domain::checklist::Side::ALL
-                .iter()
-                .map(|s| format!("side.{s}")),
-        );
+        keys.extend(domain::checklist::Side::ALL.iter().map(|s| format!("side.{s}")));
         for k in keys {
             assert!(TABLE.iter().any(|(key, _, _)| *key == k), "missing {k}");
         }

@@ -22,14 +22,34 @@ pub struct Config {
     /// Mark the session cookie `Secure` (set when served over TLS).
     pub secure_cookies: bool,
     pub session_lifetime: Duration,
+    /// Ends long-lived streams when the server stops, so a graceful shutdown does not wait on them.
+    pub shutdown: Shutdown,
 }
 
 impl Default for Config {
     fn default() -> Self {
-        Config {
-            secure_cookies: false,
-            session_lifetime: Duration::from_secs(12 * 3600),
-        }
+        Config { secure_cookies: false, session_lifetime: Duration::from_secs(12 * 3600), shutdown: Shutdown::default() }
+    }
+}
+
+/// A one-way signal: once triggered, every `wait` returns.
+#[derive(Debug, Clone)]
+pub struct Shutdown(Arc<tokio::sync::watch::Sender<bool>>);
+
+impl Default for Shutdown {
+    fn default() -> Self {
+        Shutdown(Arc::new(tokio::sync::watch::channel(false).0))
+    }
+}
+
+impl Shutdown {
+    pub fn trigger(&self) {
+        self.0.send_replace(true);
+    }
+
+    pub async fn wait(&self) {
+        let mut rx = self.0.subscribe();
+        let _ = rx.wait_for(|stopped| *stopped).await;
     }
 }
 
@@ -57,10 +77,11 @@ pub fn router(store: Store, config: Config) -> Router {
         .merge(pages::routes())
         .merge(metrics::routes())
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
-        .layer(axum::middleware::from_fn_with_state(
-            state.clone(),
-            metrics::count,
-        ))
-        .layer(tower_http::trace::TraceLayer::new_for_http())
+        .layer(axum::middleware::from_fn_with_state(state.clone(), metrics::count))
+        .layer(
+            tower_http::trace::TraceLayer::new_for_http()
+                .make_span_with(tower_http::trace::DefaultMakeSpan::new().level(tracing::Level::INFO))
+                .on_response(tower_http::trace::DefaultOnResponse::new().level(tracing::Level::INFO)),
+        )
         .with_state(state)
 }

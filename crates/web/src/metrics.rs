@@ -17,10 +17,7 @@ pub struct Metrics {
 }
 
 pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/healthz", get(healthz))
-        .route("/readyz", get(readyz))
-        .route("/metrics", get(metrics))
+    Router::new().route("/healthz", get(healthz)).route("/readyz", get(readyz)).route("/metrics", get(metrics))
 }
 
 pub async fn count(State(state): State<AppState>, req: Request, next: Next) -> Response {
@@ -50,16 +47,10 @@ async fn metrics(State(state): State<AppState>) -> Response {
         "# HELP kriseservice_http_responses_total HTTP responses by status class.\n# TYPE kriseservice_http_responses_total counter\n",
     );
     for (i, class) in ["2xx", "3xx", "4xx", "5xx"].iter().enumerate() {
-        out.push_str(&format!(
-            "kriseservice_http_responses_total{{class=\"{class}\"}} {}\n",
-            m.responses[i].load(Ordering::Relaxed)
-        ));
+        out.push_str(&format!("kriseservice_http_responses_total{{class=\"{class}\"}} {}\n", m.responses[i].load(Ordering::Relaxed)));
     }
     out.push_str("# HELP kriseservice_sse_clients Open Server-Sent Events streams.\n# TYPE kriseservice_sse_clients gauge\n");
-    out.push_str(&format!(
-        "kriseservice_sse_clients {}\n",
-        m.sse_clients.load(Ordering::Relaxed)
-    ));
+    out.push_str(&format!("kriseservice_sse_clients {}\n", m.sse_clients.load(Ordering::Relaxed)));
     let last = state.store.last_event_seq().await.unwrap_or(-1);
     out.push_str("# HELP kriseservice_last_event_seq Highest committed event sequence number (-1: database unreachable).\n# TYPE kriseservice_last_event_seq gauge\n");
     out.push_str(&format!("kriseservice_last_event_seq {last}\n"));

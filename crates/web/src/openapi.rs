@@ -23,27 +23,13 @@ const fn ep(
     summary: &'static str,
     body: Option<&'static str>,
 ) -> Endpoint {
-    Endpoint {
-        method,
-        path,
-        action,
-        authenticated: true,
-        summary,
-        body,
-    }
+    Endpoint { method, path, action, authenticated: true, summary, body }
 }
 
 use Action::*;
 
 pub const ENDPOINTS: &[Endpoint] = &[
-    Endpoint {
-        method: "get",
-        path: "/api/v1/openapi.json",
-        action: None,
-        authenticated: false,
-        summary: "This document",
-        body: None,
-    },
+    Endpoint { method: "get", path: "/api/v1/openapi.json", action: None, authenticated: false, summary: "This document", body: None },
     Endpoint {
         method: "post",
         path: "/api/v1/session",
@@ -53,111 +39,21 @@ pub const ENDPOINTS: &[Endpoint] = &[
         body: Some("Login"),
     },
     ep("delete", "/api/v1/session", None, "Log out", None),
-    ep(
-        "get",
-        "/api/v1/me",
-        None,
-        "The caller and their permissions",
-        None,
-    ),
-    ep(
-        "get",
-        "/api/v1/events",
-        Some(ViewIncidents),
-        "Server-Sent Events; resume with Last-Event-ID",
-        None,
-    ),
-    ep(
-        "get",
-        "/api/v1/incidents",
-        Some(ViewIncidents),
-        "List incidents (?status=prepared|active|standing_down|closed)",
-        None,
-    ),
-    ep(
-        "post",
-        "/api/v1/incidents",
-        Some(CreateIncident),
-        "Create a prepared incident",
-        Some("NewIncident"),
-    ),
-    ep(
-        "get",
-        "/api/v1/incidents/{id}",
-        Some(ViewIncidents),
-        "One incident with roles and checklist progress",
-        None,
-    ),
-    ep(
-        "post",
-        "/api/v1/incidents/{id}/status",
-        Some(ChangeStatus),
-        "Move along the lifecycle; closing needs a note",
-        Some("StatusChange"),
-    ),
-    ep(
-        "get",
-        "/api/v1/incidents/{id}/roles",
-        Some(ViewIncidents),
-        "The incident's crisis staff",
-        None,
-    ),
-    ep(
-        "put",
-        "/api/v1/incidents/{id}/roles/{role}",
-        Some(AssignRoles),
-        "Assign primary and deputy of a crisis role",
-        Some("Assignment"),
-    ),
-    ep(
-        "get",
-        "/api/v1/incidents/{id}/log",
-        Some(ReadLog),
-        "The official log",
-        None,
-    ),
-    ep(
-        "post",
-        "/api/v1/incidents/{id}/log",
-        Some(AppendLog),
-        "Append a log entry",
-        Some("NewLogEntry"),
-    ),
-    ep(
-        "get",
-        "/api/v1/incidents/{id}/log/verify",
-        Some(ReadLog),
-        "Verify the log's hash chain",
-        None,
-    ),
-    ep(
-        "get",
-        "/api/v1/incidents/{id}/log.csv",
-        Some(ReadLog),
-        "The log as CSV",
-        None,
-    ),
-    ep(
-        "get",
-        "/api/v1/incidents/{id}/checklist",
-        Some(ViewIncidents),
-        "The activation checklist",
-        None,
-    ),
-    ep(
-        "post",
-        "/api/v1/incidents/{id}/checklist/{item}",
-        Some(CompleteChecklistItem),
-        "Tick or un-tick a checklist item",
-        Some("Tick"),
-    ),
-    ep(
-        "get",
-        "/api/v1/incidents/{id}/action-cards",
-        Some(ViewIncidents),
-        "Action cards attached to the incident",
-        None,
-    ),
+    ep("get", "/api/v1/me", None, "The caller and their permissions", None),
+    ep("get", "/api/v1/events", Some(ViewIncidents), "Server-Sent Events; resume with Last-Event-ID", None),
+    ep("get", "/api/v1/incidents", Some(ViewIncidents), "List incidents (?status=prepared|active|standing_down|closed)", None),
+    ep("post", "/api/v1/incidents", Some(CreateIncident), "Create a prepared incident", Some("NewIncident")),
+    ep("get", "/api/v1/incidents/{id}", Some(ViewIncidents), "One incident with roles and checklist progress", None),
+    ep("post", "/api/v1/incidents/{id}/status", Some(ChangeStatus), "Move along the lifecycle; closing needs a note", Some("StatusChange")),
+    ep("get", "/api/v1/incidents/{id}/roles", Some(ViewIncidents), "The incident's crisis staff", None),
+    ep("put", "/api/v1/incidents/{id}/roles/{role}", Some(AssignRoles), "Assign primary and deputy of a crisis role", Some("Assignment")),
+    ep("get", "/api/v1/incidents/{id}/log", Some(ReadLog), "The official log", None),
+    ep("post", "/api/v1/incidents/{id}/log", Some(AppendLog), "Append a log entry", Some("NewLogEntry")),
+    ep("get", "/api/v1/incidents/{id}/log/verify", Some(ReadLog), "Verify the log's hash chain", None),
+    ep("get", "/api/v1/incidents/{id}/log.csv", Some(ReadLog), "The log as CSV", None),
+    ep("get", "/api/v1/incidents/{id}/checklist", Some(ViewIncidents), "The activation checklist", None),
+    ep("post", "/api/v1/incidents/{id}/checklist/{item}", Some(CompleteChecklistItem), "Tick or un-tick a checklist item", Some("Tick")),
+    ep("get", "/api/v1/incidents/{id}/action-cards", Some(ViewIncidents), "Action cards attached to the incident", None),
     ep(
         "post",
         "/api/v1/incidents/{id}/action-cards",
@@ -165,91 +61,19 @@ pub const ENDPOINTS: &[Endpoint] = &[
         "Attach an action card; its steps join the checklist",
         Some("Attach"),
     ),
-    ep(
-        "get",
-        "/api/v1/organisations",
-        Some(ViewReference),
-        "Municipalities, regions and authorities",
-        None,
-    ),
-    ep(
-        "put",
-        "/api/v1/organisations/{code}",
-        Some(ManageOrganisations),
-        "Set an organisation's membership",
-        Some("Member"),
-    ),
+    ep("get", "/api/v1/organisations", Some(ViewReference), "Municipalities, regions and authorities", None),
+    ep("put", "/api/v1/organisations/{code}", Some(ManageOrganisations), "Set an organisation's membership", Some("Member")),
     ep("get", "/api/v1/users", Some(ManageUsers), "All users", None),
-    ep(
-        "post",
-        "/api/v1/users",
-        Some(ManageUsers),
-        "Create a user",
-        Some("NewUser"),
-    ),
-    ep(
-        "put",
-        "/api/v1/users/{id}",
-        Some(ManageUsers),
-        "Activate or deactivate a user",
-        Some("UserUpdate"),
-    ),
-    ep(
-        "get",
-        "/api/v1/roster",
-        Some(ViewReference),
-        "The standing crisis-staff roster",
-        None,
-    ),
-    ep(
-        "put",
-        "/api/v1/roster/{role}",
-        Some(ManageRoster),
-        "Set primary and deputy in the standing roster",
-        Some("Assignment"),
-    ),
-    ep(
-        "get",
-        "/api/v1/checklist-templates",
-        Some(ManageTemplates),
-        "The activation checklist template",
-        None,
-    ),
-    ep(
-        "post",
-        "/api/v1/checklist-templates",
-        Some(ManageTemplates),
-        "Add a template item",
-        Some("TemplateItem"),
-    ),
-    ep(
-        "delete",
-        "/api/v1/checklist-templates/{id}",
-        Some(ManageTemplates),
-        "Remove a template item",
-        None,
-    ),
-    ep(
-        "get",
-        "/api/v1/action-cards",
-        Some(ViewReference),
-        "Action-card templates",
-        None,
-    ),
-    ep(
-        "post",
-        "/api/v1/action-cards",
-        Some(ManageTemplates),
-        "Add an action card",
-        Some("ActionCard"),
-    ),
-    ep(
-        "delete",
-        "/api/v1/action-cards/{id}",
-        Some(ManageTemplates),
-        "Remove an action card",
-        None,
-    ),
+    ep("post", "/api/v1/users", Some(ManageUsers), "Create a user", Some("NewUser")),
+    ep("put", "/api/v1/users/{id}", Some(ManageUsers), "Activate or deactivate a user", Some("UserUpdate")),
+    ep("get", "/api/v1/roster", Some(ViewReference), "The standing crisis-staff roster", None),
+    ep("put", "/api/v1/roster/{role}", Some(ManageRoster), "Set primary and deputy in the standing roster", Some("Assignment")),
+    ep("get", "/api/v1/checklist-templates", Some(ManageTemplates), "The activation checklist template", None),
+    ep("post", "/api/v1/checklist-templates", Some(ManageTemplates), "Add a template item", Some("TemplateItem")),
+    ep("delete", "/api/v1/checklist-templates/{id}", Some(ManageTemplates), "Remove a template item", None),
+    ep("get", "/api/v1/action-cards", Some(ViewReference), "Action-card templates", None),
+    ep("post", "/api/v1/action-cards", Some(ManageTemplates), "Add an action card", Some("ActionCard")),
+    ep("delete", "/api/v1/action-cards/{id}", Some(ManageTemplates), "Remove an action card", None),
 ];
 
 fn words(all: &[&str]) -> Value {
@@ -257,27 +81,12 @@ fn words(all: &[&str]) -> Value {
 }
 
 fn schemas() -> Value {
-    let kinds: Vec<&str> = domain::incident::IncidentKind::ALL
-        .iter()
-        .map(|k| k.as_str())
-        .collect();
-    let channels: Vec<&str> = domain::incident::Channel::ALL
-        .iter()
-        .map(|k| k.as_str())
-        .collect();
-    let statuses: Vec<&str> = domain::incident::Status::ALL
-        .iter()
-        .map(|k| k.as_str())
-        .collect();
-    let categories: Vec<&str> = domain::log::LogCategory::ALL
-        .iter()
-        .map(|k| k.as_str())
-        .collect();
+    let kinds: Vec<&str> = domain::incident::IncidentKind::ALL.iter().map(|k| k.as_str()).collect();
+    let channels: Vec<&str> = domain::incident::Channel::ALL.iter().map(|k| k.as_str()).collect();
+    let statuses: Vec<&str> = domain::incident::Status::ALL.iter().map(|k| k.as_str()).collect();
+    let categories: Vec<&str> = domain::log::LogCategory::ALL.iter().map(|k| k.as_str()).collect();
     let roles: Vec<&str> = domain::Role::ALL.iter().map(|k| k.as_str()).collect();
-    let sides: Vec<&str> = domain::checklist::Side::ALL
-        .iter()
-        .map(|k| k.as_str())
-        .collect();
+    let sides: Vec<&str> = domain::checklist::Side::ALL.iter().map(|k| k.as_str()).collect();
     let text = |max: usize| json!({ "type": "string", "maxLength": max });
     json!({
         "Error": { "type": "object", "required": ["error"], "properties": { "error": { "type": "object", "required": ["code", "message"],
@@ -319,7 +128,8 @@ pub fn build() -> Value {
             .filter_map(|seg| seg.strip_prefix('{').and_then(|s| s.strip_suffix('}')))
             .map(|name| json!({ "name": name, "in": "path", "required": true, "schema": { "type": "string" } }))
             .collect();
-        let error = json!({ "description": "error", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Error" } } } });
+        let error =
+            json!({ "description": "error", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Error" } } } });
         let mut op = json!({
             "summary": e.summary,
             "parameters": params,

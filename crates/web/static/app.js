@@ -55,7 +55,10 @@
     if (n) n.hidden = false;
   }
 
-  var source = new EventSource("/api/v1/events");
+  // Resume after what the server rendered into the page, so nothing committed meanwhile is lost.
+  var room = document.querySelector("[data-last-event]");
+  var after = room ? "?after=" + encodeURIComponent(room.getAttribute("data-last-event")) : "";
+  var source = new EventSource("/api/v1/events" + after);
   function mine(ev) {
     var data = JSON.parse(ev.data);
     return (live === "all" || data.incident_id === live) ? data : null;

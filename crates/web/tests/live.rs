@@ -35,9 +35,7 @@ struct Received {
 impl Sse {
     async fn open(addr: std::net::SocketAddr, token: &str, last_event_id: Option<i64>) -> Sse {
         let mut s = TcpStream::connect(addr).await.unwrap();
-        let resume = last_event_id
-            .map(|id| format!("Last-Event-ID: {id}\r\n"))
-            .unwrap_or_default();
+        let resume = last_event_id.map(|id| format!("Last-Event-ID: {id}\r\n")).unwrap_or_default();
         // HTTP/1.0 keeps the body unchunked: plain SSE lines.
         let req = format!(
             "GET /api/v1/events HTTP/1.0\r\nHost: test\r\nAuthorization: Bearer {token}\r\nAccept: text/event-stream\r\n{resume}\r\n"
@@ -59,10 +57,7 @@ impl Sse {
         let (mut id, mut kind, mut data) = (None, None, None);
         loop {
             let left = deadline.checked_duration_since(Instant::now())?;
-            let line = tokio::time::timeout(left, self.lines.next_line())
-                .await
-                .ok()?
-                .ok()??;
+            let line = tokio::time::timeout(left, self.lines.next_line()).await.ok()?.ok()??;
             if let Some(v) = line.strip_prefix("id:") {
                 id = v.trim().parse().ok();
             } else if let Some(v) = line.strip_prefix("event:") {
@@ -100,10 +95,7 @@ async fn a_client_that_reconnects_with_last_event_id_misses_nothing() {
 
     let mut sse = Sse::open(addr, &agent, None).await;
     append(&kit, &incident, "første").await;
-    let first = sse
-        .next(Duration::from_secs(2))
-        .await
-        .expect("live event within 2 s");
+    let first = sse.next(Duration::from_secs(2)).await.expect("live event within 2 s");
     assert_eq!(first.kind, "log.appended");
     assert_eq!(first.data["payload"]["text"], "første");
     drop(sse);
@@ -113,33 +105,14 @@ async fn a_client_that_reconnects_with_last_event_id_misses_nothing() {
     append(&kit, &incident, "tredje").await;
 
     let mut sse = Sse::open(addr, &agent, Some(first.id)).await;
-    let a = sse
-        .next(Duration::from_secs(2))
-        .await
-        .expect("missed event replayed");
-    let b = sse
-        .next(Duration::from_secs(2))
-        .await
-        .expect("missed event replayed");
-    assert_eq!(
-        (
-            a.data["payload"]["text"].as_str(),
-            b.data["payload"]["text"].as_str()
-        ),
-        (Some("anden"), Some("tredje"))
-    );
+    let a = sse.next(Duration::from_secs(2)).await.expect("missed event replayed");
+    let b = sse.next(Duration::from_secs(2)).await.expect("missed event replayed");
+    assert_eq!((a.data["payload"]["text"].as_str(), b.data["payload"]["text"].as_str()), (Some("anden"), Some("tredje")));
     assert!(first.id < a.id && a.id < b.id, "ids increase");
     append(&kit, &incident, "fjerde").await;
-    let c = sse
-        .next(Duration::from_secs(2))
-        .await
-        .expect("then the live stream");
+    let c = sse.next(Duration::from_secs(2)).await.expect("then the live stream");
     assert_eq!(c.data["payload"]["text"], "fjerde");
-    assert_eq!(
-        c.id,
-        b.id + 1,
-        "no gap and no repeat between replay and live"
-    );
+    assert_eq!(c.id, b.id + 1, "no gap and no repeat between replay and live");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -170,17 +143,10 @@ async fn two_nodes_on_postgres_see_each_others_log_within_a_second() {
     for n in 0..5 {
         let started = Instant::now();
         let seq = append(&kit, &incident, &format!("fra node A #{n}")).await;
-        let e = sse
-            .next(Duration::from_secs(1))
-            .await
-            .expect("node B streams node A's entry within 1 s");
+        let e = sse.next(Duration::from_secs(1)).await.expect("node B streams node A's entry within 1 s");
         assert_eq!(e.kind, "log.appended");
         assert_eq!(e.data["payload"]["seq"], seq);
-        assert!(
-            started.elapsed() < Duration::from_secs(1),
-            "took {:?}",
-            started.elapsed()
-        );
+        assert!(started.elapsed() < Duration::from_secs(1), "took {:?}", started.elapsed());
     }
     // Node B reads what node A wrote.
     let log = node_b.log(incident.parse().unwrap()).await.unwrap();

@@ -12,14 +12,7 @@ use serde_json::{Value, json};
 use web::openapi::ENDPOINTS;
 
 async fn fill(kit: &Kit, path: &str, incident: &str, item: &str) -> String {
-    let user_id = kit
-        .store
-        .user_by_email(&kit.emails[&Role::Agent])
-        .await
-        .unwrap()
-        .unwrap()
-        .0
-        .id;
+    let user_id = kit.store.user_by_email(&kit.emails[&Role::Agent]).await.unwrap().unwrap().0.id;
     let template = kit.store.checklist_templates().await.unwrap()[0].0;
     let card = kit.store.action_cards().await.unwrap()[0].0;
     let id = if path.starts_with("/api/v1/users/") {
@@ -31,10 +24,7 @@ async fn fill(kit: &Kit, path: &str, incident: &str, item: &str) -> String {
     } else {
         incident.to_string()
     };
-    path.replace("{id}", &id)
-        .replace("{item}", item)
-        .replace("{role}", "log_keeper")
-        .replace("{code}", "0250")
+    path.replace("{id}", &id).replace("{item}", item).replace("{role}", "log_keeper").replace("{code}", "0250")
 }
 
 fn body(kit: &Kit, method: &str, path: &str) -> Option<Value> {
@@ -77,17 +67,8 @@ async fn every_endpoint_as_every_role_follows_the_permission_table() {
     let kit = Kit::sqlite().await;
     let incident = kit.incident(&["0250"]).await;
     kit.activate(&incident).await;
-    let items = kit
-        .store
-        .checklist(incident.parse().unwrap())
-        .await
-        .unwrap();
-    let item = items
-        .iter()
-        .find(|i| i.side == domain::checklist::Side::Authority)
-        .unwrap()
-        .id
-        .to_string();
+    let items = kit.store.checklist(incident.parse().unwrap()).await.unwrap();
+    let item = items.iter().find(|i| i.side == domain::checklist::Side::Authority).unwrap().id.to_string();
     let card = kit.store.action_cards().await.unwrap()[0].0;
 
     let mut checked = 0;
@@ -101,25 +82,14 @@ async fn every_endpoint_as_every_role_follows_the_permission_table() {
 
         let (status, v) = kit.call(&method, &path, None, b.clone()).await;
         if e.authenticated {
-            assert_eq!(
-                status,
-                StatusCode::UNAUTHORIZED,
-                "anonymous {method} {path}: {v}"
-            );
+            assert_eq!(status, StatusCode::UNAUTHORIZED, "anonymous {method} {path}: {v}");
             assert_eq!(v["error"]["code"], "unauthorized");
         } else {
-            assert_ne!(
-                v["error"]["code"], "unauthorized",
-                "anonymous {method} {path} is public: {status} {v}"
-            );
+            assert_ne!(v["error"]["code"], "unauthorized", "anonymous {method} {path} is public: {status} {v}");
         }
 
         for role in Role::ALL {
-            let b = if e.path == "/api/v1/users" && e.method == "post" {
-                body(&kit, e.method, e.path)
-            } else {
-                b.clone()
-            };
+            let b = if e.path == "/api/v1/users" && e.method == "post" { body(&kit, e.method, e.path) } else { b.clone() };
             let (status, v) = kit.call(&method, &path, kit.token(*role), b).await;
             let allowed = e.action.is_none_or(|a| allows(*role, a));
             if allowed {
@@ -129,20 +99,12 @@ async fn every_endpoint_as_every_role_follows_the_permission_table() {
                 );
                 assert!(
                     status != StatusCode::NOT_FOUND
-                        || v["error"]["message"]
-                            != "no such API endpoint; see /api/v1/openapi.json for the list not found",
+                        || v["error"]["message"] != "no such API endpoint; see /api/v1/openapi.json for the list not found",
                     "{method} {path} is not routed"
                 );
-                assert!(
-                    !status.is_server_error(),
-                    "{role} {method} {path}: {status} {v}"
-                );
+                assert!(!status.is_server_error(), "{role} {method} {path}: {status} {v}");
             } else {
-                assert_eq!(
-                    status,
-                    StatusCode::FORBIDDEN,
-                    "{role} {method} {path} should be denied: {v}"
-                );
+                assert_eq!(status, StatusCode::FORBIDDEN, "{role} {method} {path} should be denied: {v}");
                 assert_eq!(v["error"]["code"], "forbidden");
             }
             checked += 1;
@@ -160,39 +122,27 @@ async fn an_authority_acts_only_on_its_own_incidents() {
 
     let (status, v) = kit.call("GET", "/api/v1/incidents", editor, None).await;
     assert_eq!(status, StatusCode::OK);
-    let ids: Vec<&str> = v["incidents"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|i| i["id"].as_str().unwrap())
-        .collect();
-    assert_eq!(
-        ids,
-        [own.as_str()],
-        "the list shows only the editor's own incidents"
-    );
+    let ids: Vec<&str> = v["incidents"].as_array().unwrap().iter().map(|i| i["id"].as_str().unwrap()).collect();
+    assert_eq!(ids, [own.as_str()], "the list shows only the editor's own incidents");
 
-    for path in [
-        format!("/api/v1/incidents/{other}"),
-        format!("/api/v1/incidents/{other}/log"),
-        format!("/api/v1/incidents/{other}/checklist"),
-    ] {
+    for path in
+        [format!("/api/v1/incidents/{other}"), format!("/api/v1/incidents/{other}/log"), format!("/api/v1/incidents/{other}/checklist")]
+    {
         let (status, v) = kit.call("GET", &path, editor, None).await;
         assert_eq!(status, StatusCode::FORBIDDEN, "{path}: {v}");
     }
-    let (status, _) = kit
-        .call("GET", &format!("/api/v1/incidents/{own}/log"), editor, None)
-        .await;
+    let (status, _) = kit.call("GET", &format!("/api/v1/incidents/{own}/log"), editor, None).await;
     assert_eq!(status, StatusCode::OK);
 
     let (status, v) = kit
-        .call("POST", "/api/v1/incidents", editor, Some(json!({ "title": "Brand i rådhuset", "kind": "fire", "affected": ["0101"], "channels": ["phone"] })))
+        .call(
+            "POST",
+            "/api/v1/incidents",
+            editor,
+            Some(json!({ "title": "Brand i rådhuset", "kind": "fire", "affected": ["0101"], "channels": ["phone"] })),
+        )
         .await;
-    assert_eq!(
-        status,
-        StatusCode::FORBIDDEN,
-        "an authority cannot open an incident for another: {v}"
-    );
+    assert_eq!(status, StatusCode::FORBIDDEN, "an authority cannot open an incident for another: {v}");
 }
 
 #[tokio::test]
@@ -203,12 +153,7 @@ async fn the_openapi_document_lists_every_endpoint() {
     assert_eq!(doc["openapi"], "3.1.0");
     for e in ENDPOINTS {
         let op = &doc["paths"][e.path][e.method];
-        assert!(
-            op.is_object(),
-            "{} {} missing from the document",
-            e.method,
-            e.path
-        );
+        assert!(op.is_object(), "{} {} missing from the document", e.method, e.path);
         if let Some(body) = e.body {
             let name = op["requestBody"]["content"]["application/json"]["schema"]["$ref"]
                 .as_str()
@@ -218,10 +163,7 @@ async fn the_openapi_document_lists_every_endpoint() {
                 .unwrap()
                 .to_string();
             assert_eq!(name, body);
-            assert!(
-                doc["components"]["schemas"][body].is_object(),
-                "schema {body} missing"
-            );
+            assert!(doc["components"]["schemas"][body].is_object(), "schema {body} missing");
         }
     }
 }

@@ -48,6 +48,9 @@ CREATE TABLE incidents (
     created_by UUID NOT NULL REFERENCES users(id),
     updated_at TIMESTAMPTZ NOT NULL,
     activated_at TIMESTAMPTZ,
+    -- The last log entry, written with it: what verification checks the chain reaches.
+    log_seq BIGINT NOT NULL DEFAULT 0,
+    log_hash TEXT NOT NULL DEFAULT '0000000000000000000000000000000000000000000000000000000000000000',
     standing_down_at TIMESTAMPTZ,
     closed_at TIMESTAMPTZ
 );
@@ -112,9 +115,10 @@ CREATE TABLE checklist_items (
     incident_id UUID NOT NULL REFERENCES incidents(id),
     position BIGINT NOT NULL,
     side TEXT NOT NULL,
+    org TEXT REFERENCES organisations(code),
     title TEXT NOT NULL,
     responsible TEXT NOT NULL,
-    card_id UUID REFERENCES action_cards(id) ON DELETE SET NULL,
+    card_id UUID REFERENCES action_cards(id),
     done_by TEXT,
     done_at TIMESTAMPTZ
 );
@@ -122,7 +126,7 @@ CREATE INDEX checklist_items_incident ON checklist_items(incident_id, position);
 
 CREATE TABLE incident_cards (
     incident_id UUID NOT NULL REFERENCES incidents(id),
-    card_id UUID NOT NULL REFERENCES action_cards(id) ON DELETE CASCADE,
+    card_id UUID NOT NULL REFERENCES action_cards(id),
     PRIMARY KEY (incident_id, card_id)
 );
 

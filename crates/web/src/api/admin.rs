@@ -14,14 +14,9 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 use uuid::Uuid;
 
-pub async fn organisations(
-    State(s): State<AppState>,
-    ApiCaller(c): ApiCaller,
-) -> Result<Json<Value>, ApiError> {
+pub async fn organisations(State(s): State<AppState>, ApiCaller(c): ApiCaller) -> Result<Json<Value>, ApiError> {
     c.actor().may(Action::ViewReference)?;
-    Ok(Json(
-        json!({ "organisations": s.store.organisations().await? }),
-    ))
+    Ok(Json(json!({ "organisations": s.store.organisations().await? })))
 }
 
 #[derive(Deserialize)]
@@ -40,10 +35,7 @@ pub async fn set_member(
     Ok(Json(json!(s.store.organisation(&code).await?)))
 }
 
-pub async fn users(
-    State(s): State<AppState>,
-    ApiCaller(c): ApiCaller,
-) -> Result<Json<Value>, ApiError> {
+pub async fn users(State(s): State<AppState>, ApiCaller(c): ApiCaller) -> Result<Json<Value>, ApiError> {
     c.actor().may(Action::ManageUsers)?;
     Ok(Json(json!({ "users": s.store.users().await? })))
 }
@@ -58,17 +50,8 @@ pub struct UserRequest {
     password: String,
 }
 
-pub async fn create_user(
-    State(s): State<AppState>,
-    ApiCaller(c): ApiCaller,
-    Json(r): Json<UserRequest>,
-) -> Result<Response, ApiError> {
-    let new = NewUser {
-        email: r.email,
-        name: r.name,
-        org: r.org,
-        role: r.role,
-    };
+pub async fn create_user(State(s): State<AppState>, ApiCaller(c): ApiCaller, Json(r): Json<UserRequest>) -> Result<Response, ApiError> {
+    let new = NewUser { email: r.email, name: r.name, org: r.org, role: r.role };
     let user = actions::create_user(&s, &c.actor(), new, r.password).await?;
     Ok((StatusCode::CREATED, Json(json!(user))).into_response())
 }
@@ -89,10 +72,7 @@ pub async fn update_user(
     Ok(Json(json!(s.store.user(id).await?)))
 }
 
-pub async fn roster(
-    State(s): State<AppState>,
-    ApiCaller(c): ApiCaller,
-) -> Result<Json<Value>, ApiError> {
+pub async fn roster(State(s): State<AppState>, ApiCaller(c): ApiCaller) -> Result<Json<Value>, ApiError> {
     c.actor().may(Action::ViewReference)?;
     Ok(Json(json!({ "roster": s.store.roster().await? })))
 }
@@ -111,21 +91,11 @@ pub async fn set_roster(
     Json(r): Json<RosterRequest>,
 ) -> Result<Json<Value>, ApiError> {
     let role: StaffRole = role.parse()?;
-    actions::set_roster(
-        &s,
-        &c.actor(),
-        role,
-        r.primary.as_deref(),
-        r.deputy.as_deref(),
-    )
-    .await?;
+    actions::set_roster(&s, &c.actor(), role, r.primary.as_deref(), r.deputy.as_deref()).await?;
     Ok(Json(json!({ "roster": s.store.roster().await? })))
 }
 
-pub async fn checklist_templates(
-    State(s): State<AppState>,
-    ApiCaller(c): ApiCaller,
-) -> Result<Json<Value>, ApiError> {
+pub async fn checklist_templates(State(s): State<AppState>, ApiCaller(c): ApiCaller) -> Result<Json<Value>, ApiError> {
     c.actor().may(Action::ManageTemplates)?;
     let items: Vec<Value> = s
         .store
@@ -165,18 +135,9 @@ pub fn card_json(id: Uuid, c: &ActionCard) -> Value {
     v
 }
 
-pub async fn action_cards(
-    State(s): State<AppState>,
-    ApiCaller(c): ApiCaller,
-) -> Result<Json<Value>, ApiError> {
+pub async fn action_cards(State(s): State<AppState>, ApiCaller(c): ApiCaller) -> Result<Json<Value>, ApiError> {
     c.actor().may(Action::ViewReference)?;
-    let cards: Vec<Value> = s
-        .store
-        .action_cards()
-        .await?
-        .into_iter()
-        .map(|(id, c)| card_json(id, &c))
-        .collect();
+    let cards: Vec<Value> = s.store.action_cards().await?.into_iter().map(|(id, c)| card_json(id, &c)).collect();
     Ok(Json(json!({ "action_cards": cards })))
 }
 
@@ -189,11 +150,7 @@ pub async fn add_action_card(
     Ok((StatusCode::CREATED, Json(json!({ "id": id }))).into_response())
 }
 
-pub async fn delete_action_card(
-    State(s): State<AppState>,
-    ApiCaller(c): ApiCaller,
-    Path(id): Path<Uuid>,
-) -> Result<StatusCode, ApiError> {
+pub async fn delete_action_card(State(s): State<AppState>, ApiCaller(c): ApiCaller, Path(id): Path<Uuid>) -> Result<StatusCode, ApiError> {
     actions::delete_action_card(&s, &c.actor(), id).await?;
     Ok(StatusCode::NO_CONTENT)
 }

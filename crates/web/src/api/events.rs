@@ -1,67 +1,77 @@
-//! `GET /api/v1/events`: Server-Sent Events. A client that reconnects with `Last-Event-ID`
-//! first gets what it missed from the event table, then the live stream, with no gap and no repeat.
+//! `GET /api/v1/events`: Server-Sent Events. A client resumes after an event id, from the
+//! `Last-Event-ID` header (EventSource reconnects) or `?after=N` (a page that knows what it
+//! rendered): it first gets what it missed from the event table, then the live stream, with no
+//! gap and no repeat. The stream ends when the credential stops being valid or the server stops.
 
 use crate::AppState;
-use crate::auth::ApiCaller;
-use crate::error::ApiError;
+use crate::auth::{ApiCaller, Caller};
+use crate::error::{ApiError, Query};
 use axum::extract::State;
 use axum::http::HeaderMap;
 use axum::response::sse::{Event as SseEvent, KeepAlive, Sse};
 use domain::event::Event;
 use domain::{Action, Actor};
+use serde::Deserialize;
 use std::convert::Infallible;
 use std::sync::atomic::Ordering;
 use std::time::Duration;
 use tokio::sync::{broadcast, mpsc};
 
+/// How often a long-lived stream checks that its session or token still holds.
+const RECHECK: Duration = Duration::from_secs(30);
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Resume {
+    after: Option<i64>,
+}
+
 pub async fn stream(
     State(s): State<AppState>,
     ApiCaller(c): ApiCaller,
+    Query(q): Query<Resume>,
     headers: HeaderMap,
 ) -> Result<Sse<impl futures_util::Stream<Item = Result<SseEvent, Infallible>>>, ApiError> {
-    let actor = c.actor();
-    actor.may(Action::ViewIncidents)?;
-    let from = match headers.get("last-event-id").and_then(|v| v.to_str().ok()) {
-        Some(v) => v
-            .trim()
-            .parse::<i64>()
-            .map_err(|_| ApiError::bad_request("Last-Event-ID must be an event id (a number)"))?,
+    c.actor().may(Action::ViewIncidents)?;
+    let header = match headers.get("last-event-id").and_then(|v| v.to_str().ok()) {
+        Some(v) => Some(v.trim().parse::<i64>().map_err(|_| ApiError::bad_request("Last-Event-ID must be an event id (a number)"))?),
+        None => None,
+    };
+    let from = match header.or(q.after) {
+        Some(n) => n,
         None => s.store.last_event_seq().await?,
     };
     // Subscribe before reading the backlog, so nothing committed in between is lost.
     let live = s.store.subscribe();
     let (tx, mut rx) = mpsc::channel::<SseEvent>(256);
-    tokio::spawn(pump(s.clone(), actor, from, live, tx));
+    tokio::spawn(pump(s.clone(), c, from, live, tx));
     let out = futures_util::stream::poll_fn(move |cx| rx.poll_recv(cx).map(|o| o.map(Ok)));
     Ok(Sse::new(out).keep_alive(KeepAlive::new().interval(Duration::from_secs(15))))
 }
 
 fn to_sse(e: &Event) -> SseEvent {
-    SseEvent::default()
-        .id(e.seq.to_string())
-        .event(e.kind.as_str())
-        .data(serde_json::json!(e).to_string())
+    SseEvent::default().id(e.seq.to_string()).event(e.kind.as_str()).data(serde_json::json!(e).to_string())
 }
 
-/// Feeds one client until it goes away.
-async fn pump(
-    s: AppState,
-    actor: Actor,
-    mut last: i64,
-    mut live: broadcast::Receiver<Event>,
-    tx: mpsc::Sender<SseEvent>,
-) {
+/// Sends `e` if this actor may see it; `false` once the client has gone.
+async fn deliver(actor: &Actor, e: &Event, tx: &mpsc::Sender<SseEvent>) -> bool {
+    !actor.sees_event(e) || tx.send(to_sse(e)).await.is_ok()
+}
+
+/// Feeds one client until it goes away, its credential lapses or the server shuts down.
+async fn pump(s: AppState, caller: Caller, mut last: i64, mut live: broadcast::Receiver<Event>, tx: mpsc::Sender<SseEvent>) {
+    let actor = caller.actor();
     s.metrics.sse_clients.fetch_add(1, Ordering::Relaxed);
+    let mut recheck = tokio::time::interval(RECHECK);
+    recheck.tick().await;
     'outer: loop {
         // Catch up from the table (on connect, and whenever this client fell behind the bus).
         loop {
-            let Ok(batch) = s.store.events_since(last, 500).await else {
-                break 'outer;
-            };
+            let Ok(batch) = s.store.events_since(last, 500).await else { break 'outer };
             let n = batch.len();
             for e in batch {
                 last = e.seq;
-                if actor.sees(&e.affected) && tx.send(to_sse(&e)).await.is_err() {
+                if !deliver(&actor, &e, &tx).await {
                     break 'outer;
                 }
             }
@@ -73,12 +83,19 @@ async fn pump(
             let next = tokio::select! {
                 r = live.recv() => r,
                 _ = tx.closed() => break 'outer,
+                _ = s.config.shutdown.wait() => break 'outer,
+                _ = recheck.tick() => {
+                    if !crate::auth::still_valid(&s, &caller).await {
+                        break 'outer;
+                    }
+                    continue;
+                }
             };
             match next {
                 Ok(e) if e.seq <= last => {}
                 Ok(e) => {
                     last = e.seq;
-                    if actor.sees(&e.affected) && tx.send(to_sse(&e)).await.is_err() {
+                    if !deliver(&actor, &e, &tx).await {
                         break 'outer;
                     }
                 }

@@ -19,35 +19,18 @@ pub struct ListQuery {
     status: Option<Status>,
 }
 
-pub async fn list(
-    State(s): State<AppState>,
-    ApiCaller(c): ApiCaller,
-    Query(q): Query<ListQuery>,
-) -> Result<Json<Value>, ApiError> {
+pub async fn list(State(s): State<AppState>, ApiCaller(c): ApiCaller, Query(q): Query<ListQuery>) -> Result<Json<Value>, ApiError> {
     let list = actions::incidents(&s, &c.actor(), q.status).await?;
     Ok(Json(json!({ "incidents": list })))
 }
 
-pub async fn create(
-    State(s): State<AppState>,
-    ApiCaller(c): ApiCaller,
-    Json(n): Json<NewIncident>,
-) -> Result<Response, ApiError> {
+pub async fn create(State(s): State<AppState>, ApiCaller(c): ApiCaller, Json(n): Json<NewIncident>) -> Result<Response, ApiError> {
     let i = actions::create_incident(&s, &c.actor(), n).await?;
     let location = format!("/api/v1/incidents/{}", i.id);
-    Ok((
-        StatusCode::CREATED,
-        [(header::LOCATION, location)],
-        Json(json!(i)),
-    )
-        .into_response())
+    Ok((StatusCode::CREATED, [(header::LOCATION, location)], Json(json!(i))).into_response())
 }
 
-pub async fn show(
-    State(s): State<AppState>,
-    ApiCaller(c): ApiCaller,
-    Path(id): Path<Uuid>,
-) -> Result<Json<Value>, ApiError> {
+pub async fn show(State(s): State<AppState>, ApiCaller(c): ApiCaller, Path(id): Path<Uuid>) -> Result<Json<Value>, ApiError> {
     let i = actions::incident(&s, &c.actor(), id, Action::ViewIncidents).await?;
     let roles = s.store.roles(id).await?;
     let (done, total) = domain::checklist::progress(&s.store.checklist(id).await?);
@@ -75,11 +58,7 @@ pub async fn status(
     Ok(Json(json!(i)))
 }
 
-pub async fn roles(
-    State(s): State<AppState>,
-    ApiCaller(c): ApiCaller,
-    Path(id): Path<Uuid>,
-) -> Result<Json<Value>, ApiError> {
+pub async fn roles(State(s): State<AppState>, ApiCaller(c): ApiCaller, Path(id): Path<Uuid>) -> Result<Json<Value>, ApiError> {
     actions::incident(&s, &c.actor(), id, Action::ViewIncidents).await?;
     Ok(Json(json!({ "roles": s.store.roles(id).await? })))
 }
@@ -98,23 +77,11 @@ pub async fn assign(
     Json(r): Json<AssignRequest>,
 ) -> Result<Json<Value>, ApiError> {
     let role: StaffRole = role.parse()?;
-    let all = actions::assign_role(
-        &s,
-        &c.actor(),
-        id,
-        role,
-        r.primary.as_deref(),
-        r.deputy.as_deref(),
-    )
-    .await?;
+    let all = actions::assign_role(&s, &c.actor(), id, role, r.primary.as_deref(), r.deputy.as_deref()).await?;
     Ok(Json(json!({ "roles": all })))
 }
 
-pub async fn log(
-    State(s): State<AppState>,
-    ApiCaller(c): ApiCaller,
-    Path(id): Path<Uuid>,
-) -> Result<Json<Value>, ApiError> {
+pub async fn log(State(s): State<AppState>, ApiCaller(c): ApiCaller, Path(id): Path<Uuid>) -> Result<Json<Value>, ApiError> {
     actions::incident(&s, &c.actor(), id, Action::ReadLog).await?;
     Ok(Json(json!({ "entries": s.store.log(id).await? })))
 }
@@ -129,41 +96,18 @@ pub async fn append(
     Ok((StatusCode::CREATED, Json(json!(entry))).into_response())
 }
 
-pub async fn verify(
-    State(s): State<AppState>,
-    ApiCaller(c): ApiCaller,
-    Path(id): Path<Uuid>,
-) -> Result<Json<Value>, ApiError> {
-    actions::incident(&s, &c.actor(), id, Action::ReadLog).await?;
-    Ok(Json(json!(domain::log::verify(&s.store.log(id).await?))))
+pub async fn verify(State(s): State<AppState>, ApiCaller(c): ApiCaller, Path(id): Path<Uuid>) -> Result<Json<Value>, ApiError> {
+    Ok(Json(json!(actions::verify_log(&s, &c.actor(), id).await?)))
 }
 
-pub async fn log_csv(
-    State(s): State<AppState>,
-    ApiCaller(c): ApiCaller,
-    Path(id): Path<Uuid>,
-) -> Result<Response, ApiError> {
+pub async fn log_csv(State(s): State<AppState>, ApiCaller(c): ApiCaller, Path(id): Path<Uuid>) -> Result<Response, ApiError> {
     let i = actions::incident(&s, &c.actor(), id, Action::ReadLog).await?;
     let csv = crate::pages::log_csv(&s.store.log(id).await?);
-    let name = format!(
-        "attachment; filename=\"logbog-{}.csv\"",
-        &i.id.to_string()[..8]
-    );
-    Ok((
-        [
-            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
-            (header::CONTENT_DISPOSITION, name),
-        ],
-        csv,
-    )
-        .into_response())
+    let name = format!("attachment; filename=\"logbog-{}.csv\"", &i.id.to_string()[..8]);
+    Ok(([(header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()), (header::CONTENT_DISPOSITION, name)], csv).into_response())
 }
 
-pub async fn checklist(
-    State(s): State<AppState>,
-    ApiCaller(c): ApiCaller,
-    Path(id): Path<Uuid>,
-) -> Result<Json<Value>, ApiError> {
+pub async fn checklist(State(s): State<AppState>, ApiCaller(c): ApiCaller, Path(id): Path<Uuid>) -> Result<Json<Value>, ApiError> {
     actions::incident(&s, &c.actor(), id, Action::ViewIncidents).await?;
     Ok(Json(json!({ "items": s.store.checklist(id).await? })))
 }
@@ -180,24 +124,12 @@ pub async fn tick(
     Path((id, item)): Path<(Uuid, Uuid)>,
     Json(r): Json<TickRequest>,
 ) -> Result<Json<Value>, ApiError> {
-    Ok(Json(json!(
-        actions::complete_item(&s, &c.actor(), id, item, r.done).await?
-    )))
+    Ok(Json(json!(actions::complete_item(&s, &c.actor(), id, item, r.done).await?)))
 }
 
-pub async fn cards(
-    State(s): State<AppState>,
-    ApiCaller(c): ApiCaller,
-    Path(id): Path<Uuid>,
-) -> Result<Json<Value>, ApiError> {
+pub async fn cards(State(s): State<AppState>, ApiCaller(c): ApiCaller, Path(id): Path<Uuid>) -> Result<Json<Value>, ApiError> {
     actions::incident(&s, &c.actor(), id, Action::ViewIncidents).await?;
-    let cards: Vec<Value> = s
-        .store
-        .incident_cards(id)
-        .await?
-        .into_iter()
-        .map(|(id, c)| crate::api::admin::card_json(id, &c))
-        .collect();
+    let cards: Vec<Value> = s.store.incident_cards(id).await?.into_iter().map(|(id, c)| crate::api::admin::card_json(id, &c)).collect();
     Ok(Json(json!({ "action_cards": cards })))
 }
 

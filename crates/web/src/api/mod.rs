@@ -13,63 +13,30 @@ use axum::routing::{get, post, put};
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/api/v1/openapi.json", get(crate::openapi::document))
-        .route(
-            "/api/v1/session",
-            post(session::login).delete(session::logout),
-        )
+        .route("/api/v1/session", post(session::login).delete(session::logout))
         .route("/api/v1/me", get(session::me))
         .route("/api/v1/events", get(events::stream))
-        .route(
-            "/api/v1/incidents",
-            get(incidents::list).post(incidents::create),
-        )
+        .route("/api/v1/incidents", get(incidents::list).post(incidents::create))
         .route("/api/v1/incidents/{id}", get(incidents::show))
         .route("/api/v1/incidents/{id}/status", post(incidents::status))
         .route("/api/v1/incidents/{id}/roles", get(incidents::roles))
-        .route(
-            "/api/v1/incidents/{id}/roles/{role}",
-            put(incidents::assign),
-        )
-        .route(
-            "/api/v1/incidents/{id}/log",
-            get(incidents::log).post(incidents::append),
-        )
+        .route("/api/v1/incidents/{id}/roles/{role}", put(incidents::assign))
+        .route("/api/v1/incidents/{id}/log", get(incidents::log).post(incidents::append))
         .route("/api/v1/incidents/{id}/log/verify", get(incidents::verify))
         .route("/api/v1/incidents/{id}/log.csv", get(incidents::log_csv))
-        .route(
-            "/api/v1/incidents/{id}/checklist",
-            get(incidents::checklist),
-        )
-        .route(
-            "/api/v1/incidents/{id}/checklist/{item}",
-            post(incidents::tick),
-        )
-        .route(
-            "/api/v1/incidents/{id}/action-cards",
-            get(incidents::cards).post(incidents::attach),
-        )
+        .route("/api/v1/incidents/{id}/checklist", get(incidents::checklist))
+        .route("/api/v1/incidents/{id}/checklist/{item}", post(incidents::tick))
+        .route("/api/v1/incidents/{id}/action-cards", get(incidents::cards).post(incidents::attach))
         .route("/api/v1/organisations", get(admin::organisations))
         .route("/api/v1/organisations/{code}", put(admin::set_member))
         .route("/api/v1/users", get(admin::users).post(admin::create_user))
         .route("/api/v1/users/{id}", put(admin::update_user))
         .route("/api/v1/roster", get(admin::roster))
         .route("/api/v1/roster/{role}", put(admin::set_roster))
-        .route(
-            "/api/v1/checklist-templates",
-            get(admin::checklist_templates).post(admin::add_checklist_template),
-        )
-        .route(
-            "/api/v1/checklist-templates/{id}",
-            axum::routing::delete(admin::delete_checklist_template),
-        )
-        .route(
-            "/api/v1/action-cards",
-            get(admin::action_cards).post(admin::add_action_card),
-        )
-        .route(
-            "/api/v1/action-cards/{id}",
-            axum::routing::delete(admin::delete_action_card),
-        )
+        .route("/api/v1/checklist-templates", get(admin::checklist_templates).post(admin::add_checklist_template))
+        .route("/api/v1/checklist-templates/{id}", axum::routing::delete(admin::delete_checklist_template))
+        .route("/api/v1/action-cards", get(admin::action_cards).post(admin::add_action_card))
+        .route("/api/v1/action-cards/{id}", axum::routing::delete(admin::delete_action_card))
         .route("/api/v1/{*rest}", axum::routing::any(unknown))
         .method_not_allowed_fallback(method_not_allowed)
 }
@@ -79,9 +46,5 @@ async fn unknown() -> ApiError {
 }
 
 async fn method_not_allowed() -> ApiError {
-    ApiError::new(
-        axum::http::StatusCode::METHOD_NOT_ALLOWED,
-        "method_not_allowed",
-        "this endpoint does not accept that method",
-    )
+    ApiError::new(axum::http::StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed", "this endpoint does not accept that method")
 }

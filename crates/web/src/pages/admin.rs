@@ -1,10 +1,11 @@
 //! The secretariat's pages: organisations, users, the standing roster, templates.
 
+use super::Path;
 use super::{Ctx, Form, PageError, PageResult, back_to, page};
 use crate::AppState;
 use crate::actions;
 use axum::Router;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::response::Redirect;
 use axum::routing::{get, post};
 use domain::checklist::{ActionCard, Side, TemplateItem};
@@ -18,10 +19,7 @@ use uuid::Uuid;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
-        .route(
-            "/admin",
-            get(|| async { Redirect::to("/admin/organisations") }),
-        )
+        .route("/admin", get(|| async { Redirect::to("/admin/organisations") }))
         .route("/admin/organisations", get(organisations))
         .route("/admin/organisations/{code}", post(set_member))
         .route("/admin/users", get(users).post(create_user))
@@ -50,19 +48,12 @@ fn tabs(ctx: &Ctx, current: &str) -> Markup {
 }
 
 fn require(ctx: &Ctx, action: Action) -> Result<(), PageError> {
-    ctx.caller
-        .actor()
-        .may(action)
-        .map_err(|e| PageError::Api(e.into(), ctx.lang))
+    ctx.caller.actor().may(action).map_err(|e| PageError::Api(e.into(), ctx.lang))
 }
 
 async fn organisations(State(s): State<AppState>, ctx: Ctx) -> PageResult {
     require(&ctx, Action::ManageOrganisations)?;
-    let orgs = s
-        .store
-        .organisations()
-        .await
-        .map_err(|e| PageError::Api(e.into(), ctx.lang))?;
+    let orgs = s.store.organisations().await.map_err(|e| PageError::Api(e.into(), ctx.lang))?;
     let body = html! {
         (tabs(&ctx, "/admin/organisations"))
         h2 { (ctx.t("admin.orgs")) " (" (orgs.len()) ")" }
@@ -97,15 +88,8 @@ struct MemberForm {
     member: bool,
 }
 
-async fn set_member(
-    State(s): State<AppState>,
-    ctx: Ctx,
-    Path(code): Path<String>,
-    Form(f): Form<MemberForm>,
-) -> PageResult {
-    actions::set_member(&s, &ctx.caller.actor(), &code, f.member)
-        .await
-        .map_err(PageError::from(ctx.lang))?;
+async fn set_member(State(s): State<AppState>, ctx: Ctx, Path(code): Path<String>, Form(f): Form<MemberForm>) -> PageResult {
+    actions::set_member(&s, &ctx.caller.actor(), &code, f.member).await.map_err(PageError::from(ctx.lang))?;
     Ok(back_to("/admin/organisations"))
 }
 
@@ -163,15 +147,8 @@ struct UserForm {
 }
 
 async fn create_user(State(s): State<AppState>, ctx: Ctx, Form(f): Form<UserForm>) -> PageResult {
-    let new = NewUser {
-        email: f.email,
-        name: f.name,
-        org: f.org,
-        role: f.role,
-    };
-    actions::create_user(&s, &ctx.caller.actor(), new, f.password)
-        .await
-        .map_err(PageError::from(ctx.lang))?;
+    let new = NewUser { email: f.email, name: f.name, org: f.org, role: f.role };
+    actions::create_user(&s, &ctx.caller.actor(), new, f.password).await.map_err(PageError::from(ctx.lang))?;
     Ok(back_to("/admin/users"))
 }
 
@@ -180,15 +157,8 @@ struct ActiveForm {
     active: bool,
 }
 
-async fn set_active(
-    State(s): State<AppState>,
-    ctx: Ctx,
-    Path(id): Path<Uuid>,
-    Form(f): Form<ActiveForm>,
-) -> PageResult {
-    actions::set_user_active(&s, &ctx.caller.actor(), id, f.active)
-        .await
-        .map_err(PageError::from(ctx.lang))?;
+async fn set_active(State(s): State<AppState>, ctx: Ctx, Path(id): Path<Uuid>, Form(f): Form<ActiveForm>) -> PageResult {
+    actions::set_user_active(&s, &ctx.caller.actor(), id, f.active).await.map_err(PageError::from(ctx.lang))?;
     Ok(back_to("/admin/users"))
 }
 
@@ -196,14 +166,8 @@ async fn roster(State(s): State<AppState>, ctx: Ctx) -> PageResult {
     require(&ctx, Action::ManageRoster)?;
     let err = PageError::from(ctx.lang);
     let roster = s.store.roster().await.map_err(|e| err(e.into()))?;
-    let staff: Vec<_> = s
-        .store
-        .users()
-        .await
-        .map_err(|e| err(e.into()))?
-        .into_iter()
-        .filter(|u| u.active && u.role.is_crisis_staff())
-        .collect();
+    let staff: Vec<_> =
+        s.store.users().await.map_err(|e| err(e.into()))?.into_iter().filter(|u| u.active && u.role.is_crisis_staff()).collect();
     let select = |id: String, name: &str, current: Option<&str>| {
         html! {
             select id=(id) name=(name) {
@@ -239,28 +203,19 @@ struct RosterForm {
 }
 
 async fn set_roster(State(s): State<AppState>, ctx: Ctx, Form(f): Form<RosterForm>) -> PageResult {
-    actions::set_roster(
-        &s,
-        &ctx.caller.actor(),
-        f.role,
-        f.primary.as_deref(),
-        f.deputy.as_deref(),
-    )
-    .await
-    .map_err(PageError::from(ctx.lang))?;
+    actions::set_roster(&s, &ctx.caller.actor(), f.role, f.primary.as_deref(), f.deputy.as_deref())
+        .await
+        .map_err(PageError::from(ctx.lang))?;
     Ok(back_to("/admin/roster"))
 }
 
 async fn templates(State(s): State<AppState>, ctx: Ctx) -> PageResult {
     require(&ctx, Action::ManageTemplates)?;
     let err = PageError::from(ctx.lang);
-    let items = s
-        .store
-        .checklist_templates()
-        .await
-        .map_err(|e| err(e.into()))?;
+    let items = s.store.checklist_templates().await.map_err(|e| err(e.into()))?;
     let cards = s.store.action_cards().await.map_err(|e| err(e.into()))?;
-    let role_select = |id: &str| html! { select id=(id) name="responsible" { @for r in Role::ALL { option value=(r) { (ctx.word("role", r)) } } } };
+    let role_select =
+        |id: &str| html! { select id=(id) name="responsible" { @for r in Role::ALL { option value=(r) { (ctx.word("role", r)) } } } };
     let body = html! {
         (tabs(&ctx, "/admin/templates"))
         h2 { (ctx.t("admin.checklist")) }
@@ -324,21 +279,12 @@ async fn templates(State(s): State<AppState>, ctx: Ctx) -> PageResult {
 }
 
 async fn add_item(State(s): State<AppState>, ctx: Ctx, Form(f): Form<TemplateItem>) -> PageResult {
-    actions::add_checklist_template(&s, &ctx.caller.actor(), f)
-        .await
-        .map_err(PageError::from(ctx.lang))?;
+    actions::add_checklist_template(&s, &ctx.caller.actor(), f).await.map_err(PageError::from(ctx.lang))?;
     Ok(back_to("/admin/templates"))
 }
 
-async fn delete_item(
-    State(s): State<AppState>,
-    ctx: Ctx,
-    Path(id): Path<Uuid>,
-    Form(_): Form<super::login::Empty>,
-) -> PageResult {
-    actions::delete_checklist_template(&s, &ctx.caller.actor(), id)
-        .await
-        .map_err(PageError::from(ctx.lang))?;
+async fn delete_item(State(s): State<AppState>, ctx: Ctx, Path(id): Path<Uuid>, Form(_): Form<super::login::Empty>) -> PageResult {
+    actions::delete_checklist_template(&s, &ctx.caller.actor(), id).await.map_err(PageError::from(ctx.lang))?;
     Ok(back_to("/admin/templates"))
 }
 
@@ -364,20 +310,11 @@ async fn add_card(State(s): State<AppState>, ctx: Ctx, Form(f): Form<CardForm>) 
         responsible: f.responsible,
         steps: f.steps.lines().map(String::from).collect(),
     };
-    actions::add_action_card(&s, &ctx.caller.actor(), card)
-        .await
-        .map_err(PageError::from(ctx.lang))?;
+    actions::add_action_card(&s, &ctx.caller.actor(), card).await.map_err(PageError::from(ctx.lang))?;
     Ok(back_to("/admin/templates"))
 }
 
-async fn delete_card(
-    State(s): State<AppState>,
-    ctx: Ctx,
-    Path(id): Path<Uuid>,
-    Form(_): Form<super::login::Empty>,
-) -> PageResult {
-    actions::delete_action_card(&s, &ctx.caller.actor(), id)
-        .await
-        .map_err(PageError::from(ctx.lang))?;
+async fn delete_card(State(s): State<AppState>, ctx: Ctx, Path(id): Path<Uuid>, Form(_): Form<super::login::Empty>) -> PageResult {
+    actions::delete_action_card(&s, &ctx.caller.actor(), id).await.map_err(PageError::from(ctx.lang))?;
     Ok(back_to("/admin/templates"))
 }

@@ -1,11 +1,11 @@
 //! The incident overview and the crisis room.
 
+use super::Path;
 use super::{Ctx, Form, PageError, PageResult, back_to, local_time, page, paragraphs};
 use crate::AppState;
 use crate::actions;
-use crate::error::ApiError;
 use axum::Router;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::routing::{get, post};
 use domain::Action;
 use domain::checklist::{ChecklistItem, Side};
@@ -39,9 +39,7 @@ pub fn exercise_badge(ctx: &Ctx, i: &Incident) -> Markup {
 
 async fn overview(State(s): State<AppState>, ctx: Ctx) -> PageResult {
     let err = PageError::from(ctx.lang);
-    let list = actions::incidents(&s, &ctx.caller.actor(), None)
-        .await
-        .map_err(&err)?;
+    let list = actions::incidents(&s, &ctx.caller.actor(), None).await.map_err(&err)?;
     let body = html! {
         h1 { (ctx.t("incidents.title")) }
         @if list.is_empty() { p { (ctx.t("incidents.none")) } }
@@ -68,11 +66,7 @@ async fn overview(State(s): State<AppState>, ctx: Ctx) -> PageResult {
 }
 
 fn create_form(ctx: &Ctx) -> Markup {
-    let own = if ctx.caller.user.role == domain::Role::AuthorityEditor {
-        ctx.caller.user.org.clone()
-    } else {
-        String::new()
-    };
+    let own = if ctx.caller.user.role == domain::Role::AuthorityEditor { ctx.caller.user.org.clone() } else { String::new() };
     html! {
         section aria-labelledby="h-new" {
             h2 #h-new { (ctx.t("incidents.new")) }
@@ -112,102 +106,39 @@ struct CreateForm {
     exercise: Option<String>,
 }
 
-async fn create(State(s): State<AppState>, ctx: Ctx, body: axum::body::Bytes) -> PageResult {
-    // Repeated checkbox fields (`channels=a&channels=b`) need a parser that collects them.
-    let pairs: Vec<(String, String)> = serde_urlencoded::from_bytes(&body).unwrap_or_default();
-    let field = |k: &str| {
-        pairs
-            .iter()
-            .filter(|(key, _)| key == k)
-            .map(|(_, v)| v.clone())
-            .collect::<Vec<_>>()
-    };
-    let err = PageError::from(ctx.lang);
-    if !crate::auth::constant_eq(
-        field("_csrf").first().map(String::as_str).unwrap_or(""),
-        &ctx.caller.csrf,
-    ) {
-        return Err(err(ApiError::new(
-            axum::http::StatusCode::FORBIDDEN,
-            "csrf",
-            "missing or wrong form token",
-        )));
-    }
-    let parse = |k: &str| -> Result<String, PageError> {
-        field(k)
-            .into_iter()
-            .next()
-            .ok_or_else(|| err(domain::DomainError::invalid(k, "is required").into()))
-    };
-    let f = CreateForm {
-        title: parse("title")?,
-        kind: parse("kind")?
-            .parse()
-            .map_err(|e: domain::DomainError| err(e.into()))?,
-        affected: parse("affected")?,
-        channels: field("channels")
-            .iter()
-            .map(|c| c.parse())
-            .collect::<Result<_, _>>()
-            .map_err(|e: domain::DomainError| err(e.into()))?,
-        exercise: field("exercise").into_iter().next(),
-    };
+async fn create(State(s): State<AppState>, ctx: Ctx, Form(f): Form<CreateForm>) -> PageResult {
     let n = NewIncident {
         title: f.title,
         kind: f.kind,
-        affected: f
-            .affected
-            .split([',', ' ', ';'])
-            .map(str::trim)
-            .filter(|c| !c.is_empty())
-            .map(String::from)
-            .collect(),
+        affected: f.affected.split([',', ' ', ';']).map(str::trim).filter(|c| !c.is_empty()).map(String::from).collect(),
         channels: f.channels,
         exercise: f.exercise.is_some(),
     };
-    let i = actions::create_incident(&s, &ctx.caller.actor(), n)
-        .await
-        .map_err(&err)?;
+    let i = actions::create_incident(&s, &ctx.caller.actor(), n).await.map_err(PageError::from(ctx.lang))?;
     Ok(back_to(&format!("/incidents/{}", i.id)))
 }
 
 async fn room(State(s): State<AppState>, ctx: Ctx, Path(id): Path<Uuid>) -> PageResult {
     let err = PageError::from(ctx.lang);
-    let i = actions::incident(&s, &ctx.caller.actor(), id, Action::ViewIncidents)
-        .await
-        .map_err(&err)?;
-    let roles = s.store.roles(id).await.map_err(|e| err(e.into()))?;
-    let items = s.store.checklist(id).await.map_err(|e| err(e.into()))?;
-    let cards = s
-        .store
-        .incident_cards(id)
-        .await
-        .map_err(|e| err(e.into()))?;
-    let log = s.store.log(id).await.map_err(|e| err(e.into()))?;
+    let store_err = |e: store::StoreError| err(e.into());
+    // Read first: the live stream resumes after this, so nothing committed while the page
+    // renders is missed.
+    let last_event = s.store.last_event_seq().await.map_err(store_err)?;
+    let i = actions::incident(&s, &ctx.caller.actor(), id, Action::ViewIncidents).await.map_err(&err)?;
+    let roles = s.store.roles(id).await.map_err(store_err)?;
+    let items = s.store.checklist(id).await.map_err(store_err)?;
+    let cards = s.store.incident_cards(id).await.map_err(store_err)?;
+    let log = s.store.log(id).await.map_err(store_err)?;
+    let verification = s.store.verify_log(id).await.map_err(store_err)?.unwrap_or_else(|| domain::log::verify(&log));
     let staff: Vec<User> = if ctx.may(Action::AssignRoles) {
-        s.store
-            .users()
-            .await
-            .map_err(|e| err(e.into()))?
-            .into_iter()
-            .filter(|u| u.active && u.role.is_crisis_staff())
-            .collect()
+        s.store.users().await.map_err(store_err)?.into_iter().filter(|u| u.active && u.role.is_crisis_staff()).collect()
     } else {
         Vec::new()
     };
-    let all_cards = if ctx.may(Action::AttachActionCard) {
-        s.store.action_cards().await.map_err(|e| err(e.into()))?
-    } else {
-        Vec::new()
-    };
-    let orgs = s.store.organisations().await.map_err(|e| err(e.into()))?;
-    let org_name = |code: &str| {
-        orgs.iter()
-            .find(|o| o.code == code)
-            .map(|o| format!("{} ({})", o.name, o.code))
-            .unwrap_or_else(|| code.to_string())
-    };
-    let verification = domain::log::verify(&log);
+    let all_cards = if ctx.may(Action::AttachActionCard) { s.store.action_cards().await.map_err(store_err)? } else { Vec::new() };
+    let orgs = s.store.organisations().await.map_err(store_err)?;
+    let org_name =
+        |code: &str| orgs.iter().find(|o| o.code == code).map(|o| format!("{} ({})", o.name, o.code)).unwrap_or_else(|| code.to_string());
 
     let body = html! {
         p.crumbs { a href="/incidents" { (ctx.t("nav.incidents")) } }
@@ -222,11 +153,11 @@ async fn room(State(s): State<AppState>, ctx: Ctx, Path(id): Path<Uuid>) -> Page
             @if let Some(t) = i.activated_at { dt { (ctx.t("field.activated")) } dd { (local_time(t)) } }
             @if let Some(t) = i.closed_at { dt { (ctx.t("field.closed")) } dd { (local_time(t)) } }
         }
-        div.room {
+        div.room data-last-event=(last_event) {
             div.col {
                 (status_section(&ctx, &i))
                 (roles_section(&ctx, &i, &roles, &staff))
-                (checklist_section(&ctx, &i, &items))
+                (checklist_section(&ctx, &i, &items, &org_name))
                 (cards_section(&ctx, &i, &cards, &all_cards))
             }
             div.col { (log_section(&ctx, &i, &log, &verification)) }
@@ -237,12 +168,7 @@ async fn room(State(s): State<AppState>, ctx: Ctx, Path(id): Path<Uuid>) -> Page
 }
 
 fn status_section(ctx: &Ctx, i: &Incident) -> Markup {
-    let targets: Vec<Status> = i
-        .status
-        .next()
-        .into_iter()
-        .chain((i.status == Status::StandingDown).then_some(Status::Active))
-        .collect();
+    let targets: Vec<Status> = i.status.next().into_iter().chain((i.status == Status::StandingDown).then_some(Status::Active)).collect();
     html! {
         section aria-labelledby="h-status" {
             h2 #h-status { (ctx.t("room.status")) }
@@ -277,17 +203,8 @@ fn person_select(ctx: &Ctx, id: &str, name: &str, staff: &[User], current: Optio
     }
 }
 
-fn roles_section(
-    ctx: &Ctx,
-    i: &Incident,
-    roles: &[domain::role::Assignment],
-    staff: &[User],
-) -> Markup {
-    let name = |p: &Option<domain::user::Person>| {
-        p.as_ref()
-            .map(|p| p.name.clone())
-            .unwrap_or_else(|| "–".into())
-    };
+fn roles_section(ctx: &Ctx, i: &Incident, roles: &[domain::role::Assignment], staff: &[User]) -> Markup {
+    let name = |p: &Option<domain::user::Person>| p.as_ref().map(|p| p.name.clone()).unwrap_or_else(|| "–".into());
     html! {
         section aria-labelledby="h-roles" {
             h2 #h-roles { (ctx.t("room.roles")) }
@@ -321,8 +238,22 @@ fn roles_section(
     }
 }
 
-fn checklist_section(ctx: &Ctx, i: &Incident, items: &[ChecklistItem]) -> Markup {
+fn checklist_section(ctx: &Ctx, i: &Incident, items: &[ChecklistItem], org_name: &dyn Fn(&str) -> String) -> Markup {
     let (done, total) = domain::checklist::progress(items);
+    let actor = ctx.caller.actor();
+    // The authority's side once per affected organisation, then the crisis staff's side.
+    let mut groups: Vec<(String, Vec<&ChecklistItem>)> = Vec::new();
+    for item in items {
+        let heading = match (&item.side, &item.org) {
+            (Side::Authority, Some(org)) => format!("{}: {}", ctx.word("side", Side::Authority), org_name(org)),
+            (side, _) => ctx.word("side", side).to_string(),
+        };
+        match groups.iter_mut().find(|(h, _)| *h == heading) {
+            Some((_, list)) => list.push(item),
+            None => groups.push((heading, vec![item])),
+        }
+    }
+    groups.sort_by_key(|(_, list)| list[0].side == Side::CrisisStaff);
     html! {
         section aria-labelledby="h-checklist" {
             h2 #h-checklist { (ctx.t("room.checklist")) }
@@ -331,17 +262,17 @@ fn checklist_section(ctx: &Ctx, i: &Incident, items: &[ChecklistItem]) -> Markup
                     label for="progress" { (done) " / " (total) " " (ctx.t("room.progress")) }
                     " " progress #progress max=(total) value=(done) { (done) "/" (total) }
                 }
-                @for side in Side::ALL {
-                    h3 { (ctx.word("side", side)) }
+                @for (heading, list) in &groups {
+                    h3 { (heading) }
                     ul.checklist {
-                        @for item in items.iter().filter(|x| x.side == *side) {
+                        @for item in list {
                             li class=(if item.done_at.is_some() { "done" } else { "open" }) {
                                 span.item-title { @if item.done_at.is_some() { span.tick aria-hidden="true" { "✓ " } } (item.title) }
                                 span.meta {
                                     (ctx.t("responsible")) ": " (ctx.word("role", item.responsible))
                                     @if let (Some(by), Some(at)) = (&item.done_by, item.done_at) { " · " (ctx.t("room.done")) ": " (by) ", " (local_time(at)) }
                                 }
-                                @if ctx.may(Action::CompleteChecklistItem) && domain::checklist::may_complete(ctx.caller.user.role, item.side).is_ok() {
+                                @if ctx.may(Action::CompleteChecklistItem) && domain::checklist::may_complete(&actor, item).is_ok() {
                                     form.inline method="post" action={ "/incidents/" (i.id) "/checklist/" (item.id) } {
                                         (ctx.csrf_field())
                                         input type="hidden" name="done" value=(item.done_at.is_none());
@@ -365,10 +296,7 @@ fn cards_section(
     cards: &[(Uuid, domain::checklist::ActionCard)],
     all: &[(Uuid, domain::checklist::ActionCard)],
 ) -> Markup {
-    let attachable: Vec<_> = all
-        .iter()
-        .filter(|(id, _)| !cards.iter().any(|(c, _)| c == id))
-        .collect();
+    let attachable: Vec<_> = all.iter().filter(|(id, _)| !cards.iter().any(|(c, _)| c == id)).collect();
     html! {
         section aria-labelledby="h-cards" {
             h2 #h-cards { (ctx.t("room.cards")) }
@@ -457,16 +385,9 @@ struct StatusForm {
     note: Option<String>,
 }
 
-async fn status(
-    State(s): State<AppState>,
-    ctx: Ctx,
-    Path(id): Path<Uuid>,
-    Form(f): Form<StatusForm>,
-) -> PageResult {
+async fn status(State(s): State<AppState>, ctx: Ctx, Path(id): Path<Uuid>, Form(f): Form<StatusForm>) -> PageResult {
     let note = f.note.as_deref().map(str::trim).filter(|n| !n.is_empty());
-    actions::change_status(&s, &ctx.caller.actor(), id, f.status, note)
-        .await
-        .map_err(PageError::from(ctx.lang))?;
+    actions::change_status(&s, &ctx.caller.actor(), id, f.status, note).await.map_err(PageError::from(ctx.lang))?;
     Ok(back_to(&format!("/incidents/{id}")))
 }
 
@@ -477,22 +398,10 @@ struct AssignForm {
     deputy: Option<String>,
 }
 
-async fn assign(
-    State(s): State<AppState>,
-    ctx: Ctx,
-    Path(id): Path<Uuid>,
-    Form(f): Form<AssignForm>,
-) -> PageResult {
-    actions::assign_role(
-        &s,
-        &ctx.caller.actor(),
-        id,
-        f.role,
-        f.primary.as_deref(),
-        f.deputy.as_deref(),
-    )
-    .await
-    .map_err(PageError::from(ctx.lang))?;
+async fn assign(State(s): State<AppState>, ctx: Ctx, Path(id): Path<Uuid>, Form(f): Form<AssignForm>) -> PageResult {
+    actions::assign_role(&s, &ctx.caller.actor(), id, f.role, f.primary.as_deref(), f.deputy.as_deref())
+        .await
+        .map_err(PageError::from(ctx.lang))?;
     Ok(back_to(&format!("/incidents/{id}#h-roles")))
 }
 
@@ -503,36 +412,13 @@ struct LogForm {
     corrects: Option<String>,
 }
 
-async fn append(
-    State(s): State<AppState>,
-    ctx: Ctx,
-    Path(id): Path<Uuid>,
-    Form(f): Form<LogForm>,
-) -> PageResult {
+async fn append(State(s): State<AppState>, ctx: Ctx, Path(id): Path<Uuid>, Form(f): Form<LogForm>) -> PageResult {
     let err = PageError::from(ctx.lang);
-    let corrects = match f
-        .corrects
-        .as_deref()
-        .map(str::trim)
-        .filter(|c| !c.is_empty())
-    {
-        Some(c) => Some(c.parse::<i64>().map_err(|_| {
-            err(domain::DomainError::invalid("corrects", "must be an entry number").into())
-        })?),
+    let corrects = match f.corrects.as_deref().map(str::trim).filter(|c| !c.is_empty()) {
+        Some(c) => Some(c.parse::<i64>().map_err(|_| err(domain::DomainError::invalid("corrects", "must be an entry number").into()))?),
         None => None,
     };
-    actions::append_log(
-        &s,
-        &ctx.caller.actor(),
-        id,
-        NewLogEntry {
-            category: f.category,
-            text: f.text,
-            corrects,
-        },
-    )
-    .await
-    .map_err(&err)?;
+    actions::append_log(&s, &ctx.caller.actor(), id, NewLogEntry { category: f.category, text: f.text, corrects }).await.map_err(&err)?;
     Ok(back_to(&format!("/incidents/{id}#h-log")))
 }
 
@@ -541,15 +427,8 @@ struct TickForm {
     done: bool,
 }
 
-async fn tick(
-    State(s): State<AppState>,
-    ctx: Ctx,
-    Path((id, item)): Path<(Uuid, Uuid)>,
-    Form(f): Form<TickForm>,
-) -> PageResult {
-    actions::complete_item(&s, &ctx.caller.actor(), id, item, f.done)
-        .await
-        .map_err(PageError::from(ctx.lang))?;
+async fn tick(State(s): State<AppState>, ctx: Ctx, Path((id, item)): Path<(Uuid, Uuid)>, Form(f): Form<TickForm>) -> PageResult {
+    actions::complete_item(&s, &ctx.caller.actor(), id, item, f.done).await.map_err(PageError::from(ctx.lang))?;
     Ok(back_to(&format!("/incidents/{id}#h-checklist")))
 }
 
@@ -558,14 +437,7 @@ struct AttachForm {
     card_id: Uuid,
 }
 
-async fn attach(
-    State(s): State<AppState>,
-    ctx: Ctx,
-    Path(id): Path<Uuid>,
-    Form(f): Form<AttachForm>,
-) -> PageResult {
-    actions::attach_card(&s, &ctx.caller.actor(), id, f.card_id)
-        .await
-        .map_err(PageError::from(ctx.lang))?;
+async fn attach(State(s): State<AppState>, ctx: Ctx, Path(id): Path<Uuid>, Form(f): Form<AttachForm>) -> PageResult {
+    actions::attach_card(&s, &ctx.caller.actor(), id, f.card_id).await.map_err(PageError::from(ctx.lang))?;
     Ok(back_to(&format!("/incidents/{id}#h-cards")))
 }

@@ -15,21 +15,18 @@ pub struct Next {
     next: Option<String>,
 }
 
-/// Only local paths, so the login page cannot be used to send people elsewhere.
+/// Only local paths, so the login page cannot be used to send people elsewhere. Browsers drop
+/// tabs and newlines inside URLs, so `/\t/evil` would become `//evil`: no control characters.
 fn safe_next(next: Option<&str>) -> String {
     match next {
-        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') => n.to_string(),
+        Some(n) if n.starts_with('/') && !n[1..].starts_with(['/', '\\']) && !n.contains('\\') && !n.chars().any(char::is_control) => {
+            n.to_string()
+        }
         _ => "/incidents".to_string(),
     }
 }
 
-fn login_page(
-    lang: Lang,
-    token: &str,
-    next: &str,
-    error: Option<&str>,
-    email: &str,
-) -> maud::Markup {
+fn login_page(lang: Lang, token: &str, next: &str, error: Option<&str>, email: &str) -> maud::Markup {
     let body = html! {
         div.narrow {
             h1 { (t(lang, "login.title")) }
@@ -53,19 +50,13 @@ fn login_page(
 }
 
 /// Login CSRF uses a double-submit cookie: there is no session yet to bind the token to.
-pub async fn form(headers: HeaderMap, Query(q): Query<Next>) -> Response {
+pub async fn form(State(s): State<AppState>, headers: HeaderMap, Query(q): Query<Next>) -> Response {
     let lang = Lang::from_headers(&headers);
     let token = auth::new_secret();
-    let cookie =
-        format!("{LOGIN_CSRF}={token}; Path=/login; HttpOnly; SameSite=Strict; Max-Age=3600");
+    let secure = if s.config.secure_cookies { "; Secure" } else { "" };
+    let cookie = format!("{LOGIN_CSRF}={token}; Path=/login; HttpOnly; SameSite=Strict; Max-Age=3600{secure}");
     let next = safe_next(q.next.as_deref());
-    (
-        [
-            (header::SET_COOKIE, cookie),
-            (header::CACHE_CONTROL, "no-store".to_string()),
-        ],
-        login_page(lang, &token, &next, None, ""),
-    )
+    ([(header::SET_COOKIE, cookie), (header::CACHE_CONTROL, "no-store".to_string())], login_page(lang, &token, &next, None, ""))
         .into_response()
 }
 
@@ -85,47 +76,19 @@ pub async fn submit(
     axum::extract::Form(f): axum::extract::Form<LoginForm>,
 ) -> Response {
     let lang = Lang::from_headers(&headers);
-    let cookie_token = headers
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .filter_map(|kv| kv.trim().split_once('='))
-        .find(|(k, _)| *k == LOGIN_CSRF)
-        .map(|(_, v)| v.to_string())
-        .unwrap_or_default();
+    let cookie_token = auth::cookie(&headers, LOGIN_CSRF).unwrap_or_default().to_string();
     let next = safe_next(f.next.as_deref());
     if f.csrf.is_empty() || !auth::constant_eq(&f.csrf, &cookie_token) {
-        return (
-            StatusCode::FORBIDDEN,
-            login_page(
-                lang,
-                &cookie_token,
-                &next,
-                Some(t(lang, "error.csrf")),
-                &f.email,
-            ),
-        )
-            .into_response();
+        return (StatusCode::FORBIDDEN, login_page(lang, &cookie_token, &next, Some(t(lang, "error.csrf")), &f.email)).into_response();
     }
     match auth::login(&s, &f.email, &f.password, ip).await {
         Ok(user) => match auth::start_session(&s, &user).await {
-            Ok((cookie, _)) => {
-                ([(header::SET_COOKIE, cookie)], Redirect::to(&next)).into_response()
-            }
+            Ok((cookie, _)) => ([(header::SET_COOKIE, cookie)], Redirect::to(&next)).into_response(),
             Err(e) => super::PageError::Api(e, lang).into_response(),
         },
         Err(e) => {
-            let msg = if e.status == StatusCode::TOO_MANY_REQUESTS {
-                t(lang, "login.throttled")
-            } else {
-                t(lang, "login.failed")
-            };
-            (
-                e.status,
-                login_page(lang, &cookie_token, &next, Some(msg), &f.email),
-            )
-                .into_response()
+            let msg = if e.status == StatusCode::TOO_MANY_REQUESTS { t(lang, "login.throttled") } else { t(lang, "login.failed") };
+            (e.status, login_page(lang, &cookie_token, &next, Some(msg), &f.email)).into_response()
         }
     }
 }
@@ -133,18 +96,24 @@ pub async fn submit(
 #[derive(Deserialize)]
 pub struct Empty {}
 
-pub async fn logout(State(s): State<AppState>, ctx: Ctx, Form(_): Form<Empty>) -> Response {
-    if let Some(hash) = &ctx.caller.session_hash {
-        let _ = s.store.delete_session(hash).await;
+#[cfg(test)]
+mod tests {
+    use super::safe_next;
+
+    #[test]
+    fn next_stays_on_this_site() {
+        assert_eq!(safe_next(Some("/incidents/1?x=2")), "/incidents/1?x=2");
+        for evil in ["//evil.example", "/\\evil.example", "/\t/evil.example", "/\n/evil.example", "https://evil.example", "evil"] {
+            assert_eq!(safe_next(Some(evil)), "/incidents", "{evil:?}");
+        }
     }
-    (
-        [(
-            header::SET_COOKIE,
-            auth::clear_cookie(s.config.secure_cookies),
-        )],
-        back_to("/login"),
-    )
-        .into_response()
+}
+
+pub async fn logout(State(s): State<AppState>, ctx: Ctx, Form(_): Form<Empty>) -> Response {
+    if ctx.caller.via == auth::Via::Session {
+        let _ = s.store.delete_session(&ctx.caller.credential_hash).await;
+    }
+    ([(header::SET_COOKIE, auth::clear_cookie(s.config.secure_cookies))], back_to("/login")).into_response()
 }
 
 pub async fn set_lang(Path(code): Path<String>, headers: HeaderMap) -> Response {
@@ -152,14 +121,7 @@ pub async fn set_lang(Path(code): Path<String>, headers: HeaderMap) -> Response 
     let back = headers
         .get(header::REFERER)
         .and_then(|v| v.to_str().ok())
-        .and_then(|r| {
-            r.find("://")
-                .and_then(|i| r[i + 3..].find('/').map(|j| r[i + 3 + j..].to_string()))
-        });
+        .and_then(|r| r.find("://").and_then(|i| r[i + 3..].find('/').map(|j| r[i + 3 + j..].to_string())));
     let cookie = format!("lang={lang}; Path=/; SameSite=Lax; Max-Age=31536000");
-    (
-        [(header::SET_COOKIE, cookie)],
-        Redirect::to(&safe_next(back.as_deref())),
-    )
-        .into_response()
+    ([(header::SET_COOKIE, cookie)], Redirect::to(&safe_next(back.as_deref()))).into_response()
 }

@@ -26,36 +26,19 @@ pub fn routes() -> Router<AppState> {
         .route("/login", get(login::form).post(login::submit))
         .route("/logout", post(login::logout))
         .route("/lang/{code}", get(login::set_lang))
-        .route(
-            "/static/app.css",
-            get(|| async { static_file("text/css", include_str!("../../static/app.css")) }),
-        )
-        .route(
-            "/static/app.js",
-            get(|| async { static_file("text/javascript", include_str!("../../static/app.js")) }),
-        )
+        .route("/static/app.css", get(|| async { static_file("text/css", include_str!("../../static/app.css")) }))
+        .route("/static/app.js", get(|| async { static_file("text/javascript", include_str!("../../static/app.js")) }))
         .merge(incidents::routes())
         .merge(admin::routes())
         .fallback(not_found)
 }
 
 fn static_file(content_type: &'static str, body: &'static str) -> Response {
-    (
-        [
-            (header::CONTENT_TYPE, content_type),
-            (header::CACHE_CONTROL, "public, max-age=3600"),
-        ],
-        body,
-    )
-        .into_response()
+    ([(header::CONTENT_TYPE, content_type), (header::CACHE_CONTROL, "public, max-age=3600")], body).into_response()
 }
 
 async fn not_found(parts: Parts) -> Response {
-    PageError::Api(
-        ApiError::not_found("page"),
-        Lang::from_headers(&parts.headers),
-    )
-    .into_response()
+    PageError::Api(ApiError::not_found("page"), Lang::from_headers(&parts.headers)).into_response()
 }
 
 /// What every page knows about its request.
@@ -89,13 +72,13 @@ impl FromRequestParts<AppState> for Ctx {
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Response> {
         let lang = Lang::from_headers(&parts.headers);
         match auth::identify(state, &parts.headers).await {
-            Ok(Some(caller)) => Ok(Ctx { caller, lang }),
+            Ok(Some(caller)) => {
+                // A form extractor after this one reuses the caller instead of looking it up again.
+                parts.extensions.insert(caller.clone());
+                Ok(Ctx { caller, lang })
+            }
             Ok(None) => {
-                let next = parts
-                    .uri
-                    .path_and_query()
-                    .map(|p| p.as_str())
-                    .unwrap_or("/");
+                let next = parts.uri.path_and_query().map(|p| p.as_str()).unwrap_or("/");
                 Err(Redirect::to(&format!("/login?next={}", urlencode(next))).into_response())
             }
             Err(e) => Err(PageError::Api(e, lang).into_response()),
@@ -106,9 +89,7 @@ impl FromRequestParts<AppState> for Ctx {
 pub fn urlencode(s: &str) -> String {
     s.bytes()
         .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => {
-                (b as char).to_string()
-            }
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => (b as char).to_string(),
             _ => format!("%{b:02X}"),
         })
         .collect()
@@ -151,11 +132,7 @@ impl IntoResponse for PageError {
             }
             p { a href="javascript:history.back()" { (t(lang, "error.back")) } " · " a href="/incidents" { (t(lang, "nav.incidents")) } }
         };
-        (
-            e.status,
-            layout(lang, None, t(lang, "error.title"), body, None),
-        )
-            .into_response()
+        (e.status, layout(lang, None, t(lang, "error.title"), body, None)).into_response()
     }
 }
 
@@ -172,42 +149,39 @@ impl<T: DeserializeOwned + Send> FromRequest<AppState> for Form<T> {
     type Rejection = PageError;
     async fn from_request(req: Request, state: &AppState) -> Result<Self, PageError> {
         let lang = Lang::from_headers(req.headers());
-        let caller = auth::identify(state, req.headers())
-            .await
-            .map_err(PageError::from(lang))?
-            .ok_or_else(|| PageError::Api(ApiError::unauthorized(), lang))?;
-        let bytes = axum::body::Bytes::from_request(req, state)
-            .await
-            .map_err(|_| {
-                PageError::Api(
-                    ApiError::new(
-                        StatusCode::PAYLOAD_TOO_LARGE,
-                        "payload_too_large",
-                        "the form is too large",
-                    ),
-                    lang,
-                )
-            })?;
-        let token: CsrfOnly = serde_urlencoded_from(&bytes).unwrap_or(CsrfOnly {
-            csrf: String::new(),
-        });
+        let caller = match req.extensions().get::<Caller>() {
+            Some(c) => c.clone(),
+            None => auth::identify(state, req.headers())
+                .await
+                .map_err(PageError::from(lang))?
+                .ok_or_else(|| PageError::Api(ApiError::unauthorized(), lang))?,
+        };
+        let bytes = axum::body::Bytes::from_request(req, state).await.map_err(|_| {
+            PageError::Api(ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large", "the form is too large"), lang)
+        })?;
+        let token: CsrfOnly = serde_html_form::from_bytes(&bytes).unwrap_or(CsrfOnly { csrf: String::new() });
         if !auth::constant_eq(&token.csrf, &caller.csrf) {
-            return Err(PageError::Api(
-                ApiError::new(StatusCode::FORBIDDEN, "csrf", "missing or wrong form token"),
-                lang,
-            ));
+            return Err(PageError::Api(ApiError::new(StatusCode::FORBIDDEN, "csrf", "missing or wrong form token"), lang));
         }
-        serde_urlencoded_from(&bytes).map(Form).map_err(|e| {
-            PageError::Api(
-                ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid_form", e),
-                lang,
-            )
-        })
+        // `serde_html_form` collects repeated fields (checkbox groups) into a `Vec`.
+        serde_html_form::from_bytes(&bytes)
+            .map(Form)
+            .map_err(|e| PageError::Api(ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid_form", e.to_string()), lang))
     }
 }
 
-fn serde_urlencoded_from<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, String> {
-    serde_urlencoded::from_bytes(bytes).map_err(|e| e.to_string())
+/// A path parameter for pages; a malformed one is a Danish 404 page, not plain text.
+pub struct Path<T>(pub T);
+
+impl<T: DeserializeOwned + Send> FromRequestParts<AppState> for Path<T> {
+    type Rejection = PageError;
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, PageError> {
+        let lang = Lang::from_headers(&parts.headers);
+        axum::extract::Path::<T>::from_request_parts(parts, state)
+            .await
+            .map(|p| Path(p.0))
+            .map_err(|_| PageError::Api(ApiError::not_found("page"), lang))
+    }
 }
 
 /// 303 back to a page after a successful form post.
@@ -216,13 +190,7 @@ pub fn back_to(path: &str) -> Response {
 }
 
 /// The page frame: skip link, header with navigation, main landmark.
-pub fn layout(
-    lang: Lang,
-    ctx: Option<&Ctx>,
-    title: &str,
-    body: Markup,
-    live: Option<&str>,
-) -> Markup {
+pub fn layout(lang: Lang, ctx: Option<&Ctx>, title: &str, body: Markup, live: Option<&str>) -> Markup {
     html! {
         (DOCTYPE)
         html lang=(lang.code()) {

@@ -1,9 +1,10 @@
 //! The log for paper and spreadsheets: a page modelled on the ICS 214 activity log, and CSV.
 
+use super::Path;
 use super::{Ctx, PageError, PageResult, local_time, paragraphs};
 use crate::AppState;
 use crate::actions;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::response::IntoResponse;
 use domain::Action;
 use domain::log::LogEntry;
@@ -12,18 +13,11 @@ use uuid::Uuid;
 
 pub async fn activity_log(State(s): State<AppState>, ctx: Ctx, Path(id): Path<Uuid>) -> PageResult {
     let err = PageError::from(ctx.lang);
-    let i = actions::incident(&s, &ctx.caller.actor(), id, Action::ReadLog)
-        .await
-        .map_err(&err)?;
+    let i = actions::incident(&s, &ctx.caller.actor(), id, Action::ReadLog).await.map_err(&err)?;
     let log = s.store.log(id).await.map_err(|e| err(e.into()))?;
     let roles = s.store.roles(id).await.map_err(|e| err(e.into()))?;
     let orgs = s.store.organisations().await.map_err(|e| err(e.into()))?;
-    let home = |code: &str| {
-        orgs.iter()
-            .find(|o| o.code == code)
-            .map(|o| o.name.clone())
-            .unwrap_or_else(|| code.to_string())
-    };
+    let home = |code: &str| orgs.iter().find(|o| o.code == code).map(|o| o.name.clone()).unwrap_or_else(|| code.to_string());
     let me = &ctx.caller.user;
     let start = i.activated_at.unwrap_or(i.created_at);
     let body = html! {
@@ -43,7 +37,7 @@ pub async fn activity_log(State(s): State<AppState>, ctx: Ctx, Path(id): Path<Uu
                 tbody {
                     @for a in &roles {
                         @for (p, label) in [(&a.primary, ctx.t("room.primary")), (&a.deputy, ctx.t("room.deputy"))] {
-                            @if let Some(p) = p { tr { td { (p.name) } td { (ctx.word("role", a.role)) " – " (label) } td { "Den Digitale Hotline" } } }
+                            @if let Some(p) = p { tr { td { (p.name) } td { (ctx.word("role", a.role)) " – " (label) } td { (home(&p.org)) } } }
                         }
                     }
                 }
@@ -73,20 +67,10 @@ pub async fn activity_log(State(s): State<AppState>, ctx: Ctx, Path(id): Path<Uu
 /// RFC 4180 CSV; cells that a spreadsheet would run as a formula are prefixed with `'`.
 pub fn log_csv(log: &[LogEntry]) -> String {
     fn cell(s: &str) -> String {
-        let s = if s.starts_with(['=', '+', '-', '@', '\t', '\r']) {
-            format!("'{s}")
-        } else {
-            s.to_string()
-        };
-        if s.contains([',', '"', '\n', '\r']) {
-            format!("\"{}\"", s.replace('"', "\"\""))
-        } else {
-            s
-        }
+        let s = if s.starts_with(['=', '+', '-', '@', '\t', '\r']) { format!("'{s}") } else { s.to_string() };
+        if s.contains([',', '"', '\n', '\r']) { format!("\"{}\"", s.replace('"', "\"\"")) } else { s }
     }
-    let mut out = String::from(
-        "seq,time_utc,time_copenhagen,author,role,organisation,category,text,corrects,hash\r\n",
-    );
+    let mut out = String::from("seq,time_utc,time_copenhagen,author,role,organisation,category,text,corrects,hash\r\n");
     for e in log {
         let row = [
             e.seq.to_string(),

@@ -29,8 +29,8 @@ pub async fn sqlite_store() -> (Store, tempfile::TempDir) {
 }
 
 pub async fn postgres_store(schema: &str) -> Store {
-    let url = std::env::var("KRISESERVICE_TEST_POSTGRES_URL")
-        .expect("KRISESERVICE_TEST_POSTGRES_URL is not set: run the README's test command");
+    let url =
+        std::env::var("KRISESERVICE_TEST_POSTGRES_URL").expect("KRISESERVICE_TEST_POSTGRES_URL is not set: run the README's test command");
     Store::open_postgres(&url, Some(schema)).await.unwrap()
 }
 
@@ -56,38 +56,17 @@ impl Kit {
                 _ => "DDH",
             };
             let email = format!("{role}@test.invalid");
-            let u = NewUser {
-                email: email.clone(),
-                name: format!("Test {role}"),
-                org: org.into(),
-                role: *role,
-            }
-            .validate(PASSWORD, |_| true)
-            .unwrap();
-            let user = store
-                .create_user(&u, password_hash(), domain::time::now())
-                .await
+            let u = NewUser { email: email.clone(), name: format!("Test {role}"), org: org.into(), role: *role }
+                .validate(PASSWORD, |_| true)
                 .unwrap();
+            let user = store.create_user(&u, password_hash(), "test", domain::time::now()).await.unwrap();
             let token = web::auth::new_secret();
-            store
-                .create_token(
-                    user.id,
-                    &web::auth::secret_hash(&token),
-                    domain::time::now(),
-                )
-                .await
-                .unwrap();
+            store.create_token(user.id, &web::auth::secret_hash(&token), domain::time::now()).await.unwrap();
             tokens.insert(*role, token);
             emails.insert(*role, email);
         }
         let app = web::router(store.clone(), web::Config::default());
-        Kit {
-            store,
-            app,
-            tokens,
-            emails,
-            _dir: dir,
-        }
+        Kit { store, app, tokens, emails, _dir: dir }
     }
 
     pub fn token(&self, role: Role) -> Option<&str> {
@@ -96,20 +75,9 @@ impl Kit {
 
     /// Sends a request as `token` (or anonymously) and returns the status and the JSON body
     /// (`Value::Null` when the body is not JSON).
-    pub async fn call(
-        &self,
-        method: &str,
-        path: &str,
-        token: Option<&str>,
-        body: Option<Value>,
-    ) -> (StatusCode, Value) {
-        let (status, bytes, _) = self
-            .raw(method, path, token, body.map(|b| b.to_string()), &[])
-            .await;
-        (
-            status,
-            serde_json::from_slice(&bytes).unwrap_or(Value::Null),
-        )
+    pub async fn call(&self, method: &str, path: &str, token: Option<&str>, body: Option<Value>) -> (StatusCode, Value) {
+        let (status, bytes, _) = self.raw(method, path, token, body.map(|b| b.to_string()), &[]).await;
+        (status, serde_json::from_slice(&bytes).unwrap_or(Value::Null))
     }
 
     pub async fn raw(
@@ -130,22 +98,14 @@ impl Kit {
         for (k, v) in headers {
             req = req.header(*k, *v);
         }
-        let req = req
-            .body(body.map(Body::from).unwrap_or_else(Body::empty))
-            .unwrap();
+        let req = req.body(body.map(Body::from).unwrap_or_else(Body::empty)).unwrap();
         let res = self.app.clone().oneshot(req).await.unwrap();
         let status = res.status();
         let headers = res.headers().clone();
-        if headers
-            .get(header::CONTENT_TYPE)
-            .is_some_and(|v| v.as_bytes().starts_with(b"text/event-stream"))
-        {
+        if headers.get(header::CONTENT_TYPE).is_some_and(|v| v.as_bytes().starts_with(b"text/event-stream")) {
             return (status, Vec::new(), headers);
         }
-        let bytes = axum::body::to_bytes(res.into_body(), 10 << 20)
-            .await
-            .unwrap()
-            .to_vec();
+        let bytes = axum::body::to_bytes(res.into_body(), 10 << 20).await.unwrap().to_vec();
         (status, bytes, headers)
     }
 
