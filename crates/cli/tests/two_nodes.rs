@@ -142,3 +142,50 @@ fn a_log_entry_through_node_a_streams_from_node_b_within_a_second() {
         assert!(started.elapsed() < Duration::from_secs(1), "took {:?}", started.elapsed());
     }
 }
+
+#[test]
+fn serve_stops_promptly_on_sigterm_with_a_live_stream_open() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path().to_str().unwrap();
+    let mut c = bin()
+        .args(["user", "add", "--data-dir", d, "--email", "a@example.invalid", "--name", "Agent A", "--org", "0253", "--role", "agent"])
+        .stdin(Stdio::piped())
+        .spawn()
+        .unwrap();
+    c.stdin.take().unwrap().write_all(b"et langt kodeord\n").unwrap();
+    assert!(c.wait().unwrap().success());
+    let token =
+        String::from_utf8(bin().args(["token", "create", "--data-dir", d, "--email", "a@example.invalid"]).output().unwrap().stdout)
+            .unwrap();
+
+    let port = free_port();
+    let child = bin()
+        .args(["serve", "--data-dir", d, "--listen", &format!("127.0.0.1:{port}")])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut node = Node(child);
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while request(port, "GET", "/readyz", "", None).0 != 200 {
+        assert!(Instant::now() < deadline, "not ready");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    let mut sse = TcpStream::connect(("127.0.0.1", port)).unwrap();
+    write!(sse, "GET /api/v1/events HTTP/1.0\r\nHost: t\r\nAuthorization: Bearer {}\r\n\r\n", token.trim()).unwrap();
+    let mut first = String::new();
+    BufReader::new(sse.try_clone().unwrap()).read_line(&mut first).unwrap();
+    assert!(first.contains("200"), "{first}");
+
+    let started = Instant::now();
+    assert!(Command::new("kill").args(["-TERM", &node.0.id().to_string()]).status().unwrap().success());
+    loop {
+        if let Some(status) = node.0.try_wait().unwrap() {
+            assert!(status.success(), "{status}");
+            break;
+        }
+        assert!(started.elapsed() < Duration::from_secs(5), "serve did not stop within 5 s with a stream open");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    drop(sse);
+}

@@ -126,7 +126,14 @@ pub fn build() -> Value {
             .path
             .split('/')
             .filter_map(|seg| seg.strip_prefix('{').and_then(|s| s.strip_suffix('}')))
-            .map(|name| json!({ "name": name, "in": "path", "required": true, "schema": { "type": "string" } }))
+            .map(|name| {
+                let schema = match name {
+                    "id" | "item" => json!({ "type": "string", "format": "uuid" }),
+                    "role" => words(&domain::role::StaffRole::ALL.iter().map(|r| r.as_str()).collect::<Vec<_>>()),
+                    _ => json!({ "type": "string" }),
+                };
+                json!({ "name": name, "in": "path", "required": true, "schema": schema })
+            })
             .collect();
         let error =
             json!({ "description": "error", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Error" } } } });

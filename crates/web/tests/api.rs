@@ -231,6 +231,13 @@ async fn bad_input_gets_a_precise_error_and_writes_nothing() {
         assert!(!v["error"]["message"].as_str().unwrap().is_empty(), "{what}");
     }
 
+    let (s, v) =
+        kit.call("POST", &log, kit.token(Role::LogKeeper), Some(json!({ "category": "information", "text": "før\u{0}efter" }))).await;
+    assert_eq!(
+        (s, v["error"]["fields"][0]["message"].as_str()),
+        (StatusCode::UNPROCESSABLE_ENTITY, Some("must not contain control characters"))
+    );
+
     let long = "å".repeat(domain::log::TEXT_MAX + 1);
     let (s, v) = kit.call("POST", &log, kit.token(Role::LogKeeper), Some(json!({ "category": "information", "text": long }))).await;
     assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);

@@ -34,11 +34,15 @@ struct Received {
 
 impl Sse {
     async fn open(addr: std::net::SocketAddr, token: &str, last_event_id: Option<i64>) -> Sse {
-        let mut s = TcpStream::connect(addr).await.unwrap();
         let resume = last_event_id.map(|id| format!("Last-Event-ID: {id}\r\n")).unwrap_or_default();
+        Sse::request(addr, token, "/api/v1/events", &resume).await
+    }
+
+    async fn request(addr: std::net::SocketAddr, token: &str, path: &str, extra_headers: &str) -> Sse {
+        let mut s = TcpStream::connect(addr).await.unwrap();
         // HTTP/1.0 keeps the body unchunked: plain SSE lines.
         let req = format!(
-            "GET /api/v1/events HTTP/1.0\r\nHost: test\r\nAuthorization: Bearer {token}\r\nAccept: text/event-stream\r\n{resume}\r\n"
+            "GET {path} HTTP/1.0\r\nHost: test\r\nAuthorization: Bearer {token}\r\nAccept: text/event-stream\r\n{extra_headers}\r\n"
         );
         s.write_all(req.as_bytes()).await.unwrap();
         let mut lines = BufReader::new(s).lines();
@@ -152,4 +156,30 @@ async fn two_nodes_on_postgres_see_each_others_log_within_a_second() {
     let log = node_b.log(incident.parse().unwrap()).await.unwrap();
     assert_eq!(log.len(), 6);
     assert!(domain::log::verify(&log).valid);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_page_resumes_from_the_position_it_rendered() {
+    let kit = Kit::sqlite().await;
+    let addr = serve(kit.store.clone()).await;
+    let incident = kit.incident(&["0250"]).await;
+    let rendered = kit.store.last_event_seq().await.unwrap();
+    // Committed after the page was rendered, before its script connected:
+    append(&kit, &incident, "mens siden indlæstes").await;
+    let mut sse = Sse::request(addr, kit.token(Role::Agent).unwrap(), &format!("/api/v1/events?after={rendered}"), "").await;
+    let e = sse.next(Duration::from_secs(2)).await.expect("the entry committed in between");
+    assert_eq!(e.data["payload"]["text"], "mens siden indlæstes");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn administration_events_reach_administrators_only() {
+    let kit = Kit::sqlite().await;
+    let addr = serve(kit.store.clone()).await;
+    let mut agent = Sse::open(addr, kit.token(Role::Agent).unwrap(), None).await;
+    let mut admin = Sse::open(addr, kit.token(Role::Secretariat).unwrap(), None).await;
+    let (status, _) = kit.call("PUT", "/api/v1/organisations/0253", kit.token(Role::Secretariat), Some(json!({ "member": true }))).await;
+    assert_eq!(status, axum::http::StatusCode::OK);
+    let e = admin.next(Duration::from_secs(2)).await.expect("the secretariat sees its trail");
+    assert_eq!((e.kind.as_str(), e.data["payload"]["what"].as_str()), ("admin.changed", Some("organisation.member")));
+    assert!(agent.next(Duration::from_millis(300)).await.is_none(), "agents do not");
 }

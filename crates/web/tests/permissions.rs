@@ -143,6 +143,15 @@ async fn an_authority_acts_only_on_its_own_incidents() {
         )
         .await;
     assert_eq!(status, StatusCode::FORBIDDEN, "an authority cannot open an incident for another: {v}");
+    let (status, v) = kit
+        .call(
+            "POST",
+            "/api/v1/incidents",
+            editor,
+            Some(json!({ "title": "Brand", "kind": "fire", "affected": ["0250", "0101"], "channels": ["phone"] })),
+        )
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "nor for itself and others: {v}");
 }
 
 #[tokio::test]

@@ -48,3 +48,33 @@ async fn unknown() -> ApiError {
 async fn method_not_allowed() -> ApiError {
     ApiError::new(axum::http::StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed", "this endpoint does not accept that method")
 }
+
+#[cfg(test)]
+mod tests {
+    /// The router above and `openapi::ENDPOINTS` must list the same endpoints: the permission
+    /// walk and the document both come from `ENDPOINTS`, so a route missing there is untested.
+    #[test]
+    fn every_route_is_in_the_endpoint_list_and_back() {
+        let source = include_str!("mod.rs");
+        let mut routed: Vec<(String, String)> = Vec::new();
+        for call in source.split(".route(\"").skip(1) {
+            let (path, rest) = call.split_once('"').unwrap();
+            if path.contains('*') {
+                continue; // the catch-all for unknown endpoints
+            }
+            let handlers = rest.split(".route(").next().unwrap();
+            for method in ["get", "post", "put", "delete"] {
+                if handlers.contains(&format!("{method}(")) || handlers.contains(&format!(".{method}(")) {
+                    routed.push((method.to_string(), path.to_string()));
+                }
+            }
+        }
+        routed.sort();
+        routed.dedup();
+        assert!(routed.len() >= 30, "found only {} routes: the parser no longer reads this file", routed.len());
+        let mut listed: Vec<(String, String)> =
+            crate::openapi::ENDPOINTS.iter().map(|e| (e.method.to_string(), e.path.to_string())).collect();
+        listed.sort();
+        assert_eq!(routed, listed);
+    }
+}

@@ -278,8 +278,17 @@ async fn templates(State(s): State<AppState>, ctx: Ctx) -> PageResult {
     Ok(page(&ctx, ctx.t("admin.templates"), body, None))
 }
 
-async fn add_item(State(s): State<AppState>, ctx: Ctx, Form(f): Form<TemplateItem>) -> PageResult {
-    actions::add_checklist_template(&s, &ctx.caller.actor(), f).await.map_err(PageError::from(ctx.lang))?;
+/// The form's own shape: `TemplateItem` refuses unknown fields, and a form carries `_csrf`.
+#[derive(Deserialize)]
+struct ItemForm {
+    side: Side,
+    title: String,
+    responsible: Role,
+}
+
+async fn add_item(State(s): State<AppState>, ctx: Ctx, Form(f): Form<ItemForm>) -> PageResult {
+    let item = TemplateItem { side: f.side, title: f.title, responsible: f.responsible };
+    actions::add_checklist_template(&s, &ctx.caller.actor(), item).await.map_err(PageError::from(ctx.lang))?;
     Ok(back_to("/admin/templates"))
 }
 

@@ -96,19 +96,6 @@ pub async fn submit(
 #[derive(Deserialize)]
 pub struct Empty {}
 
-#[cfg(test)]
-mod tests {
-    use super::safe_next;
-
-    #[test]
-    fn next_stays_on_this_site() {
-        assert_eq!(safe_next(Some("/incidents/1?x=2")), "/incidents/1?x=2");
-        for evil in ["//evil.example", "/\\evil.example", "/\t/evil.example", "/\n/evil.example", "https://evil.example", "evil"] {
-            assert_eq!(safe_next(Some(evil)), "/incidents", "{evil:?}");
-        }
-    }
-}
-
 pub async fn logout(State(s): State<AppState>, ctx: Ctx, Form(_): Form<Empty>) -> Response {
     if ctx.caller.via == auth::Via::Session {
         let _ = s.store.delete_session(&ctx.caller.credential_hash).await;
@@ -124,4 +111,17 @@ pub async fn set_lang(Path(code): Path<String>, headers: HeaderMap) -> Response 
         .and_then(|r| r.find("://").and_then(|i| r[i + 3..].find('/').map(|j| r[i + 3 + j..].to_string())));
     let cookie = format!("lang={lang}; Path=/; SameSite=Lax; Max-Age=31536000");
     ([(header::SET_COOKIE, cookie)], Redirect::to(&safe_next(back.as_deref()))).into_response()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::safe_next;
+
+    #[test]
+    fn next_stays_on_this_site() {
+        assert_eq!(safe_next(Some("/incidents/1?x=2")), "/incidents/1?x=2");
+        for evil in ["//evil.example", "/\\evil.example", "/\t/evil.example", "/\n/evil.example", "https://evil.example", "evil"] {
+            assert_eq!(safe_next(Some(evil)), "/incidents", "{evil:?}");
+        }
+    }
 }

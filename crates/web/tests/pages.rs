@@ -1,0 +1,122 @@
+//! Walks every page and every form as every role (with a real session and its CSRF token) and as
+//! nobody: the permission table decides, and no form is accepted without its token.
+
+mod common;
+
+use axum::http::{StatusCode, header};
+use common::{Kit, PASSWORD};
+use domain::permission::allows;
+use domain::{Action, Role};
+use serde_json::json;
+
+const PAGES: &[(&str, Action)] = &[
+    ("/incidents", Action::ViewIncidents),
+    ("/incidents/{id}", Action::ViewIncidents),
+    ("/incidents/{id}/log/print", Action::ReadLog),
+    ("/admin/organisations", Action::ManageOrganisations),
+    ("/admin/users", Action::ManageUsers),
+    ("/admin/roster", Action::ManageRoster),
+    ("/admin/templates", Action::ManageTemplates),
+];
+
+/// Form posts, their permission and a body that is valid for those allowed.
+const FORMS: &[(&str, Action, &str)] = &[
+    ("/incidents", Action::CreateIncident, "title=Oversv%C3%B8mmelse&kind=flood&affected=0250&channels=phone&channels=chat"),
+    ("/incidents/{id}/status", Action::ChangeStatus, "status=standing_down"),
+    ("/incidents/{id}/roles", Action::AssignRoles, "role=log_keeper&primary=&deputy="),
+    ("/incidents/{id}/log", Action::AppendLog, "category=information&text=Statusm%C3%B8de&corrects="),
+    ("/incidents/{id}/checklist/{item}", Action::CompleteChecklistItem, "done=true"),
+    ("/incidents/{id}/cards", Action::AttachActionCard, "card_id={card}"),
+    ("/admin/organisations/0250", Action::ManageOrganisations, "member=true"),
+    ("/admin/users", Action::ManageUsers, "name=Ny+Agent&email={email}&role=agent&org=0253&password=et+langt+kodeord"),
+    ("/admin/users/{user}/active", Action::ManageUsers, "active=true"),
+    ("/admin/roster", Action::ManageRoster, "role=log_keeper&primary=&deputy="),
+    ("/admin/templates/checklist", Action::ManageTemplates, "side=authority&title=Nyt+punkt&responsible=authority_editor"),
+    (
+        "/admin/templates/cards",
+        Action::ManageTemplates,
+        "kind=fire&title=Brand&problem=p&solution=s&communication=c&responsible=process_lead&steps=Trin+1",
+    ),
+];
+
+struct Session {
+    cookie: String,
+    csrf: String,
+}
+
+async fn session(kit: &Kit, role: Role) -> Session {
+    let (s, body, headers) =
+        kit.raw("POST", "/api/v1/session", None, Some(json!({ "email": kit.emails[&role], "password": PASSWORD }).to_string()), &[]).await;
+    assert_eq!(s, StatusCode::OK);
+    let cookie = headers[header::SET_COOKIE].to_str().unwrap().split(';').next().unwrap().to_string();
+    let csrf = serde_json::from_slice::<serde_json::Value>(&body).unwrap()["csrf"].as_str().unwrap().to_string();
+    Session { cookie, csrf }
+}
+
+async fn post_form(kit: &Kit, path: &str, s: &Session, body: String) -> (StatusCode, String) {
+    let req = axum::http::Request::post(path)
+        .header(header::COOKIE, &s.cookie)
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .body(axum::body::Body::from(body))
+        .unwrap();
+    let res = tower::ServiceExt::oneshot(kit.app.clone(), req).await.unwrap();
+    let status = res.status();
+    let text = String::from_utf8_lossy(&axum::body::to_bytes(res.into_body(), 1 << 20).await.unwrap()).into_owned();
+    (status, text)
+}
+
+#[tokio::test]
+async fn every_page_and_form_as_every_role_follows_the_permission_table() {
+    let kit = Kit::sqlite().await;
+    let id = kit.incident(&["0250"]).await;
+    kit.activate(&id).await;
+    let item = kit.store.checklist(id.parse().unwrap()).await.unwrap().into_iter().find(|i| i.org.as_deref() == Some("0250")).unwrap().id;
+    let card = kit.store.action_cards().await.unwrap()[0].0;
+    let user = kit.store.user_by_email(&kit.emails[&Role::Agent]).await.unwrap().unwrap().0.id;
+
+    for (path, action) in PAGES {
+        let path = path.replace("{id}", &id);
+        let (s, _, h) = kit.raw("GET", &path, None, None, &[]).await;
+        assert_eq!(s, StatusCode::SEE_OTHER, "anonymous {path}");
+        assert!(h[header::LOCATION].to_str().unwrap().starts_with("/login"));
+        for role in Role::ALL {
+            let (s, body, _) = kit.raw("GET", &path, kit.token(*role), None, &[]).await;
+            let expected = if allows(*role, *action) { StatusCode::OK } else { StatusCode::FORBIDDEN };
+            assert_eq!(s, expected, "{role} GET {path}: {}", String::from_utf8_lossy(&body).chars().take(300).collect::<String>());
+        }
+    }
+
+    for role in Role::ALL {
+        let session = session(&kit, *role).await;
+        for (n, (path, action, body)) in FORMS.iter().enumerate() {
+            let path = path.replace("{id}", &id).replace("{item}", &item.to_string()).replace("{user}", &user.to_string());
+            let body = body.replace("{card}", &card.to_string()).replace("{email}", &format!("ny-{role}-{n}@test.invalid"));
+
+            let (s, _) = post_form(&kit, &path, &session, body.clone()).await;
+            assert_eq!(s, StatusCode::FORBIDDEN, "{role} POST {path} without the form token");
+            let (s, _) = post_form(&kit, &path, &session, format!("{body}&_csrf=wrong")).await;
+            assert_eq!(s, StatusCode::FORBIDDEN, "{role} POST {path} with a wrong form token");
+
+            let (s, page) = post_form(&kit, &path, &session, format!("{body}&_csrf={}", session.csrf)).await;
+            if allows(*role, *action) {
+                // Allowed: done, or refused by the incident's state (a transition already made, an item already ticked).
+                assert!(
+                    s == StatusCode::SEE_OTHER || s == StatusCode::CONFLICT,
+                    "{role} POST {path}: {s} {}",
+                    page.chars().take(400).collect::<String>()
+                );
+            } else {
+                assert_eq!(s, StatusCode::FORBIDDEN, "{role} POST {path} should be denied");
+            }
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_malformed_id_in_a_page_is_a_danish_404_page() {
+    let kit = Kit::sqlite().await;
+    let (s, body, _) = kit.raw("GET", "/incidents/not-an-id", kit.token(Role::Agent), None, &[]).await;
+    assert_eq!(s, StatusCode::NOT_FOUND);
+    let body = String::from_utf8(body).unwrap();
+    assert!(body.contains("<html lang=\"da\"") && body.contains("findes ikke"), "{body}");
+}
