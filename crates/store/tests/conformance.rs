@@ -364,3 +364,10 @@ async fn authority_items_are_per_affected_organisation(store: &Store) {
     assert!(matches!(refused, Err(StoreError::Domain(DomainError::Forbidden(_)))));
     store.complete_item(i.id, own.id, true, &greve, domain::time::now()).await.unwrap();
 }
+
+#[tokio::test]
+async fn a_mistyped_database_url_is_refused_not_turned_into_a_file() {
+    let err = Store::open("postgress://postgres@127.0.0.1/ks").await.err().expect("refused");
+    assert!(err.to_string().contains("unsupported database URL scheme 'postgress'"), "{err}");
+    assert!(!std::path::Path::new("postgress:").exists());
+}

@@ -110,6 +110,19 @@ fn schemas() -> Value {
         "NewUser": { "type": "object", "required": ["email", "name", "org", "role", "password"], "additionalProperties": false, "properties": {
             "email": { "type": "string", "format": "email" }, "name": text(120), "org": { "type": "string" }, "role": words(&roles),
             "password": { "type": "string", "minLength": domain::user::PASSWORD_MIN, "maxLength": domain::user::PASSWORD_MAX } } },
+        "Incident": { "type": "object", "required": ["id", "title", "kind", "status", "affected", "channels", "exercise", "created_at"], "properties": {
+            "id": { "type": "string", "format": "uuid" }, "title": { "type": "string" }, "kind": words(&kinds), "status": words(&statuses),
+            "affected": { "type": "array", "items": { "type": "string" } }, "channels": { "type": "array", "items": words(&channels) },
+            "exercise": { "type": "boolean" }, "created_at": { "type": "string", "format": "date-time" },
+            "activated_at": { "type": ["string", "null"], "format": "date-time" }, "standing_down_at": { "type": ["string", "null"], "format": "date-time" },
+            "closed_at": { "type": ["string", "null"], "format": "date-time" } } },
+        "LogEntry": { "type": "object", "required": ["incident_id", "seq", "at", "author", "category", "text", "prev_hash", "hash"], "properties": {
+            "incident_id": { "type": "string", "format": "uuid" }, "seq": { "type": "integer", "minimum": 1 }, "at": { "type": "string", "format": "date-time" },
+            "author": { "type": "object", "properties": { "user_id": { "type": "string", "format": "uuid" }, "name": { "type": "string" }, "role": words(&roles), "org": { "type": "string" } } },
+            "category": words(&categories), "text": { "type": "string" }, "corrects": { "type": ["integer", "null"] },
+            "prev_hash": { "type": "string", "pattern": "^[0-9a-f]{64}$" }, "hash": { "type": "string", "pattern": "^[0-9a-f]{64}$" } } },
+        "Verification": { "type": "object", "required": ["valid", "entries", "first_invalid"], "properties": {
+            "valid": { "type": "boolean" }, "entries": { "type": "integer" }, "first_invalid": { "type": ["integer", "null"] }, "reason": { "type": "string" } } },
         "UserUpdate": { "type": "object", "required": ["active"], "additionalProperties": false, "properties": { "active": { "type": "boolean" } } },
         "TemplateItem": { "type": "object", "required": ["side", "title", "responsible"], "additionalProperties": false,
             "properties": { "side": words(&sides), "title": text(300), "responsible": words(&roles) } },
@@ -117,6 +130,16 @@ fn schemas() -> Value {
             "properties": { "kind": words(&kinds), "title": text(200), "problem": text(2000), "solution": text(2000), "communication": text(2000),
                 "responsible": words(&roles), "steps": { "type": "array", "maxItems": 30, "items": text(300) } } },
     })
+}
+
+/// The response body schema of the main endpoints.
+fn response_schema(method: &str, path: &str) -> Option<&'static str> {
+    match (method, path) {
+        ("post", "/api/v1/incidents") | ("get", "/api/v1/incidents/{id}") | ("post", "/api/v1/incidents/{id}/status") => Some("Incident"),
+        ("post", "/api/v1/incidents/{id}/log") => Some("LogEntry"),
+        ("get", "/api/v1/incidents/{id}/log/verify") => Some("Verification"),
+        _ => None,
+    }
 }
 
 pub fn build() -> Value {
@@ -147,6 +170,10 @@ pub fn build() -> Value {
         }
         if !e.authenticated {
             op["security"] = json!([]);
+        }
+        if let Some(schema) = response_schema(e.method, e.path) {
+            op["responses"]["2XX"]["content"] =
+                json!({ "application/json": { "schema": { "$ref": format!("#/components/schemas/{schema}") } } });
         }
         if let Some(b) = e.body {
             op["requestBody"] = json!({ "required": true, "content": { "application/json": { "schema": { "$ref": format!("#/components/schemas/{b}") } } } });

@@ -160,6 +160,10 @@ async fn the_openapi_document_lists_every_endpoint() {
     let (status, doc) = kit.call("GET", "/api/v1/openapi.json", None, None).await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(doc["openapi"], "3.1.0");
+    for name in ["Incident", "LogEntry", "Verification"] {
+        assert!(doc["components"]["schemas"][name].is_object(), "schema {name}");
+    }
+    assert_eq!(doc["paths"]["/api/v1/incidents/{id}"]["get"]["parameters"][0]["schema"]["format"], "uuid");
     for e in ENDPOINTS {
         let op = &doc["paths"][e.path][e.method];
         assert!(op.is_object(), "{} {} missing from the document", e.method, e.path);
