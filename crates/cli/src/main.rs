@@ -253,7 +253,7 @@ async fn verify_log(storage: &Storage, id: uuid::Uuid) -> Result<()> {
     eprintln!("verifying the log of \"{}\"…", incident.title);
     let v = store.verify_log(id).await.context("cannot read the log")?.context("the incident disappeared")?;
     if v.valid {
-        let (_, head) = store.log(id).await?.last().map(|e| (e.seq, e.hash.clone())).unwrap_or((0, domain::log::GENESIS.to_string()));
+        let (_, head) = store.log_head(id).await?.unwrap_or((0, domain::log::GENESIS.to_string()));
         println!("OK: the log of \"{}\" holds: {} entries, chain head {head}", incident.title, v.entries);
         Ok(())
     } else {

@@ -42,6 +42,9 @@ enum Pool {
 pub struct Store {
     pool: Pool,
     bus: Arc<relay::Bus>,
+    /// SQLite takes one writer at a time: queueing writers here, in order, replaces its busy
+    /// handler's sleep-and-retry, which made the slowest appends wait 100 ms and more.
+    sqlite_writer: Arc<tokio::sync::Mutex<()>>,
 }
 
 /// Runs the same operation on whichever backend this store has.
@@ -57,6 +60,10 @@ macro_rules! on {
 /// Same, and wakes the event relay afterwards: for operations that commit events.
 macro_rules! write {
     ($self:ident, $op:ident($($arg:expr),* $(,)?)) => {{
+        let _turn = match $self.pool {
+            Pool::Sqlite(_) => Some($self.sqlite_writer.lock().await),
+            Pool::Postgres(_) => None,
+        };
         let out = on!($self, $op($($arg),*));
         if out.is_ok() {
             $self.bus.poke();
@@ -112,7 +119,7 @@ impl Store {
     }
 
     fn with(pool: Pool) -> Store {
-        Store { pool, bus: Arc::new(relay::Bus::new()) }
+        Store { pool, bus: Arc::new(relay::Bus::new()), sqlite_writer: Arc::new(tokio::sync::Mutex::new(())) }
     }
 
     pub fn backend(&self) -> &'static str {
@@ -292,6 +299,11 @@ impl Store {
 
     pub async fn log(&self, incident_id: Uuid) -> Result<Vec<LogEntry>> {
         on!(self, log(incident_id))
+    }
+
+    /// The head of an incident's log as the incident records it: (entries, last hash).
+    pub async fn log_head(&self, incident_id: Uuid) -> Result<Option<(i64, String)>> {
+        on!(self, log_head(incident_id))
     }
 
     /// Verifies an incident's log against its hash chain and the head recorded on the incident.
