@@ -247,12 +247,7 @@ async fn templates(State(s): State<AppState>, ctx: Ctx) -> PageResult {
         @for (id, c) in &cards {
             article.actioncard {
                 h3 { (ctx.word("kind", c.kind)) ": " (c.title) }
-                dl {
-                    dt { (ctx.t("admin.problem")) } dd { (c.problem) }
-                    dt { (ctx.t("admin.solution")) } dd { (c.solution) }
-                    dt { (ctx.t("admin.communication")) } dd { (c.communication) }
-                    dt { (ctx.t("responsible")) } dd { (ctx.word("role", c.responsible)) }
-                }
+                (super::card_details(&ctx, c))
                 @if !c.steps.is_empty() { ol { @for s in &c.steps { li { (s) } } } }
                 form.inline method="post" action={ "/admin/templates/cards/" (id) "/delete" } {
                     (ctx.csrf_field())

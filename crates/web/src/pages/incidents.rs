@@ -304,12 +304,7 @@ fn cards_section(
             @for (_, c) in cards {
                 article.actioncard {
                     h3 { (c.title) }
-                    dl {
-                        dt { (ctx.t("admin.problem")) } dd { (paragraphs(&c.problem)) }
-                        dt { (ctx.t("admin.solution")) } dd { (paragraphs(&c.solution)) }
-                        dt { (ctx.t("admin.communication")) } dd { (paragraphs(&c.communication)) }
-                        dt { (ctx.t("responsible")) } dd { (ctx.word("role", c.responsible)) }
-                    }
+                    (super::card_details(ctx, c))
                 }
             }
             @if ctx.may(Action::AttachActionCard) && !attachable.is_empty() {

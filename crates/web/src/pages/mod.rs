@@ -241,6 +241,18 @@ pub fn local_time(t: time::OffsetDateTime) -> Markup {
     html! { time datetime=(domain::time::rfc3339(t)) { (domain::time::format_local(t)) } }
 }
 
+/// An action card's problem, solution, communication and who is responsible.
+pub fn card_details(ctx: &Ctx, c: &domain::checklist::ActionCard) -> Markup {
+    html! {
+        dl {
+            dt { (ctx.t("admin.problem")) } dd { (paragraphs(&c.problem)) }
+            dt { (ctx.t("admin.solution")) } dd { (paragraphs(&c.solution)) }
+            dt { (ctx.t("admin.communication")) } dd { (paragraphs(&c.communication)) }
+            dt { (ctx.t("responsible")) } dd { (ctx.word("role", c.responsible)) }
+        }
+    }
+}
+
 /// Renders text with line breaks kept, escaped.
 pub fn paragraphs(text: &str) -> Markup {
     html! { @for (i, line) in text.lines().enumerate() { @if i > 0 { br; } (line) } }
