@@ -1,0 +1,429 @@
+//! The crisis guide (beredskabsguide): the single source every agent, the public page and the
+//! bots speak from. A draft may be incomplete; publishing requires every section, and each
+//! publish is a new immutable version.
+
+use crate::error::Problems;
+use crate::incident::IncidentKind;
+use crate::{DomainError, text};
+use serde::{Deserialize, Serialize};
+use time::OffsetDateTime;
+
+pub const BANNER_MAX: usize = 160;
+pub const SECTION_MAX: usize = 4000;
+pub const STATUS_MAX: usize = 1000;
+pub const ROW_MAX: usize = 600;
+pub const MAX_SITUATIONS: usize = 50;
+pub const MAX_CONTACTS: usize = 30;
+
+/// A row of "what agents can help with": the citizen's situation, what the agent does, and
+/// what the public page and the bots may say.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Situation {
+    pub situation: String,
+    pub action: String,
+    #[serde(default)]
+    pub citizen_text: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Contact {
+    pub name: String,
+    pub phone: String,
+    #[serde(default)]
+    pub note: String,
+    /// Emergency numbers are shown first and read out first.
+    #[serde(default)]
+    pub urgent: bool,
+}
+
+/// The guide's content, as a draft and as every published version.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Guide {
+    /// One line every agent sees.
+    pub banner: String,
+    /// Internal note for whoever fills the guide; never shown to agents or citizens.
+    pub purpose: String,
+    /// What happened, since when, who is affected, which channels are set up.
+    pub scope: String,
+    pub short_status: String,
+    #[serde(with = "time::serde::rfc3339::option")]
+    pub started_at: Option<OffsetDateTime>,
+    /// In words: "2–3 dage", "ukendt".
+    pub expected_duration: String,
+    #[serde(with = "time::serde::rfc3339::option")]
+    pub next_update_at: Option<OffsetDateTime>,
+    pub situations: Vec<Situation>,
+    pub contacts: Vec<Contact>,
+    /// Non-urgent cases are referred here for a callback.
+    pub callback_email: String,
+    /// What the public page, the chatbot and the voicebot may say.
+    pub citizen_summary: String,
+}
+
+/// A Danish phone number in one written form, or `None`: eight digits (optionally with +45 or
+/// 0045), or one of the short national numbers.
+pub fn normalise_phone(raw: &str) -> Option<String> {
+    const SHORT: &[&str] = &["112", "114", "1813", "1850"];
+    let digits: String = raw.chars().filter(|c| !matches!(c, ' ' | '-' | '.' | '(' | ')')).collect();
+    let national = digits.strip_prefix("+45").or_else(|| digits.strip_prefix("0045")).unwrap_or(&digits);
+    if SHORT.contains(&national) {
+        return Some(national.to_string());
+    }
+    if national.len() == 8 && national.chars().all(|c| c.is_ascii_digit()) && !national.starts_with('0') {
+        let d = national.as_bytes();
+        return Some(format!(
+            "{}{} {}{} {}{} {}{}",
+            d[0] as char, d[1] as char, d[2] as char, d[3] as char, d[4] as char, d[5] as char, d[6] as char, d[7] as char
+        ));
+    }
+    None
+}
+
+impl Guide {
+    fn normalise(mut self) -> Guide {
+        self.banner = text::one_line(&self.banner);
+        for s in [&mut self.purpose, &mut self.scope, &mut self.short_status, &mut self.citizen_summary] {
+            *s = text::multi_line(s);
+        }
+        self.expected_duration = text::one_line(&self.expected_duration);
+        self.callback_email = self.callback_email.trim().to_lowercase();
+        for s in &mut self.situations {
+            s.situation = text::one_line(&s.situation);
+            s.action = text::multi_line(&s.action);
+            s.citizen_text = text::multi_line(&s.citizen_text);
+        }
+        for c in &mut self.contacts {
+            c.name = text::one_line(&c.name);
+            c.note = text::one_line(&c.note);
+            if let Some(p) = normalise_phone(&c.phone) {
+                c.phone = p;
+            }
+        }
+        self
+    }
+
+    /// Limits that hold even for a draft: lengths, control characters, phone numbers as written.
+    fn check_limits(&self, p: &mut Problems) {
+        p.text("banner", &self.banner, 0, BANNER_MAX);
+        p.text("purpose", &self.purpose, 0, SECTION_MAX);
+        p.text("scope", &self.scope, 0, SECTION_MAX);
+        p.text("short_status", &self.short_status, 0, STATUS_MAX);
+        p.text("expected_duration", &self.expected_duration, 0, 200);
+        p.text("citizen_summary", &self.citizen_summary, 0, STATUS_MAX);
+        if self.situations.len() > MAX_SITUATIONS {
+            p.add("situations", format!("at most {MAX_SITUATIONS} rows"));
+        }
+        if self.contacts.len() > MAX_CONTACTS {
+            p.add("contacts", format!("at most {MAX_CONTACTS} contacts"));
+        }
+        for (i, s) in self.situations.iter().enumerate() {
+            p.text(&format!("situations[{i}].situation"), &s.situation, 0, 200);
+            p.text(&format!("situations[{i}].action"), &s.action, 0, ROW_MAX);
+            p.text(&format!("situations[{i}].citizen_text"), &s.citizen_text, 0, ROW_MAX);
+        }
+        for (i, c) in self.contacts.iter().enumerate() {
+            p.text(&format!("contacts[{i}].name"), &c.name, 0, 120);
+            p.text(&format!("contacts[{i}].note"), &c.note, 0, 300);
+            if !c.phone.trim().is_empty() && normalise_phone(&c.phone).is_none() {
+                p.add(&format!("contacts[{i}].phone"), format!("'{}' is not a Danish phone number (8 digits, or 112, 114, 1813)", c.phone));
+            }
+        }
+        if !self.callback_email.is_empty() && !text::is_email(&self.callback_email) {
+            p.add("callback_email", "is not a valid e-mail address");
+        }
+    }
+
+    /// A draft may be saved incomplete, but never over the limits.
+    pub fn validate_draft(self) -> Result<Guide, DomainError> {
+        let g = self.normalise();
+        let mut p = Problems::default();
+        g.check_limits(&mut p);
+        p.into_result()?;
+        Ok(g)
+    }
+
+    /// Everything a published version needs, every problem listed by field.
+    pub fn validate_for_publish(self, now: OffsetDateTime) -> Result<Guide, DomainError> {
+        let g = self.normalise();
+        let mut p = Problems::default();
+        g.check_limits(&mut p);
+        for (field, value) in [
+            ("banner", &g.banner),
+            ("scope", &g.scope),
+            ("short_status", &g.short_status),
+            ("expected_duration", &g.expected_duration),
+            ("callback_email", &g.callback_email),
+            ("citizen_summary", &g.citizen_summary),
+        ] {
+            if value.is_empty() {
+                p.add(field, "is required before publishing");
+            }
+        }
+        if g.started_at.is_none() {
+            p.add("started_at", "is required before publishing");
+        }
+        match g.next_update_at {
+            None => p.add("next_update_at", "is required before publishing: when will the guide be updated next?"),
+            Some(t) if t <= now => p.add("next_update_at", "must be in the future"),
+            Some(_) => {}
+        }
+        if g.situations.is_empty() {
+            p.add("situations", "add at least one situation and what agents do");
+        }
+        for (i, s) in g.situations.iter().enumerate() {
+            if s.situation.is_empty() || s.action.is_empty() {
+                p.add(&format!("situations[{i}]"), "both the situation and the action are required");
+            }
+        }
+        if g.contacts.is_empty() {
+            p.add("contacts", "add at least one contact, e.g. the emergency number 112");
+        }
+        for (i, c) in g.contacts.iter().enumerate() {
+            if c.name.is_empty() || c.phone.trim().is_empty() {
+                p.add(&format!("contacts[{i}]"), "both the name and the phone number are required");
+            }
+        }
+        p.into_result()?;
+        Ok(g)
+    }
+}
+
+/// A change between two versions, in words agents read ("nyt siden sidst").
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Change {
+    /// The field or row that changed, e.g. `short_status` or `situations`.
+    pub section: &'static str,
+    pub what: String,
+}
+
+/// What agents should notice between an older and a newer version. The internal purpose is left out.
+pub fn changes(old: &Guide, new: &Guide) -> Vec<Change> {
+    let mut out = Vec::new();
+    let mut field = |section: &'static str, a: &str, b: &str| {
+        if a != b {
+            out.push(Change { section, what: b.to_string() });
+        }
+    };
+    field("banner", &old.banner, &new.banner);
+    field("short_status", &old.short_status, &new.short_status);
+    field("scope", &old.scope, &new.scope);
+    field("expected_duration", &old.expected_duration, &new.expected_duration);
+    field("callback_email", &old.callback_email, &new.callback_email);
+    field("citizen_summary", &old.citizen_summary, &new.citizen_summary);
+    if old.next_update_at != new.next_update_at
+        && let Some(t) = new.next_update_at
+    {
+        out.push(Change { section: "next_update_at", what: crate::time::format_local(t) });
+    }
+    for s in &new.situations {
+        match old.situations.iter().find(|o| o.situation == s.situation) {
+            None => out.push(Change { section: "situations", what: format!("Ny: {}", s.situation) }),
+            Some(o) if o != s => out.push(Change { section: "situations", what: format!("Ændret: {}", s.situation) }),
+            Some(_) => {}
+        }
+    }
+    for o in &old.situations {
+        if !new.situations.iter().any(|s| s.situation == o.situation) {
+            out.push(Change { section: "situations", what: format!("Fjernet: {}", o.situation) });
+        }
+    }
+    for c in &new.contacts {
+        match old.contacts.iter().find(|o| o.name == c.name) {
+            None => out.push(Change { section: "contacts", what: format!("Ny: {} {}", c.name, c.phone) }),
+            Some(o) if o != c => out.push(Change { section: "contacts", what: format!("Ændret: {} {}", c.name, c.phone) }),
+            Some(_) => {}
+        }
+    }
+    for o in &old.contacts {
+        if !new.contacts.iter().any(|c| c.name == o.name) {
+            out.push(Change { section: "contacts", what: format!("Fjernet: {}", o.name) });
+        }
+    }
+    out
+}
+
+fn row(situation: &str, action: &str, citizen_text: &str) -> Situation {
+    Situation { situation: situation.into(), action: action.into(), citizen_text: citizen_text.into() }
+}
+
+/// A draft pre-filled for an incident kind: the rows every crisis needs, plus the kind's own.
+pub fn template(kind: IncidentKind) -> Guide {
+    let mut situations = vec![
+        row(
+            "Borgeren spørger, hvad der sker",
+            "Giv den korte status og tidsperspektivet. Sig, hvornår der kommer nyt.",
+            "Læs den korte status og hvornår der kommer en opdatering.",
+        ),
+        row(
+            "Borgeren er bekymret eller vred",
+            "Lyt, anerkend, og fortæl, at kommunen håndterer situationen.",
+            "Kommunen arbejder på at løse situationen.",
+        ),
+        row(
+            "Borgeren har brug for akut hjælp",
+            "Henvis straks til 112. Ved ikke-akut sygdom: 1813 (Region Hovedstaden) eller egen læge/vagtlæge.",
+            "Ring 112 ved fare for liv, helbred, miljø eller ejendom.",
+        ),
+        row(
+            "Borgerens sag kan ikke vente, men er ikke akut",
+            "Opret en callback-anmodning; kommunen ringer tilbage.",
+            "Du kan blive ringet op af kommunen.",
+        ),
+    ];
+    let own: &[(&str, &str, &str)] = match kind {
+        IncidentKind::ItBreakdown => &[(
+            "Borgeren vil tale med en bestemt medarbejder",
+            "Notér navn, nummer og emne som callback.",
+            "Kommunen ringer tilbage, når systemerne virker igen.",
+        )],
+        IncidentKind::PowerCut => &[(
+            "Borgeren spørger, hvornår strømmen kommer igen",
+            "Giv netselskabets forventede tidspunkt fra den korte status.",
+            "Følg netselskabets driftsinformation.",
+        )],
+        IncidentKind::HeatSupply => &[(
+            "Borgeren har koldt hjem",
+            "Oplys varmestuer og råd om opvarmning. Sårbare borgere: callback.",
+            "Se listen over varmestuer.",
+        )],
+        IncidentKind::Flood => &[(
+            "Borgeren har vand i kælderen",
+            "Henvis til forsikringsselskabet og beredskabets råd; ved fare 112.",
+            "Kontakt dit forsikringsselskab.",
+        )],
+        IncidentKind::WaterSupply => &[(
+            "Borgeren spørger, om vandet kan drikkes",
+            "Giv forsyningens aktuelle råd ordret fra den korte status.",
+            "Følg forsyningens råd om drikkevand.",
+        )],
+        IncidentKind::Evacuation => &[(
+            "Borgeren skal evakueres eller er evakueret",
+            "Oplys opsamlingssted og evakueringscenter fra guiden.",
+            "Se opsamlingssted og evakueringscenter.",
+        )],
+        IncidentKind::CyberAttack => &[(
+            "Borgeren spørger, om deres data er lækket",
+            "Sig, at sagen undersøges; spekulér ikke. Henvis til kommunens udmeldinger.",
+            "Kommunen informerer, så snart der er nyt.",
+        )],
+        IncidentKind::Fire | IncidentKind::Other => &[],
+    };
+    situations.extend(own.iter().map(|(s, a, c)| row(s, a, c)));
+    Guide {
+        purpose: "Intern note: udfyldes af den berørte myndighed sammen med procesansvarlig. Vises ikke for agenter eller borgere.".into(),
+        expected_duration: "Ukendt".into(),
+        situations,
+        contacts: vec![
+            Contact {
+                name: "Alarmcentralen".into(),
+                phone: "112".into(),
+                note: "Ved fare for liv, helbred, miljø eller ejendom".into(),
+                urgent: true,
+            },
+            Contact { name: "Politiet".into(), phone: "114".into(), note: "Når det ikke haster".into(), urgent: false },
+        ],
+        ..Guide::default()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use time::macros::datetime;
+
+    const NOW: OffsetDateTime = datetime!(2026-11-23 12:00 UTC);
+
+    fn complete() -> Guide {
+        Guide {
+            banner: "Omstillingen er nede – brug kriselinjen".into(),
+            scope: "Kommunens omstilling kan ikke tage imod opkald siden kl. 7.40.".into(),
+            short_status: "Leverandøren arbejder på fejlen.".into(),
+            started_at: Some(datetime!(2026-11-23 06:40 UTC)),
+            expected_duration: "Resten af dagen".into(),
+            next_update_at: Some(datetime!(2026-11-23 14:00 UTC)),
+            callback_email: "Callback@Frederikssund.invalid".into(),
+            citizen_summary: "Kommunens telefoner virker ikke. Ring til kriselinjen.".into(),
+            ..template(IncidentKind::ItBreakdown)
+        }
+    }
+
+    #[test]
+    fn danish_phone_numbers() {
+        assert_eq!(normalise_phone("+45 12345678").as_deref(), Some("12 34 56 78"));
+        assert_eq!(normalise_phone("0045-12 34 56 78").as_deref(), Some("12 34 56 78"));
+        assert_eq!(normalise_phone("112").as_deref(), Some("112"));
+        assert_eq!(normalise_phone("1813").as_deref(), Some("1813"));
+        for bad in ["1234567", "123456789", "+46 12345678", "0123 4567", "12a45678", ""] {
+            assert_eq!(normalise_phone(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn a_complete_guide_publishes_normalised() {
+        let g = complete().validate_for_publish(NOW).unwrap();
+        assert_eq!(g.callback_email, "callback@frederikssund.invalid");
+        assert_eq!(g.contacts[0].phone, "112");
+    }
+
+    #[test]
+    fn publishing_lists_every_problem_by_field() {
+        let g = Guide {
+            next_update_at: Some(NOW - time::Duration::minutes(1)),
+            contacts: vec![Contact { name: "Vagt".into(), phone: "12 34".into(), note: String::new(), urgent: false }],
+            ..Guide::default()
+        };
+        let DomainError::Invalid(problems) = g.validate_for_publish(NOW).unwrap_err() else { panic!() };
+        let fields: Vec<&str> = problems.iter().map(|p| p.field.as_str()).collect();
+        for f in ["banner", "scope", "short_status", "started_at", "next_update_at", "situations", "contacts[0].phone", "citizen_summary"] {
+            assert!(fields.contains(&f), "{f} missing from {fields:?}");
+        }
+        let next = problems.iter().find(|p| p.field == "next_update_at").unwrap();
+        assert_eq!(next.message, "must be in the future");
+    }
+
+    #[test]
+    fn a_draft_may_be_incomplete_but_not_over_the_limits() {
+        assert!(Guide::default().validate_draft().is_ok());
+        let long = Guide { banner: "x".repeat(BANNER_MAX + 1), ..Guide::default() };
+        let DomainError::Invalid(p) = long.validate_draft().unwrap_err() else { panic!() };
+        assert_eq!(p[0].field, "banner");
+        let script = Guide { short_status: "før\u{0}efter".into(), ..Guide::default() };
+        assert!(script.validate_draft().is_err());
+    }
+
+    #[test]
+    fn every_kind_has_a_template_with_the_common_rows() {
+        for kind in IncidentKind::ALL {
+            let t = template(*kind);
+            assert!(t.situations.len() >= 4, "{kind}");
+            assert!(t.contacts.iter().any(|c| c.phone == "112" && c.urgent));
+            assert!(t.clone().validate_draft().is_ok(), "{kind}");
+        }
+    }
+
+    #[test]
+    fn changes_name_what_agents_must_notice() {
+        let old = complete();
+        let mut new = old.clone();
+        new.short_status = "Fejlen er fundet.".into();
+        new.situations.remove(0);
+        new.situations.push(row("Borgeren spørger om betaling", "Henvis til selvbetjening.", ""));
+        new.contacts[1].phone = "87 65 43 21".into();
+        new.purpose = "intern ændring".into();
+        let c = changes(&old, &new);
+        let whats: Vec<String> = c.iter().map(|c| format!("{}: {}", c.section, c.what)).collect();
+        assert_eq!(
+            whats,
+            [
+                "short_status: Fejlen er fundet.",
+                "situations: Ny: Borgeren spørger om betaling",
+                "situations: Fjernet: Borgeren spørger, hvad der sker",
+                "contacts: Ændret: Politiet 87 65 43 21",
+            ]
+        );
+        assert!(changes(&old, &old).is_empty());
+    }
+}
