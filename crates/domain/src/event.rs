@@ -12,6 +12,7 @@ word_enum!(
         RolesAssigned = "incident.roles",
         LogAppended = "log.appended",
         ChecklistUpdated = "checklist.updated",
+        GuidePublished = "guide.published",
         // Organisations, users, roster and templates: the secretariat's changes, kept as a trail.
         AdminChanged = "admin.changed",
     }

@@ -127,6 +127,13 @@ impl Guide {
         for (i, c) in self.contacts.iter().enumerate() {
             p.text(&format!("contacts[{i}].name"), &c.name, 0, 120);
             p.text(&format!("contacts[{i}].note"), &c.note, 0, 300);
+            p.text(&format!("contacts[{i}].phone"), &c.phone, 0, 40);
+        }
+    }
+
+    /// Formats that a half-typed draft may still miss, but a published guide may not.
+    fn check_formats(&self, p: &mut Problems) {
+        for (i, c) in self.contacts.iter().enumerate() {
             if !c.phone.trim().is_empty() && normalise_phone(&c.phone).is_none() {
                 p.add(&format!("contacts[{i}].phone"), format!("'{}' is not a Danish phone number (8 digits, or 112, 114, 1813)", c.phone));
             }
@@ -150,6 +157,7 @@ impl Guide {
         let g = self.normalise();
         let mut p = Problems::default();
         g.check_limits(&mut p);
+        g.check_formats(&mut p);
         for (field, value) in [
             ("banner", &g.banner),
             ("scope", &g.scope),
@@ -188,6 +196,34 @@ impl Guide {
         }
         p.into_result()?;
         Ok(g)
+    }
+}
+
+impl Guide {
+    /// What agents and citizens may see: everything but the internal purpose.
+    pub fn published_view(mut self) -> Guide {
+        self.purpose.clear();
+        self
+    }
+}
+
+/// A published, immutable version.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Version {
+    pub version: i64,
+    #[serde(with = "time::serde::rfc3339")]
+    pub published_at: OffsetDateTime,
+    pub published_by: String,
+    pub guide: Guide,
+}
+
+/// Publishing what is already published changes nothing and is refused.
+pub fn check_changed(latest: Option<&Version>, next: &Guide) -> Result<(), DomainError> {
+    match latest {
+        Some(v) if v.guide == *next => {
+            Err(DomainError::Conflict(format!("the draft is the same as version {}: change something before publishing", v.version)))
+        }
+        _ => Ok(()),
     }
 }
 
@@ -392,6 +428,11 @@ mod tests {
         assert_eq!(p[0].field, "banner");
         let script = Guide { short_status: "før\u{0}efter".into(), ..Guide::default() };
         assert!(script.validate_draft().is_err());
+        let half_typed = Guide {
+            contacts: vec![Contact { name: "Vagt".into(), phone: "12 34".into(), note: String::new(), urgent: false }],
+            ..Guide::default()
+        };
+        assert!(half_typed.validate_draft().is_ok(), "a half-typed number is checked at publishing");
     }
 
     #[test]

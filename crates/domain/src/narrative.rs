@@ -53,6 +53,10 @@ pub fn checklist_done(item: &ChecklistItem, done: bool) -> NewLogEntry {
     entry(LogCategory::Action, format!("Tjekpunkt {what}: {}", item.title))
 }
 
+pub fn guide_published(version: i64) -> NewLogEntry {
+    entry(LogCategory::Information, format!("Beredskabsguiden offentliggjort som version {version}."))
+}
+
 pub fn card_attached(title: &str) -> NewLogEntry {
     entry(LogCategory::Action, format!("Aktionskort tilknyttet: {title}"))
 }

@@ -14,6 +14,7 @@ word_enum!(
         AppendLog = "append_log",
         CompleteChecklistItem = "complete_checklist_item",
         AttachActionCard = "attach_action_card",
+        EditGuide = "edit_guide",
         ViewReference = "view_reference",
         ManageOrganisations = "manage_organisations",
         ManageUsers = "manage_users",
@@ -39,6 +40,8 @@ pub const TABLE: &[(Action, &[Role])] = &[
     (Action::AppendLog, CRISIS_STAFF),
     (Action::CompleteChecklistItem, &[Secretariat, CrisisLeader, LogKeeper, ProcessLead, StaffingLead, AuthorityEditor]),
     (Action::AttachActionCard, &[Secretariat, CrisisLeader, LogKeeper, ProcessLead]),
+    // The guide is filled by the affected authority with the process lead.
+    (Action::EditGuide, &[ProcessLead, AuthorityEditor]),
     (Action::ViewReference, &[Secretariat, SteeringGroup, CrisisLeader, LogKeeper, ProcessLead, StaffingLead]),
     (Action::ManageOrganisations, &[Secretariat]),
     (Action::ManageUsers, &[Secretariat]),

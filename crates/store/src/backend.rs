@@ -3,13 +3,15 @@
 pub mod sqlite {
     pub type Db = sqlx::Sqlite;
     const POSTGRES: bool = false;
-    const MIGRATIONS: &[(i64, &str)] = &[(1, include_str!("../migrations/sqlite/0001_crisis_room.sql"))];
+    const MIGRATIONS: &[(i64, &str)] =
+        &[(1, include_str!("../migrations/sqlite/0001_crisis_room.sql")), (2, include_str!("../migrations/sqlite/0002_guide.sql"))];
     include!("ops.rs");
 }
 
 pub mod postgres {
     pub type Db = sqlx::Postgres;
     const POSTGRES: bool = true;
-    const MIGRATIONS: &[(i64, &str)] = &[(1, include_str!("../migrations/postgres/0001_crisis_room.sql"))];
+    const MIGRATIONS: &[(i64, &str)] =
+        &[(1, include_str!("../migrations/postgres/0001_crisis_room.sql")), (2, include_str!("../migrations/postgres/0002_guide.sql"))];
     include!("ops.rs");
 }

@@ -16,6 +16,7 @@ use backend::{postgres, sqlite};
 use domain::Actor;
 use domain::checklist::{ActionCard, ChecklistItem, TemplateItem};
 use domain::event::Event;
+use domain::guide::{Guide, Version};
 use domain::incident::{Incident, NewIncident, Status};
 use domain::log::{LogEntry, NewLogEntry, Verification};
 use domain::org::Organisation;
@@ -376,6 +377,28 @@ impl Store {
 
     pub async fn attach_card(&self, incident_id: Uuid, card_id: Uuid, actor: &Actor, at: OffsetDateTime) -> Result<()> {
         write!(self, attach_card(incident_id, card_id, actor, at))
+    }
+
+    // ---- the crisis guide ----
+
+    /// Saves the working draft; `guide` must have passed `Guide::validate_draft`.
+    pub async fn save_guide_draft(&self, incident_id: Uuid, guide: &Guide, actor: &Actor, at: OffsetDateTime) -> Result<()> {
+        write!(self, save_guide_draft(incident_id, guide, actor, at))
+    }
+
+    pub async fn guide_draft(&self, incident_id: Uuid) -> Result<Option<Guide>> {
+        on!(self, guide_draft(incident_id))
+    }
+
+    /// A published version (`None`: the latest).
+    pub async fn guide_version(&self, incident_id: Uuid, version: Option<i64>) -> Result<Option<Version>> {
+        on!(self, guide_version(incident_id, version))
+    }
+
+    /// Publishes the saved draft as the next version: validated for publishing, refused when
+    /// unchanged, logged and announced in the same transaction.
+    pub async fn publish_guide(&self, incident_id: Uuid, actor: &Actor, at: OffsetDateTime) -> Result<Version> {
+        write!(self, publish_guide(incident_id, actor, at))
     }
 
     /// Seeds the built-in reference data and templates into an empty database.

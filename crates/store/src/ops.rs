@@ -6,6 +6,7 @@ use crate::error::{Result, conflict, corrupt, not_found, unique};
 use crate::rows::*;
 use domain::checklist::{self, ActionCard, ChecklistItem, TemplateItem};
 use domain::event::{Event, EventKind, NewEvent};
+use domain::guide::{Guide, Version};
 use domain::incident::{Incident, NewIncident, Status, channels_to_string};
 use domain::log::{Author, LogEntry, NewLogEntry};
 use domain::org::Organisation;
@@ -790,4 +791,98 @@ pub async fn events_since(pool: &Pool<Db>, after: i64, limit: i64) -> Result<Vec
 
 pub async fn last_event_seq(pool: &Pool<Db>) -> Result<i64> {
     Ok(sqlx::query_scalar("SELECT COALESCE(MAX(seq), 0) FROM events").fetch_one(pool).await?)
+}
+
+// ---- the crisis guide ----
+
+fn guide_json(g: &Guide) -> Result<String> {
+    serde_json::to_string(g).map_err(corrupt)
+}
+
+fn guide_from(s: &str) -> Result<Guide> {
+    serde_json::from_str(s).map_err(corrupt)
+}
+
+/// Saves the working draft (validated by the caller); no log entry: drafts are work in progress.
+pub async fn save_guide_draft(pool: &Pool<Db>, incident_id: Uuid, guide: &Guide, actor: &Actor, at: OffsetDateTime) -> Result<()> {
+    let mut tx = pool.begin().await?;
+    lock_incident(&mut tx, incident_id, at).await?;
+    sqlx::query(
+        "INSERT INTO guide_drafts (incident_id, content, updated_at, updated_by) VALUES ($1, $2, $3, $4)
+         ON CONFLICT (incident_id) DO UPDATE SET content = excluded.content, updated_at = excluded.updated_at, updated_by = excluded.updated_by",
+    )
+    .bind(incident_id)
+    .bind(guide_json(guide)?)
+    .bind(at)
+    .bind(&actor.name)
+    .execute(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+pub async fn guide_draft(pool: &Pool<Db>, incident_id: Uuid) -> Result<Option<Guide>> {
+    let row: Option<String> = sqlx::query_scalar("SELECT content FROM guide_drafts WHERE incident_id = $1").bind(incident_id).fetch_optional(pool).await?;
+    row.as_deref().map(guide_from).transpose()
+}
+
+#[derive(sqlx::FromRow)]
+struct VersionRow {
+    version: i64,
+    content: String,
+    published_at: OffsetDateTime,
+    published_by: String,
+}
+
+impl VersionRow {
+    fn into_domain(self) -> Result<Version> {
+        Ok(Version { version: self.version, published_at: self.published_at, published_by: self.published_by, guide: guide_from(&self.content)? })
+    }
+}
+
+/// The given version, or the latest when `version` is `None`.
+pub async fn guide_version(pool: &Pool<Db>, incident_id: Uuid, version: Option<i64>) -> Result<Option<Version>> {
+    guide_version_in(pool, incident_id, version).await
+}
+
+async fn guide_version_in<'e, E: sqlx::Executor<'e, Database = Db>>(ex: E, incident_id: Uuid, version: Option<i64>) -> Result<Option<Version>> {
+    let row: Option<VersionRow> = sqlx::query_as(
+        "SELECT version, content, published_at, published_by FROM guide_versions
+         WHERE incident_id = $1 AND ($2 < 0 OR version = $2) ORDER BY version DESC LIMIT 1",
+    )
+    .bind(incident_id)
+    .bind(version.unwrap_or(-1))
+    .fetch_optional(ex)
+    .await?;
+    row.map(VersionRow::into_domain).transpose()
+}
+
+/// Publishes the draft as the next immutable version, with its log entry and event.
+pub async fn publish_guide(pool: &Pool<Db>, incident_id: Uuid, actor: &Actor, at: OffsetDateTime) -> Result<Version> {
+    let mut tx = pool.begin().await?;
+    let mut events = Vec::new();
+    let incident = lock_incident(&mut tx, incident_id, at).await?;
+    let draft: Option<String> =
+        sqlx::query_scalar("SELECT content FROM guide_drafts WHERE incident_id = $1").bind(incident_id).fetch_optional(&mut *tx).await?;
+    let Some(draft) = draft else {
+        return Err(domain::DomainError::Conflict("there is no draft to publish: save the guide first".into()).into());
+    };
+    let guide = guide_from(&draft)?.validate_for_publish(at)?;
+    let latest = guide_version_in(&mut *tx, incident_id, None).await?;
+    domain::guide::check_changed(latest.as_ref(), &guide)?;
+    let version = Version { version: latest.map_or(1, |v| v.version + 1), published_at: at, published_by: actor.name.clone(), guide };
+    sqlx::query("INSERT INTO guide_versions (incident_id, version, content, published_at, published_by) VALUES ($1, $2, $3, $4, $5)")
+        .bind(incident_id)
+        .bind(version.version)
+        .bind(guide_json(&version.guide)?)
+        .bind(at)
+        .bind(&version.published_by)
+        .execute(&mut *tx)
+        .await?;
+    append_in_tx(&mut tx, &incident, actor, narrative::guide_published(version.version), at, &mut events).await?;
+    let payload = serde_json::json!({ "incident_id": incident_id, "version": version.version, "banner": version.guide.banner });
+    events.push(NewEvent::about(EventKind::GuidePublished, &incident, payload));
+    emit_all(&mut tx, events, at).await?;
+    tx.commit().await?;
+    Ok(version)
 }

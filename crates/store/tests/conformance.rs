@@ -48,6 +48,7 @@ macro_rules! conformance {
 
 conformance!(
     reference_data_is_seeded,
+    guide_drafts_publish_as_immutable_versions,
     truncation_and_unreadable_rows_are_caught,
     administration_leaves_a_trail,
     authority_items_are_per_affected_organisation,
@@ -370,4 +371,45 @@ async fn a_mistyped_database_url_is_refused_not_turned_into_a_file() {
     let err = Store::open("postgress://postgres@127.0.0.1/ks").await.err().expect("refused");
     assert!(err.to_string().contains("unsupported database URL scheme 'postgress'"), "{err}");
     assert!(!std::path::Path::new("postgress:").exists());
+}
+
+async fn guide_drafts_publish_as_immutable_versions(store: &Store) {
+    let lead = user(store, "proces@demo.invalid", Role::ProcessLead, "DDH").await;
+    let i = store.create_incident(&new_incident(&["0250"]), &lead, domain::time::now()).await.unwrap();
+    let now = domain::time::now();
+    assert!(is_conflict(&store.publish_guide(i.id, &lead, now).await.unwrap_err()), "nothing saved yet");
+
+    let mut g = domain::guide::template(IncidentKind::ItBreakdown);
+    store.save_guide_draft(i.id, &g, &lead, now).await.unwrap();
+    let refused = store.publish_guide(i.id, &lead, now).await.unwrap_err();
+    assert!(matches!(refused, StoreError::Domain(DomainError::Invalid(_))), "an incomplete draft is refused: {refused:?}");
+    assert!(store.guide_version(i.id, None).await.unwrap().is_none());
+
+    g.banner = "Omstillingen er nede".into();
+    g.scope = "Omstillingen afviser opkald.".into();
+    g.short_status = "Leverandøren arbejder på fejlen.".into();
+    g.started_at = Some(now);
+    g.next_update_at = Some(now + Duration::hours(2));
+    g.callback_email = "callback@frederikssund.invalid".into();
+    g.citizen_summary = "Ring til kriselinjen.".into();
+    store.save_guide_draft(i.id, &g, &lead, now).await.unwrap();
+    let before = store.log(i.id).await.unwrap().len();
+    let v1 = store.publish_guide(i.id, &lead, now).await.unwrap();
+    assert_eq!(v1.version, 1);
+    assert!(is_conflict(&store.publish_guide(i.id, &lead, now).await.unwrap_err()), "an unchanged draft is refused");
+
+    g.short_status = "Fejlen er fundet.".into();
+    store.save_guide_draft(i.id, &g, &lead, now).await.unwrap();
+    let v2 = store.publish_guide(i.id, &lead, now).await.unwrap();
+    assert_eq!(v2.version, 2);
+    assert_eq!(store.guide_version(i.id, None).await.unwrap().unwrap().guide.short_status, "Fejlen er fundet.");
+    assert_eq!(store.guide_version(i.id, Some(1)).await.unwrap().unwrap().guide.short_status, "Leverandøren arbejder på fejlen.");
+    assert!(store.guide_version(i.id, Some(3)).await.unwrap().is_none());
+
+    let log = store.log(i.id).await.unwrap();
+    assert_eq!(log.len(), before + 2, "each publish is logged");
+    assert!(log.last().unwrap().text.contains("version 2"));
+    let published = store.events_since(0, 1000).await.unwrap().into_iter().filter(|e| e.kind == EventKind::GuidePublished).count();
+    assert_eq!(published, 2);
+    assert!(store::raw_execute_for_tests(store, "UPDATE guide_versions SET content = '{}'").await.is_err(), "versions are immutable");
 }

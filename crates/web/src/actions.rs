@@ -165,3 +165,50 @@ pub async fn verify_log(state: &AppState, actor: &Actor, id: Uuid) -> Result<dom
     incident(state, actor, id, Action::ReadLog).await?;
     state.store.verify_log(id).await?.ok_or_else(|| ApiError::not_found("incident"))
 }
+
+// ---- the crisis guide ----
+
+/// The working draft, or the template for the incident's kind when nothing is saved yet.
+pub async fn guide_draft(state: &AppState, actor: &Actor, id: Uuid) -> Result<domain::guide::Guide, ApiError> {
+    let i = incident(state, actor, id, Action::EditGuide).await?;
+    Ok(state.store.guide_draft(id).await?.unwrap_or_else(|| domain::guide::template(i.kind)))
+}
+
+pub async fn save_guide_draft(
+    state: &AppState,
+    actor: &Actor,
+    id: Uuid,
+    guide: domain::guide::Guide,
+) -> Result<domain::guide::Guide, ApiError> {
+    incident(state, actor, id, Action::EditGuide).await?;
+    let guide = guide.validate_draft()?;
+    state.store.save_guide_draft(id, &guide, actor, now()).await?;
+    Ok(guide)
+}
+
+pub async fn publish_guide(state: &AppState, actor: &Actor, id: Uuid) -> Result<domain::guide::Version, ApiError> {
+    incident(state, actor, id, Action::EditGuide).await?;
+    Ok(state.store.publish_guide(id, actor, now()).await?)
+}
+
+/// A published version and what changed since the one before. Only the guide's editors see the
+/// internal purpose.
+pub async fn published_guide(
+    state: &AppState,
+    actor: &Actor,
+    id: Uuid,
+    version: Option<i64>,
+) -> Result<(domain::guide::Version, Vec<domain::guide::Change>), ApiError> {
+    let i = incident(state, actor, id, Action::ViewIncidents).await?;
+    let mut v = state.store.guide_version(id, version).await?.ok_or_else(|| ApiError::not_found("published guide version"))?;
+    let changes = match v.version {
+        1 => Vec::new(),
+        n => {
+            state.store.guide_version(id, Some(n - 1)).await?.map(|prev| domain::guide::changes(&prev.guide, &v.guide)).unwrap_or_default()
+        }
+    };
+    if actor.may_on(Action::EditGuide, &i.affected).is_err() {
+        v.guide = v.guide.published_view();
+    }
+    Ok((v, changes))
+}

@@ -38,6 +38,7 @@ fn body(kit: &Kit, method: &str, path: &str) -> Option<Value> {
         ("put", "/api/v1/incidents/{id}/roles/{role}") | ("put", "/api/v1/roster/{role}") => {
             json!({ "primary": staff, "deputy": other })
         }
+        ("put", "/api/v1/incidents/{id}/guide") => json!({ "banner": "Kort status kommer" }),
         ("post", "/api/v1/incidents/{id}/log") => {
             json!({ "category": "information", "text": "Statusmøde holdt" })
         }

@@ -2,6 +2,7 @@
 
 mod admin;
 mod events;
+mod guide;
 mod incidents;
 mod session;
 
@@ -27,6 +28,9 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/incidents/{id}/checklist", get(incidents::checklist))
         .route("/api/v1/incidents/{id}/checklist/{item}", post(incidents::tick))
         .route("/api/v1/incidents/{id}/action-cards", get(incidents::cards).post(incidents::attach))
+        .route("/api/v1/incidents/{id}/guide", get(guide::published).put(guide::save))
+        .route("/api/v1/incidents/{id}/guide/draft", get(guide::draft))
+        .route("/api/v1/incidents/{id}/guide/publish", post(guide::publish))
         .route("/api/v1/organisations", get(admin::organisations))
         .route("/api/v1/organisations/{code}", put(admin::set_member))
         .route("/api/v1/users", get(admin::users).post(admin::create_user))
