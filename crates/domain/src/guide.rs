@@ -254,31 +254,30 @@ pub fn changes(old: &Guide, new: &Guide) -> Vec<Change> {
     {
         out.push(Change { section: "next_update_at", what: crate::time::format_local(t) });
     }
-    for s in &new.situations {
-        match old.situations.iter().find(|o| o.situation == s.situation) {
-            None => out.push(Change { section: "situations", what: format!("Ny: {}", s.situation) }),
-            Some(o) if o != s => out.push(Change { section: "situations", what: format!("Ændret: {}", s.situation) }),
-            Some(_) => {}
-        }
-    }
-    for o in &old.situations {
-        if !new.situations.iter().any(|s| s.situation == o.situation) {
-            out.push(Change { section: "situations", what: format!("Fjernet: {}", o.situation) });
-        }
-    }
-    for c in &new.contacts {
-        match old.contacts.iter().find(|o| o.name == c.name) {
-            None => out.push(Change { section: "contacts", what: format!("Ny: {} {}", c.name, c.phone) }),
-            Some(o) if o != c => out.push(Change { section: "contacts", what: format!("Ændret: {} {}", c.name, c.phone) }),
-            Some(_) => {}
-        }
-    }
-    for o in &old.contacts {
-        if !new.contacts.iter().any(|c| c.name == o.name) {
-            out.push(Change { section: "contacts", what: format!("Fjernet: {}", o.name) });
-        }
-    }
+    rows(&mut out, "situations", &old.situations, &new.situations, |s| s.situation.clone(), |s| s.situation.clone());
+    rows(&mut out, "contacts", &old.contacts, &new.contacts, |c| c.name.clone(), |c| format!("{} {}", c.name, c.phone));
     out
+}
+
+/// Rows matched by `key`: new, changed (shown by `label`) and removed ones.
+fn rows<T: PartialEq>(
+    out: &mut Vec<Change>,
+    section: &'static str,
+    old: &[T],
+    new: &[T],
+    key: impl Fn(&T) -> String,
+    label: impl Fn(&T) -> String,
+) {
+    for n in new {
+        match old.iter().find(|o| key(o) == key(n)) {
+            None => out.push(Change { section, what: format!("Ny: {}", label(n)) }),
+            Some(o) if o != n => out.push(Change { section, what: format!("Ændret: {}", label(n)) }),
+            Some(_) => {}
+        }
+    }
+    for o in old.iter().filter(|o| !new.iter().any(|n| key(n) == key(o))) {
+        out.push(Change { section, what: format!("Fjernet: {}", key(o)) });
+    }
 }
 
 fn row(situation: &str, action: &str, citizen_text: &str) -> Situation {

@@ -419,7 +419,7 @@ impl Store {
 }
 
 /// Runs raw SQL on the backend — for tests that must tamper with the database behind the API's back.
-#[doc(hidden)]
+#[cfg(feature = "testing")]
 pub async fn raw_execute_for_tests(store: &Store, sql: &'static str) -> Result<u64> {
     Ok(match &store.pool {
         Pool::Sqlite(p) => sqlx::raw_sql(sql).execute(p).await?.rows_affected(),

@@ -130,7 +130,7 @@ impl IntoResponse for PageError {
                     ul { @for f in &e.fields { li { strong { (f.field) } ": " (f.message) } } }
                 }
             }
-            p { a href="javascript:history.back()" { (t(lang, "error.back")) } " · " a href="/incidents" { (t(lang, "nav.incidents")) } }
+            p { a href="/incidents" { (t(lang, "error.back")) " – " (t(lang, "nav.incidents")) } }
         };
         (e.status, layout(lang, None, t(lang, "error.title"), body, None)).into_response()
     }
