@@ -13,6 +13,12 @@ word_enum!(
         LogAppended = "log.appended",
         ChecklistUpdated = "checklist.updated",
         GuidePublished = "guide.published",
+        GuideOverdue = "guide.overdue",
+        FeedbackCreated = "feedback.created",
+        FeedbackUpdated = "feedback.updated",
+        InquiryCreated = "inquiry.created",
+        // Carries no personal data: the id only.
+        CallbackCreated = "callback.created",
         // Organisations, users, roster and templates: the secretariat's changes, kept as a trail.
         AdminChanged = "admin.changed",
     }

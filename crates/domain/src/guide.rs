@@ -217,6 +217,23 @@ pub struct Version {
     pub guide: Guide,
 }
 
+/// How current the published guide is: a new version re-arms it; when `next_update_at` passes
+/// without one, the server marks it overdue.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Freshness {
+    pub version: i64,
+    #[serde(with = "time::serde::rfc3339")]
+    pub next_update_at: OffsetDateTime,
+    #[serde(with = "time::serde::rfc3339::option")]
+    pub overdue_since: Option<OffsetDateTime>,
+}
+
+impl Freshness {
+    pub fn is_overdue(&self) -> bool {
+        self.overdue_since.is_some()
+    }
+}
+
 /// Publishing what is already published changes nothing and is refused.
 pub fn check_changed(latest: Option<&Version>, next: &Guide) -> Result<(), DomainError> {
     match latest {

@@ -82,6 +82,20 @@ impl Status {
     }
 
     /// Activation raises the activation checklist, once.
+    /// Agents answer citizens about it: active, or standing down while calls still come in.
+    pub fn is_live(self) -> bool {
+        matches!(self, Status::Active | Status::StandingDown)
+    }
+
+    /// Refuses citizen input (inquiries, callbacks, feedback) on an incident no one answers for.
+    pub fn check_live(self) -> Result<(), DomainError> {
+        if self.is_live() {
+            Ok(())
+        } else {
+            Err(DomainError::Conflict(format!("the incident is {self}: citizen input is taken only while it is active or standing down")))
+        }
+    }
+
     pub fn raises_checklist(self, existing_items: i64) -> bool {
         self == Status::Active && existing_items == 0
     }

@@ -4,8 +4,10 @@
 pub mod checklist;
 pub mod error;
 pub mod event;
+pub mod feedback;
 pub mod guide;
 pub mod incident;
+pub mod inquiry;
 pub mod log;
 pub mod markdown;
 pub mod narrative;

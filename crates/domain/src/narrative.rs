@@ -57,6 +57,17 @@ pub fn guide_published(version: i64) -> NewLogEntry {
     entry(LogCategory::Information, format!("Beredskabsguiden offentliggjort som version {version}."))
 }
 
+pub fn guide_overdue(version: i64, due: time::OffsetDateTime) -> NewLogEntry {
+    entry(
+        LogCategory::Information,
+        format!("Beredskabsguiden er forældet: version {version} skulle være opdateret senest {}.", crate::time::format_local(due)),
+    )
+}
+
+pub fn callbacks_purged(n: u64, retention_days: i64) -> NewLogEntry {
+    entry(LogCategory::Information, format!("{n} anmodninger om opkald slettet efter opbevaringsperioden på {retention_days} dage."))
+}
+
 pub fn card_attached(title: &str) -> NewLogEntry {
     entry(LogCategory::Action, format!("Aktionskort tilknyttet: {title}"))
 }

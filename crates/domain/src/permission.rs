@@ -15,6 +15,11 @@ word_enum!(
         CompleteChecklistItem = "complete_checklist_item",
         AttachActionCard = "attach_action_card",
         EditGuide = "edit_guide",
+        SendFeedback = "send_feedback",
+        HandleFeedback = "handle_feedback",
+        RecordInquiry = "record_inquiry",
+        ViewInquiries = "view_inquiries",
+        ViewCallbacks = "view_callbacks",
         ViewReference = "view_reference",
         ManageOrganisations = "manage_organisations",
         ManageUsers = "manage_users",
@@ -42,6 +47,13 @@ pub const TABLE: &[(Action, &[Role])] = &[
     (Action::AttachActionCard, &[Secretariat, CrisisLeader, LogKeeper, ProcessLead]),
     // The guide is filled by the affected authority with the process lead.
     (Action::EditGuide, &[ProcessLead, AuthorityEditor]),
+    (Action::SendFeedback, &[Agent, CrisisLeader, LogKeeper, ProcessLead, StaffingLead]),
+    (Action::HandleFeedback, &[ProcessLead, AuthorityEditor]),
+    (Action::RecordInquiry, &[Agent, ProcessLead]),
+    // The statistics of what citizens ask: no personal data.
+    (Action::ViewInquiries, &[Secretariat, SteeringGroup, CrisisLeader, LogKeeper, ProcessLead, StaffingLead, AuthorityEditor]),
+    // Personal data: only the authority the citizen asked to call back.
+    (Action::ViewCallbacks, &[AuthorityEditor]),
     (Action::ViewReference, &[Secretariat, SteeringGroup, CrisisLeader, LogKeeper, ProcessLead, StaffingLead]),
     (Action::ManageOrganisations, &[Secretariat]),
     (Action::ManageUsers, &[Secretariat]),
@@ -64,6 +76,17 @@ pub struct Actor {
 }
 
 impl Actor {
+    /// The service itself, for what it writes on its own (an overdue guide, a retention purge).
+    /// Signs as the secretariat's service, with the nil id no person has.
+    pub fn system() -> Actor {
+        Actor {
+            user_id: Uuid::nil(),
+            name: "Kriseservice (automatisk)".into(),
+            role: Role::Secretariat,
+            org: crate::org::collaboration().code,
+        }
+    }
+
     /// May this actor perform `action` at all?
     pub fn may(&self, action: Action) -> Result<(), DomainError> {
         if allows(self.role, action) {
@@ -129,6 +152,16 @@ mod tests {
         for role in Role::ALL {
             assert_eq!(allows(*role, Action::ManageUsers), *role == Secretariat, "{role}");
         }
+    }
+
+    #[test]
+    fn personal_data_reaches_the_authority_only() {
+        for role in Role::ALL {
+            assert_eq!(allows(*role, Action::ViewCallbacks), *role == AuthorityEditor, "{role}");
+        }
+        assert!(actor(AuthorityEditor, "0250").may_on(Action::ViewCallbacks, &["0101".into()]).is_err());
+        assert!(allows(Agent, Action::RecordInquiry) && allows(Agent, Action::SendFeedback));
+        assert!(!allows(Agent, Action::ViewInquiries), "agents record; the authority reads the statistics");
     }
 
     #[test]

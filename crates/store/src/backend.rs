@@ -3,15 +3,25 @@
 pub mod sqlite {
     pub type Db = sqlx::Sqlite;
     const POSTGRES: bool = false;
-    const MIGRATIONS: &[(i64, &str)] =
-        &[(1, include_str!("../migrations/sqlite/0001_crisis_room.sql")), (2, include_str!("../migrations/sqlite/0002_guide.sql"))];
+    const MIGRATIONS: &[(i64, &str)] = &[
+        (1, include_str!("../migrations/sqlite/0001_crisis_room.sql")),
+        (2, include_str!("../migrations/sqlite/0002_guide.sql")),
+        (3, include_str!("../migrations/sqlite/0003_feedback_inquiries.sql")),
+    ];
     include!("ops.rs");
+    include!("ops_guide.rs");
+    include!("ops_inquiries.rs");
 }
 
 pub mod postgres {
     pub type Db = sqlx::Postgres;
     const POSTGRES: bool = true;
-    const MIGRATIONS: &[(i64, &str)] =
-        &[(1, include_str!("../migrations/postgres/0001_crisis_room.sql")), (2, include_str!("../migrations/postgres/0002_guide.sql"))];
+    const MIGRATIONS: &[(i64, &str)] = &[
+        (1, include_str!("../migrations/postgres/0001_crisis_room.sql")),
+        (2, include_str!("../migrations/postgres/0002_guide.sql")),
+        (3, include_str!("../migrations/postgres/0003_feedback_inquiries.sql")),
+    ];
     include!("ops.rs");
+    include!("ops_guide.rs");
+    include!("ops_inquiries.rs");
 }

@@ -16,8 +16,10 @@ use backend::{postgres, sqlite};
 use domain::Actor;
 use domain::checklist::{ActionCard, ChecklistItem, TemplateItem};
 use domain::event::Event;
-use domain::guide::{Guide, Version};
+use domain::feedback::{Feedback, FeedbackCounts, FeedbackState, NewFeedback};
+use domain::guide::{Freshness, Guide, Version};
 use domain::incident::{Incident, NewIncident, Status};
+use domain::inquiry::{Access, Callback, Inquiry, NewCallback, NewInquiry};
 use domain::log::{LogEntry, NewLogEntry, Verification};
 use domain::org::Organisation;
 use domain::role::{Assignment, StaffRole};
@@ -31,6 +33,17 @@ use std::time::Duration;
 use time::OffsetDateTime;
 use tokio::sync::broadcast;
 use uuid::Uuid;
+
+/// A mail taken from the outbox for one delivery attempt.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OutgoingMail {
+    pub id: i64,
+    pub recipient: String,
+    pub subject: String,
+    pub body: String,
+    /// Including this one.
+    pub attempts: i64,
+}
 
 #[derive(Clone)]
 enum Pool {
@@ -399,6 +412,90 @@ impl Store {
     /// unchanged, logged and announced in the same transaction.
     pub async fn publish_guide(&self, incident_id: Uuid, actor: &Actor, at: OffsetDateTime) -> Result<Version> {
         write!(self, publish_guide(incident_id, actor, at))
+    }
+
+    /// The published guide's freshness: which version, when the next is due, whether it is overdue.
+    pub async fn guide_freshness(&self, incident_id: Uuid) -> Result<Option<Freshness>> {
+        on!(self, guide_freshness(incident_id))
+    }
+
+    /// Marks guides whose next update is due and missed as overdue (once, even with several nodes).
+    pub async fn mark_overdue(&self, now: OffsetDateTime) -> Result<Vec<Uuid>> {
+        write!(self, mark_overdue(now))
+    }
+
+    // ---- feedback ----
+
+    pub async fn create_feedback(&self, incident_id: Uuid, new: NewFeedback, actor: &Actor, at: OffsetDateTime) -> Result<Feedback> {
+        write!(self, create_feedback(incident_id, new, actor, at))
+    }
+
+    /// Newest first.
+    pub async fn feedback(&self, incident_id: Uuid) -> Result<Vec<Feedback>> {
+        on!(self, feedback_list(incident_id))
+    }
+
+    pub async fn update_feedback(
+        &self,
+        incident_id: Uuid,
+        id: Uuid,
+        to: FeedbackState,
+        resolved_by: Option<i64>,
+        actor: &Actor,
+        at: OffsetDateTime,
+    ) -> Result<Feedback> {
+        write!(self, update_feedback(incident_id, id, to, resolved_by, actor, at))
+    }
+
+    pub async fn feedback_counts(&self, incident_id: Uuid) -> Result<FeedbackCounts> {
+        on!(self, feedback_counts(incident_id))
+    }
+
+    // ---- inquiries and callback requests ----
+
+    /// Checked against the latest published version; only while the incident is live.
+    pub async fn record_inquiry(&self, incident_id: Uuid, new: NewInquiry, at: OffsetDateTime) -> Result<Inquiry> {
+        write!(self, record_inquiry(incident_id, new, at))
+    }
+
+    /// Oldest first.
+    pub async fn inquiries(&self, incident_id: Uuid) -> Result<Vec<Inquiry>> {
+        on!(self, inquiries(incident_id))
+    }
+
+    /// `new` must have passed `NewCallback::validate`. Queues the e-mail to the callback mailbox.
+    pub async fn create_callback(&self, incident_id: Uuid, new: NewCallback, actor: &Actor, at: OffsetDateTime) -> Result<Callback> {
+        write!(self, create_callback(incident_id, new, actor, at))
+    }
+
+    /// Personal data: the reading is logged as `what` (`view` or `export`) by `actor`.
+    pub async fn callbacks(&self, incident_id: Uuid, actor: &Actor, what: &str, at: OffsetDateTime) -> Result<Vec<Callback>> {
+        write!(self, callbacks(incident_id, actor, what, at))
+    }
+
+    /// Who read or wrote an incident's personal data, newest first.
+    pub async fn personal_data_access(&self, incident_id: Uuid) -> Result<Vec<Access>> {
+        on!(self, personal_data_access(incident_id))
+    }
+
+    /// Deletes callback requests of incidents closed `retention_days` or more before `now`.
+    pub async fn purge_callbacks(&self, now: OffsetDateTime, retention_days: i64) -> Result<Vec<(Uuid, u64)>> {
+        let cutoff = now - time::Duration::days(retention_days);
+        write!(self, purge_callbacks(cutoff, retention_days, now))
+    }
+
+    // ---- the mail outbox ----
+
+    pub async fn claim_mail(&self, now: OffsetDateTime, lease_until: OffsetDateTime) -> Result<Option<OutgoingMail>> {
+        write!(self, claim_mail(now, lease_until))
+    }
+
+    pub async fn mail_sent(&self, id: i64, at: OffsetDateTime) -> Result<()> {
+        write!(self, mail_sent(id, at))
+    }
+
+    pub async fn mail_failed(&self, id: i64, error: &str, retry_at: Option<OffsetDateTime>) -> Result<()> {
+        write!(self, mail_failed(id, error, retry_at))
     }
 
     /// Seeds the built-in reference data and templates into an empty database.

@@ -60,6 +60,10 @@ conformance!(
     checklist_and_action_cards,
     refused_writes_leave_nothing_behind,
     events_are_ordered_and_relayed,
+    overdue_guides_are_marked_once_and_rearmed_by_publishing,
+    feedback_is_routed_and_resolved_by_a_newer_version,
+    inquiries_need_a_live_incident_and_a_published_guide,
+    callbacks_are_mailed_access_logged_and_purged,
 );
 
 async fn user(store: &Store, email: &str, role: Role, org: &str) -> Actor {
@@ -373,6 +377,28 @@ async fn a_mistyped_database_url_is_refused_not_turned_into_a_file() {
     assert!(!std::path::Path::new("postgress:").exists());
 }
 
+/// A complete guide, ready to publish at `at`.
+fn complete_guide(at: time::OffsetDateTime) -> domain::guide::Guide {
+    let mut g = domain::guide::template(IncidentKind::ItBreakdown);
+    g.banner = "Omstillingen er nede".into();
+    g.scope = "Omstillingen afviser opkald.".into();
+    g.short_status = "Leverandøren arbejder på fejlen.".into();
+    g.started_at = Some(at);
+    g.next_update_at = Some(at + Duration::hours(1));
+    g.callback_email = "callback@frederikssund.invalid".into();
+    g.citizen_summary = "Ring til kriselinjen.".into();
+    g
+}
+
+/// An active incident affecting 0250 with version 1 of its guide published at `at`.
+async fn live_with_guide(store: &Store, lead: &Actor, at: time::OffsetDateTime) -> domain::incident::Incident {
+    let i = store.create_incident(&new_incident(&["0250"]), lead, at).await.unwrap();
+    store.change_status(i.id, Status::Active, None, lead, at).await.unwrap();
+    store.save_guide_draft(i.id, &complete_guide(at), lead, at).await.unwrap();
+    store.publish_guide(i.id, lead, at).await.unwrap();
+    i
+}
+
 async fn guide_drafts_publish_as_immutable_versions(store: &Store) {
     let lead = user(store, "proces@demo.invalid", Role::ProcessLead, "DDH").await;
     let i = store.create_incident(&new_incident(&["0250"]), &lead, domain::time::now()).await.unwrap();
@@ -412,4 +438,156 @@ async fn guide_drafts_publish_as_immutable_versions(store: &Store) {
     let published = store.events_since(0, 1000).await.unwrap().into_iter().filter(|e| e.kind == EventKind::GuidePublished).count();
     assert_eq!(published, 2);
     assert!(store::raw_execute_for_tests(store, "UPDATE guide_versions SET content = '{}'").await.is_err(), "versions are immutable");
+}
+
+async fn overdue_guides_are_marked_once_and_rearmed_by_publishing(store: &Store) {
+    let lead = user(store, "proces@demo.invalid", Role::ProcessLead, "DDH").await;
+    let t0 = domain::time::now();
+    let live = live_with_guide(store, &lead, t0).await;
+    // A prepared incident's guide is not watched: nobody answers citizens from it yet.
+    let prepared = store.create_incident(&new_incident(&["0250"]), &lead, t0).await.unwrap();
+    store.save_guide_draft(prepared.id, &complete_guide(t0), &lead, t0).await.unwrap();
+    store.publish_guide(prepared.id, &lead, t0).await.unwrap();
+
+    assert!(store.mark_overdue(t0 + Duration::minutes(59)).await.unwrap().is_empty(), "not yet due");
+    let late = t0 + Duration::minutes(61);
+    assert_eq!(store.mark_overdue(late).await.unwrap(), vec![live.id]);
+    assert!(store.mark_overdue(late + Duration::seconds(5)).await.unwrap().is_empty(), "marked once");
+    let f = store.guide_freshness(live.id).await.unwrap().unwrap();
+    assert_eq!((f.version, f.overdue_since), (1, Some(late)));
+    assert!(store.guide_freshness(prepared.id).await.unwrap().unwrap().overdue_since.is_none());
+
+    let log = store.log(live.id).await.unwrap();
+    let last = log.last().unwrap();
+    assert!(last.text.contains("forældet") && last.text.contains("version 1"), "{}", last.text);
+    assert_eq!(last.author.name, Actor::system().name);
+    assert!(store.verify_log(live.id).await.unwrap().unwrap().valid);
+    let overdue: Vec<_> = store.events_since(0, 1000).await.unwrap().into_iter().filter(|e| e.kind == EventKind::GuideOverdue).collect();
+    assert_eq!(overdue.len(), 1);
+    assert_eq!(overdue[0].incident_id, Some(live.id));
+
+    // Publishing re-arms the alarm with the new time.
+    let mut g = complete_guide(late);
+    g.short_status = "Fejlen er fundet.".into();
+    store.save_guide_draft(live.id, &g, &lead, late).await.unwrap();
+    store.publish_guide(live.id, &lead, late).await.unwrap();
+    let f = store.guide_freshness(live.id).await.unwrap().unwrap();
+    assert_eq!((f.version, f.overdue_since, f.next_update_at), (2, None, late + Duration::hours(1)));
+    assert!(store.mark_overdue(late + Duration::minutes(30)).await.unwrap().is_empty());
+    assert_eq!(store.mark_overdue(late + Duration::minutes(61)).await.unwrap(), vec![live.id], "and it fires again when missed");
+}
+
+async fn feedback_is_routed_and_resolved_by_a_newer_version(store: &Store) {
+    use domain::feedback::{FeedbackCategory, FeedbackState, GuideSection, NewFeedback};
+    let lead = user(store, "proces@demo.invalid", Role::ProcessLead, "DDH").await;
+    let agent = user(store, "agent@demo.invalid", Role::Agent, "0253").await;
+    let t0 = domain::time::now();
+    let i = live_with_guide(store, &lead, t0).await;
+    let new = |category, version| NewFeedback {
+        version,
+        section: GuideSection::Contacts,
+        category,
+        text: "Nummeret til vagten er forkert".into(),
+    };
+    let contact = store.create_feedback(i.id, new(FeedbackCategory::ContactDetails, 1), &agent, t0).await.unwrap();
+    assert_eq!((contact.routed_to, contact.state), (Role::AuthorityEditor, FeedbackState::New));
+    let other = store.create_feedback(i.id, new(FeedbackCategory::InformationMissing, 1), &agent, t0).await.unwrap();
+    assert_eq!(other.routed_to, Role::ProcessLead);
+    let refused = store.create_feedback(i.id, new(FeedbackCategory::Other, 2), &agent, t0).await.unwrap_err();
+    assert!(matches!(refused, StoreError::Domain(DomainError::Invalid(_))), "no version 2 yet: {refused:?}");
+
+    let acked = store.update_feedback(i.id, contact.id, FeedbackState::Acknowledged, None, &lead, t0).await.unwrap();
+    assert_eq!((acked.state, acked.handled_by.as_deref()), (FeedbackState::Acknowledged, Some(lead.name.as_str())));
+    let early = store.update_feedback(i.id, contact.id, FeedbackState::Resolved, Some(2), &lead, t0).await.unwrap_err();
+    assert!(matches!(early, StoreError::Domain(DomainError::Invalid(_))), "version 2 is not published: {early:?}");
+
+    let mut g = complete_guide(t0);
+    g.contacts[0].note = "Rettet nummer".into();
+    store.save_guide_draft(i.id, &g, &lead, t0).await.unwrap();
+    store.publish_guide(i.id, &lead, t0).await.unwrap();
+    let done = store.update_feedback(i.id, contact.id, FeedbackState::Resolved, Some(2), &lead, t0).await.unwrap();
+    assert_eq!((done.state, done.resolved_by_version), (FeedbackState::Resolved, Some(2)));
+    assert!(is_conflict(&store.update_feedback(i.id, contact.id, FeedbackState::Acknowledged, None, &lead, t0).await.unwrap_err()));
+
+    let c = store.feedback_counts(i.id).await.unwrap();
+    assert_eq!((c.new, c.acknowledged, c.resolved), (1, 0, 1));
+    assert_eq!(store.feedback(i.id).await.unwrap().len(), 2);
+    let kinds: Vec<_> = store.events_since(0, 1000).await.unwrap().into_iter().map(|e| e.kind).collect();
+    assert_eq!(kinds.iter().filter(|k| **k == EventKind::FeedbackCreated).count(), 2);
+    assert_eq!(kinds.iter().filter(|k| **k == EventKind::FeedbackUpdated).count(), 2);
+}
+
+async fn inquiries_need_a_live_incident_and_a_published_guide(store: &Store) {
+    use domain::inquiry::NewInquiry;
+    let lead = user(store, "proces@demo.invalid", Role::ProcessLead, "DDH").await;
+    let t0 = domain::time::now();
+    let ask = |situation, text: &str| NewInquiry { version: 1, situation, text: text.into(), municipality: "0250".into() };
+    let prepared = store.create_incident(&new_incident(&["0250"]), &lead, t0).await.unwrap();
+    assert!(is_conflict(&store.record_inquiry(prepared.id, ask(Some(0), ""), t0).await.unwrap_err()), "not live");
+    store.change_status(prepared.id, Status::Active, None, &lead, t0).await.unwrap();
+    assert!(is_conflict(&store.record_inquiry(prepared.id, ask(Some(0), ""), t0).await.unwrap_err()), "no guide yet");
+
+    let i = live_with_guide(store, &lead, t0).await;
+    let row = store.record_inquiry(i.id, ask(Some(1), ""), t0).await.unwrap();
+    assert_eq!(row.situation.as_deref(), Some(complete_guide(t0).situations[1].situation.as_str()));
+    store.record_inquiry(i.id, ask(None, "Kan jeg hente medicin på apoteket?"), t0 + Duration::hours(1)).await.unwrap();
+    let bad = store.record_inquiry(i.id, ask(Some(42), ""), t0).await.unwrap_err();
+    assert!(matches!(bad, StoreError::Domain(DomainError::Invalid(_))));
+    let all = store.inquiries(i.id).await.unwrap();
+    assert_eq!(all.len(), 2);
+    let a = domain::inquiry::aggregate(&all, 10);
+    assert_eq!(a.top_not_covered, vec![("Kan jeg hente medicin på apoteket?".to_string(), 1)]);
+    let created = store.events_since(0, 1000).await.unwrap().into_iter().filter(|e| e.kind == EventKind::InquiryCreated).count();
+    assert_eq!(created, 2);
+}
+
+async fn callbacks_are_mailed_access_logged_and_purged(store: &Store) {
+    use domain::inquiry::NewCallback;
+    let lead = user(store, "proces@demo.invalid", Role::ProcessLead, "DDH").await;
+    let agent = user(store, "agent@demo.invalid", Role::Agent, "0253").await;
+    let editor = user(store, "redaktoer@demo.invalid", Role::AuthorityEditor, "0250").await;
+    let t0 = domain::time::now();
+    let i = live_with_guide(store, &lead, t0).await;
+    let new = NewCallback {
+        name: "Birthe Borger".into(),
+        phone: "20 30 40 50".into(),
+        email: "".into(),
+        reason: "Hjemmeplejen er ikke kommet".into(),
+        municipality: "0250".into(),
+    };
+    let c = store.create_callback(i.id, new.validate().unwrap(), &agent, t0).await.unwrap();
+    let event = store.events_since(0, 1000).await.unwrap().into_iter().find(|e| e.kind == EventKind::CallbackCreated).unwrap();
+    assert!(!event.payload.to_string().contains("Birthe"), "events carry no personal data");
+
+    // The outbox: one mail to the guide's callback mailbox, leased to one sender at a time.
+    let mail = store.claim_mail(t0, t0 + Duration::minutes(1)).await.unwrap().expect("a mail is queued");
+    assert_eq!(mail.recipient, "callback@frederikssund.invalid");
+    assert!(mail.body.contains("Birthe Borger") && mail.body.contains("20 30 40 50"));
+    assert!(store.claim_mail(t0, t0 + Duration::minutes(1)).await.unwrap().is_none(), "leased");
+    store.mail_failed(mail.id, "connection refused", Some(t0 + Duration::seconds(30))).await.unwrap();
+    let again = store.claim_mail(t0 + Duration::seconds(31), t0 + Duration::minutes(2)).await.unwrap().unwrap();
+    assert_eq!((again.id, again.attempts), (mail.id, 2));
+    store.mail_sent(again.id, t0).await.unwrap();
+    assert!(store.claim_mail(t0 + Duration::hours(1), t0 + Duration::hours(2)).await.unwrap().is_none());
+
+    let seen = store.callbacks(i.id, &editor, "view", t0).await.unwrap();
+    assert_eq!(seen.len(), 1);
+    assert_eq!((seen[0].id, seen[0].mailed), (c.id, true));
+    store.callbacks(i.id, &editor, "export", t0).await.unwrap();
+    let access = store.personal_data_access(i.id).await.unwrap();
+    let trail: Vec<_> = access.iter().map(|a| (a.user_name.as_str(), a.what.as_str(), a.records)).collect();
+    let e = editor.name.as_str();
+    assert_eq!(trail, [(e, "export", 1), (e, "view", 1), (agent.name.as_str(), "create", 1)]);
+
+    // Purged 30 days after close, not before; logged by the service itself.
+    store.change_status(i.id, Status::StandingDown, None, &lead, t0).await.unwrap();
+    let closed = t0 + Duration::hours(1);
+    store.change_status(i.id, Status::Closed, Some("Afsluttet"), &lead, closed).await.unwrap();
+    assert!(store.purge_callbacks(closed + Duration::days(29), 30).await.unwrap().is_empty());
+    assert_eq!(store.purge_callbacks(closed + Duration::days(30), 30).await.unwrap(), vec![(i.id, 1)]);
+    assert!(store.callbacks(i.id, &editor, "view", closed + Duration::days(30)).await.unwrap().is_empty());
+    let last = store.log(i.id).await.unwrap().pop().unwrap();
+    assert!(last.text.contains("1 anmodninger om opkald slettet"), "{}", last.text);
+    assert!(store.verify_log(i.id).await.unwrap().unwrap().valid);
+    assert!(store.purge_callbacks(closed + Duration::days(31), 30).await.unwrap().is_empty(), "nothing left to purge");
 }

@@ -1,0 +1,302 @@
+//! What citizens ask (inquiries, no personal data) and callback requests (the only place personal
+//! data lives: minimal, access-logged, purged after the retention period).
+
+use crate::error::Problems;
+use crate::{DomainError, guide, text};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use time::{Duration, OffsetDateTime};
+use uuid::Uuid;
+
+pub const INQUIRY_TEXT_MAX: usize = 200;
+pub const REASON_MAX: usize = 500;
+/// Callback requests are deleted this long after the incident closes, unless configured otherwise.
+pub const DEFAULT_RETENTION_DAYS: i64 = 30;
+
+/// Ten digits as a CPR number is written (ddmmyy-xxxx): such a thing does not belong in an
+/// inquiry, which is kept as statistics.
+fn looks_like_cpr(s: &str) -> bool {
+    let digits: Vec<u32> = s.chars().filter_map(|c| c.to_digit(10)).collect();
+    let compact: String = s.chars().filter(|c| !c.is_whitespace() && *c != '-').collect();
+    digits.len() >= 10 && compact.as_bytes().windows(10).any(|w| w.iter().all(u8::is_ascii_digit))
+}
+
+fn check_municipality(p: &mut Problems, code: &str) {
+    let numeric = code.len() == 4 && code.chars().all(|c| c.is_ascii_digit());
+    if !numeric || crate::org::reference().iter().all(|o| o.code != code) {
+        p.add("municipality", format!("'{code}' is not a known municipality or region code (four digits, e.g. 0250)"));
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NewInquiry {
+    pub version: i64,
+    /// Index of the situation row in that version; `None` means "not covered by the guide".
+    #[serde(default)]
+    pub situation: Option<usize>,
+    #[serde(default)]
+    pub text: String,
+    /// The caller's municipality code.
+    pub municipality: String,
+}
+
+impl NewInquiry {
+    /// Checked against the published version it refers to; returns the situation's wording.
+    pub fn validate(mut self, v: &guide::Version) -> Result<(NewInquiry, Option<String>), DomainError> {
+        self.text = text::one_line(&self.text);
+        self.municipality = self.municipality.trim().to_string();
+        let mut p = Problems::default();
+        if self.version != v.version {
+            p.add("version", format!("record inquiries against the current version {} (got {})", v.version, self.version));
+        }
+        let situation = match self.situation {
+            Some(i) => match v.guide.situations.get(i) {
+                Some(s) => Some(s.situation.clone()),
+                None => {
+                    p.add("situation", format!("version {} has no situation row {i}", v.version));
+                    None
+                }
+            },
+            None => None,
+        };
+        if situation.is_none() && self.situation.is_none() && self.text.is_empty() {
+            p.add("text", "say in a few words what the citizen asked about: it is not covered by the guide");
+        }
+        p.text("text", &self.text, 0, INQUIRY_TEXT_MAX);
+        if looks_like_cpr(&self.text) {
+            p.add("text", "looks like a CPR number: personal data belongs in a callback request, not in an inquiry");
+        }
+        check_municipality(&mut p, &self.municipality);
+        p.into_result()?;
+        Ok((self, situation))
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Inquiry {
+    pub id: Uuid,
+    pub incident_id: Uuid,
+    pub version: i64,
+    /// The situation's wording when recorded; `None`: not covered.
+    pub situation: Option<String>,
+    pub text: String,
+    pub municipality: String,
+    #[serde(with = "time::serde::rfc3339")]
+    pub at: OffsetDateTime,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NewCallback {
+    pub name: String,
+    pub phone: String,
+    #[serde(default)]
+    pub email: String,
+    pub reason: String,
+    pub municipality: String,
+}
+
+impl NewCallback {
+    pub fn validate(mut self) -> Result<NewCallback, DomainError> {
+        self.name = text::one_line(&self.name);
+        self.email = self.email.trim().to_lowercase();
+        self.reason = text::multi_line(&self.reason);
+        self.municipality = self.municipality.trim().to_string();
+        let mut p = Problems::default();
+        p.text("name", &self.name, 1, 120);
+        match guide::normalise_phone(&self.phone) {
+            Some(n) if n.len() > 4 => self.phone = n,
+            _ => p.add("phone", format!("'{}' is not a Danish phone number (8 digits)", self.phone.trim())),
+        }
+        if !self.email.is_empty() && !text::is_email(&self.email) {
+            p.add("email", "is not a valid e-mail address (or leave it empty)");
+        }
+        p.text("reason", &self.reason, 3, REASON_MAX);
+        if looks_like_cpr(&self.reason) {
+            p.add("reason", "do not write CPR numbers: the authority calls the citizen back and asks what it needs");
+        }
+        check_municipality(&mut p, &self.municipality);
+        p.into_result()?;
+        Ok(self)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Callback {
+    pub id: Uuid,
+    pub incident_id: Uuid,
+    pub name: String,
+    pub phone: String,
+    pub email: String,
+    pub reason: String,
+    pub municipality: String,
+    pub created_by: String,
+    #[serde(with = "time::serde::rfc3339")]
+    pub created_at: OffsetDateTime,
+    /// Whether the e-mail to the guide's callback mailbox has gone out.
+    pub mailed: bool,
+}
+
+/// One reading of personal data: who, when, what for, how many records.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Access {
+    #[serde(with = "time::serde::rfc3339")]
+    pub at: OffsetDateTime,
+    pub user_name: String,
+    /// `create`, `view` or `export`.
+    pub what: String,
+    pub records: i64,
+}
+
+/// The e-mail to the guide's callback mailbox: (subject, body), plain Danish text.
+pub fn callback_mail(incident: &crate::incident::Incident, c: &Callback) -> (String, String) {
+    let practice = if incident.exercise { "ØVELSE – " } else { "" };
+    let subject = format!("{practice}Anmodning om opkald: {}", text::one_line(&incident.title));
+    let email = if c.email.is_empty() { "(ikke oplyst)" } else { &c.email };
+    let body = format!(
+        "{practice}En borger beder om at blive ringet op.\n\nNavn: {}\nTelefon: {}\nE-mail: {email}\nKommune: {}\n\nÅrsag:\n{}\n\n\
+         Modtaget af {} i Kriseservice, {}.\nKrise: {}\n\nOplysningerne slettes automatisk efter opbevaringsperioden. \
+         Videresend ikke denne mail uden for myndigheden.\n",
+        c.name,
+        c.phone,
+        c.municipality,
+        c.reason,
+        c.created_by,
+        crate::time::format_local(c.created_at),
+        incident.title,
+    );
+    (subject, body)
+}
+
+/// When the personal data of a closed incident must be gone.
+pub fn purge_due(closed_at: OffsetDateTime, retention_days: i64) -> OffsetDateTime {
+    closed_at + Duration::days(retention_days)
+}
+
+/// What the authority needs to improve its guide.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Aggregates {
+    pub total: usize,
+    /// (Copenhagen hour "2026-11-23 14:00", count), oldest first.
+    pub per_hour: Vec<(String, usize)>,
+    /// (situation, count), most asked first; `None` is "not covered".
+    pub per_situation: Vec<(Option<String>, usize)>,
+    /// The most frequent "not covered" questions (as written, grouped case-insensitively).
+    pub top_not_covered: Vec<(String, usize)>,
+}
+
+fn most_first<K: Ord>(counts: BTreeMap<K, usize>) -> Vec<(K, usize)> {
+    let mut v: Vec<_> = counts.into_iter().collect();
+    v.sort_by(|a, b| b.1.cmp(&a.1));
+    v
+}
+
+pub fn aggregate(inquiries: &[Inquiry], top: usize) -> Aggregates {
+    let mut per_hour = BTreeMap::new();
+    let mut per_situation = BTreeMap::new();
+    let mut not_covered: BTreeMap<String, (String, usize)> = BTreeMap::new();
+    for i in inquiries {
+        let l = crate::time::to_copenhagen(i.at);
+        *per_hour.entry(format!("{}-{:02}-{:02} {:02}:00", l.year(), l.month() as u8, l.day(), l.hour())).or_insert(0) += 1;
+        *per_situation.entry(i.situation.clone()).or_insert(0) += 1;
+        if i.situation.is_none() && !i.text.is_empty() {
+            let e = not_covered.entry(i.text.to_lowercase()).or_insert_with(|| (i.text.clone(), 0));
+            e.1 += 1;
+        }
+    }
+    let mut top_not_covered: Vec<(String, usize)> = not_covered.into_values().collect();
+    top_not_covered.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    top_not_covered.truncate(top);
+    Aggregates {
+        total: inquiries.len(),
+        per_hour: per_hour.into_iter().collect(),
+        per_situation: most_first(per_situation),
+        top_not_covered,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::guide::{Version, template};
+    use crate::incident::IncidentKind;
+
+    fn version() -> Version {
+        Version {
+            version: 3,
+            published_at: OffsetDateTime::UNIX_EPOCH,
+            published_by: "x".into(),
+            guide: template(IncidentKind::ItBreakdown),
+        }
+    }
+
+    fn inquiry(situation: Option<usize>, text: &str) -> NewInquiry {
+        NewInquiry { version: 3, situation, text: text.into(), municipality: "0250".into() }
+    }
+
+    #[test]
+    fn an_inquiry_names_a_row_or_says_what_was_not_covered() {
+        let (_, s) = inquiry(Some(0), "").validate(&version()).unwrap();
+        assert_eq!(s.as_deref(), Some(version().guide.situations[0].situation.as_str()));
+        assert!(inquiry(None, "Kan jeg hente min medicin?").validate(&version()).unwrap().1.is_none());
+        assert!(inquiry(None, "").validate(&version()).is_err());
+        assert!(inquiry(Some(99), "").validate(&version()).is_err());
+        assert!(NewInquiry { municipality: "9999".into(), ..inquiry(Some(0), "") }.validate(&version()).is_err());
+        assert!(NewInquiry { version: 2, ..inquiry(Some(0), "") }.validate(&version()).is_err());
+    }
+
+    #[test]
+    fn cpr_numbers_are_kept_out() {
+        assert!(looks_like_cpr("borger 010203-1234 ringede"));
+        assert!(looks_like_cpr("0102031234"));
+        assert!(!looks_like_cpr("ring 72 23 50 00 eller 112"));
+        assert!(inquiry(None, "cpr 010203-1234").validate(&version()).is_err());
+    }
+
+    #[test]
+    fn callback_validation_lists_every_problem() {
+        let c = NewCallback { name: "".into(), phone: "12".into(), email: "x".into(), reason: "".into(), municipality: "0250".into() };
+        let Err(DomainError::Invalid(errs)) = c.validate() else { panic!("must be refused") };
+        let fields: Vec<_> = errs.iter().map(|e| e.field.as_str()).collect();
+        assert_eq!(fields, ["name", "phone", "email", "reason"]);
+        let ok = NewCallback {
+            name: "Bo".into(),
+            phone: "+45 20304050".into(),
+            email: "".into(),
+            reason: "Vil ringes op".into(),
+            municipality: "0250".into(),
+        };
+        assert_eq!(ok.validate().unwrap().phone, "20 30 40 50");
+        let short = NewCallback {
+            name: "Bo".into(),
+            phone: "112".into(),
+            email: "".into(),
+            reason: "Vil ringes op".into(),
+            municipality: "0250".into(),
+        };
+        assert!(short.validate().is_err(), "a citizen cannot be called back on 112");
+    }
+
+    #[test]
+    fn aggregates_count_per_hour_situation_and_not_covered() {
+        let at = |h: u8| time::macros::datetime!(2026-11-23 00:00 UTC) + Duration::hours(h as i64);
+        let mk = |situation: Option<&str>, text: &str, h: u8| Inquiry {
+            id: Uuid::nil(),
+            incident_id: Uuid::nil(),
+            version: 1,
+            situation: situation.map(String::from),
+            text: text.into(),
+            municipality: "0250".into(),
+            at: at(h),
+        };
+        let all =
+            vec![mk(Some("A"), "", 9), mk(Some("A"), "", 9), mk(None, "Medicin?", 10), mk(None, "medicin?", 10), mk(None, "Skole", 10)];
+        let a = aggregate(&all, 1);
+        assert_eq!(a.total, 5);
+        assert_eq!(a.per_hour, vec![("2026-11-23 10:00".to_string(), 2), ("2026-11-23 11:00".to_string(), 3)]);
+        assert_eq!(a.per_situation[0], (None, 3));
+        assert_eq!(a.per_situation[1], (Some("A".to_string()), 2));
+        assert_eq!(a.top_not_covered, vec![("Medicin?".to_string(), 2)]);
+    }
+}

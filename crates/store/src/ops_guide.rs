@@ -1,0 +1,320 @@
+// The crisis guide, its freshness, and agents' feedback on it. Included after `ops.rs` (shares its imports).
+
+use domain::feedback::{self, Feedback, FeedbackCounts, FeedbackState, NewFeedback};
+use domain::guide::Freshness;
+
+// ---- the crisis guide ----
+
+fn guide_json(g: &Guide) -> Result<String> {
+    serde_json::to_string(g).map_err(corrupt)
+}
+
+fn guide_from(s: &str) -> Result<Guide> {
+    serde_json::from_str(s).map_err(corrupt)
+}
+
+/// Saves the working draft (validated by the caller); no log entry: drafts are work in progress.
+pub async fn save_guide_draft(pool: &Pool<Db>, incident_id: Uuid, guide: &Guide, actor: &Actor, at: OffsetDateTime) -> Result<()> {
+    let mut tx = pool.begin().await?;
+    lock_incident(&mut tx, incident_id, at).await?;
+    sqlx::query(
+        "INSERT INTO guide_drafts (incident_id, content, updated_at, updated_by) VALUES ($1, $2, $3, $4)
+         ON CONFLICT (incident_id) DO UPDATE SET content = excluded.content, updated_at = excluded.updated_at, updated_by = excluded.updated_by",
+    )
+    .bind(incident_id)
+    .bind(guide_json(guide)?)
+    .bind(at)
+    .bind(&actor.name)
+    .execute(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+pub async fn guide_draft(pool: &Pool<Db>, incident_id: Uuid) -> Result<Option<Guide>> {
+    let row: Option<String> = sqlx::query_scalar("SELECT content FROM guide_drafts WHERE incident_id = $1").bind(incident_id).fetch_optional(pool).await?;
+    row.as_deref().map(guide_from).transpose()
+}
+
+#[derive(sqlx::FromRow)]
+struct VersionRow {
+    version: i64,
+    content: String,
+    published_at: OffsetDateTime,
+    published_by: String,
+}
+
+impl VersionRow {
+    fn into_domain(self) -> Result<Version> {
+        Ok(Version { version: self.version, published_at: self.published_at, published_by: self.published_by, guide: guide_from(&self.content)? })
+    }
+}
+
+/// The given version, or the latest when `version` is `None`.
+pub async fn guide_version(pool: &Pool<Db>, incident_id: Uuid, version: Option<i64>) -> Result<Option<Version>> {
+    guide_version_in(pool, incident_id, version).await
+}
+
+async fn guide_version_in<'e, E: sqlx::Executor<'e, Database = Db>>(ex: E, incident_id: Uuid, version: Option<i64>) -> Result<Option<Version>> {
+    let row: Option<VersionRow> = sqlx::query_as(
+        "SELECT version, content, published_at, published_by FROM guide_versions
+         WHERE incident_id = $1 AND ($2 < 0 OR version = $2) ORDER BY version DESC LIMIT 1",
+    )
+    .bind(incident_id)
+    .bind(version.unwrap_or(-1))
+    .fetch_optional(ex)
+    .await?;
+    row.map(VersionRow::into_domain).transpose()
+}
+
+/// Publishes the draft as the next immutable version, with its log entry and event.
+pub async fn publish_guide(pool: &Pool<Db>, incident_id: Uuid, actor: &Actor, at: OffsetDateTime) -> Result<Version> {
+    let mut tx = pool.begin().await?;
+    let mut events = Vec::new();
+    let incident = lock_incident(&mut tx, incident_id, at).await?;
+    let draft: Option<String> =
+        sqlx::query_scalar("SELECT content FROM guide_drafts WHERE incident_id = $1").bind(incident_id).fetch_optional(&mut *tx).await?;
+    let Some(draft) = draft else {
+        return Err(domain::DomainError::Conflict("there is no draft to publish: save the guide first".into()).into());
+    };
+    let guide = guide_from(&draft)?.validate_for_publish(at)?;
+    let latest = guide_version_in(&mut *tx, incident_id, None).await?;
+    domain::guide::check_changed(latest.as_ref(), &guide)?;
+    let version = Version { version: latest.map_or(1, |v| v.version + 1), published_at: at, published_by: actor.name.clone(), guide };
+    sqlx::query("INSERT INTO guide_versions (incident_id, version, content, published_at, published_by) VALUES ($1, $2, $3, $4, $5)")
+        .bind(incident_id)
+        .bind(version.version)
+        .bind(guide_json(&version.guide)?)
+        .bind(at)
+        .bind(&version.published_by)
+        .execute(&mut *tx)
+        .await?;
+    rearm_freshness(&mut tx, incident_id, &version).await?;
+    append_in_tx(&mut tx, &incident, actor, narrative::guide_published(version.version), at, &mut events).await?;
+    let payload = serde_json::json!({ "incident_id": incident_id, "version": version.version, "banner": version.guide.banner });
+    events.push(NewEvent::about(EventKind::GuidePublished, &incident, payload));
+    emit_all(&mut tx, events, at).await?;
+    tx.commit().await?;
+    Ok(version)
+}
+
+// ---- freshness ----
+
+/// A new version re-arms the overdue alarm with its own `next_update_at` (kept in UTC, so that
+/// SQLite's text comparison orders times correctly).
+async fn rearm_freshness(tx: &mut Tx, incident_id: Uuid, v: &Version) -> Result<()> {
+    let next = v.guide.next_update_at.ok_or_else(|| corrupt("a published guide without next_update_at"))?.to_offset(time::UtcOffset::UTC);
+    sqlx::query(
+        "INSERT INTO guide_freshness (incident_id, version, next_update_at, overdue_since) VALUES ($1, $2, $3, NULL)
+         ON CONFLICT (incident_id) DO UPDATE SET version = excluded.version, next_update_at = excluded.next_update_at, overdue_since = NULL",
+    )
+    .bind(incident_id)
+    .bind(v.version)
+    .bind(next)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+#[derive(sqlx::FromRow)]
+struct FreshnessRow {
+    version: i64,
+    next_update_at: OffsetDateTime,
+    overdue_since: Option<OffsetDateTime>,
+}
+
+pub async fn guide_freshness(pool: &Pool<Db>, incident_id: Uuid) -> Result<Option<Freshness>> {
+    let row: Option<FreshnessRow> = sqlx::query_as("SELECT version, next_update_at, overdue_since FROM guide_freshness WHERE incident_id = $1")
+        .bind(incident_id)
+        .fetch_optional(pool)
+        .await?;
+    Ok(row.map(|r| Freshness { version: r.version, next_update_at: r.next_update_at, overdue_since: r.overdue_since }))
+}
+
+/// Marks every guide whose next update has passed as overdue, once: the conditional update makes
+/// exactly one node win on PostgreSQL. Each gets a log entry and a `guide.overdue` event. Returns
+/// the incidents marked.
+pub async fn mark_overdue(pool: &Pool<Db>, now: OffsetDateTime) -> Result<Vec<Uuid>> {
+    let now = now.to_offset(time::UtcOffset::UTC);
+    let due: Vec<Uuid> = sqlx::query_scalar(
+        "SELECT f.incident_id FROM guide_freshness f JOIN incidents i ON i.id = f.incident_id
+         WHERE f.overdue_since IS NULL AND f.next_update_at <= $1 AND i.status IN ('active', 'standing_down')",
+    )
+    .bind(now)
+    .fetch_all(pool)
+    .await?;
+    let mut marked = Vec::new();
+    for incident_id in due {
+        let mut tx = pool.begin().await?;
+        let incident = lock_incident(&mut tx, incident_id, now).await?;
+        let row: Option<(i64, OffsetDateTime)> = sqlx::query_as(
+            "UPDATE guide_freshness SET overdue_since = $2 WHERE incident_id = $1 AND overdue_since IS NULL AND next_update_at <= $2
+             RETURNING version, next_update_at",
+        )
+        .bind(incident_id)
+        .bind(now)
+        .fetch_optional(&mut *tx)
+        .await?;
+        let Some((version, due_at)) = row else { continue };
+        let mut events = Vec::new();
+        append_in_tx(&mut tx, &incident, &Actor::system(), narrative::guide_overdue(version, due_at), now, &mut events).await?;
+        let payload = serde_json::json!({ "incident_id": incident_id, "version": version, "next_update_at": domain::time::rfc3339(due_at) });
+        events.push(NewEvent::about(EventKind::GuideOverdue, &incident, payload));
+        emit_all(&mut tx, events, now).await?;
+        tx.commit().await?;
+        marked.push(incident_id);
+    }
+    Ok(marked)
+}
+
+// ---- feedback ----
+
+macro_rules! feedback_columns {
+    () => {
+        "id, incident_id, version, section, category, text, routed_to, state, created_by, created_at, resolved_by_version, handled_by"
+    };
+}
+
+#[derive(sqlx::FromRow)]
+struct FeedbackRow {
+    id: Uuid,
+    incident_id: Uuid,
+    version: i64,
+    section: String,
+    category: String,
+    text: String,
+    routed_to: String,
+    state: String,
+    created_by: String,
+    created_at: OffsetDateTime,
+    resolved_by_version: Option<i64>,
+    handled_by: Option<String>,
+}
+
+impl FeedbackRow {
+    fn into_domain(self) -> Result<Feedback> {
+        Ok(Feedback {
+            id: self.id,
+            incident_id: self.incident_id,
+            version: self.version,
+            section: self.section.parse().map_err(corrupt)?,
+            category: self.category.parse().map_err(corrupt)?,
+            text: self.text,
+            routed_to: self.routed_to.parse().map_err(corrupt)?,
+            state: self.state.parse().map_err(corrupt)?,
+            created_by: self.created_by,
+            created_at: self.created_at,
+            resolved_by_version: self.resolved_by_version,
+            handled_by: self.handled_by,
+        })
+    }
+}
+
+async fn latest_version_number(tx: &mut Tx, incident_id: Uuid) -> Result<i64> {
+    let n: Option<i64> =
+        sqlx::query_scalar("SELECT MAX(version) FROM guide_versions WHERE incident_id = $1").bind(incident_id).fetch_one(&mut **tx).await?;
+    n.ok_or_else(|| conflict("the guide has not been published yet"))
+}
+
+fn feedback_event(kind: EventKind, incident: &Incident, f: &Feedback) -> NewEvent {
+    let payload = serde_json::json!({
+        "id": f.id, "incident_id": f.incident_id, "version": f.version, "section": f.section,
+        "category": f.category, "routed_to": f.routed_to, "state": f.state,
+    });
+    NewEvent::about(kind, incident, payload)
+}
+
+pub async fn create_feedback(pool: &Pool<Db>, incident_id: Uuid, new: NewFeedback, actor: &Actor, at: OffsetDateTime) -> Result<Feedback> {
+    let mut tx = pool.begin().await?;
+    let incident = lock_incident(&mut tx, incident_id, at).await?;
+    let new = new.validate(latest_version_number(&mut tx, incident_id).await?)?;
+    let f = Feedback {
+        id: Uuid::new_v4(),
+        incident_id,
+        version: new.version,
+        section: new.section,
+        category: new.category,
+        text: new.text,
+        routed_to: new.category.routed_to(),
+        state: FeedbackState::New,
+        created_by: actor.name.clone(),
+        created_at: at,
+        resolved_by_version: None,
+        handled_by: None,
+    };
+    sqlx::query(concat!("INSERT INTO feedback (", feedback_columns!(), ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)"))
+        .bind(f.id)
+        .bind(f.incident_id)
+        .bind(f.version)
+        .bind(f.section.as_str())
+        .bind(f.category.as_str())
+        .bind(&f.text)
+        .bind(f.routed_to.as_str())
+        .bind(f.state.as_str())
+        .bind(&f.created_by)
+        .bind(f.created_at)
+        .bind(f.resolved_by_version)
+        .bind(&f.handled_by)
+        .execute(&mut *tx)
+        .await?;
+    emit_all(&mut tx, vec![feedback_event(EventKind::FeedbackCreated, &incident, &f)], at).await?;
+    tx.commit().await?;
+    Ok(f)
+}
+
+pub async fn feedback_list(pool: &Pool<Db>, incident_id: Uuid) -> Result<Vec<Feedback>> {
+    let rows: Vec<FeedbackRow> =
+        sqlx::query_as(concat!("SELECT ", feedback_columns!(), " FROM feedback WHERE incident_id = $1 ORDER BY created_at DESC, id"))
+            .bind(incident_id)
+            .fetch_all(pool)
+            .await?;
+    rows.into_iter().map(FeedbackRow::into_domain).collect()
+}
+
+pub async fn update_feedback(
+    pool: &Pool<Db>,
+    incident_id: Uuid,
+    id: Uuid,
+    to: FeedbackState,
+    resolved_by: Option<i64>,
+    actor: &Actor,
+    at: OffsetDateTime,
+) -> Result<Feedback> {
+    let mut tx = pool.begin().await?;
+    let incident = lock_incident(&mut tx, incident_id, at).await?;
+    let row: Option<FeedbackRow> = sqlx::query_as(concat!("SELECT ", feedback_columns!(), " FROM feedback WHERE id = $1 AND incident_id = $2"))
+        .bind(id)
+        .bind(incident_id)
+        .fetch_optional(&mut *tx)
+        .await?;
+    let mut f = row.ok_or_else(|| not_found("feedback"))?.into_domain()?;
+    let latest = latest_version_number(&mut tx, incident_id).await?;
+    (f.state, f.resolved_by_version) = feedback::transition(&f, to, resolved_by, latest)?;
+    f.handled_by = Some(actor.name.clone());
+    sqlx::query("UPDATE feedback SET state = $2, resolved_by_version = $3, handled_by = $4 WHERE id = $1")
+        .bind(id)
+        .bind(f.state.as_str())
+        .bind(f.resolved_by_version)
+        .bind(&f.handled_by)
+        .execute(&mut *tx)
+        .await?;
+    emit_all(&mut tx, vec![feedback_event(EventKind::FeedbackUpdated, &incident, &f)], at).await?;
+    tx.commit().await?;
+    Ok(f)
+}
+
+pub async fn feedback_counts(pool: &Pool<Db>, incident_id: Uuid) -> Result<FeedbackCounts> {
+    let rows: Vec<(String, i64)> = sqlx::query_as("SELECT state, COUNT(*) FROM feedback WHERE incident_id = $1 GROUP BY state")
+        .bind(incident_id)
+        .fetch_all(pool)
+        .await?;
+    let mut c = FeedbackCounts::default();
+    for (state, n) in rows {
+        match state.parse().map_err(corrupt)? {
+            FeedbackState::New => c.new = n,
+            FeedbackState::Acknowledged => c.acknowledged = n,
+            FeedbackState::Resolved => c.resolved = n,
+        }
+    }
+    Ok(c)
+}
