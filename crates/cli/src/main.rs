@@ -65,6 +65,29 @@ fn mask(url: &str) -> String {
     }
 }
 
+/// Background work: callback mails and the retention of personal data.
+#[derive(Args, Clone)]
+struct Jobs {
+    /// Where callback requests are mailed from: `smtp://host:25`, `smtp://user:pass@host:587?tls=required`
+    /// (STARTTLS) or `smtps://user:pass@host` (TLS). Without it, mails wait in the outbox.
+    #[arg(long, env = "KRISESERVICE_SMTP_URL")]
+    smtp_url: Option<String>,
+    /// Sender address of callback mails.
+    #[arg(long, env = "KRISESERVICE_MAIL_FROM", default_value = "kriseservice@localhost")]
+    mail_from: String,
+    /// Days after an incident closes until its callback requests (personal data) are deleted.
+    #[arg(long, env = "KRISESERVICE_RETENTION_DAYS", default_value_t = domain::inquiry::DEFAULT_RETENTION_DAYS)]
+    retention_days: i64,
+}
+
+impl Jobs {
+    fn settings(self) -> Result<web::jobs::Settings> {
+        let s = web::jobs::Settings { smtp_url: self.smtp_url, mail_from: self.mail_from, retention_days: self.retention_days };
+        web::jobs::check(&s).map_err(|e| anyhow::anyhow!(e))?;
+        Ok(s)
+    }
+}
+
 #[derive(Subcommand)]
 enum Command {
     /// Serve the web application and the API.
@@ -76,6 +99,8 @@ enum Command {
         /// Mark the session cookie Secure (when served over TLS, e.g. behind a proxy).
         #[arg(long, env = "KRISESERVICE_SECURE_COOKIES")]
         secure_cookies: bool,
+        #[command(flatten)]
+        jobs: Jobs,
     },
     /// Start a fresh, realistic demo (fictitious people) and serve it.
     Demo {
@@ -152,7 +177,7 @@ fn main() {
     }
 }
 
-const CONFIG_KEYS: &[&str] = &["data_dir", "listen", "database_url", "secure_cookies"];
+const CONFIG_KEYS: &[&str] = &["data_dir", "listen", "database_url", "secure_cookies", "smtp_url", "mail_from", "retention_days"];
 
 fn apply_config_file() -> Result<()> {
     let args: Vec<String> = std::env::args().collect();
@@ -201,19 +226,22 @@ fn init_logging() {
 
 async fn run(cli: Cli) -> Result<()> {
     match cli.command {
-        Command::Serve { storage, listen, secure_cookies } => {
+        Command::Serve { storage, listen, secure_cookies, jobs } => {
+            let jobs = jobs.settings()?;
             let store = storage.open().await?;
             eprintln!(
-                "kriseservice {}: database {}, listening on http://{listen}, secure cookies {secure_cookies}",
+                "kriseservice {}: database {}, listening on http://{listen}, secure cookies {secure_cookies}, mail {}, personal data kept {} days after close",
                 env!("CARGO_PKG_VERSION"),
-                storage.describe()
+                storage.describe(),
+                jobs.smtp_url.as_deref().map(mask).unwrap_or_else(|| "not configured".into()),
+                jobs.retention_days,
             );
-            serve(store, listen, web::Config { secure_cookies, ..Default::default() }).await
+            serve(store, listen, web::Config { secure_cookies, ..Default::default() }, jobs).await
         }
         Command::Demo { data_dir, listen } => {
             let store = demo::prepare(&data_dir).await?;
             demo::print_logins(listen);
-            serve(store, listen, web::Config::default()).await
+            serve(store, listen, web::Config::default(), web::jobs::Settings::default()).await
         }
         Command::Migrate { storage } => {
             storage.open().await?;
@@ -267,17 +295,9 @@ async fn verify_log(storage: &Storage, id: uuid::Uuid) -> Result<()> {
     }
 }
 
-async fn serve(store: Store, listen: SocketAddr, config: web::Config) -> Result<()> {
+async fn serve(store: Store, listen: SocketAddr, config: web::Config, jobs: web::jobs::Settings) -> Result<()> {
     store.start_relay().await?;
-    let purge = store.clone();
-    tokio::spawn(async move {
-        loop {
-            if let Err(e) = purge.purge_sessions(domain::time::now()).await {
-                tracing::warn!(error = %e, "session purge failed");
-            }
-            tokio::time::sleep(std::time::Duration::from_secs(3600)).await;
-        }
-    });
+    web::jobs::start(store.clone(), jobs, config.shutdown.clone());
     let listener = tokio::net::TcpListener::bind(listen).await.with_context(|| format!("cannot listen on {listen}"))?;
     let stop = config.shutdown.clone();
     let app = web::router(store, config).into_make_service_with_connect_info::<SocketAddr>();

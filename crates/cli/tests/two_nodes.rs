@@ -1,63 +1,13 @@
 //! Two `kriseservice serve` processes on one PostgreSQL database: a log entry appended through
 //! node A appears in a crisis room streamed from node B within one second.
 
-use std::io::{BufRead, BufReader, Read, Write};
-use std::net::{TcpListener, TcpStream};
-use std::process::{Child, Command, Stdio};
+mod common;
+
+use common::{Node, add_user, bin, free_port, request, start};
+use std::io::{BufRead, BufReader, Write};
+use std::net::TcpStream;
+use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
-
-struct Node(Child);
-
-impl Drop for Node {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
-}
-
-fn bin() -> Command {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_kriseservice"));
-    c.env("KRISESERVICE_LOG", "warn").env_remove("KRISESERVICE_DATABASE_URL");
-    c
-}
-
-fn start(dir: &str, url: &str, port: u16) -> Node {
-    let child = bin()
-        .args(["serve", "--data-dir", dir, "--database-url", url, "--listen", &format!("127.0.0.1:{port}")])
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let node = Node(child);
-    let deadline = Instant::now() + Duration::from_secs(20);
-    while request(port, "GET", "/readyz", "", None).0 != 200 {
-        assert!(Instant::now() < deadline, "node on port {port} did not become ready");
-        std::thread::sleep(Duration::from_millis(100));
-    }
-    node
-}
-
-/// A one-shot HTTP/1.0 request; returns status and body.
-fn request(port: u16, method: &str, path: &str, token: &str, body: Option<&str>) -> (u16, String) {
-    let Ok(mut s) = TcpStream::connect(("127.0.0.1", port)) else {
-        return (0, String::new());
-    };
-    let body = body.unwrap_or("");
-    let req = format!(
-        "{method} {path} HTTP/1.0\r\nHost: t\r\nAuthorization: Bearer {token}\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
-        body.len()
-    );
-    s.write_all(req.as_bytes()).unwrap();
-    let mut out = String::new();
-    let _ = s.read_to_string(&mut out);
-    let status = out.split(' ').nth(1).and_then(|c| c.parse().ok()).unwrap_or(0);
-    let body = out.split_once("\r\n\r\n").map(|(_, b)| b.to_string()).unwrap_or_default();
-    (status, body)
-}
 
 #[test]
 fn a_log_entry_through_node_a_streams_from_node_b_within_a_second() {
@@ -72,34 +22,8 @@ fn a_log_entry_through_node_a_streams_from_node_b_within_a_second() {
 
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path().to_str().unwrap();
-    let add = |email: &str, role: &str| {
-        let mut c = bin()
-            .args([
-                "user",
-                "add",
-                "--data-dir",
-                d,
-                "--database-url",
-                &url,
-                "--email",
-                email,
-                "--name",
-                "Test Person",
-                "--org",
-                "DDH",
-                "--role",
-                role,
-            ])
-            .stdin(Stdio::piped())
-            .spawn()
-            .unwrap();
-        c.stdin.take().unwrap().write_all(b"et langt kodeord\n").unwrap();
-        assert!(c.wait().unwrap().success());
-        let out = bin().args(["token", "create", "--data-dir", d, "--database-url", &url, "--email", email]).output().unwrap();
-        String::from_utf8(out.stdout).unwrap().trim().to_string()
-    };
-    let leader = add("leder@example.invalid", "crisis_leader");
-    let agent = add("agent@example.invalid", "agent");
+    let leader = add_user(d, Some(&url), "leder@example.invalid", "crisis_leader", "DDH");
+    let agent = add_user(d, Some(&url), "agent@example.invalid", "agent", "DDH");
 
     let (port_a, port_b) = (free_port(), free_port());
     let _a = start(d, &url, port_a);
@@ -147,16 +71,7 @@ fn a_log_entry_through_node_a_streams_from_node_b_within_a_second() {
 fn serve_stops_promptly_on_sigterm_with_a_live_stream_open() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path().to_str().unwrap();
-    let mut c = bin()
-        .args(["user", "add", "--data-dir", d, "--email", "a@example.invalid", "--name", "Agent A", "--org", "0253", "--role", "agent"])
-        .stdin(Stdio::piped())
-        .spawn()
-        .unwrap();
-    c.stdin.take().unwrap().write_all(b"et langt kodeord\n").unwrap();
-    assert!(c.wait().unwrap().success());
-    let token =
-        String::from_utf8(bin().args(["token", "create", "--data-dir", d, "--email", "a@example.invalid"]).output().unwrap().stdout)
-            .unwrap();
+    let token = add_user(d, None, "a@example.invalid", "agent", "0253");
 
     let port = free_port();
     let child = bin()

@@ -12,6 +12,9 @@ use domain::{Action, Actor, DomainError};
 use std::collections::HashSet;
 use uuid::Uuid;
 
+pub mod feedback;
+pub mod inquiries;
+
 fn now() -> time::OffsetDateTime {
     domain::time::now()
 }

@@ -6,6 +6,7 @@ mod api;
 pub mod auth;
 pub mod error;
 mod i18n;
+pub mod jobs;
 mod metrics;
 pub mod openapi;
 mod pages;

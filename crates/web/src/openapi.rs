@@ -71,6 +71,33 @@ pub const ENDPOINTS: &[Endpoint] = &[
         "The latest published guide (?version=N for any) and what changed",
         None,
     ),
+    ep("post", "/api/v1/incidents/{id}/feedback", Some(SendFeedback), "Feedback on a guide version and section", Some("NewFeedback")),
+    ep("get", "/api/v1/incidents/{id}/feedback", Some(HandleFeedback), "Feedback on the guide, what is routed to the caller first", None),
+    ep(
+        "put",
+        "/api/v1/incidents/{id}/feedback/{item}",
+        Some(HandleFeedback),
+        "Acknowledge feedback, or resolve it by a newer version",
+        Some("FeedbackUpdate"),
+    ),
+    ep(
+        "post",
+        "/api/v1/incidents/{id}/inquiries",
+        Some(RecordInquiry),
+        "Record what a citizen asked (no personal data)",
+        Some("NewInquiry"),
+    ),
+    ep(
+        "get",
+        "/api/v1/incidents/{id}/inquiries/summary",
+        Some(ViewInquiries),
+        "Questions per hour and per situation, and the top questions the guide does not cover",
+        None,
+    ),
+    ep("post", "/api/v1/incidents/{id}/callbacks", Some(RecordInquiry), "Request a callback for a citizen", Some("NewCallback")),
+    ep("get", "/api/v1/incidents/{id}/callbacks", Some(ViewCallbacks), "Callback requests (personal data; the reading is logged)", None),
+    ep("get", "/api/v1/incidents/{id}/callbacks.csv", Some(ViewCallbacks), "Export callback requests as CSV (logged)", None),
+    ep("get", "/api/v1/incidents/{id}/callbacks/access", Some(ViewCallbacks), "Who read or exported the callback requests", None),
     ep("get", "/api/v1/organisations", Some(ViewReference), "Municipalities, regions and authorities", None),
     ep("put", "/api/v1/organisations/{code}", Some(ManageOrganisations), "Set an organisation's membership", Some("Member")),
     ep("get", "/api/v1/users", Some(ManageUsers), "All users", None),
@@ -97,6 +124,9 @@ fn schemas() -> Value {
     let categories: Vec<&str> = domain::log::LogCategory::ALL.iter().map(|k| k.as_str()).collect();
     let roles: Vec<&str> = domain::Role::ALL.iter().map(|k| k.as_str()).collect();
     let sides: Vec<&str> = domain::checklist::Side::ALL.iter().map(|k| k.as_str()).collect();
+    let sections: Vec<&str> = domain::feedback::GuideSection::ALL.iter().map(|k| k.as_str()).collect();
+    let feedback_categories: Vec<&str> = domain::feedback::FeedbackCategory::ALL.iter().map(|k| k.as_str()).collect();
+    let feedback_states: Vec<&str> = domain::feedback::FeedbackState::ALL.iter().map(|k| k.as_str()).collect();
     let text = |max: usize| json!({ "type": "string", "maxLength": max });
     json!({
         "Error": { "type": "object", "required": ["error"], "properties": { "error": { "type": "object", "required": ["code", "message"],
@@ -142,6 +172,18 @@ fn schemas() -> Value {
             "contacts": { "type": "array", "maxItems": domain::guide::MAX_CONTACTS, "items": { "type": "object", "required": ["name", "phone"],
                 "properties": { "name": text(120), "phone": { "type": "string" }, "note": text(300), "urgent": { "type": "boolean" } } } },
             "callback_email": { "type": "string", "format": "email" }, "citizen_summary": text(domain::guide::STATUS_MAX) } },
+        "NewFeedback": { "type": "object", "required": ["version", "section", "category", "text"], "additionalProperties": false, "properties": {
+            "version": { "type": "integer", "minimum": 1 }, "section": words(&sections), "category": words(&feedback_categories),
+            "text": text(domain::feedback::TEXT_MAX) } },
+        "FeedbackUpdate": { "type": "object", "required": ["state"], "additionalProperties": false, "properties": {
+            "state": words(&feedback_states), "resolved_by_version": { "type": "integer", "minimum": 2 } } },
+        "NewInquiry": { "type": "object", "required": ["version", "municipality"], "additionalProperties": false, "properties": {
+            "version": { "type": "integer", "minimum": 1 },
+            "situation": { "type": ["integer", "null"], "minimum": 0, "description": "row of the version's situations; null: not covered" },
+            "text": text(domain::inquiry::INQUIRY_TEXT_MAX), "municipality": { "type": "string", "examples": ["0250"] } } },
+        "NewCallback": { "type": "object", "required": ["name", "phone", "reason", "municipality"], "additionalProperties": false, "properties": {
+            "name": text(120), "phone": { "type": "string", "examples": ["20 30 40 50"] }, "email": { "type": "string" },
+            "reason": text(domain::inquiry::REASON_MAX), "municipality": { "type": "string", "examples": ["0250"] } } },
         "UserUpdate": { "type": "object", "required": ["active"], "additionalProperties": false, "properties": { "active": { "type": "boolean" } } },
         "TemplateItem": { "type": "object", "required": ["side", "title", "responsible"], "additionalProperties": false,
             "properties": { "side": words(&sides), "title": text(300), "responsible": words(&roles) } },

@@ -43,6 +43,14 @@ fn body(kit: &Kit, method: &str, path: &str) -> Option<Value> {
             json!({ "category": "information", "text": "Statusmøde holdt" })
         }
         ("post", "/api/v1/incidents/{id}/checklist/{item}") => json!({ "done": true }),
+        ("post", "/api/v1/incidents/{id}/feedback") => {
+            json!({ "version": 1, "section": "contacts", "category": "contact_details", "text": "Nummeret er forkert" })
+        }
+        ("put", "/api/v1/incidents/{id}/feedback/{item}") => json!({ "state": "acknowledged" }),
+        ("post", "/api/v1/incidents/{id}/inquiries") => json!({ "version": 1, "situation": 0, "municipality": "0250" }),
+        ("post", "/api/v1/incidents/{id}/callbacks") => {
+            json!({ "name": "Birthe Borger", "phone": "20304050", "reason": "Vil ringes op", "municipality": "0250" })
+        }
         ("post", "/api/v1/incidents/{id}/action-cards") => Value::Null,
         ("put", "/api/v1/organisations/{code}") => json!({ "member": true }),
         ("post", "/api/v1/users") => {
@@ -68,6 +76,7 @@ async fn every_endpoint_as_every_role_follows_the_permission_table() {
     let kit = Kit::sqlite().await;
     let incident = kit.incident(&["0250"]).await;
     kit.activate(&incident).await;
+    kit.publish(&incident, "Leverandøren arbejder på fejlen.").await;
     let items = kit.store.checklist(incident.parse().unwrap()).await.unwrap();
     let item = items.iter().find(|i| i.side == domain::checklist::Side::Authority).unwrap().id.to_string();
     let card = kit.store.action_cards().await.unwrap()[0].0;

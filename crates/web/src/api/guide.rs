@@ -43,5 +43,6 @@ pub async fn published(
     let (v, changes) = actions::published_guide(&s, &c.actor(), id, q.version).await?;
     let mut out = json!(v);
     out["changes"] = json!(changes);
+    out["freshness"] = json!(s.store.guide_freshness(id).await?);
     Ok(Json(out))
 }

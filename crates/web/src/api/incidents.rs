@@ -38,6 +38,8 @@ pub async fn show(State(s): State<AppState>, ApiCaller(c): ApiCaller, Path(id): 
     v["roles"] = json!(roles);
     v["checklist"] = json!({ "done": done, "total": total });
     v["next_status"] = json!(i.status.next());
+    v["feedback"] = json!(s.store.feedback_counts(id).await?);
+    v["guide"] = json!(s.store.guide_freshness(id).await?);
     Ok(Json(v))
 }
 

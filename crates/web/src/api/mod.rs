@@ -2,8 +2,10 @@
 
 mod admin;
 mod events;
+mod feedback;
 mod guide;
 mod incidents;
+mod inquiries;
 mod session;
 
 use crate::AppState;
@@ -31,6 +33,13 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/incidents/{id}/guide", get(guide::published).put(guide::save))
         .route("/api/v1/incidents/{id}/guide/draft", get(guide::draft))
         .route("/api/v1/incidents/{id}/guide/publish", post(guide::publish))
+        .route("/api/v1/incidents/{id}/feedback", get(feedback::list).post(feedback::send))
+        .route("/api/v1/incidents/{id}/feedback/{item}", put(feedback::handle))
+        .route("/api/v1/incidents/{id}/inquiries", post(inquiries::record))
+        .route("/api/v1/incidents/{id}/inquiries/summary", get(inquiries::summary))
+        .route("/api/v1/incidents/{id}/callbacks", get(inquiries::callbacks).post(inquiries::request_callback))
+        .route("/api/v1/incidents/{id}/callbacks.csv", get(inquiries::callbacks_csv))
+        .route("/api/v1/incidents/{id}/callbacks/access", get(inquiries::access))
         .route("/api/v1/organisations", get(admin::organisations))
         .route("/api/v1/organisations/{code}", put(admin::set_member))
         .route("/api/v1/users", get(admin::users).post(admin::create_user))

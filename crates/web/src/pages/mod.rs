@@ -5,7 +5,7 @@ mod incidents;
 mod login;
 mod print;
 
-pub use print::log_csv;
+pub use print::{callbacks_csv, log_csv};
 
 use crate::AppState;
 use crate::auth::{self, Caller};

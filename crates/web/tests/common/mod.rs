@@ -134,4 +134,27 @@ impl Kit {
             .await;
         assert_eq!(status, StatusCode::OK, "{v}");
     }
+
+    /// Fills every section of the guide's draft (from the kind's template) and publishes it as
+    /// the process lead; returns the version.
+    #[allow(dead_code)]
+    pub async fn publish(&self, id: &str, short_status: &str) -> i64 {
+        let lead = self.token(Role::ProcessLead);
+        let path = format!("/api/v1/incidents/{id}/guide");
+        let (_, v) = self.call("GET", &format!("{path}/draft"), lead, None).await;
+        let mut draft = v["draft"].clone();
+        let now = domain::time::now();
+        draft["banner"] = serde_json::json!("Omstillingen er nede – brug kriselinjen");
+        draft["scope"] = serde_json::json!("Omstillingen afviser alle opkald siden kl. 7.40.");
+        draft["short_status"] = serde_json::json!(short_status);
+        draft["started_at"] = serde_json::json!(domain::time::rfc3339(now));
+        draft["next_update_at"] = serde_json::json!(domain::time::rfc3339(now + time::Duration::hours(2)));
+        draft["callback_email"] = serde_json::json!("callback@frederikssund.invalid");
+        draft["citizen_summary"] = serde_json::json!("Ring til kriselinjen.");
+        let (status, v) = self.call("PUT", &path, lead, Some(draft)).await;
+        assert_eq!(status, StatusCode::OK, "{v}");
+        let (status, v) = self.call("POST", &format!("{path}/publish"), lead, None).await;
+        assert_eq!(status, StatusCode::CREATED, "{v}");
+        v["version"].as_i64().unwrap()
+    }
 }

@@ -1,0 +1,81 @@
+//! Running `kriseservice` as a process, and talking HTTP to it without a client library.
+#![allow(dead_code)]
+
+use std::io::{Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+pub struct Node(pub Child);
+
+impl Drop for Node {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+pub fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+}
+
+pub fn bin() -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_kriseservice"));
+    c.env("KRISESERVICE_LOG", "warn").env_remove("KRISESERVICE_DATABASE_URL");
+    c
+}
+
+pub fn start(dir: &str, url: &str, port: u16) -> Node {
+    start_with(dir, port, &["--database-url", url])
+}
+
+/// `serve` on the data directory with extra flags; returns once it answers `/readyz`.
+pub fn start_with(dir: &str, port: u16, extra: &[&str]) -> Node {
+    let child = bin()
+        .args(["serve", "--data-dir", dir, "--listen", &format!("127.0.0.1:{port}")])
+        .args(extra)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let node = Node(child);
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while request(port, "GET", "/readyz", "", None).0 != 200 {
+        assert!(Instant::now() < deadline, "node on port {port} did not become ready");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    node
+}
+
+/// A one-shot HTTP/1.0 request; returns status and body.
+pub fn request(port: u16, method: &str, path: &str, token: &str, body: Option<&str>) -> (u16, String) {
+    let Ok(mut s) = TcpStream::connect(("127.0.0.1", port)) else {
+        return (0, String::new());
+    };
+    let body = body.unwrap_or("");
+    let req = format!(
+        "{method} {path} HTTP/1.0\r\nHost: t\r\nAuthorization: Bearer {token}\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
+        body.len()
+    );
+    s.write_all(req.as_bytes()).unwrap();
+    let mut out = String::new();
+    let _ = s.read_to_string(&mut out);
+    let status = out.split(' ').nth(1).and_then(|c| c.parse().ok()).unwrap_or(0);
+    let body = out.split_once("\r\n\r\n").map(|(_, b)| b.to_string()).unwrap_or_default();
+    (status, body)
+}
+
+/// Adds a user with the CLI (SQLite in `dir`, or the database `url`) and returns a new API token.
+pub fn add_user(dir: &str, url: Option<&str>, email: &str, role: &str, org: &str) -> String {
+    let db: Vec<&str> = url.map(|u| vec!["--database-url", u]).unwrap_or_default();
+    let mut c = bin()
+        .args(["user", "add", "--data-dir", dir, "--email", email, "--name", "Test Person", "--org", org, "--role", role])
+        .args(&db)
+        .stdin(Stdio::piped())
+        .spawn()
+        .unwrap();
+    c.stdin.take().unwrap().write_all(b"et langt kodeord\n").unwrap();
+    assert!(c.wait().unwrap().success());
+    let out = bin().args(["token", "create", "--data-dir", dir, "--email", email]).args(&db).output().unwrap();
+    String::from_utf8(out.stdout).unwrap().trim().to_string()
+}

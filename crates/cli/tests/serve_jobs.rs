@@ -1,0 +1,173 @@
+//! The background jobs of a running server, end to end: a callback request is mailed through a
+//! real SMTP server (Debian's aiosmtpd) on loopback, and an overdue guide is found by the server
+//! itself, also when the deadline passed while it was down.
+
+mod common;
+
+use common::{Node, add_user, free_port, request, start_with};
+use serde_json::{Value, json};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+fn call(port: u16, method: &str, path: &str, token: &str, body: Option<Value>) -> (u16, Value) {
+    let (status, text) = request(port, method, path, token, body.map(|b| b.to_string()).as_deref());
+    (status, serde_json::from_str(&text).unwrap_or(Value::Null))
+}
+
+/// Creates and activates an incident affecting 0250 and publishes its guide, due for its next
+/// update `next_update_in` from now. Returns the incident id.
+fn live_incident(port: u16, leader: &str, lead: &str, next_update_in: time::Duration) -> String {
+    let new = json!({ "title": "IT-nedbrud: omstillingen er nede", "kind": "it_breakdown", "affected": ["0250"], "channels": ["phone"] });
+    let (status, v) = call(port, "POST", "/api/v1/incidents", leader, Some(new));
+    assert_eq!(status, 201, "{v}");
+    let id = v["id"].as_str().unwrap().to_string();
+    let (status, v) = call(port, "POST", &format!("/api/v1/incidents/{id}/status"), leader, Some(json!({ "status": "active" })));
+    assert_eq!(status, 200, "{v}");
+    let guide = format!("/api/v1/incidents/{id}/guide");
+    let (_, v) = call(port, "GET", &format!("{guide}/draft"), lead, None);
+    let mut g = v["draft"].clone();
+    let now = domain::time::now();
+    for (field, value) in [
+        ("banner", json!("Omstillingen er nede – brug kriselinjen")),
+        ("scope", json!("Omstillingen afviser opkald.")),
+        ("short_status", json!("Leverandøren arbejder på fejlen.")),
+        ("started_at", json!(domain::time::rfc3339(now))),
+        ("next_update_at", json!(domain::time::rfc3339(now + next_update_in))),
+        ("callback_email", json!("borgerservice@frederikssund.invalid")),
+        ("citizen_summary", json!("Ring til kriselinjen.")),
+    ] {
+        g[field] = value;
+    }
+    let (status, v) = call(port, "PUT", &guide, lead, Some(g));
+    assert_eq!(status, 200, "{v}");
+    let (status, v) = call(port, "POST", &format!("{guide}/publish"), lead, None);
+    assert_eq!(status, 201, "{v}");
+    id
+}
+
+struct Smtp(std::process::Child);
+
+impl Drop for Smtp {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// Debian's aiosmtpd, storing what it receives in a Maildir.
+fn smtp_server(port: u16, maildir: &std::path::Path) -> Smtp {
+    let child = Command::new("/usr/bin/python3")
+        .args(["-m", "aiosmtpd", "-n", "-l", &format!("127.0.0.1:{port}"), "-c", "aiosmtpd.handlers.Mailbox"])
+        .arg(maildir)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("aiosmtpd (Debian package python3-aiosmtpd; scripts/test installs it)");
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+        assert!(Instant::now() < deadline, "the SMTP server did not start");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    Smtp(child)
+}
+
+/// The first mail delivered to the Maildir, parsed by Python's `email` package: to, subject, body.
+fn delivered(maildir: &std::path::Path, within: Duration) -> Value {
+    let new = maildir.join("new");
+    let deadline = Instant::now() + within;
+    loop {
+        if let Some(file) = std::fs::read_dir(&new).ok().and_then(|mut d| d.next()).map(|e| e.unwrap().path()) {
+            let script = "import email, email.policy, json, sys\n\
+                m = email.message_from_binary_file(open(sys.argv[1], 'rb'), policy=email.policy.default)\n\
+                print(json.dumps({'to': str(m['To']), 'from': str(m['From']), 'subject': str(m['Subject']), 'body': m.get_content()}))";
+            let out = Command::new("/usr/bin/python3").args(["-c", script]).arg(&file).output().unwrap();
+            assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+            return serde_json::from_slice(&out.stdout).unwrap();
+        }
+        assert!(Instant::now() < deadline, "no mail arrived within {within:?}");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
+
+#[test]
+fn a_callback_request_is_mailed_to_the_guides_callback_mailbox() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path().join("data");
+    let d = d.to_str().unwrap();
+    let maildir = dir.path().join("mail");
+    let smtp_port = free_port();
+    let _smtp = smtp_server(smtp_port, &maildir);
+    let leader = add_user(d, None, "leder@example.invalid", "crisis_leader", "DDH");
+    let lead = add_user(d, None, "proces@example.invalid", "process_lead", "DDH");
+    let agent = add_user(d, None, "agent@example.invalid", "agent", "0253");
+    let editor = add_user(d, None, "redaktoer@example.invalid", "authority_editor", "0250");
+
+    let port = free_port();
+    let smtp_url = format!("smtp://127.0.0.1:{smtp_port}");
+    let _node = start_with(d, port, &["--smtp-url", &smtp_url, "--mail-from", "kriseservice@ddh.invalid"]);
+    let id = live_incident(port, &leader, &lead, time::Duration::hours(2));
+
+    let citizen = json!({ "name": "Birthe Bøgh", "phone": "20304050", "email": "", "reason": "Hjemmeplejen er ikke kommet i dag", "municipality": "0250" });
+    let (status, v) = call(port, "POST", &format!("/api/v1/incidents/{id}/callbacks"), &agent, Some(citizen));
+    assert_eq!(status, 201, "{v}");
+
+    let mail = delivered(&maildir, Duration::from_secs(15));
+    assert_eq!(mail["to"], "borgerservice@frederikssund.invalid");
+    assert_eq!(mail["from"], "kriseservice@ddh.invalid");
+    assert_eq!(mail["subject"], "Anmodning om opkald: IT-nedbrud: omstillingen er nede");
+    let body = mail["body"].as_str().unwrap();
+    for expected in ["Navn: Birthe Bøgh", "Telefon: 20 30 40 50", "Hjemmeplejen er ikke kommet i dag", "Kommune: 0250"] {
+        assert!(body.contains(expected), "{expected:?} missing in {body}");
+    }
+
+    // The authority's inbox says it went out.
+    let deadline = Instant::now() + Duration::from_secs(5);
+    loop {
+        let (status, v) = call(port, "GET", &format!("/api/v1/incidents/{id}/callbacks"), &editor, None);
+        assert_eq!(status, 200, "{v}");
+        if v["callbacks"][0]["mailed"] == true {
+            break;
+        }
+        assert!(Instant::now() < deadline, "the request is still not marked as mailed: {v}");
+        std::thread::sleep(Duration::from_millis(200));
+    }
+}
+
+/// Waits until the guide of `id` is reported overdue; returns how long that took.
+fn wait_overdue(port: u16, token: &str, id: &str, within: Duration) -> Duration {
+    let started = Instant::now();
+    loop {
+        let (status, v) = call(port, "GET", &format!("/api/v1/incidents/{id}/guide"), token, None);
+        assert_eq!(status, 200, "{v}");
+        if v["freshness"]["overdue_since"].is_string() {
+            return started.elapsed();
+        }
+        assert!(started.elapsed() < within, "not overdue after {within:?}: {v}");
+        std::thread::sleep(Duration::from_millis(200));
+    }
+}
+
+#[test]
+fn an_overdue_guide_is_found_by_the_server_within_ten_seconds_also_after_a_restart() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path().to_str().unwrap();
+    let leader = add_user(d, None, "leder@example.invalid", "crisis_leader", "DDH");
+    let lead = add_user(d, None, "proces@example.invalid", "process_lead", "DDH");
+    let agent = add_user(d, None, "agent@example.invalid", "agent", "0253");
+    let port = free_port();
+
+    let node = start_with(d, port, &[]);
+    let first = live_incident(port, &leader, &lead, time::Duration::seconds(3));
+    let waited = wait_overdue(port, &agent, &first, Duration::from_secs(3 + 10));
+    assert!(waited < Duration::from_secs(3 + 10), "{waited:?}");
+    let (_, log) = call(port, "GET", &format!("/api/v1/incidents/{first}/log"), &agent, None);
+    let last = log["entries"].as_array().unwrap().last().unwrap().clone();
+    assert!(last["text"].as_str().unwrap().contains("forældet"), "{last}");
+
+    // Due while the server is down: found after it starts again.
+    let second = live_incident(port, &leader, &lead, time::Duration::seconds(2));
+    drop(node);
+    std::thread::sleep(Duration::from_secs(3));
+    let _again: Node = start_with(d, port, &[]);
+    wait_overdue(port, &agent, &second, Duration::from_secs(10));
+}
