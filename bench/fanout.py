@@ -820,27 +820,28 @@ class FloorConn(asyncio.Protocol):
             self.respond(404, b"{}")
 
 
-def sse_chunk(seq, kind, incident, payload):
-    at = rfc3339(datetime.datetime.now(datetime.timezone.utc))
+def sse_chunk(seq, kind, incident, at, payload):
     data = json.dumps({"seq": seq, "kind": kind, "incident_id": incident, "affected": ["0250"],
-                       "at": at, "payload": payload}, separators=(",", ":"), ensure_ascii=False)
+                       "at": at, "payload": payload}, separators=(",", ":"), ensure_ascii=False,
+                      sort_keys=True)
     ev = f"id: {seq}\nevent: {kind}\ndata: {data}\n\n".encode()
     return f"{len(ev):x}\r\n".encode() + ev + b"\r\n"
 
 
 def broadcast(f, incident, version):
-    """What the real server sends for one publish (a log entry, then the guide event), built once
-    and written to every stream."""
+    """What the real server sends for one publish (its log entry, then the guide event, the same
+    fields and about the same size), built once and written to every stream."""
     f.seq += 2
-    entry = {"incident_id": incident, "seq": version + 2, "category": "decision",
-             "text": f"Beredskabsguiden version {version} er offentliggjort.",
-             "author": {"user_id": "00000000-0000-0000-0000-000000000000",
-                        "name": "Bench Process Lead", "role": "process_lead", "org": "DDH"},
-             "hash": "0" * 64}
-    chunk = (sse_chunk(f.seq - 1, "log.appended", incident, entry)
-             + sse_chunk(f.seq, "guide.published", incident,
-                         {"incident_id": incident, "version": version,
-                          "banner": "Omstillingen er nede – brug kriselinjen"}))
+    at = datetime.datetime.now(datetime.timezone.utc).isoformat().replace("+00:00", "Z")
+    entry = {"at": at, "author": {"name": "Bench Process Lead", "org": "DDH", "role": "process_lead",
+                                  "user_id": "00000000-0000-4000-8000-000000000001"},
+             "category": "information", "corrects": None, "hash": "f" * 64,
+             "incident_id": incident, "prev_hash": "e" * 64, "seq": version + 2,
+             "text": f"Beredskabsguiden offentliggjort som version {version}."}
+    chunk = (sse_chunk(f.seq - 1, "log.appended", incident, at, entry)
+             + sse_chunk(f.seq, "guide.published", incident, at,
+                         {"banner": "Omstillingen er nede – brug kriselinjen (opdatering 1)",
+                          "incident_id": incident, "version": version}))
     for s in list(f.streams):
         s.t.write(chunk)
 

@@ -144,6 +144,42 @@ pub async fn seed(store: &Store) -> Result<()> {
     if let Some(first) = store.checklist(act.id).await?.into_iter().find(|i| i.side == domain::checklist::Side::CrisisStaff) {
         store.complete_item(act.id, first.id, true, &actors[responsible_local(first.responsible)], now()).await.map_err(err)?;
     }
+    publish_demo_guide(store, act.id, &actors["redaktoer"], &actors["agent1"]).await
+}
+
+/// The active crisis gets a published guide, a few recorded questions and one piece of feedback,
+/// so the agent console, the public page and the authority's pages have something to show.
+async fn publish_demo_guide(store: &Store, id: uuid::Uuid, editor: &domain::Actor, agent: &domain::Actor) -> Result<()> {
+    let err = |e: store::StoreError| anyhow::anyhow!("{e}");
+    let now = domain::time::now;
+    let mut g = domain::guide::template(IncidentKind::ItBreakdown);
+    let started = now() - time::Duration::hours(2);
+    g.banner = "Frederikssund: omstillingen er nede – giv den korte status og henvis akutte sager til 112".into();
+    g.purpose = "Udfyldes af Borgerservice sammen med procesansvarlig. Opdateres hver anden time.".into();
+    g.scope = "Frederikssund Kommunes omstillingsbord afviser alle opkald siden kl. 07.40. Borgerne stilles om til kriselinjen.".into();
+    g.short_status = "Leverandøren har fundet fejlen i telefoniplatformen og arbejder på at rette den.".into();
+    g.started_at = Some(started);
+    g.expected_duration = "Resten af dagen".into();
+    g.next_update_at = Some(now() + time::Duration::hours(2));
+    g.callback_email = "borgerservice@frederikssund.demo.invalid".into();
+    g.citizen_summary = "Frederikssund Kommunes telefoner virker ikke lige nu. Ring til kriselinjen, hvis du har brug for kommunen. \
+        Er det akut, så ring **112**."
+        .into();
+    store.save_guide_draft(id, &g, editor, now()).await.map_err(err)?;
+    let v = store.publish_guide(id, editor, now()).await.map_err(err)?;
+    for (situation, text) in
+        [(Some(0), ""), (Some(0), ""), (Some(1), ""), (None, "Kan jeg stadig hente pas i dag?"), (None, "Kan jeg hente pas i dag?")]
+    {
+        let new = domain::inquiry::NewInquiry { version: v.version, situation, text: text.into(), municipality: "0250".into() };
+        store.record_inquiry(id, new, now()).await.map_err(err)?;
+    }
+    let feedback = domain::feedback::NewFeedback {
+        version: v.version,
+        section: domain::feedback::GuideSection::Contacts,
+        category: domain::feedback::FeedbackCategory::InformationMissing,
+        text: "Borgere spørger, om Borgerservice holder åbent for personligt fremmøde.".into(),
+    };
+    store.create_feedback(id, feedback, agent, now()).await.map_err(err)?;
     Ok(())
 }
 
@@ -159,6 +195,9 @@ fn responsible_local(role: Role) -> &'static str {
 fn entry(category: LogCategory, text: &str) -> NewLogEntry {
     NewLogEntry { category, text: text.into(), corrects: None }
 }
+
+/// A placeholder for the collaboration's crisis line in the demo.
+pub const CRISIS_LINE: &str = "70 00 00 00";
 
 pub fn print_logins(listen: SocketAddr) {
     println!("Kriseservice demo: http://{listen}/");

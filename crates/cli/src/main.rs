@@ -99,6 +99,9 @@ enum Command {
         /// Mark the session cookie Secure (when served over TLS, e.g. behind a proxy).
         #[arg(long, env = "KRISESERVICE_SECURE_COOKIES")]
         secure_cookies: bool,
+        /// The crisis line citizens are sent to, shown on the public crisis pages (a Danish number).
+        #[arg(long, env = "KRISESERVICE_CRISIS_LINE")]
+        crisis_line: Option<String>,
         #[command(flatten)]
         jobs: Jobs,
     },
@@ -177,7 +180,8 @@ fn main() {
     }
 }
 
-const CONFIG_KEYS: &[&str] = &["data_dir", "listen", "database_url", "secure_cookies", "smtp_url", "mail_from", "retention_days"];
+const CONFIG_KEYS: &[&str] =
+    &["data_dir", "listen", "database_url", "secure_cookies", "smtp_url", "mail_from", "retention_days", "crisis_line"];
 
 fn apply_config_file() -> Result<()> {
     let args: Vec<String> = std::env::args().collect();
@@ -226,8 +230,14 @@ fn init_logging() {
 
 async fn run(cli: Cli) -> Result<()> {
     match cli.command {
-        Command::Serve { storage, listen, secure_cookies, jobs } => {
+        Command::Serve { storage, listen, secure_cookies, crisis_line, jobs } => {
             let jobs = jobs.settings()?;
+            let crisis_line = match crisis_line {
+                Some(raw) => Some(
+                    domain::guide::normalise_phone(&raw).with_context(|| format!("crisis_line '{raw}' is not a Danish phone number"))?,
+                ),
+                None => None,
+            };
             let store = storage.open().await?;
             eprintln!(
                 "kriseservice {}: database {}, listening on http://{listen}, secure cookies {secure_cookies}, mail {}, personal data kept {} days after close",
@@ -236,12 +246,14 @@ async fn run(cli: Cli) -> Result<()> {
                 jobs.smtp_url.as_deref().map(mask).unwrap_or_else(|| "not configured".into()),
                 jobs.retention_days,
             );
-            serve(store, listen, web::Config { secure_cookies, ..Default::default() }, jobs).await
+            serve(store, listen, web::Config { secure_cookies, crisis_line, ..Default::default() }, jobs).await
         }
         Command::Demo { data_dir, listen } => {
             let store = demo::prepare(&data_dir).await?;
             demo::print_logins(listen);
-            serve(store, listen, web::Config::default(), web::jobs::Settings::default()).await
+            // The demo's crisis line is a placeholder, marked as such on the page by its number alone.
+            let config = web::Config { crisis_line: Some(demo::CRISIS_LINE.into()), ..Default::default() };
+            serve(store, listen, config, web::jobs::Settings::default()).await
         }
         Command::Migrate { storage } => {
             storage.open().await?;

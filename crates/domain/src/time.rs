@@ -32,6 +32,25 @@ pub fn copenhagen_offset(t: OffsetDateTime) -> UtcOffset {
     UtcOffset::from_hms(hours, 0, 0).expect("valid offset")
 }
 
+/// A wall-clock time in Copenhagen, as a form's `datetime-local` gives it ("2026-11-23T14:00"),
+/// as an instant. In the autumn's repeated hour the earlier (summer-time) instant is taken.
+pub fn from_local_input(s: &str) -> Option<OffsetDateTime> {
+    let format = time::macros::format_description!("[year]-[month]-[day]T[hour]:[minute]");
+    let local = time::PrimitiveDateTime::parse(s.trim(), &format).ok()?;
+    [2, 1]
+        .into_iter()
+        .map(|h| local.assume_offset(UtcOffset::from_hms(h, 0, 0).expect("valid offset")))
+        .find(|t| copenhagen_offset(*t) == t.offset())
+        .or_else(|| Some(local.assume_offset(UtcOffset::from_hms(1, 0, 0).expect("valid offset"))))
+        .map(|t| t.to_offset(UtcOffset::UTC))
+}
+
+/// The value a `datetime-local` input shows for an instant: Copenhagen wall-clock time.
+pub fn to_local_input(t: OffsetDateTime) -> String {
+    let l = to_copenhagen(t);
+    format!("{}-{:02}-{:02}T{:02}:{:02}", l.year(), l.month() as u8, l.day(), l.hour(), l.minute())
+}
+
 pub fn to_copenhagen(t: OffsetDateTime) -> OffsetDateTime {
     t.to_offset(copenhagen_offset(t))
 }
@@ -60,6 +79,19 @@ pub fn rfc3339(t: OffsetDateTime) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn form_times_are_copenhagen_wall_clock() {
+        let winter = from_local_input("2026-11-23T14:00").unwrap();
+        assert_eq!(winter, time::macros::datetime!(2026-11-23 13:00 UTC));
+        let summer = from_local_input("2026-07-01T14:00").unwrap();
+        assert_eq!(summer, time::macros::datetime!(2026-07-01 12:00 UTC));
+        assert_eq!(to_local_input(winter), "2026-11-23T14:00");
+        assert_eq!(to_local_input(summer), "2026-07-01T14:00");
+        assert!(from_local_input("23.11.2026 14:00").is_none());
+        // 02:30 on the last Sunday of March does not exist; it reads as 02:30 +01:00.
+        assert!(from_local_input("2026-03-29T02:30").is_some());
+    }
     use time::macros::datetime;
 
     #[test]

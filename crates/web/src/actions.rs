@@ -194,6 +194,31 @@ pub async fn publish_guide(state: &AppState, actor: &Actor, id: Uuid) -> Result<
     Ok(state.store.publish_guide(id, actor, now()).await?)
 }
 
+/// What agents answer from: every live incident the actor sees, with its latest published
+/// version (without the internal purpose) and its freshness.
+pub struct LiveGuide {
+    pub incident: Incident,
+    pub version: Option<domain::guide::Version>,
+    pub freshness: Option<domain::guide::Freshness>,
+}
+
+pub async fn live_guides(state: &AppState, actor: &Actor) -> Result<Vec<LiveGuide>, ApiError> {
+    let mut out = Vec::new();
+    for incident in incidents(state, actor, None).await?.into_iter().filter(|i| i.status.is_live()) {
+        out.push(live_guide(state, incident).await?);
+    }
+    Ok(out)
+}
+
+pub async fn live_guide(state: &AppState, incident: Incident) -> Result<LiveGuide, ApiError> {
+    let version = state.store.guide_version(incident.id, None).await?.map(|mut v| {
+        v.guide = v.guide.published_view();
+        v
+    });
+    let freshness = state.store.guide_freshness(incident.id).await?;
+    Ok(LiveGuide { incident, version, freshness })
+}
+
 /// A published version and what changed since the one before. Only the guide's editors see the
 /// internal purpose.
 pub async fn published_guide(

@@ -25,11 +25,13 @@ pub struct Config {
     pub session_lifetime: Duration,
     /// Ends long-lived streams when the server stops, so a graceful shutdown does not wait on them.
     pub shutdown: Shutdown,
+    /// The collaboration's crisis line, shown on the public crisis pages.
+    pub crisis_line: Option<String>,
 }
 
 impl Default for Config {
     fn default() -> Self {
-        Config { secure_cookies: false, session_lifetime: Duration::from_secs(12 * 3600), shutdown: Shutdown::default() }
+        Config { secure_cookies: false, session_lifetime: Duration::from_secs(12 * 3600), shutdown: Shutdown::default(), crisis_line: None }
     }
 }
 
@@ -61,6 +63,7 @@ pub struct AppState {
     pub config: Arc<Config>,
     pub throttle: Arc<auth::Throttle>,
     pub metrics: Arc<metrics::Metrics>,
+    pub public: Arc<pages::public::PublicCache>,
 }
 
 /// Request bodies above this are refused with 413 before they are read.
@@ -72,7 +75,9 @@ pub fn router(store: Store, config: Config) -> Router {
         config: Arc::new(config),
         throttle: Arc::new(auth::Throttle::default()),
         metrics: Arc::new(metrics::Metrics::default()),
+        public: Arc::new(pages::public::PublicCache::default()),
     };
+    pages::public::PublicCache::follow(state.public.clone(), state.store.subscribe());
     Router::new()
         .merge(api::routes())
         .merge(pages::routes())

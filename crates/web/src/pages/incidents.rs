@@ -136,6 +136,9 @@ async fn room(State(s): State<AppState>, ctx: Ctx, Path(id): Path<Uuid>) -> Page
         Vec::new()
     };
     let all_cards = if ctx.may(Action::AttachActionCard) { s.store.action_cards().await.map_err(store_err)? } else { Vec::new() };
+    let latest = s.store.guide_version(id, None).await.map_err(store_err)?;
+    let fresh = s.store.guide_freshness(id).await.map_err(store_err)?;
+    let counts = s.store.feedback_counts(id).await.map_err(store_err)?;
     let orgs = s.store.organisations().await.map_err(store_err)?;
     let org_name =
         |code: &str| orgs.iter().find(|o| o.code == code).map(|o| format!("{} ({})", o.name, o.code)).unwrap_or_else(|| code.to_string());
@@ -156,6 +159,7 @@ async fn room(State(s): State<AppState>, ctx: Ctx, Path(id): Path<Uuid>) -> Page
         div.room data-last-event=(last_event) {
             div.col {
                 (status_section(&ctx, &i))
+                (guide_section(&ctx, &i, latest.as_ref(), fresh.as_ref(), counts))
                 (roles_section(&ctx, &i, &roles, &staff))
                 (checklist_section(&ctx, &i, &items, &org_name))
                 (cards_section(&ctx, &i, &cards, &all_cards))
@@ -165,6 +169,31 @@ async fn room(State(s): State<AppState>, ctx: Ctx, Path(id): Path<Uuid>) -> Page
     };
     let live = i.id.to_string();
     Ok(page(&ctx, &i.title, body, Some(&live)))
+}
+
+fn guide_section(
+    ctx: &Ctx,
+    i: &Incident,
+    latest: Option<&domain::guide::Version>,
+    fresh: Option<&domain::guide::Freshness>,
+    counts: domain::feedback::FeedbackCounts,
+) -> Markup {
+    let editor = ctx.caller.actor().may_on(Action::EditGuide, &i.affected).is_ok();
+    html! {
+        section aria-labelledby="h-guide" {
+            h2 #h-guide { (ctx.t("guide.title")) }
+            @if let Some(v) = latest { p { strong { (v.guide.banner) } } p.meta { (ctx.t("guide.version")) " " (v.version) ", " (local_time(v.published_at)) } }
+            (super::guide_view::freshness(ctx.lang, fresh))
+            p { (ctx.t("feedback.counts")) ": " (counts.new) " / " (counts.acknowledged) " / " (counts.resolved) }
+            p.links {
+                a href={ "/agent/" (i.id) } { (ctx.t("nav.agent")) }
+                @if editor { " · " a href={ "/incidents/" (i.id) "/guide" } { (ctx.t("guide.edit")) } }
+                @if ctx.may(Action::HandleFeedback) && editor { " · " a href={ "/incidents/" (i.id) "/feedback" } { (ctx.t("feedback.title")) } }
+                @if ctx.caller.actor().may_on(Action::ViewInquiries, &i.affected).is_ok() { " · " a href={ "/incidents/" (i.id) "/inquiries" } { (ctx.t("inquiries.title")) } }
+                @if ctx.caller.actor().may_on(Action::ViewCallbacks, &i.affected).is_ok() { " · " a href={ "/incidents/" (i.id) "/callbacks" } { (ctx.t("callbacks.title")) } }
+            }
+        }
+    }
 }
 
 fn status_section(ctx: &Ctx, i: &Incident) -> Markup {

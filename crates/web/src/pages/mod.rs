@@ -1,9 +1,14 @@
 //! The Danish, server-rendered pages. Forms work without JavaScript; `app.js` adds live updates.
 
 mod admin;
+mod agent;
+mod authority;
+mod guide_edit;
+mod guide_view;
 mod incidents;
 mod login;
 mod print;
+pub mod public;
 
 pub use print::{callbacks_csv, log_csv};
 
@@ -28,7 +33,12 @@ pub fn routes() -> Router<AppState> {
         .route("/lang/{code}", get(login::set_lang))
         .route("/static/app.css", get(|| async { static_file("text/css", include_str!("../../static/app.css")) }))
         .route("/static/app.js", get(|| async { static_file("text/javascript", include_str!("../../static/app.js")) }))
+        .route("/static/public.js", get(|| async { static_file("text/javascript", include_str!("../../static/public.js")) }))
         .merge(incidents::routes())
+        .merge(agent::routes())
+        .merge(guide_edit::routes())
+        .merge(authority::routes())
+        .merge(public::routes())
         .merge(admin::routes())
         .fallback(not_found)
 }
@@ -210,6 +220,7 @@ pub fn layout(lang: Lang, ctx: Option<&Ctx>, title: &str, body: Markup, live: Op
                         nav aria-label=(t(lang, "nav.main")) {
                             ul {
                                 li { a href="/incidents" { (t(lang, "nav.incidents")) } }
+                                li { a href="/agent" { (t(lang, "nav.agent")) } }
                                 @if c.may(domain::Action::ManageUsers) { li { a href="/admin" { (t(lang, "nav.admin")) } } }
                                 li { a href={ "/lang/" (if lang == Lang::Da { "en" } else { "da" }) } lang=(if lang == Lang::Da { "en" } else { "da" }) { (t(lang, "nav.lang")) } }
                                 li {

@@ -1,0 +1,282 @@
+//! The agent console: the banners of every live crisis (updated live), and for each crisis the
+//! guide with the situation → action table first, where one click records what a citizen asked.
+
+use super::guide_view::{contacts, freshness, md};
+use super::{Ctx, Form, PageError, PageResult, Path, back_to, local_time, page};
+use crate::AppState;
+use crate::actions::{self, LiveGuide};
+use axum::Router;
+use axum::extract::{Query, State};
+use axum::http::header;
+use axum::response::IntoResponse;
+use axum::routing::{get, post};
+use domain::Action;
+use domain::feedback::{FeedbackCategory, GuideSection, NewFeedback};
+use domain::inquiry::{NewCallback, NewInquiry};
+use maud::{Markup, html};
+use serde::Deserialize;
+use uuid::Uuid;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/agent", get(console))
+        .route("/agent/banners", get(banners_fragment))
+        .route("/agent/{id}", get(guide_page))
+        .route("/agent/{id}/inquiries", post(record))
+        .route("/agent/{id}/feedback", post(feedback))
+        .route("/agent/{id}/callbacks", post(callback))
+}
+
+fn banner(ctx: &Ctx, g: &LiveGuide, link: bool) -> Markup {
+    let i = &g.incident;
+    let overdue = g.freshness.as_ref().is_some_and(|f| f.is_overdue());
+    html! {
+        article.banner class=[overdue.then_some("overdue")] id={ "banner-" (i.id) } data-version=[g.version.as_ref().map(|v| v.version)] {
+            h2 {
+                @if link { a href={ "/agent/" (i.id) } { (i.title) } } @else { (i.title) }
+                (super::incidents::exercise_badge(ctx, i))
+            }
+            @match &g.version {
+                Some(v) => {
+                    p.banner-text { (v.guide.banner) }
+                    p.meta { (ctx.t("guide.version")) " " (v.version) ", " (local_time(v.published_at)) }
+                    (freshness(ctx.lang, g.freshness.as_ref()))
+                }
+                None => p { (ctx.t("guide.unpublished")) }
+            }
+        }
+    }
+}
+
+fn banners(ctx: &Ctx, guides: &[LiveGuide]) -> Markup {
+    html! {
+        div #banners aria-live="polite" {
+            @if guides.is_empty() { p { (ctx.t("agent.none")) } }
+            @for g in guides { (banner(ctx, g, true)) }
+        }
+    }
+}
+
+async fn console(State(s): State<AppState>, ctx: Ctx) -> PageResult {
+    let err = PageError::from(ctx.lang);
+    let last = s.store.last_event_seq().await.map_err(|e| err(e.into()))?;
+    let guides = actions::live_guides(&s, &ctx.caller.actor()).await.map_err(&err)?;
+    let body = html! {
+        h1 { (ctx.t("agent.title")) }
+        div data-last-event=(last) { (banners(&ctx, &guides)) }
+    };
+    Ok(page(&ctx, ctx.t("agent.title"), body, Some("agent")))
+}
+
+#[derive(Deserialize)]
+struct BannerQuery {
+    incident: Option<Uuid>,
+}
+
+/// The banners alone, for the console's live update.
+async fn banners_fragment(State(s): State<AppState>, ctx: Ctx, Query(q): Query<BannerQuery>) -> PageResult {
+    let err = PageError::from(ctx.lang);
+    let markup = match q.incident {
+        Some(id) => {
+            let i = actions::incident(&s, &ctx.caller.actor(), id, Action::ViewIncidents).await.map_err(&err)?;
+            banner(&ctx, &actions::live_guide(&s, i).await.map_err(&err)?, false)
+        }
+        None => banners(&ctx, &actions::live_guides(&s, &ctx.caller.actor()).await.map_err(&err)?),
+    };
+    Ok(([(header::CACHE_CONTROL, "no-store")], markup).into_response())
+}
+
+#[derive(Deserialize)]
+struct Done {
+    done: Option<String>,
+}
+
+async fn guide_page(State(s): State<AppState>, ctx: Ctx, Path(id): Path<Uuid>, Query(d): Query<Done>) -> PageResult {
+    let err = PageError::from(ctx.lang);
+    let actor = ctx.caller.actor();
+    let last = s.store.last_event_seq().await.map_err(|e| err(e.into()))?;
+    let i = actions::incident(&s, &actor, id, Action::ViewIncidents).await.map_err(&err)?;
+    let g = actions::live_guide(&s, i).await.map_err(&err)?;
+    let changes = match &g.version {
+        Some(v) if v.version > 1 => actions::published_guide(&s, &actor, id, Some(v.version)).await.map_err(&err)?.1,
+        _ => Vec::new(),
+    };
+    let orgs = s.store.organisations().await.map_err(|e| err(e.into()))?;
+    let municipalities: Vec<_> = orgs.iter().filter(|o| o.code.len() == 4).collect();
+    let home = if municipalities.iter().any(|o| o.code == ctx.caller.user.org) {
+        ctx.caller.user.org.clone()
+    } else {
+        g.incident.affected[0].clone()
+    };
+    let title = g.incident.title.clone();
+    let done_text = d.done.as_deref().map(|k| match k {
+        "inquiry" => ctx.t("agent.done_inquiry"),
+        "feedback" => ctx.t("agent.done_feedback"),
+        _ => ctx.t("agent.done_callback"),
+    });
+    let municipality_select = |name: &str, id: &str| {
+        html! {
+            select name=(name) id=(id) data-remember="municipality" {
+                @for o in &municipalities { option value=(o.code) selected[o.code == home] { (o.name) " (" (o.code) ")" } }
+            }
+        }
+    };
+    let body = html! {
+        p.crumbs { a href="/agent" { (ctx.t("agent.title")) } }
+        div data-last-event=(last) { (banner(&ctx, &g, false)) }
+        @if let Some(text) = done_text { p.notice role="status" { (text) } }
+        @match &g.version {
+            None => p { (ctx.t("agent.no_guide")) }
+            Some(v) => {
+                @if !changes.is_empty() {
+                    section.changes aria-labelledby="h-changes" {
+                        h2 #h-changes { (ctx.t("guide.changes")) " " (v.version - 1) }
+                        ul { @for c in &changes { li { strong { (ctx.word("section", c.section)) } ": " (c.what) } } }
+                    }
+                }
+                section aria-labelledby="h-situations" {
+                    h2 #h-situations { (ctx.t("guide.situations")) }
+                    @if ctx.may(Action::RecordInquiry) {
+                        form method="post" action={ "/agent/" (id) "/inquiries" } {
+                            (ctx.csrf_field())
+                            input type="hidden" name="version" value=(v.version);
+                            div.inquiry-bar {
+                                div.field { label for="inq-municipality" { (ctx.t("agent.caller_municipality")) } (municipality_select("municipality", "inq-municipality")) }
+                                div.field { label for="inq-text" { (ctx.t("agent.question")) } input #inq-text type="text" name="text" maxlength="200" autocomplete="off" aria-describedby="inq-hint"; }
+                            }
+                            p.hint #inq-hint { (ctx.t("agent.inquiry_hint")) }
+                            (situations_table(&ctx, v, true))
+                            button type="submit" name="situation" value="none" { (ctx.t("agent.not_covered")) }
+                        }
+                    } @else {
+                        (situations_table(&ctx, v, false))
+                    }
+                }
+                section aria-labelledby="h-contacts" {
+                    h2 #h-contacts { (ctx.t("guide.contacts")) }
+                    (contacts(ctx.lang, &v.guide.contacts))
+                    p { (ctx.t("guide.callback_email")) ": " a href={ "mailto:" (v.guide.callback_email) } { (v.guide.callback_email) } }
+                }
+                section aria-labelledby="h-status" {
+                    h2 #h-status { (ctx.t("guide.short_status")) }
+                    (md(&v.guide.short_status))
+                    h3 { (ctx.t("guide.scope")) } (md(&v.guide.scope))
+                    dl.facts {
+                        @if let Some(t) = v.guide.started_at { dt { (ctx.t("guide.started_at")) } dd { (local_time(t)) } }
+                        dt { (ctx.t("guide.expected_duration")) } dd { (v.guide.expected_duration) }
+                    }
+                    h3 { (ctx.t("guide.citizen_summary")) } (md(&v.guide.citizen_summary))
+                }
+                @if ctx.may(Action::RecordInquiry) {
+                    section aria-labelledby="h-callback" {
+                        h2 #h-callback { (ctx.t("agent.callback")) }
+                        p.hint { (ctx.t("agent.callback_hint")) }
+                        form.stack method="post" action={ "/agent/" (id) "/callbacks" } {
+                            (ctx.csrf_field())
+                            div.field { label for="cb-name" { (ctx.t("field.name")) } input #cb-name name="name" required maxlength="120" autocomplete="off"; }
+                            div.field { label for="cb-phone" { (ctx.t("field.phone")) } input #cb-phone name="phone" type="tel" required inputmode="tel" autocomplete="off"; }
+                            div.field { label for="cb-email" { (ctx.t("field.email_optional")) } input #cb-email name="email" type="email" autocomplete="off"; }
+                            div.field { label for="cb-municipality" { (ctx.t("agent.caller_municipality")) } (municipality_select("municipality", "cb-municipality")) }
+                            div.field { label for="cb-reason" { (ctx.t("field.reason")) } textarea #cb-reason name="reason" required maxlength="500" rows="3" {} }
+                            button type="submit" { (ctx.t("agent.send_callback")) }
+                        }
+                    }
+                }
+                @if ctx.may(Action::SendFeedback) {
+                    section aria-labelledby="h-feedback" {
+                        h2 #h-feedback { (ctx.t("agent.feedback")) }
+                        form.stack method="post" action={ "/agent/" (id) "/feedback" } {
+                            (ctx.csrf_field())
+                            input type="hidden" name="version" value=(v.version);
+                            div.field { label for="fb-section" { (ctx.t("feedback.section")) }
+                                select #fb-section name="section" { @for sec in GuideSection::ALL { option value=(sec) { (ctx.word("section", sec)) } } } }
+                            div.field { label for="fb-category" { (ctx.t("feedback.category")) }
+                                select #fb-category name="category" { @for c in FeedbackCategory::ALL { option value=(c) { (ctx.word("feedback", c)) } } } }
+                            div.field { label for="fb-text" { (ctx.t("feedback.text")) } textarea #fb-text name="text" required maxlength="1000" rows="3" {} }
+                            button type="submit" { (ctx.t("agent.send_feedback")) }
+                        }
+                    }
+                }
+            }
+        }
+    };
+    let live = id.to_string();
+    Ok(page(&ctx, &title, body, Some(&live)))
+}
+
+fn situations_table(ctx: &Ctx, v: &domain::guide::Version, record: bool) -> Markup {
+    html! {
+        div.scroll {
+            table.situations {
+                caption.visually-hidden { (ctx.t("guide.situations")) }
+                thead { tr {
+                    th scope="col" { (ctx.t("guide.situation")) }
+                    th scope="col" { (ctx.t("guide.action")) }
+                    @if record { th scope="col" { span.visually-hidden { (ctx.t("agent.record")) } } }
+                } }
+                tbody {
+                    @for (n, row) in v.guide.situations.iter().enumerate() {
+                        tr {
+                            th scope="row" { (row.situation) }
+                            td { (md(&row.action)) }
+                            @if record {
+                                td { button.small type="submit" name="situation" value=(n) aria-label={ (ctx.t("agent.record")) ": " (row.situation) } { (ctx.t("agent.record")) } }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+#[derive(Deserialize)]
+struct InquiryForm {
+    version: i64,
+    situation: String,
+    #[serde(default)]
+    text: String,
+    municipality: String,
+}
+
+async fn record(State(s): State<AppState>, ctx: Ctx, Path(id): Path<Uuid>, Form(f): Form<InquiryForm>) -> PageResult {
+    let err = PageError::from(ctx.lang);
+    let situation = match f.situation.as_str() {
+        "none" => None,
+        n => Some(n.parse().map_err(|_| err(domain::DomainError::invalid("situation", "choose a row of the guide").into()))?),
+    };
+    let new = NewInquiry { version: f.version, situation, text: f.text, municipality: f.municipality };
+    actions::inquiries::record(&s, &ctx.caller.actor(), id, new).await.map_err(&err)?;
+    Ok(back_to(&format!("/agent/{id}?done=inquiry")))
+}
+
+#[derive(Deserialize)]
+struct FeedbackForm {
+    version: i64,
+    section: GuideSection,
+    category: FeedbackCategory,
+    text: String,
+}
+
+async fn feedback(State(s): State<AppState>, ctx: Ctx, Path(id): Path<Uuid>, Form(f): Form<FeedbackForm>) -> PageResult {
+    let new = NewFeedback { version: f.version, section: f.section, category: f.category, text: f.text };
+    actions::feedback::send(&s, &ctx.caller.actor(), id, new).await.map_err(PageError::from(ctx.lang))?;
+    Ok(back_to(&format!("/agent/{id}?done=feedback#h-feedback")))
+}
+
+async fn callback(State(s): State<AppState>, ctx: Ctx, Path(id): Path<Uuid>, Form(f): Form<CallbackForm>) -> PageResult {
+    let new = NewCallback { name: f.name, phone: f.phone, email: f.email, reason: f.reason, municipality: f.municipality };
+    actions::inquiries::request_callback(&s, &ctx.caller.actor(), id, new).await.map_err(PageError::from(ctx.lang))?;
+    Ok(back_to(&format!("/agent/{id}?done=callback")))
+}
+
+/// Like `NewCallback`, plus the form token.
+#[derive(Deserialize)]
+struct CallbackForm {
+    name: String,
+    phone: String,
+    #[serde(default)]
+    email: String,
+    reason: String,
+    municipality: String,
+}

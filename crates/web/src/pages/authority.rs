@@ -1,0 +1,144 @@
+//! What flows back to the authority and the process lead: feedback on the guide, what citizens
+//! ask, and callback requests (personal data; every view is logged by the store).
+
+use super::{Ctx, Form, PageError, PageResult, Path, back_to, local_time, page, paragraphs};
+use crate::AppState;
+use crate::actions;
+use axum::Router;
+use axum::extract::State;
+use axum::routing::{get, post};
+use domain::Action;
+use domain::feedback::FeedbackState;
+use maud::html;
+use serde::Deserialize;
+use uuid::Uuid;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/incidents/{id}/feedback", get(feedback))
+        .route("/incidents/{id}/feedback/{item}", post(handle))
+        .route("/incidents/{id}/inquiries", get(inquiries))
+        .route("/incidents/{id}/callbacks", get(callbacks))
+}
+
+async fn feedback(State(s): State<AppState>, ctx: Ctx, Path(id): Path<Uuid>) -> PageResult {
+    let err = PageError::from(ctx.lang);
+    let actor = ctx.caller.actor();
+    let i = actions::incident(&s, &actor, id, Action::HandleFeedback).await.map_err(&err)?;
+    let list = actions::feedback::list(&s, &actor, id).await.map_err(&err)?;
+    let latest = s.store.guide_version(id, None).await.map_err(|e| err(e.into()))?.map_or(0, |v| v.version);
+    let body = html! {
+        p.crumbs { a href={ "/incidents/" (id) } { (i.title) } " · " a href={ "/incidents/" (id) "/guide" } { (ctx.t("guide.edit")) } }
+        h1 { (ctx.t("feedback.title")) }
+        @if list.is_empty() { p { (ctx.t("feedback.none")) } }
+        ul.cards {
+            @for f in &list {
+                li.card {
+                    p { strong { (ctx.word("feedback", f.category)) } " · " (ctx.word("section", f.section)) " · " (ctx.t("guide.version")) " " (f.version) }
+                    p { (paragraphs(&f.text)) }
+                    p.meta {
+                        (f.created_by) ", " (local_time(f.created_at)) " · " (ctx.t("feedback.routed")) " " (ctx.word("role", f.routed_to)) " · "
+                        strong { (ctx.word("feedback_state", f.state)) }
+                        @if let Some(v) = f.resolved_by_version { " (" (ctx.t("guide.version")) " " (v) ")" }
+                    }
+                    @if f.state != FeedbackState::Resolved {
+                        form.inline method="post" action={ "/incidents/" (id) "/feedback/" (f.id) } {
+                            (ctx.csrf_field())
+                            @if f.state == FeedbackState::New {
+                                button.small type="submit" name="state" value="acknowledged" { (ctx.t("feedback.acknowledge")) } " "
+                            }
+                            @if latest > f.version {
+                                label.visually-hidden for={ "v-" (f.id) } { (ctx.t("feedback.resolve")) }
+                                select.narrow-select id={ "v-" (f.id) } name="resolved_by_version" {
+                                    @for v in (f.version + 1..=latest).rev() { option value=(v) { (v) } }
+                                }
+                                " " button.small type="submit" name="state" value="resolved" { (ctx.t("feedback.resolve")) }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    };
+    Ok(page(&ctx, ctx.t("feedback.title"), body, None))
+}
+
+#[derive(Deserialize)]
+struct HandleForm {
+    state: FeedbackState,
+    resolved_by_version: Option<i64>,
+}
+
+async fn handle(State(s): State<AppState>, ctx: Ctx, Path((id, item)): Path<(Uuid, Uuid)>, Form(f): Form<HandleForm>) -> PageResult {
+    let resolved_by = if f.state == FeedbackState::Resolved { f.resolved_by_version } else { None };
+    actions::feedback::handle(&s, &ctx.caller.actor(), id, item, f.state, resolved_by).await.map_err(PageError::from(ctx.lang))?;
+    Ok(back_to(&format!("/incidents/{id}/feedback")))
+}
+
+async fn inquiries(State(s): State<AppState>, ctx: Ctx, Path(id): Path<Uuid>) -> PageResult {
+    let err = PageError::from(ctx.lang);
+    let actor = ctx.caller.actor();
+    let i = actions::incident(&s, &actor, id, Action::ViewInquiries).await.map_err(&err)?;
+    let a = actions::inquiries::summary(&s, &actor, id).await.map_err(&err)?;
+    let max_hour = a.per_hour.iter().map(|h| h.1).max().unwrap_or(1);
+    let body = html! {
+        p.crumbs { a href={ "/incidents/" (id) } { (i.title) } }
+        h1 { (ctx.t("inquiries.title")) }
+        p { (ctx.t("inquiries.total")) ": " strong { (a.total) } }
+        @if a.total == 0 { p { (ctx.t("inquiries.none")) } }
+        @if !a.top_not_covered.is_empty() {
+            h2 { (ctx.t("inquiries.top_not_covered")) }
+            ol { @for (q, n) in &a.top_not_covered { li { (q) " (" (n) ")" } } }
+        }
+        @if !a.per_situation.is_empty() {
+            h2 { (ctx.t("inquiries.per_situation")) }
+            div.scroll { table {
+                thead { tr { th scope="col" { (ctx.t("guide.situation")) } th.num scope="col" { (ctx.t("inquiries.count")) } } }
+                tbody { @for (sit, n) in &a.per_situation {
+                    tr { th scope="row" { @match sit { Some(t) => (t), None => em { (ctx.t("agent.not_covered")) } } } td.num { (n) } }
+                } }
+            } }
+        }
+        @if !a.per_hour.is_empty() {
+            h2 { (ctx.t("inquiries.per_hour")) }
+            div.scroll { table.bars {
+                thead { tr { th scope="col" { (ctx.t("inquiries.hour")) } th.num scope="col" { (ctx.t("inquiries.count")) } th scope="col" { span.visually-hidden { (ctx.t("inquiries.per_hour")) } } } }
+                tbody { @for (hour, n) in &a.per_hour {
+                    tr { th scope="row" { (hour) } td.num { (n) } td aria-hidden="true" { span.bar style={ "width:" (n * 100 / max_hour) "%" } {} } }
+                } }
+            } }
+        }
+    };
+    Ok(page(&ctx, ctx.t("inquiries.title"), body, None))
+}
+
+async fn callbacks(State(s): State<AppState>, ctx: Ctx, Path(id): Path<Uuid>) -> PageResult {
+    let err = PageError::from(ctx.lang);
+    let actor = ctx.caller.actor();
+    let i = actions::incident(&s, &actor, id, Action::ViewCallbacks).await.map_err(&err)?;
+    let list = actions::inquiries::callbacks(&s, &actor, id, false).await.map_err(&err)?;
+    let access = actions::inquiries::access_log(&s, &actor, id).await.map_err(&err)?;
+    let body = html! {
+        p.crumbs { a href={ "/incidents/" (id) } { (i.title) } }
+        h1 { (ctx.t("callbacks.title")) }
+        p.notice { (ctx.t("callbacks.privacy")) }
+        p.links { a href={ "/api/v1/incidents/" (id) "/callbacks.csv" } download { (ctx.t("callbacks.export")) } }
+        @if list.is_empty() { p { (ctx.t("callbacks.none")) } }
+        ul.cards {
+            @for c in &list {
+                li.card {
+                    p { strong { (c.name) } " · " a href={ "tel:" (c.phone.replace(' ', "")) } { (c.phone) }
+                        @if !c.email.is_empty() { " · " (c.email) } }
+                    p { (paragraphs(&c.reason)) }
+                    p.meta { (ctx.t("callbacks.received")) " " (local_time(c.created_at)) " · " (ctx.t("callbacks.recorded_by")) " " (c.created_by)
+                        " · " (c.municipality) " · " (ctx.t("callbacks.mailed")) ": " (if c.mailed { ctx.t("yes") } else { ctx.t("no") }) }
+                }
+            }
+        }
+        details {
+            summary { (ctx.t("callbacks.access")) }
+            ul { @for a in &access { li { (local_time(a.at)) " · " (a.user_name) " · " (a.what) " · " (a.records) } } }
+        }
+    };
+    Ok(page(&ctx, ctx.t("callbacks.title"), body, None))
+}

@@ -1,0 +1,233 @@
+//! The authority's editing page: every section of the guide on one form that a municipal
+//! employee can fill in minutes, saved as a draft or published; problems are listed by field,
+//! linked to the field, with what was typed kept.
+
+use super::guide_view::freshness;
+use super::{Ctx, Form, PageError, PageResult, Path, local_time, page};
+use crate::AppState;
+use crate::actions;
+use crate::error::ApiError;
+use axum::Router;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::IntoResponse;
+use axum::routing::get;
+use domain::Action;
+use domain::guide::{Contact, Guide, Situation};
+use domain::incident::Incident;
+use maud::html;
+use serde::Deserialize;
+use uuid::Uuid;
+
+/// Empty rows offered for new situations and contacts.
+const SPARE_ROWS: usize = 3;
+
+pub fn routes() -> Router<AppState> {
+    Router::new().route("/incidents/{id}/guide", get(edit).post(submit))
+}
+
+/// The form's id for an error's field name: `situations[0].action` → `g-situations-0-action`.
+fn field_id(field: &str) -> String {
+    format!("g-{}", field.replace("].", "-").replace(['[', '.'], "-").replace(']', ""))
+}
+
+async fn edit(State(s): State<AppState>, ctx: Ctx, Path(id): Path<Uuid>) -> PageResult {
+    let err = PageError::from(ctx.lang);
+    let actor = ctx.caller.actor();
+    let i = actions::incident(&s, &actor, id, Action::EditGuide).await.map_err(&err)?;
+    let draft = actions::guide_draft(&s, &actor, id).await.map_err(&err)?;
+    form_page(&s, &ctx, &i, &draft, None, None).await
+}
+
+async fn form_page(s: &AppState, ctx: &Ctx, i: &Incident, g: &Guide, problem: Option<&ApiError>, done: Option<&str>) -> PageResult {
+    let err = PageError::from(ctx.lang);
+    let latest = s.store.guide_version(i.id, None).await.map_err(|e| err(e.into()))?;
+    let fresh = s.store.guide_freshness(i.id).await.map_err(|e| err(e.into()))?;
+    let field = |name: &str, label: &str, value: &str, max: usize, rows: Option<u8>, hint: Option<&str>| {
+        let fid = field_id(name);
+        let hint_id = format!("{fid}-hint");
+        html! {
+            div.field {
+                label for=(fid) { (label) }
+                @if let Some(h) = hint { span.hint id=(hint_id) { (h) } }
+                @match rows {
+                    Some(r) => textarea id=(fid) name=(name) rows=(r) maxlength=(max) aria-describedby=[hint.map(|_| &hint_id)] { (value) },
+                    None => input id=(fid) name=(name) value=(value) maxlength=(max) aria-describedby=[hint.map(|_| &hint_id)];,
+                }
+            }
+        }
+    };
+    let md_hint = Some(ctx.t("guide.markdown_hint"));
+    let time_field = |name: &str, label: &str, value: Option<time::OffsetDateTime>| {
+        let fid = field_id(name);
+        html! {
+            div.field {
+                label for=(fid) { (label) } span.hint id={ (fid) "-hint" } { (ctx.t("guide.time_hint")) }
+                input id=(fid) type="datetime-local" name=(name) value=(value.map(domain::time::to_local_input).unwrap_or_default()) aria-describedby={ (fid) "-hint" };
+            }
+        }
+    };
+    let mut situations = g.situations.clone();
+    situations.extend(std::iter::repeat_n(
+        Situation { situation: String::new(), action: String::new(), citizen_text: String::new() },
+        SPARE_ROWS,
+    ));
+    let mut contacts = g.contacts.clone();
+    contacts
+        .extend(std::iter::repeat_n(Contact { name: String::new(), phone: String::new(), note: String::new(), urgent: false }, SPARE_ROWS));
+    let public = format!("/krise/{}", i.affected[0]);
+    let body = html! {
+        p.crumbs { a href={ "/incidents/" (i.id) } { (i.title) } }
+        h1 { (ctx.t("guide.edit")) }
+        @if let Some(text) = done { p.notice role="status" { (text) } }
+        @if let Some(e) = problem {
+            div.notice.error role="alert" tabindex="-1" #problems {
+                p { strong { (e.message) } }
+                @if !e.fields.is_empty() {
+                    ul { @for f in &e.fields { li { a href={ "#" (field_id(&f.field)) } { (f.field) } ": " (f.message) } } }
+                }
+            }
+        }
+        @if let Some(v) = &latest {
+            p.meta { (ctx.t("guide.version")) " " (v.version) ", " (local_time(v.published_at)) ", " (v.published_by) }
+            (freshness(ctx.lang, fresh.as_ref()))
+        }
+        p.links {
+            a href=(public) { (ctx.t("guide.public_page")) } " · "
+            a href={ "/incidents/" (i.id) "/feedback" } { (ctx.t("feedback.title")) } " · "
+            a href={ "/incidents/" (i.id) "/inquiries" } { (ctx.t("inquiries.title")) }
+            @if ctx.may(Action::ViewCallbacks) { " · " a href={ "/incidents/" (i.id) "/callbacks" } { (ctx.t("callbacks.title")) } }
+        }
+        form.guide-form method="post" action={ "/incidents/" (i.id) "/guide" } {
+            (ctx.csrf_field())
+            fieldset { legend { (ctx.t("guide.banner")) }
+                (field("banner", ctx.t("guide.banner"), &g.banner, domain::guide::BANNER_MAX, None, None)) }
+            fieldset { legend { (ctx.t("guide.short_status")) }
+                (field("short_status", ctx.t("guide.short_status"), &g.short_status, domain::guide::STATUS_MAX, Some(3), md_hint))
+                (field("scope", ctx.t("guide.scope"), &g.scope, domain::guide::SECTION_MAX, Some(4), md_hint)) }
+            fieldset { legend { (ctx.word("section", "time_perspective")) }
+                (time_field("started_at", ctx.t("guide.started_at"), g.started_at))
+                (field("expected_duration", ctx.t("guide.expected_duration"), &g.expected_duration, 200, None, None))
+                (time_field("next_update_at", ctx.t("guide.next_update_at"), g.next_update_at)) }
+            fieldset { legend { (ctx.t("guide.situations")) }
+                p.hint { (ctx.t("guide.rows_hint")) }
+                @for (n, row) in situations.iter().enumerate() {
+                    div.row-group {
+                        (field(&format!("situations[{n}].situation"), ctx.t("guide.situation"), &row.situation, 200, None, None))
+                        (field(&format!("situations[{n}].action"), ctx.t("guide.action"), &row.action, domain::guide::ROW_MAX, Some(2), None))
+                        (field(&format!("situations[{n}].citizen_text"), ctx.t("guide.citizen_text"), &row.citizen_text, domain::guide::ROW_MAX, Some(2), None))
+                    }
+                }
+            }
+            fieldset { legend { (ctx.t("guide.contacts")) }
+                p.hint { (ctx.t("guide.rows_hint")) }
+                @for (n, c) in contacts.iter().enumerate() {
+                    div.row-group {
+                        (field(&format!("contacts[{n}].name"), ctx.t("field.name"), &c.name, 120, None, None))
+                        (field(&format!("contacts[{n}].phone"), ctx.t("field.phone"), &c.phone, 40, None, None))
+                        (field(&format!("contacts[{n}].note"), ctx.t("guide.note"), &c.note, 300, None, None))
+                        div.field {
+                            label for={ (field_id(&format!("contacts[{n}].urgent"))) } { (ctx.t("guide.urgent")) }
+                            select id={ (field_id(&format!("contacts[{n}].urgent"))) } name={ "contacts[" (n) "].urgent" } {
+                                option value="0" selected[!c.urgent] { (ctx.t("no")) }
+                                option value="1" selected[c.urgent] { (ctx.t("yes")) }
+                            }
+                        }
+                    }
+                }
+                (field("callback_email", ctx.t("guide.callback_email"), &g.callback_email, 254, None, None))
+            }
+            fieldset { legend { (ctx.t("guide.citizen_summary")) }
+                (field("citizen_summary", ctx.t("guide.citizen_summary"), &g.citizen_summary, domain::guide::STATUS_MAX, Some(4), md_hint)) }
+            fieldset { legend { (ctx.t("guide.purpose")) }
+                (field("purpose", ctx.t("guide.purpose"), &g.purpose, domain::guide::SECTION_MAX, Some(3), None)) }
+            div.actions {
+                button type="submit" name="then" value="save" { (ctx.t("guide.save")) } " "
+                button type="submit" name="then" value="publish" { (ctx.t("guide.publish")) }
+            }
+        }
+        section aria-labelledby="h-embed" {
+            h2 #h-embed { (ctx.t("guide.embed")) }
+            p.hint { (ctx.t("guide.embed_hint")) }
+            pre.embed { code { "<iframe src=\"https://KRISESERVICE-ADRESSE" (public) "/embed\" title=\"Krisesiden\" style=\"width:100%;height:32rem;border:0\" loading=\"lazy\"></iframe>" } }
+        }
+    };
+    let status = if problem.is_some() { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK };
+    Ok((status, page(ctx, ctx.t("guide.edit"), body, None)).into_response())
+}
+
+/// The form as posted: indexed row fields (`situations[0].action`) arrive as flat keys.
+#[derive(Deserialize)]
+struct GuideForm {
+    then: String,
+    #[serde(flatten)]
+    fields: std::collections::HashMap<String, String>,
+}
+
+impl GuideForm {
+    fn guide(&self) -> Result<Guide, ApiError> {
+        let get = |k: &str| self.fields.get(k).cloned().unwrap_or_default();
+        let time = |k: &str| -> Result<Option<time::OffsetDateTime>, ApiError> {
+            let raw = get(k);
+            if raw.trim().is_empty() {
+                return Ok(None);
+            }
+            domain::time::from_local_input(&raw)
+                .map(Some)
+                .ok_or_else(|| domain::DomainError::invalid(k, "write a date and time, e.g. 2026-11-23T14:00").into())
+        };
+        // Rows are numbered from 0 without gaps; the first missing key ends them.
+        let rows = |key: &'static str| (0..).take_while(move |n| self.fields.contains_key(&key.replace('#', &n.to_string())));
+        let situations = rows("situations[#].situation")
+            .map(|n| Situation {
+                situation: get(&format!("situations[{n}].situation")),
+                action: get(&format!("situations[{n}].action")),
+                citizen_text: get(&format!("situations[{n}].citizen_text")),
+            })
+            .filter(|s| !(s.situation.trim().is_empty() && s.action.trim().is_empty() && s.citizen_text.trim().is_empty()))
+            .collect();
+        let contacts = rows("contacts[#].name")
+            .map(|n| Contact {
+                name: get(&format!("contacts[{n}].name")),
+                phone: get(&format!("contacts[{n}].phone")),
+                note: get(&format!("contacts[{n}].note")),
+                urgent: get(&format!("contacts[{n}].urgent")) == "1",
+            })
+            .filter(|c| !(c.name.trim().is_empty() && c.phone.trim().is_empty() && c.note.trim().is_empty()))
+            .collect();
+        Ok(Guide {
+            banner: get("banner"),
+            purpose: get("purpose"),
+            scope: get("scope"),
+            short_status: get("short_status"),
+            started_at: time("started_at")?,
+            expected_duration: get("expected_duration"),
+            next_update_at: time("next_update_at")?,
+            situations,
+            contacts,
+            callback_email: get("callback_email"),
+            citizen_summary: get("citizen_summary"),
+        })
+    }
+}
+
+async fn submit(State(s): State<AppState>, ctx: Ctx, Path(id): Path<Uuid>, Form(f): Form<GuideForm>) -> PageResult {
+    let err = PageError::from(ctx.lang);
+    let actor = ctx.caller.actor();
+    let i = actions::incident(&s, &actor, id, Action::EditGuide).await.map_err(&err)?;
+    let typed = match f.guide() {
+        Ok(g) => g,
+        Err(e) => return form_page(&s, &ctx, &i, &Guide::default(), Some(&e), None).await,
+    };
+    let saved = match actions::save_guide_draft(&s, &actor, id, typed.clone()).await {
+        Ok(g) => g,
+        Err(e) => return form_page(&s, &ctx, &i, &typed, Some(&e), None).await,
+    };
+    if f.then != "publish" {
+        return form_page(&s, &ctx, &i, &saved, None, Some(ctx.t("guide.saved"))).await;
+    }
+    match actions::publish_guide(&s, &actor, id).await {
+        Ok(_) => form_page(&s, &ctx, &i, &saved, None, Some(ctx.t("guide.published"))).await,
+        Err(e) => form_page(&s, &ctx, &i, &saved, Some(&e), None).await,
+    }
+}
