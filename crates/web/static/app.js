@@ -78,3 +78,61 @@
     if (b) b.addEventListener("click", function () { window.print(); });
   }
 })();
+
+// The agent console: banners refresh themselves when a guide is published or goes overdue;
+// on a guide page a newer version is announced with a link to show it.
+(function () {
+  "use strict";
+  var holder = document.querySelector("[data-agent]");
+  if (!holder || !window.EventSource) return;
+  var live = holder.getAttribute("data-agent");
+  var banners = document.getElementById("banners");
+  var after = "?after=" + encodeURIComponent(holder.getAttribute("data-last-event"));
+  var source = new EventSource("/api/v1/events" + after);
+  var busy = false, again = false;
+  function refresh() {
+    if (busy) { again = true; return; }
+    busy = true;
+    var url = banners ? "/agent/banners" : "/agent/banners?incident=" + encodeURIComponent(live);
+    fetch(url, { credentials: "same-origin", cache: "no-store" }).then(function (r) { return r.ok ? r.text() : null; }).then(function (html) {
+      if (!html) return;
+      var fresh = new DOMParser().parseFromString(html, "text/html").body.firstElementChild;
+      var target = banners || document.querySelector("article.banner[id^='banner-']");
+      if (!fresh || !target) return;
+      var before = target.getAttribute("data-version");
+      target.replaceWith(fresh);
+      if (banners) { banners = fresh; }
+      var now = fresh.getAttribute("data-version");
+      if (!banners && before && now && now !== before) {
+        var n = document.getElementById("live-notice");
+        if (n) n.hidden = false;
+      }
+      countdowns();
+    }).catch(function () {}).then(function () {
+      busy = false;
+      if (again) { again = false; refresh(); }
+    });
+  }
+  function relevant(ev) {
+    var d = JSON.parse(ev.data);
+    return live === "all" || d.incident_id === live;
+  }
+  ["guide.published", "guide.overdue", "incident.status"].forEach(function (kind) {
+    source.addEventListener(kind, function (ev) { if (relevant(ev)) refresh(); });
+  });
+})();
+
+// "in 35 min" next to every next-update time.
+function countdowns() {
+  "use strict";
+  var lang = document.documentElement.lang === "en" ? "en" : "da";
+  document.querySelectorAll("[data-countdown]").forEach(function (el) {
+    var left = Math.round((new Date(el.getAttribute("data-countdown")) - new Date()) / 60000);
+    if (left < 0) { el.textContent = ""; return; }
+    var h = Math.floor(left / 60), m = left % 60;
+    var text = h > 0 ? h + " t " + m + " min" : m + " min";
+    el.textContent = "(" + (lang === "en" ? "in " : "om ") + text + ")";
+  });
+}
+countdowns();
+setInterval(countdowns, 30000);

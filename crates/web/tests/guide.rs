@@ -3,7 +3,7 @@
 
 mod common;
 
-use axum::http::StatusCode;
+use axum::http::{StatusCode, header};
 use common::Kit;
 use domain::Role;
 use serde_json::json;
@@ -75,4 +75,119 @@ async fn an_authority_drafts_and_publishes_and_agents_read_without_the_purpose()
     assert_eq!((s, v["error"]["code"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("invalid_field")), "unknown fields are refused");
     let (s, v) = kit.call("PUT", &path, editor, Some(json!({ "banner": "x".repeat(domain::guide::BANNER_MAX + 1) }))).await;
     assert_eq!((s, v["error"]["fields"][0]["field"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("banner")));
+}
+
+async fn get_text(kit: &Kit, path: &str, token: Option<&str>) -> (StatusCode, String, axum::http::HeaderMap) {
+    let (s, body, h) = kit.raw("GET", path, token, None, &[]).await;
+    (s, String::from_utf8(body).unwrap(), h)
+}
+
+/// A published guide whose purpose, action texts and newer draft must never reach agents or citizens.
+async fn guide_with_secrets(kit: &Kit) -> String {
+    let id = kit.incident(&["0250"]).await;
+    kit.activate(&id).await;
+    let path = format!("/api/v1/incidents/{id}/guide");
+    let lead = kit.token(Role::ProcessLead);
+    kit.publish(&id, "Leverandøren arbejder på fejlen.").await;
+    let (_, v) = kit.call("GET", &format!("{path}/draft"), lead, None).await;
+    let mut g = v["draft"].clone();
+    g["purpose"] = json!("INTERNT-FORMÅL");
+    g["situations"][0]["action"] = json!("AGENT-HANDLING");
+    g["citizen_summary"] = json!("Ring til **kriselinjen**. <script>alert(1)</script>");
+    kit.call("PUT", &path, lead, Some(g.clone())).await;
+    let (s, _) = kit.call("POST", &format!("{path}/publish"), lead, None).await;
+    assert_eq!(s, StatusCode::CREATED);
+    g["banner"] = json!("KLADDE-BANNER");
+    kit.call("PUT", &path, lead, Some(g)).await;
+    id
+}
+
+#[tokio::test]
+async fn agents_see_the_published_guide_without_purpose_or_draft() {
+    let kit = Kit::sqlite().await;
+    let id = guide_with_secrets(&kit).await;
+    let (s, page, _) = get_text(&kit, &format!("/agent/{id}"), kit.token(Role::Agent)).await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(page.contains("AGENT-HANDLING"), "agents get the actions");
+    assert!(page.contains("Omstillingen er nede"), "the published banner");
+    assert!(!page.contains("INTERNT-FORMÅL") && !page.contains("KLADDE-BANNER"), "never the purpose or a draft");
+    assert!(page.contains("Nyt siden version 1"), "what changed since the version before");
+    assert!(!page.contains("<script>alert"), "markup in guide text is escaped");
+    let (_, console, _) = get_text(&kit, "/agent", kit.token(Role::Agent)).await;
+    assert!(console.contains(&format!("/agent/{id}")) && console.contains("Omstillingen er nede"));
+}
+
+#[tokio::test]
+async fn the_public_page_shows_citizen_wording_only_and_is_cacheable() {
+    let kit = Kit::sqlite().await;
+    let id = guide_with_secrets(&kit).await;
+    let (s, page, h) = get_text(&kit, "/krise/0250", None).await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(page.contains("<strong>kriselinjen</strong>"), "the citizen summary, rendered");
+    for secret in ["INTERNT-FORMÅL", "AGENT-HANDLING", "KLADDE-BANNER", "<script>alert", "Leverandøren arbejder"] {
+        assert!(!page.contains(secret), "{secret} must not reach citizens");
+    }
+    assert!(h[header::CACHE_CONTROL].to_str().unwrap().starts_with("public, max-age="));
+    let etag = h[header::ETAG].to_str().unwrap().to_string();
+    let (s, body, _) = kit.raw("GET", "/krise/0250", None, None, &[("if-none-match", &etag)]).await;
+    assert_eq!((s, body.len()), (StatusCode::NOT_MODIFIED, 0));
+    let (_, index, _) = get_text(&kit, "/krise", None).await;
+    assert!(index.contains("href=\"/krise/0250\""));
+    let (_, embed, h) = get_text(&kit, "/krise/0250/embed", None).await;
+    assert!(embed.contains("<base target=\"_top\">") && !embed.contains("class=\"top\""));
+    assert_eq!(h[header::CONTENT_SECURITY_POLICY], "frame-ancestors *");
+    let (s, quiet, _) = get_text(&kit, "/krise/0101", None).await;
+    assert!(s == StatusCode::OK && quiet.contains("ingen aktiv krise"), "a municipality without a crisis");
+    let (s, _, _) = get_text(&kit, "/krise/9999", None).await;
+    assert_eq!(s, StatusCode::NOT_FOUND);
+
+    // Closing the crisis takes it off the page (within the cache's second).
+    for to in ["standing_down", "closed"] {
+        let body = json!({ "status": to, "note": "Telefonerne virker igen." });
+        let (s, v) = kit.call("POST", &format!("/api/v1/incidents/{id}/status"), kit.token(Role::CrisisLeader), Some(body)).await;
+        assert_eq!(s, StatusCode::OK, "{v}");
+    }
+    tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
+    let (_, page, _) = get_text(&kit, "/krise/0250", None).await;
+    assert!(page.contains("ingen aktiv krise"), "{page}");
+}
+
+#[tokio::test]
+async fn the_editing_page_lists_problems_by_field_and_keeps_what_was_typed() {
+    let kit = Kit::sqlite().await;
+    let id = kit.incident(&["0250"]).await;
+    let (s, page, _) = get_text(&kit, &format!("/incidents/{id}/guide"), kit.token(Role::AuthorityEditor)).await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(page.contains("name=\"situations[0].situation\""), "the template pre-fills the rows");
+    let (s, _, _) = get_text(&kit, &format!("/incidents/{id}/guide"), kit.token(Role::Agent)).await;
+    assert_eq!(s, StatusCode::FORBIDDEN);
+
+    let editor = common::session(&kit, Role::AuthorityEditor).await;
+    let path = format!("/incidents/{id}/guide");
+    let form = |then: &str, next: &str, phone: &str| {
+        format!(
+            "_csrf={}&then={then}&banner=Omstillingen+er+nede&short_status=Fejlen+er+fundet&scope=Omstillingen+afviser+opkald\
+             &started_at=2026-11-23T07%3A40&expected_duration=En+dag&next_update_at={next}\
+             &situations%5B0%5D.situation=Borgeren+sp%C3%B8rger&situations%5B0%5D.action=Giv+status&situations%5B0%5D.citizen_text=\
+             &situations%5B1%5D.situation=&situations%5B1%5D.action=&situations%5B1%5D.citizen_text=\
+             &contacts%5B0%5D.name=Vagten&contacts%5B0%5D.phone={phone}&contacts%5B0%5D.note=&contacts%5B0%5D.urgent=1\
+             &callback_email=callback%40frederikssund.invalid&citizen_summary=Ring+til+kriselinjen&purpose=",
+            editor.csrf
+        )
+    };
+    let (s, page) = common::post_form(&kit, &path, &editor, form("publish", "2020-01-01T10%3A00", "12+34")).await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(page.contains("role=\"alert\""), "the problems are announced");
+    assert!(
+        page.contains("href=\"#g-next_update_at\"") && page.contains("href=\"#g-contacts-0-phone\""),
+        "each problem links to its field"
+    );
+    assert!(page.contains("value=\"12 34\""), "what was typed is kept");
+    let (s, page) = common::post_form(&kit, &path, &editor, form("publish", "2099-01-01T10%3A00", "72+23+50+00")).await;
+    assert_eq!(s, StatusCode::OK, "{}", page.chars().take(500).collect::<String>());
+    assert!(page.contains("offentliggjort som en ny version"));
+    let (_, v) = kit.call("GET", &format!("/api/v1/incidents/{id}/guide"), kit.token(Role::Agent), None).await;
+    assert_eq!((v["version"].as_i64(), v["guide"]["situations"].as_array().unwrap().len()), (Some(1), 1), "empty rows are dropped: {v}");
+    assert_eq!(v["guide"]["contacts"][0], json!({ "name": "Vagten", "phone": "72 23 50 00", "note": "", "urgent": true }));
+    assert_eq!(v["guide"]["next_update_at"], "2099-01-01T09:00:00Z", "the form's time is Copenhagen time");
 }

@@ -63,9 +63,9 @@ async fn console(State(s): State<AppState>, ctx: Ctx) -> PageResult {
     let guides = actions::live_guides(&s, &ctx.caller.actor()).await.map_err(&err)?;
     let body = html! {
         h1 { (ctx.t("agent.title")) }
-        div data-last-event=(last) { (banners(&ctx, &guides)) }
+        div data-last-event=(last) data-agent="all" { (banners(&ctx, &guides)) }
     };
-    Ok(page(&ctx, ctx.t("agent.title"), body, Some("agent")))
+    Ok(page(&ctx, ctx.t("agent.title"), body, None))
 }
 
 #[derive(Deserialize)]
@@ -123,7 +123,7 @@ async fn guide_page(State(s): State<AppState>, ctx: Ctx, Path(id): Path<Uuid>, Q
     };
     let body = html! {
         p.crumbs { a href="/agent" { (ctx.t("agent.title")) } }
-        div data-last-event=(last) { (banner(&ctx, &g, false)) }
+        div data-last-event=(last) data-agent=(id) { (banner(&ctx, &g, false)) }
         @if let Some(text) = done_text { p.notice role="status" { (text) } }
         @match &g.version {
             None => p { (ctx.t("agent.no_guide")) }
@@ -200,8 +200,7 @@ async fn guide_page(State(s): State<AppState>, ctx: Ctx, Path(id): Path<Uuid>, Q
             }
         }
     };
-    let live = id.to_string();
-    Ok(page(&ctx, &title, body, Some(&live)))
+    Ok(page(&ctx, &title, body, None))
 }
 
 fn situations_table(ctx: &Ctx, v: &domain::guide::Version, record: bool) -> Markup {

@@ -38,7 +38,7 @@ pub fn routes() -> Router<AppState> {
 struct Rendered {
     at: Instant,
     etag: String,
-    body: Arc<String>,
+    body: axum::body::Bytes,
 }
 
 /// Renderings by path, dropped when the TTL runs out or an event changes what citizens see.
@@ -52,7 +52,7 @@ impl PublicCache {
 
     fn put(&self, key: String, body: String) -> Rendered {
         let etag = format!("\"{}\"", &hex(&Sha256::digest(body.as_bytes()))[..32]);
-        let r = Rendered { at: Instant::now(), etag, body: Arc::new(body) };
+        let r = Rendered { at: Instant::now(), etag, body: axum::body::Bytes::from(body) };
         self.0.write().expect("cache lock").insert(key, r.clone());
         r
     }
@@ -94,7 +94,7 @@ fn respond(r: &Rendered, headers: &HeaderMap, embed: bool) -> Response {
     if matches {
         return (StatusCode::NOT_MODIFIED, common).into_response();
     }
-    (common, [(header::CONTENT_TYPE, "text/html; charset=utf-8")], r.body.as_str().to_owned()).into_response()
+    (common, [(header::CONTENT_TYPE, "text/html; charset=utf-8")], r.body.clone()).into_response()
 }
 
 /// Live incidents with a published guide, affecting `code` (or any, for `None`).

@@ -7,7 +7,7 @@ use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
 use domain::Role;
 use domain::user::NewUser;
-use serde_json::Value;
+use serde_json::{Value, json};
 use std::collections::HashMap;
 use store::Store;
 use tower::ServiceExt;
@@ -157,4 +157,34 @@ impl Kit {
         assert_eq!(status, StatusCode::CREATED, "{v}");
         v["version"].as_i64().unwrap()
     }
+}
+
+/// A browser-like session: its cookie and its form token.
+#[allow(dead_code)]
+pub struct Session {
+    pub cookie: String,
+    pub csrf: String,
+}
+
+#[allow(dead_code)]
+pub async fn session(kit: &Kit, role: Role) -> Session {
+    let (s, body, headers) =
+        kit.raw("POST", "/api/v1/session", None, Some(json!({ "email": kit.emails[&role], "password": PASSWORD }).to_string()), &[]).await;
+    assert_eq!(s, StatusCode::OK);
+    let cookie = headers[header::SET_COOKIE].to_str().unwrap().split(';').next().unwrap().to_string();
+    let csrf = serde_json::from_slice::<serde_json::Value>(&body).unwrap()["csrf"].as_str().unwrap().to_string();
+    Session { cookie, csrf }
+}
+
+#[allow(dead_code)]
+pub async fn post_form(kit: &Kit, path: &str, s: &Session, body: String) -> (StatusCode, String) {
+    let req = axum::http::Request::post(path)
+        .header(header::COOKIE, &s.cookie)
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .body(axum::body::Body::from(body))
+        .unwrap();
+    let res = tower::ServiceExt::oneshot(kit.app.clone(), req).await.unwrap();
+    let status = res.status();
+    let text = String::from_utf8_lossy(&axum::body::to_bytes(res.into_body(), 1 << 20).await.unwrap()).into_owned();
+    (status, text)
 }
