@@ -61,7 +61,9 @@ fn inline(raw: &str) -> String {
             out.push_str("<a href=\"");
             out.push_str(&escape(url));
             out.push_str("\">");
-            out.push_str(&inline(&after[..close]));
+            // A link without words has no accessible name: it shows its address instead.
+            let words = after[..close].trim();
+            out.push_str(&if words.is_empty() { escape(url) } else { inline(words) });
             out.push_str("</a>");
             rest = &after[close + 2 + end + 1..];
         } else {
@@ -154,6 +156,7 @@ mod tests {
         assert_eq!(to_html("linje 1\nlinje 2\n\nafsnit 2"), "<p>linje 1<br>linje 2</p><p>afsnit 2</p>");
         assert_eq!(to_html("[Kommunen](https://example.invalid/krise)"), "<p><a href=\"https://example.invalid/krise\">Kommunen</a></p>");
         assert_eq!(to_html("[Ring](tel:+4512345678)"), "<p><a href=\"tel:+4512345678\">Ring</a></p>");
+        assert_eq!(to_html("[](tel:112)"), "<p><a href=\"tel:112\">tel:112</a></p>", "never a link without a name");
     }
 
     #[test]
