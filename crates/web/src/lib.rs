@@ -13,6 +13,8 @@ mod pages;
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
+use axum::http::{HeaderValue, header};
+use tower_http::set_header::SetResponseHeaderLayer;
 use std::sync::Arc;
 use std::time::Duration;
 use store::Store;
@@ -83,6 +85,10 @@ pub fn router(store: Store, config: Config) -> Router {
         .merge(pages::routes())
         .merge(metrics::routes())
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
+        // Safe defaults for every response; the embeddable public page sets its own frame policy.
+        .layer(SetResponseHeaderLayer::if_not_present(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static("frame-ancestors 'none'")))
+        .layer(SetResponseHeaderLayer::overriding(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")))
+        .layer(SetResponseHeaderLayer::overriding(header::REFERRER_POLICY, HeaderValue::from_static("same-origin")))
         .layer(axum::middleware::from_fn_with_state(state.clone(), metrics::count))
         .layer(
             tower_http::trace::TraceLayer::new_for_http()
