@@ -8,10 +8,12 @@
   var words = {
     da: { decision: "Beslutning", information: "Information", action: "Handling", staffing: "Bemanding", contact: "Kontakt",
       crisis_leader: "Kriseleder", log_keeper: "Logfører", process_lead: "Procesansvarlig", staffing_lead: "Bemandingsansvarlig",
-      secretariat: "Sekretariatet", steering_group: "Styregruppen", authority_editor: "Myndighedsredaktør", agent: "Agent", corrects: "Retter post nr." },
+      secretariat: "Sekretariatet", steering_group: "Styregruppen", authority_editor: "Myndighedsredaktør", agent: "Agent", corrects: "Retter post nr.",
+      overdue: "Beredskabsguiden er forældet: den skulle have været opdateret. Offentliggør en ny version." },
     en: { decision: "Decision", information: "Information", action: "Action", staffing: "Staffing", contact: "Contact",
       crisis_leader: "Crisis leader", log_keeper: "Log keeper", process_lead: "Process lead", staffing_lead: "Staffing lead",
-      secretariat: "Secretariat", steering_group: "Steering group", authority_editor: "Authority editor", agent: "Agent", corrects: "Corrects entry no." }
+      secretariat: "Secretariat", steering_group: "Steering group", authority_editor: "Authority editor", agent: "Agent", corrects: "Corrects entry no.",
+      overdue: "The crisis guide is overdue: it should have been updated. Publish a new version." }
   }[lang === "en" ? "en" : "da"];
 
   function pad(n) { return (n < 10 ? "0" : "") + n; }
@@ -68,7 +70,17 @@
     if (live === "all") return;
     addLogEntry(d.payload);
   });
-  ["incident.status", "incident.roles", "checklist.updated", "incident.created"].forEach(function (kind) {
+  // The process lead and the authority are alerted in the app when their guide goes overdue.
+  source.addEventListener("guide.overdue", function (ev) {
+    var d = mine(ev); if (!d) return;
+    var box = document.getElementById("overdue-alert");
+    if (!box) {
+      box = el("div", "notice error"); box.id = "overdue-alert"; box.setAttribute("role", "alert");
+      var main = document.getElementById("main"); main.insertBefore(box, main.firstChild);
+    }
+    box.textContent = words.overdue;
+  });
+  ["incident.status", "incident.roles", "checklist.updated", "incident.created", "guide.published"].forEach(function (kind) {
     source.addEventListener(kind, function (ev) { if (mine(ev)) notice(); });
   });
   wirePrint();
