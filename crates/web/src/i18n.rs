@@ -244,6 +244,14 @@ const TABLE: &[(&str, &str, &str)] = &[
     ("guide.rows_hint", "Tomme rækker gemmes ikke: tøm en række for at fjerne den.", "Empty rows are not saved: clear a row to remove it."),
     ("guide.note", "Bemærkning", "Note"),
     (
+        "guide.fix",
+        "Guiden er ikke gemt færdig. Ret disse felter (forklaringen er på engelsk):",
+        "The guide is not done. Correct these fields:",
+    ),
+    ("guide.not_done", "Det lykkedes ikke:", "That did not work:"),
+    ("guide.row_situation", "Situation", "Situation"),
+    ("guide.row_contact", "Kontakt", "Contact"),
+    (
         "guide.embed_hint",
         "Sæt denne kode ind på kommunens hjemmeside; siden opdaterer sig selv, når guiden ændres. Erstat adressen med Kriseservices adresse.",
         "Put this code on the municipality's website; it updates itself when the guide changes. Replace the address with Kriseservice's address.",
@@ -311,6 +319,11 @@ const TABLE: &[(&str, &str, &str)] = &[
     ("print.until_now", "til nu", "until now"),
     ("print.print", "Udskriv", "Print"),
 ];
+
+/// `t` for a key that may have no entry (names that come from elsewhere, like a validation's field).
+pub fn t_or<'a>(lang: Lang, key: &str, fallback: &'a str) -> &'a str {
+    TABLE.iter().find(|(k, _, _)| *k == key).map_or(fallback, |(_, da, en)| if lang == Lang::Da { da } else { en })
+}
 
 pub fn t(lang: Lang, key: &str) -> &'static str {
     match TABLE.iter().find(|(k, _, _)| *k == key) {

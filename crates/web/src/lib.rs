@@ -14,10 +14,10 @@ mod pages;
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::http::{HeaderValue, header};
-use tower_http::set_header::SetResponseHeaderLayer;
 use std::sync::Arc;
 use std::time::Duration;
 use store::Store;
+use tower_http::set_header::SetResponseHeaderLayer;
 
 /// Settings the web layer needs.
 #[derive(Debug, Clone)]

@@ -3,10 +3,7 @@
 
 const { test, before, after } = require('node:test');
 const assert = require('node:assert/strict');
-const { USERS, setup, loggedInPage, incidentUrl } = require('./helpers');
-
-const AXE_PATH = require.resolve('axe-core');
-const TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
+const { USERS, setup, loggedInPage, incidentUrl, assertAccessible } = require('./helpers');
 
 let env;
 const sessions = {};
@@ -24,26 +21,6 @@ before(async () => {
 after(async () => {
   if (env) await env.close();
 });
-
-/** Runs axe on what `page` shows now and fails with every violation spelled out. */
-async function assertAccessible(page, label) {
-  await page.addScriptTag({ path: AXE_PATH });
-  const result = await page.evaluate(
-    (values) => window.axe.run(document, { runOnly: { type: 'tag', values } }),
-    TAGS,
-  );
-  assert.ok(result.passes.length > 0, `axe ran no passing rule on ${label}; it did not run`);
-  const report = result.violations
-    .map((v) => {
-      const nodes = v.nodes
-        .map((n) => `    target: ${JSON.stringify(n.target)}\n    html:   ${n.html}\n    ${n.failureSummary.replace(/\n/g, '\n    ')}`)
-        .join('\n');
-      return `- ${v.id} (${v.impact}): ${v.help}\n  ${v.helpUrl}\n${nodes}`;
-    })
-    .join('\n');
-  if (report) console.log(`axe violations on ${label}:\n${report}`);
-  assert.equal(result.violations.length, 0, `axe found violations on ${label}:\n${report}`);
-}
 
 async function check(page, url, label, expectedStatus = 200) {
   const res = await page.goto(url);

@@ -6,6 +6,7 @@ const fs = require('node:fs');
 const net = require('node:net');
 const os = require('node:os');
 const path = require('node:path');
+const assert = require('node:assert/strict');
 const { chromium } = require('playwright-core');
 
 const PASSWORD = 'demo-kriseservice';
@@ -154,4 +155,96 @@ async function incidentUrl(page, base, prefix) {
   return base + hit.href;
 }
 
-module.exports = { PASSWORD, USERS, setup, login, loggedInPage, incidentUrl };
+/** The incident's id from a crisis room URL (`…/incidents/{id}`). */
+function incidentId(url) {
+  return new URL(url).pathname.split('/')[2];
+}
+
+const AXE_PATH = require.resolve('axe-core');
+const AXE_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
+
+/** Runs axe (WCAG 2.1 A and AA) on what `page` shows now and fails with every violation spelled out. */
+async function assertAccessible(page, label) {
+  await page.addScriptTag({ path: AXE_PATH });
+  const result = await page.evaluate(
+    (values) => window.axe.run(document, { runOnly: { type: 'tag', values } }),
+    AXE_TAGS,
+  );
+  assert.ok(result.passes.length > 0, `axe ran no passing rule on ${label}; it did not run`);
+  const report = result.violations
+    .map((v) => {
+      const nodes = v.nodes
+        .map((n) => `    target: ${JSON.stringify(n.target)}\n    html:   ${n.html}\n    ${n.failureSummary.replace(/\n/g, '\n    ')}`)
+        .join('\n');
+      return `- ${v.id} (${v.impact}): ${v.help}\n  ${v.helpUrl}\n${nodes}`;
+    })
+    .join('\n');
+  if (report) console.log(`axe violations on ${label}:\n${report}`);
+  assert.equal(result.violations.length, 0, `axe found violations on ${label}:\n${report}`);
+}
+
+/**
+ * A JSON API session (cookie and CSRF token) for `email`, for what a test sets up outside the
+ * browser under test. `call(method, path, body)` returns `{ status, body }`.
+ */
+async function apiSession(base, email, password = PASSWORD) {
+  const res = await fetch(`${base}/api/v1/session`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ email, password }),
+  });
+  if (res.status !== 200) throw new Error(`API login as ${email}: HTTP ${res.status} ${await res.text()}`);
+  const { csrf } = await res.json();
+  const cookie = res.headers
+    .getSetCookie()
+    .map((c) => c.split(';')[0])
+    .find((c) => c.startsWith('ks_session='));
+  if (!cookie) throw new Error(`API login as ${email} set no session cookie`);
+  async function call(method, apiPath, body) {
+    const headers = { cookie, 'x-csrf-token': csrf };
+    if (body !== undefined) headers['content-type'] = 'application/json';
+    const r = await fetch(`${base}/api/v1${apiPath}`, {
+      method,
+      headers,
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await r.text();
+    let json = null;
+    try {
+      json = text ? JSON.parse(text) : null;
+    } catch {
+      json = text;
+    }
+    return { status: r.status, body: json };
+  }
+  return { call };
+}
+
+/**
+ * Saves the guide's draft with `changes` applied and publishes it; returns the publish answer
+ * (`{ version, published_at }`) and when it arrived (`Date.now()`).
+ */
+async function publishGuide(api, id, changes) {
+  const draft = await api.call('GET', `/incidents/${id}/guide/draft`);
+  if (draft.status !== 200) throw new Error(`GET draft: HTTP ${draft.status} ${JSON.stringify(draft.body)}`);
+  const guide = { ...draft.body.draft, ...changes };
+  const saved = await api.call('PUT', `/incidents/${id}/guide`, guide);
+  if (saved.status !== 200) throw new Error(`PUT guide: HTTP ${saved.status} ${JSON.stringify(saved.body)}`);
+  const published = await api.call('POST', `/incidents/${id}/guide/publish`);
+  const at = Date.now();
+  if (published.status !== 201) throw new Error(`publish: HTTP ${published.status} ${JSON.stringify(published.body)}`);
+  return { ...published.body, at };
+}
+
+module.exports = {
+  PASSWORD,
+  USERS,
+  setup,
+  login,
+  loggedInPage,
+  incidentUrl,
+  incidentId,
+  assertAccessible,
+  apiSession,
+  publishGuide,
+};

@@ -31,7 +31,7 @@ fn banner(ctx: &Ctx, g: &LiveGuide, link: bool) -> Markup {
     let i = &g.incident;
     let overdue = g.freshness.as_ref().is_some_and(|f| f.is_overdue());
     html! {
-        article.banner class=[overdue.then_some("overdue")] id={ "banner-" (i.id) } data-version=[g.version.as_ref().map(|v| v.version)] {
+        article.banner.overdue[overdue] id={ "banner-" (i.id) } data-version=[g.version.as_ref().map(|v| v.version)] {
             h2 {
                 @if link { a href={ "/agent/" (i.id) } { (i.title) } } @else { (i.title) }
                 (super::incidents::exercise_badge(ctx, i))

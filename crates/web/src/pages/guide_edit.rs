@@ -31,6 +31,38 @@ fn field_id(field: &str) -> String {
     format!("g-{}", field.replace("].", "-").replace(['[', '.'], "-").replace(']', ""))
 }
 
+/// Where a problem's link leads: a field, or the first field of the row or list it is about.
+fn problem_target(field: &str) -> String {
+    match field {
+        "situations" => field_id("situations[0].situation"),
+        "contacts" => field_id("contacts[0].name"),
+        f if f.ends_with(']') && f.starts_with("situations[") => field_id(&format!("{f}.situation")),
+        f if f.ends_with(']') && f.starts_with("contacts[") => field_id(&format!("{f}.name")),
+        f => field_id(f),
+    }
+}
+
+/// The label the editor sees for an error's field: `contacts[0].phone` → "Kontakt 1: Telefon".
+fn problem_label(ctx: &Ctx, field: &str) -> String {
+    let label = |f: &str| -> String {
+        // The same words as the form's labels.
+        let key = if matches!(f, "name" | "phone") { format!("field.{f}") } else { format!("guide.{f}") };
+        crate::i18n::t_or(ctx.lang, &key, f).to_string()
+    };
+    match field.split_once('[') {
+        Some((list, rest)) => {
+            let (n, sub) = rest.split_once(']').unwrap_or((rest, ""));
+            let row = n.parse::<usize>().map_or(0, |n| n + 1);
+            let what = if list == "situations" { ctx.t("guide.row_situation") } else { ctx.t("guide.row_contact") };
+            match sub.strip_prefix('.') {
+                Some(f) => format!("{what} {row}: {}", label(f)),
+                None => format!("{what} {row}"),
+            }
+        }
+        None => label(field),
+    }
+}
+
 async fn edit(State(s): State<AppState>, ctx: Ctx, Path(id): Path<Uuid>) -> PageResult {
     let err = PageError::from(ctx.lang);
     let actor = ctx.caller.actor();
@@ -82,9 +114,12 @@ async fn form_page(s: &AppState, ctx: &Ctx, i: &Incident, g: &Guide, problem: Op
         @if let Some(text) = done { p.notice role="status" { (text) } }
         @if let Some(e) = problem {
             div.notice.error role="alert" tabindex="-1" #problems {
-                p { strong { (e.message) } }
-                @if !e.fields.is_empty() {
-                    ul { @for f in &e.fields { li { a href={ "#" (field_id(&f.field)) } { (f.field) } ": " (f.message) } } }
+                @if e.fields.is_empty() {
+                    p { strong { (ctx.t("guide.not_done")) } " " span lang="en" { (e.message) } }
+                } @else {
+                    p { strong { (ctx.t("guide.fix")) } }
+                    // The reasons come from the shared validation, which speaks English.
+                    ul { @for f in &e.fields { li { a href={ "#" (problem_target(&f.field)) } { (problem_label(ctx, &f.field)) } ": " span lang="en" { (f.message) } } } }
                 }
             }
         }
@@ -215,10 +250,20 @@ async fn submit(State(s): State<AppState>, ctx: Ctx, Path(id): Path<Uuid>, Form(
     let err = PageError::from(ctx.lang);
     let actor = ctx.caller.actor();
     let i = actions::incident(&s, &actor, id, Action::EditGuide).await.map_err(&err)?;
-    let typed = match f.guide() {
+    let mut typed = match f.guide() {
         Ok(g) => g,
         Err(e) => return form_page(&s, &ctx, &i, &Guide::default(), Some(&e), None).await,
     };
+    // The form shows times to the minute: an untouched field keeps the saved time's seconds, so
+    // publishing an unchanged form is refused as unchanged instead of making a new version.
+    let saved = actions::guide_draft(&s, &actor, id).await.map_err(&err)?;
+    for (field, before) in [(&mut typed.started_at, saved.started_at), (&mut typed.next_update_at, saved.next_update_at)] {
+        if let (Some(t), Some(b)) = (*field, before)
+            && domain::time::to_local_input(t) == domain::time::to_local_input(b)
+        {
+            *field = Some(b);
+        }
+    }
     let saved = match actions::save_guide_draft(&s, &actor, id, typed.clone()).await {
         Ok(g) => g,
         Err(e) => return form_page(&s, &ctx, &i, &typed, Some(&e), None).await,

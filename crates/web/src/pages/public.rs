@@ -144,7 +144,8 @@ fn status_da(s: Status) -> &'static str {
 
 fn crisis_article(i: &Incident, v: &Version, crisis_line: Option<&str>) -> Markup {
     let g = &v.guide;
-    let questions: Vec<_> = g.situations.iter().filter(|s| !s.citizen_text.trim().is_empty()).collect();
+    // The situations are worded for agents; citizens get only the answers written for them.
+    let answers: Vec<_> = g.situations.iter().map(|s| s.citizen_text.trim()).filter(|t| !t.is_empty()).collect();
     html! {
         article.public-crisis aria-labelledby={ "c-" (i.id) } {
             h2 id={ "c-" (i.id) } { (i.title) @if i.exercise { " " span.badge.exercise { "ØVELSE" } } }
@@ -159,9 +160,9 @@ fn crisis_article(i: &Incident, v: &Version, crisis_line: Option<&str>) -> Marku
                 @if let Some(t) = g.next_update_at { dt { "Næste opdatering" } dd { (super::local_time(t)) } }
                 dt { "Senest opdateret" } dd { (super::local_time(v.published_at)) }
             }
-            @if !questions.is_empty() {
-                h3 { "Spørgsmål og svar" }
-                dl.qa { @for q in questions { dt { (q.situation) } dd { (md(&q.citizen_text)) } } }
+            @if !answers.is_empty() {
+                h3 { "Det skal du vide" }
+                ul.answers { @for a in answers { li { (md(a)) } } }
             }
             h3 { "Nødnumre og kontakter" }
             (contacts(Lang::Da, &g.contacts))
