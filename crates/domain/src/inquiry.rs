@@ -22,8 +22,11 @@ fn looks_like_cpr(s: &str) -> bool {
 }
 
 fn check_municipality(p: &mut Problems, code: &str) {
+    // Parsed once: every inquiry and callback asks.
+    static CODES: std::sync::OnceLock<Vec<String>> = std::sync::OnceLock::new();
+    let codes = CODES.get_or_init(|| crate::org::reference().into_iter().map(|o| o.code).collect());
     let numeric = code.len() == 4 && code.chars().all(|c| c.is_ascii_digit());
-    if !numeric || crate::org::reference().iter().all(|o| o.code != code) {
+    if !numeric || !codes.iter().any(|c| c == code) {
         p.add("municipality", format!("'{code}' is not a known municipality or region code (four digits, e.g. 0250)"));
     }
 }
