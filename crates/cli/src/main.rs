@@ -1,6 +1,7 @@
 //! `kriseservice`: one binary, wiring only. The logic lives in `domain`, `store` and `web`.
 
 mod demo;
+mod import;
 
 use anyhow::{Context, Result, bail};
 use clap::{Args, Parser, Subcommand};
@@ -127,6 +128,11 @@ enum Command {
         #[command(subcommand)]
         command: TokenCommand,
     },
+    /// Import data into the knowledge base.
+    Import {
+        #[command(subcommand)]
+        command: ImportCommand,
+    },
     /// Verify an incident's log hash chain: exit 0 if it holds, 1 and the first broken entry if not.
     VerifyLog {
         #[command(flatten)]
@@ -160,8 +166,23 @@ enum TokenCommand {
     Create {
         #[command(flatten)]
         storage: Storage,
+        #[arg(long, required_unless_present = "integration", conflicts_with = "integration")]
+        email: Option<String>,
+        /// Create a token for an integration instead (the contact-centre platform), named here.
+        /// It may only use the voice channel (IVR).
         #[arg(long)]
-        email: String,
+        integration: Option<String>,
+    },
+}
+
+#[derive(Subcommand)]
+enum ImportCommand {
+    /// Everyday guides: DIR holds one folder per municipality code (0250/, 0101/ …) of .md or
+    /// .html files. A re-import writes only what changed and removes guides whose file is gone.
+    Guides {
+        #[command(flatten)]
+        storage: Storage,
+        dir: PathBuf,
     },
 }
 
@@ -273,7 +294,20 @@ async fn run(cli: Cli) -> Result<()> {
             eprintln!("added {} <{}> as {} in {}", created.name, created.email, created.role, created.org);
             Ok(())
         }
-        Command::Token { command: TokenCommand::Create { storage, email } } => {
+        Command::Token { command: TokenCommand::Create { storage, integration: Some(name), .. } } => {
+            let name = name.trim();
+            if name.is_empty() || name.len() > 100 || domain::text::has_control(name) {
+                bail!("--integration needs a name of 1–100 characters, e.g. \"Telefoniplatform\"");
+            }
+            let store = storage.open().await?;
+            let token = web::auth::new_secret();
+            store.create_integration_token(name, &web::auth::secret_hash(&token), domain::time::now()).await?;
+            eprintln!("created an integration token for \"{name}\": it may use the voice channel (IVR) only");
+            println!("{token}");
+            Ok(())
+        }
+        Command::Token { command: TokenCommand::Create { storage, email, .. } } => {
+            let email = email.unwrap_or_default();
             let store = storage.open().await?;
             let Some((user, _)) = store.user_by_email(&email.trim().to_lowercase()).await? else {
                 bail!("no user with e-mail {email}; add one with 'kriseservice user add'");
@@ -281,6 +315,12 @@ async fn run(cli: Cli) -> Result<()> {
             let token = web::auth::new_secret();
             store.create_token(user.id, &web::auth::secret_hash(&token), domain::time::now()).await?;
             println!("{token}");
+            Ok(())
+        }
+        Command::Import { command: ImportCommand::Guides { storage, dir } } => {
+            let store = storage.open().await?;
+            let r = import::guides(&store, &dir).await?;
+            println!("imported: {} new, {} changed, {} unchanged, {} removed", r.added, r.updated, r.unchanged, r.removed);
             Ok(())
         }
         Command::VerifyLog { storage, incident } => verify_log(&storage, incident).await,

@@ -19,6 +19,8 @@ word_enum!(
         InquiryCreated = "inquiry.created",
         // Carries no personal data: the id only.
         CallbackCreated = "callback.created",
+        // Everyday guides were imported: search indexes re-read them.
+        EverydayImported = "everyday.imported",
         // Organisations, users, roster and templates: the secretariat's changes, kept as a trail.
         AdminChanged = "admin.changed",
     }

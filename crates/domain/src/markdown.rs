@@ -140,8 +140,30 @@ fn list(out: &mut String, tag: &str, items: &[String]) {
 }
 
 /// The text without any markup, for channels that cannot show it (SMS, speech).
+/// Links keep their words and their address, so a listener or an SMS reader can still use them.
 pub fn to_plain(text: &str) -> String {
-    text.replace("**", "").replace('*', "")
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(open) = rest.find('[') {
+        let after = &rest[open + 1..];
+        let link = after.find("](").and_then(|close| after[close + 2..].find(')').map(|end| (close, end)));
+        let Some((close, end)) = link.filter(|(close, _)| !after[..*close].contains('\n')) else {
+            out.push_str(&rest[..open + 1]);
+            rest = after;
+            continue;
+        };
+        out.push_str(&rest[..open]);
+        let (words, url) = (after[..close].trim(), after[close + 2..close + 2 + end].trim());
+        let bare = url.strip_prefix("tel:").or_else(|| url.strip_prefix("mailto:")).unwrap_or(url);
+        match words {
+            "" => out.push_str(bare),
+            w if w == bare => out.push_str(w),
+            w => out.push_str(&format!("{w} ({bare})")),
+        }
+        rest = &after[close + 2 + end + 1..];
+    }
+    out.push_str(rest);
+    out.replace("**", "").replace('*', "")
 }
 
 #[cfg(test)]
@@ -157,6 +179,13 @@ mod tests {
         assert_eq!(to_html("[Kommunen](https://example.invalid/krise)"), "<p><a href=\"https://example.invalid/krise\">Kommunen</a></p>");
         assert_eq!(to_html("[Ring](tel:+4512345678)"), "<p><a href=\"tel:+4512345678\">Ring</a></p>");
         assert_eq!(to_html("[](tel:112)"), "<p><a href=\"tel:112\">tel:112</a></p>", "never a link without a name");
+    }
+
+    #[test]
+    fn plain_text_keeps_link_words_and_addresses() {
+        assert_eq!(to_plain("Se **mere** på [kommunen](https://k.dk/krise)."), "Se mere på kommunen (https://k.dk/krise).");
+        assert_eq!(to_plain("Ring [](tel:112) eller [70 00 00 00](tel:70000000)"), "Ring 112 eller 70 00 00 00 (70000000)");
+        assert_eq!(to_plain("[ikke et link] og [halvt](x"), "[ikke et link] og [halvt](x");
     }
 
     #[test]

@@ -20,6 +20,8 @@ word_enum!(
         RecordInquiry = "record_inquiry",
         ViewInquiries = "view_inquiries",
         ViewCallbacks = "view_callbacks",
+        SearchGuides = "search_guides",
+        UseVoiceChannel = "use_voice_channel",
         ViewReference = "view_reference",
         ManageOrganisations = "manage_organisations",
         ManageUsers = "manage_users",
@@ -54,12 +56,19 @@ pub const TABLE: &[(Action, &[Role])] = &[
     (Action::ViewInquiries, &[Secretariat, SteeringGroup, CrisisLeader, LogKeeper, ProcessLead, StaffingLead, AuthorityEditor]),
     // Personal data: only the authority the citizen asked to call back.
     (Action::ViewCallbacks, &[AuthorityEditor]),
+    // One query box over the live crisis guides and the everyday guides.
+    (Action::SearchGuides, EVERYONE),
+    // The voicebot's routing and message: staff tokens, and the contact-centre platform's integration token.
+    (Action::UseVoiceChannel, EVERYONE),
     (Action::ViewReference, &[Secretariat, SteeringGroup, CrisisLeader, LogKeeper, ProcessLead, StaffingLead]),
     (Action::ManageOrganisations, &[Secretariat]),
     (Action::ManageUsers, &[Secretariat]),
     (Action::ManageRoster, &[Secretariat]),
     (Action::ManageTemplates, &[Secretariat]),
 ];
+
+/// What a dedicated integration token (a contact-centre platform, not a person) may do.
+pub const INTEGRATION: &[Action] = &[Action::UseVoiceChannel];
 
 pub fn allows(role: Role, action: Action) -> bool {
     TABLE.iter().any(|(a, roles)| *a == action && roles.contains(&role))
@@ -138,6 +147,12 @@ mod tests {
         for a in Action::ALL {
             assert_eq!(TABLE.iter().filter(|(x, _)| x == a).count(), 1, "{a}");
         }
+    }
+
+    #[test]
+    fn integration_tokens_only_reach_the_voice_channel() {
+        assert_eq!(INTEGRATION, &[Action::UseVoiceChannel]);
+        assert!(Role::ALL.iter().all(|r| allows(*r, Action::UseVoiceChannel) && allows(*r, Action::SearchGuides)));
     }
 
     #[test]

@@ -7,10 +7,12 @@ pub mod sqlite {
         (1, include_str!("../migrations/sqlite/0001_crisis_room.sql")),
         (2, include_str!("../migrations/sqlite/0002_guide.sql")),
         (3, include_str!("../migrations/sqlite/0003_feedback_inquiries.sql")),
+        (4, include_str!("../migrations/sqlite/0004_channels.sql")),
     ];
     include!("ops.rs");
     include!("ops_guide.rs");
     include!("ops_inquiries.rs");
+    include!("ops_channels.rs");
 }
 
 pub mod postgres {
@@ -20,8 +22,10 @@ pub mod postgres {
         (1, include_str!("../migrations/postgres/0001_crisis_room.sql")),
         (2, include_str!("../migrations/postgres/0002_guide.sql")),
         (3, include_str!("../migrations/postgres/0003_feedback_inquiries.sql")),
+        (4, include_str!("../migrations/postgres/0004_channels.sql")),
     ];
     include!("ops.rs");
     include!("ops_guide.rs");
     include!("ops_inquiries.rs");
+    include!("ops_channels.rs");
 }

@@ -45,6 +45,21 @@ pub struct OutgoingMail {
     pub attempts: i64,
 }
 
+/// What one import of a municipality's everyday guides did.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
+pub struct ImportReport {
+    pub added: u64,
+    pub updated: u64,
+    pub unchanged: u64,
+    pub removed: u64,
+}
+
+impl ImportReport {
+    pub fn changed(&self) -> bool {
+        self.added + self.updated + self.removed > 0
+    }
+}
+
 #[derive(Clone)]
 enum Pool {
     Sqlite(sqlx::SqlitePool),
@@ -410,6 +425,11 @@ impl Store {
 
     /// Publishes the saved draft as the next version: validated for publishing, refused when
     /// unchanged, logged and announced in the same transaction.
+    /// Every published version's number and time, oldest first.
+    pub async fn guide_history(&self, incident_id: Uuid) -> Result<Vec<(i64, OffsetDateTime)>> {
+        on!(self, guide_history(incident_id))
+    }
+
     pub async fn publish_guide(&self, incident_id: Uuid, actor: &Actor, at: OffsetDateTime) -> Result<Version> {
         write!(self, publish_guide(incident_id, actor, at))
     }
@@ -496,6 +516,34 @@ impl Store {
 
     pub async fn mail_failed(&self, id: i64, error: &str, retry_at: Option<OffsetDateTime>) -> Result<()> {
         write!(self, mail_failed(id, error, retry_at))
+    }
+
+    // ---- everyday guides and integration tokens ----
+
+    /// Makes one municipality's everyday guides exactly `guides`, in one transaction.
+    pub async fn import_everyday(
+        &self,
+        municipality: &str,
+        guides: Vec<domain::everyday::EverydayGuide>,
+        at: OffsetDateTime,
+    ) -> Result<ImportReport> {
+        write!(self, import_everyday(municipality, guides, at))
+    }
+
+    pub async fn everyday_guides(&self) -> Result<Vec<domain::everyday::EverydayGuide>> {
+        on!(self, everyday_guides())
+    }
+
+    pub async fn everyday_guide(&self, municipality: &str, slug: &str) -> Result<Option<domain::everyday::EverydayGuide>> {
+        on!(self, everyday_guide(municipality, slug))
+    }
+
+    pub async fn create_integration_token(&self, name: &str, token_hash: &str, at: OffsetDateTime) -> Result<()> {
+        write!(self, create_integration_token(name, token_hash, at))
+    }
+
+    pub async fn integration_by_token(&self, token_hash: &str) -> Result<Option<String>> {
+        on!(self, integration_by_token(token_hash))
     }
 
     /// Seeds the built-in reference data and templates into an empty database.

@@ -318,3 +318,11 @@ pub async fn feedback_counts(pool: &Pool<Db>, incident_id: Uuid) -> Result<Feedb
     }
     Ok(c)
 }
+
+/// Every published version's number and time, oldest first: what CAP's `references` name.
+pub async fn guide_history(pool: &Pool<Db>, incident_id: Uuid) -> Result<Vec<(i64, OffsetDateTime)>> {
+    Ok(sqlx::query_as("SELECT version, published_at FROM guide_versions WHERE incident_id = $1 ORDER BY version")
+        .bind(incident_id)
+        .fetch_all(pool)
+        .await?)
+}

@@ -64,6 +64,8 @@ conformance!(
     feedback_is_routed_and_resolved_by_a_newer_version,
     inquiries_need_a_live_incident_and_a_published_guide,
     callbacks_are_mailed_access_logged_and_purged,
+    everyday_import_is_idempotent_and_follows_the_folder,
+    integration_tokens_name_their_integration,
 );
 
 async fn user(store: &Store, email: &str, role: Role, org: &str) -> Actor {
@@ -431,6 +433,8 @@ async fn guide_drafts_publish_as_immutable_versions(store: &Store) {
     assert_eq!(store.guide_version(i.id, None).await.unwrap().unwrap().guide.short_status, "Fejlen er fundet.");
     assert_eq!(store.guide_version(i.id, Some(1)).await.unwrap().unwrap().guide.short_status, "Leverandøren arbejder på fejlen.");
     assert!(store.guide_version(i.id, Some(3)).await.unwrap().is_none());
+    let history = store.guide_history(i.id).await.unwrap();
+    assert_eq!(history, [(1, v1.published_at), (2, v2.published_at)]);
 
     let log = store.log(i.id).await.unwrap();
     assert_eq!(log.len(), before + 2, "each publish is logged");
@@ -590,4 +594,38 @@ async fn callbacks_are_mailed_access_logged_and_purged(store: &Store) {
     assert!(last.text.contains("1 anmodninger om opkald slettet"), "{}", last.text);
     assert!(store.verify_log(i.id).await.unwrap().unwrap().valid);
     assert!(store.purge_callbacks(closed + Duration::days(31), 30).await.unwrap().is_empty(), "nothing left to purge");
+}
+
+fn everyday(code: &str, file: &str, text: &str) -> domain::everyday::EverydayGuide {
+    domain::everyday::EverydayGuide::from_file(code, file, text).unwrap()
+}
+
+async fn everyday_import_is_idempotent_and_follows_the_folder(store: &Store) {
+    let now = domain::time::now();
+    let first = vec![everyday("0250", "pas.md", "# Pas\nBestil tid."), everyday("0250", "affald.md", "# Affald\nTømning mandag.")];
+    let r = store.import_everyday("0250", first.clone(), now).await.unwrap();
+    assert_eq!((r.added, r.updated, r.unchanged, r.removed), (2, 0, 0, 0));
+    let last = store.last_event_seq().await.unwrap();
+    // The same folder again writes nothing and tells nobody.
+    let r = store.import_everyday("0250", first, now).await.unwrap();
+    assert_eq!((r.added, r.unchanged, r.changed()), (0, 2, false));
+    assert_eq!(store.last_event_seq().await.unwrap(), last);
+    // A changed file is updated, a removed file disappears, another municipality is untouched.
+    store.import_everyday("0101", vec![everyday("0101", "pas.md", "# Pas i København\nRing.")], now).await.unwrap();
+    let r = store.import_everyday("0250", vec![everyday("0250", "pas.md", "# Pas\nBestil tid på borger.dk.")], now).await.unwrap();
+    assert_eq!((r.added, r.updated, r.unchanged, r.removed), (0, 1, 0, 1));
+    let all = store.everyday_guides().await.unwrap();
+    let keys: Vec<(&str, &str)> = all.iter().map(|g| (g.municipality.as_str(), g.slug.as_str())).collect();
+    assert_eq!(keys, [("0101", "pas"), ("0250", "pas")]);
+    assert_eq!(store.everyday_guide("0250", "pas").await.unwrap().unwrap().body, "Bestil tid på borger.dk.");
+    let events = store.events_since(last, 10).await.unwrap();
+    assert_eq!(events.iter().filter(|e| e.kind == EventKind::EverydayImported).count(), 2);
+}
+
+async fn integration_tokens_name_their_integration(store: &Store) {
+    store.create_integration_token("Telefoniplatform", "hash-1", domain::time::now()).await.unwrap();
+    assert_eq!(store.integration_by_token("hash-1").await.unwrap().as_deref(), Some("Telefoniplatform"));
+    assert_eq!(store.integration_by_token("hash-2").await.unwrap(), None);
+    // A person's token is not an integration's and the other way round.
+    assert!(store.user_by_token("hash-1").await.unwrap().is_none());
 }

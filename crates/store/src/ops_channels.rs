@@ -1,0 +1,75 @@
+// The knowledge base's everyday guides and integration tokens. Included after `ops.rs` (shares
+// its imports).
+
+use crate::ImportReport;
+use domain::everyday::EverydayGuide;
+
+/// Makes one municipality's everyday guides what the folder holds, in one transaction: new and
+/// changed guides are written, unchanged ones left alone, guides whose file is gone removed.
+pub async fn import_everyday(pool: &Pool<Db>, municipality: &str, guides: Vec<EverydayGuide>, at: OffsetDateTime) -> Result<ImportReport> {
+    let mut tx = pool.begin().await?;
+    let existing: Vec<(String, String)> =
+        sqlx::query_as("SELECT slug, hash FROM everyday_guides WHERE municipality = $1").bind(municipality).fetch_all(&mut *tx).await?;
+    let mut report = ImportReport::default();
+    for g in &guides {
+        match existing.iter().find(|(slug, _)| *slug == g.slug) {
+            Some((_, hash)) if *hash == g.hash => report.unchanged += 1,
+            found => {
+                sqlx::query(
+                    "INSERT INTO everyday_guides (municipality, slug, title, body, hash, updated_at) VALUES ($1, $2, $3, $4, $5, $6)
+                     ON CONFLICT (municipality, slug) DO UPDATE SET title = excluded.title, body = excluded.body, hash = excluded.hash, updated_at = excluded.updated_at",
+                )
+                .bind(&g.municipality)
+                .bind(&g.slug)
+                .bind(&g.title)
+                .bind(&g.body)
+                .bind(&g.hash)
+                .bind(at)
+                .execute(&mut *tx)
+                .await?;
+                if found.is_some() { report.updated += 1 } else { report.added += 1 }
+            }
+        }
+    }
+    for (slug, _) in existing.iter().filter(|(slug, _)| !guides.iter().any(|g| g.slug == *slug)) {
+        sqlx::query("DELETE FROM everyday_guides WHERE municipality = $1 AND slug = $2").bind(municipality).bind(slug).execute(&mut *tx).await?;
+        report.removed += 1;
+    }
+    if report.changed() {
+        let payload = serde_json::json!({ "municipality": municipality, "added": report.added, "updated": report.updated, "removed": report.removed });
+        emit_all(&mut tx, vec![NewEvent { kind: EventKind::EverydayImported, incident_id: None, affected: Vec::new(), payload }], at).await?;
+    }
+    tx.commit().await?;
+    Ok(report)
+}
+
+pub async fn everyday_guides(pool: &Pool<Db>) -> Result<Vec<EverydayGuide>> {
+    let rows: Vec<(String, String, String, String, String)> =
+        sqlx::query_as("SELECT municipality, slug, title, body, hash FROM everyday_guides ORDER BY municipality, slug").fetch_all(pool).await?;
+    Ok(rows.into_iter().map(|(municipality, slug, title, body, hash)| EverydayGuide { municipality, slug, title, body, hash }).collect())
+}
+
+pub async fn everyday_guide(pool: &Pool<Db>, municipality: &str, slug: &str) -> Result<Option<EverydayGuide>> {
+    let row: Option<(String, String, String, String, String)> =
+        sqlx::query_as("SELECT municipality, slug, title, body, hash FROM everyday_guides WHERE municipality = $1 AND slug = $2")
+            .bind(municipality)
+            .bind(slug)
+            .fetch_optional(pool)
+            .await?;
+    Ok(row.map(|(municipality, slug, title, body, hash)| EverydayGuide { municipality, slug, title, body, hash }))
+}
+
+pub async fn create_integration_token(pool: &Pool<Db>, name: &str, token_hash: &str, at: OffsetDateTime) -> Result<()> {
+    sqlx::query("INSERT INTO integration_tokens (token_hash, name, created_at) VALUES ($1, $2, $3)")
+        .bind(token_hash)
+        .bind(name)
+        .bind(at)
+        .execute(pool)
+        .await?;
+    Ok(())
+}
+
+/// The integration's name, if the token is one.
+pub async fn integration_by_token(pool: &Pool<Db>, token_hash: &str) -> Result<Option<String>> {
+    Ok(sqlx::query_scalar("SELECT name FROM integration_tokens WHERE token_hash = $1").bind(token_hash).fetch_optional(pool).await?)
+}
