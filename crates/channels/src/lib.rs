@@ -5,10 +5,12 @@
 //! - [`cap`]: an OASIS CAP 1.2 alert (Alert, Update, Cancel) for alert aggregators.
 //! - [`voice`]: the spoken message as text and SSML 1.1, and VoiceXML 2.1 for the IVR.
 //! - [`sms`]: the citizen summary as an SMS, GSM-7 where it fits, with its segment count.
+//! - [`routing`]: the IVR routing answer (crisis active, route, message) as a value and as XML.
 //! - [`atom`]: an Atom feed (RFC 4287) of the current public alerts, linking their CAP.
 
 pub mod atom;
 pub mod cap;
+pub mod routing;
 pub mod sms;
 mod speech;
 mod text;
@@ -16,7 +18,7 @@ pub mod voice;
 mod xml;
 
 /// An affected area: an organisation code (4-digit municipality/region code) and its name.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Area {
     pub code: String,
     pub name: String,

@@ -55,12 +55,33 @@ pub async fn prepare(dir: &Path) -> Result<Store> {
     Ok(store)
 }
 
+/// The demo's everyday guides: (municipality, file name, contents).
+const EVERYDAY: &[(&str, &str, &str)] = include!(concat!(env!("OUT_DIR"), "/everyday.rs"));
+
+/// The knowledge base's everyday guides for several municipalities, as `import guides` reads them.
+async fn import_everyday(store: &Store) -> Result<()> {
+    let mut codes: Vec<&str> = EVERYDAY.iter().map(|(code, _, _)| *code).collect();
+    codes.dedup();
+    for code in codes {
+        let guides = EVERYDAY
+            .iter()
+            .filter(|(c, _, _)| *c == code)
+            .map(|(c, file, text)| {
+                domain::everyday::EverydayGuide::from_file(c, file, text).map_err(|e| anyhow::anyhow!("demo guide {c}/{file}: {e}"))
+            })
+            .collect::<Result<Vec<_>>>()?;
+        store.import_everyday(code, guides, domain::time::now()).await?;
+    }
+    Ok(())
+}
+
 fn err(e: impl std::fmt::Display) -> anyhow::Error {
     anyhow::anyhow!("{e}")
 }
 
 pub async fn seed(store: &Store) -> Result<()> {
     store.seed_defaults().await?;
+    import_everyday(store).await?;
     for org in domain::org::reference().iter().filter(|o| o.member) {
         store.set_member(&org.code, true, "demo", domain::time::now()).await?;
     }

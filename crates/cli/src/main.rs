@@ -103,6 +103,13 @@ enum Command {
         /// The crisis line citizens are sent to, shown on the public crisis pages (a Danish number).
         #[arg(long, env = "KRISESERVICE_CRISIS_LINE")]
         crisis_line: Option<String>,
+        /// The service's public address, e.g. https://krise.example.dk: what the CAP feed and
+        /// SMS texts link to. Without it, the address a request arrived at.
+        #[arg(long, env = "KRISESERVICE_PUBLIC_URL")]
+        public_url: Option<String>,
+        /// Chatbot messages per client address per minute (0: no limit, for load tests).
+        #[arg(long, env = "KRISESERVICE_CHAT_RATE_LIMIT", default_value_t = 30)]
+        chat_rate_limit: u32,
         #[command(flatten)]
         jobs: Jobs,
     },
@@ -201,8 +208,18 @@ fn main() {
     }
 }
 
-const CONFIG_KEYS: &[&str] =
-    &["data_dir", "listen", "database_url", "secure_cookies", "smtp_url", "mail_from", "retention_days", "crisis_line"];
+const CONFIG_KEYS: &[&str] = &[
+    "data_dir",
+    "listen",
+    "database_url",
+    "secure_cookies",
+    "smtp_url",
+    "mail_from",
+    "retention_days",
+    "crisis_line",
+    "public_url",
+    "chat_rate_limit",
+];
 
 fn apply_config_file() -> Result<()> {
     let args: Vec<String> = std::env::args().collect();
@@ -251,7 +268,7 @@ fn init_logging() {
 
 async fn run(cli: Cli) -> Result<()> {
     match cli.command {
-        Command::Serve { storage, listen, secure_cookies, crisis_line, jobs } => {
+        Command::Serve { storage, listen, secure_cookies, crisis_line, public_url, chat_rate_limit, jobs } => {
             let jobs = jobs.settings()?;
             let crisis_line = match crisis_line {
                 Some(raw) => Some(
@@ -259,6 +276,11 @@ async fn run(cli: Cli) -> Result<()> {
                 ),
                 None => None,
             };
+            if let Some(url) = &public_url
+                && !(url.starts_with("https://") || url.starts_with("http://"))
+            {
+                bail!("public_url '{url}' must start with https:// (or http://)");
+            }
             let store = storage.open().await?;
             eprintln!(
                 "kriseservice {}: database {}, listening on http://{listen}, secure cookies {secure_cookies}, mail {}, personal data kept {} days after close",
@@ -267,7 +289,8 @@ async fn run(cli: Cli) -> Result<()> {
                 jobs.smtp_url.as_deref().map(mask).unwrap_or_else(|| "not configured".into()),
                 jobs.retention_days,
             );
-            serve(store, listen, web::Config { secure_cookies, crisis_line, ..Default::default() }, jobs).await
+            let config = web::Config { secure_cookies, crisis_line, public_url, chat_per_minute: chat_rate_limit, ..Default::default() };
+            serve(store, listen, config, jobs).await
         }
         Command::Demo { data_dir, listen } => {
             let store = demo::prepare(&data_dir).await?;

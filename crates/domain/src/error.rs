@@ -33,6 +33,10 @@ impl DomainError {
 pub struct Problems(Vec<FieldError>);
 
 impl Problems {
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
     pub fn add(&mut self, field: &str, message: impl Into<String>) {
         self.0.push(FieldError { field: field.to_string(), message: message.into() });
     }

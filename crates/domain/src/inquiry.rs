@@ -15,7 +15,7 @@ pub const DEFAULT_RETENTION_DAYS: i64 = 30;
 
 /// Ten digits as a CPR number is written (ddmmyy-xxxx): such a thing does not belong in an
 /// inquiry, which is kept as statistics.
-fn looks_like_cpr(s: &str) -> bool {
+pub fn looks_like_cpr(s: &str) -> bool {
     let digits: Vec<u32> = s.chars().filter_map(|c| c.to_digit(10)).collect();
     let compact: String = s.chars().filter(|c| !c.is_whitespace() && *c != '-').collect();
     digits.len() >= 10 && compact.as_bytes().windows(10).any(|w| w.iter().all(u8::is_ascii_digit))

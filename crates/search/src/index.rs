@@ -51,19 +51,24 @@ pub(crate) struct Posting {
     pub body: u16,
 }
 
-/// Field lengths in words; `title == u32::MAX` marks a tombstone.
+/// What scoring reads for every posting, kept apart from the documents' text.
 #[derive(Debug, Clone, Copy)]
-pub(crate) struct Lens {
-    pub title: u32,
-    pub body: u32,
+pub(crate) struct Slot {
+    pub live: bool,
+    pub title_len: u32,
+    pub body_len: u32,
+    /// BM25 length normalisation per field, precomputed (see `Index::renorm`).
+    pub norm_title: f32,
+    pub norm_body: f32,
 }
 
-impl Lens {
-    const DEAD: Lens = Lens { title: u32::MAX, body: 0 };
-
-    pub fn live(self) -> bool {
-        self.title != u32::MAX
-    }
+/// Who a document is for: its municipality codes as interned ids, a range of one flat array
+/// (a pointer per document would cost a cache miss per candidate).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Scope {
+    pub crisis: bool,
+    pub start: u32,
+    pub len: u32,
 }
 
 /// Separates title from body in a document's term sequence so phrases never span the two.
@@ -82,8 +87,13 @@ const COMPACT_MIN_DEAD: usize = 256;
 pub struct Index {
     pub(crate) vocab: Vocab,
     pub(crate) postings: Vec<Vec<Posting>>,
-    pub(crate) lens: Vec<Lens>,
+    pub(crate) slots: Vec<Slot>,
+    pub(crate) scopes: Vec<Scope>,
+    pub(crate) scope_municipalities: Vec<u32>,
     pub(crate) entries: Vec<Option<Entry>>,
+    pub(crate) municipality_ids: HashMap<String, u32>,
+    /// The average field lengths the norms were computed with.
+    norm_avg: (f32, f32),
     groups: HashMap<String, Vec<u32>>,
     by_id: HashMap<String, u32>,
     pub(crate) live: usize,
@@ -164,12 +174,20 @@ impl Index {
             self.postings[term as usize].push(Posting { doc: slot, title: t, body: b });
         }
         self.by_id.insert(doc.id.clone(), slot);
-        self.lens.push(Lens { title: title.len() as u32, body: body.len() as u32 });
+        let (title_len, body_len) = (title.len() as u32, body.len() as u32);
+        let (norm_title, norm_body) = rank::norms(title_len, body_len, self.norm_avg);
+        self.slots.push(Slot { live: true, title_len, body_len, norm_title, norm_body });
+        let scope = self.scope_of(&doc);
+        self.scopes.push(scope);
         self.entries.push(Some(Entry { doc, seq: seq.into() }));
         self.live += 1;
         self.title_words += title.len() as u64;
         self.body_words += body.len() as u64;
         slot
+    }
+
+    fn scope_of(&mut self, doc: &Doc) -> Scope {
+        scope_of(&mut self.municipality_ids, &mut self.scope_municipalities, doc)
     }
 
     fn tombstone_group(&mut self, group: &str) {
@@ -180,10 +198,11 @@ impl Index {
 
     fn tombstone(&mut self, slot: u32) {
         let Some(entry) = self.entries.get_mut(slot as usize).and_then(Option::take) else { return };
-        let lens = std::mem::replace(&mut self.lens[slot as usize], Lens::DEAD);
+        let meta = &mut self.slots[slot as usize];
+        meta.live = false;
         self.live -= 1;
-        self.title_words -= u64::from(lens.title);
-        self.body_words -= u64::from(lens.body);
+        self.title_words -= u64::from(meta.title_len);
+        self.body_words -= u64::from(meta.body_len);
         if self.by_id.get(&entry.doc.id) == Some(&slot) {
             self.by_id.remove(&entry.doc.id);
         }
@@ -192,10 +211,21 @@ impl Index {
         }
     }
 
+    /// Compacts when a quarter of the slots are dead, and renormalises when the average
+    /// lengths drifted: both O(everything), both amortised over many changes.
     fn maybe_compact(&mut self) {
         let dead = self.entries.len() - self.live;
         if dead >= COMPACT_MIN_DEAD && dead * 4 >= self.entries.len() {
             self.compact();
+        }
+        let live = self.live.max(1) as f32;
+        let avg = (self.title_words as f32 / live, self.body_words as f32 / live);
+        let drift = |now: f32, then: f32| (now - then).abs() > 0.1 * then.max(1.0);
+        if drift(avg.0, self.norm_avg.0) || drift(avg.1, self.norm_avg.1) {
+            self.norm_avg = avg;
+            for s in &mut self.slots {
+                (s.norm_title, s.norm_body) = rank::norms(s.title_len, s.body_len, avg);
+            }
         }
     }
 
@@ -217,7 +247,12 @@ impl Index {
             });
         }
         self.entries.retain(Option::is_some);
-        self.lens.retain(|l| l.live());
+        self.scope_municipalities.clear();
+        self.scopes.clear();
+        for e in self.entries.iter().flatten() {
+            self.scopes.push(scope_of(&mut self.municipality_ids, &mut self.scope_municipalities, &e.doc));
+        }
+        self.slots.retain(|s| s.live);
         for slots in self.groups.values_mut() {
             slots.retain_mut(|s| {
                 *s = renumber[*s as usize];
@@ -230,6 +265,15 @@ impl Index {
     pub(crate) fn entry(&self, slot: u32) -> Option<&Entry> {
         self.entries.get(slot as usize).and_then(Option::as_ref)
     }
+}
+
+fn scope_of(ids: &mut HashMap<String, u32>, flat: &mut Vec<u32>, doc: &Doc) -> Scope {
+    let start = flat.len() as u32;
+    for m in &doc.municipalities {
+        let next = ids.len() as u32;
+        flat.push(*ids.entry(m.clone()).or_insert(next));
+    }
+    Scope { crisis: doc.kind == DocKind::Crisis, start, len: flat.len() as u32 - start }
 }
 
 /// A field's terms in order, stop words left out.
@@ -285,7 +329,8 @@ mod tests {
         assert!(ix.entries.len() < 600, "tombstones were compacted: {} slots", ix.entries.len());
         ix.compact();
         assert_eq!(ix.entries.len(), 200);
-        assert!(ix.postings.iter().flatten().all(|p| ix.lens[p.doc as usize].live()));
+        assert!(ix.postings.iter().flatten().all(|p| ix.slots[p.doc as usize].live));
+        assert_eq!((ix.slots.len(), ix.scopes.len()), (200, 200));
         assert_eq!(ix.by_id.len(), 200);
         assert!(ix.groups.values().flatten().all(|&s| ix.entry(s).is_some()));
     }

@@ -2,11 +2,16 @@
 //! behind the chatbot. Pure and in memory: the web layer feeds it published text.
 
 pub mod analysis;
+pub mod answer;
+mod features;
 pub mod index;
+mod intents;
+mod lexicon;
 pub mod query;
 mod rank;
 mod snippet;
 pub mod vocab;
 
+pub use answer::{Answers, Candidate, Reply, Section, THRESHOLD};
 pub use index::{Doc, DocKind, Hit, Index};
 pub use query::{Query, QueryError, parse};

@@ -2,10 +2,10 @@
 //! alternatives), a coverage factor so documents matching more words rank higher, then
 //! phrases, exclusions, the municipality and crisis boosts, and a top-k heap.
 
-use crate::analysis::{Token, is_stop_word, term_of};
-use crate::index::{DocKind, Entry, FIELD_BREAK, Hit, Index, Lens, Posting};
+use crate::analysis::{is_stop_word, term_of, word_spans};
+use crate::index::{FIELD_BREAK, Hit, Index, Scope};
 use crate::query::Query;
-use crate::snippet::snippet;
+use crate::snippet::{Word, snippet};
 use std::cmp::{Ordering, Reverse};
 use std::collections::{BinaryHeap, HashMap};
 
@@ -50,18 +50,23 @@ pub(crate) fn search(ix: &Index, q: &Query, municipality: Option<&str>, limit: u
     let (scores, masks) = accumulate(ix, &plan);
     let excluded = excluded(ix, &plan);
     let full = plan.groups.len() as f32;
+    // The caller's municipality as an interned id; Some(None) = a code no guide names.
+    let muni = municipality.map(|m| ix.municipality_ids.get(m).copied());
     let mut top: BinaryHeap<Reverse<Scored>> = BinaryHeap::with_capacity(limit + 1);
     for (slot, (&score, &mask)) in scores.iter().zip(&masks).enumerate() {
-        if mask == 0 || mask & plan.required != plan.required || excluded[slot] {
+        if mask == 0 || mask & plan.required != plan.required || excluded.as_ref().is_some_and(|e| e[slot]) {
+            continue;
+        }
+        let score = score * mask.count_ones() as f32 / full;
+        // Most documents cannot reach the heap even with the biggest boost: skip them early.
+        if top.len() == limit && top.peek().is_some_and(|Reverse(min)| score * CRISIS_BOOST <= min.score) {
             continue;
         }
         let Some(entry) = ix.entry(slot as u32) else { continue };
         if !plan.phrases.iter().all(|p| contains_seq(&entry.seq, p)) || plan.excluded_seqs.iter().any(|p| contains_seq(&entry.seq, p)) {
             continue;
         }
-        let coverage = mask.count_ones() as f32 / full;
-        let score = score * coverage * boost(entry, municipality);
-        top.push(Reverse(Scored { score, slot: slot as u32 }));
+        top.push(Reverse(Scored { score: score * boost(ix, ix.scopes[slot], muni), slot: slot as u32 }));
         if top.len() > limit {
             top.pop();
         }
@@ -123,23 +128,23 @@ fn exact_ids(ix: &Index, words: &[String]) -> Option<Vec<u32>> {
 /// Per document: the summed BM25F score of its best alternative per group, and which groups
 /// it matched.
 fn accumulate(ix: &Index, plan: &Plan) -> (Vec<f32>, Vec<u32>) {
-    let n = ix.lens.len();
+    let n = ix.slots.len();
     let (mut scores, mut masks, mut best) = (vec![0f32; n], vec![0u32; n], vec![0f32; n]);
     let mut touched: Vec<u32> = Vec::new();
     let live = ix.live.max(1) as f32;
-    let avg_title = (ix.title_words as f32 / live).max(1.0);
-    let avg_body = (ix.body_words as f32 / live).max(1.0);
     for (g, group) in plan.groups.iter().enumerate() {
         for &(term, weight) in &group.alts {
             let list = &ix.postings[term as usize];
             let df = (list.len() as f32).min(live);
             let idf = (1.0 + (live - df + 0.5) / (df + 0.5)).ln() * weight;
             for p in list {
-                let lens = ix.lens[p.doc as usize];
-                if !lens.live() {
+                let slot = ix.slots[p.doc as usize];
+                if !slot.live {
                     continue;
                 }
-                let s = idf * bm25f(p, lens, avg_title, avg_body);
+                let tf = f32::from(p.title) * slot.norm_title + f32::from(p.body) * slot.norm_body;
+                // Strictly positive, so a zero in `best` always means "not touched yet".
+                let s = (idf * tf * (K1 + 1.0) / (K1 + tf)).max(f32::MIN_POSITIVE);
                 let b = &mut best[p.doc as usize];
                 if *b == 0.0 {
                     touched.push(p.doc);
@@ -157,48 +162,66 @@ fn accumulate(ix: &Index, plan: &Plan) -> (Vec<f32>, Vec<u32>) {
     (scores, masks)
 }
 
-fn bm25f(p: &Posting, lens: Lens, avg_title: f32, avg_body: f32) -> f32 {
-    let title = TITLE_WEIGHT * f32::from(p.title) / (1.0 - B + B * lens.title as f32 / avg_title);
-    let body = f32::from(p.body) / (1.0 - B + B * lens.body as f32 / avg_body);
-    let tf = title + body;
-    // Strictly positive, so a zero in `best` always means "not touched yet".
-    (tf * (K1 + 1.0) / (K1 + tf)).max(f32::MIN_POSITIVE)
+/// BM25F length normalisation of a document's fields, title weight included.
+pub(crate) fn norms(title_len: u32, body_len: u32, avg: (f32, f32)) -> (f32, f32) {
+    let norm = |len: u32, avg: f32| 1.0 / (1.0 - B + B * len as f32 / avg.max(1.0));
+    (TITLE_WEIGHT * norm(title_len, avg.0), norm(body_len, avg.1))
 }
 
-fn excluded(ix: &Index, plan: &Plan) -> Vec<bool> {
-    let mut out = vec![false; ix.lens.len()];
+fn excluded(ix: &Index, plan: &Plan) -> Option<Vec<bool>> {
+    if plan.excluded_terms.is_empty() {
+        return None;
+    }
+    let mut out = vec![false; ix.slots.len()];
     for &t in &plan.excluded_terms {
         for p in &ix.postings[t as usize] {
             out[p.doc as usize] = true;
         }
     }
-    out
+    Some(out)
 }
 
 fn contains_seq(seq: &[u32], phrase: &[u32]) -> bool {
     phrase.is_empty() || seq.windows(phrase.len()).any(|w| w == phrase && !w.contains(&FIELD_BREAK))
 }
 
-fn boost(entry: &Entry, municipality: Option<&str>) -> f32 {
-    let doc = &entry.doc;
-    let applies = doc.municipalities.is_empty() || municipality.is_none_or(|m| doc.municipalities.iter().any(|d| d == m));
-    match (doc.kind, applies) {
-        (DocKind::Crisis, true) => CRISIS_BOOST,
-        (DocKind::Everyday, true) => 1.0,
+/// The municipality and crisis factor: the caller's (or everyone's) crisis guides first,
+/// guides restricted to other municipalities last.
+fn boost(ix: &Index, scope: Scope, municipality: Option<Option<u32>>) -> f32 {
+    let munis = &ix.scope_municipalities[scope.start as usize..(scope.start + scope.len) as usize];
+    let applies = munis.is_empty()
+        || match municipality {
+            None => true,
+            Some(m) => m.is_some_and(|m| munis.contains(&m)),
+        };
+    match (scope.crisis, applies) {
+        (true, true) => CRISIS_BOOST,
+        (false, true) => 1.0,
         (_, false) => OTHER_MUNICIPALITY,
     }
 }
 
 fn hit(ix: &Index, plan: &Plan, s: Scored) -> Option<Hit> {
-    let doc = &ix.entry(s.slot)?.doc;
-    let matched = |t: &Token| -> Option<u32> { plan.highlight.get(&ix.vocab.get(&t.term)?).copied() };
+    let entry = ix.entry(s.slot)?;
+    let doc = &entry.doc;
+    // The body's content words line up with its term ids after the field break: no need
+    // to stem the text again.
+    let body_ids = entry.seq.iter().skip_while(|&&t| t != FIELD_BREAK).skip(1);
+    let mut ids = body_ids.copied();
+    let words: Vec<Word> = word_spans(&doc.body)
+        .map(|(start, end)| {
+            let stop = is_stop_word(&doc.body[start..end].to_lowercase());
+            let hit = if stop { None } else { ids.next().and_then(|id| plan.highlight.get(&id).copied()) };
+            Word { start, end, hit }
+        })
+        .collect();
     Some(Hit {
         id: doc.id.clone(),
         kind: doc.kind,
         title: doc.title.clone(),
         url: doc.url.clone(),
         score: s.score,
-        snippet: snippet(&doc.body, |t| if t.stop { None } else { matched(t) }),
+        snippet: snippet(&doc.body, &words),
     })
 }
 

@@ -1,7 +1,7 @@
 //! Search-result snippets: about 200 characters of the body around the densest cluster of
 //! matched words, HTML-escaped, matches wrapped in `<mark>`, "…" where the text is cut.
 
-use crate::analysis::{Token, escape_html, tokenize};
+use crate::analysis::escape_html;
 
 /// Characters of context shown; the window starts a little before the best match.
 const WINDOW: usize = 200;
@@ -9,20 +9,27 @@ const LEAD: usize = 60;
 /// Looking at more candidate anchors only costs time; the first matches are the telling ones.
 const MAX_ANCHORS: usize = 64;
 
-/// Builds the snippet of `text`; `matched` says whether a token counts as a hit and gives the
-/// query term it answers (so several hits on one word do not outweigh two different words).
-pub fn snippet(text: &str, matched: impl Fn(&Token) -> Option<u32>) -> String {
-    let tokens = tokenize(text);
-    let hits: Vec<(usize, u32)> = tokens.iter().enumerate().filter_map(|(i, t)| matched(t).map(|m| (i, m))).collect();
-    let anchor = best_anchor(text, &tokens, &hits);
-    let (start, end) = window(text, &tokens, anchor);
+/// One word of the text: its byte span, and the query word it answers, if any (so several
+/// hits on one query word do not outweigh two different ones).
+#[derive(Debug, Clone, Copy)]
+pub struct Word {
+    pub start: usize,
+    pub end: usize,
+    pub hit: Option<u32>,
+}
+
+/// Builds the snippet of `text` from its words in order (see [`crate::analysis::word_spans`]).
+pub fn snippet(text: &str, words: &[Word]) -> String {
+    let hits: Vec<(usize, u32)> = words.iter().enumerate().filter_map(|(i, w)| w.hit.map(|m| (i, m))).collect();
+    let anchor = best_anchor(text, words, &hits);
+    let (start, end) = window(text, words, anchor);
     let mut out = String::with_capacity(WINDOW + 64);
     if start > 0 {
         out.push('…');
     }
     let mut at = start;
-    for &(i, _) in hits.iter().filter(|&&(i, _)| tokens[i].start >= start && tokens[i].end <= end) {
-        let t = &tokens[i];
+    for &(i, _) in hits.iter().filter(|&&(i, _)| words[i].start >= start && words[i].end <= end) {
+        let t = &words[i];
         escape_html(&text[at..t.start], &mut out);
         out.push_str("<mark>");
         escape_html(&text[t.start..t.end], &mut out);
@@ -47,7 +54,7 @@ fn chars_forward(text: &str, at: usize, n: usize) -> usize {
 }
 
 /// The byte offset of the match whose window holds the most distinct matched terms.
-fn best_anchor(text: &str, tokens: &[Token], hits: &[(usize, u32)]) -> usize {
+fn best_anchor(text: &str, tokens: &[Word], hits: &[(usize, u32)]) -> usize {
     let mut best = (0, 0);
     for (k, &(i, _)) in hits.iter().enumerate().take(MAX_ANCHORS) {
         let from = tokens[i].start;
@@ -69,7 +76,7 @@ fn best_anchor(text: &str, tokens: &[Token], hits: &[(usize, u32)]) -> usize {
 }
 
 /// The window around `anchor`, snapped to whole words.
-fn window(text: &str, tokens: &[Token], anchor: usize) -> (usize, usize) {
+fn window(text: &str, tokens: &[Word], anchor: usize) -> (usize, usize) {
     let mut start = chars_back(text, anchor, LEAD);
     if start > 0 {
         start = tokens.iter().map(|t| t.start).find(|&s| s >= start).unwrap_or(anchor);
@@ -88,8 +95,14 @@ fn window(text: &str, tokens: &[Token], anchor: usize) -> (usize, usize) {
 mod tests {
     use super::*;
 
-    fn marks(text: &str, words: &[&str]) -> String {
-        snippet(text, |t| words.iter().position(|w| *w == t.word).map(|p| p as u32))
+    fn marks(text: &str, marked: &[&str]) -> String {
+        let words: Vec<Word> = crate::analysis::word_spans(text)
+            .map(|(start, end)| {
+                let w = text[start..end].to_lowercase();
+                Word { start, end, hit: marked.iter().position(|m| *m == w).map(|p| p as u32) }
+            })
+            .collect();
+        snippet(text, &words)
     }
 
     #[test]
@@ -121,7 +134,10 @@ mod tests {
     proptest::proptest! {
         #[test]
         fn never_panics(s in "\\PC{0,600}") {
-            let out = snippet(&s, |t| (t.word.len() % 3 == 0).then_some(t.word.len() as u32));
+            let words: Vec<Word> = crate::analysis::word_spans(&s)
+                .map(|(start, end)| Word { start, end, hit: ((end - start) % 3 == 0).then_some((end - start) as u32) })
+                .collect();
+            let out = snippet(&s, &words);
             proptest::prop_assert!(!out.contains('<') || out.contains("<mark>"));
         }
     }

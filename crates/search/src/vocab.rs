@@ -8,8 +8,12 @@ use std::hash::{DefaultHasher, Hash, Hasher};
 
 /// A compound part is at least this many letters; shorter pieces are mostly noise.
 const MIN_PART: usize = 3;
-/// Terms shorter than this get no typo tolerance: one edit to "vand" is "hand", "land", "vind".
-pub const MIN_FUZZY: usize = 4;
+/// Finding compounds from a part needs longer pieces: "ring" is not the head of
+/// "evakuering".
+const MIN_AFFIX: usize = 4;
+/// Terms (stems) shorter than this get no typo tolerance: one edit to "vand" is "hand",
+/// "land", "vind"; to "brus" "brug", "bus", "brud".
+pub const MIN_FUZZY: usize = 5;
 /// Enough alternatives for one typo; more would only add noise.
 const MAX_FUZZY: usize = 6;
 /// A common word is part of many compounds; the first ones found are plenty.
@@ -20,7 +24,10 @@ const MAX_COMPOUNDS: usize = 48;
 pub enum Via {
     Exact,
     Joined,
-    Part,
+    /// The compound's last part, which says what it is: a "drikkevand" is water.
+    Head,
+    /// An earlier part, which only qualifies it: "vandskade" is no water.
+    Modifier,
     Fuzzy,
 }
 
@@ -29,8 +36,9 @@ impl Via {
     pub fn weight(self) -> f32 {
         match self {
             Via::Exact | Via::Joined => 1.0,
-            Via::Part => 0.5,
+            Via::Head => 0.7,
             Via::Fuzzy => 0.6,
+            Via::Modifier => 0.4,
         }
     }
 }
@@ -88,30 +96,34 @@ impl Vocab {
 
     /// Known compounds with `word` (lower-cased) as their first or last part, the rest of
     /// the compound being known too: "strøm" → "strømafbrydelse", "vand" → "drikkevand".
-    pub fn compounds_with(&self, word: &str) -> Vec<u32> {
+    pub fn compounds_with(&self, word: &str) -> Vec<(u32, Via)> {
         let term = term_of(word);
-        let n = term.chars().count().max(word.chars().count());
+        let n = term.chars().count();
         if !(MIN_PART..=MAX_WORD_CHARS).contains(&n) {
             return Vec::new();
         }
-        let mut found = Vec::new();
+        let mut found: Vec<(u32, Via)> = Vec::new();
+        let mut push = |id: u32, via: Via| {
+            if !found.iter().any(|&(f, _)| f == id) {
+                found.push((id, via));
+            }
+        };
         let mut heads: Vec<String> = [&term, word].iter().flat_map(|w| ["", "s", "e"].map(|l| format!("{w}{l}"))).collect();
         heads.dedup();
         for head in &heads {
             let len = head.chars().count();
             for &id in self.prefixes.get(&key_of(head.chars())).into_iter().flatten() {
                 let rest: String = self.terms[id as usize].chars().skip(len).collect();
-                if self.terms[id as usize].starts_with(head.as_str()) && self.known(&rest).is_some() {
-                    push_unique(&mut found, id);
+                if self.terms[id as usize].starts_with(head.as_str()) && rest.chars().count() >= MIN_AFFIX && self.known(&rest).is_some() {
+                    push(id, Via::Modifier);
                 }
             }
         }
-        let len = term.chars().count();
-        for &id in self.suffixes.get(&key_of(term.chars())).into_iter().flatten() {
+        for &id in self.suffixes.get(&key_of(term.chars())).into_iter().flatten().filter(|_| n >= MIN_AFFIX) {
             let t = &self.terms[id as usize];
-            let rest: String = t.chars().take(t.chars().count() - len).collect();
+            let rest: String = t.chars().take(t.chars().count() - n).collect();
             if t.ends_with(term.as_str()) && self.known_left(&rest).is_some() {
-                push_unique(&mut found, id);
+                push(id, Via::Head);
             }
         }
         found.truncate(MAX_COMPOUNDS);
@@ -186,7 +198,8 @@ impl Vocab {
     /// The known compound two adjacent lower-cased words make when written together, with or
     /// without a linking letter ("drikke vand" → "drikkevand").
     pub fn join(&self, left: &str, right: &str) -> Option<u32> {
-        if left.chars().count() < MIN_PART || right.chars().count() < MIN_PART {
+        // "el radiator" → "elradiator": a two-letter left part is fine when the whole is known.
+        if left.chars().count() < 2 || right.chars().count() < MIN_PART {
             return None;
         }
         ["", "s", "e"].iter().find_map(|link| self.get(&stem(&format!("{left}{link}{right}"))))
@@ -220,10 +233,15 @@ impl Vocab {
     pub fn expand_word(&self, word: &str) -> Alts {
         let term = term_of(word);
         let mut alts = Vec::new();
-        let exact = self.get(&term);
+        // Snowball is not idempotent ("toilettet" → "toilet" → "toil"): a second pass finds
+        // the term the bare word got.
+        let exact = self.get(&term).or_else(|| self.get(&stem(&term)));
         alts.extend(exact.map(|id| (id, Via::Exact)));
-        alts.extend(self.split(&term).unwrap_or_default().into_iter().map(|p| (p, Via::Part)));
-        alts.extend(self.compounds_with(word).into_iter().map(|c| (c, Via::Part)));
+        if let Some(parts) = self.split(&term) {
+            let last = parts.len() - 1;
+            alts.extend(parts.into_iter().enumerate().map(|(i, p)| (p, if i == last { Via::Head } else { Via::Modifier })));
+        }
+        alts.extend(self.compounds_with(word));
         if exact.is_none() {
             alts.extend(self.fuzzy(&term).into_iter().map(|p| (p, Via::Fuzzy)));
         }

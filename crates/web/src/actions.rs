@@ -12,6 +12,7 @@ use domain::{Action, Actor, DomainError};
 use std::collections::HashSet;
 use uuid::Uuid;
 
+pub mod chat;
 pub mod feedback;
 pub mod inquiries;
 

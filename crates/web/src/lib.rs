@@ -7,6 +7,7 @@ pub mod auth;
 pub mod error;
 mod i18n;
 pub mod jobs;
+pub mod live;
 mod metrics;
 pub mod openapi;
 mod pages;
@@ -29,11 +30,23 @@ pub struct Config {
     pub shutdown: Shutdown,
     /// The collaboration's crisis line, shown on the public crisis pages.
     pub crisis_line: Option<String>,
+    /// The service's public address (`https://krise.example.dk`): what the CAP feed and SMS
+    /// texts link to. Without it, the request's host.
+    pub public_url: Option<String>,
+    /// Chatbot messages per client address per minute; 0 turns the limit off.
+    pub chat_per_minute: u32,
 }
 
 impl Default for Config {
     fn default() -> Self {
-        Config { secure_cookies: false, session_lifetime: Duration::from_secs(12 * 3600), shutdown: Shutdown::default(), crisis_line: None }
+        Config {
+            secure_cookies: false,
+            session_lifetime: Duration::from_secs(12 * 3600),
+            shutdown: Shutdown::default(),
+            crisis_line: None,
+            public_url: None,
+            chat_per_minute: 30,
+        }
     }
 }
 
@@ -66,20 +79,26 @@ pub struct AppState {
     pub throttle: Arc<auth::Throttle>,
     pub metrics: Arc<metrics::Metrics>,
     pub public: Arc<pages::public::PublicCache>,
+    pub live: Arc<live::Live>,
+    pub chat: Arc<actions::chat::Chat>,
 }
 
 /// Request bodies above this are refused with 413 before they are read.
 pub const BODY_LIMIT: usize = 64 * 1024;
 
 pub fn router(store: Store, config: Config) -> Router {
+    let chat = Arc::new(actions::chat::Chat::new(config.chat_per_minute));
     let state = AppState {
         store,
         config: Arc::new(config),
         throttle: Arc::new(auth::Throttle::default()),
         metrics: Arc::new(metrics::Metrics::default()),
         public: Arc::new(pages::public::PublicCache::default()),
+        live: Arc::new(live::Live::default()),
+        chat,
     };
     pages::public::PublicCache::follow(state.public.clone(), state.store.subscribe());
+    state.live.clone().follow(state.store.clone());
     Router::new()
         .merge(api::routes())
         .merge(pages::routes())

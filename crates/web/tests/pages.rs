@@ -15,6 +15,8 @@ const PAGES: &[(&str, Action)] = &[
     ("/agent", Action::ViewIncidents),
     ("/agent/{id}", Action::ViewIncidents),
     ("/agent/banners", Action::ViewIncidents),
+    ("/agent/search?q=pas&municipality=0250", Action::SearchGuides),
+    ("/agent/guides/0250/pas", Action::SearchGuides),
     ("/incidents/{id}/guide", Action::EditGuide),
     ("/incidents/{id}/feedback", Action::HandleFeedback),
     ("/incidents/{id}/inquiries", Action::ViewInquiries),
@@ -71,6 +73,8 @@ async fn every_page_and_form_as_every_role_follows_the_permission_table() {
     let item = kit.store.checklist(id.parse().unwrap()).await.unwrap().into_iter().find(|i| i.org.as_deref() == Some("0250")).unwrap().id;
     let card = kit.store.action_cards().await.unwrap()[0].0;
     let user = kit.store.user_by_email(&kit.emails[&Role::Agent]).await.unwrap().unwrap().0.id;
+    let pas = domain::everyday::EverydayGuide::from_file("0250", "pas.md", "# Pas\n\nBestil tid.").unwrap();
+    kit.store.import_everyday("0250", vec![pas], domain::time::now()).await.unwrap();
 
     for (path, action) in PAGES {
         let path = path.replace("{id}", &id);

@@ -63,6 +63,10 @@ fn body(kit: &Kit, method: &str, path: &str) -> Option<Value> {
         ("post", "/api/v1/action-cards") => {
             json!({ "kind": "fire", "title": "Brand", "problem": "p", "solution": "s", "communication": "c", "responsible": "process_lead", "steps": [] })
         }
+        ("post", "/api/v1/chat") => json!({ "message": "hvornår virker telefonerne igen?", "municipality": "0250" }),
+        ("post", "/api/v1/chat/callback") => {
+            json!({ "conversation": uuid::Uuid::new_v4(), "name": "Birthe Borger", "phone": "20304050", "reason": "Vil ringes op" })
+        }
         ("post", "/api/v1/session") => {
             json!({ "email": "nobody@test.invalid", "password": "wrong password" })
         }

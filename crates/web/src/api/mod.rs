@@ -1,12 +1,16 @@
 //! The JSON API under `/api/v1`. Handlers translate HTTP to `actions` and back.
 
 mod admin;
+mod alerts;
+mod chat;
 mod events;
 mod feedback;
 mod guide;
 mod incidents;
 mod inquiries;
+pub mod search;
 mod session;
+mod voice;
 
 use crate::AppState;
 use crate::error::ApiError;
@@ -40,6 +44,12 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/incidents/{id}/callbacks", get(inquiries::callbacks).post(inquiries::request_callback))
         .route("/api/v1/incidents/{id}/callbacks.csv", get(inquiries::callbacks_csv))
         .route("/api/v1/incidents/{id}/callbacks/access", get(inquiries::access))
+        .route("/api/v1/incidents/{id}/cap.xml", get(alerts::cap))
+        .route("/api/v1/incidents/{id}/sms", get(alerts::sms))
+        .route("/api/v1/search", get(search::search))
+        .route("/api/v1/chat", post(chat::message))
+        .route("/api/v1/chat/callback", post(chat::callback))
+        .route("/api/v1/ivr/{code}", get(voice::routing))
         .route("/api/v1/organisations", get(admin::organisations))
         .route("/api/v1/organisations/{code}", put(admin::set_member))
         .route("/api/v1/users", get(admin::users).post(admin::create_user))
@@ -51,6 +61,9 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/action-cards", get(admin::action_cards).post(admin::add_action_card))
         .route("/api/v1/action-cards/{id}", axum::routing::delete(admin::delete_action_card))
         .route("/api/v1/{*rest}", axum::routing::any(unknown))
+        // Outside /api/v1 and its document: what feed readers and IVR platforms fetch.
+        .merge(alerts::routes())
+        .merge(voice::routes())
         .method_not_allowed_fallback(method_not_allowed)
 }
 

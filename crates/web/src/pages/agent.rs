@@ -63,6 +63,7 @@ async fn console(State(s): State<AppState>, ctx: Ctx) -> PageResult {
     let guides = actions::live_guides(&s, &ctx.caller.actor()).await.map_err(&err)?;
     let body = html! {
         h1 { (ctx.t("agent.title")) }
+        (super::search::search_form(&ctx, "", None))
         div data-last-event=(last) data-agent="all" { (banners(&ctx, &guides)) }
     };
     Ok(page(&ctx, ctx.t("agent.title"), body, None))
@@ -215,7 +216,7 @@ fn situations_table(ctx: &Ctx, v: &domain::guide::Version, record: bool) -> Mark
                 } }
                 tbody {
                     @for (n, row) in v.guide.situations.iter().enumerate() {
-                        tr {
+                        tr id={ "situation-" (n) } {
                             th scope="row" { (row.situation) }
                             td { (md(&row.action)) }
                             @if record {

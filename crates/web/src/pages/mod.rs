@@ -3,12 +3,14 @@
 mod admin;
 mod agent;
 mod authority;
+mod chat;
 mod guide_edit;
 mod guide_view;
 mod incidents;
 mod login;
 mod print;
 pub mod public;
+mod search;
 
 pub use print::{callbacks_csv, log_csv};
 
@@ -34,11 +36,14 @@ pub fn routes() -> Router<AppState> {
         .route("/static/app.css", get(|| async { static_file("text/css", include_str!("../../static/app.css")) }))
         .route("/static/app.js", get(|| async { static_file("text/javascript", include_str!("../../static/app.js")) }))
         .route("/static/public.js", get(|| async { static_file("text/javascript", include_str!("../../static/public.js")) }))
+        .route("/static/chat.js", get(|| async { static_file("text/javascript", include_str!("../../static/chat.js")) }))
         .merge(incidents::routes())
         .merge(agent::routes())
         .merge(guide_edit::routes())
         .merge(authority::routes())
         .merge(public::routes())
+        .merge(chat::routes())
+        .merge(search::routes())
         .merge(admin::routes())
         .fallback(not_found)
 }

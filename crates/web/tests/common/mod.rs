@@ -65,7 +65,10 @@ impl Kit {
             tokens.insert(*role, token);
             emails.insert(*role, email);
         }
-        let app = web::router(store.clone(), web::Config::default());
+        // As `serve` does: committed events reach the bus, so the channels follow publications.
+        store.start_relay().await.unwrap();
+        let config = web::Config { crisis_line: Some("70 00 00 00".into()), ..web::Config::default() };
+        let app = web::router(store.clone(), config);
         Kit { store, app, tokens, emails, _dir: dir }
     }
 

@@ -1,0 +1,539 @@
+//! The extractive chatbot engine. It never writes text: it picks one approved piece of a
+//! published crisis guide (a situation's citizen text, the citizen summary, the contacts) and
+//! says how sure it is, or hands the citizen over to a person.
+//!
+//! Matching works on features (see `features.rs`): the candidates' terms, the synonym groups
+//! of the lexicon, two section cues ("what is going on", "whom do I call") and the
+//! municipalities a crisis affects. A question word scores against a candidate with the best
+//! of its alternatives (exact, joined, compound head or modifier, synonym, typo); candidates
+//! rank by the idf-weighted, length-saturated sum (BM25-like), with the caller's crises first.
+//! The confidence combines how much of the question the best candidate covers, the margin over
+//! the runner-up, whether the candidate's own first line matched, and whether the crisis
+//! affects the caller. Social intents (greeting, thanks, robot, person) are patterns.
+
+use crate::analysis::{NEGATION, term_of, tokenize};
+use crate::features::Features;
+use crate::intents::{self, Social};
+use crate::lexicon::lexicon;
+use serde::Serialize;
+
+/// Below this confidence the citizen is handed over and the question recorded as not covered.
+/// Tuned on bench/chat-eval.
+pub const THRESHOLD: f32 = 0.38;
+
+/// A lexicon synonym is nearly as good as the word itself.
+const SYNONYM: f32 = 0.9;
+/// Crises of other municipalities can still answer, but the caller's own come first.
+const OTHER_MUNICIPALITY: f32 = 0.6;
+/// BM25's saturation and length normalisation, for ranking only.
+const K1: f32 = 1.2;
+const LENGTH_B: f32 = 0.5;
+/// A strong summary cue ("hvad sker der") weighs like a word found in only a few candidates:
+/// enough to pick the summary, not to override a specific topic ("hvad sker der med min frist").
+const SUMMARY_CUE: f32 = 0.6;
+/// Asking whom to call is the question, whatever it is about ("hvem ringer jeg til om strømmen").
+const CONTACT_CUE: f32 = 1.0;
+/// A request for a person gives way to an answer this sure ("kan min sagsbehandler ringe mig
+/// op" may have its own guide row).
+const PERSON_OVERRIDE: f32 = 0.7;
+/// The summary mentions a bit of everything; unless the question asks what is going on, a
+/// specific row is the better answer.
+const UNASKED_SUMMARY: f32 = 0.75;
+/// An answer from a crisis that does not affect the caller is less likely what they need.
+const OTHER_MUNICIPALITY_DOUBT: f32 = 0.75;
+/// Everyday verbs and nouns count half.
+const GENERIC: f32 = 0.5;
+/// Nobody types more in a chat; it bounds the work.
+const MAX_MESSAGE_CHARS: usize = 1000;
+const MAX_WORDS: usize = 40;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Section {
+    CitizenSummary,
+    Situation,
+    Contacts,
+}
+
+/// One answerable piece of a published guide.
+#[derive(Debug, Clone)]
+pub struct Candidate {
+    pub incident: String,
+    pub version: i64,
+    pub section: Section,
+    pub situation: Option<usize>,
+    pub municipalities: Vec<String>,
+    pub incident_title: String,
+    /// What the question is matched against (never returned). Its first line counts most:
+    /// for a situation build it as `"{situation}\n{citizen_text}"`; for the citizen summary
+    /// the summary itself (the incident title is added by the engine); for the contacts the
+    /// `"Name: phone (note)"` lines, so a question naming an organisation finds them.
+    pub match_text: String,
+    /// The approved citizen wording, returned verbatim.
+    pub answer: String,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Reply {
+    Greeting,
+    Thanks,
+    Robot,
+    /// The citizen asks for a human: hand over.
+    Person,
+    /// An index into the candidates as given to [`Answers::new`]; confidence in [0, 1].
+    Answer {
+        candidate: usize,
+        confidence: f32,
+    },
+    /// Below [`THRESHOLD`]: hand over, and record the question as not covered.
+    NotCovered {
+        confidence: f32,
+    },
+}
+
+pub struct Answers {
+    candidates: Vec<Candidate>,
+    features: Features,
+    /// BM25 length normalisation per candidate: long texts match more words by chance.
+    norms: Vec<f32>,
+}
+
+/// One content word of a question: the features it may match, and how much it counts.
+struct Word {
+    alts: Vec<(u32, f32)>,
+    weight: f32,
+    /// The section feature of a strong cue ("nummer", "sker"): it picks the section on its
+    /// own, apart from the word's other meanings.
+    cue: Option<u32>,
+    asks_summary: bool,
+    chars: usize,
+}
+
+/// A question scored against every candidate.
+struct Scored {
+    /// Per word, per candidate: the best match, section cue included.
+    matches: Vec<Vec<f32>>,
+    idf: Vec<f32>,
+    rank: Vec<f32>,
+    max_idf: f32,
+}
+
+impl Word {
+    /// Longer words carry more of a question's topic.
+    fn len_weight(&self) -> f32 {
+        self.weight * (1.0 + 0.15 * self.chars.saturating_sub(6) as f32)
+    }
+}
+
+/// The best candidate for a question, and how sure the engine is.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Best {
+    pub candidate: usize,
+    pub confidence: f32,
+    /// The parts of the confidence: coverage, specificity, margin, head coverage, unknown
+    /// words, and whether the crisis applies to the caller.
+    pub parts: [f32; 6],
+}
+
+/// How sure the engine is, in [0, 1], from the parts of [`Answers::parts`]: mostly how much
+/// of the question the candidate covers, then the margin over the runner-up (a near tie is a
+/// guess), a little whether the candidate's own first line matched, and a penalty when the
+/// crisis does not affect the caller. The exponents were chosen on bench/chat-eval.
+fn confidence(parts: &[f32; 6]) -> f32 {
+    let [coverage, _, margin, head, _, applies] = *parts;
+    let head = (0.3 + head) / 1.3;
+    let margin = (0.2 + margin) / 1.2;
+    let applies = if applies > 0.0 { 1.0 } else { OTHER_MUNICIPALITY_DOUBT };
+    (coverage.powf(0.6) * head.powf(0.15) * margin.powf(0.3) * applies).clamp(0.0, 1.0)
+}
+
+impl Answers {
+    pub fn new(candidates: Vec<Candidate>) -> Self {
+        let features = Features::new(&candidates);
+        let avg = features.lengths.iter().sum::<usize>() as f32 / features.lengths.len().max(1) as f32;
+        let norms = features.lengths.iter().map(|&l| 1.0 - LENGTH_B + LENGTH_B * l.max(1) as f32 / avg.max(1.0)).collect();
+        Answers { candidates, features, norms }
+    }
+
+    pub fn candidate(&self, i: usize) -> &Candidate {
+        &self.candidates[i]
+    }
+
+    pub fn len(&self) -> usize {
+        self.candidates.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.candidates.is_empty()
+    }
+
+    /// Answers one chat message from a caller of `municipality` (if known). Never panics.
+    pub fn respond(&self, message: &str, municipality: Option<&str>) -> Reply {
+        let message: String = message.chars().take(MAX_MESSAGE_CHARS).collect();
+        let words: Vec<String> = tokenize(&message).into_iter().take(MAX_WORDS).map(|t| t.word).collect();
+        let social = intents::social(&words);
+        if social == Some(Social::Robot) {
+            return Reply::Robot;
+        }
+        let best = self.best(&words, municipality);
+        let confidence = best.map_or(0.0, |b| b.confidence);
+        if social == Some(Social::Person) && confidence < PERSON_OVERRIDE {
+            return Reply::Person;
+        }
+        match best {
+            Some(b) if b.confidence >= THRESHOLD => Reply::Answer { candidate: b.candidate, confidence },
+            _ if intents::is_thanks(&words) => Reply::Thanks,
+            _ if intents::is_greeting(&words) => Reply::Greeting,
+            _ => Reply::NotCovered { confidence },
+        }
+    }
+
+    /// The best candidate for a message whatever the threshold, with its confidence; social
+    /// intents are not considered. For agents' suggestions and for tuning.
+    pub fn best_match(&self, message: &str, municipality: Option<&str>) -> Option<(usize, f32)> {
+        let message: String = message.chars().take(MAX_MESSAGE_CHARS).collect();
+        let words: Vec<String> = tokenize(&message).into_iter().take(MAX_WORDS).map(|t| t.word).collect();
+        self.best(&words, municipality).map(|b| (b.candidate, b.confidence))
+    }
+
+    /// A human-readable account of how a message was matched: its words, their features,
+    /// and the best candidates. For tuning only.
+    #[doc(hidden)]
+    pub fn explain(&self, message: &str, municipality: Option<&str>) -> String {
+        let words: Vec<String> = tokenize(message).into_iter().take(MAX_WORDS).map(|t| t.word).collect();
+        let (question, named) = self.question(&words);
+        let mut out = format!("named={named:?}\n");
+        let feature = |f: u32| self.features.name(f);
+        let matches: Vec<Vec<f32>> = question.iter().map(|w| self.match_alts(&w.alts)).collect();
+        for (w, m) in question.iter().zip(&matches) {
+            let alts: Vec<String> = w.alts.iter().map(|&(f, x)| format!("{}:{x:.1}", feature(f))).collect();
+            let cue = w.cue.map(|f| format!(" cue {}", feature(f))).unwrap_or_default();
+            out += &format!("  w={:.1}{cue} df={} {}\n", w.weight, m.iter().filter(|&&x| x > 0.0).count(), alts.join(" "));
+        }
+        if let Some(b) = self.best(&words, municipality) {
+            let c = &self.candidates[b.candidate];
+            let per: Vec<String> = matches.iter().map(|m| format!("{:.2}", m[b.candidate])).collect();
+            out +=
+                &format!("  best {} {:?} {:?} conf {:.2} per-word [{}]\n", c.incident, c.section, c.situation, b.confidence, per.join(" "));
+        }
+        out
+    }
+
+    /// The best candidate for the lower-cased `words`, if any matches at all.
+    pub(crate) fn best(&self, words: &[String], municipality: Option<&str>) -> Option<Best> {
+        let (question, named) = self.question(words);
+        if question.is_empty() || self.candidates.is_empty() {
+            return None;
+        }
+        // A municipality named in the question beats the caller's own.
+        let scope = named.as_deref().or(municipality);
+        let scored = self.score(&question, scope);
+        let rank = &scored.rank;
+        let best = (0..rank.len()).max_by(|&a, &b| rank[a].total_cmp(&rank[b]).then(b.cmp(&a)))?;
+        if rank[best] <= 0.0 {
+            return None;
+        }
+        let answer = &self.candidates[best].answer;
+        let second = (0..rank.len()).filter(|&c| self.candidates[c].answer != *answer).map(|c| rank[c]).fold(0.0f32, f32::max);
+        let mut parts = [0.0; 6];
+        parts[..5].copy_from_slice(&self.parts(&question, &scored, best, 1.0 - second / rank[best]));
+        parts[5] = if self.applies(best, scope) { 1.0 } else { 0.0 };
+        let confidence = confidence(&parts);
+        Some(Best { candidate: best, confidence, parts })
+    }
+
+    /// Every candidate's rank for a question: per word the idf-weighted, length-saturated
+    /// match, summed; then the summary prior and the municipality factor.
+    fn score(&self, question: &[Word], scope: Option<&str>) -> Scored {
+        let n = self.candidates.len();
+        let matches: Vec<Vec<f32>> = question.iter().map(|w| self.match_alts(&w.alts)).collect();
+        let cues: Vec<Vec<f32>> = question.iter().map(|w| w.cue.map_or_else(Vec::new, |f| self.match_alts(&[(f, 1.0)]))).collect();
+        let max_idf = (1.0 + n as f32).ln();
+        let idf: Vec<f32> = question
+            .iter()
+            .zip(&matches)
+            .map(|(w, m)| {
+                // Weak matches (compound parts, typos) count partly towards how common a word is.
+                let df: f32 = m.iter().sum();
+                let idf = (1.0 + n as f32 / df.max(1.0)).ln();
+                // An everyday word that happens to be rare in the guides decides nothing.
+                if w.weight < 1.0 { idf.min(1.0) } else { idf }
+            })
+            .collect();
+        let asks_summary = question.iter().any(|w| w.asks_summary);
+        let rank = (0..n)
+            .map(|c| {
+                let sat = |m: f32| m * (K1 + 1.0) / (m + K1 * self.norms[c]);
+                let words = question.iter().enumerate().map(|(i, w)| {
+                    let strength = if w.cue == Some(self.features.layout.summary()) { SUMMARY_CUE } else { CONTACT_CUE };
+                    let cue = cues[i].get(c).map_or(0.0, |&m| strength * max_idf * sat(m));
+                    w.weight * (idf[i] * sat(matches[i][c])).max(cue)
+                });
+                let summary = self.candidates[c].section == Section::CitizenSummary && !asks_summary;
+                let factor = if summary { UNASKED_SUMMARY } else { 1.0 } * if self.applies(c, scope) { 1.0 } else { OTHER_MUNICIPALITY };
+                words.sum::<f32>() * factor
+            })
+            .collect();
+        let matches = matches
+            .into_iter()
+            .zip(cues)
+            .map(|(m, cue)| if cue.is_empty() { m } else { m.iter().zip(&cue).map(|(a, b)| a.max(*b)).collect() })
+            .collect();
+        Scored { matches, idf, rank, max_idf }
+    }
+
+    /// The parts of the confidence in `best`: coverage, specificity, margin, head coverage and
+    /// the share of unknown words.
+    fn parts(&self, question: &[Word], scored: &Scored, best: usize, margin: f32) -> [f32; 5] {
+        let matches = &scored.matches;
+        // Long words no guide knows are mostly the real topic ("skilsmissesag", "boligstøtte"):
+        // they weigh more in what the candidate fails to cover.
+        let unmatched = |m: &Vec<f32>| m.iter().all(|&x| x == 0.0);
+        let total: f32 = question.iter().zip(matches).map(|(w, m)| if unmatched(m) { w.len_weight() } else { w.weight }).sum();
+        let coverage = question.iter().zip(matches).map(|(w, m)| w.weight * m[best]).sum::<f32>() / total;
+        let specific = matches.iter().zip(&scored.idf).map(|(m, idf)| m[best] * idf).fold(0.0f32, f32::max) / scored.max_idf;
+        // How much of the question the candidate's first line (its own topic) answers.
+        // A section cue is the first line of the summary and the contacts.
+        let head = question
+            .iter()
+            .map(|w| {
+                let cue = w.cue.map_or(0.0, |f| self.match_alts(&[(f, 1.0)])[best]);
+                w.weight * self.match_head(&w.alts)[best].max(cue)
+            })
+            .sum::<f32>()
+            / total;
+        let unknown = question.iter().zip(matches).filter(|(_, m)| unmatched(m)).map(|(w, _)| w.len_weight()).sum::<f32>() / total;
+        [coverage, specific, margin, head, unknown]
+    }
+
+    fn applies(&self, c: usize, municipality: Option<&str>) -> bool {
+        let ms = &self.candidates[c].municipalities;
+        ms.is_empty() || municipality.is_none_or(|m| ms.iter().any(|x| x == m))
+    }
+
+    /// How well alternatives match each candidate's first line, in [0, 1].
+    fn match_head(&self, alts: &[(u32, f32)]) -> Vec<f32> {
+        let mut out = vec![0f32; self.candidates.len()];
+        let municipalities = self.features.layout.municipality(0);
+        for &(f, weight) in alts.iter().filter(|&&(f, _)| f < municipalities) {
+            for &(c, strength) in self.features.postings[f as usize].iter().filter(|&&(_, s)| s >= 1.0) {
+                let m = &mut out[c as usize];
+                *m = m.max(weight * strength);
+            }
+        }
+        out
+    }
+
+    /// Diagnostics for tuning: the best candidate and the parts of its confidence.
+    #[doc(hidden)]
+    pub fn diagnose(&self, message: &str, municipality: Option<&str>) -> Option<(usize, f32, [f32; 6])> {
+        let words: Vec<String> = tokenize(message).into_iter().take(MAX_WORDS).map(|t| t.word).collect();
+        self.best(&words, municipality).map(|b| (b.candidate, b.confidence, b.parts))
+    }
+
+    /// How well alternatives match each candidate, in [0, 1].
+    fn match_alts(&self, alts: &[(u32, f32)]) -> Vec<f32> {
+        let mut out = vec![0f32; self.candidates.len()];
+        for &(f, weight) in alts {
+            for &(c, strength) in &self.features.postings[f as usize] {
+                let m = &mut out[c as usize];
+                *m = m.max(weight * strength);
+            }
+        }
+        out
+    }
+
+    /// The question's content words with their features, and a municipality it names.
+    fn question(&self, words: &[String]) -> (Vec<Word>, Option<String>) {
+        let lx = lexicon();
+        let (layout, codes) = (self.features.layout, &self.features.codes);
+        let mut named = None;
+        let mut out = Vec::new();
+        // "hvem skal jeg ringe til", "hvor ringer jeg hen": asking whom to call.
+        let asks_whom = words.iter().any(|w| ["hvem", "hvilket", "hvilken", "hvor", "who", "which"].contains(&w.as_str()));
+        for (i, alts) in self.features.vocab.expand(words) {
+            let word = &words[i];
+            if lx.filler.contains(word) {
+                continue;
+            }
+            let term = term_of(word);
+            let mut alts: Vec<(u32, f32)> = alts.into_iter().map(|(t, via)| (t, via.weight())).collect();
+            for &g in lx.groups(word, &term) {
+                alts.push((layout.group(g), SYNONYM));
+            }
+            let summary_cue = lx.summary_cues.contains(&term);
+            let contact_cue = lx.contact_cues.contains(&term) || (asks_whom && lx.contact_hints.contains(&term));
+            let cue = (summary_cue.then(|| layout.summary())).or(contact_cue.then(|| layout.contacts()));
+            let asks_summary = summary_cue || lx.summary_hints.contains(&term);
+            if asks_summary && !summary_cue {
+                alts.push((layout.summary(), 1.0));
+            }
+            if !contact_cue && lx.contact_hints.contains(&term) {
+                alts.push((layout.contacts(), 1.0));
+            }
+            if let Some(code) = lx.municipalities.get(&term)
+                && let Ok(k) = codes.binary_search_by(|c| c.as_str().cmp(code))
+            {
+                alts.push((layout.municipality(k), 1.0));
+                named = Some(code.to_string());
+            }
+            // Negations matter for the meaning but say nothing about the topic.
+            let weight = if lx.generic.contains(&term) || term == NEGATION { GENERIC } else { 1.0 };
+            out.push(Word { alts, weight, cue, asks_summary, chars: word.chars().count() });
+        }
+        (out, named)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn candidate(incident: &str, munis: &[&str], section: Section, situation: Option<usize>, text: &str) -> Candidate {
+        let answer = text.split_once('\n').map_or(text, |(_, a)| a).to_string();
+        Candidate {
+            incident: incident.into(),
+            version: 1,
+            section,
+            situation,
+            municipalities: munis.iter().map(|m| m.to_string()).collect(),
+            incident_title: if incident == "power" {
+                "Strømafbrydelse i Frederikssund".into()
+            } else {
+                "Forurenet drikkevand i Odense".into()
+            },
+            match_text: text.into(),
+            answer,
+        }
+    }
+
+    /// Two live crises: a power cut in 0250 and polluted drinking water in 0461.
+    fn answers() -> Answers {
+        let p = |s, i, t| candidate("power", &["0250"], s, i, t);
+        let w = |s, i, t| candidate("water", &["0461"], s, i, t);
+        use Section::*;
+        Answers::new(vec![
+            p(
+                CitizenSummary,
+                None,
+                "Der er strømafbrydelse i store dele af Frederikssund Kommune. Netselskabet forventer strøm igen i løbet af 1–2 døgn.",
+            ),
+            p(
+                Situation,
+                Some(0),
+                "Borgeren spørger, hvornår strømmen kommer igen\nNetselskabet forventer, at alle har strøm igen tirsdag.",
+            ),
+            p(
+                Situation,
+                Some(1),
+                "Borgeren er bekymret for maden i køleskab og fryser\nHold køleskab og fryser lukket; en fuld fryser holder på kulden et døgn.",
+            ),
+            p(
+                Situation,
+                Some(2),
+                "Borgeren spørger, om vandet fra hanen kan bruges\nVandværkerne kører på nødstrøm, og vandet kan drikkes.",
+            ),
+            p(Contacts, None, "Kriselinjen, Frederikssund Kommune: 70 12 34 56\nNetselskabets fejlmelding: 70 20 41 10"),
+            w(CitizenSummary, None, "Der er fundet bakterier i drikkevandet i Odense Syd. Kog vandet, før du drikker det."),
+            w(Situation, Some(0), "Borgeren spørger, om vandet kan drikkes\nNej. Kog vandet i mindst et minut, før du drikker det."),
+            w(
+                Situation,
+                Some(1),
+                "Borgeren har et spædbarn og skal lave modermælkserstatning\nBrug kogt vand eller flaskevand til modermælkserstatning.",
+            ),
+            w(Contacts, None, "VandCenter Fyn, døgnvagt: 65 65 65 65\nKriselinjen, Odense Kommune: 66 13 13 72"),
+        ])
+    }
+
+    fn answered(a: &Answers, q: &str, muni: Option<&str>) -> Option<(String, Section, Option<usize>)> {
+        match a.respond(q, muni) {
+            Reply::Answer { candidate, confidence } => {
+                assert!((THRESHOLD..=1.0).contains(&confidence), "{q}: {confidence}");
+                let c = a.candidate(candidate);
+                Some((c.incident.clone(), c.section.clone(), c.situation))
+            }
+            _ => None,
+        }
+    }
+
+    #[test]
+    fn social_intents() {
+        let a = answers();
+        assert_eq!(a.respond("Hej!", None), Reply::Greeting);
+        assert_eq!(a.respond("godmorgen", Some("0250")), Reply::Greeting);
+        assert_eq!(a.respond("mange tak for hjælpen", None), Reply::Thanks);
+        assert_eq!(a.respond("er du en robot?", None), Reply::Robot);
+        assert_eq!(a.respond("kan jeg tale med en medarbejder", Some("0250")), Reply::Person);
+        assert_eq!(a.respond("ring mig op", None), Reply::Person);
+    }
+
+    #[test]
+    fn situations_are_found_through_paraphrase_typos_and_compounds() {
+        let a = answers();
+        let power = |i| Some(("power".to_string(), Section::Situation, Some(i)));
+        assert_eq!(answered(&a, "hvornår kommer strømmen tilbage?", Some("0250")), power(0));
+        assert_eq!(answered(&a, "hvornår får vi lys igen", Some("0250")), power(0), "lys ~ strøm");
+        assert_eq!(answered(&a, "hvornår komer strømen igen", Some("0250")), power(0), "typos");
+        assert_eq!(answered(&a, "er maden i køleskabet stadig god", Some("0250")), power(1));
+        let water = |i| Some(("water".to_string(), Section::Situation, Some(i)));
+        assert_eq!(answered(&a, "må vi drikke postevand", Some("0461")), water(0));
+        assert_eq!(answered(&a, "hvad gør jeg med min babys modermælkserstatning", Some("0461")), water(1));
+    }
+
+    #[test]
+    fn the_callers_own_crisis_comes_first() {
+        let a = answers();
+        let got = |muni| answered(&a, "kan vi drikke vandet fra hanen", Some(muni)).map(|(i, ..)| i);
+        assert_eq!(got("0250").as_deref(), Some("power"));
+        assert_eq!(got("0461").as_deref(), Some("water"));
+        // A municipality named in the question beats the caller's own.
+        assert_eq!(
+            answered(&a, "hvad sker der i odense", Some("0250")).map(|(i, s, _)| (i, s)),
+            Some(("water".into(), Section::CitizenSummary))
+        );
+    }
+
+    #[test]
+    fn summary_and_contacts_cues() {
+        let a = answers();
+        assert_eq!(answered(&a, "hvad sker der?", Some("0250")), Some(("power".into(), Section::CitizenSummary, None)));
+        assert_eq!(answered(&a, "hvad er der galt med vandet", Some("0461")), Some(("water".into(), Section::CitizenSummary, None)));
+        assert_eq!(answered(&a, "hvilket nummer skal jeg ringe til", Some("0461")), Some(("water".into(), Section::Contacts, None)));
+        assert_eq!(answered(&a, "hvem kan jeg ringe til om strømmen", Some("0250")), Some(("power".into(), Section::Contacts, None)));
+    }
+
+    #[test]
+    fn out_of_scope_and_gibberish_are_handed_over() {
+        let a = answers();
+        for q in ["hvornår åbner genbrugspladsen", "hvorfor har jeg ikke fået min boligstøtte", "xqzt vbnm", "og det er", "", "???"] {
+            assert!(matches!(a.respond(q, Some("0250")), Reply::NotCovered { .. }), "{q:?}: {:?}", a.respond(q, Some("0250")));
+        }
+        let empty = Answers::new(Vec::new());
+        assert!(matches!(empty.respond("hvornår kommer strømmen", None), Reply::NotCovered { .. }));
+        assert_eq!(empty.respond("hej", None), Reply::Greeting);
+    }
+
+    #[test]
+    fn confidence_falls_with_coverage_and_margin() {
+        let full = confidence(&[1.0, 1.0, 1.0, 1.0, 0.0, 1.0]);
+        assert!((full - 1.0).abs() < 1e-6);
+        assert!(confidence(&[0.5, 1.0, 1.0, 1.0, 0.0, 1.0]) < full);
+        assert!(confidence(&[1.0, 1.0, 0.0, 1.0, 0.0, 1.0]) < confidence(&[1.0, 1.0, 0.5, 1.0, 0.0, 1.0]));
+        assert!(confidence(&[1.0, 1.0, 1.0, 1.0, 0.0, 0.0]) < full, "another municipality's crisis");
+        assert_eq!(confidence(&[0.0, 1.0, 1.0, 1.0, 0.0, 1.0]), 0.0);
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn respond_never_panics(q in "\\PC{0,300}", muni in proptest::option::of("[0-9]{4}")) {
+            let a = answers();
+            match a.respond(&q, muni.as_deref()) {
+                Reply::Answer { candidate, confidence } => {
+                    proptest::prop_assert!(candidate < a.len() && (0.0..=1.0).contains(&confidence));
+                }
+                Reply::NotCovered { confidence } => proptest::prop_assert!((0.0..=1.0).contains(&confidence)),
+                _ => {}
+            }
+        }
+    }
+}

@@ -1,0 +1,37 @@
+//! The chatbot quality evaluation (bench/chat-eval) as a test: a regression fails CI.
+
+#[path = "common/eval.rs"]
+#[allow(dead_code)]
+mod eval;
+
+use std::path::PathBuf;
+
+/// What the engine reaches today (see bench/chat-eval/README.md); a change that drops below
+/// fails. Raise these when the engine improves.
+const FLOOR_TOP1: f64 = 0.72;
+const FLOOR_HANDOVER: f64 = 0.95;
+const CEILING_WRONG: f64 = 0.09;
+
+fn report() -> eval::Report {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../bench/chat-eval");
+    eval::evaluate(&dir, eval::Options::default()).unwrap_or_else(|e| panic!("chat-eval: {e}"))
+}
+
+#[test]
+fn chat_eval_does_not_regress() {
+    let r = report();
+    println!("{}", r.render());
+    assert!(r.all.top1() >= FLOOR_TOP1, "top-1 {:.3} < {FLOOR_TOP1}", r.all.top1());
+    assert!(r.all.handover_rate() >= FLOOR_HANDOVER, "handover {:.3} < {FLOOR_HANDOVER}", r.all.handover_rate());
+    assert!(r.all.wrong_rate() <= CEILING_WRONG, "wrong answers {:.3} > {CEILING_WRONG}", r.all.wrong_rate());
+    assert_eq!(r.all.social_rate(), 1.0, "greetings, thanks and robot questions");
+}
+
+/// The goals (top-1 ≥ 90 %, handover ≥ 95 %). Not met yet: run with `--ignored`.
+#[test]
+#[ignore = "the engine does not reach the top-1 goal yet; see bench/chat-eval/README.md"]
+fn chat_eval_meets_the_goals() {
+    let r = report();
+    println!("{}", r.render());
+    assert!(r.passes(), "top-1 {:.3}, handover {:.3}", r.all.top1(), r.all.handover_rate());
+}

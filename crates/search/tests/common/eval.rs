@@ -1,0 +1,310 @@
+//! The chatbot quality evaluation over bench/chat-eval, shared by `examples/chat_eval.rs`
+//! and `tests/chat_eval.rs`: every scenario is loaded as a live crisis at once, every
+//! question is asked with its caller's municipality, and the replies are scored.
+
+use search::answer::{Answers, Candidate, Reply, Section};
+use serde_json::Value;
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+use std::path::Path;
+
+pub const GOAL_TOP1: f64 = 0.90;
+pub const GOAL_HANDOVER: f64 = 0.95;
+
+/// How the candidates' match text is built.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Options {
+    /// Also match against the agent-only `action` column (never returned).
+    pub with_action: bool,
+}
+
+pub struct Question {
+    pub q: String,
+    pub municipality: Option<String>,
+    pub scenario: Option<String>,
+    pub expect: String,
+    pub situation: Option<String>,
+}
+
+#[derive(Default, Clone, Copy)]
+pub struct Tally {
+    pub answerable: usize,
+    pub right: usize,
+    pub handover: usize,
+    pub handed_over: usize,
+    pub social: usize,
+    pub social_right: usize,
+    pub wrong_answers: usize,
+    pub total: usize,
+}
+
+pub struct Report {
+    pub all: Tally,
+    pub by_scenario: BTreeMap<String, Tally>,
+    pub misses: Vec<String>,
+    pub candidates: usize,
+    pub micros_per_question: f64,
+    /// (expect, best candidate right?, confidence) of every question, whatever the threshold.
+    pub calibration: Vec<(String, bool, f32)>,
+}
+
+fn ratio(a: usize, b: usize) -> f64 {
+    if b == 0 { 1.0 } else { a as f64 / b as f64 }
+}
+
+impl Tally {
+    pub fn top1(&self) -> f64 {
+        ratio(self.right, self.answerable)
+    }
+    pub fn handover_rate(&self) -> f64 {
+        ratio(self.handed_over, self.handover)
+    }
+    pub fn wrong_rate(&self) -> f64 {
+        ratio(self.wrong_answers, self.total).min(if self.total == 0 { 0.0 } else { 1.0 })
+    }
+    pub fn social_rate(&self) -> f64 {
+        ratio(self.social_right, self.social)
+    }
+}
+
+impl Report {
+    pub fn passes(&self) -> bool {
+        self.all.top1() >= GOAL_TOP1 && self.all.handover_rate() >= GOAL_HANDOVER
+    }
+
+    /// Top-1 and handover at other thresholds: how the goals trade off.
+    pub fn sweep(&self) -> String {
+        let mut out = String::from("  threshold  top-1  handover  wrong(answerable)  rank-right\n");
+        let answerable = |e: &str| matches!(e, "situation" | "summary" | "contacts");
+        let n_ans = self.calibration.iter().filter(|c| answerable(&c.0)).count();
+        let n_hand = self.calibration.iter().filter(|c| c.0 == "handover").count();
+        let ranked = self.calibration.iter().filter(|c| answerable(&c.0) && c.1).count();
+        for t in (20..=80).step_by(5).map(|t| t as f32 / 100.0) {
+            let right = self.calibration.iter().filter(|c| answerable(&c.0) && c.1 && c.2 >= t).count();
+            let wrong = self.calibration.iter().filter(|c| answerable(&c.0) && !c.1 && c.2 >= t).count();
+            let hand = self.calibration.iter().filter(|c| c.0 == "handover" && c.2 < t).count();
+            let _ = writeln!(
+                out,
+                "  {t:9.2} {:5.1}% {:7.1}% {wrong:10} {:>16.1}%",
+                100.0 * ratio(right, n_ans),
+                100.0 * ratio(hand, n_hand),
+                100.0 * ratio(ranked, n_ans)
+            );
+        }
+        out
+    }
+
+    pub fn render(&self) -> String {
+        let mut out = String::new();
+        let a = &self.all;
+        let pct = |x: f64| format!("{:5.1}%", 100.0 * x);
+        let _ = writeln!(
+            out,
+            "chat-eval: {} questions, {} candidates, {:.0} µs per question",
+            a.total, self.candidates, self.micros_per_question
+        );
+        let _ = writeln!(out, "  top-1 accuracy      {} ({}/{})   goal ≥ {}", pct(a.top1()), a.right, a.answerable, pct(GOAL_TOP1));
+        let _ = writeln!(
+            out,
+            "  correct handover    {} ({}/{})   goal ≥ {}",
+            pct(a.handover_rate()),
+            a.handed_over,
+            a.handover,
+            pct(GOAL_HANDOVER)
+        );
+        let answered = a.right + a.wrong_answers;
+        let _ = writeln!(
+            out,
+            "  wrong answers       {} ({}/{} of all questions; {:.1}% of the {answered} answers given)",
+            pct(a.wrong_rate()),
+            a.wrong_answers,
+            a.total,
+            100.0 * ratio(a.wrong_answers, answered)
+        );
+        let _ = writeln!(out, "  greeting/thanks/bot {} ({}/{})", pct(a.social_rate()), a.social_right, a.social);
+        let _ = writeln!(out, "\n  {:<16} {:>4} {:>8} {:>9} {:>6}", "scenario", "n", "top-1", "handover", "wrong");
+        for (name, t) in &self.by_scenario {
+            let _ =
+                writeln!(out, "  {:<16} {:>4} {:>8} {:>9} {:>6}", name, t.total, pct(t.top1()), pct(t.handover_rate()), t.wrong_answers);
+        }
+        if !self.misses.is_empty() {
+            let _ = writeln!(out, "\n  misses ({}):", self.misses.len());
+            for m in &self.misses {
+                let _ = writeln!(out, "  - {m}");
+            }
+        }
+        out
+    }
+}
+
+fn text(v: &Value, key: &str) -> String {
+    v.get(key).and_then(Value::as_str).unwrap_or_default().to_string()
+}
+
+/// The candidates of one scenario file, as the web layer builds them from a published guide.
+pub fn candidates(scenario: &Value, opts: Options) -> Vec<Candidate> {
+    let name = text(scenario, "name");
+    let municipalities: Vec<String> =
+        scenario.get("affected").and_then(Value::as_array).into_iter().flatten().filter_map(Value::as_str).map(String::from).collect();
+    let guide = &scenario["guide"];
+    let base = |section, situation, match_text: String, answer: String| Candidate {
+        incident: name.clone(),
+        version: 1,
+        section,
+        situation,
+        municipalities: municipalities.clone(),
+        incident_title: text(scenario, "title"),
+        match_text,
+        answer,
+    };
+    let summary = text(guide, "citizen_summary");
+    let mut out = vec![base(Section::CitizenSummary, None, summary.clone(), summary)];
+    for (i, s) in guide.get("situations").and_then(Value::as_array).into_iter().flatten().enumerate() {
+        let citizen = text(s, "citizen_text");
+        if citizen.trim().is_empty() {
+            continue;
+        }
+        let action = if opts.with_action { text(s, "action") } else { String::new() };
+        out.push(base(Section::Situation, Some(i), format!("{}\n{citizen}\n{action}", text(s, "situation")), citizen));
+    }
+    let contacts: Vec<String> = guide
+        .get("contacts")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .map(|c| {
+            let note = text(c, "note");
+            let note = if note.is_empty() { String::new() } else { format!(" ({note})") };
+            format!("{}: {}{note}", text(c, "name"), text(c, "phone"))
+        })
+        .collect();
+    if !contacts.is_empty() {
+        out.push(base(Section::Contacts, None, contacts.join("\n"), contacts.join("\n")));
+    }
+    out
+}
+
+/// The scenarios' candidates and the questions of an eval directory.
+pub struct Loaded {
+    pub candidates: Vec<Candidate>,
+    pub questions: Vec<Question>,
+}
+
+pub fn load(dir: &Path, opts: Options) -> Result<Loaded, String> {
+    let mut files: Vec<_> = std::fs::read_dir(dir.join("scenarios"))
+        .map_err(|e| format!("{}: {e}", dir.join("scenarios").display()))?
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|x| x == "json"))
+        .collect();
+    files.sort();
+    let mut scenarios = Vec::new();
+    for f in files {
+        let raw = std::fs::read_to_string(&f).map_err(|e| format!("{}: {e}", f.display()))?;
+        scenarios.push(serde_json::from_str::<Value>(&raw).map_err(|e| format!("{}: {e}", f.display()))?);
+    }
+    let cands = scenarios.iter().flat_map(|s| candidates(s, opts)).collect();
+    let raw = std::fs::read_to_string(dir.join("questions.jsonl")).map_err(|e| format!("questions.jsonl: {e}"))?;
+    let mut questions = Vec::new();
+    for (n, line) in raw.lines().enumerate().filter(|(_, l)| !l.trim().is_empty()) {
+        let v: Value = serde_json::from_str(line).map_err(|e| format!("questions.jsonl:{}: {e}", n + 1))?;
+        let opt = |k: &str| v.get(k).and_then(Value::as_str).map(String::from);
+        questions.push(Question {
+            q: text(&v, "q"),
+            municipality: opt("municipality"),
+            scenario: opt("scenario"),
+            expect: text(&v, "expect"),
+            situation: opt("situation"),
+        });
+    }
+    Ok(Loaded { candidates: cands, questions })
+}
+
+/// What a reply was, for the misses list.
+fn describe(answers: &Answers, reply: &Reply) -> String {
+    match reply {
+        Reply::Answer { candidate, confidence } => {
+            let c = answers.candidate(*candidate);
+            let what = match c.section {
+                Section::Situation => format!("situation \"{}\"", c.match_text.lines().next().unwrap_or_default()),
+                Section::CitizenSummary => "summary".into(),
+                Section::Contacts => "contacts".into(),
+            };
+            format!("{} {what} ({confidence:.2})", c.incident)
+        }
+        Reply::NotCovered { confidence } => format!("not covered ({confidence:.2})"),
+        other => format!("{other:?}"),
+    }
+}
+
+/// Whether `reply` is what `q` expects: `Some(true/false)` for an answer, `None` otherwise.
+pub fn is_right(answers: &Answers, q: &Question, reply: &Reply) -> bool {
+    let Reply::Answer { candidate, .. } = reply else {
+        return match q.expect.as_str() {
+            "handover" => matches!(reply, Reply::Person | Reply::NotCovered { .. }),
+            "greeting" => *reply == Reply::Greeting,
+            "thanks" => *reply == Reply::Thanks,
+            "robot" => *reply == Reply::Robot,
+            _ => false,
+        };
+    };
+    let c = answers.candidate(*candidate);
+    if q.scenario.as_deref() != Some(c.incident.as_str()) {
+        return false;
+    }
+    match q.expect.as_str() {
+        "summary" => c.section == Section::CitizenSummary,
+        "contacts" => c.section == Section::Contacts,
+        "situation" => c.section == Section::Situation && c.match_text.lines().next() == q.situation.as_deref(),
+        _ => false,
+    }
+}
+
+pub fn evaluate(dir: &Path, opts: Options) -> Result<Report, String> {
+    let Loaded { candidates: cands, questions } = load(dir, opts)?;
+    let n_cands = cands.len();
+    let answers = Answers::new(cands);
+    let mut all = Tally::default();
+    let mut by_scenario: BTreeMap<String, Tally> = BTreeMap::new();
+    let mut misses = Vec::new();
+    let mut calibration = Vec::new();
+    let start = std::time::Instant::now();
+    for q in &questions {
+        let reply = answers.respond(&q.q, q.municipality.as_deref());
+        let (best_right, conf) = match answers.best_match(&q.q, q.municipality.as_deref()) {
+            Some((c, conf)) => (is_right(&answers, q, &Reply::Answer { candidate: c, confidence: conf }), conf),
+            None => (false, 0.0),
+        };
+        calibration.push((q.expect.clone(), best_right, conf));
+        let right = is_right(&answers, q, &reply);
+        let scen = by_scenario.entry(q.scenario.clone().unwrap_or_else(|| "(none)".into())).or_default();
+        for t in [&mut all, scen] {
+            t.total += 1;
+            match q.expect.as_str() {
+                "situation" | "summary" | "contacts" => {
+                    t.answerable += 1;
+                    t.right += usize::from(right);
+                }
+                "handover" => {
+                    t.handover += 1;
+                    t.handed_over += usize::from(right);
+                }
+                _ => {
+                    t.social += 1;
+                    t.social_right += usize::from(right);
+                }
+            }
+            t.wrong_answers += usize::from(matches!(reply, Reply::Answer { .. }) && !right);
+        }
+        if !right {
+            let muni = q.municipality.as_deref().unwrap_or("----");
+            let want = match (&q.expect[..], &q.situation) {
+                ("situation", Some(s)) => format!("{} situation \"{s}\"", q.scenario.as_deref().unwrap_or("?")),
+                (e, _) => format!("{} {e}", q.scenario.as_deref().unwrap_or("")),
+            };
+            misses.push(format!("[{muni}] {:?}\n      want: {want}\n      got:  {}", q.q, describe(&answers, &reply)));
+        }
+    }
+    let micros_per_question = start.elapsed().as_secs_f64() * 1e6 / questions.len().max(1) as f64;
+    Ok(Report { all, by_scenario, misses, candidates: n_cands, micros_per_question, calibration })
+}

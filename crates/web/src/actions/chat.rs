@@ -1,0 +1,220 @@
+//! The public chatbot: answers from the live snapshot's approved citizen wording, hands over
+//! below the threshold or on request, and records what it could not answer as a "not covered"
+//! inquiry for the authority. Conversations live in memory only, briefly.
+
+use crate::AppState;
+use crate::error::ApiError;
+use axum::http::StatusCode;
+use domain::chat::{ChatRequest, ReplyKind, fixed_reply};
+use domain::inquiry::{INQUIRY_TEXT_MAX, NewCallback, NewInquiry};
+use search::Reply;
+use serde::Serialize;
+use std::collections::HashMap;
+use std::net::IpAddr;
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+use uuid::Uuid;
+
+/// A conversation is forgotten after this long without a message.
+const IDLE: Duration = Duration::from_secs(30 * 60);
+const MAX_CONVERSATIONS: usize = 50_000;
+/// What the no-script page shows of a conversation.
+const TURNS_KEPT: usize = 20;
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Source {
+    pub incident: Uuid,
+    pub guide_version: i64,
+    pub section: search::Section,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub situation: Option<usize>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ChatReply {
+    pub conversation: Uuid,
+    pub kind: ReplyKind,
+    pub answer: String,
+    pub handover: bool,
+    pub confidence: f32,
+    pub source: Option<Source>,
+    /// Where a handover sends the citizen.
+    pub crisis_line: Option<String>,
+    /// Whether a callback can be requested in this conversation (a live crisis is known).
+    pub callback: bool,
+}
+
+#[derive(Debug, Clone)]
+pub struct Turn {
+    pub question: String,
+    pub reply: ChatReply,
+}
+
+struct Conversation {
+    municipality: Option<String>,
+    incident: Option<Uuid>,
+    last: Instant,
+    turns: Vec<Turn>,
+}
+
+/// Conversations and the per-client rate limit.
+pub struct Chat {
+    conversations: Mutex<HashMap<Uuid, Conversation>>,
+    buckets: Mutex<HashMap<IpAddr, (f64, Instant)>>,
+    per_minute: u32,
+}
+
+impl Chat {
+    pub fn new(per_minute: u32) -> Chat {
+        Chat { conversations: Mutex::new(HashMap::new()), buckets: Mutex::new(HashMap::new()), per_minute }
+    }
+
+    /// A token bucket per client address: `per_minute` messages a minute, bursts of a third of
+    /// that. Zero turns the limit off (a load test from one address).
+    pub fn admit(&self, ip: Option<IpAddr>) -> Result<(), ApiError> {
+        let (Some(ip), rate) = (ip, self.per_minute) else { return Ok(()) };
+        if rate == 0 {
+            return Ok(());
+        }
+        let burst = (rate as f64 / 3.0).max(3.0);
+        let mut buckets = self.buckets.lock().expect("chat lock");
+        if buckets.len() > 100_000 {
+            buckets.retain(|_, (_, at)| at.elapsed() < Duration::from_secs(60));
+        }
+        let (tokens, at) = buckets.entry(ip).or_insert((burst, Instant::now()));
+        *tokens = (*tokens + at.elapsed().as_secs_f64() * rate as f64 / 60.0).min(burst);
+        *at = Instant::now();
+        if *tokens < 1.0 {
+            let wait = ((1.0 - *tokens) * 60.0 / rate as f64).ceil();
+            return Err(ApiError::new(
+                StatusCode::TOO_MANY_REQUESTS,
+                "rate_limited",
+                format!("too many messages; try again in {wait} seconds"),
+            ));
+        }
+        *tokens -= 1.0;
+        Ok(())
+    }
+
+    /// The conversation's turns so far (for the page that works without JavaScript).
+    pub fn turns(&self, id: Uuid) -> Vec<Turn> {
+        self.conversations.lock().expect("chat lock").get(&id).map(|c| c.turns.clone()).unwrap_or_default()
+    }
+
+    fn context(&self, id: Option<Uuid>) -> (Uuid, Option<String>, Option<Uuid>) {
+        let mut all = self.conversations.lock().expect("chat lock");
+        match id.and_then(|id| all.get_mut(&id).filter(|c| c.last.elapsed() < IDLE).map(|c| (id, c))) {
+            Some((id, c)) => (id, c.municipality.clone(), c.incident),
+            None => {
+                if all.len() >= MAX_CONVERSATIONS {
+                    all.retain(|_, c| c.last.elapsed() < IDLE);
+                }
+                let id = Uuid::new_v4();
+                all.insert(id, Conversation { municipality: None, incident: None, last: Instant::now(), turns: Vec::new() });
+                (id, None, None)
+            }
+        }
+    }
+
+    fn remember(&self, id: Uuid, municipality: Option<String>, incident: Option<Uuid>, question: String, reply: &ChatReply) {
+        if let Some(c) = self.conversations.lock().expect("chat lock").get_mut(&id) {
+            c.municipality = municipality.or(c.municipality.take());
+            c.incident = incident.or(c.incident);
+            c.last = Instant::now();
+            c.turns.push(Turn { question, reply: reply.clone() });
+            if c.turns.len() > TURNS_KEPT {
+                c.turns.remove(0);
+            }
+        }
+    }
+
+    /// The live crisis a conversation is about, if it is still live.
+    fn incident_of(&self, id: Uuid) -> Option<(Option<String>, Option<Uuid>)> {
+        self.conversations.lock().expect("chat lock").get(&id).map(|c| (c.municipality.clone(), c.incident))
+    }
+}
+
+pub async fn respond(s: &AppState, ip: Option<IpAddr>, req: ChatRequest) -> Result<ChatReply, ApiError> {
+    s.chat.admit(ip)?;
+    let crises = s.live.crises();
+    let req = req.validate(|m| crises.name(m).is_some())?;
+    let (conversation, known_municipality, earlier_incident) = s.chat.context(req.conversation);
+    let municipality = req.municipality.clone().or(known_municipality);
+    let line = s.config.crisis_line.clone();
+    let local = municipality.as_deref().map(|m| crises.for_municipality(m)).unwrap_or_default();
+    let ended = earlier_incident.is_some_and(|i| crises.get(i).is_none());
+
+    let (kind, confidence, source, answer) = match crises.answers.respond(&req.message, municipality.as_deref()) {
+        Reply::Answer { candidate, confidence } => {
+            let c = crises.answers.candidate(candidate);
+            let incident: Uuid =
+                c.incident.parse().map_err(|_| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", "bad candidate"))?;
+            let source = Source { incident, guide_version: c.version, section: c.section.clone(), situation: c.situation };
+            (ReplyKind::Answer, confidence, Some(source), c.answer.clone())
+        }
+        Reply::Greeting => (ReplyKind::Greeting, 1.0, None, String::new()),
+        Reply::Thanks => (ReplyKind::Thanks, 1.0, None, String::new()),
+        Reply::Robot => (ReplyKind::Robot, 1.0, None, String::new()),
+        Reply::Person => (ReplyKind::Person, 1.0, None, String::new()),
+        Reply::NotCovered { confidence } => (ReplyKind::NotCovered, confidence, None, String::new()),
+    };
+    let mut answer = if kind == ReplyKind::Answer { answer } else { fixed_reply(kind, line.as_deref(), !local.is_empty()) };
+    if ended && source.as_ref().is_none_or(|src| Some(src.incident) != earlier_incident) {
+        answer = format!("{} {answer}", domain::chat::CRISIS_ENDED);
+    }
+    // The crisis the conversation is about: the one answered from, else the citizen's own.
+    let incident = source.as_ref().map(|s| s.incident).or(earlier_incident.filter(|_| !ended)).or(local.first().map(|p| p.incident.id));
+    if kind == ReplyKind::NotCovered
+        && let (Some(id), Some(m)) = (incident, municipality.clone())
+    {
+        record_not_covered(s, id, &req.message, m);
+    }
+    let reply = ChatReply {
+        conversation,
+        kind,
+        answer,
+        handover: kind.hands_over(),
+        confidence: (confidence * 100.0).round() / 100.0,
+        source,
+        crisis_line: line,
+        callback: incident.is_some_and(|i| crises.get(i).is_some()),
+    };
+    s.chat.remember(conversation, municipality, incident, req.message, &reply);
+    Ok(reply)
+}
+
+/// The unanswered question goes to the authority as a "not covered" inquiry, in the background
+/// so the citizen is not kept waiting; personal data (a CPR-like number) is left out.
+fn record_not_covered(s: &AppState, incident: Uuid, message: &str, municipality: String) {
+    let Some(p) = s.live.crises().get(incident).map(|p| p.version.version) else { return };
+    let mut text: String = message.chars().take(INQUIRY_TEXT_MAX).collect();
+    if domain::inquiry::looks_like_cpr(&text) {
+        text = "(spørgsmål fra chatbotten; udeladt, da det lignede et CPR-nummer)".into();
+    }
+    let text = format!("Chatbot: {text}").chars().take(INQUIRY_TEXT_MAX).collect();
+    let new = NewInquiry { version: p, situation: None, text, municipality };
+    let store = s.store.clone();
+    tokio::spawn(async move {
+        if let Err(e) = store.record_inquiry(incident, new, domain::time::now()).await {
+            tracing::warn!(error = %e, "the chatbot's unanswered question was not recorded");
+        }
+    });
+}
+
+/// A callback request from the chat's handover: for the crisis the conversation is about.
+pub async fn callback(s: &AppState, ip: Option<IpAddr>, conversation: Uuid, mut new: NewCallback) -> Result<(), ApiError> {
+    s.chat.admit(ip)?;
+    let (municipality, incident) = s.chat.incident_of(conversation).ok_or_else(|| {
+        ApiError::new(StatusCode::NOT_FOUND, "unknown_conversation", "this conversation has ended; write your question again")
+    })?;
+    let crises = s.live.crises();
+    let incident = incident.filter(|i| crises.get(*i).is_some()).ok_or_else(|| {
+        ApiError::new(StatusCode::CONFLICT, "no_live_crisis", "there is no live crisis in this conversation to be called back about")
+    })?;
+    if new.municipality.trim().is_empty() {
+        new.municipality = municipality.unwrap_or_default();
+    }
+    let actor = domain::Actor { name: "Chatbot".into(), ..domain::Actor::system() };
+    s.store.create_callback(incident, new.validate()?, &actor, domain::time::now()).await?;
+    Ok(())
+}

@@ -1,0 +1,96 @@
+//! Alerts for other systems, rendered from the published guide: CAP 1.2 per incident, a public
+//! Atom feed of the current public alerts, and the citizen summary as SMS text for the
+//! authority's own SMS service.
+
+use crate::AppState;
+use crate::auth::{ApiCaller, identify};
+use crate::error::{ApiError, Json, Path};
+use axum::extract::State;
+use axum::http::{HeaderMap, header};
+use axum::response::{IntoResponse, Response};
+use channels::Published;
+use domain::Action;
+use uuid::Uuid;
+
+/// The public feed of alerts, at the address feed readers know.
+pub fn routes() -> axum::Router<AppState> {
+    axum::Router::new().route("/cap.atom", axum::routing::get(feed))
+}
+
+const CAP: &str = "application/cap+xml; charset=utf-8";
+
+/// The address the feed and the alerts link to: the configured public URL, else the request's host.
+pub fn base_url(s: &AppState, headers: &HeaderMap) -> String {
+    if let Some(url) = &s.config.public_url {
+        return url.trim_end_matches('/').to_string();
+    }
+    let host = headers
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .filter(|h| h.chars().all(|c| c.is_ascii_alphanumeric() || ".-:[]".contains(c)));
+    let scheme = if s.config.secure_cookies { "https" } else { "http" };
+    format!("{scheme}://{}", host.unwrap_or("localhost"))
+}
+
+fn sender(base: &str) -> String {
+    let host = base.split("://").nth(1).unwrap_or(base).split([':', '/']).next().unwrap_or("localhost");
+    format!("kriseservice@{host}")
+}
+
+/// The incident's latest published version in context: from the live snapshot, or — for a
+/// closed incident, whose alert is a Cancel — from the store.
+pub async fn published(s: &AppState, id: Uuid) -> Result<Published, ApiError> {
+    if let Some(p) = s.live.crises().get(id) {
+        return Ok(p.clone());
+    }
+    let incident = s.store.incident(id).await?.ok_or_else(|| ApiError::not_found("incident"))?;
+    let mut version = s.store.guide_version(id, None).await?.ok_or_else(|| ApiError::not_found("published guide"))?;
+    version.guide = version.guide.published_view();
+    let history = s.store.guide_history(id).await?;
+    let orgs = s.store.organisations().await?;
+    let areas = incident
+        .affected
+        .iter()
+        .map(|c| channels::Area { code: c.clone(), name: orgs.iter().find(|o| &o.code == c).map_or_else(|| c.clone(), |o| o.name.clone()) })
+        .collect();
+    Ok(Published { incident, version, areas, history })
+}
+
+/// `GET /api/v1/incidents/{id}/cap.xml`: public for real incidents (the feed links here); an
+/// exercise's alert only for staff who may see the incident.
+pub async fn cap(State(s): State<AppState>, headers: HeaderMap, Path(id): Path<Uuid>) -> Result<Response, ApiError> {
+    let p = published(&s, id).await?;
+    if p.incident.exercise {
+        let caller = identify(&s, &headers).await?.ok_or_else(ApiError::unauthorized)?;
+        caller.actor().may_on(Action::ViewIncidents, &p.incident.affected)?;
+    }
+    let base = base_url(&s, &headers);
+    let page = p.areas.first().map(|a| format!("{base}/krise/{}", a.code));
+    let options = channels::cap::CapOptions { sender: &sender(&base), public_url: page.as_deref() };
+    let xml = channels::cap::alert_with(&p, &options, domain::time::now());
+    Ok(([(header::CONTENT_TYPE, CAP), (header::CACHE_CONTROL, "public, max-age=10")], xml).into_response())
+}
+
+/// `GET /cap.atom`: the live, real (not exercise) alerts.
+pub async fn feed(State(s): State<AppState>, headers: HeaderMap) -> Response {
+    let crises = s.live.crises();
+    let public: Vec<Published> = crises.published.iter().filter(|p| !p.incident.exercise).cloned().collect();
+    let updated = public.iter().map(|p| p.version.published_at).max().unwrap_or(domain::time::truncate(domain::time::now()));
+    let xml = channels::atom::feed(&public, &base_url(&s, &headers), updated);
+    ([(header::CONTENT_TYPE, "application/atom+xml; charset=utf-8"), (header::CACHE_CONTROL, "public, max-age=10")], xml).into_response()
+}
+
+/// `GET /api/v1/incidents/{id}/sms`: the citizen summary as SMS text, with its encoding and
+/// segment count, for the authority to send through its own SMS service.
+pub async fn sms(
+    State(s): State<AppState>,
+    headers: HeaderMap,
+    ApiCaller(c): ApiCaller,
+    Path(id): Path<Uuid>,
+) -> Result<Json<channels::sms::Sms>, ApiError> {
+    let incident = s.store.incident(id).await?.ok_or_else(|| ApiError::not_found("incident"))?;
+    c.actor().may_on(Action::ViewIncidents, &incident.affected)?;
+    let p = published(&s, id).await?;
+    let page = p.areas.first().map(|a| format!("{}/krise/{}", base_url(&s, &headers), a.code));
+    Ok(Json(channels::sms::render(&p, page.as_deref())))
+}

@@ -1,0 +1,158 @@
+//! The voicebot / IVR: the contact-centre platform asks, per municipality, whether a crisis is
+//! active, where to route and what to say — as VoiceXML, JSON or XML. Bearer tokens only: a
+//! staff member's token or the platform's integration token. Served from the live snapshot.
+
+use crate::AppState;
+use crate::auth::{Caller, identify, secret_hash};
+use crate::error::{ApiError, Path};
+use crate::live::Crises;
+use axum::extract::{FromRequestParts, State};
+use axum::http::request::Parts;
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use channels::voice::{self, VoiceOptions};
+use channels::{Area, Published};
+use domain::Action;
+use domain::inquiry::NewCallback;
+use std::collections::HashMap;
+
+/// The VoiceXML documents, at the addresses an IVR platform is configured with.
+pub fn routes() -> axum::Router<AppState> {
+    axum::Router::new().route("/ivr/{file}", axum::routing::get(vxml)).route("/ivr/{code}/callback", axum::routing::post(callback))
+}
+
+/// Who asks the voice channel: a person's token, or an integration's.
+pub struct VoiceCaller(pub String);
+
+impl FromRequestParts<AppState> for VoiceCaller {
+    type Rejection = ApiError;
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        let bearer = parts.headers.get(header::AUTHORIZATION).and_then(|v| v.to_str().ok()).and_then(|v| v.strip_prefix("Bearer "));
+        let Some(token) = bearer.map(str::trim) else {
+            return Err(ApiError::new(
+                StatusCode::UNAUTHORIZED,
+                "unauthorized",
+                "send 'Authorization: Bearer <token>': a staff token or an integration token",
+            ));
+        };
+        if let Some(name) = state.store.integration_by_token(&secret_hash(token)).await? {
+            return match domain::permission::INTEGRATION.contains(&Action::UseVoiceChannel) {
+                true => Ok(VoiceCaller(format!("integration {name}"))),
+                false => Err(ApiError::from(domain::DomainError::Forbidden("integration tokens may not use the voice channel".into()))),
+            };
+        }
+        let Some(Caller { user, .. }) = identify(state, &parts.headers).await? else { return Err(ApiError::unauthorized()) };
+        user.actor().may(Action::UseVoiceChannel)?;
+        Ok(VoiceCaller(user.name))
+    }
+}
+
+/// `0250.vxml` → `0250`; `0250.xml` → `0250` and XML; a bare code → JSON.
+fn split(file: &str) -> (&str, Option<&str>) {
+    match file.rsplit_once('.') {
+        Some((code, ext)) => (code, Some(ext)),
+        None => (file, None),
+    }
+}
+
+/// The municipality by code, or a 404 that says what a code looks like.
+fn municipality(crises: &Crises, code: &str) -> Result<Area, ApiError> {
+    let known = code.len() == 4 && code.chars().all(|c| c.is_ascii_digit()) && !is_region(code);
+    match crises.name(code).filter(|_| known) {
+        Some(name) => Ok(Area { code: code.to_string(), name: name.to_string() }),
+        None => Err(ApiError::new(
+            StatusCode::NOT_FOUND,
+            "unknown_municipality",
+            format!("'{code}' is not a municipality code (four digits, e.g. 0250)"),
+        )),
+    }
+}
+
+fn is_region(code: &str) -> bool {
+    ("1081"..="1085").contains(&code)
+}
+
+/// The crisis the line speaks about: of those reaching the municipality, the latest published.
+fn current<'a>(crises: &'a Crises, code: &str) -> Option<&'a Published> {
+    crises.for_municipality(code).into_iter().max_by_key(|p| p.version.published_at)
+}
+
+fn crisis_line(s: &AppState) -> Result<String, ApiError> {
+    s.config.crisis_line.clone().ok_or_else(|| {
+        ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "not_configured", "the crisis line is not set: start the server with --crisis-line")
+    })
+}
+
+const VXML: &str = "application/voicexml+xml; charset=utf-8";
+
+/// `GET /ivr/{code}.vxml`: the call flow for one municipality's callers.
+pub async fn vxml(State(s): State<AppState>, _c: VoiceCaller, Path(file): Path<String>) -> Result<Response, ApiError> {
+    let (code, ext) = split(&file);
+    if ext != Some("vxml") {
+        return Err(ApiError::not_found("voice document: ask for /ivr/{code}.vxml"));
+    }
+    let crises = s.live.crises();
+    let area = municipality(&crises, code)?;
+    let line = crisis_line(&s)?;
+    let callback_url = format!("/ivr/{code}/callback");
+    let doc = voice::vxml(current(&crises, code), &VoiceOptions { municipality: &area, crisis_line: &line, callback_url: &callback_url });
+    Ok(([(header::CONTENT_TYPE, VXML), (header::CACHE_CONTROL, "no-store")], doc).into_response())
+}
+
+/// `POST /ivr/{code}/callback`: the caller pressed 3; the platform sends the caller's number
+/// (`caller`, a `tel:` URI). Answers with a VoiceXML document either way, so the call goes on.
+pub async fn callback(
+    State(s): State<AppState>,
+    VoiceCaller(who): VoiceCaller,
+    Path(code): Path<String>,
+    axum::extract::Form(form): axum::extract::Form<HashMap<String, String>>,
+) -> Result<Response, ApiError> {
+    let crises = s.live.crises();
+    let area = municipality(&crises, &code)?;
+    let line = crisis_line(&s)?;
+    let callback_url = format!("/ivr/{code}/callback");
+    let options = VoiceOptions { municipality: &area, crisis_line: &line, callback_url: &callback_url };
+    let raw = form.get(voice::CALLBACK_FIELD).map(String::as_str).unwrap_or_default();
+    let number = raw.trim_start_matches("tel:").split([';', '@']).next().unwrap_or_default();
+    let created = match (current(&crises, &code), domain::guide::normalise_phone(number)) {
+        (Some(p), Some(phone)) => {
+            let new = NewCallback {
+                name: "Ukendt (bestilt i telefonrobotten)".into(),
+                phone,
+                email: String::new(),
+                reason: "Borgeren tastede 3 i telefonrobotten og ønsker at blive ringet op.".into(),
+                municipality: code.clone(),
+            };
+            let actor = domain::Actor { name: format!("Telefonrobot ({who})"), ..domain::Actor::system() };
+            match new.validate() {
+                Ok(new) => s
+                    .store
+                    .create_callback(p.incident.id, new, &actor, domain::time::now())
+                    .await
+                    .map_err(|e| tracing::warn!(error = %e, "IVR callback request not saved"))
+                    .is_ok(),
+                Err(_) => false,
+            }
+        }
+        _ => false,
+    };
+    let doc = if created { voice::callback_confirmation() } else { voice::callback_failed(&options) };
+    Ok(([(header::CONTENT_TYPE, VXML), (header::CACHE_CONTROL, "no-store")], doc).into_response())
+}
+
+/// `GET /api/v1/ivr/{code}` (JSON) and `/api/v1/ivr/{code}.xml` (XML, for platforms that call a
+/// web service over HTTP GET): whether to route to the crisis line, and what to say.
+pub async fn routing(State(s): State<AppState>, _c: VoiceCaller, Path(file): Path<String>) -> Result<Response, ApiError> {
+    let (code, ext) = split(&file);
+    if !matches!(ext, None | Some("xml") | Some("json")) {
+        return Err(ApiError::not_found("routing format: ask for /api/v1/ivr/{code} (JSON) or /api/v1/ivr/{code}.xml"));
+    }
+    let crises = s.live.crises();
+    let area = municipality(&crises, code)?;
+    let r = channels::routing::routing(current(&crises, code), &area, &crisis_line(&s)?);
+    if ext == Some("xml") {
+        let xml = channels::routing::to_xml(&r);
+        return Ok(([(header::CONTENT_TYPE, "application/xml; charset=utf-8"), (header::CACHE_CONTROL, "no-store")], xml).into_response());
+    }
+    Ok(([(header::CACHE_CONTROL, "no-store")], axum::Json(r)).into_response())
+}

@@ -1,0 +1,285 @@
+//! The live snapshot the channels speak from: every live incident's published guide (for the
+//! chatbot, the voicebot, CAP and SMS) and the search index over those guides and the everyday
+//! guides. Kept fresh by the event bus and served from memory, so the citizen channels keep
+//! answering with the last published words when the database is unreachable.
+
+use channels::{Area, Published};
+use domain::event::EventKind;
+use domain::everyday::EverydayGuide;
+use domain::org::Organisation;
+use search::{Candidate, Doc, DocKind, Section};
+use std::collections::HashMap;
+use std::sync::{Arc, RwLock};
+use std::time::Duration;
+use store::Store;
+use tokio::sync::broadcast::error::RecvError;
+use uuid::Uuid;
+
+/// How soon a refresh that failed (the database away) is tried again.
+const RETRY: Duration = Duration::from_secs(5);
+
+/// The live crises as one immutable value, swapped whole on every change.
+pub struct Crises {
+    pub published: Vec<Published>,
+    pub answers: search::Answers,
+    /// Municipality code → indexes into `published` of the crises that reach it (a region's
+    /// crisis reaches each of its municipalities).
+    reach: HashMap<String, Vec<usize>>,
+    names: HashMap<String, String>,
+}
+
+impl Crises {
+    fn empty() -> Crises {
+        Crises { published: Vec::new(), answers: search::Answers::new(Vec::new()), reach: HashMap::new(), names: HashMap::new() }
+    }
+
+    /// The live crises with a published guide that reach this municipality.
+    pub fn for_municipality(&self, code: &str) -> Vec<&Published> {
+        self.reach.get(code).map(|ix| ix.iter().map(|i| &self.published[*i]).collect()).unwrap_or_default()
+    }
+
+    pub fn get(&self, incident: Uuid) -> Option<&Published> {
+        self.published.iter().find(|p| p.incident.id == incident)
+    }
+
+    /// A municipality's name, if the code is one we know.
+    pub fn name(&self, code: &str) -> Option<&str> {
+        self.names.get(code).map(String::as_str)
+    }
+}
+
+pub struct Live {
+    crises: RwLock<Arc<Crises>>,
+    index: RwLock<Indexed>,
+}
+
+/// The index, and which everyday guides are in it by content hash, so a re-import re-indexes only
+/// what changed and drops what was removed.
+struct Indexed {
+    index: search::Index,
+    everyday: HashMap<String, String>,
+}
+
+impl Default for Live {
+    fn default() -> Self {
+        let index = Indexed { index: search::Index::new(), everyday: HashMap::new() };
+        Live { crises: RwLock::new(Arc::new(Crises::empty())), index: RwLock::new(index) }
+    }
+}
+
+impl Live {
+    pub fn crises(&self) -> Arc<Crises> {
+        self.crises.read().expect("crises lock").clone()
+    }
+
+    pub fn search(&self, q: &search::Query, municipality: Option<&str>, limit: usize) -> Vec<search::Hit> {
+        self.index.read().expect("index lock").index.search(q, municipality, limit)
+    }
+
+    /// Re-reads the live crises and re-indexes their guides. On a database error the previous
+    /// snapshot stays in service.
+    pub async fn refresh_crises(&self, store: &Store) -> Result<(), store::StoreError> {
+        let orgs = store.organisations().await?;
+        let mut published = Vec::new();
+        for incident in store.incidents(None).await?.into_iter().filter(|i| i.status.is_live()) {
+            let Some(mut version) = store.guide_version(incident.id, None).await? else { continue };
+            version.guide = version.guide.published_view();
+            let history = store.guide_history(incident.id).await?;
+            let areas = incident.affected.iter().map(|c| area(&orgs, c)).collect();
+            published.push(Published { incident, version, areas, history });
+        }
+        let crises = build(published, &orgs);
+        let mut indexed = self.index.write().expect("index lock");
+        let index = &mut indexed.index;
+        let previous = self.crises();
+        for gone in previous.published.iter().filter(|p| crises.get(p.incident.id).is_none()) {
+            index.remove_group(&crisis_group(gone.incident.id));
+        }
+        for p in &crises.published {
+            let unchanged = previous.get(p.incident.id).is_some_and(|old| old.version.version == p.version.version);
+            if !unchanged {
+                index.replace_group(&crisis_group(p.incident.id), crisis_docs(p, &crises));
+            }
+        }
+        *self.crises.write().expect("crises lock") = Arc::new(crises);
+        Ok(())
+    }
+
+    /// Re-reads the everyday guides (after an import) into the index.
+    pub async fn refresh_everyday(&self, store: &Store) -> Result<(), store::StoreError> {
+        let guides = store.everyday_guides().await?;
+        let mut indexed = self.index.write().expect("index lock");
+        let keep: HashMap<String, String> = guides.iter().map(|g| (everyday_group(g), g.hash.clone())).collect();
+        let gone: Vec<String> = indexed.everyday.keys().filter(|k| !keep.contains_key(*k)).cloned().collect();
+        for group in gone {
+            indexed.index.remove_group(&group);
+        }
+        for g in &guides {
+            let group = everyday_group(g);
+            if indexed.everyday.get(&group) != Some(&g.hash) {
+                indexed.index.replace_group(&group, vec![everyday_doc(g)]);
+            }
+        }
+        indexed.everyday = keep;
+        Ok(())
+    }
+
+    /// Loads both at start and follows the bus: a publish, a status change or an import shows
+    /// in the channels within moments, on every node.
+    pub fn follow(self: Arc<Self>, store: Store) {
+        let mut bus = store.subscribe();
+        tokio::spawn(async move {
+            let (mut crises_due, mut everyday_due) = (true, true);
+            loop {
+                if crises_due {
+                    crises_due = self
+                        .refresh_crises(&store)
+                        .await
+                        .inspect_err(|e| tracing::warn!(error = %e, "channels keep the last published guides"))
+                        .is_err();
+                }
+                if everyday_due {
+                    everyday_due = self
+                        .refresh_everyday(&store)
+                        .await
+                        .inspect_err(|e| tracing::warn!(error = %e, "search keeps the last everyday guides"))
+                        .is_err();
+                }
+                let retry = crises_due || everyday_due;
+                let event = tokio::select! {
+                    e = bus.recv() => e,
+                    _ = tokio::time::sleep(RETRY), if retry => continue,
+                };
+                match event {
+                    Ok(e) if matches!(e.kind, EventKind::GuidePublished | EventKind::IncidentStatus | EventKind::AdminChanged) => {
+                        crises_due = true
+                    }
+                    Ok(e) if e.kind == EventKind::EverydayImported => everyday_due = true,
+                    Ok(_) => {}
+                    Err(RecvError::Lagged(_)) => (crises_due, everyday_due) = (true, true),
+                    Err(RecvError::Closed) => break,
+                }
+            }
+        });
+    }
+}
+
+fn area(orgs: &[Organisation], code: &str) -> Area {
+    let name = orgs.iter().find(|o| o.code == code).map_or_else(|| code.to_string(), |o| o.name.clone());
+    Area { code: code.to_string(), name }
+}
+
+/// The municipalities an incident reaches: its affected municipalities, and every municipality of
+/// an affected region.
+fn reached(affected: &[String], orgs: &[Organisation]) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for code in affected {
+        out.push(code.clone());
+        out.extend(orgs.iter().filter(|o| o.region.as_deref() == Some(code.as_str())).map(|o| o.code.clone()));
+    }
+    out.sort();
+    out.dedup();
+    out
+}
+
+fn build(published: Vec<Published>, orgs: &[Organisation]) -> Crises {
+    let mut reach: HashMap<String, Vec<usize>> = HashMap::new();
+    let mut candidates = Vec::new();
+    for (i, p) in published.iter().enumerate() {
+        let codes = reached(&p.incident.affected, orgs);
+        for c in &codes {
+            reach.entry(c.clone()).or_default().push(i);
+        }
+        candidates.extend(answer_candidates(p, codes));
+    }
+    let names = orgs.iter().map(|o| (o.code.clone(), o.name.clone())).collect();
+    Crises { published, answers: search::Answers::new(candidates), reach, names }
+}
+
+/// What the chatbot may answer with: only the approved citizen wording of the published guide.
+fn answer_candidates(p: &Published, municipalities: Vec<String>) -> Vec<Candidate> {
+    let g = &p.version.guide;
+    let base = |section, situation, match_text: String, answer: String| Candidate {
+        incident: p.incident.id.to_string(),
+        version: p.version.version,
+        section,
+        situation,
+        municipalities: municipalities.clone(),
+        incident_title: p.incident.title.clone(),
+        match_text,
+        answer,
+    };
+    let mut out = vec![base(Section::CitizenSummary, None, format!("{} {}", p.incident.title, g.banner), plain(&g.citizen_summary))];
+    for (i, s) in g.situations.iter().enumerate().filter(|(_, s)| !s.citizen_text.trim().is_empty()) {
+        out.push(base(Section::Situation, Some(i), format!("{} {}", s.situation, plain(&s.citizen_text)), plain(&s.citizen_text)));
+    }
+    if !g.contacts.is_empty() {
+        out.push(base(Section::Contacts, None, "telefon nummer ringe kontakt".into(), contact_lines(g)));
+    }
+    out
+}
+
+/// The contacts as the chatbot says them: urgent numbers first.
+pub fn contact_lines(g: &domain::guide::Guide) -> String {
+    let mut contacts: Vec<&domain::guide::Contact> = g.contacts.iter().collect();
+    contacts.sort_by_key(|c| !c.urgent);
+    contacts
+        .iter()
+        .map(|c| if c.note.is_empty() { format!("{}: {}", c.name, c.phone) } else { format!("{}: {} ({})", c.name, c.phone, c.note) })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+fn plain(markdown: &str) -> String {
+    domain::markdown::to_plain(markdown)
+}
+
+fn crisis_group(id: Uuid) -> String {
+    format!("crisis:{id}")
+}
+
+fn everyday_group(g: &EverydayGuide) -> String {
+    format!("everyday:{}:{}", g.municipality, g.slug)
+}
+
+/// A crisis guide in the index: its overview, each situation row (with the agents' action) and
+/// its contacts, each linking to the place on the agent's guide page.
+fn crisis_docs(p: &Published, crises: &Crises) -> Vec<Doc> {
+    let g = &p.version.guide;
+    let id = p.incident.id;
+    let municipalities = crises
+        .reach
+        .iter()
+        .filter(|(_, ix)| ix.iter().any(|i| crises.published[*i].incident.id == id))
+        .map(|(c, _)| c.clone())
+        .collect::<Vec<_>>();
+    let doc = |key: String, title: String, body: String, anchor: &str| Doc {
+        id: format!("crisis:{id}:{key}"),
+        group: crisis_group(id),
+        kind: DocKind::Crisis,
+        municipalities: municipalities.clone(),
+        title,
+        body,
+        url: format!("/agent/{id}#{anchor}"),
+    };
+    let overview = [&g.banner, &g.scope, &g.short_status, &g.citizen_summary].map(|s| plain(s)).join("\n");
+    let mut out = vec![doc("overview".into(), p.incident.title.clone(), overview, "h-status")];
+    for (i, s) in g.situations.iter().enumerate() {
+        let body = format!("{}\n{}", plain(&s.action), plain(&s.citizen_text));
+        out.push(doc(format!("situation:{i}"), format!("{} – {}", p.incident.title, s.situation), body, &format!("situation-{i}")));
+    }
+    out.push(doc("contacts".into(), format!("{} – kontakter", p.incident.title), contact_lines(g), "h-contacts"));
+    out
+}
+
+fn everyday_doc(g: &EverydayGuide) -> Doc {
+    Doc {
+        id: everyday_group(g),
+        group: everyday_group(g),
+        kind: DocKind::Everyday,
+        municipalities: vec![g.municipality.clone()],
+        title: g.title.clone(),
+        body: plain(&g.body),
+        url: format!("/agent/guides/{}/{}", g.municipality, g.slug),
+    }
+}

@@ -1,0 +1,189 @@
+//! The chatbot widget `/chat?municipality=0250` that a municipality embeds on its site. Danish,
+//! no login, works without JavaScript (each question is a form post, the conversation is kept
+//! on the server for half an hour) and with it (`chat.js` talks to `/api/v1/chat`).
+
+use crate::AppState;
+use crate::actions::chat::{self, Turn};
+use crate::auth::ClientIp;
+use crate::error::ApiError;
+use axum::Router;
+use axum::extract::{Query, State};
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::get;
+use domain::chat::ChatRequest;
+use domain::inquiry::NewCallback;
+use maud::{DOCTYPE, Markup, html};
+use serde::Deserialize;
+use uuid::Uuid;
+
+pub fn routes() -> Router<AppState> {
+    Router::new().route("/chat", get(show).post(ask)).route("/chat/callback", axum::routing::post(callback))
+}
+
+#[derive(Deserialize, Default)]
+struct View {
+    municipality: Option<String>,
+    conversation: Option<Uuid>,
+    /// `ok` after a callback request was received.
+    callback: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct Ask {
+    message: String,
+    municipality: Option<String>,
+    conversation: Option<Uuid>,
+}
+
+#[derive(Deserialize)]
+struct CallbackForm {
+    conversation: Uuid,
+    municipality: Option<String>,
+    name: String,
+    phone: String,
+    reason: String,
+}
+
+fn frame(body: Markup) -> Response {
+    let page = html! {
+        (DOCTYPE)
+        html lang="da" {
+            head {
+                meta charset="utf-8";
+                meta name="viewport" content="width=device-width, initial-scale=1";
+                title { "Spørg om krisen – chat" }
+                link rel="stylesheet" href="/static/app.css";
+                script src="/static/chat.js" defer {}
+            }
+            body.public.chat-widget { main #main { (body) } }
+        }
+    };
+    // Embeddable on the municipality's own site.
+    ([(header::CONTENT_SECURITY_POLICY, "frame-ancestors *"), (header::CACHE_CONTROL, "no-store")], page).into_response()
+}
+
+fn location(municipality: Option<&str>, conversation: Option<Uuid>, extra: &str) -> String {
+    let mut q = Vec::new();
+    if let Some(m) = municipality {
+        q.push(format!("municipality={}", super::urlencode(m)));
+    }
+    if let Some(c) = conversation {
+        q.push(format!("conversation={c}"));
+    }
+    if !extra.is_empty() {
+        q.push(extra.to_string());
+    }
+    format!("/chat?{}", q.join("&"))
+}
+
+fn turn(t: &Turn) -> Markup {
+    html! {
+        div.turn.from-citizen { p { span.visually-hidden { "Du skrev: " } (t.question) } }
+        div.turn.from-bot data-handover=(t.reply.handover) {
+            p { span.visually-hidden { "Chatbotten svarer: " } @for (i, line) in t.reply.answer.lines().enumerate() { @if i > 0 { br; } (line) } }
+        }
+    }
+}
+
+fn conversation_view(s: &AppState, v: &View, error: Option<&str>) -> Markup {
+    let crises = s.live.crises();
+    let municipality = v.municipality.as_deref().filter(|m| crises.name(m).is_some());
+    let name = municipality.and_then(|m| crises.name(m));
+    let turns = v.conversation.map(|c| s.chat.turns(c)).unwrap_or_default();
+    let last = turns.last().map(|t| &t.reply);
+    html! {
+        h1 { "Spørg om krisen" @if let Some(n) = name { " i " (n) } }
+        p.hint { "Jeg er en chatbot. Jeg svarer kun med kommunens godkendte tekster – ikke med mine egne ord. Skriv ikke CPR-nummer eller andre personlige oplysninger." }
+        div #chat-log.chat-log role="log" aria-live="polite" aria-label="Samtale" {
+            @for t in &turns { (turn(t)) }
+        }
+        @if let Some(e) = error { p.error role="alert" { (e) } }
+        div #handover.handover hidden[!last.is_some_and(|r| r.handover)] {
+            @if let Some(line) = &s.config.crisis_line {
+                p { "Ring til krisetelefonen: " a href={ "tel:" (line.replace(' ', "")) } { strong { (line) } } }
+            }
+        }
+        @if v.callback.as_deref() == Some("ok") {
+            p.notice role="status" { "Tak. Din anmodning om opkald er sendt til kommunen." }
+        } @else if last.is_some_and(|r| r.handover && r.callback) {
+            (callback_form(v))
+        }
+        form #chat-form.chat-form method="post" action="/chat" {
+            @if let Some(m) = municipality { input type="hidden" name="municipality" value=(m); }
+            input #chat-conversation type="hidden" name="conversation" value=[v.conversation];
+            label for="chat-message" { "Dit spørgsmål" }
+            div.chat-input {
+                input #chat-message type="text" name="message" required maxlength=(domain::chat::MESSAGE_MAX) autocomplete="off";
+                button type="submit" { "Send" }
+            }
+        }
+    }
+}
+
+fn callback_form(v: &View) -> Markup {
+    html! {
+        form #callback-form.callback-form method="post" action="/chat/callback" {
+            h2 { "Bestil et opkald" }
+            input type="hidden" name="conversation" value=[v.conversation];
+            @if let Some(m) = &v.municipality { input type="hidden" name="municipality" value=(m); }
+            div.field { label for="cb-name" { "Navn" } input #cb-name name="name" required maxlength="120" autocomplete="name"; }
+            div.field { label for="cb-phone" { "Telefonnummer" } input #cb-phone name="phone" type="tel" required inputmode="tel" autocomplete="tel"; }
+            div.field { label for="cb-reason" { "Hvad drejer det sig om?" } textarea #cb-reason name="reason" required maxlength="500" rows="3" {} }
+            button type="submit" { "Ring mig op" }
+        }
+    }
+}
+
+async fn show(State(s): State<AppState>, Query(v): Query<View>) -> Response {
+    frame(conversation_view(&s, &v, None))
+}
+
+/// Danish words for what went wrong, so the citizen knows what to do.
+fn danish(e: &ApiError) -> String {
+    match e.code {
+        "rate_limited" => "Du har sendt mange beskeder på kort tid. Vent et øjeblik, og prøv igen.".into(),
+        "validation_failed" if e.fields.iter().any(|f| f.field == "municipality") => {
+            "Kommunen kendes ikke. Åbn chatten fra kommunens hjemmeside.".into()
+        }
+        "validation_failed" if e.fields.iter().any(|f| f.message.starts_with("at most")) => {
+            format!("Skriv kortere – højst {} tegn.", domain::chat::MESSAGE_MAX)
+        }
+        "validation_failed" => "Skriv dit spørgsmål i feltet.".into(),
+        "unknown_conversation" => "Samtalen er udløbet. Skriv dit spørgsmål igen.".into(),
+        "no_live_crisis" => "Der er ingen aktiv krise at blive ringet op om. Kontakt kommunen, som du plejer.".into(),
+        _ => "Det lykkedes ikke. Prøv igen.".into(),
+    }
+}
+
+async fn ask(State(s): State<AppState>, ClientIp(ip): ClientIp, axum::extract::Form(a): axum::extract::Form<Ask>) -> Response {
+    let req = ChatRequest { message: a.message, municipality: a.municipality.clone(), conversation: a.conversation };
+    match chat::respond(&s, ip, req).await {
+        Ok(reply) => Redirect::to(&location(a.municipality.as_deref(), Some(reply.conversation), "")).into_response(),
+        Err(e) => {
+            let v = View { municipality: a.municipality, conversation: a.conversation, callback: None };
+            (e.status, frame(conversation_view(&s, &v, Some(&danish(&e))))).into_response()
+        }
+    }
+}
+
+async fn callback(
+    State(s): State<AppState>,
+    ClientIp(ip): ClientIp,
+    axum::extract::Form(f): axum::extract::Form<CallbackForm>,
+) -> Response {
+    let new = NewCallback { name: f.name, phone: f.phone, email: String::new(), reason: f.reason, municipality: String::new() };
+    match chat::callback(&s, ip, f.conversation, new).await {
+        Ok(()) => Redirect::to(&location(f.municipality.as_deref(), Some(f.conversation), "callback=ok")).into_response(),
+        Err(e) => {
+            let v = View { municipality: f.municipality, conversation: Some(f.conversation), callback: None };
+            let message = if e.code == "validation_failed" {
+                "Udfyld navn, et dansk telefonnummer og hvad det drejer sig om.".to_string()
+            } else {
+                danish(&e)
+            };
+            let status = if e.status.is_client_error() { e.status } else { StatusCode::BAD_REQUEST };
+            (status, frame(conversation_view(&s, &v, Some(&message)))).into_response()
+        }
+    }
+}

@@ -1,0 +1,83 @@
+//! The agents' one query box: `/agent/search` over the live crisis guides and the everyday
+//! guides, and `/agent/guides/{code}/{slug}` to read an everyday guide.
+
+use super::guide_view::md;
+use super::{Ctx, PageError, PageResult, Path, page};
+use crate::AppState;
+use crate::api::search::{SearchParams, run};
+use axum::Router;
+use axum::extract::{Query, State};
+use axum::routing::get;
+use domain::Action;
+use maud::{Markup, PreEscaped, html};
+
+pub fn routes() -> Router<AppState> {
+    Router::new().route("/agent/search", get(results)).route("/agent/guides/{code}/{slug}", get(everyday))
+}
+
+/// The search box; the municipality defaults to the agent's own.
+pub fn search_form(ctx: &Ctx, q: &str, municipality: Option<&str>) -> Markup {
+    let municipality = municipality.unwrap_or(&ctx.caller.user.org);
+    html! {
+        form.search role="search" method="get" action="/agent/search" {
+            label for="search-q" { (ctx.t("search.label")) }
+            div.search-bar {
+                input #search-q type="search" name="q" value=(q) required maxlength="500" autocomplete="off";
+                label.visually-hidden for="search-municipality" { (ctx.t("agent.caller_municipality")) }
+                input #search-municipality type="text" name="municipality" value=(municipality) inputmode="numeric" pattern="[0-9]{4}" size="4"
+                    title=(ctx.t("agent.caller_municipality")) data-remember="municipality";
+                button type="submit" { (ctx.t("search.button")) }
+            }
+        }
+    }
+}
+
+async fn results(State(s): State<AppState>, ctx: Ctx, Query(p): Query<SearchParams>) -> PageResult {
+    let err = PageError::from(ctx.lang);
+    ctx.caller.actor().may(Action::SearchGuides).map_err(|e| err(e.into()))?;
+    let outcome = run(&s, &ctx.caller.actor(), &p);
+    let body = html! {
+        p.crumbs { a href="/agent" { (ctx.t("agent.title")) } }
+        h1 { (ctx.t("search.title")) }
+        (search_form(&ctx, &p.q, p.municipality.as_deref()))
+        @match &outcome {
+            Err(e) => p.error role="alert" { (ctx.t("search.invalid")) " " span lang="en" { (e.message) } }
+            Ok(hits) if hits.is_empty() => p role="status" { (ctx.t("search.none")) }
+            Ok(hits) => {
+                p role="status" { (hits.len()) " " (ctx.t("search.hits")) }
+                ol.hits {
+                    @for h in hits {
+                        li.hit {
+                            h2 { a href=(h.url) { (h.title) } " " span class={ "badge kind-" (kind(h.kind)) } { (ctx.t(&format!("search.kind.{}", kind(h.kind)))) } }
+                            // The snippet is escaped by the search crate; only <mark> is added.
+                            p.snippet { (PreEscaped(&h.snippet)) }
+                        }
+                    }
+                }
+            }
+        }
+    };
+    Ok(page(&ctx, ctx.t("search.title"), body, None))
+}
+
+fn kind(k: search::DocKind) -> &'static str {
+    match k {
+        search::DocKind::Crisis => "crisis",
+        search::DocKind::Everyday => "everyday",
+    }
+}
+
+async fn everyday(State(s): State<AppState>, ctx: Ctx, Path((code, slug)): Path<(String, String)>) -> PageResult {
+    let err = PageError::from(ctx.lang);
+    ctx.caller.actor().may(Action::SearchGuides).map_err(|e| err(e.into()))?;
+    let g = s.store.everyday_guide(&code, &slug).await.map_err(|e| err(e.into()))?;
+    let g = g.ok_or_else(|| err(crate::error::ApiError::not_found("guide")))?;
+    let name = s.live.crises().name(&code).unwrap_or(&code).to_string();
+    let body = html! {
+        p.crumbs { a href="/agent" { (ctx.t("agent.title")) } }
+        h1 { (g.title) }
+        p.meta { (ctx.t("search.everyday_for")) " " (name) " (" (code) ")" }
+        div.everyday { (md(&g.body)) }
+    };
+    Ok(page(&ctx, &g.title, body, None))
+}

@@ -1,0 +1,83 @@
+// The chat widget without page reloads: questions go to /api/v1/chat and the answers are added
+// to the conversation log (role="log", announced by screen readers). Without JavaScript the
+// same form posts to /chat and the server renders the conversation.
+(function () {
+  "use strict";
+  var form = document.getElementById("chat-form");
+  var log = document.getElementById("chat-log");
+  if (!form || !log || !window.fetch) return;
+  var input = document.getElementById("chat-message");
+  var conversation = document.getElementById("chat-conversation");
+  var handover = document.getElementById("handover");
+  var municipality = form.querySelector("input[name=municipality]");
+
+  function bubble(cls, hidden, text) {
+    var div = document.createElement("div");
+    div.className = "turn " + cls;
+    var p = document.createElement("p");
+    var span = document.createElement("span");
+    span.className = "visually-hidden";
+    span.textContent = hidden;
+    p.appendChild(span);
+    text.split("\n").forEach(function (line, i) {
+      if (i > 0) p.appendChild(document.createElement("br"));
+      p.appendChild(document.createTextNode(line));
+    });
+    div.appendChild(p);
+    log.appendChild(div);
+    div.scrollIntoView({ block: "nearest" });
+    return div;
+  }
+
+  function error(text) {
+    var old = document.getElementById("chat-error");
+    if (old) old.remove();
+    if (!text) return;
+    var p = document.createElement("p");
+    p.id = "chat-error";
+    p.className = "error";
+    p.setAttribute("role", "alert");
+    p.textContent = text;
+    form.parentNode.insertBefore(p, form);
+  }
+
+  var messages = {
+    rate_limited: "Du har sendt mange beskeder på kort tid. Vent et øjeblik, og prøv igen.",
+    validation_failed: "Skriv dit spørgsmål i feltet (højst 1000 tegn)."
+  };
+
+  form.addEventListener("submit", function (e) {
+    e.preventDefault();
+    var text = input.value.trim();
+    if (!text) { error(messages.validation_failed); input.focus(); return; }
+    var body = { message: text };
+    if (municipality) body.municipality = municipality.value;
+    if (conversation.value) body.conversation = conversation.value;
+    var button = form.querySelector("button[type=submit]");
+    button.disabled = true;
+    fetch("/api/v1/chat", { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body) })
+      .then(function (r) { return r.json().then(function (j) { return { ok: r.ok, body: j }; }); })
+      .then(function (res) {
+        if (!res.ok) { error(messages[res.body.error && res.body.error.code] || "Det lykkedes ikke. Prøv igen."); return; }
+        error(null);
+        var reply = res.body;
+        bubble("from-citizen", "Du skrev: ", text);
+        bubble("from-bot", "Chatbotten svarer: ", reply.answer).setAttribute("data-handover", String(reply.handover));
+        conversation.value = reply.conversation;
+        input.value = "";
+        if (handover) handover.hidden = !reply.handover;
+        var cb = document.getElementById("callback-form");
+        if (reply.handover && reply.callback && !cb) {
+          // The server renders the callback form; fetch the page once to get it.
+          fetch(location.pathname + "?conversation=" + reply.conversation + (municipality ? "&municipality=" + encodeURIComponent(municipality.value) : ""))
+            .then(function (r) { return r.text(); })
+            .then(function (html) {
+              var next = new DOMParser().parseFromString(html, "text/html").getElementById("callback-form");
+              if (next) form.parentNode.insertBefore(document.importNode(next, true), form);
+            }).catch(function () {});
+        }
+      })
+      .catch(function () { error("Der er ingen forbindelse. Prøv igen om lidt."); })
+      .then(function () { button.disabled = false; input.focus(); });
+  });
+})();

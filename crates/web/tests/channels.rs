@@ -1,0 +1,412 @@
+//! The channels from the one guide, through the router: the chatbot (approved wording only,
+//! handover, "not covered" recorded, bad input), the IVR (VoiceXML, JSON, XML, tokens, callback),
+//! CAP 1.2 and the Atom feed, SMS text and the agents' search. Every XML document is validated
+//! with xmllint against the standards' schemas.
+
+mod common;
+
+use axum::http::StatusCode;
+use common::Kit;
+use domain::Role;
+use serde_json::{Value, json};
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+/// A realistic published guide: the chatbot quality harness's power-cut scenario.
+fn scenario() -> Value {
+    serde_json::from_str(include_str!("../../../bench/chat-eval/scenarios/power_cut.json")).unwrap()
+}
+
+async fn crisis(kit: &Kit, affected: &[&str], exercise: bool) -> String {
+    let s = scenario();
+    let body = json!({ "title": s["title"], "kind": "power_cut", "affected": affected, "channels": ["phone", "chat", "voice"], "exercise": exercise });
+    let (status, v) = kit.call("POST", "/api/v1/incidents", kit.token(Role::CrisisLeader), Some(body)).await;
+    assert_eq!(status, StatusCode::CREATED, "{v}");
+    let id = v["id"].as_str().unwrap().to_string();
+    kit.activate(&id).await;
+    publish(kit, &id, s["guide"].clone()).await;
+    id
+}
+
+async fn publish(kit: &Kit, id: &str, guide: Value) -> i64 {
+    let lead = kit.token(Role::ProcessLead);
+    let (status, v) = kit.call("PUT", &format!("/api/v1/incidents/{id}/guide"), lead, Some(guide)).await;
+    assert_eq!(status, StatusCode::OK, "{v}");
+    let (status, v) = kit.call("POST", &format!("/api/v1/incidents/{id}/guide/publish"), lead, None).await;
+    assert_eq!(status, StatusCode::CREATED, "{v}");
+    v["version"].as_i64().unwrap()
+}
+
+/// The channels follow the event bus; waits until `check` holds (or fails after 10 s).
+async fn eventually<F, Fut>(what: &str, mut check: F)
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = bool>,
+{
+    let start = Instant::now();
+    while !check().await {
+        assert!(start.elapsed() < Duration::from_secs(10), "timed out waiting for {what}");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+async fn chat(kit: &Kit, body: Value) -> (StatusCode, Value) {
+    kit.call("POST", "/api/v1/chat", None, Some(body)).await
+}
+
+async fn ask(kit: &Kit, message: &str, conversation: Option<&str>) -> Value {
+    let (status, v) = chat(kit, json!({ "message": message, "municipality": "0250", "conversation": conversation })).await;
+    assert_eq!(status, StatusCode::OK, "{message}: {v}");
+    v
+}
+
+fn standards() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/standards")
+}
+
+/// Validates with xmllint against a schema of tests/standards (None: well-formed only).
+fn xmllint(doc: &[u8], schema: Option<&str>) {
+    let file = tempfile::NamedTempFile::new().unwrap();
+    std::fs::write(file.path(), doc).unwrap();
+    let mut cmd = std::process::Command::new("xmllint");
+    cmd.args(["--nonet", "--noout"]).env("XML_CATALOG_FILES", standards().join("catalog.xml"));
+    if let Some(s) = schema {
+        cmd.arg("--schema").arg(standards().join(s));
+    }
+    let out = cmd.arg(file.path()).output().expect("xmllint is missing: install Debian's libxml2-utils");
+    assert!(out.status.success(), "{}\n{}", String::from_utf8_lossy(&out.stderr), String::from_utf8_lossy(doc));
+}
+
+#[tokio::test]
+async fn the_chatbot_answers_only_with_approved_wording_and_hands_over() {
+    let kit = Kit::sqlite().await;
+    let id = crisis(&kit, &["0250"], false).await;
+    let guide = scenario()["guide"].clone();
+    let citizen_texts: Vec<String> =
+        guide["situations"].as_array().unwrap().iter().map(|s| s["citizen_text"].as_str().unwrap().to_string()).collect();
+    eventually("the chatbot to know the crisis", || async { ask(&kit, "hvornår kommer strømmen igen?", None).await["kind"] == "answer" })
+        .await;
+
+    let v = ask(&kit, "hvornår kommer strømmen igen?", None).await;
+    assert_eq!(v["handover"], false);
+    assert_eq!(v["answer"], citizen_texts[0], "verbatim approved wording: {v}");
+    assert_eq!((v["source"]["incident"].as_str(), v["source"]["guide_version"].as_i64()), (Some(id.as_str()), Some(1)));
+    assert_eq!((v["source"]["section"].as_str(), v["source"]["situation"].as_i64()), (Some("situation"), Some(0)));
+    assert!(v["confidence"].as_f64().unwrap() > 0.0);
+    let conversation = v["conversation"].as_str().unwrap().to_string();
+
+    assert_eq!(ask(&kit, "hej", Some(&conversation)).await["kind"], "greeting");
+    assert_eq!(ask(&kit, "tak for hjælpen", Some(&conversation)).await["kind"], "thanks");
+    let robot = ask(&kit, "er du en robot?", Some(&conversation)).await;
+    assert_eq!(robot["kind"], "robot");
+    assert!(robot["answer"].as_str().unwrap().contains("70 00 00 00"));
+    let person = ask(&kit, "kan jeg tale med et menneske", Some(&conversation)).await;
+    assert_eq!(
+        (person["kind"].as_str(), person["handover"].as_bool(), person["callback"].as_bool()),
+        (Some("person"), Some(true), Some(true))
+    );
+
+    // Out of scope: a handover, and the question reaches the authority as "not covered".
+    let v = ask(&kit, "hvornår har genbrugspladsen åbent i weekenden", Some(&conversation)).await;
+    assert_eq!((v["kind"].as_str(), v["handover"].as_bool()), (Some("not_covered"), Some(true)), "{v}");
+    assert!(v["source"].is_null());
+    let uuid = id.parse().unwrap();
+    eventually("the unanswered question to be recorded", || async {
+        kit.store.inquiries(uuid).await.unwrap().iter().any(|i| i.situation.is_none() && i.text.contains("genbrugspladsen"))
+    })
+    .await;
+
+    // The handover's callback form.
+    let cb = json!({ "conversation": conversation, "name": "Birthe Borger", "phone": "20 30 40 50", "reason": "Min mor har iltapparat" });
+    let (status, v) = kit.call("POST", "/api/v1/chat/callback", None, Some(cb)).await;
+    assert_eq!(status, StatusCode::CREATED, "{v}");
+    assert_eq!(v, json!({ "received": true }), "the citizen's details are not echoed");
+    let (_, list) = kit.call("GET", &format!("/api/v1/incidents/{id}/callbacks"), kit.token(Role::AuthorityEditor), None).await;
+    let cbs = list["callbacks"].as_array().unwrap();
+    assert_eq!((cbs.len(), cbs[0]["created_by"].as_str(), cbs[0]["municipality"].as_str()), (1, Some("Chatbot"), Some("0250")));
+    let bad = json!({ "conversation": uuid::Uuid::new_v4(), "name": "A", "phone": "20304050", "reason": "x" });
+    assert_eq!(kit.call("POST", "/api/v1/chat/callback", None, Some(bad)).await.0, StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn bad_chat_input_gets_a_clear_4xx_and_a_closed_crisis_a_safe_handover() {
+    let kit = Kit::sqlite().await;
+    let id = crisis(&kit, &["0250"], false).await;
+    let cases = [
+        (json!({ "message": "" }), StatusCode::UNPROCESSABLE_ENTITY, "validation_failed"),
+        (json!({ "message": " \n\t " }), StatusCode::UNPROCESSABLE_ENTITY, "validation_failed"),
+        (json!({ "message": "x".repeat(1001) }), StatusCode::UNPROCESSABLE_ENTITY, "validation_failed"),
+        (json!({ "message": "strøm", "municipality": "9999" }), StatusCode::UNPROCESSABLE_ENTITY, "validation_failed"),
+        (json!({ "message": "a\u{0}b" }), StatusCode::UNPROCESSABLE_ENTITY, "validation_failed"),
+        (json!({ "text": "strøm" }), StatusCode::UNPROCESSABLE_ENTITY, "invalid_field"),
+        (json!({ "message": "strøm", "conversation": "not-a-uuid" }), StatusCode::UNPROCESSABLE_ENTITY, "invalid_field"),
+    ];
+    for (body, status, code) in cases {
+        let (s, v) = chat(&kit, body.clone()).await;
+        assert_eq!((s, v["error"]["code"].as_str()), (status, Some(code)), "{body}: {v}");
+    }
+    let (s, bytes, _) = kit.raw("POST", "/api/v1/chat", None, Some(String::from_utf8_lossy(&[0xff, 0xfe, 0, 1]).into_owned()), &[]).await;
+    assert_eq!(s, StatusCode::BAD_REQUEST, "{}", String::from_utf8_lossy(&bytes));
+    let huge = json!({ "message": "å".repeat(70_000) }).to_string();
+    assert_eq!(kit.raw("POST", "/api/v1/chat", None, Some(huge), &[]).await.0, StatusCode::PAYLOAD_TOO_LARGE);
+
+    // Script-laden text is only ever matched, never echoed.
+    let v = ask(&kit, "<script>alert('strøm')</script><img src=x onerror=alert(1)>", None).await;
+    assert!(!v["answer"].as_str().unwrap().contains('<'), "{v}");
+
+    eventually("the chatbot to know the crisis", || async { ask(&kit, "hvornår kommer strømmen igen?", None).await["kind"] == "answer" })
+        .await;
+    let conversation = ask(&kit, "hvornår kommer strømmen igen?", None).await["conversation"].as_str().unwrap().to_string();
+    for (to, note) in [("standing_down", None), ("closed", Some("Strømmen er tilbage overalt."))] {
+        let body = json!({ "status": to, "note": note });
+        let (s, v) = kit.call("POST", &format!("/api/v1/incidents/{id}/status"), kit.token(Role::CrisisLeader), Some(body)).await;
+        assert_eq!(s, StatusCode::OK, "{v}");
+    }
+    eventually("the closed crisis to leave the chatbot", || async {
+        ask(&kit, "hvornår kommer strømmen igen?", None).await["kind"] != "answer"
+    })
+    .await;
+    let v = ask(&kit, "hvornår kommer strømmen igen?", Some(&conversation)).await;
+    assert_eq!(v["handover"], true, "{v}");
+    assert!(v["answer"].as_str().unwrap().starts_with(domain::chat::CRISIS_ENDED), "{v}");
+    assert_eq!(v["callback"], false, "no live crisis to be called back about");
+}
+
+#[test]
+fn the_chat_rate_limit_is_per_client() {
+    let chat = web::actions::chat::Chat::new(30);
+    let (a, b) = (Some("192.0.2.1".parse().unwrap()), Some("192.0.2.2".parse().unwrap()));
+    let admitted = (0..20).filter(|_| chat.admit(a).is_ok()).count();
+    assert_eq!(admitted, 10, "a burst of a third of the minute's rate");
+    let e = chat.admit(a).unwrap_err();
+    assert_eq!((e.status, e.code), (StatusCode::TOO_MANY_REQUESTS, "rate_limited"));
+    assert!(chat.admit(b).is_ok(), "another client is not affected");
+    assert!(web::actions::chat::Chat::new(0).admit(a).is_ok());
+}
+
+#[tokio::test]
+async fn the_ivr_speaks_valid_voicexml_and_routes_by_municipality() {
+    let kit = Kit::sqlite().await;
+    let id = crisis(&kit, &["0250"], false).await;
+    let agent = kit.token(Role::Agent);
+    eventually("the IVR to know the crisis", || async {
+        kit.call("GET", "/api/v1/ivr/0250", agent, None).await.1["crisis_active"] == true
+    })
+    .await;
+
+    // Bearer tokens only: none, a wrong one, then a staff token and an integration token.
+    assert_eq!(kit.raw("GET", "/ivr/0250.vxml", None, None, &[]).await.0, StatusCode::UNAUTHORIZED);
+    assert_eq!(kit.raw("GET", "/ivr/0250.vxml", Some("wrong"), None, &[]).await.0, StatusCode::UNAUTHORIZED);
+    let integration = web::auth::new_secret();
+    kit.store.create_integration_token("Telefoniplatform", &web::auth::secret_hash(&integration), domain::time::now()).await.unwrap();
+    for token in [agent.unwrap(), integration.as_str()] {
+        let (s, doc, headers) = kit.raw("GET", "/ivr/0250.vxml", Some(token), None, &[]).await;
+        assert_eq!(s, StatusCode::OK);
+        assert!(headers["content-type"].to_str().unwrap().starts_with("application/voicexml+xml"));
+        xmllint(&doc, Some("voicexml21/vxml.xsd"));
+        let text = String::from_utf8(doc).unwrap();
+        assert!(text.contains("xml:lang=\"da-DK\"") && text.contains("tel:+4570000000") && text.contains("Frederikssund"), "{text}");
+    }
+    // The integration token opens nothing else.
+    assert_eq!(kit.call("GET", "/api/v1/incidents", Some(&integration), None).await.0, StatusCode::UNAUTHORIZED);
+
+    let (s, v) = kit.call("GET", "/api/v1/ivr/0250", Some(&integration), None).await;
+    assert_eq!(s, StatusCode::OK);
+    assert_eq!(
+        (v["crisis_active"].as_bool(), v["route_to"].as_str(), v["crisis_line"].as_str()),
+        (Some(true), Some("crisis_line"), Some("tel:+4570000000"))
+    );
+    assert_eq!(v["incident"].as_str(), Some(id.as_str()));
+    assert!(v["message_text"].as_str().unwrap().contains("Strømafbrydelse"), "{v}");
+    xmllint(v["message_ssml"].as_str().unwrap().as_bytes(), Some("ssml11/synthesis.xsd"));
+    let (s, xml, _) = kit.raw("GET", "/api/v1/ivr/0250.xml", Some(&integration), None, &[]).await;
+    assert_eq!(s, StatusCode::OK);
+    xmllint(&xml, None);
+    assert!(String::from_utf8(xml).unwrap().contains("<crisis_active>true</crisis_active>"));
+
+    // Another municipality: no crisis, normal routing, and a quiet transfer.
+    let (_, v) = kit.call("GET", "/api/v1/ivr/0101", agent, None).await;
+    assert_eq!((v["crisis_active"].as_bool(), v["route_to"].as_str(), v["message_text"].is_null()), (Some(false), Some("normal"), true));
+    let (_, doc, _) = kit.raw("GET", "/ivr/0101.vxml", agent, None, &[]).await;
+    xmllint(&doc, Some("voicexml21/vxml.xsd"));
+    for bad in ["/ivr/9999.vxml", "/ivr/1084.vxml", "/ivr/0250.txt", "/api/v1/ivr/abc", "/api/v1/ivr/0250.pdf"] {
+        let (s, v) = kit.call("GET", bad, agent, None).await;
+        assert_eq!(s, StatusCode::NOT_FOUND, "{bad}: {v}");
+        assert!(v["error"]["message"].is_string(), "{bad}");
+    }
+
+    // Key 3: the platform posts the caller's number; the authority gets a callback request.
+    let (s, ok) = ivr_form(&kit, "caller=tel%3A%2B4520304050").await;
+    assert_eq!(s, StatusCode::OK);
+    xmllint(&ok, Some("voicexml21/vxml.xsd"));
+    let (s, failed) = ivr_form(&kit, "caller=").await;
+    assert_eq!(s, StatusCode::OK);
+    xmllint(&failed, Some("voicexml21/vxml.xsd"));
+    assert_ne!(ok, failed, "a withheld number gets the apology and a transfer");
+    let (_, list) = kit.call("GET", &format!("/api/v1/incidents/{id}/callbacks"), kit.token(Role::AuthorityEditor), None).await;
+    let phones: Vec<&str> = list["callbacks"].as_array().unwrap().iter().map(|c| c["phone"].as_str().unwrap()).collect();
+    assert_eq!(phones, ["20 30 40 50"]);
+}
+
+/// What the IVR platform posts when the caller presses 3.
+async fn ivr_form(kit: &Kit, body: &'static str) -> (StatusCode, Vec<u8>) {
+    let req = axum::http::Request::post("/ivr/0250/callback")
+        .header("authorization", format!("Bearer {}", kit.tokens[&Role::Agent]))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(axum::body::Body::from(body))
+        .unwrap();
+    let res = tower::ServiceExt::oneshot(kit.app.clone(), req).await.unwrap();
+    let status = res.status();
+    (status, axum::body::to_bytes(res.into_body(), 1 << 20).await.unwrap().to_vec())
+}
+
+fn cap_text(doc: &[u8], element: &str) -> String {
+    let text = String::from_utf8_lossy(doc);
+    let open = format!("<{element}>");
+    text.split(&open).nth(1).and_then(|t| t.split(&format!("</{element}>")).next()).unwrap_or_default().to_string()
+}
+
+#[tokio::test]
+async fn cap_alerts_follow_the_version_history_and_the_feed_lists_public_alerts() {
+    let kit = Kit::sqlite().await;
+    let id = crisis(&kit, &["0250", "1084"], false).await;
+    let exercise = crisis(&kit, &["0101"], true).await;
+    let cap = format!("/api/v1/incidents/{id}/cap.xml");
+
+    let (s, doc, headers) = kit.raw("GET", &cap, None, None, &[]).await;
+    assert_eq!(s, StatusCode::OK, "a real alert is public");
+    assert!(headers["content-type"].to_str().unwrap().starts_with("application/cap+xml"));
+    xmllint(&doc, Some("cap/CAP-v1.2.xsd"));
+    assert_eq!(
+        (cap_text(&doc, "msgType").as_str(), cap_text(&doc, "status").as_str(), cap_text(&doc, "language").as_str()),
+        ("Alert", "Actual", "da-DK")
+    );
+    let text = String::from_utf8_lossy(&doc).into_owned();
+    assert!(text.contains("<value>0250</value>") && text.contains("<value>1084</value>"), "{text}");
+    assert!(!cap_text(&doc, "sent").ends_with('Z') && cap_text(&doc, "sent").contains('+'), "explicit offset");
+
+    let mut guide = scenario()["guide"].clone();
+    guide["citizen_summary"] =
+        json!("Strømmen er tilbage i Jægerspris. Resten følger i løbet af tirsdag – følg med på \"kommunens\" side & i radioen <P1>.");
+    publish(&kit, &id, guide).await;
+    eventually("the update", || async { cap_text(&kit.raw("GET", &cap, None, None, &[]).await.1, "msgType") == "Update" }).await;
+    let doc = kit.raw("GET", &cap, None, None, &[]).await.1;
+    xmllint(&doc, Some("cap/CAP-v1.2.xsd"));
+    assert!(cap_text(&doc, "references").contains(&format!("kriseservice-{id}-v1")), "{}", String::from_utf8_lossy(&doc));
+
+    // An exercise is marked as such and is not public.
+    let ex = format!("/api/v1/incidents/{exercise}/cap.xml");
+    assert_eq!(kit.raw("GET", &ex, None, None, &[]).await.0, StatusCode::UNAUTHORIZED);
+    let doc = kit.raw("GET", &ex, kit.token(Role::Agent), None, &[]).await.1;
+    xmllint(&doc, Some("cap/CAP-v1.2.xsd"));
+    assert_eq!(cap_text(&doc, "status"), "Exercise");
+
+    let (s, feed, headers) = kit.raw("GET", "/cap.atom", None, None, &[("host", "krise.example.dk")]).await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(headers["content-type"].to_str().unwrap().starts_with("application/atom+xml"));
+    xmllint(&feed, None);
+    let feed = String::from_utf8(feed).unwrap();
+    assert!(
+        feed.contains(&format!("href=\"http://krise.example.dk/api/v1/incidents/{id}/cap.xml\"")) && feed.contains("application/cap+xml"),
+        "{feed}"
+    );
+    assert!(!feed.contains(&exercise), "exercises stay out of the public feed");
+
+    // Closing cancels the alert; the feed drops it.
+    for (to, note) in [("standing_down", None), ("closed", Some("Strømmen er tilbage overalt."))] {
+        kit.call(
+            "POST",
+            &format!("/api/v1/incidents/{id}/status"),
+            kit.token(Role::CrisisLeader),
+            Some(json!({ "status": to, "note": note })),
+        )
+        .await;
+    }
+    eventually("the cancel", || async { cap_text(&kit.raw("GET", &cap, None, None, &[]).await.1, "msgType") == "Cancel" }).await;
+    xmllint(&kit.raw("GET", &cap, None, None, &[]).await.1, Some("cap/CAP-v1.2.xsd"));
+    assert!(!String::from_utf8(kit.raw("GET", "/cap.atom", None, None, &[]).await.1).unwrap().contains(&id));
+    assert_eq!(kit.call("GET", &format!("/api/v1/incidents/{}/cap.xml", uuid::Uuid::new_v4()), None, None).await.0, StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn sms_text_counts_gsm7_segments() {
+    let kit = Kit::sqlite().await;
+    let id = crisis(&kit, &["0250"], false).await;
+    let path = format!("/api/v1/incidents/{id}/sms");
+    assert_eq!(kit.call("GET", &path, None, None).await.0, StatusCode::UNAUTHORIZED);
+    let (s, v) = kit.call("GET", &path, kit.token(Role::AuthorityEditor), None).await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    let summary = scenario()["guide"]["citizen_summary"].as_str().unwrap().to_string();
+    let text = v["text"].as_str().unwrap();
+    assert!(text.starts_with(&summary[..40]) && text.contains("/krise/0250"), "{v}");
+    assert_eq!(v["encoding"], "gsm7");
+    let units = v["units"].as_u64().unwrap();
+    assert_eq!(v["segments"].as_u64().unwrap(), if units <= 160 { 1 } else { units.div_ceil(153) });
+    // An authority sees only its own incidents.
+    let other = crisis(&kit, &["0101"], false).await;
+    assert_eq!(
+        kit.call("GET", &format!("/api/v1/incidents/{other}/sms"), kit.token(Role::AuthorityEditor), None).await.0,
+        StatusCode::FORBIDDEN
+    );
+}
+
+#[tokio::test]
+async fn agents_search_crisis_and_everyday_guides_in_danish() {
+    let kit = Kit::sqlite().await;
+    let id = crisis(&kit, &["0250"], false).await;
+    let other = crisis(&kit, &["0101"], false).await;
+    let guide = |code: &str, file: &str, text: &str| domain::everyday::EverydayGuide::from_file(code, file, text).unwrap();
+    let now = domain::time::now();
+    kit.store
+        .import_everyday(
+            "0250",
+            vec![guide("0250", "pas.md", "# Pas\n\nBestil tid til nyt pas i Borgerservice. Husk det gamle pas og et foto.")],
+            now,
+        )
+        .await
+        .unwrap();
+    kit.store
+        .import_everyday("0101", vec![guide("0101", "affald.md", "# Affald og storskrald\n\nStorskrald hentes hver anden mandag.")], now)
+        .await
+        .unwrap();
+    let agent = kit.token(Role::Agent);
+    let search = |q: &str, m: &str| format!("/api/v1/search?q={}&municipality={m}", web_encode(q));
+    eventually("the everyday guides in the index", || async {
+        kit.call("GET", &search("pas", "0250"), agent, None).await.1["hits"].as_array().is_some_and(|h| !h.is_empty())
+    })
+    .await;
+
+    let (s, v) = kit.call("GET", &search("nyt pass", "0250"), agent, None).await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    assert_eq!(v["hits"][0]["url"], "/agent/guides/0250/pas", "one typo is forgiven: {v}");
+    assert!(v["hits"][0]["snippet"].as_str().unwrap().contains("<mark>"), "{v}");
+
+    let (_, v) = kit.call("GET", &search("strømmen", "0250"), agent, None).await;
+    let first = &v["hits"][0];
+    assert_eq!(
+        (first["kind"].as_str(), first["url"].as_str().map(|u| u.starts_with(&format!("/agent/{id}")))),
+        (Some("crisis"), Some(true)),
+        "{v}"
+    );
+    let (_, v) = kit.call("GET", &search("storskrald", "0250"), agent, None).await;
+    assert_eq!(v["hits"][0]["url"], "/agent/guides/0101/affald", "other municipalities' guides still show: {v}");
+
+    // An authority editor (0250) never sees hits from another authority's crisis.
+    let (_, v) = kit.call("GET", &search("strøm", "0250"), kit.token(Role::AuthorityEditor), None).await;
+    assert!(v["hits"].as_array().unwrap().iter().all(|h| !h["id"].as_str().unwrap().contains(&other)), "{v}");
+
+    for (q, m, code) in [
+        ("", "0250", "query_empty"),
+        ("!!!", "0250", "query_empty"),
+        (&"strøm ".repeat(100), "0250", "query_too_long"),
+        ("pas", "9999", "unknown_municipality"),
+    ] {
+        let (s, v) = kit.call("GET", &search(q, m), agent, None).await;
+        assert_eq!((s, v["error"]["code"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some(code)), "{q}: {v}");
+    }
+    assert_eq!(kit.call("GET", &search("pas", "0250"), None, None).await.0, StatusCode::UNAUTHORIZED);
+}
+
+fn web_encode(s: &str) -> String {
+    s.bytes().map(|b| if b.is_ascii_alphanumeric() { (b as char).to_string() } else { format!("%{b:02X}") }).collect()
+}
