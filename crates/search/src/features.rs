@@ -155,3 +155,51 @@ impl Features {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn candidate(section: Section, text: &str) -> Candidate {
+        Candidate {
+            incident: "i".into(),
+            version: 1,
+            section,
+            situation: None,
+            municipalities: vec!["0250".into()],
+            incident_title: "Strømafbrydelse i Frederikssund".into(),
+            match_text: text.into(),
+            answer: String::new(),
+        }
+    }
+
+    #[test]
+    fn names_are_capitalised_mid_sentence_only() {
+        let cs = [
+            candidate(Section::Situation, "Borgeren vil oplade telefonen\nLad den op i Frederikssund Hallerne. Skoler er lukket."),
+            candidate(Section::Situation, "Borgeren har koldt\nVarmestuen i Jægerspris Skole er åben."),
+        ];
+        let names = proper_names(&cs);
+        assert!(names.contains("hall") || names.contains("hallern"), "{names:?}");
+        assert!(names.contains("jægerspris"), "{names:?}");
+        assert!(!names.contains("skol"), "also written lower-case: {names:?}");
+        assert!(!names.contains("borger") && !names.contains("lad"), "sentence starts are no names: {names:?}");
+    }
+
+    #[test]
+    fn title_words_and_names_reach_every_row_of_the_crisis() {
+        let cs = [
+            candidate(Section::Situation, "Borgeren vil oplade telefonen\nBrug ladestationen i Jægerspris."),
+            candidate(Section::Situation, "Borgeren har koldt\nSaml familien i ét rum."),
+        ];
+        let f = Features::new(&cs);
+        for word in ["jægerspris", "strømafbrydelse"] {
+            let id = f.vocab.get(&crate::analysis::term_of(word)).expect(word);
+            let mut got: Vec<u32> = f.postings[id as usize].iter().map(|&(c, _)| c).collect();
+            got.sort();
+            assert_eq!(got, [0, 1], "{word}");
+        }
+        let head = f.vocab.get("opl").or_else(|| f.vocab.get(&crate::analysis::term_of("oplade"))).expect("oplade");
+        assert_eq!(f.postings[head as usize], [(0, 1.0)], "the first line counts fully");
+    }
+}

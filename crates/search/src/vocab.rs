@@ -357,4 +357,28 @@ mod tests {
         assert_eq!(v.join("affald", "indsamling"), v.get(&stem("affaldsindsamling")));
         assert_eq!(v.join("vand", "drikke"), None);
     }
+
+    #[test]
+    fn a_word_finds_the_compounds_it_heads_or_modifies() {
+        let v = vocab(&["drikke", "drikkevand", "vand", "vandskade", "skade", "evakuering", "ring"]);
+        let found = |w: &str| {
+            let mut f: Vec<(String, Via)> = v.compounds_with(w).into_iter().map(|(id, via)| (v.term(id).to_string(), via)).collect();
+            f.sort_by(|a, b| a.0.cmp(&b.0));
+            f
+        };
+        assert_eq!(found("vand"), [("drikkevand".to_string(), Via::Head), (stem("vandskade"), Via::Modifier)]);
+        assert!(found("ring").is_empty(), "\"evakue-ring\" is no compound of ring: {:?}", found("ring"));
+        assert!(Via::Exact.weight() > Via::Head.weight() && Via::Head.weight() > Via::Modifier.weight());
+    }
+
+    #[test]
+    fn expansion_prefers_the_exact_term_and_fuzzes_only_unknown_words() {
+        let v = vocab(&["strømmen", "strømafbrydelse", "afbrydelse", "elektricitet"]);
+        let alts = v.expand_word("strømmen");
+        assert_eq!(alts.first().map(|&(id, via)| (v.term(id), via)), Some(("strøm", Via::Exact)));
+        assert!(alts.iter().any(|&(id, via)| v.term(id) == stem("strømafbrydelse") && via == Via::Modifier));
+        assert!(alts.iter().all(|&(_, via)| via != Via::Fuzzy), "a known word is no typo");
+        let typo = v.expand_word("elektriciteet");
+        assert_eq!(typo.iter().map(|&(id, via)| (v.term(id), via)).collect::<Vec<_>>(), [(stem("elektricitet").as_str(), Via::Fuzzy)]);
+    }
 }

@@ -410,3 +410,40 @@ async fn agents_search_crisis_and_everyday_guides_in_danish() {
 fn web_encode(s: &str) -> String {
     s.bytes().map(|b| if b.is_ascii_alphanumeric() { (b as char).to_string() } else { format!("%{b:02X}") }).collect()
 }
+
+/// A form post as the widget sends it without JavaScript.
+async fn widget_post(kit: &Kit, path: &str, body: &str) -> (StatusCode, String, axum::http::HeaderMap) {
+    let req = axum::http::Request::post(path)
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(axum::body::Body::from(body.to_string()))
+        .unwrap();
+    let res = tower::ServiceExt::oneshot(kit.app.clone(), req).await.unwrap();
+    let (status, headers) = (res.status(), res.headers().clone());
+    (status, String::from_utf8_lossy(&axum::body::to_bytes(res.into_body(), 1 << 20).await.unwrap()).into_owned(), headers)
+}
+
+#[tokio::test]
+async fn the_widget_works_without_javascript_and_explains_in_danish() {
+    let kit = Kit::sqlite().await;
+    crisis(&kit, &["0250"], false).await;
+    eventually("the chatbot to know the crisis", || async { ask(&kit, "hvornår kommer strømmen igen?", None).await["kind"] == "answer" }).await;
+    let (s, _, h) = widget_post(&kit, "/chat", "municipality=0250&conversation=&message=hvorn%C3%A5r+kommer+str%C3%B8mmen+igen").await;
+    assert_eq!(s, StatusCode::SEE_OTHER);
+    let location = h["location"].to_str().unwrap().to_string();
+    assert!(location.starts_with("/chat?municipality=0250&conversation="), "{location}");
+    let (s, page, h) = kit.raw("GET", &location, None, None, &[]).await;
+    let page = String::from_utf8(page).unwrap();
+    assert_eq!((s, h["content-security-policy"].to_str().unwrap()), (StatusCode::OK, "frame-ancestors *"));
+    assert!(page.contains("Netselskabet forventer") && page.contains("Du skrev: "), "{page}");
+
+    let (s, page, _) = widget_post(&kit, "/chat", "municipality=0250&conversation=x&message=+").await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(page.contains("Skriv dit spørgsmål i feltet."), "{page}");
+    let (s, page, _) = widget_post(&kit, "/chat", "municipality=9999&message=str%C3%B8m").await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(page.contains("Kommunen kendes ikke"), "{page}");
+    let (s, page, _) = widget_post(&kit, "/chat/callback", "conversation=nope&name=A&phone=1&reason=x").await;
+    assert_eq!(s, StatusCode::NOT_FOUND);
+    assert!(page.contains("Samtalen er udløbet"), "{page}");
+    assert_eq!(kit.raw("GET", "/chat?conversation=%00%ff", None, None, &[]).await.0, StatusCode::OK);
+}

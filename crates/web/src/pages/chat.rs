@@ -24,24 +24,38 @@ pub fn routes() -> Router<AppState> {
 #[derive(Deserialize, Default)]
 struct View {
     municipality: Option<String>,
-    conversation: Option<Uuid>,
+    /// Text, not a UUID, so a mangled address still shows the page (as a new conversation).
+    conversation: Option<String>,
     /// `ok` after a callback request was received.
     callback: Option<String>,
 }
 
+impl View {
+    fn conversation(&self) -> Option<Uuid> {
+        self.conversation.as_deref().and_then(|c| c.parse().ok())
+    }
+}
+
+/// Form fields are all text, so no form is ever refused before we can answer in Danish.
 #[derive(Deserialize)]
 struct Ask {
+    #[serde(default)]
     message: String,
     municipality: Option<String>,
-    conversation: Option<Uuid>,
+    #[serde(default)]
+    conversation: String,
 }
 
 #[derive(Deserialize)]
 struct CallbackForm {
-    conversation: Uuid,
+    #[serde(default)]
+    conversation: String,
     municipality: Option<String>,
+    #[serde(default)]
     name: String,
+    #[serde(default)]
     phone: String,
+    #[serde(default)]
     reason: String,
 }
 
@@ -90,7 +104,7 @@ fn conversation_view(s: &AppState, v: &View, error: Option<&str>) -> Markup {
     let crises = s.live.crises();
     let municipality = v.municipality.as_deref().filter(|m| crises.name(m).is_some());
     let name = municipality.and_then(|m| crises.name(m));
-    let turns = v.conversation.map(|c| s.chat.turns(c)).unwrap_or_default();
+    let turns = v.conversation().map(|c| s.chat.turns(c)).unwrap_or_default();
     let last = turns.last().map(|t| &t.reply);
     html! {
         h1 { "Spørg om krisen" @if let Some(n) = name { " i " (n) } }
@@ -111,7 +125,7 @@ fn conversation_view(s: &AppState, v: &View, error: Option<&str>) -> Markup {
         }
         form #chat-form.chat-form method="post" action="/chat" {
             @if let Some(m) = municipality { input type="hidden" name="municipality" value=(m); }
-            input #chat-conversation type="hidden" name="conversation" value=[v.conversation];
+            input #chat-conversation type="hidden" name="conversation" value=[v.conversation()];
             label for="chat-message" { "Dit spørgsmål" }
             div.chat-input {
                 input #chat-message type="text" name="message" required maxlength=(domain::chat::MESSAGE_MAX) autocomplete="off";
@@ -125,7 +139,7 @@ fn callback_form(v: &View) -> Markup {
     html! {
         form #callback-form.callback-form method="post" action="/chat/callback" {
             h2 { "Bestil et opkald" }
-            input type="hidden" name="conversation" value=[v.conversation];
+            input type="hidden" name="conversation" value=[v.conversation()];
             @if let Some(m) = &v.municipality { input type="hidden" name="municipality" value=(m); }
             div.field { label for="cb-name" { "Navn" } input #cb-name name="name" required maxlength="120" autocomplete="name"; }
             div.field { label for="cb-phone" { "Telefonnummer" } input #cb-phone name="phone" type="tel" required inputmode="tel" autocomplete="tel"; }
@@ -157,11 +171,12 @@ fn danish(e: &ApiError) -> String {
 }
 
 async fn ask(State(s): State<AppState>, ClientIp(ip): ClientIp, axum::extract::Form(a): axum::extract::Form<Ask>) -> Response {
-    let req = ChatRequest { message: a.message, municipality: a.municipality.clone(), conversation: a.conversation };
+    let conversation = a.conversation.parse().ok();
+    let req = ChatRequest { message: a.message, municipality: a.municipality.clone(), conversation };
     match chat::respond(&s, ip, req).await {
         Ok(reply) => Redirect::to(&location(a.municipality.as_deref(), Some(reply.conversation), "")).into_response(),
         Err(e) => {
-            let v = View { municipality: a.municipality, conversation: a.conversation, callback: None };
+            let v = View { municipality: a.municipality, conversation: Some(a.conversation), callback: None };
             (e.status, frame(conversation_view(&s, &v, Some(&danish(&e))))).into_response()
         }
     }
@@ -173,8 +188,13 @@ async fn callback(
     axum::extract::Form(f): axum::extract::Form<CallbackForm>,
 ) -> Response {
     let new = NewCallback { name: f.name, phone: f.phone, email: String::new(), reason: f.reason, municipality: String::new() };
-    match chat::callback(&s, ip, f.conversation, new).await {
-        Ok(()) => Redirect::to(&location(f.municipality.as_deref(), Some(f.conversation), "callback=ok")).into_response(),
+    let conversation: Option<Uuid> = f.conversation.parse().ok();
+    let outcome = match conversation {
+        Some(c) => chat::callback(&s, ip, c, new).await,
+        None => Err(ApiError::new(StatusCode::NOT_FOUND, "unknown_conversation", "no conversation")),
+    };
+    match outcome {
+        Ok(()) => Redirect::to(&location(f.municipality.as_deref(), conversation, "callback=ok")).into_response(),
         Err(e) => {
             let v = View { municipality: f.municipality, conversation: Some(f.conversation), callback: None };
             let message = if e.code == "validation_failed" {
