@@ -426,7 +426,8 @@ async fn widget_post(kit: &Kit, path: &str, body: &str) -> (StatusCode, String, 
 async fn the_widget_works_without_javascript_and_explains_in_danish() {
     let kit = Kit::sqlite().await;
     crisis(&kit, &["0250"], false).await;
-    eventually("the chatbot to know the crisis", || async { ask(&kit, "hvornår kommer strømmen igen?", None).await["kind"] == "answer" }).await;
+    eventually("the chatbot to know the crisis", || async { ask(&kit, "hvornår kommer strømmen igen?", None).await["kind"] == "answer" })
+        .await;
     let (s, _, h) = widget_post(&kit, "/chat", "municipality=0250&conversation=&message=hvorn%C3%A5r+kommer+str%C3%B8mmen+igen").await;
     assert_eq!(s, StatusCode::SEE_OTHER);
     let location = h["location"].to_str().unwrap().to_string();
