@@ -15,6 +15,7 @@ use crate::analysis::{NEGATION, term_of, tokenize};
 use crate::features::Features;
 use crate::intents::{self, Social};
 use crate::lexicon::lexicon;
+use crate::vocab::Via;
 use serde::Serialize;
 
 /// Below this confidence the citizen is handed over and the question recorded as not covered.
@@ -360,6 +361,9 @@ impl Answers {
             let mut alts: Vec<(u32, f32)> = alts.into_iter().map(|(t, via)| (t, via.weight())).collect();
             for &g in lx.groups(word, &term) {
                 alts.push((layout.group(g), SYNONYM));
+            }
+            for &g in lx.head_groups(word) {
+                alts.push((layout.group(g), SYNONYM * Via::Head.weight()));
             }
             let summary_cue = lx.summary_cues.contains(&term);
             let contact_cue = lx.contact_cues.contains(&term) || (asks_whom && lx.contact_hints.contains(&term));

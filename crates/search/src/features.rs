@@ -120,6 +120,9 @@ impl Features {
                 for &g in lx.groups(&token.word, term) {
                     put(layout.group(g), w);
                 }
+                for &g in lx.head_groups(&token.word) {
+                    put(layout.group(g), w * Via::Head.weight());
+                }
                 // A compound is also about its head's synonyms, less strongly.
                 if let Some(&head) = vocab.split(term).unwrap_or_default().last() {
                     for &g in lx.groups_of_term(vocab.term(head)) {
@@ -180,7 +183,7 @@ mod tests {
             candidate(Section::Situation, "Borgeren har koldt\nVarmestuen i Jægerspris Skole er åben."),
         ];
         let names = proper_names(&cs);
-        assert!(names.contains("hall") || names.contains("hallern"), "{names:?}");
+        assert!(names.contains("hal"), "Hallerne: {names:?}");
         assert!(names.contains("jægerspris"), "{names:?}");
         assert!(!names.contains("skol"), "also written lower-case: {names:?}");
         assert!(!names.contains("borger") && !names.contains("lad"), "sentence starts are no names: {names:?}");

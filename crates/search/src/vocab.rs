@@ -16,8 +16,10 @@ const MIN_AFFIX: usize = 4;
 pub const MIN_FUZZY: usize = 5;
 /// Enough alternatives for one typo; more would only add noise.
 const MAX_FUZZY: usize = 6;
-/// A common word is part of many compounds; the first ones found are plenty.
+/// A common word is part of many compounds; the first ones found are plenty, and looking at
+/// more candidates per piece only costs time.
 const MAX_COMPOUNDS: usize = 48;
+const MAX_AFFIX_SCAN: usize = 256;
 
 /// How a query word reached a term, from strongest to weakest.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -103,27 +105,37 @@ impl Vocab {
             return Vec::new();
         }
         let mut found: Vec<(u32, Via)> = Vec::new();
-        let mut push = |id: u32, via: Via| {
-            if !found.iter().any(|&(f, _)| f == id) {
-                found.push((id, via));
-            }
-        };
-        let mut heads: Vec<String> = [&term, word].iter().flat_map(|w| ["", "s", "e"].map(|l| format!("{w}{l}"))).collect();
-        heads.dedup();
-        for head in &heads {
-            let len = head.chars().count();
-            for &id in self.prefixes.get(&key_of(head.chars())).into_iter().flatten() {
-                let rest: String = self.terms[id as usize].chars().skip(len).collect();
-                if self.terms[id as usize].starts_with(head.as_str()) && rest.chars().count() >= MIN_AFFIX && self.known(&rest).is_some() {
-                    push(id, Via::Modifier);
+        // Heads first: "drikkevand" is a kind of "vand"; "vandskade" only involves water.
+        if n >= MIN_AFFIX {
+            for &id in self.suffixes.get(&key_of(term.chars())).into_iter().flatten().take(MAX_AFFIX_SCAN) {
+                let t = &self.terms[id as usize];
+                let rest: String = t.chars().take(t.chars().count() - n).collect();
+                if t.ends_with(term.as_str()) && self.known_left(&rest).is_some() {
+                    found.push((id, Via::Head));
                 }
             }
         }
-        for &id in self.suffixes.get(&key_of(term.chars())).into_iter().flatten().filter(|_| n >= MIN_AFFIX) {
-            let t = &self.terms[id as usize];
-            let rest: String = t.chars().take(t.chars().count() - n).collect();
-            if t.ends_with(term.as_str()) && self.known_left(&rest).is_some() {
-                push(id, Via::Head);
+        let mut modifiers: Vec<String> = Vec::new();
+        for w in [term.as_str(), word] {
+            for link in ["", "s", "e"] {
+                let m = format!("{w}{link}");
+                if !modifiers.contains(&m) {
+                    modifiers.push(m);
+                }
+            }
+        }
+        for m in &modifiers {
+            let len = m.chars().count();
+            for &id in self.prefixes.get(&key_of(m.chars())).into_iter().flatten().take(MAX_AFFIX_SCAN) {
+                if found.len() >= MAX_COMPOUNDS {
+                    break;
+                }
+                let t = &self.terms[id as usize];
+                let rest: String = t.chars().skip(len).collect();
+                let new = !found.iter().any(|&(f, _)| f == id);
+                if new && t.starts_with(m.as_str()) && rest.chars().count() >= MIN_AFFIX && self.known(&rest).is_some() {
+                    found.push((id, Via::Modifier));
+                }
             }
         }
         found.truncate(MAX_COMPOUNDS);
@@ -378,7 +390,7 @@ mod tests {
         assert_eq!(alts.first().map(|&(id, via)| (v.term(id), via)), Some(("strøm", Via::Exact)));
         assert!(alts.iter().any(|&(id, via)| v.term(id) == stem("strømafbrydelse") && via == Via::Modifier));
         assert!(alts.iter().all(|&(_, via)| via != Via::Fuzzy), "a known word is no typo");
-        let typo = v.expand_word("elektriciteet");
+        let typo = v.expand_word("elektrcitet");
         assert_eq!(typo.iter().map(|&(id, via)| (v.term(id), via)).collect::<Vec<_>>(), [(stem("elektricitet").as_str(), Via::Fuzzy)]);
     }
 }

@@ -209,12 +209,16 @@ fn answer_candidates(p: &Published, municipalities: Vec<String>) -> Vec<Candidat
         match_text,
         answer,
     };
-    let mut out = vec![base(Section::CitizenSummary, None, format!("{} {}", p.incident.title, g.banner), plain(&g.citizen_summary))];
+    // The shapes the engine was measured with (see `search::Candidate::match_text`): the first
+    // line weighs most, the engine adds the incident title itself.
+    let summary = plain(&g.citizen_summary);
+    let mut out = vec![base(Section::CitizenSummary, None, summary.clone(), summary)];
     for (i, s) in g.situations.iter().enumerate().filter(|(_, s)| !s.citizen_text.trim().is_empty()) {
-        out.push(base(Section::Situation, Some(i), format!("{} {}", s.situation, plain(&s.citizen_text)), plain(&s.citizen_text)));
+        out.push(base(Section::Situation, Some(i), format!("{}\n{}", s.situation, plain(&s.citizen_text)), plain(&s.citizen_text)));
     }
     if !g.contacts.is_empty() {
-        out.push(base(Section::Contacts, None, "telefon nummer ringe kontakt".into(), contact_lines(g)));
+        let lines = contact_lines(g);
+        out.push(base(Section::Contacts, None, lines.clone(), lines));
     }
     out
 }

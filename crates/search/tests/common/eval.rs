@@ -124,8 +124,9 @@ impl Report {
         let _ = writeln!(out, "  greeting/thanks/bot {} ({}/{})", pct(a.social_rate()), a.social_right, a.social);
         let _ = writeln!(out, "\n  {:<16} {:>4} {:>8} {:>9} {:>6}", "scenario", "n", "top-1", "handover", "wrong");
         for (name, t) in &self.by_scenario {
-            let _ =
-                writeln!(out, "  {:<16} {:>4} {:>8} {:>9} {:>6}", name, t.total, pct(t.top1()), pct(t.handover_rate()), t.wrong_answers);
+            let top1 = if t.answerable == 0 { "–".into() } else { pct(t.top1()) };
+            let handover = if t.handover == 0 { "–".into() } else { pct(t.handover_rate()) };
+            let _ = writeln!(out, "  {:<16} {:>4} {:>8} {:>9} {:>6}", name, t.total, top1, handover, t.wrong_answers);
         }
         if !self.misses.is_empty() {
             let _ = writeln!(out, "\n  misses ({}):", self.misses.len());
