@@ -10,7 +10,9 @@ fn main() {
     let mut args = std::env::args().skip(1);
     let dir = PathBuf::from(args.next().unwrap_or_else(|| "bench/chat-eval".into()));
     let rest: Vec<String> = args.collect();
-    let opts = eval::Options { with_action: rest.iter().any(|a| a == "--with-action") };
+    let questions =
+        rest.iter().position(|a| a == "--questions").and_then(|i| rest.get(i + 1)).cloned().unwrap_or_else(|| "questions.jsonl".into());
+    let opts = eval::Options { with_action: rest.iter().any(|a| a == "--with-action"), questions };
     match eval::evaluate(&dir, opts) {
         Ok(report) => {
             print!("{}", report.render());

@@ -20,7 +20,7 @@ fn main() {
             let d = answers.diagnose(&q.q, q.municipality.as_deref());
             let right =
                 d.is_some_and(|(c, conf, _)| eval::is_right(&answers, q, &search::Reply::Answer { candidate: c, confidence: conf }));
-            let (conf, p) = d.map_or((0.0, [0.0; 6]), |(_, c, p)| (c, p));
+            let (conf, p) = d.map_or((0.0, [0.0; search::answer::PARTS]), |(_, c, p)| (c, p));
             let p: Vec<String> = p.iter().map(|x| format!("{x:.3}")).collect();
             println!("{}\t{}\t{conf:.3}\t{}\t{}", q.expect, right, p.join("\t"), q.q);
         }

@@ -6,15 +6,17 @@
 //! of the lexicon, two section cues ("what is going on", "whom do I call") and the
 //! municipalities a crisis affects. A question word scores against a candidate with the best
 //! of its alternatives (exact, joined, compound head or modifier, synonym, typo); candidates
-//! rank by the idf-weighted, length-saturated sum (BM25-like), with the caller's crises first.
+//! rank by the idf-weighted, length-saturated sum (BM25-like) plus a small character trigram
+//! similarity (see `ngram.rs`: typos and inflections words miss), with the caller's crises first.
 //! The confidence combines how much of the question the best candidate covers, the margin over
 //! the runner-up, whether the candidate's own first line matched, and whether the crisis
 //! affects the caller. Social intents (greeting, thanks, robot, person) are patterns.
 
-use crate::analysis::{NEGATION, term_of, tokenize};
-use crate::features::Features;
+use crate::analysis::{NEGATION, content_words, term_of, tokenize};
+use crate::features::{Features, head_and_body};
 use crate::intents::{self, Social};
 use crate::lexicon::lexicon;
+use crate::ngram::Grams;
 use crate::vocab::Via;
 use serde::Serialize;
 
@@ -44,6 +46,9 @@ const UNASKED_SUMMARY: f32 = 0.75;
 const OTHER_MUNICIPALITY_DOUBT: f32 = 0.75;
 /// Everyday verbs and nouns count half.
 const GENERIC: f32 = 0.5;
+/// How much the character trigram similarity adds to a candidate's rank, as a share of
+/// what the question's words could score in all.
+const NGRAM: f32 = 0.15;
 /// Nobody types more in a chat; it bounds the work.
 const MAX_MESSAGE_CHARS: usize = 1000;
 const MAX_WORDS: usize = 40;
@@ -97,6 +102,7 @@ pub struct Answers {
     features: Features,
     /// BM25 length normalisation per candidate: long texts match more words by chance.
     norms: Vec<f32>,
+    grams: Grams,
 }
 
 /// One content word of a question: the features it may match, and how much it counts.
@@ -108,6 +114,7 @@ struct Word {
     cue: Option<u32>,
     asks_summary: bool,
     chars: usize,
+    text: String,
 }
 
 /// A question scored against every candidate.
@@ -116,7 +123,12 @@ struct Scored {
     matches: Vec<Vec<f32>>,
     idf: Vec<f32>,
     rank: Vec<f32>,
+    /// The rank from the words alone: the margin is judged on it, as trigrams shared with
+    /// every row of a crisis lift the runner-up as much as the best.
+    plain: Vec<f32>,
     max_idf: f32,
+    /// Per candidate: the character trigram similarity to the question.
+    grams: Vec<f32>,
 }
 
 impl Word {
@@ -132,16 +144,19 @@ pub(crate) struct Best {
     pub candidate: usize,
     pub confidence: f32,
     /// The parts of the confidence: coverage, specificity, margin, head coverage, unknown
-    /// words, and whether the crisis applies to the caller.
-    pub parts: [f32; 6],
+    /// words, whether the crisis applies to the caller, and the trigram similarity.
+    pub parts: [f32; PARTS],
 }
+
+/// How many parts a confidence has.
+pub const PARTS: usize = 7;
 
 /// How sure the engine is, in [0, 1], from the parts of [`Answers::parts`]: mostly how much
 /// of the question the candidate covers, then the margin over the runner-up (a near tie is a
 /// guess), a little whether the candidate's own first line matched, and a penalty when the
 /// crisis does not affect the caller. The exponents were chosen on bench/chat-eval.
-fn confidence(parts: &[f32; 6]) -> f32 {
-    let [coverage, _, margin, head, _, applies] = *parts;
+fn confidence(parts: &[f32; PARTS]) -> f32 {
+    let [coverage, _, margin, head, _, applies, _] = *parts;
     let head = (0.3 + head) / 1.3;
     let margin = (0.2 + margin) / 1.2;
     let applies = if applies > 0.0 { 1.0 } else { OTHER_MUNICIPALITY_DOUBT };
@@ -153,7 +168,14 @@ impl Answers {
         let features = Features::new(&candidates);
         let avg = features.lengths.iter().sum::<usize>() as f32 / features.lengths.len().max(1) as f32;
         let norms = features.lengths.iter().map(|&l| 1.0 - LENGTH_B + LENGTH_B * l.max(1) as f32 / avg.max(1.0)).collect();
-        Answers { candidates, features, norms }
+        let texts: Vec<(Vec<String>, Vec<String>)> = candidates
+            .iter()
+            .map(|c| {
+                let (head, body) = head_and_body(c);
+                (content_words(head), content_words(body))
+            })
+            .collect();
+        Answers { candidates, features, norms, grams: Grams::new(&texts) }
     }
 
     pub fn candidate(&self, i: usize) -> &Candidate {
@@ -235,10 +257,13 @@ impl Answers {
             return None;
         }
         let answer = &self.candidates[best].answer;
-        let second = (0..rank.len()).filter(|&c| self.candidates[c].answer != *answer).map(|c| rank[c]).fold(0.0f32, f32::max);
-        let mut parts = [0.0; 6];
-        parts[..5].copy_from_slice(&self.parts(&question, &scored, best, 1.0 - second / rank[best]));
+        let plain = &scored.plain;
+        let second = (0..rank.len()).filter(|&c| self.candidates[c].answer != *answer).map(|c| plain[c]).fold(0.0f32, f32::max);
+        let margin = if plain[best] > 0.0 { (1.0 - second / plain[best]).max(0.0) } else { 0.0 };
+        let mut parts = [0.0; PARTS];
+        parts[..5].copy_from_slice(&self.parts(&question, &scored, best, margin));
         parts[5] = if self.applies(best, scope) { 1.0 } else { 0.0 };
+        parts[6] = scored.grams[best];
         let confidence = confidence(&parts);
         Some(Best { candidate: best, confidence, parts })
     }
@@ -262,7 +287,11 @@ impl Answers {
             })
             .collect();
         let asks_summary = question.iter().any(|w| w.asks_summary);
-        let rank = (0..n)
+        // Section cues ("ringe", "sker") ask for a section, not about a topic: no trigrams.
+        let topic = || question.iter().zip(&idf).filter(|(w, _)| w.cue.is_none());
+        let grams = self.grams.similarity(topic().map(|(w, _)| w.text.as_str()));
+        let potential: f32 = topic().map(|(w, idf)| w.weight * idf).sum();
+        let (rank, plain): (Vec<f32>, Vec<f32>) = (0..n)
             .map(|c| {
                 let sat = |m: f32| m * (K1 + 1.0) / (m + K1 * self.norms[c]);
                 let words = question.iter().enumerate().map(|(i, w)| {
@@ -272,15 +301,16 @@ impl Answers {
                 });
                 let summary = self.candidates[c].section == Section::CitizenSummary && !asks_summary;
                 let factor = if summary { UNASKED_SUMMARY } else { 1.0 } * if self.applies(c, scope) { 1.0 } else { OTHER_MUNICIPALITY };
-                words.sum::<f32>() * factor
+                let plain = words.sum::<f32>() * factor;
+                (plain + NGRAM * potential * grams[c] * factor, plain)
             })
-            .collect();
+            .unzip();
         let matches = matches
             .into_iter()
             .zip(cues)
             .map(|(m, cue)| if cue.is_empty() { m } else { m.iter().zip(&cue).map(|(a, b)| a.max(*b)).collect() })
             .collect();
-        Scored { matches, idf, rank, max_idf }
+        Scored { matches, idf, rank, plain, max_idf, grams }
     }
 
     /// The parts of the confidence in `best`: coverage, specificity, margin, head coverage and
@@ -327,7 +357,7 @@ impl Answers {
 
     /// Diagnostics for tuning: the best candidate and the parts of its confidence.
     #[doc(hidden)]
-    pub fn diagnose(&self, message: &str, municipality: Option<&str>) -> Option<(usize, f32, [f32; 6])> {
+    pub fn diagnose(&self, message: &str, municipality: Option<&str>) -> Option<(usize, f32, [f32; PARTS])> {
         let words: Vec<String> = tokenize(message).into_iter().take(MAX_WORDS).map(|t| t.word).collect();
         self.best(&words, municipality).map(|b| (b.candidate, b.confidence, b.parts))
     }
@@ -383,7 +413,7 @@ impl Answers {
             }
             // Negations matter for the meaning but say nothing about the topic.
             let weight = if lx.generic.contains(&term) || term == NEGATION { GENERIC } else { 1.0 };
-            out.push(Word { alts, weight, cue, asks_summary, chars: word.chars().count() });
+            out.push(Word { alts, weight, cue, asks_summary, chars: word.chars().count(), text: word.clone() });
         }
         (out, named)
     }
@@ -519,12 +549,12 @@ mod tests {
 
     #[test]
     fn confidence_falls_with_coverage_and_margin() {
-        let full = confidence(&[1.0, 1.0, 1.0, 1.0, 0.0, 1.0]);
+        let full = confidence(&[1.0, 1.0, 1.0, 1.0, 0.0, 1.0, 0.0]);
         assert!((full - 1.0).abs() < 1e-6);
-        assert!(confidence(&[0.5, 1.0, 1.0, 1.0, 0.0, 1.0]) < full);
-        assert!(confidence(&[1.0, 1.0, 0.0, 1.0, 0.0, 1.0]) < confidence(&[1.0, 1.0, 0.5, 1.0, 0.0, 1.0]));
-        assert!(confidence(&[1.0, 1.0, 1.0, 1.0, 0.0, 0.0]) < full, "another municipality's crisis");
-        assert_eq!(confidence(&[0.0, 1.0, 1.0, 1.0, 0.0, 1.0]), 0.0);
+        assert!(confidence(&[0.5, 1.0, 1.0, 1.0, 0.0, 1.0, 0.0]) < full);
+        assert!(confidence(&[1.0, 1.0, 0.0, 1.0, 0.0, 1.0, 0.0]) < confidence(&[1.0, 1.0, 0.5, 1.0, 0.0, 1.0, 0.0]));
+        assert!(confidence(&[1.0, 1.0, 1.0, 1.0, 0.0, 0.0, 0.0]) < full, "another municipality's crisis");
+        assert_eq!(confidence(&[0.0, 1.0, 1.0, 1.0, 0.0, 1.0, 0.0]), 0.0);
     }
 
     proptest::proptest! {

@@ -48,13 +48,18 @@ pub struct Features {
     pub lengths: Vec<usize>,
 }
 
+/// A candidate's first line (for the summary the incident title) and the rest.
+pub fn head_and_body(c: &Candidate) -> (&str, &str) {
+    match c.section {
+        Section::CitizenSummary => (c.incident_title.as_str(), c.match_text.as_str()),
+        _ => c.match_text.split_once('\n').unwrap_or((&c.match_text, "")),
+    }
+}
+
 /// The weighted terms of a candidate: its first line (a situation as agents see it; for the
 /// summary the incident title) counts fully, the rest at [`BODY`].
 fn candidate_terms(c: &Candidate) -> Vec<(Token, f32)> {
-    let (head, body) = match c.section {
-        Section::CitizenSummary => (c.incident_title.as_str(), c.match_text.as_str()),
-        _ => c.match_text.split_once('\n').unwrap_or((&c.match_text, "")),
-    };
+    let (head, body) = head_and_body(c);
     let content = |text: &str| tokenize(text).into_iter().filter(|t| !t.stop);
     content(head).map(|t| (t, 1.0)).chain(content(body).map(|t| (t, BODY))).collect()
 }

@@ -7,6 +7,7 @@ mod features;
 pub mod index;
 mod intents;
 mod lexicon;
+mod ngram;
 pub mod query;
 mod rank;
 mod snippet;

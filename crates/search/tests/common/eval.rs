@@ -12,10 +12,19 @@ pub const GOAL_TOP1: f64 = 0.90;
 pub const GOAL_HANDOVER: f64 = 0.95;
 
 /// How the candidates' match text is built.
-#[derive(Debug, Clone, Copy, Default)]
+#[derive(Debug, Clone)]
 pub struct Options {
     /// Also match against the agent-only `action` column (never returned).
     pub with_action: bool,
+    /// The question file in the harness folder: `questions.jsonl` (tuned on) or `holdout.jsonl`
+    /// (never tuned on: the honest figure).
+    pub questions: String,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options { with_action: false, questions: "questions.jsonl".into() }
+    }
 }
 
 pub struct Question {
@@ -143,7 +152,7 @@ fn text(v: &Value, key: &str) -> String {
 }
 
 /// The candidates of one scenario file, as the web layer builds them from a published guide.
-pub fn candidates(scenario: &Value, opts: Options) -> Vec<Candidate> {
+pub fn candidates(scenario: &Value, opts: &Options) -> Vec<Candidate> {
     let name = text(scenario, "name");
     let municipalities: Vec<String> =
         scenario.get("affected").and_then(Value::as_array).into_iter().flatten().filter_map(Value::as_str).map(String::from).collect();
@@ -204,11 +213,12 @@ pub fn load(dir: &Path, opts: Options) -> Result<Loaded, String> {
         let raw = std::fs::read_to_string(&f).map_err(|e| format!("{}: {e}", f.display()))?;
         scenarios.push(serde_json::from_str::<Value>(&raw).map_err(|e| format!("{}: {e}", f.display()))?);
     }
-    let cands = scenarios.iter().flat_map(|s| candidates(s, opts)).collect();
-    let raw = std::fs::read_to_string(dir.join("questions.jsonl")).map_err(|e| format!("questions.jsonl: {e}"))?;
+    let cands = scenarios.iter().flat_map(|s| candidates(s, &opts)).collect();
+    let file = &opts.questions;
+    let raw = std::fs::read_to_string(dir.join(file)).map_err(|e| format!("{file}: {e}"))?;
     let mut questions = Vec::new();
     for (n, line) in raw.lines().enumerate().filter(|(_, l)| !l.trim().is_empty()) {
-        let v: Value = serde_json::from_str(line).map_err(|e| format!("questions.jsonl:{}: {e}", n + 1))?;
+        let v: Value = serde_json::from_str(line).map_err(|e| format!("{file}:{}: {e}", n + 1))?;
         let opt = |k: &str| v.get(k).and_then(Value::as_str).map(String::from);
         questions.push(Question {
             q: text(&v, "q"),
