@@ -32,6 +32,11 @@ pub async fn guides(store: &Store, dir: &Path) -> Result<ImportReport> {
                 Err(e) => problems.push(format!("{}: {e}", short(dir, path))),
             }
         }
+        let mut slugs: Vec<&str> = guides.iter().map(|g: &EverydayGuide| g.slug.as_str()).collect();
+        slugs.sort_unstable();
+        for pair in slugs.windows(2).filter(|w| w[0] == w[1]) {
+            problems.push(format!("{}/: two files are both the guide '{}'; rename one of them", folder.code, pair[0]));
+        }
         parsed.push((folder.code.clone(), guides));
     }
     progress.done();

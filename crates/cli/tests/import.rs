@@ -48,6 +48,11 @@ fn guides_are_imported_once_and_a_broken_file_writes_nothing() {
     assert!(ok);
     assert_eq!(out.trim(), "imported: 0 new, 1 changed, 1 unchanged, 1 removed");
 
+    write(&guides, "0250/Pas.html", "<title>Pas</title><p>Dobbelt.</p>");
+    let (ok, _, err) = import(&data, &guides);
+    assert!(!ok && err.contains("two files are both the guide 'pas'"), "{err}");
+    std::fs::remove_file(guides.join("0250/Pas.html")).unwrap();
+
     write(&guides, "Kommune/x.md", "# X\n\ny");
     let (ok, _, err) = import(&data, &guides);
     assert!(!ok && err.contains("municipality code"), "{err}");

@@ -89,6 +89,12 @@ pub fn fixed_reply(kind: ReplyKind, line: Option<&str>, crisis: bool) -> String 
     }
 }
 
+/// Said before every answer from an exercise's guide, so no citizen mistakes it for a real crisis.
+pub const EXERCISE: &str = "ØVELSE – dette er ikke en rigtig krise.";
+
+/// What an unanswered question that looked like it held a CPR number is passed on as.
+pub const CPR_LEFT_OUT: &str = "(spørgsmål fra chatbotten; udeladt, da det lignede et CPR-nummer)";
+
 /// Said before the answer when the crisis the conversation was about has ended meanwhile.
 pub const CRISIS_ENDED: &str = "Den krise, du spurgte om, er afsluttet.";
 

@@ -184,6 +184,14 @@ pub struct Incident {
     pub closed_at: Option<time::OffsetDateTime>,
 }
 
+impl Incident {
+    /// Its alert (CAP) is public once the crisis has been announced: live or closed (the Cancel),
+    /// never while prepared, and never for an exercise.
+    pub fn alert_is_public(&self) -> bool {
+        !self.exercise && self.status != Status::Prepared
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -95,11 +95,10 @@ impl Live {
         for gone in previous.published.iter().filter(|p| crises.get(p.incident.id).is_none()) {
             index.remove_group(&crisis_group(gone.incident.id));
         }
+        // Every live crisis again, not only new versions: an organisation's change can change
+        // whom a crisis reaches without a new version, and there are few of these documents.
         for p in &crises.published {
-            let unchanged = previous.get(p.incident.id).is_some_and(|old| old.version.version == p.version.version);
-            if !unchanged {
-                index.replace_group(&crisis_group(p.incident.id), crisis_docs(p, &crises));
-            }
+            index.replace_group(&crisis_group(p.incident.id), crisis_docs(p, &crises));
         }
         *self.crises.write().expect("crises lock") = Arc::new(crises);
         Ok(())

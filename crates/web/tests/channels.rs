@@ -124,6 +124,9 @@ async fn the_chatbot_answers_only_with_approved_wording_and_hands_over() {
     let (_, list) = kit.call("GET", &format!("/api/v1/incidents/{id}/callbacks"), kit.token(Role::AuthorityEditor), None).await;
     let cbs = list["callbacks"].as_array().unwrap();
     assert_eq!((cbs.len(), cbs[0]["created_by"].as_str(), cbs[0]["municipality"].as_str()), (1, Some("Chatbot"), Some("0250")));
+    let again = json!({ "conversation": conversation, "name": "Birthe Borger", "phone": "20 30 40 50", "reason": "Igen" });
+    let (status, v) = kit.call("POST", "/api/v1/chat/callback", None, Some(again)).await;
+    assert_eq!((status, v["error"]["code"].as_str()), (StatusCode::CONFLICT, Some("already_requested")), "one per conversation");
     let bad = json!({ "conversation": uuid::Uuid::new_v4(), "name": "A", "phone": "20304050", "reason": "x" });
     assert_eq!(kit.call("POST", "/api/v1/chat/callback", None, Some(bad)).await.0, StatusCode::NOT_FOUND);
 }
@@ -300,6 +303,19 @@ async fn cap_alerts_follow_the_version_history_and_the_feed_lists_public_alerts(
     let doc = kit.raw("GET", &ex, kit.token(Role::Agent), None, &[]).await.1;
     xmllint(&doc, Some("cap/CAP-v1.2.xsd"));
     assert_eq!(cap_text(&doc, "status"), "Exercise");
+
+    // The chatbot marks an exercise's answers as such.
+    let v = chat(&kit, json!({ "message": "hvornår kommer strømmen igen?", "municipality": "0101" })).await.1;
+    assert!(v["answer"].as_str().unwrap().starts_with(domain::chat::EXERCISE), "{v}");
+
+    // A prepared incident's guide is not announced to the public yet.
+    let body = json!({ "title": "Forberedt", "kind": "power_cut", "affected": ["0250"], "channels": ["phone"], "exercise": false });
+    let prepared =
+        kit.call("POST", "/api/v1/incidents", kit.token(Role::CrisisLeader), Some(body)).await.1["id"].as_str().unwrap().to_string();
+    publish(&kit, &prepared, scenario()["guide"].clone()).await;
+    let path = format!("/api/v1/incidents/{prepared}/cap.xml");
+    assert_eq!(kit.raw("GET", &path, None, None, &[]).await.0, StatusCode::UNAUTHORIZED);
+    assert_eq!(kit.raw("GET", &path, kit.token(Role::Agent), None, &[]).await.0, StatusCode::OK);
 
     let (s, feed, headers) = kit.raw("GET", "/cap.atom", None, None, &[("host", "krise.example.dk")]).await;
     assert_eq!(s, StatusCode::OK);

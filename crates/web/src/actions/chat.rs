@@ -9,10 +9,11 @@ use domain::chat::{ChatRequest, ReplyKind, fixed_reply};
 use domain::inquiry::{INQUIRY_TEXT_MAX, NewCallback, NewInquiry};
 use search::Reply;
 use serde::Serialize;
-use std::collections::HashMap;
+use std::collections::{HashMap, VecDeque};
 use std::net::IpAddr;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
+use tokio::sync::Semaphore;
 use uuid::Uuid;
 
 /// A conversation is forgotten after this long without a message.
@@ -20,6 +21,10 @@ const IDLE: Duration = Duration::from_secs(30 * 60);
 const MAX_CONVERSATIONS: usize = 50_000;
 /// What the no-script page shows of a conversation.
 const TURNS_KEPT: usize = 20;
+/// Unanswered questions one conversation may pass on to the authority.
+const RECORDED_MAX: u8 = 3;
+/// Unanswered questions being written at once; more are dropped rather than queued.
+const RECORDING_AT_ONCE: usize = 8;
 
 #[derive(Debug, Clone, Serialize)]
 pub struct Source {
@@ -55,18 +60,77 @@ struct Conversation {
     incident: Option<Uuid>,
     last: Instant,
     turns: Vec<Turn>,
+    /// "Not covered" questions passed on from this conversation (a few at most).
+    recorded: u8,
+    called_back: bool,
+}
+
+/// The conversations, and the order they were started in, so the oldest go first: eviction
+/// costs a few steps per new conversation, never a scan of all of them.
+#[derive(Default)]
+struct Conversations {
+    by_id: HashMap<Uuid, Conversation>,
+    started: VecDeque<Uuid>,
+}
+
+impl Conversations {
+    fn start(&mut self) -> Uuid {
+        let id = Uuid::new_v4();
+        self.by_id.insert(
+            id,
+            Conversation { municipality: None, incident: None, last: Instant::now(), turns: Vec::new(), recorded: 0, called_back: false },
+        );
+        self.started.push_back(id);
+        // The oldest are forgotten once idle, or, past the cap, even if still in use: memory is
+        // bounded and each start does a few steps at most (each id is popped once).
+        while let Some(oldest) = self.started.front().copied() {
+            let idle = self.by_id.get(&oldest).is_none_or(|c| c.last.elapsed() >= IDLE);
+            if !idle && self.by_id.len() <= MAX_CONVERSATIONS {
+                break;
+            }
+            self.started.pop_front();
+            self.by_id.remove(&oldest);
+        }
+        id
+    }
+}
+
+/// Per-client token buckets; swept at most once a minute, so many clients never cost a scan per message.
+#[derive(Default)]
+struct Buckets {
+    by_ip: HashMap<IpAddr, (f64, Instant)>,
+    swept: Option<Instant>,
 }
 
 /// Conversations and the per-client rate limit.
 pub struct Chat {
-    conversations: Mutex<HashMap<Uuid, Conversation>>,
-    buckets: Mutex<HashMap<IpAddr, (f64, Instant)>>,
+    conversations: Mutex<Conversations>,
+    buckets: Mutex<Buckets>,
     per_minute: u32,
+    recording: Arc<Semaphore>,
 }
 
 impl Chat {
     pub fn new(per_minute: u32) -> Chat {
-        Chat { conversations: Mutex::new(HashMap::new()), buckets: Mutex::new(HashMap::new()), per_minute }
+        let recording = Arc::new(Semaphore::new(RECORDING_AT_ONCE));
+        Chat { conversations: Mutex::default(), buckets: Mutex::default(), per_minute, recording }
+    }
+
+    /// Whether this conversation may pass on one more unanswered question (and counts it).
+    fn may_record(&self, id: Uuid) -> bool {
+        let mut all = self.conversations.lock().expect("chat lock");
+        let Some(c) = all.by_id.get_mut(&id) else { return false };
+        c.recorded = c.recorded.saturating_add(1);
+        c.recorded <= RECORDED_MAX
+    }
+
+    /// One callback request per conversation: a second is refused, not stored.
+    fn callback_taken(&self, id: Uuid, take: bool) -> bool {
+        let mut all = self.conversations.lock().expect("chat lock");
+        let Some(c) = all.by_id.get_mut(&id) else { return false };
+        let taken = c.called_back;
+        c.called_back |= take;
+        taken
     }
 
     /// A token bucket per client address: `per_minute` messages a minute, bursts of a third of
@@ -78,10 +142,13 @@ impl Chat {
         }
         let burst = (rate as f64 / 3.0).max(3.0);
         let mut buckets = self.buckets.lock().expect("chat lock");
-        if buckets.len() > 100_000 {
-            buckets.retain(|_, (_, at)| at.elapsed() < Duration::from_secs(60));
+        let minute = Duration::from_secs(60);
+        if buckets.swept.is_none_or(|t| t.elapsed() >= minute) {
+            // A bucket untouched for a minute is full again: forgetting it changes nothing.
+            buckets.by_ip.retain(|_, (_, at)| at.elapsed() < minute);
+            buckets.swept = Some(Instant::now());
         }
-        let (tokens, at) = buckets.entry(ip).or_insert((burst, Instant::now()));
+        let (tokens, at) = buckets.by_ip.entry(ip).or_insert((burst, Instant::now()));
         *tokens = (*tokens + at.elapsed().as_secs_f64() * rate as f64 / 60.0).min(burst);
         *at = Instant::now();
         if *tokens < 1.0 {
@@ -98,26 +165,19 @@ impl Chat {
 
     /// The conversation's turns so far (for the page that works without JavaScript).
     pub fn turns(&self, id: Uuid) -> Vec<Turn> {
-        self.conversations.lock().expect("chat lock").get(&id).map(|c| c.turns.clone()).unwrap_or_default()
+        self.conversations.lock().expect("chat lock").by_id.get(&id).map(|c| c.turns.clone()).unwrap_or_default()
     }
 
     fn context(&self, id: Option<Uuid>) -> (Uuid, Option<String>, Option<Uuid>) {
         let mut all = self.conversations.lock().expect("chat lock");
-        match id.and_then(|id| all.get_mut(&id).filter(|c| c.last.elapsed() < IDLE).map(|c| (id, c))) {
+        match id.and_then(|id| all.by_id.get(&id).filter(|c| c.last.elapsed() < IDLE).map(|c| (id, c))) {
             Some((id, c)) => (id, c.municipality.clone(), c.incident),
-            None => {
-                if all.len() >= MAX_CONVERSATIONS {
-                    all.retain(|_, c| c.last.elapsed() < IDLE);
-                }
-                let id = Uuid::new_v4();
-                all.insert(id, Conversation { municipality: None, incident: None, last: Instant::now(), turns: Vec::new() });
-                (id, None, None)
-            }
+            None => (all.start(), None, None),
         }
     }
 
     fn remember(&self, id: Uuid, municipality: Option<String>, incident: Option<Uuid>, question: String, reply: &ChatReply) {
-        if let Some(c) = self.conversations.lock().expect("chat lock").get_mut(&id) {
+        if let Some(c) = self.conversations.lock().expect("chat lock").by_id.get_mut(&id) {
             c.municipality = municipality.or(c.municipality.take());
             c.incident = incident.or(c.incident);
             c.last = Instant::now();
@@ -130,7 +190,7 @@ impl Chat {
 
     /// The live crisis a conversation is about, if it is still live.
     fn incident_of(&self, id: Uuid) -> Option<(Option<String>, Option<Uuid>)> {
-        self.conversations.lock().expect("chat lock").get(&id).map(|c| (c.municipality.clone(), c.incident))
+        self.conversations.lock().expect("chat lock").by_id.get(&id).map(|c| (c.municipality.clone(), c.incident))
     }
 }
 
@@ -147,10 +207,16 @@ pub async fn respond(s: &AppState, ip: Option<IpAddr>, req: ChatRequest) -> Resu
     let (kind, confidence, source, answer) = match crises.answers.respond(&req.message, municipality.as_deref()) {
         Reply::Answer { candidate, confidence } => {
             let c = crises.answers.candidate(candidate);
-            let incident: Uuid =
-                c.incident.parse().map_err(|_| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", "bad candidate"))?;
-            let source = Source { incident, guide_version: c.version, section: c.section.clone(), situation: c.situation };
-            (ReplyKind::Answer, confidence, Some(source), c.answer.clone())
+            match c.incident.parse::<Uuid>() {
+                Ok(incident) => {
+                    let source = Source { incident, guide_version: c.version, section: c.section.clone(), situation: c.situation };
+                    let exercise = crises.get(incident).is_some_and(|p| p.incident.exercise);
+                    let answer = if exercise { format!("{} {}", domain::chat::EXERCISE, c.answer) } else { c.answer.clone() };
+                    (ReplyKind::Answer, confidence, Some(source), answer)
+                }
+                // Candidates are built from incident ids; a malformed one is not answered from.
+                Err(_) => (ReplyKind::NotCovered, 0.0, None, String::new()),
+            }
         }
         Reply::Greeting => (ReplyKind::Greeting, 1.0, None, String::new()),
         Reply::Thanks => (ReplyKind::Thanks, 1.0, None, String::new()),
@@ -167,7 +233,7 @@ pub async fn respond(s: &AppState, ip: Option<IpAddr>, req: ChatRequest) -> Resu
     if kind == ReplyKind::NotCovered
         && let (Some(id), Some(m)) = (incident, municipality.clone())
     {
-        record_not_covered(s, id, &req.message, m);
+        record_not_covered(s, conversation, id, &req.message, m);
     }
     let reply = ChatReply {
         conversation,
@@ -185,11 +251,15 @@ pub async fn respond(s: &AppState, ip: Option<IpAddr>, req: ChatRequest) -> Resu
 
 /// The unanswered question goes to the authority as a "not covered" inquiry, in the background
 /// so the citizen is not kept waiting; personal data (a CPR-like number) is left out.
-fn record_not_covered(s: &AppState, incident: Uuid, message: &str, municipality: String) {
+fn record_not_covered(s: &AppState, conversation: Uuid, incident: Uuid, message: &str, municipality: String) {
     let Some(p) = s.live.crises().get(incident).map(|p| p.version.version) else { return };
+    let Ok(permit) = s.chat.recording.clone().try_acquire_owned() else { return };
+    if !s.chat.may_record(conversation) {
+        return;
+    }
     let mut text: String = message.chars().take(INQUIRY_TEXT_MAX).collect();
     if domain::inquiry::looks_like_cpr(&text) {
-        text = "(spørgsmål fra chatbotten; udeladt, da det lignede et CPR-nummer)".into();
+        text = domain::chat::CPR_LEFT_OUT.into();
     }
     let text = format!("Chatbot: {text}").chars().take(INQUIRY_TEXT_MAX).collect();
     let new = NewInquiry { version: p, situation: None, text, municipality };
@@ -198,23 +268,44 @@ fn record_not_covered(s: &AppState, incident: Uuid, message: &str, municipality:
         if let Err(e) = store.record_inquiry(incident, new, domain::time::now()).await {
             tracing::warn!(error = %e, "the chatbot's unanswered question was not recorded");
         }
+        drop(permit);
     });
 }
 
-/// A callback request from the chat's handover: for the crisis the conversation is about.
+/// A callback request from the chat's handover: for the crisis the conversation is about, once
+/// per conversation.
 pub async fn callback(s: &AppState, ip: Option<IpAddr>, conversation: Uuid, mut new: NewCallback) -> Result<(), ApiError> {
     s.chat.admit(ip)?;
     let (municipality, incident) = s.chat.incident_of(conversation).ok_or_else(|| {
         ApiError::new(StatusCode::NOT_FOUND, "unknown_conversation", "this conversation has ended; write your question again")
     })?;
     let crises = s.live.crises();
-    let incident = incident.filter(|i| crises.get(*i).is_some()).ok_or_else(|| {
+    let p = incident.and_then(|i| crises.get(i)).ok_or_else(|| {
         ApiError::new(StatusCode::CONFLICT, "no_live_crisis", "there is no live crisis in this conversation to be called back about")
     })?;
+    if s.chat.callback_taken(conversation, false) {
+        return Err(ApiError::new(StatusCode::CONFLICT, "already_requested", "a callback was already requested in this conversation"));
+    }
     if new.municipality.trim().is_empty() {
-        new.municipality = municipality.unwrap_or_default();
+        new.municipality = municipality.or_else(|| p.incident.affected.first().cloned()).unwrap_or_default();
     }
     let actor = domain::Actor { name: "Chatbot".into(), ..domain::Actor::system() };
-    s.store.create_callback(incident, new.validate()?, &actor, domain::time::now()).await?;
+    s.store.create_callback(p.incident.id, new.validate()?, &actor, domain::time::now()).await?;
+    s.chat.callback_taken(conversation, true);
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn conversations_are_bounded_and_the_oldest_go_first() {
+        let mut c = Conversations::default();
+        let first = c.start();
+        let ids: Vec<Uuid> = (0..MAX_CONVERSATIONS + 10).map(|_| c.start()).collect();
+        assert_eq!((c.by_id.len(), c.started.len()), (MAX_CONVERSATIONS, MAX_CONVERSATIONS));
+        assert!(!c.by_id.contains_key(&first) && !c.by_id.contains_key(&ids[9]), "the oldest were forgotten");
+        assert!(c.by_id.contains_key(&ids[10]) && c.by_id.contains_key(ids.last().unwrap()));
+    }
 }

@@ -56,11 +56,11 @@ pub async fn published(s: &AppState, id: Uuid) -> Result<Published, ApiError> {
     Ok(Published { incident, version, areas, history })
 }
 
-/// `GET /api/v1/incidents/{id}/cap.xml`: public for real incidents (the feed links here); an
-/// exercise's alert only for staff who may see the incident.
+/// `GET /api/v1/incidents/{id}/cap.xml`: public once a real crisis is announced (the feed links
+/// here); a prepared incident's or an exercise's alert only for staff who may see the incident.
 pub async fn cap(State(s): State<AppState>, headers: HeaderMap, Path(id): Path<Uuid>) -> Result<Response, ApiError> {
     let p = published(&s, id).await?;
-    if p.incident.exercise {
+    if !p.incident.alert_is_public() {
         let caller = identify(&s, &headers).await?.ok_or_else(ApiError::unauthorized)?;
         caller.actor().may_on(Action::ViewIncidents, &p.incident.affected)?;
     }

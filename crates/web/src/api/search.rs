@@ -37,8 +37,9 @@ pub fn run(s: &AppState, actor: &Actor, p: &SearchParams) -> Result<Vec<search::
         ));
     }
     let limit = p.limit.unwrap_or(20).clamp(1, LIMIT_MAX);
-    let hits = s.live.search(&q, municipality, limit);
-    Ok(hits.into_iter().filter(|h| visible(&crises, actor, h)).collect())
+    // Hits the actor may not see are left out after ranking: ask for enough to still fill the list.
+    let hits = s.live.search(&q, municipality, if actor.role == domain::Role::AuthorityEditor { LIMIT_MAX * 2 } else { limit });
+    Ok(hits.into_iter().filter(|h| visible(&crises, actor, h)).take(limit).collect())
 }
 
 fn visible(crises: &crate::live::Crises, actor: &Actor, hit: &search::Hit) -> bool {

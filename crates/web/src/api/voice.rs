@@ -72,9 +72,10 @@ fn is_region(code: &str) -> bool {
     ("1081"..="1085").contains(&code)
 }
 
-/// The crisis the line speaks about: of those reaching the municipality, the latest published.
+/// The crisis the line speaks about: of those reaching the municipality, a real one before an
+/// exercise, then the latest published.
 fn current<'a>(crises: &'a Crises, code: &str) -> Option<&'a Published> {
-    crises.for_municipality(code).into_iter().max_by_key(|p| p.version.published_at)
+    crises.for_municipality(code).into_iter().max_by_key(|p| (!p.incident.exercise, p.version.published_at))
 }
 
 fn crisis_line(s: &AppState) -> Result<String, ApiError> {

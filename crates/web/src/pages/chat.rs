@@ -166,6 +166,7 @@ fn danish(e: &ApiError) -> String {
         "validation_failed" => "Skriv dit spørgsmål i feltet.".into(),
         "unknown_conversation" => "Samtalen er udløbet. Skriv dit spørgsmål igen.".into(),
         "no_live_crisis" => "Der er ingen aktiv krise at blive ringet op om. Kontakt kommunen, som du plejer.".into(),
+        "already_requested" => "Du har allerede bestilt et opkald. Kommunen ringer dig op.".into(),
         _ => "Det lykkedes ikke. Prøv igen.".into(),
     }
 }
