@@ -180,6 +180,13 @@ enum TokenCommand {
         #[arg(long)]
         integration: Option<String>,
     },
+    /// Revoke every token of an integration at once (a leaked or retired platform token).
+    Revoke {
+        #[command(flatten)]
+        storage: Storage,
+        #[arg(long)]
+        integration: String,
+    },
 }
 
 #[derive(Subcommand)]
@@ -327,6 +334,14 @@ async fn run(cli: Cli) -> Result<()> {
             store.create_integration_token(name, &web::auth::secret_hash(&token), domain::time::now()).await?;
             eprintln!("created an integration token for \"{name}\": it may use the voice channel (IVR) only");
             println!("{token}");
+            Ok(())
+        }
+        Command::Token { command: TokenCommand::Revoke { storage, integration } } => {
+            let store = storage.open().await?;
+            match store.revoke_integration_tokens(integration.trim()).await? {
+                0 => bail!("no integration named \"{integration}\" has a token"),
+                n => eprintln!("revoked {n} token(s) of \"{integration}\""),
+            }
             Ok(())
         }
         Command::Token { command: TokenCommand::Create { storage, email, .. } } => {

@@ -542,6 +542,10 @@ impl Store {
         write!(self, create_integration_token(name, token_hash, at))
     }
 
+    pub async fn revoke_integration_tokens(&self, name: &str) -> Result<u64> {
+        write!(self, revoke_integration_tokens(name))
+    }
+
     pub async fn integration_by_token(&self, token_hash: &str) -> Result<Option<String>> {
         on!(self, integration_by_token(token_hash))
     }

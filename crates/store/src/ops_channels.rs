@@ -73,3 +73,8 @@ pub async fn create_integration_token(pool: &Pool<Db>, name: &str, token_hash: &
 pub async fn integration_by_token(pool: &Pool<Db>, token_hash: &str) -> Result<Option<String>> {
     Ok(sqlx::query_scalar("SELECT name FROM integration_tokens WHERE token_hash = $1").bind(token_hash).fetch_optional(pool).await?)
 }
+
+/// Revokes every token of the named integration; returns how many there were.
+pub async fn revoke_integration_tokens(pool: &Pool<Db>, name: &str) -> Result<u64> {
+    Ok(sqlx::query("DELETE FROM integration_tokens WHERE name = $1").bind(name).execute(pool).await?.rows_affected())
+}

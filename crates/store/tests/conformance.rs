@@ -628,4 +628,7 @@ async fn integration_tokens_name_their_integration(store: &Store) {
     assert_eq!(store.integration_by_token("hash-2").await.unwrap(), None);
     // A person's token is not an integration's and the other way round.
     assert!(store.user_by_token("hash-1").await.unwrap().is_none());
+    assert_eq!(store.revoke_integration_tokens("Telefoniplatform").await.unwrap(), 1);
+    assert_eq!(store.integration_by_token("hash-1").await.unwrap(), None, "revoked");
+    assert_eq!(store.revoke_integration_tokens("Telefoniplatform").await.unwrap(), 0);
 }

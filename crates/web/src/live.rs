@@ -26,11 +26,19 @@ pub struct Crises {
     /// crisis reaches each of its municipalities).
     reach: HashMap<String, Vec<usize>>,
     names: HashMap<String, String>,
+    /// False until the first read from the database: "no crisis" must not be said before we know.
+    pub loaded: bool,
 }
 
 impl Crises {
     fn empty() -> Crises {
-        Crises { published: Vec::new(), answers: search::Answers::new(Vec::new()), reach: HashMap::new(), names: HashMap::new() }
+        Crises {
+            published: Vec::new(),
+            answers: search::Answers::new(Vec::new()),
+            reach: HashMap::new(),
+            names: HashMap::new(),
+            loaded: false,
+        }
     }
 
     /// The live crises with a published guide that reach this municipality.
@@ -70,6 +78,20 @@ impl Default for Live {
 impl Live {
     pub fn crises(&self) -> Arc<Crises> {
         self.crises.read().expect("crises lock").clone()
+    }
+
+    /// The crises, once they have been read at least once; until then a 503 that says so, since
+    /// "no crisis" would route a caller wrongly.
+    pub fn loaded_crises(&self) -> Result<Arc<Crises>, crate::error::ApiError> {
+        let crises = self.crises();
+        match crises.loaded {
+            true => Ok(crises),
+            false => Err(crate::error::ApiError::new(
+                axum::http::StatusCode::SERVICE_UNAVAILABLE,
+                "not_ready",
+                "the published guides are still being loaded; try again in a moment",
+            )),
+        }
     }
 
     pub fn search(&self, q: &search::Query, municipality: Option<&str>, limit: usize) -> Vec<search::Hit> {
@@ -192,7 +214,7 @@ fn build(published: Vec<Published>, orgs: &[Organisation]) -> Crises {
         candidates.extend(answer_candidates(p, codes));
     }
     let names = orgs.iter().map(|o| (o.code.clone(), o.name.clone())).collect();
-    Crises { published, answers: search::Answers::new(candidates), reach, names }
+    Crises { published, answers: search::Answers::new(candidates), reach, names, loaded: true }
 }
 
 /// What the chatbot may answer with: only the approved citizen wording of the published guide.
@@ -284,5 +306,19 @@ fn everyday_doc(g: &EverydayGuide) -> Doc {
         title: g.title.clone(),
         body: plain(&g.body),
         url: format!("/agent/guides/{}/{}", g.municipality, g.slug),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn nothing_is_said_about_crises_before_the_first_load() {
+        let live = Live::default();
+        let e = live.loaded_crises().err().expect("not loaded yet");
+        assert_eq!((e.status.as_u16(), e.code), (503, "not_ready"));
+        let loaded = build(Vec::new(), &domain::org::reference());
+        assert!(loaded.loaded && loaded.name("0250") == Some("Frederikssund"));
     }
 }

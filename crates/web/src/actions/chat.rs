@@ -196,8 +196,11 @@ impl Chat {
 
 pub async fn respond(s: &AppState, ip: Option<IpAddr>, req: ChatRequest) -> Result<ChatReply, ApiError> {
     s.chat.admit(ip)?;
+    let known = |m: &str| domain::org::valid_code(m) && m.len() == 4 && m.chars().all(|c| c.is_ascii_digit());
     let crises = s.live.crises();
-    let req = req.validate(|m| crises.name(m).is_some())?;
+    // Before the first load the names are unknown too: check the form only, then wait for the load.
+    let req = req.validate(|m| if crises.loaded { crises.name(m).is_some() } else { known(m) })?;
+    let crises = s.live.loaded_crises()?;
     let (conversation, known_municipality, earlier_incident) = s.chat.context(req.conversation);
     let municipality = req.municipality.clone().or(known_municipality);
     let line = s.config.crisis_line.clone();

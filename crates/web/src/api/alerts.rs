@@ -68,16 +68,25 @@ pub async fn cap(State(s): State<AppState>, headers: HeaderMap, Path(id): Path<U
     let page = p.areas.first().map(|a| format!("{base}/krise/{}", a.code));
     let options = channels::cap::CapOptions { sender: &sender(&base), public_url: page.as_deref() };
     let xml = channels::cap::alert_with(&p, &options, domain::time::now());
-    Ok(([(header::CONTENT_TYPE, CAP), (header::CACHE_CONTROL, "public, max-age=10")], xml).into_response())
+    // Links follow the request's host when no public address is set: caches must keep them apart.
+    Ok(([(header::CONTENT_TYPE, CAP), (header::CACHE_CONTROL, "public, max-age=10"), (header::VARY, "Host")], xml).into_response())
 }
 
 /// `GET /cap.atom`: the live, real (not exercise) alerts.
-pub async fn feed(State(s): State<AppState>, headers: HeaderMap) -> Response {
-    let crises = s.live.crises();
+pub async fn feed(State(s): State<AppState>, headers: HeaderMap) -> Result<Response, ApiError> {
+    let crises = s.live.loaded_crises()?;
     let public: Vec<Published> = crises.published.iter().filter(|p| !p.incident.exercise).cloned().collect();
     let updated = public.iter().map(|p| p.version.published_at).max().unwrap_or(domain::time::truncate(domain::time::now()));
     let xml = channels::atom::feed(&public, &base_url(&s, &headers), updated);
-    ([(header::CONTENT_TYPE, "application/atom+xml; charset=utf-8"), (header::CACHE_CONTROL, "public, max-age=10")], xml).into_response()
+    Ok((
+        [
+            (header::CONTENT_TYPE, "application/atom+xml; charset=utf-8"),
+            (header::CACHE_CONTROL, "public, max-age=10"),
+            (header::VARY, "Host"),
+        ],
+        xml,
+    )
+        .into_response())
 }
 
 /// `GET /api/v1/incidents/{id}/sms`: the citizen summary as SMS text, with its encoding and

@@ -92,7 +92,7 @@ pub async fn vxml(State(s): State<AppState>, _c: VoiceCaller, Path(file): Path<S
     if ext != Some("vxml") {
         return Err(ApiError::not_found("voice document: ask for /ivr/{code}.vxml"));
     }
-    let crises = s.live.crises();
+    let crises = s.live.loaded_crises()?;
     let area = municipality(&crises, code)?;
     let line = crisis_line(&s)?;
     let callback_url = format!("/ivr/{code}/callback");
@@ -108,7 +108,7 @@ pub async fn callback(
     Path(code): Path<String>,
     axum::extract::Form(form): axum::extract::Form<HashMap<String, String>>,
 ) -> Result<Response, ApiError> {
-    let crises = s.live.crises();
+    let crises = s.live.loaded_crises()?;
     let area = municipality(&crises, &code)?;
     let line = crisis_line(&s)?;
     let callback_url = format!("/ivr/{code}/callback");
@@ -148,7 +148,7 @@ pub async fn routing(State(s): State<AppState>, _c: VoiceCaller, Path(file): Pat
     if !matches!(ext, None | Some("xml") | Some("json")) {
         return Err(ApiError::not_found("routing format: ask for /api/v1/ivr/{code} (JSON) or /api/v1/ivr/{code}.xml"));
     }
-    let crises = s.live.crises();
+    let crises = s.live.loaded_crises()?;
     let area = municipality(&crises, code)?;
     let r = channels::routing::routing(current(&crises, code), &area, &crisis_line(&s)?);
     if ext == Some("xml") {
