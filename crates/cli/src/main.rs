@@ -110,6 +110,10 @@ enum Command {
         /// Chatbot messages per client address per minute (0: no limit, for load tests).
         #[arg(long, env = "KRISESERVICE_CHAT_RATE_LIMIT", default_value_t = 30)]
         chat_rate_limit: u32,
+        /// Addresses of load balancers or reverse proxies (comma-separated) whose X-Forwarded-For
+        /// names the client, for the chatbot's and the login's per-client limits.
+        #[arg(long, env = "KRISESERVICE_TRUSTED_PROXIES", value_delimiter = ',')]
+        trusted_proxies: Vec<std::net::IpAddr>,
         #[command(flatten)]
         jobs: Jobs,
     },
@@ -275,7 +279,7 @@ fn init_logging() {
 
 async fn run(cli: Cli) -> Result<()> {
     match cli.command {
-        Command::Serve { storage, listen, secure_cookies, crisis_line, public_url, chat_rate_limit, jobs } => {
+        Command::Serve { storage, listen, secure_cookies, crisis_line, public_url, chat_rate_limit, trusted_proxies, jobs } => {
             let jobs = jobs.settings()?;
             let crisis_line = match crisis_line {
                 Some(raw) => Some(
@@ -296,7 +300,14 @@ async fn run(cli: Cli) -> Result<()> {
                 jobs.smtp_url.as_deref().map(mask).unwrap_or_else(|| "not configured".into()),
                 jobs.retention_days,
             );
-            let config = web::Config { secure_cookies, crisis_line, public_url, chat_per_minute: chat_rate_limit, ..Default::default() };
+            let config = web::Config {
+                secure_cookies,
+                crisis_line,
+                public_url,
+                chat_per_minute: chat_rate_limit,
+                trusted_proxies,
+                ..Default::default()
+            };
             serve(store, listen, config, jobs).await
         }
         Command::Demo { data_dir, listen } => {

@@ -17,3 +17,30 @@ fn the_chatbot_refuses_a_client_that_sends_too_fast() {
     let (_, refused) = request(port, "POST", "/api/v1/chat", "", Some(body));
     assert!(refused.contains("\"rate_limited\"") && refused.contains("try again in"), "{refused}");
 }
+
+/// A chat message as sent through a load balancer that names the client.
+fn forwarded(port: u16, client: &str) -> u16 {
+    use std::io::{Read, Write};
+    let mut s = std::net::TcpStream::connect(("127.0.0.1", port)).unwrap();
+    let body = r#"{"message":"hej"}"#;
+    let req = format!(
+        "POST /api/v1/chat HTTP/1.0\r\nHost: t\r\nX-Forwarded-For: {client}\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
+        body.len()
+    );
+    s.write_all(req.as_bytes()).unwrap();
+    let mut out = String::new();
+    let _ = s.read_to_string(&mut out);
+    out.split(' ').nth(1).and_then(|c| c.parse().ok()).unwrap_or(0)
+}
+
+#[test]
+fn behind_a_trusted_proxy_each_forwarded_client_has_its_own_limit() {
+    let dir = tempfile::tempdir().unwrap();
+    let port = free_port();
+    let _node = start_with(dir.path().to_str().unwrap(), port, &["--chat-rate-limit", "9", "--trusted-proxies", "127.0.0.1"]);
+    let a: Vec<u16> = (0..4).map(|_| forwarded(port, "203.0.113.1")).collect();
+    assert_eq!(a, [200, 200, 200, 429]);
+    assert_eq!(forwarded(port, "203.0.113.2"), 200, "another citizen behind the same load balancer");
+    // A client cannot pick a fresh address by writing its own on the left.
+    assert_eq!(forwarded(port, "198.51.100.7, 203.0.113.1"), 429);
+}

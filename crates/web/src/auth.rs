@@ -149,14 +149,35 @@ impl FromRequestParts<AppState> for ApiCaller {
     }
 }
 
-/// The client's address, when the server was started with connect info (tests drive the router without it).
+/// The client's address, when the server was started with connect info (tests drive the router
+/// without it). Behind a trusted proxy (`Config::trusted_proxies`), the address it forwarded.
 pub struct ClientIp(pub Option<IpAddr>);
 
-impl<S: Send + Sync> FromRequestParts<S> for ClientIp {
+impl FromRequestParts<AppState> for ClientIp {
     type Rejection = std::convert::Infallible;
-    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
-        Ok(ClientIp(parts.extensions.get::<axum::extract::ConnectInfo<std::net::SocketAddr>>().map(|c| c.0.ip())))
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        let peer = parts.extensions.get::<axum::extract::ConnectInfo<std::net::SocketAddr>>().map(|c| c.0.ip());
+        let forwarded = parts.headers.get("x-forwarded-for").and_then(|v| v.to_str().ok());
+        Ok(ClientIp(peer.map(|p| client_address(p, forwarded, &state.config.trusted_proxies))))
     }
+}
+
+/// The nearest address that is not one of our proxies: from the right of `X-Forwarded-For`,
+/// which only a trusted proxy's word makes worth reading (a client can write anything on the left).
+pub fn client_address(peer: IpAddr, forwarded_for: Option<&str>, trusted: &[IpAddr]) -> IpAddr {
+    if !trusted.contains(&peer) {
+        return peer;
+    }
+    let hops = forwarded_for.unwrap_or_default().split(',').rev().map(|h| h.trim().parse::<IpAddr>());
+    for hop in hops {
+        match hop {
+            Ok(ip) if trusted.contains(&ip) => continue,
+            Ok(ip) => return ip,
+            // A hop we cannot read: stop at the last address we can vouch for.
+            Err(_) => break,
+        }
+    }
+    peer
 }
 
 pub fn constant_eq(a: &str, b: &str) -> bool {
@@ -254,6 +275,22 @@ pub async fn start_session(state: &AppState, user: &User) -> Result<(String, Str
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_client_is_the_nearest_untrusted_forwarded_address() {
+        let lb: IpAddr = "10.0.0.5".parse().unwrap();
+        let ip = |s: &str| s.parse::<IpAddr>().unwrap();
+        assert_eq!(client_address(ip("192.0.2.7"), Some("203.0.113.9"), &[lb]), ip("192.0.2.7"), "not from our proxy: ignored");
+        assert_eq!(client_address(lb, Some("203.0.113.9"), &[lb]), ip("203.0.113.9"));
+        assert_eq!(
+            client_address(lb, Some("6.6.6.6, 203.0.113.9, 10.0.0.5"), &[lb]),
+            ip("203.0.113.9"),
+            "a client-written left part is not believed"
+        );
+        assert_eq!(client_address(lb, Some("nonsense"), &[lb]), lb);
+        assert_eq!(client_address(lb, None, &[lb]), lb);
+        assert_eq!(client_address(lb, Some("2001:db8::1"), &[lb]), ip("2001:db8::1"));
+    }
 
     #[test]
     fn passwords_hash_with_argon2id_and_verify() {

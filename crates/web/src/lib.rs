@@ -35,6 +35,9 @@ pub struct Config {
     pub public_url: Option<String>,
     /// Chatbot messages per client address per minute; 0 turns the limit off.
     pub chat_per_minute: u32,
+    /// Load balancers and reverse proxies whose `X-Forwarded-For` names the client; without them
+    /// every citizen behind one load balancer would share one rate limit.
+    pub trusted_proxies: Vec<std::net::IpAddr>,
 }
 
 impl Default for Config {
@@ -46,6 +49,7 @@ impl Default for Config {
             crisis_line: None,
             public_url: None,
             chat_per_minute: 30,
+            trusted_proxies: Vec::new(),
         }
     }
 }

@@ -31,8 +31,11 @@ async fn healthz() -> &'static str {
     "ok\n"
 }
 
+/// Ready when the database answers and the channels have read the published guides once (until
+/// then the chatbot and the IVR answer 503, so a load balancer should not send citizens here yet).
 async fn readyz(State(state): State<AppState>) -> Response {
     match state.store.ping().await {
+        Ok(()) if !state.live.crises().loaded => (StatusCode::SERVICE_UNAVAILABLE, "loading the published guides\n").into_response(),
         Ok(()) => (StatusCode::OK, "ready\n").into_response(),
         Err(e) => {
             tracing::warn!(error = %e, "not ready");

@@ -44,14 +44,14 @@ async function waitHealthy(base, child, output, timeoutMs = 20000) {
       throw new Error(`kriseservice exited with ${child.exitCode} before it was healthy:\n${output()}`);
     }
     try {
-      const res = await fetch(`${base}/healthz`);
+      const res = await fetch(`${base}/readyz`);
       if (res.status === 200) return;
     } catch {
       // not listening yet
     }
     await new Promise((r) => setTimeout(r, 100));
   }
-  throw new Error(`kriseservice did not answer /healthz within ${timeoutMs} ms:\n${output()}`);
+  throw new Error(`kriseservice did not answer /readyz within ${timeoutMs} ms:\n${output()}`);
 }
 
 /** Starts `kriseservice demo` on a free loopback port with a fresh data directory. */

@@ -136,7 +136,7 @@ impl Chat {
     /// A token bucket per client address: `per_minute` messages a minute, bursts of a third of
     /// that. Zero turns the limit off (a load test from one address).
     pub fn admit(&self, ip: Option<IpAddr>) -> Result<(), ApiError> {
-        let (Some(ip), rate) = (ip, self.per_minute) else { return Ok(()) };
+        let (Some(ip), rate) = (ip.map(per_subscriber), self.per_minute) else { return Ok(()) };
         if rate == 0 {
             return Ok(());
         }
@@ -191,6 +191,14 @@ impl Chat {
     /// The live crisis a conversation is about, if it is still live.
     fn incident_of(&self, id: Uuid) -> Option<(Option<String>, Option<Uuid>)> {
         self.conversations.lock().expect("chat lock").by_id.get(&id).map(|c| (c.municipality.clone(), c.incident))
+    }
+}
+
+/// An IPv6 client is one /64 (a household or a phone rotates addresses within it).
+fn per_subscriber(ip: IpAddr) -> IpAddr {
+    match ip {
+        IpAddr::V6(v6) => IpAddr::V6((u128::from(v6) & !((1u128 << 64) - 1)).into()),
+        v4 => v4,
     }
 }
 
@@ -301,6 +309,14 @@ pub async fn callback(s: &AppState, ip: Option<IpAddr>, conversation: Uuid, mut 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_ipv6_client_is_limited_per_64() {
+        let chat = Chat::new(9);
+        let ip = |n: u16| Some(IpAddr::V6(std::net::Ipv6Addr::new(0x2001, 0xdb8, 0, 1, 0, 0, 0, n)));
+        assert_eq!((0..6).filter(|n| chat.admit(ip(*n)).is_ok()).count(), 3, "rotating within the /64 shares one bucket");
+        assert!(chat.admit(Some(IpAddr::V6(std::net::Ipv6Addr::new(0x2001, 0xdb8, 0, 2, 0, 0, 0, 1)))).is_ok());
+    }
 
     #[test]
     fn conversations_are_bounded_and_the_oldest_go_first() {
