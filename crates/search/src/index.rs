@@ -282,7 +282,7 @@ fn terms_of(text: &str) -> Vec<String> {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
     pub(crate) fn doc(id: &str, kind: DocKind, munis: &[&str], title: &str, body: &str) -> Doc {

@@ -251,17 +251,7 @@ mod tests {
     use crate::index::{Doc, DocKind, Index};
     use crate::query::parse;
 
-    fn doc(id: &str, kind: DocKind, munis: &[&str], title: &str, body: &str) -> Doc {
-        Doc {
-            id: id.into(),
-            group: String::new(),
-            kind,
-            municipalities: munis.iter().map(|m| m.to_string()).collect(),
-            title: title.into(),
-            body: body.into(),
-            url: format!("/{id}"),
-        }
-    }
+    use crate::index::tests::doc;
 
     fn everyday(id: &str, title: &str, body: &str) -> Doc {
         doc(id, DocKind::Everyday, &[], title, body)

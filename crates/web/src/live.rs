@@ -15,6 +15,9 @@ use store::Store;
 use tokio::sync::broadcast::error::RecvError;
 use uuid::Uuid;
 
+/// How long a closed crisis's Cancel stays in the public feed.
+pub const CANCELS_KEPT: time::Duration = time::Duration::hours(24);
+
 /// How soon a refresh that failed (the database away) is tried again.
 const RETRY: Duration = Duration::from_secs(5);
 
@@ -28,6 +31,9 @@ pub struct Crises {
     names: HashMap<String, String>,
     /// False until the first read from the database: "no crisis" must not be said before we know.
     pub loaded: bool,
+    /// Crises closed within [`CANCELS_KEPT`]: their alert is a Cancel, kept in the feed so feed
+    /// readers learn that it is over. Never answered from.
+    pub closed: Vec<Published>,
 }
 
 impl Crises {
@@ -38,6 +44,7 @@ impl Crises {
             reach: HashMap::new(),
             names: HashMap::new(),
             loaded: false,
+            closed: Vec::new(),
         }
     }
 
@@ -102,15 +109,22 @@ impl Live {
     /// snapshot stays in service.
     pub async fn refresh_crises(&self, store: &Store) -> Result<(), store::StoreError> {
         let orgs = store.organisations().await?;
-        let mut published = Vec::new();
-        for incident in store.incidents(None).await?.into_iter().filter(|i| i.status.is_live()) {
+        let (mut published, mut closed) = (Vec::new(), Vec::new());
+        let since = domain::time::now() - CANCELS_KEPT;
+        for incident in store.incidents(None).await? {
+            let recently_closed = incident.closed_at.is_some_and(|t| t > since);
+            if !incident.status.is_live() && !recently_closed {
+                continue;
+            }
             let Some(mut version) = store.guide_version(incident.id, None).await? else { continue };
             version.guide = version.guide.published_view();
             let history = store.guide_history(incident.id).await?;
             let areas = incident.affected.iter().map(|c| area(&orgs, c)).collect();
-            published.push(Published { incident, version, areas, history });
+            let p = Published { incident, version, areas, history };
+            if p.incident.status.is_live() { published.push(p) } else { closed.push(p) }
         }
-        let crises = build(published, &orgs);
+        let mut crises = build(published, &orgs);
+        crises.closed = closed;
         let mut indexed = self.index.write().expect("index lock");
         let index = &mut indexed.index;
         let previous = self.crises();
@@ -214,7 +228,7 @@ fn build(published: Vec<Published>, orgs: &[Organisation]) -> Crises {
         candidates.extend(answer_candidates(p, codes));
     }
     let names = orgs.iter().map(|o| (o.code.clone(), o.name.clone())).collect();
-    Crises { published, answers: search::Answers::new(candidates), reach, names, loaded: true }
+    Crises { published, answers: search::Answers::new(candidates), reach, names, loaded: true, closed: Vec::new() }
 }
 
 /// What the chatbot may answer with: only the approved citizen wording of the published guide.

@@ -328,7 +328,7 @@ async fn cap_alerts_follow_the_version_history_and_the_feed_lists_public_alerts(
     );
     assert!(!feed.contains(&exercise), "exercises stay out of the public feed");
 
-    // Closing cancels the alert; the feed drops it.
+    // Closing cancels the alert; the feed keeps the Cancel for a day.
     for (to, note) in [("standing_down", None), ("closed", Some("Strømmen er tilbage overalt."))] {
         kit.call(
             "POST",
@@ -340,7 +340,11 @@ async fn cap_alerts_follow_the_version_history_and_the_feed_lists_public_alerts(
     }
     eventually("the cancel", || async { cap_text(&kit.raw("GET", &cap, None, None, &[]).await.1, "msgType") == "Cancel" }).await;
     xmllint(&kit.raw("GET", &cap, None, None, &[]).await.1, Some("cap/CAP-v1.2.xsd"));
-    assert!(!String::from_utf8(kit.raw("GET", "/cap.atom", None, None, &[]).await.1).unwrap().contains(&id));
+    eventually("the feed to announce the end", || async {
+        let feed = String::from_utf8(kit.raw("GET", "/cap.atom", None, None, &[]).await.1).unwrap();
+        feed.contains(&id) && feed.contains("Afsluttet:")
+    })
+    .await;
     assert_eq!(kit.call("GET", &format!("/api/v1/incidents/{}/cap.xml", uuid::Uuid::new_v4()), None, None).await.0, StatusCode::NOT_FOUND);
 }
 

@@ -40,7 +40,8 @@ fn sender(base: &str) -> String {
 /// The incident's latest published version in context: from the live snapshot, or — for a
 /// closed incident, whose alert is a Cancel — from the store.
 pub async fn published(s: &AppState, id: Uuid) -> Result<Published, ApiError> {
-    if let Some(p) = s.live.crises().get(id) {
+    let crises = s.live.crises();
+    if let Some(p) = crises.get(id).or_else(|| crises.closed.iter().find(|p| p.incident.id == id)) {
         return Ok(p.clone());
     }
     let incident = s.store.incident(id).await?.ok_or_else(|| ApiError::not_found("incident"))?;
@@ -72,10 +73,13 @@ pub async fn cap(State(s): State<AppState>, headers: HeaderMap, Path(id): Path<U
     Ok(([(header::CONTENT_TYPE, CAP), (header::CACHE_CONTROL, "public, max-age=10"), (header::VARY, "Host")], xml).into_response())
 }
 
-/// `GET /cap.atom`: the live, real (not exercise) alerts.
+/// `GET /cap.atom`: the live, real (not exercise) alerts, and for a day the Cancel of a closed one.
 pub async fn feed(State(s): State<AppState>, headers: HeaderMap) -> Result<Response, ApiError> {
     let crises = s.live.loaded_crises()?;
-    let public: Vec<Published> = crises.published.iter().filter(|p| !p.incident.exercise).cloned().collect();
+    // The live real alerts, and the Cancel of those closed in the last day.
+    let since = domain::time::now() - crate::live::CANCELS_KEPT;
+    let recent = crises.closed.iter().filter(|p| p.incident.closed_at.is_some_and(|t| t > since));
+    let public: Vec<Published> = crises.published.iter().chain(recent).filter(|p| !p.incident.exercise).cloned().collect();
     let updated = public.iter().map(|p| p.version.published_at).max().unwrap_or(domain::time::truncate(domain::time::now()));
     let xml = channels::atom::feed(&public, &base_url(&s, &headers), updated);
     Ok((
