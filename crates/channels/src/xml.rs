@@ -21,30 +21,29 @@ pub(crate) fn strip_invalid(s: &str) -> String {
 
 /// Character data: `&`, `<` and `>` escaped (the last so `]]>` can never appear).
 pub(crate) fn text(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars().filter(|c| allowed(*c)) {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            _ => out.push(c),
-        }
-    }
-    out
+    escaped(s, |_| None)
 }
 
 /// An attribute value for double quotes. Tabs and line breaks become character references,
 /// because attribute-value normalisation would otherwise turn them into spaces.
 pub(crate) fn attr(s: &str) -> String {
+    escaped(s, |c| match c {
+        '"' => Some("&quot;"),
+        '\t' => Some("&#9;"),
+        '\n' => Some("&#10;"),
+        _ => None,
+    })
+}
+
+/// XML-safe text: forbidden characters dropped, `&<>` escaped, and `extra` for the context.
+fn escaped(s: &str, extra: impl Fn(char) -> Option<&'static str>) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars().filter(|c| allowed(*c)) {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\t' => out.push_str("&#9;"),
-            '\n' => out.push_str("&#10;"),
+        match (c, extra(c)) {
+            (_, Some(e)) => out.push_str(e),
+            ('&', _) => out.push_str("&amp;"),
+            ('<', _) => out.push_str("&lt;"),
+            ('>', _) => out.push_str("&gt;"),
             _ => out.push(c),
         }
     }

@@ -1,7 +1,7 @@
 //! Search-result snippets: about 200 characters of the body around the densest cluster of
 //! matched words, HTML-escaped, matches wrapped in `<mark>`, "…" where the text is cut.
 
-use crate::analysis::escape_html;
+use domain::markdown::escape;
 
 /// Characters of context shown; the window starts a little before the best match.
 const WINDOW: usize = 200;
@@ -30,13 +30,13 @@ pub fn snippet(text: &str, words: &[Word]) -> String {
     let mut at = start;
     for &(i, _) in hits.iter().filter(|&&(i, _)| words[i].start >= start && words[i].end <= end) {
         let t = &words[i];
-        escape_html(&text[at..t.start], &mut out);
+        out.push_str(&escape(&text[at..t.start]));
         out.push_str("<mark>");
-        escape_html(&text[t.start..t.end], &mut out);
+        out.push_str(&escape(&text[t.start..t.end]));
         out.push_str("</mark>");
         at = t.end;
     }
-    escape_html(&text[at..end], &mut out);
+    out.push_str(&escape(&text[at..end]));
     if end < text.len() {
         out.push('…');
     }

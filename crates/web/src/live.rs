@@ -6,6 +6,7 @@
 use channels::{Area, Published};
 use domain::event::EventKind;
 use domain::everyday::EverydayGuide;
+use domain::incident::Incident;
 use domain::org::Organisation;
 use search::{Candidate, Doc, DocKind, Section};
 use std::collections::HashMap;
@@ -116,11 +117,7 @@ impl Live {
             if !incident.status.is_live() && !recently_closed {
                 continue;
             }
-            let Some(mut version) = store.guide_version(incident.id, None).await? else { continue };
-            version.guide = version.guide.published_view();
-            let history = store.guide_history(incident.id).await?;
-            let areas = incident.affected.iter().map(|c| area(&orgs, c)).collect();
-            let p = Published { incident, version, areas, history };
+            let Some(p) = published_of(store, &orgs, incident).await? else { continue };
             if p.incident.status.is_live() { published.push(p) } else { closed.push(p) }
         }
         let mut crises = build(published, &orgs);
@@ -197,6 +194,15 @@ impl Live {
             }
         });
     }
+}
+
+/// An incident's latest published version in context (without the internal purpose), if any.
+pub async fn published_of(store: &Store, orgs: &[Organisation], incident: Incident) -> Result<Option<Published>, store::StoreError> {
+    let Some(mut version) = store.guide_version(incident.id, None).await? else { return Ok(None) };
+    version.guide = version.guide.published_view();
+    let history = store.guide_history(incident.id).await?;
+    let areas = incident.affected.iter().map(|c| area(orgs, c)).collect();
+    Ok(Some(Published { incident, version, areas, history }))
 }
 
 fn area(orgs: &[Organisation], code: &str) -> Area {

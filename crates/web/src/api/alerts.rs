@@ -45,16 +45,8 @@ pub async fn published(s: &AppState, id: Uuid) -> Result<Published, ApiError> {
         return Ok(p.clone());
     }
     let incident = s.store.incident(id).await?.ok_or_else(|| ApiError::not_found("incident"))?;
-    let mut version = s.store.guide_version(id, None).await?.ok_or_else(|| ApiError::not_found("published guide"))?;
-    version.guide = version.guide.published_view();
-    let history = s.store.guide_history(id).await?;
     let orgs = s.store.organisations().await?;
-    let areas = incident
-        .affected
-        .iter()
-        .map(|c| channels::Area { code: c.clone(), name: orgs.iter().find(|o| &o.code == c).map_or_else(|| c.clone(), |o| o.name.clone()) })
-        .collect();
-    Ok(Published { incident, version, areas, history })
+    crate::live::published_of(&s.store, &orgs, incident).await?.ok_or_else(|| ApiError::not_found("published guide"))
 }
 
 /// `GET /api/v1/incidents/{id}/cap.xml`: public once a real crisis is announced (the feed links
