@@ -67,8 +67,18 @@ pub(crate) mod fixture {
             citizen_summary: "Kommunens telefoner virker ikke. Ring til kriselinjen, er det akut så ring **112**.".into(),
             next_update_at: Some(datetime!(2026-11-23 13:30 UTC)),
             situations: vec![
-                Situation { situation: "Spørger".into(), action: "Giv status".into(), citizen_text: "Læs den korte status.".into() },
-                Situation { situation: "Intern".into(), action: "Kun for agenter".into(), citizen_text: String::new() },
+                Situation {
+                    situation: "Spørger".into(),
+                    action: "Giv status".into(),
+                    citizen_text: "Læs den korte status.".into(),
+                    ..Situation::default()
+                },
+                Situation {
+                    situation: "Intern".into(),
+                    action: "Kun for agenter".into(),
+                    citizen_text: String::new(),
+                    ..Situation::default()
+                },
             ],
             contacts: vec![
                 Contact { name: "Politiet".into(), phone: "114".into(), note: String::new(), urgent: false },

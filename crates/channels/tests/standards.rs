@@ -60,7 +60,12 @@ fn contact(name: &str, phone: &str, note: &str, urgent: bool) -> Contact {
 }
 
 fn row(citizen_text: &str) -> Situation {
-    Situation { situation: "Borgeren spørger".into(), action: "Giv status".into(), citizen_text: citizen_text.into() }
+    Situation {
+        situation: "Borgeren spørger".into(),
+        action: "Giv status".into(),
+        citizen_text: citizen_text.into(),
+        ..Situation::default()
+    }
 }
 
 /// A published version 1 of an active incident; the cases below change what they need.

@@ -186,6 +186,13 @@ async fn publish_demo_guide(store: &Store, id: uuid::Uuid, editor: &domain::Acto
     g.citizen_summary = "Frederikssund Kommunes telefoner virker ikke lige nu. Ring til kriselinjen, hvis du har brug for kommunen. \
         Er det akut, så ring **112**."
         .into();
+    // How citizens ask, in their own words: the demo's chatbot recognises them.
+    if let Some(s) = g.situations.iter_mut().find(|s| s.situation.contains("bestemt medarbejder")) {
+        s.citizen_questions =
+            ["min sagsbehandler skulle ringe mig op i dag", "kan jeg få fat i min sagsbehandler", "jeg venter på et opkald fra jobcentret"]
+                .map(String::from)
+                .to_vec();
+    }
     store.save_guide_draft(id, &g, editor, now()).await.map_err(err)?;
     let v = store.publish_guide(id, editor, now()).await.map_err(err)?;
     for (situation, text) in

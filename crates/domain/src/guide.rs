@@ -14,16 +14,23 @@ pub const STATUS_MAX: usize = 1000;
 pub const ROW_MAX: usize = 600;
 pub const MAX_SITUATIONS: usize = 50;
 pub const MAX_CONTACTS: usize = 30;
+/// Example questions per situation row, and the length of one.
+pub const MAX_CITIZEN_QUESTIONS: usize = 20;
+pub const QUESTION_MAX: usize = 200;
 
 /// A row of "what agents can help with": the citizen's situation, what the agent does, and
 /// what the public page and the bots may say.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Situation {
     pub situation: String,
     pub action: String,
     #[serde(default)]
     pub citizen_text: String,
+    /// How citizens ask about this situation, in their own words: the chatbot matches messages
+    /// against them. Never shown to citizens.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub citizen_questions: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -94,6 +101,7 @@ impl Guide {
             s.situation = text::one_line(&s.situation);
             s.action = text::multi_line(&s.action);
             s.citizen_text = text::multi_line(&s.citizen_text);
+            s.citizen_questions = citizen_questions(&s.citizen_questions);
         }
         for c in &mut self.contacts {
             c.name = text::one_line(&c.name);
@@ -123,6 +131,13 @@ impl Guide {
             p.text(&format!("situations[{i}].situation"), &s.situation, 0, 200);
             p.text(&format!("situations[{i}].action"), &s.action, 0, ROW_MAX);
             p.text(&format!("situations[{i}].citizen_text"), &s.citizen_text, 0, ROW_MAX);
+            let field = format!("situations[{i}].citizen_questions");
+            if s.citizen_questions.len() > MAX_CITIZEN_QUESTIONS {
+                p.add(&field, format!("at most {MAX_CITIZEN_QUESTIONS} questions"));
+            }
+            for q in &s.citizen_questions {
+                p.text(&field, q, 0, QUESTION_MAX);
+            }
         }
         for (i, c) in self.contacts.iter().enumerate() {
             p.text(&format!("contacts[{i}].name"), &c.name, 0, 120);
@@ -205,6 +220,17 @@ impl Guide {
         self.purpose.clear();
         self
     }
+}
+
+/// Example questions as one line each, without blanks or repeats (the form gives one per line).
+fn citizen_questions(raw: &[String]) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for q in raw.iter().flat_map(|q| q.lines()).map(text::one_line).filter(|q| !q.is_empty()) {
+        if !out.iter().any(|o| o.to_lowercase() == q.to_lowercase()) {
+            out.push(q);
+        }
+    }
+    out
 }
 
 /// A published, immutable version.
@@ -298,7 +324,7 @@ fn rows<T: PartialEq>(
 }
 
 fn row(situation: &str, action: &str, citizen_text: &str) -> Situation {
-    Situation { situation: situation.into(), action: action.into(), citizen_text: citizen_text.into() }
+    Situation { situation: situation.into(), action: action.into(), citizen_text: citizen_text.into(), ..Situation::default() }
 }
 
 /// A draft pre-filled for an incident kind: the rows every crisis needs, plus the kind's own.
@@ -411,6 +437,22 @@ mod tests {
         for bad in ["1234567", "123456789", "+46 12345678", "0123 4567", "12a45678", ""] {
             assert_eq!(normalise_phone(bad), None, "{bad}");
         }
+    }
+
+    #[test]
+    fn citizen_questions_are_one_line_each_without_repeats_and_bounded() {
+        let mut g = complete();
+        g.situations[0].citizen_questions =
+            vec!["hvornår  virker\r\ntelefonen igen".into(), " ".into(), "Hvornår virker telefonen igen".into()];
+        let g = g.validate_for_publish(NOW).unwrap();
+        assert_eq!(g.situations[0].citizen_questions, ["hvornår virker", "telefonen igen", "Hvornår virker telefonen igen"]);
+        let mut many = complete();
+        many.situations[1].citizen_questions = (0..=MAX_CITIZEN_QUESTIONS).map(|n| format!("spørgsmål {n}")).collect();
+        many.situations[2].citizen_questions = vec!["x".repeat(QUESTION_MAX + 1)];
+        let DomainError::Invalid(problems) = many.validate_draft().unwrap_err() else { panic!() };
+        let fields: Vec<&str> = problems.iter().map(|p| p.field.as_str()).collect();
+        assert!(fields.contains(&"situations[1].citizen_questions"), "{fields:?}");
+        assert!(fields.contains(&"situations[2].citizen_questions"), "{fields:?}");
     }
 
     #[test]

@@ -1,5 +1,5 @@
 //! Chatbot quality on bench/chat-eval: `cargo run --release -p search --example chat_eval --
-//! bench/chat-eval [--with-action]`. Exits non-zero when a goal is missed.
+//! bench/chat-eval [--with-action] [--without-questions] [--questions FILE] [--sweep]`. Exits non-zero when a goal is missed.
 
 #[path = "../tests/common/eval.rs"]
 mod eval;
@@ -12,7 +12,8 @@ fn main() {
     let rest: Vec<String> = args.collect();
     let questions =
         rest.iter().position(|a| a == "--questions").and_then(|i| rest.get(i + 1)).cloned().unwrap_or_else(|| "questions.jsonl".into());
-    let opts = eval::Options { with_action: rest.iter().any(|a| a == "--with-action"), questions };
+    let flag = |f: &str| rest.iter().any(|a| a == f);
+    let opts = eval::Options { with_action: flag("--with-action"), questions, without_questions: flag("--without-questions") };
     match eval::evaluate(&dir, opts) {
         Ok(report) => {
             print!("{}", report.render());

@@ -53,7 +53,7 @@ const NGRAM: f32 = 0.15;
 const MAX_MESSAGE_CHARS: usize = 1000;
 const MAX_WORDS: usize = 40;
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Section {
     CitizenSummary,
@@ -77,6 +77,16 @@ pub struct Candidate {
     pub match_text: String,
     /// The approved citizen wording, returned verbatim.
     pub answer: String,
+    /// One of the row's example questions (see [`Candidate::asked_as`]), not the row itself.
+    pub example: bool,
+}
+
+impl Candidate {
+    /// The same answer found through one of the example questions its authority wrote ("how
+    /// citizens ask"): the question is the whole match text.
+    pub fn asked_as(&self, question: &str) -> Candidate {
+        Candidate { match_text: question.to_string(), example: true, ..self.clone() }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -103,6 +113,10 @@ pub struct Answers {
     /// BM25 length normalisation per candidate: long texts match more words by chance.
     norms: Vec<f32>,
     grams: Grams,
+    /// Per candidate, the answer it gives (incident, section, row): a row and its example
+    /// questions are one answer, so a word counts as common by the answers that have it.
+    answer_of: Vec<usize>,
+    answers: usize,
 }
 
 /// One content word of a question: the features it may match, and how much it counts.
@@ -166,8 +180,15 @@ fn confidence(parts: &[f32; PARTS]) -> f32 {
 impl Answers {
     pub fn new(candidates: Vec<Candidate>) -> Self {
         let features = Features::new(&candidates);
-        let avg = features.lengths.iter().sum::<usize>() as f32 / features.lengths.len().max(1) as f32;
-        let norms = features.lengths.iter().map(|&l| 1.0 - LENGTH_B + LENGTH_B * l.max(1) as f32 / avg.max(1.0)).collect();
+        // Example questions are questions, not texts that match by chance: no length normalisation.
+        let texts = || features.lengths.iter().zip(&candidates).filter(|(_, c)| !c.example).map(|(&l, _)| l);
+        let avg = texts().sum::<usize>() as f32 / texts().count().max(1) as f32;
+        let norms = features
+            .lengths
+            .iter()
+            .zip(&candidates)
+            .map(|(&l, c)| if c.example { 1.0 } else { 1.0 - LENGTH_B + LENGTH_B * l.max(1) as f32 / avg.max(1.0) })
+            .collect();
         let texts: Vec<(Vec<String>, Vec<String>)> = candidates
             .iter()
             .map(|c| {
@@ -175,7 +196,16 @@ impl Answers {
                 (content_words(head), content_words(body))
             })
             .collect();
-        Answers { candidates, features, norms, grams: Grams::new(&texts) }
+        let mut seen = std::collections::HashMap::new();
+        let answer_of: Vec<usize> = candidates
+            .iter()
+            .map(|c| {
+                let next = seen.len();
+                *seen.entry((c.incident.as_str(), c.section.clone(), c.situation)).or_insert(next)
+            })
+            .collect();
+        let answers = seen.len();
+        Answers { candidates, features, norms, grams: Grams::new(&texts), answer_of, answers }
     }
 
     pub fn candidate(&self, i: usize) -> &Candidate {
@@ -274,14 +304,21 @@ impl Answers {
         let n = self.candidates.len();
         let matches: Vec<Vec<f32>> = question.iter().map(|w| self.match_alts(&w.alts)).collect();
         let cues: Vec<Vec<f32>> = question.iter().map(|w| w.cue.map_or_else(Vec::new, |f| self.match_alts(&[(f, 1.0)]))).collect();
-        let max_idf = (1.0 + n as f32).ln();
+        let answers = self.answers as f32;
+        let max_idf = (1.0 + answers).ln();
+        let mut per_answer = vec![0f32; self.answers];
         let idf: Vec<f32> = question
             .iter()
             .zip(&matches)
             .map(|(w, m)| {
                 // Weak matches (compound parts, typos) count partly towards how common a word is.
-                let df: f32 = m.iter().sum();
-                let idf = (1.0 + n as f32 / df.max(1.0)).ln();
+                per_answer.fill(0.0);
+                for (c, &x) in m.iter().enumerate() {
+                    let a = &mut per_answer[self.answer_of[c]];
+                    *a = a.max(x);
+                }
+                let df: f32 = per_answer.iter().sum();
+                let idf = (1.0 + answers / df.max(1.0)).ln();
                 // An everyday word that happens to be rare in the guides decides nothing.
                 if w.weight < 1.0 { idf.min(1.0) } else { idf }
             })
@@ -321,7 +358,14 @@ impl Answers {
         // they weigh more in what the candidate fails to cover.
         let unmatched = |m: &Vec<f32>| m.iter().all(|&x| x == 0.0);
         let total: f32 = question.iter().zip(matches).map(|(w, m)| if unmatched(m) { w.len_weight() } else { w.weight }).sum();
-        let coverage = question.iter().zip(matches).map(|(w, m)| w.weight * m[best]).sum::<f32>() / total;
+        let matched = question.iter().zip(matches).map(|(w, m)| w.weight * m[best]).sum::<f32>();
+        let mut coverage = matched / total;
+        // An example question is a whole question: a message that meets one of its words is not
+        // asking it ("goddag" and "hvad skal vi gøre i dag"), so it must cover the example too.
+        if self.candidates[best].example {
+            let example = (matched / self.features.lengths[best].max(1) as f32).min(1.0);
+            coverage = coverage.min(example);
+        }
         let specific = matches.iter().zip(&scored.idf).map(|(m, idf)| m[best] * idf).fold(0.0f32, f32::max) / scored.max_idf;
         // How much of the question the candidate's first line (its own topic) answers.
         // A section cue is the first line of the summary and the contacts.
@@ -438,6 +482,7 @@ mod tests {
             },
             match_text: text.into(),
             answer,
+            example: false,
         }
     }
 
@@ -512,6 +557,27 @@ mod tests {
         let water = |i| Some(("water".to_string(), Section::Situation, Some(i)));
         assert_eq!(answered(&a, "må vi drikke postevand", Some("0461")), water(0));
         assert_eq!(answered(&a, "hvad gør jeg med min babys modermælkserstatning", Some("0461")), water(1));
+    }
+
+    #[test]
+    fn example_questions_find_their_row_but_not_a_message_that_shares_one_word() {
+        let plain = answers();
+        let q = "min mors vekseltryksmadras kører ikke";
+        assert_eq!(answered(&plain, q, Some("0250")), None, "no row knows the word");
+        let mut cands: Vec<Candidate> = (0..plain.len()).map(|i| plain.candidate(i).clone()).collect();
+        let fridge = cands.iter().position(|c| c.situation == Some(1) && c.incident == "power").unwrap();
+        let example = cands[fridge].asked_as("vekseltryksmadrassen kører ikke uden strøm");
+        cands.push(example);
+        cands.push(cands[fridge].asked_as("kan vi spise maden i dag"));
+        let taught = Answers::new(cands);
+        assert_eq!(answered(&taught, q, Some("0250")), Some(("power".into(), Section::Situation, Some(1))));
+        let Reply::Answer { candidate, .. } = taught.respond(q, Some("0250")) else { panic!() };
+        assert_eq!(taught.candidate(candidate).answer, plain.candidate(fridge).answer, "the row's wording, not the example");
+        assert_eq!(taught.respond("goddag", Some("0250")), Reply::Greeting, "one shared word is not the example's question");
+        assert_eq!(
+            answered(&taught, "hvornår kommer strømmen tilbage?", Some("0250")),
+            answered(&plain, "hvornår kommer strømmen tilbage?", Some("0250"))
+        );
     }
 
     #[test]

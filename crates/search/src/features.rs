@@ -178,6 +178,7 @@ mod tests {
             incident_title: "Strømafbrydelse i Frederikssund".into(),
             match_text: text.into(),
             answer: String::new(),
+            example: false,
         }
     }
 

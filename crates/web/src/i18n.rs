@@ -239,6 +239,12 @@ const TABLE: &[(&str, &str, &str)] = &[
     ("guide.situation", "Borgerens situation", "Citizen's situation"),
     ("guide.action", "Det gør du", "What you do"),
     ("guide.citizen_text", "Det må borgerne få at vide", "What citizens may be told"),
+    ("guide.citizen_questions", "Sådan spørger borgerne", "How citizens ask"),
+    (
+        "guide.citizen_questions_hint",
+        "Ét spørgsmål pr. linje, med borgernes egne ord. Chatbotten genkender spørgsmålene; borgerne ser dem ikke.",
+        "One question per line, in citizens' own words. The chatbot recognises them; citizens never see them.",
+    ),
     ("guide.contacts", "Nødnumre og kontakter", "Emergency numbers and contacts"),
     ("guide.callback_email", "Postkasse til opkald", "Callback mailbox"),
     ("guide.short_status", "Kort status", "Short status"),

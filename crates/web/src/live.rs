@@ -249,13 +249,16 @@ fn answer_candidates(p: &Published, municipalities: Vec<String>) -> Vec<Candidat
         incident_title: p.incident.title.clone(),
         match_text,
         answer,
+        example: false,
     };
     // The shapes the engine was measured with (see `search::Candidate::match_text`): the first
     // line weighs most, the engine adds the incident title itself.
     let summary = plain(&g.citizen_summary);
     let mut out = vec![base(Section::CitizenSummary, None, summary.clone(), summary)];
     for (i, s) in g.situations.iter().enumerate().filter(|(_, s)| !s.citizen_text.trim().is_empty()) {
-        out.push(base(Section::Situation, Some(i), format!("{}\n{}", s.situation, plain(&s.citizen_text)), plain(&s.citizen_text)));
+        let row = base(Section::Situation, Some(i), format!("{}\n{}", s.situation, plain(&s.citizen_text)), plain(&s.citizen_text));
+        out.extend(s.citizen_questions.iter().map(|q| row.asked_as(q)));
+        out.push(row);
     }
     if !g.contacts.is_empty() {
         let lines = contact_lines(g);

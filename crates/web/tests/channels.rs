@@ -132,6 +132,37 @@ async fn the_chatbot_answers_only_with_approved_wording_and_hands_over() {
 }
 
 #[tokio::test]
+async fn the_guides_example_questions_teach_the_chatbot_and_citizens_never_see_them() {
+    let kit = Kit::sqlite().await;
+    let id = crisis(&kit, &["0250"], false).await;
+    let question = "min mors vekseltryksmadras virker ikke uden strøm";
+    let mut guide = scenario()["guide"].clone();
+    let medical = guide["situations"][1].clone();
+    assert!(medical["citizen_questions"].as_array().unwrap().iter().any(|q| q == question), "the scenario has the example");
+    for s in guide["situations"].as_array_mut().unwrap() {
+        s.as_object_mut().unwrap().remove("citizen_questions");
+    }
+    publish(&kit, &id, guide.clone()).await;
+    eventually("version 2 without examples", || async { ask(&kit, question, None).await["source"]["guide_version"] != 1 }).await;
+    let without = ask(&kit, question, None).await;
+    assert_ne!(without["source"]["situation"], 1, "the row alone does not know the word: {without}");
+
+    guide["situations"][1]["citizen_questions"] = json!([question, "  ", question.to_uppercase()]);
+    let version = publish(&kit, &id, guide).await;
+    eventually("the example to be learnt", || async { ask(&kit, question, None).await["source"]["guide_version"] == version }).await;
+    let v = ask(&kit, question, None).await;
+    assert_eq!((v["kind"].as_str(), v["source"]["situation"].as_i64()), (Some("answer"), Some(1)), "{v}");
+    assert_eq!(v["answer"], medical["citizen_text"], "the row's approved wording, never the example");
+    let (_, stored) = kit.call("GET", &format!("/api/v1/incidents/{id}/guide"), kit.token(Role::ProcessLead), None).await;
+    assert_eq!(stored["guide"]["situations"][1]["citizen_questions"], json!([question]), "blank and repeated examples dropped: {stored}");
+
+    let (status, page, _) = kit.raw("GET", "/krise/0250", None, None, &[]).await;
+    let page = String::from_utf8(page).unwrap();
+    assert_eq!(status, StatusCode::OK);
+    assert!(page.contains(medical["citizen_text"].as_str().unwrap().split('.').next().unwrap()) && !page.contains("vekseltryksmadras"));
+}
+
+#[tokio::test]
 async fn bad_chat_input_gets_a_clear_4xx_and_a_closed_crisis_a_safe_handover() {
     let kit = Kit::sqlite().await;
     let id = crisis(&kit, &["0250"], false).await;

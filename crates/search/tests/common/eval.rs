@@ -19,11 +19,13 @@ pub struct Options {
     /// The question file in the harness folder: `questions.jsonl` (tuned on) or `holdout.jsonl`
     /// (never tuned on: the honest figure).
     pub questions: String,
+    /// Leave out the guides' example questions ("how citizens ask"), to measure what they add.
+    pub without_questions: bool,
 }
 
 impl Default for Options {
     fn default() -> Self {
-        Options { with_action: false, questions: "questions.jsonl".into() }
+        Options { with_action: false, questions: "questions.jsonl".into(), without_questions: false }
     }
 }
 
@@ -166,6 +168,7 @@ pub fn candidates(scenario: &Value, opts: &Options) -> Vec<Candidate> {
         incident_title: text(scenario, "title"),
         match_text,
         answer,
+        example: false,
     };
     let summary = text(guide, "citizen_summary");
     let mut out = vec![base(Section::CitizenSummary, None, summary.clone(), summary)];
@@ -175,7 +178,12 @@ pub fn candidates(scenario: &Value, opts: &Options) -> Vec<Candidate> {
             continue;
         }
         let action = if opts.with_action { text(s, "action") } else { String::new() };
-        out.push(base(Section::Situation, Some(i), format!("{}\n{citizen}\n{action}", text(s, "situation")), citizen));
+        let row = base(Section::Situation, Some(i), format!("{}\n{citizen}\n{action}", text(s, "situation")), citizen);
+        if !opts.without_questions {
+            let questions = s.get("citizen_questions").and_then(Value::as_array).into_iter().flatten().filter_map(Value::as_str);
+            out.extend(questions.map(|q| row.asked_as(q)));
+        }
+        out.push(row);
     }
     let contacts: Vec<String> = guide
         .get("contacts")
@@ -231,13 +239,23 @@ pub fn load(dir: &Path, opts: Options) -> Result<Loaded, String> {
     Ok(Loaded { candidates: cands, questions })
 }
 
+/// The situation a candidate answers, also when it is one of the row's example questions: the
+/// row's own candidate is the one with several lines (situation, citizen text, ...).
+fn situation_name<'a>(answers: &'a Answers, c: &Candidate) -> &'a str {
+    (0..answers.len())
+        .map(|i| answers.candidate(i))
+        .find(|r| r.incident == c.incident && r.section == c.section && r.situation == c.situation && r.match_text.contains('\n'))
+        .and_then(|r| r.match_text.lines().next())
+        .unwrap_or_default()
+}
+
 /// What a reply was, for the misses list.
 fn describe(answers: &Answers, reply: &Reply) -> String {
     match reply {
         Reply::Answer { candidate, confidence } => {
             let c = answers.candidate(*candidate);
             let what = match c.section {
-                Section::Situation => format!("situation \"{}\"", c.match_text.lines().next().unwrap_or_default()),
+                Section::Situation => format!("situation \"{}\"", situation_name(answers, c)),
                 Section::CitizenSummary => "summary".into(),
                 Section::Contacts => "contacts".into(),
             };
@@ -266,7 +284,7 @@ pub fn is_right(answers: &Answers, q: &Question, reply: &Reply) -> bool {
     match q.expect.as_str() {
         "summary" => c.section == Section::CitizenSummary,
         "contacts" => c.section == Section::Contacts,
-        "situation" => c.section == Section::Situation && c.match_text.lines().next() == q.situation.as_deref(),
+        "situation" => c.section == Section::Situation && Some(situation_name(answers, c)) == q.situation.as_deref(),
         _ => false,
     }
 }

@@ -21,6 +21,8 @@ use uuid::Uuid;
 
 /// Empty rows offered for new situations and contacts.
 const SPARE_ROWS: usize = 3;
+/// The example questions' box: every question at its longest, one per line.
+const QUESTIONS_MAX: usize = domain::guide::MAX_CITIZEN_QUESTIONS * (domain::guide::QUESTION_MAX + 1);
 
 pub fn routes() -> Router<AppState> {
     Router::new().route("/incidents/{id}/guide", get(edit).post(submit))
@@ -100,10 +102,7 @@ async fn form_page(s: &AppState, ctx: &Ctx, i: &Incident, g: &Guide, problem: Op
         }
     };
     let mut situations = g.situations.clone();
-    situations.extend(std::iter::repeat_n(
-        Situation { situation: String::new(), action: String::new(), citizen_text: String::new() },
-        SPARE_ROWS,
-    ));
+    situations.extend(std::iter::repeat_n(Situation::default(), SPARE_ROWS));
     let mut contacts = g.contacts.clone();
     contacts
         .extend(std::iter::repeat_n(Contact { name: String::new(), phone: String::new(), note: String::new(), urgent: false }, SPARE_ROWS));
@@ -151,6 +150,7 @@ async fn form_page(s: &AppState, ctx: &Ctx, i: &Incident, g: &Guide, problem: Op
                         (field(&format!("situations[{n}].situation"), ctx.t("guide.situation"), &row.situation, 200, None, None))
                         (field(&format!("situations[{n}].action"), ctx.t("guide.action"), &row.action, domain::guide::ROW_MAX, Some(2), None))
                         (field(&format!("situations[{n}].citizen_text"), ctx.t("guide.citizen_text"), &row.citizen_text, domain::guide::ROW_MAX, Some(2), None))
+                        (field(&format!("situations[{n}].citizen_questions"), ctx.t("guide.citizen_questions"), &row.citizen_questions.join("\n"), QUESTIONS_MAX, Some(3), Some(ctx.t("guide.citizen_questions_hint"))))
                     }
                 }
             }
@@ -218,8 +218,14 @@ impl GuideForm {
                 situation: get(&format!("situations[{n}].situation")),
                 action: get(&format!("situations[{n}].action")),
                 citizen_text: get(&format!("situations[{n}].citizen_text")),
+                citizen_questions: get(&format!("situations[{n}].citizen_questions")).lines().map(str::to_string).collect(),
             })
-            .filter(|s| !(s.situation.trim().is_empty() && s.action.trim().is_empty() && s.citizen_text.trim().is_empty()))
+            .filter(|s| {
+                !(s.situation.trim().is_empty()
+                    && s.action.trim().is_empty()
+                    && s.citizen_text.trim().is_empty()
+                    && s.citizen_questions.iter().all(|q| q.trim().is_empty()))
+            })
             .collect();
         let contacts = rows("contacts[#].name")
             .map(|n| Contact {
