@@ -19,6 +19,10 @@ word_enum!(
         InquiryCreated = "inquiry.created",
         // Carries no personal data: the id only.
         CallbackCreated = "callback.created",
+        // Call statistics arrived from the contact-centre platform (counts only).
+        CallsRecorded = "calls.recorded",
+        // The staffing lead changed the staffing settings, a forecast or the shift plan.
+        StaffingChanged = "staffing.changed",
         // Everyday guides were imported: search indexes re-read them.
         EverydayImported = "everyday.imported",
         // Organisations, users, roster and templates: the secretariat's changes, kept as a trail.

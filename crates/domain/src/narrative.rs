@@ -71,3 +71,31 @@ pub fn callbacks_purged(n: u64, retention_days: i64) -> NewLogEntry {
 pub fn card_attached(title: &str) -> NewLogEntry {
     entry(LogCategory::Action, format!("Aktionskort tilknyttet: {title}"))
 }
+
+pub fn staffing_settings(s: &crate::calls::StaffingSettings) -> NewLogEntry {
+    let aht = s.aht_s.map_or("opkaldenes egen gennemsnitlige samtaletid".to_string(), |a| format!("{a:.0} s samtaletid"));
+    let mut text = format!(
+        "Bemandingsmål: {:.0} % besvaret inden for {:.0} s, højst {:.0} % belægning, {:.0} % spildtid, {aht}, intervaller på {} min.",
+        s.target_service_level * 100.0,
+        s.target_answer_s,
+        s.max_occupancy * 100.0,
+        s.shrinkage * 100.0,
+        s.interval_s / 60
+    );
+    if let Some(p) = s.patience_s {
+        text += &format!(" Borgernes tålmodighed {p:.0} s");
+        text += &s.max_abandon.map_or(".".to_string(), |m| format!(", højst {:.0} % opgivne opkald.", m * 100.0));
+    }
+    entry(LogCategory::Staffing, text)
+}
+
+pub fn forecast_override(start: time::OffsetDateTime, calls: Option<f64>) -> NewLogEntry {
+    let when = crate::time::format_local(start);
+    entry(
+        LogCategory::Staffing,
+        match calls {
+            Some(c) => format!("Prognosen for intervallet fra {when} er sat manuelt til {c:.0} opkald."),
+            None => format!("Den manuelle prognose for intervallet fra {when} er fjernet; den beregnede gælder igen."),
+        },
+    )
+}

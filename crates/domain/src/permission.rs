@@ -27,6 +27,9 @@ word_enum!(
         ManageUsers = "manage_users",
         ManageRoster = "manage_roster",
         ManageTemplates = "manage_templates",
+        ViewStaffing = "view_staffing",
+        RecordCallStats = "record_call_stats",
+        PlanStaffing = "plan_staffing",
     }
 );
 
@@ -65,6 +68,12 @@ pub const TABLE: &[(Action, &[Role])] = &[
     (Action::ManageUsers, &[Secretariat]),
     (Action::ManageRoster, &[Secretariat]),
     (Action::ManageTemplates, &[Secretariat]),
+    // Calls, forecast and required agents: the crisis staff and the leadership; no personal data.
+    (Action::ViewStaffing, &[Secretariat, SteeringGroup, CrisisLeader, LogKeeper, ProcessLead, StaffingLead]),
+    // The contact centre's figures come in from the secretariat or the staffing lead.
+    (Action::RecordCallStats, &[Secretariat, StaffingLead]),
+    // Settings, forecast overrides and the shift plan are the staffing lead's decisions.
+    (Action::PlanStaffing, &[StaffingLead]),
 ];
 
 /// What a dedicated integration token (a contact-centre platform, not a person) may do.

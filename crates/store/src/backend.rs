@@ -8,11 +8,13 @@ pub mod sqlite {
         (2, include_str!("../migrations/sqlite/0002_guide.sql")),
         (3, include_str!("../migrations/sqlite/0003_feedback_inquiries.sql")),
         (4, include_str!("../migrations/sqlite/0004_channels.sql")),
+        (5, include_str!("../migrations/sqlite/0005_staffing.sql")),
     ];
     include!("ops.rs");
     include!("ops_guide.rs");
     include!("ops_inquiries.rs");
     include!("ops_channels.rs");
+    include!("ops_staffing.rs");
 }
 
 pub mod postgres {
@@ -23,9 +25,11 @@ pub mod postgres {
         (2, include_str!("../migrations/postgres/0002_guide.sql")),
         (3, include_str!("../migrations/postgres/0003_feedback_inquiries.sql")),
         (4, include_str!("../migrations/postgres/0004_channels.sql")),
+        (5, include_str!("../migrations/postgres/0005_staffing.sql")),
     ];
     include!("ops.rs");
     include!("ops_guide.rs");
     include!("ops_inquiries.rs");
     include!("ops_channels.rs");
+    include!("ops_staffing.rs");
 }

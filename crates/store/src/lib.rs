@@ -14,6 +14,7 @@ pub use error::{Result, StoreError};
 
 use backend::{postgres, sqlite};
 use domain::Actor;
+use domain::calls::{CallInterval, ForecastOverride, Rejected, StaffingSettings};
 use domain::checklist::{ActionCard, ChecklistItem, TemplateItem};
 use domain::event::Event;
 use domain::feedback::{Feedback, FeedbackCounts, FeedbackState, NewFeedback};
@@ -43,6 +44,15 @@ pub struct OutgoingMail {
     pub body: String,
     /// Including this one.
     pub attempts: i64,
+}
+
+/// What one delivery of call statistics did: intervals new, intervals replaced (same start),
+/// and the rows of a file that were not kept.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
+pub struct CallsReport {
+    pub recorded: usize,
+    pub replaced: usize,
+    pub rejected: Vec<domain::calls::Rejected>,
 }
 
 /// What one import of a municipality's everyday guides did.
@@ -481,6 +491,62 @@ impl Store {
     /// Oldest first.
     pub async fn inquiries(&self, incident_id: Uuid) -> Result<Vec<Inquiry>> {
         on!(self, inquiries(incident_id))
+    }
+
+    /// Call statistics, all or nothing (an API request): every interval valid, in time order and
+    /// overlapping nothing already recorded; a same start replaces.
+    pub async fn record_calls(&self, incident_id: Uuid, intervals: Vec<CallInterval>, at: OffsetDateTime) -> Result<CallsReport> {
+        let rows = intervals.into_iter().enumerate().collect();
+        write!(self, record_calls(incident_id, rows, true, Vec::new(), at))
+    }
+
+    /// A contact-centre file's rows (with their line numbers): the good ones kept in one
+    /// transaction, the others in the report with `rejected` (from parsing).
+    pub async fn import_calls(
+        &self,
+        incident_id: Uuid,
+        rows: Vec<(usize, CallInterval)>,
+        rejected: Vec<Rejected>,
+        at: OffsetDateTime,
+    ) -> Result<CallsReport> {
+        write!(self, record_calls(incident_id, rows, false, rejected, at))
+    }
+
+    /// Oldest first.
+    pub async fn call_intervals(&self, incident_id: Uuid) -> Result<Vec<CallInterval>> {
+        on!(self, call_intervals(incident_id))
+    }
+
+    /// The defaults until the staffing lead sets them.
+    pub async fn staffing_settings(&self, incident_id: Uuid) -> Result<StaffingSettings> {
+        on!(self, staffing_settings(incident_id))
+    }
+
+    /// `settings` must have passed the staffing crate's checks. Logged as a staffing decision.
+    pub async fn set_staffing_settings(
+        &self,
+        incident_id: Uuid,
+        settings: &StaffingSettings,
+        actor: &Actor,
+        at: OffsetDateTime,
+    ) -> Result<()> {
+        write!(self, set_staffing_settings(incident_id, settings, actor, at))
+    }
+
+    pub async fn forecast_overrides(&self, incident_id: Uuid) -> Result<Vec<ForecastOverride>> {
+        on!(self, forecast_overrides(incident_id))
+    }
+
+    /// Sets or (with `None`) removes the staffing lead's figure for the interval from `start`. Logged.
+    pub async fn set_forecast_override(
+        &self,
+        incident_id: Uuid,
+        start: OffsetDateTime,
+        calls: Option<f64>,
+        actor: &Actor,
+        at: OffsetDateTime,
+    ) -> Result<()> {
+        write!(self, set_forecast_override(incident_id, start, calls, actor, at))
     }
 
     /// `new` must have passed `NewCallback::validate`. Queues the e-mail to the callback mailbox.

@@ -66,6 +66,8 @@ conformance!(
     callbacks_are_mailed_access_logged_and_purged,
     everyday_import_is_idempotent_and_follows_the_folder,
     integration_tokens_name_their_integration,
+    call_statistics_replace_by_interval_and_import_row_by_row,
+    staffing_settings_and_overrides_are_logged_decisions,
 );
 
 async fn user(store: &Store, email: &str, role: Role, org: &str) -> Actor {
@@ -631,4 +633,71 @@ async fn integration_tokens_name_their_integration(store: &Store) {
     assert_eq!(store.revoke_integration_tokens("Telefoniplatform").await.unwrap(), 1);
     assert_eq!(store.integration_by_token("hash-1").await.unwrap(), None, "revoked");
     assert_eq!(store.revoke_integration_tokens("Telefoniplatform").await.unwrap(), 0);
+}
+
+fn call(start: time::OffsetDateTime, offered: i64) -> domain::calls::CallInterval {
+    domain::calls::CallInterval {
+        start,
+        length_s: 1800,
+        offered,
+        answered: offered - 5,
+        abandoned: 5,
+        answered_within_target: offered / 2,
+        avg_handle_s: 187.25,
+        avg_wait_s: 21.5,
+    }
+}
+
+async fn call_statistics_replace_by_interval_and_import_row_by_row(store: &Store) {
+    let lead = user(store, "bemanding@demo.invalid", Role::StaffingLead, "DDH").await;
+    let i = store.create_incident(&new_incident(&["0250"]), &lead, domain::time::now()).await.unwrap();
+    let t = time::macros::datetime!(2026-11-23 13:00 UTC);
+    let half = Duration::minutes(30);
+    let r = store.record_calls(i.id, vec![call(t, 100), call(t + half, 140)], domain::time::now()).await.unwrap();
+    assert_eq!((r.recorded, r.replaced), (2, 0));
+    // Re-sending an interval replaces it.
+    let r = store.record_calls(i.id, vec![call(t + half, 150)], domain::time::now()).await.unwrap();
+    assert_eq!((r.recorded, r.replaced), (0, 1));
+    let got = store.call_intervals(i.id).await.unwrap();
+    assert_eq!(got, vec![call(t, 100), call(t + half, 150)], "read back exactly, oldest first");
+    // A request with one bad interval writes nothing.
+    let e = store.record_calls(i.id, vec![call(t + 2 * half, 90), call(t + half + Duration::minutes(10), 90)], domain::time::now()).await;
+    assert!(matches!(e, Err(StoreError::Domain(DomainError::Invalid(_)))), "{e:?}");
+    assert_eq!(store.call_intervals(i.id).await.unwrap().len(), 2);
+    // A file keeps its good rows and reports the others.
+    let rows = vec![(2, call(t + 2 * half, 80)), (3, call(t + Duration::minutes(15), 80)), (4, call(t, 120))];
+    let parse = vec![domain::calls::Rejected { line: 5, reason: "offered: 'x' is not a whole number".into() }];
+    let r = store.import_calls(i.id, rows, parse, domain::time::now()).await.unwrap();
+    assert_eq!((r.recorded, r.replaced), (1, 1), "{r:?}");
+    assert_eq!(r.rejected.iter().map(|x| x.line).collect::<Vec<_>>(), [3, 5]);
+    assert_eq!(store.call_intervals(i.id).await.unwrap().iter().map(|c| c.offered).collect::<Vec<_>>(), [120, 150, 80]);
+    let events = store.events_since(0, 1000).await.unwrap();
+    assert_eq!(events.iter().filter(|e| e.kind == EventKind::CallsRecorded && e.incident_id == Some(i.id)).count(), 3);
+}
+
+async fn staffing_settings_and_overrides_are_logged_decisions(store: &Store) {
+    let lead = user(store, "bemanding2@demo.invalid", Role::StaffingLead, "DDH").await;
+    let i = store.create_incident(&new_incident(&["0250"]), &lead, domain::time::now()).await.unwrap();
+    assert_eq!(store.staffing_settings(i.id).await.unwrap(), domain::calls::StaffingSettings::default());
+    let s = domain::calls::StaffingSettings {
+        target_service_level: 0.9,
+        patience_s: Some(90.0),
+        max_abandon: Some(0.05),
+        ..Default::default()
+    };
+    store.set_staffing_settings(i.id, &s, &lead, domain::time::now()).await.unwrap();
+    assert_eq!(store.staffing_settings(i.id).await.unwrap(), s);
+    let t = time::macros::datetime!(2026-11-23 15:00 UTC);
+    store.set_forecast_override(i.id, t, Some(320.0), &lead, domain::time::now()).await.unwrap();
+    store.set_forecast_override(i.id, t, Some(300.0), &lead, domain::time::now()).await.unwrap();
+    assert_eq!(store.forecast_overrides(i.id).await.unwrap(), vec![domain::calls::ForecastOverride { start: t, calls: 300.0 }]);
+    store.set_forecast_override(i.id, t, None, &lead, domain::time::now()).await.unwrap();
+    assert!(store.forecast_overrides(i.id).await.unwrap().is_empty());
+    assert!(store.set_forecast_override(i.id, t, Some(-1.0), &lead, domain::time::now()).await.is_err());
+    let log = store.log(i.id).await.unwrap();
+    let staffing: Vec<&str> = log.iter().filter(|e| e.category == LogCategory::Staffing).map(|e| e.text.as_str()).collect();
+    assert_eq!(staffing.len(), 4, "{staffing:?}");
+    assert!(staffing[0].contains("90 % besvaret inden for 20 s") && staffing[0].contains("højst 5 % opgivne"), "{staffing:?}");
+    assert!(staffing[1].contains("23.11.2026 16:00") && staffing[1].contains("320 opkald"), "{staffing:?}");
+    assert!(verify(&log).valid, "the chain holds");
 }

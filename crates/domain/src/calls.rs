@@ -1,0 +1,350 @@
+//! Call statistics from the contact-centre platform: calls offered, answered and abandoned per
+//! interval. Re-sending an interval (same start) replaces it; intervals never overlap.
+
+use crate::error::Problems;
+use crate::{DomainError, time as local};
+use serde::{Deserialize, Serialize};
+use time::{Duration, OffsetDateTime};
+
+/// Intervals in one request or file: a fortnight of quarter hours.
+pub const MAX_INTERVALS: usize = 2000;
+const MAX_LENGTH_S: i64 = 86_400;
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CallInterval {
+    #[serde(with = "time::serde::rfc3339")]
+    pub start: OffsetDateTime,
+    pub length_s: i64,
+    pub offered: i64,
+    pub answered: i64,
+    pub abandoned: i64,
+    pub answered_within_target: i64,
+    pub avg_handle_s: f64,
+    pub avg_wait_s: f64,
+}
+
+impl CallInterval {
+    pub fn end(&self) -> OffsetDateTime {
+        self.start + Duration::seconds(self.length_s)
+    }
+
+    /// Answered within the target, of the calls offered.
+    pub fn service_level(&self) -> Option<f64> {
+        (self.offered > 0).then(|| self.answered_within_target as f64 / self.offered as f64)
+    }
+
+    pub fn abandon_rate(&self) -> Option<f64> {
+        (self.offered > 0).then(|| self.abandoned as f64 / self.offered as f64)
+    }
+
+    fn check(&self, p: &mut Problems, at: &str) {
+        let f = |name: &str| format!("{at}.{name}");
+        if !(60..=MAX_LENGTH_S).contains(&self.length_s) {
+            p.add(&f("length_s"), format!("must be between 60 and {MAX_LENGTH_S} seconds"));
+        }
+        for (name, v) in [("offered", self.offered), ("answered", self.answered), ("abandoned", self.abandoned)] {
+            if !(0..=10_000_000).contains(&v) {
+                p.add(&f(name), "must be a count from 0 to 10,000,000");
+            }
+        }
+        if self.answered + self.abandoned > self.offered {
+            p.add(&f("answered"), "answered and abandoned together cannot exceed the calls offered");
+        }
+        if !(0..=self.answered).contains(&self.answered_within_target) {
+            p.add(&f("answered_within_target"), "must be from 0 up to the calls answered");
+        }
+        let seconds = |v: f64| v.is_finite() && (0.0..=MAX_LENGTH_S as f64).contains(&v);
+        if !seconds(self.avg_handle_s) || (self.answered > 0 && self.avg_handle_s <= 0.0) {
+            p.add(&f("avg_handle_s"), "must be a handling time above 0 seconds when calls were answered");
+        }
+        if !seconds(self.avg_wait_s) {
+            p.add(&f("avg_wait_s"), "must be 0 seconds or more");
+        }
+    }
+}
+
+/// A sent interval that was not kept, and why.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Rejected {
+    /// The line of a CSV file, or the interval's index in a request (from 0).
+    pub line: usize,
+    pub reason: String,
+}
+
+/// Checks a request's intervals, all or nothing: each one valid, in time order, none overlapping
+/// another or an interval already recorded with a different start.
+pub fn check_strict(new: Vec<CallInterval>, existing: &[CallInterval]) -> Result<Vec<CallInterval>, DomainError> {
+    if new.is_empty() || new.len() > MAX_INTERVALS {
+        return Err(DomainError::invalid("intervals", format!("send from 1 to {MAX_INTERVALS} intervals")));
+    }
+    let mut p = Problems::default();
+    let new: Vec<CallInterval> = new.into_iter().map(normalise).collect();
+    for (i, c) in new.iter().enumerate() {
+        c.check(&mut p, &format!("intervals[{i}]"));
+        if i > 0 && c.start <= new[i - 1].start {
+            p.add(&format!("intervals[{i}].start"), "intervals must go forward in time: this one starts before or with the one before");
+        } else if i > 0 && c.start < new[i - 1].end() {
+            p.add(&format!("intervals[{i}].start"), "overlaps the interval before it");
+        } else if let Some(o) = clash(c, existing) {
+            p.add(&format!("intervals[{i}].start"), o);
+        }
+    }
+    p.into_result()?;
+    Ok(new)
+}
+
+/// Sorts a file's rows by start and keeps those that are valid and overlap nothing; the rest
+/// are rejected with their line and reason.
+pub fn check_lenient(rows: Vec<(usize, CallInterval)>, existing: &[CallInterval]) -> (Vec<CallInterval>, Vec<Rejected>) {
+    let mut rows: Vec<(usize, CallInterval)> = rows.into_iter().map(|(l, c)| (l, normalise(c))).collect();
+    rows.sort_by_key(|(line, c)| (c.start, *line));
+    let (mut kept, mut rejected): (Vec<CallInterval>, Vec<Rejected>) = (Vec::new(), Vec::new());
+    for (line, c) in rows {
+        let mut p = Problems::default();
+        c.check(&mut p, "row");
+        let reason = match p.into_result() {
+            Err(e) => Some(e.to_string().replace("row.", "")),
+            Ok(()) => match kept.last() {
+                Some(prev) if prev.start == c.start => Some("the same interval is in the file twice".to_string()),
+                Some(prev) if c.start < prev.end() => Some("overlaps an earlier interval in the file".to_string()),
+                _ => clash(&c, existing),
+            },
+        };
+        match reason {
+            Some(reason) => rejected.push(Rejected { line, reason }),
+            None => kept.push(c),
+        }
+    }
+    rejected.sort_by_key(|r| r.line);
+    (kept, rejected)
+}
+
+fn normalise(mut c: CallInterval) -> CallInterval {
+    c.start = local::truncate(c.start);
+    c
+}
+
+/// Why `c` cannot sit beside the intervals already recorded (one with the same start it replaces).
+fn clash(c: &CallInterval, existing: &[CallInterval]) -> Option<String> {
+    existing.iter().find(|e| e.start != c.start && e.start < c.end() && c.start < e.end()).map(|e| {
+        format!(
+            "overlaps the interval already recorded from {} ({} s); re-send that one with its own start to replace it",
+            local::format_local(e.start),
+            e.length_s
+        )
+    })
+}
+
+/// The staffing lead's targets for an incident's crisis line (checked by the `staffing` crate,
+/// which owns the queueing rules).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StaffingSettings {
+    /// The planning interval.
+    pub interval_s: i64,
+    /// The handling time to plan with; `None`: the calls' own recent average (else 180 s).
+    pub aht_s: Option<f64>,
+    pub target_answer_s: f64,
+    pub target_service_level: f64,
+    pub shrinkage: f64,
+    pub max_occupancy: f64,
+    pub patience_s: Option<f64>,
+    pub max_abandon: Option<f64>,
+}
+
+impl Default for StaffingSettings {
+    /// The collaboration's usual targets: 80 % answered within 20 seconds, 30 % shrinkage.
+    fn default() -> Self {
+        StaffingSettings {
+            interval_s: 1800,
+            aht_s: None,
+            target_answer_s: 20.0,
+            target_service_level: 0.8,
+            shrinkage: 0.3,
+            max_occupancy: 0.85,
+            patience_s: None,
+            max_abandon: None,
+        }
+    }
+}
+
+/// The staffing lead's own figure for an interval's calls, in place of the forecast.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ForecastOverride {
+    #[serde(with = "time::serde::rfc3339")]
+    pub start: OffsetDateTime,
+    pub calls: f64,
+}
+
+impl ForecastOverride {
+    pub fn check(&self) -> Result<(), DomainError> {
+        if self.calls.is_finite() && (0.0..=1e6).contains(&self.calls) {
+            Ok(())
+        } else {
+            Err(DomainError::invalid("calls", "must be a number of calls from 0 to 1,000,000"))
+        }
+    }
+}
+
+const COLUMNS: [&str; 8] =
+    ["start", "length_s", "offered", "answered", "abandoned", "answered_within_target", "avg_handle_s", "avg_wait_s"];
+
+/// Reads a contact-centre export: a header naming the eight columns (any order, more allowed),
+/// `,` or `;` between fields (with `;`, a decimal comma is allowed, as Danish spreadsheets
+/// write it), and `start` as RFC 3339 or Copenhagen wall-clock time (`2026-11-23 14:00`).
+/// A missing column refuses the whole file; a broken row is rejected on its own.
+pub fn parse_csv(text: &str) -> Result<(Vec<(usize, CallInterval)>, Vec<Rejected>), DomainError> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let mut lines = text.lines().enumerate().filter(|(_, l)| !l.trim().is_empty());
+    let Some((_, header)) = lines.next() else {
+        return Err(DomainError::invalid("file", "the file is empty: expected a header line and rows"));
+    };
+    let sep = if header.contains(';') { ';' } else { ',' };
+    let names: Vec<String> = header.split(sep).map(|h| h.trim().trim_matches('"').to_lowercase()).collect();
+    let missing: Vec<&str> = COLUMNS.iter().copied().filter(|c| !names.iter().any(|n| n == c)).collect();
+    if !missing.is_empty() {
+        return Err(DomainError::invalid(
+            "file",
+            format!("the header lacks the column(s) {}; it needs {}", missing.join(", "), COLUMNS.join(", ")),
+        ));
+    }
+    let at = |c: &str| names.iter().position(|n| n == c).unwrap_or_default();
+    let (mut rows, mut rejected) = (Vec::new(), Vec::new());
+    for (i, line) in lines {
+        let fields: Vec<&str> = line.split(sep).map(|f| f.trim().trim_matches('"')).collect();
+        if fields.len() != names.len() {
+            rejected.push(Rejected { line: i + 1, reason: format!("has {} fields; the header has {}", fields.len(), names.len()) });
+            continue;
+        }
+        match row(&fields, &at, sep) {
+            Ok(c) => rows.push((i + 1, c)),
+            Err(reason) => rejected.push(Rejected { line: i + 1, reason }),
+        }
+        if rows.len() + rejected.len() > MAX_INTERVALS {
+            return Err(DomainError::invalid("file", format!("at most {MAX_INTERVALS} rows per file")));
+        }
+    }
+    Ok((rows, rejected))
+}
+
+fn row(fields: &[&str], at: &dyn Fn(&str) -> usize, sep: char) -> Result<CallInterval, String> {
+    let get = |c: &str| fields[at(c)];
+    let count = |c: &str| get(c).parse::<i64>().map_err(|_| format!("{c}: '{}' is not a whole number", get(c)));
+    let seconds = |c: &str| {
+        let raw = get(c);
+        let raw = if sep == ';' { raw.replace(',', ".") } else { raw.to_string() };
+        raw.parse::<f64>().ok().filter(|v| v.is_finite()).ok_or_else(|| format!("{c}: '{}' is not a number of seconds", get(c)))
+    };
+    Ok(CallInterval {
+        start: parse_start(get("start"))
+            .ok_or_else(|| format!("start: '{}' is not a time like 2026-11-23 14:00 or 2026-11-23T14:00:00+01:00", get("start")))?,
+        length_s: count("length_s")?,
+        offered: count("offered")?,
+        answered: count("answered")?,
+        abandoned: count("abandoned")?,
+        answered_within_target: count("answered_within_target")?,
+        avg_handle_s: seconds("avg_handle_s")?,
+        avg_wait_s: seconds("avg_wait_s")?,
+    })
+}
+
+fn parse_start(s: &str) -> Option<OffsetDateTime> {
+    OffsetDateTime::parse(s, &time::format_description::well_known::Rfc3339)
+        .ok()
+        .or_else(|| local::from_local_input(&s.replacen(' ', "T", 1)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use time::macros::datetime;
+
+    fn interval(start: OffsetDateTime, offered: i64) -> CallInterval {
+        CallInterval {
+            start,
+            length_s: 1800,
+            offered,
+            answered: offered * 9 / 10,
+            abandoned: offered / 10,
+            answered_within_target: offered * 7 / 10,
+            avg_handle_s: 180.0,
+            avg_wait_s: 12.5,
+        }
+    }
+
+    const T: OffsetDateTime = datetime!(2026-11-23 13:00 UTC);
+
+    fn fields(e: DomainError) -> Vec<String> {
+        let DomainError::Invalid(f) = e else { panic!("{e:?}") };
+        f.into_iter().map(|f| f.field).collect()
+    }
+
+    #[test]
+    fn a_batch_goes_forward_without_overlaps() {
+        let ok = check_strict(vec![interval(T, 100), interval(T + Duration::minutes(30), 120)], &[]).unwrap();
+        assert_eq!(ok.len(), 2);
+        assert!((ok[0].service_level().unwrap() - 0.7).abs() < 1e-12);
+        let back = check_strict(vec![interval(T, 100), interval(T - Duration::minutes(30), 120)], &[]).unwrap_err();
+        assert_eq!(fields(back), ["intervals[1].start"]);
+        let overlap = check_strict(vec![interval(T, 100), interval(T + Duration::minutes(10), 120)], &[]).unwrap_err();
+        assert_eq!(fields(overlap), ["intervals[1].start"]);
+        // The same start replaces; a different start that overlaps what is recorded does not.
+        assert!(check_strict(vec![interval(T, 90)], &[interval(T, 100)]).is_ok());
+        let clash = check_strict(vec![interval(T + Duration::minutes(15), 90)], &[interval(T, 100)]).unwrap_err();
+        assert_eq!(fields(clash), ["intervals[0].start"]);
+        assert_eq!(fields(check_strict(vec![], &[]).unwrap_err()), ["intervals"]);
+    }
+
+    #[test]
+    fn counts_must_add_up() {
+        let mut c = interval(T, 100);
+        c.answered = 95;
+        c.answered_within_target = 96;
+        c.avg_handle_s = 0.0;
+        c.avg_wait_s = -1.0;
+        c.length_s = 10;
+        let f = fields(check_strict(vec![c], &[]).unwrap_err());
+        for want in ["length_s", "answered", "answered_within_target", "avg_handle_s", "avg_wait_s"] {
+            assert!(f.contains(&format!("intervals[0].{want}")), "{want} in {f:?}");
+        }
+        let nothing = CallInterval { answered: 0, abandoned: 0, answered_within_target: 0, avg_handle_s: 0.0, ..interval(T, 0) };
+        assert!(check_strict(vec![nothing], &[]).is_ok(), "a quiet interval has no handling time");
+    }
+
+    #[test]
+    fn a_danish_spreadsheet_export_with_broken_rows() {
+        let csv = "\u{feff}start;length_s;offered;answered;abandoned;answered_within_target;avg_handle_s;avg_wait_s\n\
+            2026-11-23 14:30;1800;120;110;10;90;185,5;14,2\n\
+            2026-11-23 14:00;1800;100;90;10;70;180;12\n\
+            \n\
+            2026-11-23 15:00;1800;ti;90;10;70;180;12\n\
+            2026-11-23 15:30;1800;100;90;20;70;180;12\n\
+            2026-11-23 16:00;1800;100\n\
+            2026-11-23 14:00;1800;100;90;10;70;180;12\n\
+            2026-11-23 16:10;1800;100;90;10;70;180;12\n";
+        let (rows, mut rejected) = parse_csv(csv).unwrap();
+        let (kept, more) = check_lenient(rows, &[]);
+        rejected.extend(more);
+        rejected.sort_by_key(|r| r.line);
+        assert_eq!(kept.len(), 3, "{kept:?}");
+        assert_eq!(kept[0].start, datetime!(2026-11-23 13:00 UTC), "Copenhagen time, sorted");
+        assert_eq!(kept[1].avg_handle_s, 185.5, "decimal comma");
+        let lines: Vec<usize> = rejected.iter().map(|r| r.line).collect();
+        assert_eq!(lines, [5, 6, 7, 8], "{rejected:?}");
+        assert!(rejected[0].reason.contains("offered: 'ti' is not a whole number"), "{rejected:?}");
+        assert!(rejected[1].reason.contains("cannot exceed"), "{rejected:?}");
+        assert!(rejected[2].reason.contains("3 fields"), "{rejected:?}");
+        assert!(rejected[3].reason.contains("twice"), "{rejected:?}");
+    }
+
+    #[test]
+    fn a_file_without_the_columns_is_refused_whole() {
+        let e = parse_csv("start,offered\n2026-11-23T14:00:00Z,100\n").unwrap_err();
+        assert!(e.to_string().contains("length_s, answered"), "{e}");
+        assert!(parse_csv("").is_err());
+        let (rows, rejected) =
+            parse_csv("start,length_s,offered,answered,abandoned,answered_within_target,avg_handle_s,avg_wait_s\n2026-11-23T14:00:00Z,900,1,1,0,1,200,3\n").unwrap();
+        assert_eq!((rows.len(), rejected.len()), (1, 0));
+    }
+}
