@@ -64,6 +64,9 @@ impl CallInterval {
     }
 }
 
+/// A file's interval with its line number.
+pub type Row = (usize, CallInterval);
+
 /// A sent interval that was not kept, and why.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Rejected {
@@ -96,8 +99,8 @@ pub fn check_strict(new: Vec<CallInterval>, existing: &[CallInterval]) -> Result
 
 /// Sorts a file's rows by start and keeps those that are valid and overlap nothing; the rest
 /// are rejected with their line and reason.
-pub fn check_lenient(rows: Vec<(usize, CallInterval)>, existing: &[CallInterval]) -> (Vec<CallInterval>, Vec<Rejected>) {
-    let mut rows: Vec<(usize, CallInterval)> = rows.into_iter().map(|(l, c)| (l, normalise(c))).collect();
+pub fn check_lenient(rows: Vec<Row>, existing: &[CallInterval]) -> (Vec<CallInterval>, Vec<Rejected>) {
+    let mut rows: Vec<Row> = rows.into_iter().map(|(l, c)| (l, normalise(c))).collect();
     rows.sort_by_key(|(line, c)| (c.start, *line));
     let (mut kept, mut rejected): (Vec<CallInterval>, Vec<Rejected>) = (Vec::new(), Vec::new());
     for (line, c) in rows {
@@ -194,7 +197,7 @@ const COLUMNS: [&str; 8] =
 /// `,` or `;` between fields (with `;`, a decimal comma is allowed, as Danish spreadsheets
 /// write it), and `start` as RFC 3339 or Copenhagen wall-clock time (`2026-11-23 14:00`).
 /// A missing column refuses the whole file; a broken row is rejected on its own.
-pub fn parse_csv(text: &str) -> Result<(Vec<(usize, CallInterval)>, Vec<Rejected>), DomainError> {
+pub fn parse_csv(text: &str) -> Result<(Vec<Row>, Vec<Rejected>), DomainError> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let mut lines = text.lines().enumerate().filter(|(_, l)| !l.trim().is_empty());
     let Some((_, header)) = lines.next() else {
