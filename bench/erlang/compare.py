@@ -180,8 +180,10 @@ def main():
           f"{max_sl_diff:.1e} of the check's. What one fewer misses: the service level in "
           f"{binding['service level']}, the occupancy cap (only) in {binding['occupancy']}.")
     for iv, n, sl, occ, sl1, occ1 in contradicted:
-        print(f"  !!! {iv.label()} ({iv.describe()}): ours {n}: SL {pct(sl)}, occupancy {float(occ):.4f}; "
-              f"{n - 1}: SL {pct(sl1)}")
+        fewer = f"occupancy {'–' if occ1 is None else f'{float(occ1):.4f}'}"
+        print(f"  !!! {iv.label()} ({iv.describe()}): ours {n}: SL {pct(sl)}, occupancy {float(occ):.4f}, "
+              f"{'meets' if meets else 'MISSES'} the targets; {n - 1}: SL {pct(sl1)}, {fewer}, "
+              f"{'ALSO MEETS them' if meets1 else 'misses them'}")
         problems.append(f"the check contradicts our count at {iv.label()}")
 
     o_med, p_med = float(ours_t["median_us"]), float(peer_t["median_us"])

@@ -190,6 +190,40 @@ impl ForecastOverride {
     }
 }
 
+/// The start of the planning interval of `interval_s` seconds that `t` falls in. Whole hours
+/// and their halves and quarters fall on the same boundaries in UTC as in Copenhagen.
+pub fn interval_start(t: OffsetDateTime, interval_s: i64) -> OffsetDateTime {
+    let secs = t.unix_timestamp();
+    OffsetDateTime::from_unix_timestamp(secs - secs.rem_euclid(interval_s)).unwrap_or(t)
+}
+
+/// The calls of consecutive planning intervals from the first one recorded to the last: each
+/// recorded interval counts in the planning interval its start falls in, and a planning interval
+/// with nothing recorded repeats the one before (missing figures are not a quiet line).
+pub fn series(intervals: &[CallInterval], interval_s: i64) -> Option<(OffsetDateTime, Vec<f64>)> {
+    let first = interval_start(intervals.iter().map(|c| c.start).min()?, interval_s);
+    let last = interval_start(intervals.iter().map(|c| c.start).max()?, interval_s);
+    let n = ((last - first).whole_seconds() / interval_s) as usize + 1;
+    let mut calls: Vec<Option<f64>> = vec![None; n];
+    for c in intervals {
+        let i = ((interval_start(c.start, interval_s) - first).whole_seconds() / interval_s) as usize;
+        *calls[i].get_or_insert(0.0) += c.offered as f64;
+    }
+    let mut out = Vec::with_capacity(n);
+    for c in calls {
+        let previous = out.last().copied().unwrap_or(0.0);
+        out.push(c.unwrap_or(previous));
+    }
+    Some((first, out))
+}
+
+/// The average handling time of the calls answered in the last `n` intervals recorded.
+pub fn recent_aht(intervals: &[CallInterval], n: usize) -> Option<f64> {
+    let recent = &intervals[intervals.len().saturating_sub(n)..];
+    let answered: i64 = recent.iter().map(|c| c.answered).sum();
+    (answered > 0).then(|| recent.iter().map(|c| c.avg_handle_s * c.answered as f64).sum::<f64>() / answered as f64)
+}
+
 const COLUMNS: [&str; 8] =
     ["start", "length_s", "offered", "answered", "abandoned", "answered_within_target", "avg_handle_s", "avg_wait_s"];
 
@@ -339,6 +373,21 @@ mod tests {
         assert!(rejected[1].reason.contains("cannot exceed"), "{rejected:?}");
         assert!(rejected[2].reason.contains("3 fields"), "{rejected:?}");
         assert!(rejected[3].reason.contains("twice"), "{rejected:?}");
+    }
+
+    #[test]
+    fn a_series_of_planning_intervals_fills_holes_with_the_interval_before() {
+        let q = Duration::minutes(15);
+        let recorded = vec![interval(T, 40), interval(T + q, 60), interval(T + 4 * q, 90), interval(T + 5 * q, 30)];
+        let (start, calls) = series(&recorded, 1800).unwrap();
+        assert_eq!(start, T);
+        assert_eq!(calls, [100.0, 100.0, 120.0], "the missing half hour repeats the one before");
+        assert!(series(&[], 1800).is_none());
+        assert_eq!(interval_start(T + Duration::minutes(44), 1800), T + Duration::minutes(30));
+        let mut slow = interval(T + 2 * q, 10);
+        slow.avg_handle_s = 400.0;
+        let aht = recent_aht(&[interval(T, 100), slow], 2).unwrap();
+        assert!((aht - (180.0 * 90.0 + 400.0 * 9.0) / 99.0).abs() < 1e-9, "{aht}");
     }
 
     #[test]

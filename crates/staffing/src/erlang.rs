@@ -73,28 +73,41 @@ fn invalid(field: &'static str, message: impl Into<String>) -> StaffingError {
 /// proportion to the square of (answer rate × answer time).
 pub const MAX_TARGET_ANSWER_S: f64 = 600.0;
 const DAY_S: f64 = 86_400.0;
+/// A target met exactly is met: 30.6 Erlang on 36 agents is 85 % busy, though the division
+/// gives 0.8500000000000001.
+const EPS: f64 = 1e-9;
 
-fn check(load: &Load, t: &Targets) -> Result<(), StaffingError> {
-    let within = |field, v: f64, lo: f64, hi: f64, what: &str| {
-        if v.is_finite() && v >= lo && v <= hi { Ok(()) } else { Err(invalid(field, format!("must be {what} (got {v})"))) }
-    };
-    within("calls", load.calls, 0.0, 1e7, "a number of calls, 0 or more")?;
-    within("interval_s", load.interval_s, 1.0, DAY_S, "between 1 and 86400 seconds")?;
-    within("aht_s", load.aht_s, 1.0, DAY_S, "a handling time between 1 and 86400 seconds")?;
-    within("target_answer_s", t.target_answer_s, 0.0, MAX_TARGET_ANSWER_S, "between 0 and 600 seconds")?;
-    let open = |field, v: f64, what: &str| {
-        if v.is_finite() && v > 0.0 && v < 1.0 { Ok(()) } else { Err(invalid(field, format!("must be {what} (got {v})"))) }
-    };
-    open("target_service_level", t.service_level, "a share strictly between 0 and 1, e.g. 0.8")?;
-    within("shrinkage", t.shrinkage, 0.0, 0.95, "a share from 0 up to 0.95")?;
-    within("max_occupancy", t.max_occupancy, 0.01, 1.0, "a share above 0 and at most 1, e.g. 0.85")?;
-    if let Some(p) = t.patience_s {
-        within("patience_s", p, 1.0, DAY_S, "between 1 and 86400 seconds")?;
+fn within(field: &'static str, v: f64, lo: f64, hi: f64, what: &str) -> Result<(), StaffingError> {
+    if v.is_finite() && v >= lo && v <= hi { Ok(()) } else { Err(invalid(field, format!("must be {what} (got {v})"))) }
+}
+
+fn open_share(field: &'static str, v: f64, what: &str) -> Result<(), StaffingError> {
+    if v.is_finite() && v > 0.0 && v < 1.0 { Ok(()) } else { Err(invalid(field, format!("must be {what} (got {v})"))) }
+}
+
+impl Load {
+    pub fn check(&self) -> Result<(), StaffingError> {
+        within("calls", self.calls, 0.0, 1e7, "a number of calls, 0 or more")?;
+        within("interval_s", self.interval_s, 1.0, DAY_S, "between 1 and 86400 seconds")?;
+        within("aht_s", self.aht_s, 1.0, DAY_S, "a handling time between 1 and 86400 seconds")
     }
-    match (t.max_abandon, t.patience_s) {
-        (Some(_), None) => Err(invalid("max_abandon", "needs patience_s: without patience nobody hangs up")),
-        (Some(m), Some(_)) => open("max_abandon", m, "a share strictly between 0 and 1, e.g. 0.05"),
-        _ => Ok(()),
+}
+
+impl Targets {
+    /// Every target within its bounds; fields named as the API names them.
+    pub fn check(&self) -> Result<(), StaffingError> {
+        within("target_answer_s", self.target_answer_s, 0.0, MAX_TARGET_ANSWER_S, "between 0 and 600 seconds")?;
+        open_share("target_service_level", self.service_level, "a share strictly between 0 and 1, e.g. 0.8")?;
+        within("shrinkage", self.shrinkage, 0.0, 0.95, "a share from 0 up to 0.95")?;
+        within("max_occupancy", self.max_occupancy, 0.01, 1.0, "a share above 0 and at most 1, e.g. 0.85")?;
+        if let Some(p) = self.patience_s {
+            within("patience_s", p, 1.0, DAY_S, "between 1 and 86400 seconds")?;
+        }
+        match (self.max_abandon, self.patience_s) {
+            (Some(_), None) => Err(invalid("max_abandon", "needs patience_s: without patience nobody hangs up")),
+            (Some(m), Some(_)) => open_share("max_abandon", m, "a share strictly between 0 and 1, e.g. 0.05"),
+            _ => Ok(()),
+        }
     }
 }
 
@@ -134,7 +147,8 @@ fn measures_c(n: u32, load: &Load, t: f64, b: f64) -> Staffing {
 
 /// The fewest agents that meet every target, and what they achieve.
 pub fn required(load: &Load, targets: &Targets) -> Result<Staffing, StaffingError> {
-    check(load, targets)?;
+    load.check()?;
+    targets.check()?;
     let mut s = if load.calls == 0.0 {
         Staffing { agents: 0, scheduled_agents: 0, service_level: 1.0, asa_s: 0.0, occupancy: 0.0, p_wait: 0.0, p_abandon: None }
     } else if targets.patience_s.is_some() {
@@ -174,11 +188,11 @@ fn required_c(load: &Load, t: &Targets) -> Result<Staffing, StaffingError> {
     let mut b = 1.0;
     for n in 1..=MAX_AGENTS {
         b = a * b / (n as f64 + a * b);
-        if (n as f64) <= a || a / (n as f64) > t.max_occupancy {
+        if (n as f64) <= a || a / (n as f64) > t.max_occupancy + EPS {
             continue;
         }
         let s = measures_c(n, load, t.target_answer_s, b);
-        if s.service_level >= t.service_level {
+        if s.service_level >= t.service_level - EPS {
             return Ok(s);
         }
     }
@@ -191,9 +205,9 @@ fn required_a(load: &Load, t: &Targets) -> Result<Staffing, StaffingError> {
     let patience = t.patience_s.unwrap_or(f64::INFINITY);
     let at = |n: u32| erlang_a::staffing(n, load, patience, t.target_answer_s);
     let meets = |s: &Staffing| {
-        s.service_level >= t.service_level
-            && s.occupancy <= t.max_occupancy
-            && t.max_abandon.is_none_or(|m| s.p_abandon.unwrap_or(0.0) <= m)
+        s.service_level >= t.service_level - EPS
+            && s.occupancy <= t.max_occupancy + EPS
+            && t.max_abandon.is_none_or(|m| s.p_abandon.unwrap_or(0.0) <= m + EPS)
     };
     let mut hi = (load.erlangs().ceil() as u32).clamp(1, MAX_AGENTS);
     let mut best = at(hi);
@@ -260,6 +274,12 @@ mod tests {
         let load = Load { calls: 100.0, interval_s: 1800.0, aht_s: 180.0 };
         let capped = Targets { max_occupancy: 0.6, ..targets(0.8, 20.0) };
         assert_eq!(required(&load, &capped).unwrap().agents, 17, "10 Erlang at most 60 % busy");
+        let exact = Load { calls: 204.0, interval_s: 1800.0, aht_s: 270.0 }; // 30.6 Erlang
+        assert_eq!(
+            required(&exact, &Targets { max_occupancy: 0.85, ..targets(0.8, 20.0) }).unwrap().agents,
+            36,
+            "exactly 85 % busy is allowed"
+        );
         let none = required(&Load { calls: 0.0, ..load }, &targets(0.8, 20.0)).unwrap();
         assert_eq!((none.agents, none.scheduled_agents, none.service_level), (0, 0, 1.0));
     }

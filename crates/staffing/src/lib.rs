@@ -6,6 +6,7 @@ pub mod apportion;
 pub mod erlang;
 pub mod erlang_a;
 pub mod forecast;
+pub mod plan;
 pub mod simulate;
 
 pub use erlang::{Load, Staffing, StaffingError, Targets, required};

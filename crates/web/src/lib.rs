@@ -89,6 +89,8 @@ pub struct AppState {
 
 /// Request bodies above this are refused with 413 before they are read.
 pub const BODY_LIMIT: usize = 64 * 1024;
+/// A contact-centre export of call statistics: 2,000 rows and room to spare.
+pub const CSV_LIMIT: usize = 512 * 1024;
 
 pub fn router(store: Store, config: Config) -> Router {
     let chat = Arc::new(actions::chat::Chat::new(config.chat_per_minute));

@@ -109,6 +109,56 @@ pub const ENDPOINTS: &[Endpoint] = &[
     ep("get", "/api/v1/incidents/{id}/sms", Some(ViewIncidents), "The citizen summary as SMS text: GSM-7 or UCS-2, segments counted", None),
     ep(
         "get",
+        "/api/v1/incidents/{id}/call-stats",
+        Some(ViewStaffing),
+        "Call statistics per interval, with service level and abandonment",
+        None,
+    ),
+    ep(
+        "post",
+        "/api/v1/incidents/{id}/call-stats",
+        Some(RecordCallStats),
+        "Record call statistics, all or nothing; an interval with the same start replaces the one recorded",
+        Some("CallIntervals"),
+    ),
+    ep(
+        "post",
+        "/api/v1/incidents/{id}/call-stats/import",
+        Some(RecordCallStats),
+        "Import a contact-centre export (text/csv, `,` or `;`): good rows kept, the rest reported by line",
+        None,
+    ),
+    ep(
+        "get",
+        "/api/v1/incidents/{id}/staffing",
+        Some(ViewStaffing),
+        "Forecast, required and rostered agents, gaps and recommendations",
+        None,
+    ),
+    ep(
+        "put",
+        "/api/v1/incidents/{id}/staffing/settings",
+        Some(PlanStaffing),
+        "Set the staffing targets (logged)",
+        Some("StaffingSettings"),
+    ),
+    ep(
+        "put",
+        "/api/v1/incidents/{id}/staffing/overrides",
+        Some(PlanStaffing),
+        "Set or clear the forecast of one interval (logged)",
+        Some("ForecastOverride"),
+    ),
+    ep("post", "/api/v1/incidents/{id}/staffing/log", Some(PlanStaffing), "Write the plan's recommendations into the log", None),
+    ep(
+        "post",
+        "/api/v1/staffing/erlang",
+        Some(ViewStaffing),
+        "Erlang C (or Erlang A with patience): the fewest agents that meet every target",
+        Some("ErlangRequest"),
+    ),
+    ep(
+        "get",
         "/api/v1/search",
         Some(SearchGuides),
         "Search the live crisis guides and the everyday guides (?q=…&municipality=…&limit=…)",
@@ -167,7 +217,7 @@ fn schemas() -> Value {
     let feedback_categories: Vec<&str> = domain::feedback::FeedbackCategory::ALL.iter().map(|k| k.as_str()).collect();
     let feedback_states: Vec<&str> = domain::feedback::FeedbackState::ALL.iter().map(|k| k.as_str()).collect();
     let text = |max: usize| json!({ "type": "string", "maxLength": max });
-    json!({
+    let mut out = json!({
         "Error": { "type": "object", "required": ["error"], "properties": { "error": { "type": "object", "required": ["code", "message"],
             "properties": { "code": { "type": "string" }, "message": { "type": "string" },
                 "fields": { "type": "array", "items": { "type": "object", "properties": { "field": { "type": "string" }, "message": { "type": "string" } } } } } } } },
@@ -237,6 +287,37 @@ fn schemas() -> Value {
         "ActionCard": { "type": "object", "required": ["kind", "title", "problem", "solution", "communication", "responsible", "steps"], "additionalProperties": false,
             "properties": { "kind": words(&kinds), "title": text(200), "problem": text(2000), "solution": text(2000), "communication": text(2000),
                 "responsible": words(&roles), "steps": { "type": "array", "maxItems": 30, "items": text(300) } } },
+    });
+    if let (Some(all), Value::Object(more)) = (out.as_object_mut(), staffing_schemas()) {
+        all.extend(more);
+    }
+    out
+}
+
+/// Call statistics and staffing.
+fn staffing_schemas() -> Value {
+    json!({
+        "CallIntervals": { "type": "object", "required": ["intervals"], "additionalProperties": false, "properties": {
+            "intervals": { "type": "array", "minItems": 1, "maxItems": domain::calls::MAX_INTERVALS, "items": { "type": "object", "additionalProperties": false,
+                "required": ["start", "length_s", "offered", "answered", "abandoned", "answered_within_target", "avg_handle_s", "avg_wait_s"],
+                "properties": { "start": { "type": "string", "format": "date-time" }, "length_s": { "type": "integer", "minimum": 60, "maximum": 86400 },
+                    "offered": { "type": "integer", "minimum": 0 }, "answered": { "type": "integer", "minimum": 0 }, "abandoned": { "type": "integer", "minimum": 0 },
+                    "answered_within_target": { "type": "integer", "minimum": 0 }, "avg_handle_s": { "type": "number", "minimum": 0 },
+                    "avg_wait_s": { "type": "number", "minimum": 0 } } } } } },
+        "StaffingSettings": { "type": "object", "additionalProperties": false,
+            "required": ["interval_s", "target_answer_s", "target_service_level", "shrinkage", "max_occupancy"], "properties": {
+            "interval_s": { "enum": [900, 1800, 3600] }, "aht_s": { "type": ["number", "null"], "description": "null: the calls' own average" },
+            "target_answer_s": { "type": "number", "minimum": 0, "maximum": 600 }, "target_service_level": { "type": "number", "exclusiveMinimum": 0, "exclusiveMaximum": 1 },
+            "shrinkage": { "type": "number", "minimum": 0, "maximum": 0.95 }, "max_occupancy": { "type": "number", "exclusiveMinimum": 0, "maximum": 1 },
+            "patience_s": { "type": ["number", "null"] }, "max_abandon": { "type": ["number", "null"] } } },
+        "ForecastOverride": { "type": "object", "required": ["start", "calls"], "additionalProperties": false, "properties": {
+            "start": { "type": "string", "format": "date-time" }, "calls": { "type": ["number", "null"], "minimum": 0, "description": "null: back to the forecast" } } },
+        "ErlangRequest": { "type": "object", "required": ["calls", "interval_s", "aht_s", "target_answer_s", "target_service_level"], "additionalProperties": false, "properties": {
+            "calls": { "type": "number", "minimum": 0 }, "interval_s": { "type": "number", "exclusiveMinimum": 0 }, "aht_s": { "type": "number", "exclusiveMinimum": 0 },
+            "target_answer_s": { "type": "number", "minimum": 0, "maximum": 600 }, "target_service_level": { "type": "number", "exclusiveMinimum": 0, "exclusiveMaximum": 1 },
+            "shrinkage": { "type": "number", "minimum": 0, "maximum": 0.95, "default": 0 }, "max_occupancy": { "type": "number", "exclusiveMinimum": 0, "maximum": 1, "default": 1 },
+            "patience_s": { "type": "number", "exclusiveMinimum": 0, "description": "callers' mean patience: Erlang A" },
+            "max_abandon": { "type": "number", "exclusiveMinimum": 0, "exclusiveMaximum": 1 } } }
     })
 }
 

@@ -67,6 +67,16 @@ fn body(kit: &Kit, method: &str, path: &str) -> Option<Value> {
         ("post", "/api/v1/chat/callback") => {
             json!({ "conversation": uuid::Uuid::new_v4(), "name": "Birthe Borger", "phone": "20304050", "reason": "Vil ringes op" })
         }
+        ("post", "/api/v1/incidents/{id}/call-stats") => json!({ "intervals": [{ "start": "2026-11-23T13:00:00Z", "length_s": 1800,
+            "offered": 100, "answered": 95, "abandoned": 5, "answered_within_target": 80, "avg_handle_s": 180.0, "avg_wait_s": 10.0 }] }),
+        ("put", "/api/v1/incidents/{id}/staffing/settings") => {
+            json!({ "interval_s": 1800, "target_answer_s": 20, "target_service_level": 0.8,
+            "shrinkage": 0.3, "max_occupancy": 0.85 })
+        }
+        ("put", "/api/v1/incidents/{id}/staffing/overrides") => json!({ "start": "2026-11-23T15:00:00Z", "calls": 150 }),
+        ("post", "/api/v1/staffing/erlang") => {
+            json!({ "calls": 100, "interval_s": 1800, "aht_s": 180, "target_answer_s": 20, "target_service_level": 0.8 })
+        }
         ("post", "/api/v1/session") => {
             json!({ "email": "nobody@test.invalid", "password": "wrong password" })
         }

@@ -10,6 +10,7 @@ mod incidents;
 mod inquiries;
 pub mod search;
 mod session;
+mod staffing;
 mod voice;
 
 use crate::AppState;
@@ -46,6 +47,16 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/incidents/{id}/callbacks/access", get(inquiries::access))
         .route("/api/v1/incidents/{id}/cap.xml", get(alerts::cap))
         .route("/api/v1/incidents/{id}/sms", get(alerts::sms))
+        .route("/api/v1/incidents/{id}/call-stats", get(staffing::list).post(staffing::record))
+        .route(
+            "/api/v1/incidents/{id}/call-stats/import",
+            post(staffing::import).layer(axum::extract::DefaultBodyLimit::max(crate::CSV_LIMIT)),
+        )
+        .route("/api/v1/incidents/{id}/staffing", get(staffing::overview))
+        .route("/api/v1/incidents/{id}/staffing/settings", put(staffing::settings))
+        .route("/api/v1/incidents/{id}/staffing/overrides", put(staffing::set_override))
+        .route("/api/v1/incidents/{id}/staffing/log", post(staffing::log))
+        .route("/api/v1/staffing/erlang", post(staffing::erlang))
         .route("/api/v1/search", get(search::search))
         .route("/api/v1/chat", post(chat::message))
         .route("/api/v1/chat/callback", post(chat::callback))

@@ -1,0 +1,197 @@
+//! Call statistics, the Erlang calculator and the staffing plan for the crisis line.
+
+use super::{incident, now};
+use crate::AppState;
+use crate::error::ApiError;
+use axum::http::StatusCode;
+use domain::calls::{self, CallInterval, StaffingSettings};
+use domain::log::{LogCategory, LogEntry, NewLogEntry};
+use domain::{Action, Actor};
+use serde::Serialize;
+use staffing::plan::{PlanInput, PlanRow, Recommendation};
+use staffing::{Load, Staffing, StaffingError, Targets};
+use store::CallsReport;
+use time::{Duration, OffsetDateTime};
+use uuid::Uuid;
+
+/// The intervals a plan looks ahead: eight hours of half hours.
+pub const HORIZON: usize = 16;
+/// Handling time to plan with before any call is answered.
+const DEFAULT_AHT_S: f64 = 180.0;
+/// A surplus is worth naming from this many agents.
+const SPARE: i64 = 3;
+
+impl From<StaffingError> for ApiError {
+    fn from(e: StaffingError) -> ApiError {
+        match e {
+            StaffingError::Invalid { field, message } => domain::DomainError::invalid(field, message).into(),
+            StaffingError::Impossible(m) => ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "impossible_targets", m),
+        }
+    }
+}
+
+pub fn erlang(actor: &Actor, load: &Load, targets: &Targets) -> Result<Staffing, ApiError> {
+    actor.may(Action::ViewStaffing)?;
+    Ok(staffing::required(load, targets)?)
+}
+
+pub async fn record(state: &AppState, actor: &Actor, id: Uuid, intervals: Vec<CallInterval>) -> Result<CallsReport, ApiError> {
+    incident(state, actor, id, Action::RecordCallStats).await?;
+    Ok(state.store.record_calls(id, intervals, now()).await?)
+}
+
+/// A contact-centre export (or why the request's body is not one): the good rows are kept,
+/// the others reported. The permission is asked first.
+pub async fn import(state: &AppState, actor: &Actor, id: Uuid, csv: Result<&str, ApiError>) -> Result<CallsReport, ApiError> {
+    incident(state, actor, id, Action::RecordCallStats).await?;
+    let (rows, rejected) = calls::parse_csv(csv?)?;
+    Ok(state.store.import_calls(id, rows, rejected, now()).await?)
+}
+
+pub async fn intervals(state: &AppState, actor: &Actor, id: Uuid) -> Result<Vec<CallInterval>, ApiError> {
+    incident(state, actor, id, Action::ViewStaffing).await?;
+    Ok(state.store.call_intervals(id).await?)
+}
+
+/// One interval of the plan, with its times.
+#[derive(Debug, Clone, Serialize)]
+pub struct PlannedInterval {
+    #[serde(with = "time::serde::rfc3339")]
+    pub start: OffsetDateTime,
+    #[serde(with = "time::serde::rfc3339")]
+    pub end: OffsetDateTime,
+    #[serde(flatten)]
+    pub row: PlanRow,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Advice {
+    #[serde(with = "time::serde::rfc3339")]
+    pub from: OffsetDateTime,
+    #[serde(with = "time::serde::rfc3339")]
+    pub to: OffsetDateTime,
+    /// Positive: agents missing; negative: agents to spare.
+    pub agents: i64,
+    /// In Danish, as it goes in the log.
+    pub text: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Overview {
+    pub settings: StaffingSettings,
+    /// The handling time the plan uses, and whether it comes from the calls.
+    pub aht_s: f64,
+    pub aht_from_calls: bool,
+    pub intervals: Vec<CallInterval>,
+    pub plan: Vec<PlannedInterval>,
+    pub recommendations: Vec<Advice>,
+}
+
+pub fn targets_of(s: &StaffingSettings) -> Targets {
+    Targets {
+        target_answer_s: s.target_answer_s,
+        service_level: s.target_service_level,
+        shrinkage: s.shrinkage,
+        max_occupancy: s.max_occupancy,
+        patience_s: s.patience_s,
+        max_abandon: s.max_abandon,
+    }
+}
+
+/// The calls so far, the forecast for the next [`HORIZON`] intervals with the staffing lead's
+/// own figures, the agents needed, and what to do about the gaps.
+pub async fn overview(state: &AppState, actor: &Actor, id: Uuid) -> Result<Overview, ApiError> {
+    incident(state, actor, id, Action::ViewStaffing).await?;
+    let settings = state.store.staffing_settings(id).await?;
+    let intervals = state.store.call_intervals(id).await?;
+    let overrides = state.store.forecast_overrides(id).await?;
+    let step = settings.interval_s;
+    let recent = calls::recent_aht(&intervals, 4);
+    let aht_s = settings.aht_s.or(recent).unwrap_or(DEFAULT_AHT_S);
+    let (history, first) = match calls::series(&intervals, step) {
+        Some((start, calls)) => {
+            let next = start + Duration::seconds(step * calls.len() as i64);
+            (calls, next)
+        }
+        None => (Vec::new(), calls::interval_start(now(), step)),
+    };
+    let start_of = |i: usize| first + Duration::seconds(step * i as i64);
+    let own: Vec<(usize, f64)> = overrides
+        .iter()
+        .filter_map(|o| {
+            let k = (o.start - first).whole_seconds();
+            (k >= 0 && k % step == 0 && ((k / step) as usize) < HORIZON).then(|| ((k / step) as usize, o.calls))
+        })
+        .collect();
+    let input = PlanInput {
+        history: &history,
+        horizon: HORIZON,
+        overrides: &own,
+        rostered: &[],
+        interval_s: step as f64,
+        aht_s,
+        targets: targets_of(&settings),
+    };
+    let rows = staffing::plan::plan(&input)?;
+    let recommendations = staffing::plan::recommendations(&rows, SPARE)
+        .into_iter()
+        .map(|Recommendation { from, to, agents }| {
+            let (from, to) = (start_of(from), start_of(to + 1));
+            Advice { from, to, agents, text: advice_da(from, to, agents) }
+        })
+        .collect();
+    let plan = rows.into_iter().enumerate().map(|(i, row)| PlannedInterval { start: start_of(i), end: start_of(i + 1), row }).collect();
+    Ok(Overview { aht_from_calls: settings.aht_s.is_none() && recent.is_some(), settings, aht_s, intervals, plan, recommendations })
+}
+
+/// "Der mangler 12 agenter kl. 14.00–16.00 (23.11.2026)": the log is in Danish.
+pub fn advice_da(from: OffsetDateTime, to: OffsetDateTime, agents: i64) -> String {
+    let (f, t) = (domain::time::to_copenhagen(from), domain::time::to_copenhagen(to));
+    let clock = |x: OffsetDateTime| format!("{:02}.{:02}", x.hour(), x.minute());
+    let day = format!("{:02}.{:02}.{}", f.day(), f.month() as u8, f.year());
+    let n = agents.abs();
+    let who = if n == 1 { "agent" } else { "agenter" };
+    if agents > 0 {
+        format!("Der mangler {n} {who} kl. {}–{} ({day}).", clock(f), clock(t))
+    } else {
+        format!("Der er {n} {who} i overskud kl. {}–{} ({day}).", clock(f), clock(t))
+    }
+}
+
+pub async fn set_settings(state: &AppState, actor: &Actor, id: Uuid, s: StaffingSettings) -> Result<StaffingSettings, ApiError> {
+    incident(state, actor, id, Action::PlanStaffing).await?;
+    if ![900, 1800, 3600].contains(&s.interval_s) {
+        return Err(domain::DomainError::invalid("interval_s", "plan in intervals of 900, 1800 or 3600 seconds").into());
+    }
+    targets_of(&s).check()?;
+    if let Some(aht) = s.aht_s {
+        Load { calls: 1.0, interval_s: s.interval_s as f64, aht_s: aht }.check()?;
+    }
+    state.store.set_staffing_settings(id, &s, actor, now()).await?;
+    Ok(s)
+}
+
+/// Sets or removes the staffing lead's own figure for the interval from `start`.
+pub async fn set_override(state: &AppState, actor: &Actor, id: Uuid, start: OffsetDateTime, calls: Option<f64>) -> Result<(), ApiError> {
+    incident(state, actor, id, Action::PlanStaffing).await?;
+    let step = state.store.staffing_settings(id).await?.interval_s;
+    if calls::interval_start(start, step) != start {
+        return Err(
+            domain::DomainError::invalid("start", format!("must be the start of a planning interval ({} minutes)", step / 60)).into()
+        );
+    }
+    Ok(state.store.set_forecast_override(id, start, calls, actor, now()).await?)
+}
+
+/// Writes the plan's recommendations into the log as the staffing lead's decision.
+pub async fn log_recommendations(state: &AppState, actor: &Actor, id: Uuid) -> Result<LogEntry, ApiError> {
+    incident(state, actor, id, Action::PlanStaffing).await?;
+    let o = overview(state, actor, id).await?;
+    let text = if o.recommendations.is_empty() {
+        "Bemandingen dækker behovet de næste otte timer.".to_string()
+    } else {
+        o.recommendations.iter().map(|a| a.text.as_str()).collect::<Vec<_>>().join(" ")
+    };
+    let entry = NewLogEntry { category: LogCategory::Staffing, text: format!("Bemandingsanbefaling: {text}"), corrects: None };
+    Ok(state.store.append_log(id, entry, actor, now()).await?)
+}
