@@ -95,7 +95,7 @@ impl Kit {
         if let Some(t) = token {
             req = req.header(header::AUTHORIZATION, format!("Bearer {t}"));
         }
-        if body.is_some() {
+        if body.is_some() && !headers.iter().any(|(k, _)| k.eq_ignore_ascii_case("content-type")) {
             req = req.header(header::CONTENT_TYPE, "application/json");
         }
         for (k, v) in headers {
