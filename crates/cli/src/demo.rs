@@ -165,7 +165,34 @@ pub async fn seed(store: &Store) -> Result<()> {
     if let Some(first) = store.checklist(act.id).await?.into_iter().find(|i| i.side == domain::checklist::Side::CrisisStaff) {
         store.complete_item(act.id, first.id, true, &actors[responsible_local(first.responsible)], now()).await.map_err(err)?;
     }
+    demo_calls(store, act.id).await?;
     publish_demo_guide(store, act.id, &actors["redaktoer"], &actors["agent1"]).await
+}
+
+/// The crisis line's last six hours, as the contact centre would report them: a steep rise in
+/// the morning when the switchboard failed, then a slow fall, so the staffing page has a curve.
+async fn demo_calls(store: &Store, id: uuid::Uuid) -> Result<()> {
+    let start = domain::calls::interval_start(domain::time::now(), 1800) - time::Duration::hours(6);
+    let offered = [40, 95, 170, 230, 260, 250, 235, 215, 200, 190, 175, 160];
+    let intervals = offered
+        .iter()
+        .enumerate()
+        .map(|(i, &n)| {
+            let abandoned = n / 12 + i64::from(n > 200) * n / 15;
+            domain::calls::CallInterval {
+                start: start + time::Duration::minutes(30 * i as i64),
+                length_s: 1800,
+                offered: n,
+                answered: n - abandoned,
+                abandoned,
+                answered_within_target: (n - abandoned) * if n > 200 { 55 } else { 80 } / 100,
+                avg_handle_s: 200.0 + (i % 3) as f64 * 10.0,
+                avg_wait_s: if n > 200 { 48.0 } else { 14.0 },
+            }
+        })
+        .collect();
+    store.record_calls(id, intervals, domain::time::now()).await.map_err(|e| anyhow::anyhow!("{e}"))?;
+    Ok(())
 }
 
 /// The active crisis gets a published guide, a few recorded questions and one piece of feedback,

@@ -21,6 +21,7 @@ const PAGES: &[(&str, Action)] = &[
     ("/incidents/{id}/feedback", Action::HandleFeedback),
     ("/incidents/{id}/inquiries", Action::ViewInquiries),
     ("/incidents/{id}/callbacks", Action::ViewCallbacks),
+    ("/incidents/{id}/staffing", Action::ViewStaffing),
     ("/admin/organisations", Action::ManageOrganisations),
     ("/admin/users", Action::ManageUsers),
     ("/admin/roster", Action::ManageRoster),
@@ -44,6 +45,18 @@ const FORMS: &[(&str, Action, &str)] = &[
         Action::EditGuide,
         "then=save&banner=Ny+banner&situations%5B0%5D.situation=Sp%C3%B8rger&situations%5B0%5D.action=Svar",
     ),
+    (
+        "/incidents/{id}/staffing/settings",
+        Action::PlanStaffing,
+        "target_service_level=80&target_answer_s=20&max_occupancy=85&shrinkage=30&interval_s=1800&aht_s=&patience_s=&max_abandon=",
+    ),
+    ("/incidents/{id}/staffing/override", Action::PlanStaffing, "start=2026-11-23T15%3A00&calls=120"),
+    (
+        "/incidents/{id}/staffing/import",
+        Action::RecordCallStats,
+        "csv=start%3Blength_s%3Boffered%3Banswered%3Babandoned%3Banswered_within_target%3Bavg_handle_s%3Bavg_wait_s%0A2026-11-23+14%3A00%3B1800%3B100%3B90%3B10%3B70%3B180%3B12",
+    ),
+    ("/incidents/{id}/staffing/log", Action::PlanStaffing, ""),
     ("/admin/organisations/0250", Action::ManageOrganisations, "member=true"),
     ("/admin/users", Action::ManageUsers, "name=Ny+Agent&email={email}&role=agent&org=0253&password=et+langt+kodeord"),
     ("/admin/users/{user}/active", Action::ManageUsers, "active=true"),
@@ -107,7 +120,8 @@ async fn every_page_and_form_as_every_role_follows_the_permission_table() {
             if allows(*role, *action) {
                 // Allowed: done, or refused by the incident's state (a transition already made, an item already ticked);
                 // the guide's form shows itself again with what was saved.
-                let shown_again = path.ends_with("/guide") && s == StatusCode::OK && page.contains("Kladden er gemt");
+                let shown_again = (path.ends_with("/guide") && s == StatusCode::OK && page.contains("Kladden er gemt"))
+                    || (path.ends_with("/staffing/import") && s == StatusCode::OK && page.contains("Indlæst"));
                 assert!(
                     s == StatusCode::SEE_OTHER || s == StatusCode::CONFLICT || shown_again,
                     "{role} POST {path}: {s} {}",

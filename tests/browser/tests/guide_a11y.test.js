@@ -91,3 +91,28 @@ test('anonymous: the public crisis pages', async () => {
     await context.close();
   }
 });
+
+test('staffing lead: the staffing page, on a desktop and on a phone, and after an import with rejected rows', async () => {
+  const s = await loggedInPage(env.browser, env.base, 'bemanding@demo.kriseservice.invalid');
+  const phone = await loggedInPage(env.browser, env.base, 'bemanding@demo.kriseservice.invalid', {
+    viewport: { width: 390, height: 844 },
+    isMobile: true,
+    hasTouch: true,
+    deviceScaleFactor: 2,
+  });
+  try {
+    await check(s.page, `/incidents/${id}/staffing`, '/incidents/{id}/staffing (staffing lead)');
+    assert.ok(await s.page.locator('figure.chart svg[role=img] rect.answered').count() >= 12, 'the demo calls are charted');
+    assert.match(await s.page.locator('ul.recommendations').textContent(), /Der mangler \d+ agenter/);
+    await s.page.fill('#i-csv', 'start;length_s;offered;answered;abandoned;answered_within_target;avg_handle_s;avg_wait_s\n2020-01-01 10:00;1800;ti;1;0;1;180;5');
+    await Promise.all([s.page.waitForNavigation(), s.page.click('form[action$="/staffing/import"] button[type=submit]')]);
+    assert.match(await s.page.locator('#import-report').textContent(), /Linje 2/);
+    await assertAccessible(s.page, '/incidents/{id}/staffing after an import (staffing lead)');
+    await check(phone.page, `/incidents/${id}/staffing`, '/incidents/{id}/staffing (staffing lead, mobile)');
+    const wide = await phone.page.evaluate(() => document.documentElement.scrollWidth > window.innerWidth + 1);
+    assert.equal(wide, false, 'the page does not scroll sideways on a phone');
+  } finally {
+    await s.context.close();
+    await phone.context.close();
+  }
+});

@@ -139,6 +139,7 @@ async fn room(State(s): State<AppState>, ctx: Ctx, Path(id): Path<Uuid>) -> Page
     let latest = s.store.guide_version(id, None).await.map_err(store_err)?;
     let fresh = s.store.guide_freshness(id).await.map_err(store_err)?;
     let counts = s.store.feedback_counts(id).await.map_err(store_err)?;
+    let calls = if ctx.may(Action::ViewStaffing) { s.store.call_intervals(id).await.map_err(store_err)? } else { Vec::new() };
     let orgs = s.store.organisations().await.map_err(store_err)?;
     let org_name =
         |code: &str| orgs.iter().find(|o| o.code == code).map(|o| format!("{} ({})", o.name, o.code)).unwrap_or_else(|| code.to_string());
@@ -163,6 +164,13 @@ async fn room(State(s): State<AppState>, ctx: Ctx, Path(id): Path<Uuid>) -> Page
                 (roles_section(&ctx, &i, &roles, &staff))
                 (checklist_section(&ctx, &i, &items, &org_name))
                 (cards_section(&ctx, &i, &cards, &all_cards))
+                @if ctx.may(Action::ViewStaffing) {
+                    section aria-labelledby="h-staffing" {
+                        h2 #h-staffing { (ctx.t("staffing.calls")) }
+                        (super::chart::calls_chart(&ctx, &calls))
+                        p.links { a href={ "/incidents/" (i.id) "/staffing" } { (ctx.t("staffing.open")) } }
+                    }
+                }
             }
             div.col { (log_section(&ctx, &i, &log, &verification)) }
         }

@@ -3,6 +3,7 @@
 mod admin;
 mod agent;
 mod authority;
+mod chart;
 mod chat;
 mod guide_edit;
 mod guide_view;
@@ -11,6 +12,7 @@ mod login;
 mod print;
 pub mod public;
 mod search;
+mod staffing;
 
 pub use print::{callbacks_csv, log_csv};
 
@@ -45,6 +47,7 @@ pub fn routes() -> Router<AppState> {
         .merge(chat::routes())
         .merge(search::routes())
         .merge(admin::routes())
+        .merge(staffing::routes())
         .fallback(not_found)
 }
 
