@@ -31,6 +31,7 @@ const PEOPLE: &[(&str, &str, &str, Role)] = &[
     ("agent1", "Anders Agent", "0253", Role::Agent),
     ("agent2", "Anne Agent", "0330", Role::Agent),
     ("agent3", "Ali Agent", "0840", Role::Agent),
+    ("vagter", "Vibeke Vagtkontakt", "0253", Role::ShiftContact),
 ];
 
 pub fn email(local: &str) -> String {

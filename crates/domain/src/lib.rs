@@ -17,6 +17,7 @@ pub mod narrative;
 pub mod org;
 pub mod permission;
 pub mod role;
+pub mod shifts;
 pub mod text;
 pub mod time;
 pub mod user;

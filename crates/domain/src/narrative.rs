@@ -99,3 +99,19 @@ pub fn forecast_override(start: time::OffsetDateTime, calls: Option<f64>) -> New
         },
     )
 }
+
+pub fn shift_plan(shifts: usize, agents: u32, open: u32, base_share: f64) -> NewLogEntry {
+    entry(
+        LogCategory::Staffing,
+        format!(
+            "Vagtplan lagt: {shifts} vagter med {agents} agentvagter i alt; basisandel {:.0} % fordelt på medlemskommunerne efter indbyggertal, {open} udbudt.",
+            base_share * 100.0
+        ),
+    )
+}
+
+pub fn shifts_awarded(awarded: u32, members: usize, unfilled: u32) -> NewLogEntry {
+    let rest =
+        if unfilled == 0 { "Alle udbudte vagter er besat.".to_string() } else { format!("{unfilled} udbudte agentvagter er ikke besat.") };
+    entry(LogCategory::Staffing, format!("Udbudte vagter tildelt: {awarded} agentvagter til {members} kommuner. {rest}"))
+}

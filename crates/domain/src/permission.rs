@@ -30,13 +30,16 @@ word_enum!(
         ViewStaffing = "view_staffing",
         RecordCallStats = "record_call_stats",
         PlanStaffing = "plan_staffing",
+        ViewShifts = "view_shifts",
+        BidForShifts = "bid_for_shifts",
     }
 );
 
 use Role::*;
 
 const CRISIS_STAFF: &[Role] = &[CrisisLeader, LogKeeper, ProcessLead, StaffingLead];
-const EVERYONE: &[Role] = &[Secretariat, SteeringGroup, CrisisLeader, LogKeeper, ProcessLead, StaffingLead, AuthorityEditor, Agent];
+const EVERYONE: &[Role] =
+    &[Secretariat, SteeringGroup, CrisisLeader, LogKeeper, ProcessLead, StaffingLead, AuthorityEditor, Agent, ShiftContact];
 
 /// The permission table: each action and the roles that may perform it.
 /// `AuthorityEditor` is further limited to incidents affecting its own organisation (see [`Actor::may_on`]).
@@ -74,6 +77,9 @@ pub const TABLE: &[(Action, &[Role])] = &[
     (Action::RecordCallStats, &[Secretariat, StaffingLead]),
     // Settings, forecast overrides and the shift plan are the staffing lead's decisions.
     (Action::PlanStaffing, &[StaffingLead]),
+    // The shift plan; a member's contact sees its own municipality's part only.
+    (Action::ViewShifts, &[Secretariat, SteeringGroup, CrisisLeader, LogKeeper, ProcessLead, StaffingLead, ShiftContact]),
+    (Action::BidForShifts, &[ShiftContact]),
 ];
 
 /// What a dedicated integration token (a contact-centre platform, not a person) may do.

@@ -11,6 +11,8 @@ word_enum!(
         StaffingLead = "staffing_lead",
         AuthorityEditor = "authority_editor",
         Agent = "agent",
+        // A member municipality's contact for shifts: bids for open shifts, sees its commitments.
+        ShiftContact = "shift_contact",
     }
 );
 

@@ -3,9 +3,11 @@
 //! intervals, and a fair distribution of shifts over the member municipalities. Pure: no I/O.
 
 pub mod apportion;
+pub mod award;
 pub mod erlang;
 pub mod erlang_a;
 pub mod forecast;
+pub mod ical;
 pub mod plan;
 pub mod simulate;
 

@@ -9,12 +9,14 @@ pub mod sqlite {
         (3, include_str!("../migrations/sqlite/0003_feedback_inquiries.sql")),
         (4, include_str!("../migrations/sqlite/0004_channels.sql")),
         (5, include_str!("../migrations/sqlite/0005_staffing.sql")),
+        (6, include_str!("../migrations/sqlite/0006_shifts.sql")),
     ];
     include!("ops.rs");
     include!("ops_guide.rs");
     include!("ops_inquiries.rs");
     include!("ops_channels.rs");
     include!("ops_staffing.rs");
+    include!("ops_shifts.rs");
 }
 
 pub mod postgres {
@@ -26,10 +28,12 @@ pub mod postgres {
         (3, include_str!("../migrations/postgres/0003_feedback_inquiries.sql")),
         (4, include_str!("../migrations/postgres/0004_channels.sql")),
         (5, include_str!("../migrations/postgres/0005_staffing.sql")),
+        (6, include_str!("../migrations/postgres/0006_shifts.sql")),
     ];
     include!("ops.rs");
     include!("ops_guide.rs");
     include!("ops_inquiries.rs");
     include!("ops_channels.rs");
     include!("ops_staffing.rs");
+    include!("ops_shifts.rs");
 }

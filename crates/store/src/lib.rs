@@ -24,6 +24,7 @@ use domain::inquiry::{Access, Callback, Inquiry, NewCallback, NewInquiry};
 use domain::log::{LogEntry, NewLogEntry, Verification};
 use domain::org::Organisation;
 use domain::role::{Assignment, StaffRole};
+use domain::shifts::{Bid, Shift};
 use domain::user::{NewUser, User};
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
@@ -547,6 +548,41 @@ impl Store {
         at: OffsetDateTime,
     ) -> Result<()> {
         write!(self, set_forecast_override(incident_id, start, calls, actor, at))
+    }
+
+    /// Replaces the shift plan (shifts with each member's base seats); refused once members bid. Logged.
+    pub async fn set_shift_plan(
+        &self,
+        incident_id: Uuid,
+        shifts: &[Shift],
+        base_share: f64,
+        actor: &Actor,
+        at: OffsetDateTime,
+    ) -> Result<()> {
+        write!(self, set_shift_plan(incident_id, shifts, base_share, actor, at))
+    }
+
+    /// In time order, each with its members' base seats, bids and awards.
+    pub async fn shifts(&self, incident_id: Uuid) -> Result<Vec<Shift>> {
+        on!(self, shifts(incident_id))
+    }
+
+    /// Member `org`'s offer for an open shift (0 withdraws it), checked against the seats offered.
+    pub async fn bid(&self, incident_id: Uuid, bid: &Bid, org: &str, actor: &Actor, at: OffsetDateTime) -> Result<Shift> {
+        write!(self, bid(incident_id, bid, org, actor, at))
+    }
+
+    /// Sets the awards computed from `expected` (the shifts as read); a conflict if the bids
+    /// changed meanwhile. Logged.
+    pub async fn award_shifts(
+        &self,
+        incident_id: Uuid,
+        expected: &[Shift],
+        awards: &[(Uuid, String, u32)],
+        actor: &Actor,
+        at: OffsetDateTime,
+    ) -> Result<Vec<Shift>> {
+        write!(self, award_shifts(incident_id, expected, awards, actor, at))
     }
 
     /// `new` must have passed `NewCallback::validate`. Queues the e-mail to the callback mailbox.

@@ -68,6 +68,7 @@ conformance!(
     integration_tokens_name_their_integration,
     call_statistics_replace_by_interval_and_import_row_by_row,
     staffing_settings_and_overrides_are_logged_decisions,
+    shift_plans_keep_bids_and_awards,
 );
 
 async fn user(store: &Store, email: &str, role: Role, org: &str) -> Actor {
@@ -700,4 +701,40 @@ async fn staffing_settings_and_overrides_are_logged_decisions(store: &Store) {
     assert!(staffing[0].contains("90 % besvaret inden for 20 s") && staffing[0].contains("højst 5 % opgivne"), "{staffing:?}");
     assert!(staffing[1].contains("23.11.2026 16:00") && staffing[1].contains("320 opkald"), "{staffing:?}");
     assert!(verify(&log).valid, "the chain holds");
+}
+
+async fn shift_plans_keep_bids_and_awards(store: &Store) {
+    use domain::shifts::{Bid, Commitment, Shift};
+    let lead = user(store, "bemanding3@demo.invalid", Role::StaffingLead, "DDH").await;
+    let contact = user(store, "vagter@demo.invalid", Role::ShiftContact, "0253").await;
+    let i = store.create_incident(&new_incident(&["0250"]), &lead, domain::time::now()).await.unwrap();
+    let t = time::macros::datetime!(2026-11-23 06:00 UTC);
+    let commit = |org: &str, base| Commitment { org: org.into(), base, bid: 0, awarded: 0 };
+    let shift = Shift {
+        id: uuid::Uuid::new_v4(),
+        start: t,
+        end: t + Duration::hours(8),
+        agents: 10,
+        base: 7,
+        open: 3,
+        members: vec![commit("0250", 3), commit("0253", 4)],
+    };
+    store.set_shift_plan(i.id, std::slice::from_ref(&shift), 0.65, &lead, domain::time::now()).await.unwrap();
+    assert_eq!(store.shifts(i.id).await.unwrap(), vec![shift.clone()], "read back exactly");
+    let too_many = store.bid(i.id, &Bid { shift: shift.id, agents: 4 }, "0253", &contact, domain::time::now()).await;
+    assert!(matches!(too_many, Err(StoreError::Domain(DomainError::Invalid(_)))), "{too_many:?}");
+    let after = store.bid(i.id, &Bid { shift: shift.id, agents: 2 }, "0253", &contact, domain::time::now()).await.unwrap();
+    assert_eq!(after.members.iter().find(|m| m.org == "0253").unwrap().bid, 2);
+    let unknown = store.bid(i.id, &Bid { shift: uuid::Uuid::new_v4(), agents: 1 }, "0253", &contact, domain::time::now()).await;
+    assert!(matches!(unknown, Err(StoreError::Domain(DomainError::NotFound(_)))), "{unknown:?}");
+    // The awards are computed from what was read; a stale read is refused.
+    let read = store.shifts(i.id).await.unwrap();
+    let stale = store.award_shifts(i.id, std::slice::from_ref(&shift), &[(shift.id, "0253".into(), 2)], &lead, domain::time::now()).await;
+    assert!(stale.as_ref().is_err_and(is_conflict), "{stale:?}");
+    let awarded = store.award_shifts(i.id, &read, &[(shift.id, "0253".into(), 2)], &lead, domain::time::now()).await.unwrap();
+    assert_eq!((awarded[0].awarded(), awarded[0].rostered()), (2, 9));
+    let replace = store.set_shift_plan(i.id, std::slice::from_ref(&shift), 0.65, &lead, domain::time::now()).await;
+    assert!(replace.as_ref().is_err_and(is_conflict), "bids are never dropped: {replace:?}");
+    let log = store.log(i.id).await.unwrap();
+    assert!(log.iter().any(|e| e.text.starts_with("Vagtplan lagt")) && log.iter().any(|e| e.text.starts_with("Udbudte vagter tildelt: 2")));
 }

@@ -15,6 +15,7 @@ use uuid::Uuid;
 pub mod chat;
 pub mod feedback;
 pub mod inquiries;
+pub mod shifts;
 pub mod staffing;
 
 fn now() -> time::OffsetDateTime {

@@ -151,6 +151,36 @@ pub const ENDPOINTS: &[Endpoint] = &[
     ),
     ep("post", "/api/v1/incidents/{id}/staffing/log", Some(PlanStaffing), "Write the plan's recommendations into the log", None),
     ep(
+        "get",
+        "/api/v1/incidents/{id}/shifts",
+        Some(ViewShifts),
+        "The shift plan: base seats, bids and awards per member (a shift contact: its own)",
+        None,
+    ),
+    ep(
+        "post",
+        "/api/v1/incidents/{id}/shifts/plan",
+        Some(PlanStaffing),
+        "Lay the shift plan: the base share by population (Sainte-Laguë), the rest offered (logged)",
+        Some("ShiftPlan"),
+    ),
+    ep(
+        "post",
+        "/api/v1/incidents/{id}/shifts/bids",
+        Some(BidForShifts),
+        "A member's bid for an open shift (agents; 0 withdraws)",
+        Some("ShiftBid"),
+    ),
+    ep(
+        "post",
+        "/api/v1/incidents/{id}/shifts/award",
+        Some(PlanStaffing),
+        "Award the open seats from the bids, spread fairly (logged)",
+        None,
+    ),
+    ep("get", "/api/v1/incidents/{id}/shifts.csv", Some(ViewShifts), "The shift plan as CSV", None),
+    ep("get", "/api/v1/incidents/{id}/shifts/{code}.ics", Some(ViewShifts), "A member's committed shifts as iCalendar (RFC 5545)", None),
+    ep(
         "post",
         "/api/v1/staffing/erlang",
         Some(ViewStaffing),
@@ -310,6 +340,13 @@ fn staffing_schemas() -> Value {
             "target_answer_s": { "type": "number", "minimum": 0, "maximum": 600 }, "target_service_level": { "type": "number", "exclusiveMinimum": 0, "exclusiveMaximum": 1 },
             "shrinkage": { "type": "number", "minimum": 0, "maximum": 0.95 }, "max_occupancy": { "type": "number", "exclusiveMinimum": 0, "maximum": 1 },
             "patience_s": { "type": ["number", "null"] }, "max_abandon": { "type": ["number", "null"] } } },
+        "ShiftPlan": { "type": "object", "required": ["shifts"], "additionalProperties": false, "properties": {
+            "shifts": { "type": "array", "minItems": 1, "maxItems": domain::shifts::MAX_SHIFTS, "items": { "type": "object", "required": ["start", "end", "agents"],
+                "additionalProperties": false, "properties": { "start": { "type": "string", "format": "date-time" }, "end": { "type": "string", "format": "date-time" },
+                    "agents": { "type": "integer", "minimum": 1, "maximum": domain::shifts::MAX_AGENTS_PER_SHIFT } } } },
+            "base_share": { "type": "number", "minimum": 0, "maximum": 1, "default": domain::shifts::DEFAULT_BASE_SHARE } } },
+        "ShiftBid": { "type": "object", "required": ["shift", "agents"], "additionalProperties": false, "properties": {
+            "shift": { "type": "string", "format": "uuid" }, "agents": { "type": "integer", "minimum": 0 } } },
         "ForecastOverride": { "type": "object", "required": ["start", "calls"], "additionalProperties": false, "properties": {
             "start": { "type": "string", "format": "date-time" }, "calls": { "type": ["number", "null"], "minimum": 0, "description": "null: back to the forecast" } } },
         "ErlangRequest": { "type": "object", "required": ["calls", "interval_s", "aht_s", "target_answer_s", "target_service_level"], "additionalProperties": false, "properties": {

@@ -22,6 +22,7 @@ const PAGES: &[(&str, Action)] = &[
     ("/incidents/{id}/inquiries", Action::ViewInquiries),
     ("/incidents/{id}/callbacks", Action::ViewCallbacks),
     ("/incidents/{id}/staffing", Action::ViewStaffing),
+    ("/incidents/{id}/shifts", Action::ViewShifts),
     ("/admin/organisations", Action::ManageOrganisations),
     ("/admin/users", Action::ManageUsers),
     ("/admin/roster", Action::ManageRoster),
@@ -57,6 +58,9 @@ const FORMS: &[(&str, Action, &str)] = &[
         "csv=start%3Blength_s%3Boffered%3Banswered%3Babandoned%3Banswered_within_target%3Bavg_handle_s%3Bavg_wait_s%0A2026-11-23+14%3A00%3B1800%3B100%3B90%3B10%3B70%3B180%3B12",
     ),
     ("/incidents/{id}/staffing/log", Action::PlanStaffing, ""),
+    ("/incidents/{id}/shifts/plan", Action::PlanStaffing, "shifts=2026-11-23+06%3A00%3B2026-11-23+14%3A00%3B20&base_share=65"),
+    ("/incidents/{id}/shifts/bid", Action::BidForShifts, "shift={shift}&agents=1"),
+    ("/incidents/{id}/shifts/award", Action::PlanStaffing, ""),
     ("/admin/organisations/0250", Action::ManageOrganisations, "member=true"),
     ("/admin/users", Action::ManageUsers, "name=Ny+Agent&email={email}&role=agent&org=0253&password=et+langt+kodeord"),
     ("/admin/users/{user}/active", Action::ManageUsers, "active=true"),
@@ -88,6 +92,12 @@ async fn every_page_and_form_as_every_role_follows_the_permission_table() {
     let user = kit.store.user_by_email(&kit.emails[&Role::Agent]).await.unwrap().unwrap().0.id;
     let pas = domain::everyday::EverydayGuide::from_file("0250", "pas.md", "# Pas\n\nBestil tid.").unwrap();
     kit.store.import_everyday("0250", vec![pas], domain::time::now()).await.unwrap();
+    for code in ["0253", "0250"] {
+        kit.store.set_member(code, true, "test", domain::time::now()).await.unwrap();
+    }
+    let plan = serde_json::json!({ "shifts": [{ "start": "2026-11-23T05:00:00Z", "end": "2026-11-23T13:00:00Z", "agents": 10 }] });
+    let (s, v) = kit.call("POST", &format!("/api/v1/incidents/{id}/shifts/plan"), kit.token(Role::StaffingLead), Some(plan)).await;
+    assert_eq!(s, StatusCode::CREATED, "{v}");
 
     for (path, action) in PAGES {
         let path = path.replace("{id}", &id);
@@ -109,7 +119,12 @@ async fn every_page_and_form_as_every_role_follows_the_permission_table() {
                 .replace("{item}", &item.to_string())
                 .replace("{user}", &user.to_string())
                 .replace("{feedback}", &feedback.to_string());
-            let body = body.replace("{card}", &card.to_string()).replace("{email}", &format!("ny-{role}-{n}@test.invalid"));
+            // The shift plan may have been laid again by an earlier form: bid on the current one.
+            let shift = kit.store.shifts(id.parse().unwrap()).await.unwrap().first().map(|s| s.id.to_string()).unwrap_or_default();
+            let body = body
+                .replace("{shift}", &shift)
+                .replace("{card}", &card.to_string())
+                .replace("{email}", &format!("ny-{role}-{n}@test.invalid"));
 
             let (s, _) = post_form(&kit, &path, &session, body.clone()).await;
             assert_eq!(s, StatusCode::FORBIDDEN, "{role} POST {path} without the form token");

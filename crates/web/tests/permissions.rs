@@ -24,7 +24,9 @@ async fn fill(kit: &Kit, path: &str, incident: &str, item: &str) -> String {
     } else {
         incident.to_string()
     };
-    path.replace("{id}", &id).replace("{item}", item).replace("{role}", "log_keeper").replace("{code}", "0250")
+    // A shift contact's calendar is its own municipality's (0253); others may read any.
+    let code = if path.ends_with(".ics") { "0253" } else { "0250" };
+    path.replace("{id}", &id).replace("{item}", item).replace("{role}", "log_keeper").replace("{code}", code)
 }
 
 fn body(kit: &Kit, method: &str, path: &str) -> Option<Value> {
@@ -74,6 +76,10 @@ fn body(kit: &Kit, method: &str, path: &str) -> Option<Value> {
             "shrinkage": 0.3, "max_occupancy": 0.85 })
         }
         ("put", "/api/v1/incidents/{id}/staffing/overrides") => json!({ "start": "2026-11-23T15:00:00Z", "calls": 150 }),
+        ("post", "/api/v1/incidents/{id}/shifts/plan") => {
+            json!({ "shifts": [{ "start": "2026-11-23T06:00:00Z", "end": "2026-11-23T14:00:00Z", "agents": 20 }] })
+        }
+        ("post", "/api/v1/incidents/{id}/shifts/bids") => json!({ "shift": uuid::Uuid::new_v4(), "agents": 1 }),
         ("post", "/api/v1/staffing/erlang") => {
             json!({ "calls": 100, "interval_s": 1800, "aht_s": 180, "target_answer_s": 20, "target_service_level": 0.8 })
         }
@@ -91,6 +97,10 @@ async fn every_endpoint_as_every_role_follows_the_permission_table() {
     let incident = kit.incident(&["0250"]).await;
     kit.activate(&incident).await;
     kit.publish(&incident, "Leverandøren arbejder på fejlen.").await;
+    // The shift contact's municipality and one more are members, so shifts can be planned and bid for.
+    for code in ["0253", "0250"] {
+        kit.store.set_member(code, true, "test", domain::time::now()).await.unwrap();
+    }
     let items = kit.store.checklist(incident.parse().unwrap()).await.unwrap();
     let item = items.iter().find(|i| i.side == domain::checklist::Side::Authority).unwrap().id.to_string();
     let card = kit.store.action_cards().await.unwrap()[0].0;

@@ -178,3 +178,99 @@ async fn the_plan_follows_the_calls_and_the_staffing_leads_decisions_are_logged(
         .await;
     assert_eq!(status, StatusCode::FORBIDDEN, "the staffing lead decides");
 }
+
+/// A second shift contact, for another member municipality.
+async fn contact(kit: &Kit, org: &str) -> String {
+    let u = domain::user::NewUser {
+        email: format!("vagter-{org}@test.invalid"),
+        name: format!("Vagtkontakt {org}"),
+        org: org.into(),
+        role: Role::ShiftContact,
+    }
+    .validate("et langt kodeord", |_| true)
+    .unwrap();
+    let user = kit.store.create_user(&u, "not-a-real-hash", "test", domain::time::now()).await.unwrap();
+    let token = web::auth::new_secret();
+    kit.store.create_token(user.id, &web::auth::secret_hash(&token), domain::time::now()).await.unwrap();
+    token
+}
+
+#[tokio::test]
+async fn shifts_are_shared_by_population_bid_for_awarded_fairly_and_exported() {
+    let kit = Kit::sqlite().await;
+    let id = kit.incident(&["0250"]).await;
+    for code in ["0101", "0250", "0253"] {
+        kit.store.set_member(code, true, "test", domain::time::now()).await.unwrap();
+    }
+    let lead = kit.token(Role::StaffingLead);
+    let greve = kit.token(Role::ShiftContact); // 0253
+    let frederikssund = contact(&kit, "0250").await;
+    let base = format!("/api/v1/incidents/{id}/shifts");
+    let plan = json!({ "shifts": [
+        { "start": "2026-11-23T06:00:00Z", "end": "2026-11-23T14:00:00Z", "agents": 20 },
+        { "start": "2026-11-23T14:00:00Z", "end": "2026-11-23T22:00:00Z", "agents": 10 } ], "base_share": 0.65 });
+    let bad = json!({ "shifts": [{ "start": "2026-11-23T06:00:00Z", "end": "2026-11-23T05:00:00Z", "agents": 0 }], "base_share": 1.5 });
+    let (status, v) = kit.call("POST", &format!("{base}/plan"), lead, Some(bad)).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{v}");
+    let fields: Vec<&str> = v["error"]["fields"].as_array().unwrap().iter().map(|f| f["field"].as_str().unwrap()).collect();
+    assert_eq!(fields, ["base_share", "shifts[0].end", "shifts[0].agents"]);
+
+    let (status, v) = kit.call("POST", &format!("{base}/plan"), lead, Some(plan.clone())).await;
+    assert_eq!(status, StatusCode::CREATED, "{v}");
+    let shifts = v["shifts"].as_array().unwrap();
+    assert_eq!((shifts[0]["base"].as_u64(), shifts[0]["open"].as_u64()), (Some(13), Some(7)));
+    assert_eq!((shifts[1]["base"].as_u64(), shifts[1]["open"].as_u64()), (Some(7), Some(3)), "6.5 rounds up");
+    let base_of =
+        |s: &Value, org: &str| s["members"].as_array().unwrap().iter().find(|m| m["org"] == org).map_or(0, |m| m["base"].as_u64().unwrap());
+    let sum: u64 = ["0101", "0250", "0253"].iter().map(|o| base_of(&shifts[0], o)).sum();
+    assert_eq!(sum, 13);
+    assert!(base_of(&shifts[0], "0101") > base_of(&shifts[0], "0250"), "København is far larger: {}", shifts[0]);
+    let (first, second) = (shifts[0]["id"].as_str().unwrap().to_string(), shifts[1]["id"].as_str().unwrap().to_string());
+
+    // Bids: never above what is offered; a shift contact sees only its own municipality.
+    let bid = |shift: &str, agents: u32| json!({ "shift": shift, "agents": agents });
+    let (status, v) = kit.call("POST", &format!("{base}/bids"), greve, Some(bid(&first, 8))).await;
+    assert_eq!((status, v["error"]["fields"][0]["field"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("agents")), "{v}");
+    assert_eq!(kit.call("POST", &format!("{base}/bids"), greve, Some(bid(&first, 5))).await.0, StatusCode::OK);
+    assert_eq!(kit.call("POST", &format!("{base}/bids"), Some(&frederikssund), Some(bid(&first, 4))).await.0, StatusCode::OK);
+    assert_eq!(kit.call("POST", &format!("{base}/bids"), Some(&frederikssund), Some(bid(&second, 3))).await.0, StatusCode::OK);
+    let (_, own) = kit.call("GET", &base, greve, None).await;
+    assert!(own["shifts"].as_array().unwrap().iter().all(|s| s["members"].as_array().unwrap().iter().all(|m| m["org"] == "0253")), "{own}");
+    assert_eq!(kit.call("POST", &format!("{base}/bids"), lead, Some(bid(&first, 1))).await.0, StatusCode::FORBIDDEN, "only members bid");
+
+    // Awards spread over the bidders; the plan cannot be replaced once members have bid.
+    let (status, v) = kit.call("POST", &format!("{base}/award"), lead, None).await;
+    assert_eq!(status, StatusCode::OK, "{v}");
+    let awarded = |s: &Value, org: &str| {
+        s["members"].as_array().unwrap().iter().find(|m| m["org"] == org).map_or(0, |m| m["awarded"].as_u64().unwrap())
+    };
+    let s = &v["shifts"];
+    assert_eq!((awarded(&s[0], "0253"), awarded(&s[0], "0250"), awarded(&s[1], "0250")), (4, 3, 3), "{s}");
+    let (status, refused) = kit.call("POST", &format!("{base}/plan"), lead, Some(plan)).await;
+    assert_eq!(status, StatusCode::CONFLICT, "{refused}");
+
+    // Exports: iCalendar per municipality, CSV.
+    let (status, raw, headers) = kit.raw("GET", &format!("{base}/0253.ics"), greve, None, &[]).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(headers[axum::http::header::CONTENT_TYPE].to_str().unwrap().starts_with("text/calendar"));
+    let ics = String::from_utf8(raw).unwrap();
+    let greve_shifts = v["shifts"].as_array().unwrap().iter().filter(|s| base_of(s, "0253") + awarded(s, "0253") > 0).count();
+    assert!(ics.starts_with("BEGIN:VCALENDAR\r\n") && ics.matches("BEGIN:VEVENT").count() == greve_shifts, "{ics}");
+    let first_base = base_of(&v["shifts"][0], "0253");
+    assert!(
+        ics.contains("DTSTART:20261123T060000Z") && ics.contains(&format!("SUMMARY:Kriseservice: {} agenter fra Greve", first_base + 4)),
+        "{ics}"
+    );
+    assert_eq!(kit.raw("GET", &format!("{base}/0250.ics"), greve, None, &[]).await.0, StatusCode::FORBIDDEN, "another member's calendar");
+    let (_, raw, _) = kit.raw("GET", &format!("/api/v1/incidents/{id}/shifts.csv"), lead, None, &[]).await;
+    let csv = String::from_utf8(raw).unwrap();
+    assert!(csv.starts_with("start,end,agents,base,open,municipality_code") && csv.contains(",0253,"), "{csv}");
+
+    let (_, log) = kit.call("GET", &format!("/api/v1/incidents/{id}/log"), lead, None).await;
+    let texts: Vec<&str> = log["entries"].as_array().unwrap().iter().map(|e| e["text"].as_str().unwrap()).collect();
+    assert!(texts.iter().any(|t| t.starts_with("Vagtplan lagt: 2 vagter med 30 agentvagter")), "{texts:?}");
+    assert!(
+        texts.iter().any(|t| t.starts_with("Udbudte vagter tildelt: 10 agentvagter til 2 kommuner. Alle udbudte vagter er besat.")),
+        "{texts:?}"
+    );
+}

@@ -116,3 +116,28 @@ test('staffing lead: the staffing page, on a desktop and on a phone, and after a
     await phone.context.close();
   }
 });
+
+test('shift plan: the staffing lead lays it, a member municipality bids, both pages accessible', async () => {
+  const lead = await loggedInPage(env.browser, env.base, 'bemanding@demo.kriseservice.invalid');
+  const member = await loggedInPage(env.browser, env.base, 'vagter@demo.kriseservice.invalid', { viewport: { width: 390, height: 844 }, isMobile: true });
+  try {
+    await check(lead.page, `/incidents/${id}/shifts`, '/incidents/{id}/shifts, no plan (staffing lead)');
+    await lead.page.fill('#p-shifts', '2026-12-24 06:00;2026-12-24 14:00;20\n2026-12-24 14:00;2026-12-24 22:00;12');
+    await Promise.all([lead.page.waitForNavigation(), lead.page.click('form[action$="/shifts/plan"] button[type=submit]')]);
+    assert.equal(await lead.page.locator('section.card').count(), 2, 'two shifts laid');
+    await assertAccessible(lead.page, '/incidents/{id}/shifts with a plan (staffing lead)');
+
+    await check(member.page, `/incidents/${id}/shifts`, '/incidents/{id}/shifts (shift contact, mobile)');
+    const input = member.page.locator('section.card input[name=agents]').first();
+    await input.fill('3');
+    await Promise.all([member.page.waitForNavigation(), member.page.locator('section.card button[type=submit]').first().click()]);
+    assert.equal(await member.page.locator('section.card input[name=agents]').first().inputValue(), '3', 'the bid is kept');
+    await assertAccessible(member.page, '/incidents/{id}/shifts after a bid (shift contact, mobile)');
+
+    await Promise.all([lead.page.waitForNavigation(), lead.page.click('form[action$="/shifts/award"] button[type=submit]')]);
+    assert.match(await lead.page.locator('section.card').first().textContent(), /3 tildelt/);
+  } finally {
+    await lead.context.close();
+    await member.context.close();
+  }
+});

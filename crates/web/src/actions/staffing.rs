@@ -123,11 +123,13 @@ pub async fn overview(state: &AppState, actor: &Actor, id: Uuid) -> Result<Overv
             (k >= 0 && k % step == 0 && ((k / step) as usize) < HORIZON).then(|| ((k / step) as usize, o.calls))
         })
         .collect();
+    let shifts = state.store.shifts(id).await?;
+    let rostered: Vec<u32> = (0..HORIZON).map(|i| domain::shifts::rostered(&shifts, start_of(i), start_of(i + 1))).collect();
     let input = PlanInput {
         history: &history,
         horizon: HORIZON,
         overrides: &own,
-        rostered: &[],
+        rostered: &rostered,
         interval_s: step as f64,
         aht_s,
         targets: targets_of(&settings),

@@ -10,6 +10,7 @@ mod incidents;
 mod inquiries;
 pub mod search;
 mod session;
+mod shifts;
 mod staffing;
 mod voice;
 
@@ -57,6 +58,12 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/incidents/{id}/staffing/overrides", put(staffing::set_override))
         .route("/api/v1/incidents/{id}/staffing/log", post(staffing::log))
         .route("/api/v1/staffing/erlang", post(staffing::erlang))
+        .route("/api/v1/incidents/{id}/shifts", get(shifts::list))
+        .route("/api/v1/incidents/{id}/shifts/plan", post(shifts::plan))
+        .route("/api/v1/incidents/{id}/shifts/bids", post(shifts::bid))
+        .route("/api/v1/incidents/{id}/shifts/award", post(shifts::award))
+        .route("/api/v1/incidents/{id}/shifts.csv", get(shifts::csv))
+        .route("/api/v1/incidents/{id}/shifts/{file}", get(shifts::ics))
         .route("/api/v1/search", get(search::search))
         .route("/api/v1/chat", post(chat::message))
         .route("/api/v1/chat/callback", post(chat::callback))

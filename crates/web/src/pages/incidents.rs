@@ -168,7 +168,12 @@ async fn room(State(s): State<AppState>, ctx: Ctx, Path(id): Path<Uuid>) -> Page
                     section aria-labelledby="h-staffing" {
                         h2 #h-staffing { (ctx.t("staffing.calls")) }
                         (super::chart::calls_chart(&ctx, &calls))
-                        p.links { a href={ "/incidents/" (i.id) "/staffing" } { (ctx.t("staffing.open")) } }
+                        p.links { a href={ "/incidents/" (i.id) "/staffing" } { (ctx.t("staffing.open")) } " · " a href={ "/incidents/" (i.id) "/shifts" } { (ctx.t("shifts.title")) } }
+                    }
+                } @else if ctx.may(Action::ViewShifts) {
+                    section aria-labelledby="h-shifts" {
+                        h2 #h-shifts { (ctx.t("shifts.title")) }
+                        p.links { a href={ "/incidents/" (i.id) "/shifts" } { (ctx.t("shifts.yours_link")) } }
                     }
                 }
             }

@@ -12,9 +12,10 @@ mod login;
 mod print;
 pub mod public;
 mod search;
+mod shifts;
 mod staffing;
 
-pub use print::{callbacks_csv, log_csv};
+pub use print::{callbacks_csv, csv, log_csv};
 
 use crate::AppState;
 use crate::auth::{self, Caller};
@@ -48,6 +49,7 @@ pub fn routes() -> Router<AppState> {
         .merge(search::routes())
         .merge(admin::routes())
         .merge(staffing::routes())
+        .merge(shifts::routes())
         .fallback(not_found)
 }
 
@@ -153,6 +155,10 @@ impl IntoResponse for PageError {
         (e.status, layout(lang, None, t(lang, "error.title"), body, None)).into_response()
     }
 }
+
+/// A form that is only its button (and the CSRF token).
+#[derive(serde::Deserialize)]
+pub struct NoFields {}
 
 /// A form body with its CSRF token checked against the session.
 pub struct Form<T>(pub T);

@@ -36,6 +36,7 @@ async fn render(s: &AppState, ctx: &Ctx, id: Uuid, report: Option<CallsReport>) 
     let body = html! {
         p.crumbs { a href={ "/incidents/" (id) } { (i.title) } }
         h1 { (ctx.t("staffing.title")) }
+        p.links { a href={ "/incidents/" (id) "/shifts" } { (ctx.t("shifts.title")) } }
         @if let Some(r) = report { (import_report(ctx, &r)) }
         section aria-labelledby="h-calls" {
             h2 #h-calls { (ctx.t("staffing.calls")) }
@@ -233,10 +234,7 @@ async fn import(State(s): State<AppState>, ctx: Ctx, Path(id): Path<Uuid>, Form(
     render(&s, &ctx, id, Some(report)).await
 }
 
-async fn log(State(s): State<AppState>, ctx: Ctx, Path(id): Path<Uuid>, Form(_): Form<Empty>) -> PageResult {
+async fn log(State(s): State<AppState>, ctx: Ctx, Path(id): Path<Uuid>, Form(_): Form<super::NoFields>) -> PageResult {
     staffing::log_recommendations(&s, &ctx.caller.actor(), id).await.map_err(PageError::from(ctx.lang))?;
     Ok(back_to(&format!("/incidents/{id}#h-log")))
 }
-
-#[derive(Deserialize)]
-struct Empty {}

@@ -52,7 +52,7 @@ impl Kit {
         for role in Role::ALL {
             let org = match role {
                 Role::AuthorityEditor => "0250",
-                Role::Agent => "0253",
+                Role::Agent | Role::ShiftContact => "0253",
                 _ => "DDH",
             };
             let email = format!("{role}@test.invalid");

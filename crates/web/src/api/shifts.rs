@@ -1,0 +1,74 @@
+use crate::AppState;
+use crate::actions::shifts;
+use crate::auth::ApiCaller;
+use crate::error::{ApiError, Json, Path};
+use axum::extract::State;
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use domain::shifts::{Bid, NewPlan, Shift};
+use serde_json::{Value, json};
+use uuid::Uuid;
+
+pub async fn plan(
+    State(s): State<AppState>,
+    ApiCaller(c): ApiCaller,
+    Path(id): Path<Uuid>,
+    Json(p): Json<NewPlan>,
+) -> Result<(StatusCode, Json<Value>), ApiError> {
+    Ok((StatusCode::CREATED, Json(json!({ "shifts": shifts::set_plan(&s, &c.actor(), id, p).await? }))))
+}
+
+pub async fn list(State(s): State<AppState>, ApiCaller(c): ApiCaller, Path(id): Path<Uuid>) -> Result<Json<Value>, ApiError> {
+    Ok(Json(json!({ "shifts": shifts::shifts_of(&s, &c.actor(), id).await? })))
+}
+
+pub async fn bid(
+    State(s): State<AppState>,
+    ApiCaller(c): ApiCaller,
+    Path(id): Path<Uuid>,
+    Json(b): Json<Bid>,
+) -> Result<Json<Value>, ApiError> {
+    Ok(Json(json!(shifts::bid(&s, &c.actor(), id, b).await?)))
+}
+
+pub async fn award(State(s): State<AppState>, ApiCaller(c): ApiCaller, Path(id): Path<Uuid>) -> Result<Json<Value>, ApiError> {
+    Ok(Json(json!({ "shifts": shifts::award(&s, &c.actor(), id).await? })))
+}
+
+/// `{code}.ics`: a member's committed shifts as iCalendar.
+pub async fn ics(State(s): State<AppState>, ApiCaller(c): ApiCaller, Path((id, file)): Path<(Uuid, String)>) -> Result<Response, ApiError> {
+    let code = file.strip_suffix(".ics").ok_or_else(|| ApiError::not_found("calendar (ask for {code}.ics)"))?;
+    let body = shifts::ics(&s, &c.actor(), id, code).await?;
+    let name = format!("attachment; filename=\"kriseservice-vagter-{code}.ics\"");
+    Ok(([(header::CONTENT_TYPE, "text/calendar; charset=utf-8".to_string()), (header::CONTENT_DISPOSITION, name)], body).into_response())
+}
+
+pub async fn csv(State(s): State<AppState>, ApiCaller(c): ApiCaller, Path(id): Path<Uuid>) -> Result<Response, ApiError> {
+    let all = shifts::shifts_of(&s, &c.actor(), id).await?;
+    let names: std::collections::HashMap<String, String> = s.store.organisations().await?.into_iter().map(|o| (o.code, o.name)).collect();
+    let body = csv_of(&all, &|code| names.get(code).cloned().unwrap_or_default());
+    let name = "attachment; filename=\"kriseservice-vagter.csv\"".to_string();
+    Ok(([(header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()), (header::CONTENT_DISPOSITION, name)], body).into_response())
+}
+
+/// One row per shift and member with a part in it.
+pub fn csv_of(shifts: &[Shift], name: &dyn Fn(&str) -> String) -> String {
+    let header = ["start", "end", "agents", "base", "open", "municipality_code", "municipality", "base_agents", "bid", "awarded"];
+    let rows = shifts.iter().flat_map(|s| {
+        s.members.iter().filter(|m| m.base + m.bid + m.awarded > 0).map(move |m| {
+            vec![
+                domain::time::format_local(s.start),
+                domain::time::format_local(s.end),
+                s.agents.to_string(),
+                s.base.to_string(),
+                s.open.to_string(),
+                m.org.clone(),
+                name(&m.org),
+                m.base.to_string(),
+                m.bid.to_string(),
+                m.awarded.to_string(),
+            ]
+        })
+    });
+    crate::pages::csv(&header, rows)
+}

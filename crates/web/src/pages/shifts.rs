@@ -1,0 +1,161 @@
+//! The shift plan's page: the staffing lead lays the plan and awards the open seats; a member
+//! municipality's shift contact sees its own commitments and bids for open shifts.
+
+use super::{Ctx, Form, PageError, PageResult, Path, back_to, local_time, page};
+use crate::AppState;
+use crate::actions::{self, shifts};
+use axum::Router;
+use axum::extract::State;
+use axum::routing::{get, post};
+use domain::Action;
+use domain::shifts::{Bid, NewPlan, NewShift, Shift};
+use maud::{Markup, html};
+use serde::Deserialize;
+use uuid::Uuid;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/incidents/{id}/shifts", get(show))
+        .route("/incidents/{id}/shifts/plan", post(plan))
+        .route("/incidents/{id}/shifts/bid", post(bid))
+        .route("/incidents/{id}/shifts/award", post(award))
+}
+
+async fn show(State(s): State<AppState>, ctx: Ctx, Path(id): Path<Uuid>) -> PageResult {
+    let err = PageError::from(ctx.lang);
+    let actor = ctx.caller.actor();
+    let i = actions::incident(&s, &actor, id, Action::ViewShifts).await.map_err(&err)?;
+    let all = shifts::shifts_of(&s, &actor, id).await.map_err(&err)?;
+    let orgs = s.store.organisations().await.map_err(|e| err(e.into()))?;
+    let name = |code: &str| orgs.iter().find(|o| o.code == code).map_or(code.to_string(), |o| o.name.clone());
+    let lead = ctx.may(Action::PlanStaffing);
+    let bidder = ctx.may(Action::BidForShifts);
+    let body = html! {
+        p.crumbs { a href={ "/incidents/" (id) } { (i.title) } }
+        h1 { (ctx.t("shifts.title")) }
+        p { (ctx.t("shifts.intro")) }
+        @if all.is_empty() { p { (ctx.t("shifts.none")) } }
+        @else {
+            p.links {
+                a href={ "/api/v1/incidents/" (id) "/shifts.csv" } { (ctx.t("shifts.csv")) }
+                @if bidder { " · " a href={ "/api/v1/incidents/" (id) "/shifts/" (actor.org) ".ics" } { (ctx.t("shifts.ics")) } }
+            }
+            @if lead {
+                form method="post" action={ "/incidents/" (id) "/shifts/award" } {
+                    (ctx.csrf_field()) button type="submit" { (ctx.t("shifts.award")) }
+                }
+            }
+            @for s in &all { (shift_card(&ctx, id, s, bidder, &name)) }
+        }
+        @if lead { (plan_form(&ctx, id)) }
+    };
+    Ok(page(&ctx, ctx.t("shifts.title"), body, None))
+}
+
+fn shift_card(ctx: &Ctx, id: Uuid, s: &Shift, bidder: bool, name: &dyn Fn(&str) -> String) -> Markup {
+    let heading = format!("h-shift-{}", s.id);
+    let own = s.members.first();
+    html! {
+        section.card aria-labelledby=(heading) {
+            h2 id=(heading) { (local_time(s.start)) " – " (local_time(s.end)) }
+            p { (s.agents) " " (ctx.t("shifts.agents")) ": " (s.base) " " (ctx.t("shifts.base")) ", " (s.open) " " (ctx.t("shifts.open")) ", " (s.awarded()) " " (ctx.t("shifts.awarded")) "." }
+            @if bidder {
+                p { strong { (ctx.t("shifts.yours")) ": " (own.map_or(0, |m| m.base + m.awarded)) } " (" (ctx.t("shifts.base")) " " (own.map_or(0, |m| m.base)) ", " (ctx.t("shifts.awarded")) " " (own.map_or(0, |m| m.awarded)) ")" }
+                @if s.open > 0 {
+                    form.inline method="post" action={ "/incidents/" (id) "/shifts/bid" } {
+                        (ctx.csrf_field())
+                        input type="hidden" name="shift" value=(s.id);
+                        label for={ "bid-" (s.id) } { (ctx.t("shifts.bid")) }
+                        input id={ "bid-" (s.id) } name="agents" type="number" min="0" max=(s.open) value=(own.map_or(0, |m| m.bid)) inputmode="numeric";
+                        button type="submit" { (ctx.t("shifts.send_bid")) }
+                    }
+                }
+            } @else {
+                div.scroll tabindex="0" role="region" aria-labelledby=(heading) { table {
+                    thead { tr {
+                        th scope="col" { (ctx.t("shifts.member")) } th.num scope="col" { (ctx.t("shifts.base")) }
+                        th.num scope="col" { (ctx.t("shifts.bids")) } th.num scope="col" { (ctx.t("shifts.awarded")) }
+                    } }
+                    tbody { @for m in s.members.iter().filter(|m| m.base + m.bid + m.awarded > 0) {
+                        tr { th scope="row" { (name(&m.org)) } td.num { (m.base) } td.num { (m.bid) } td.num { (m.awarded) } }
+                    } }
+                } }
+            }
+        }
+    }
+}
+
+fn plan_form(ctx: &Ctx, id: Uuid) -> Markup {
+    html! {
+        section aria-labelledby="h-plan-form" {
+            h2 #h-plan-form { (ctx.t("shifts.lay")) }
+            form.stack method="post" action={ "/incidents/" (id) "/shifts/plan" } {
+                (ctx.csrf_field())
+                div.field {
+                    label for="p-shifts" { (ctx.t("shifts.lines")) }
+                    span.hint #p-shifts-hint { (ctx.t("shifts.lines_hint")) }
+                    textarea id="p-shifts" name="shifts" rows="6" required aria-describedby="p-shifts-hint" {}
+                }
+                div.field {
+                    label for="p-share" { (ctx.t("shifts.base_share")) }
+                    input id="p-share" name="base_share" type="number" min="0" max="100" step="1" value="65" inputmode="numeric";
+                }
+                button type="submit" { (ctx.t("shifts.lay_button")) }
+            }
+        }
+    }
+}
+
+#[derive(Deserialize)]
+struct PlanForm {
+    shifts: String,
+    base_share: f64,
+}
+
+/// "2026-11-23 06:00;2026-11-23 14:00;20" per line, in Copenhagen time.
+fn parse_lines(text: &str) -> Result<Vec<NewShift>, domain::DomainError> {
+    let time = |s: &str| domain::time::from_local_input(&s.trim().replacen(' ', "T", 1));
+    text.lines()
+        .filter(|l| !l.trim().is_empty())
+        .enumerate()
+        .map(|(n, line)| {
+            let bad = || {
+                domain::DomainError::invalid(
+                    format!("shifts[{n}]"),
+                    format!("'{line}': write start;end;agents, e.g. 2026-11-23 06:00;2026-11-23 14:00;20"),
+                )
+            };
+            let parts: Vec<&str> = line.split(';').collect();
+            let [start, end, agents] = parts[..] else { return Err(bad()) };
+            Ok(NewShift {
+                start: time(start).ok_or_else(bad)?,
+                end: time(end).ok_or_else(bad)?,
+                agents: agents.trim().parse().map_err(|_| bad())?,
+            })
+        })
+        .collect()
+}
+
+async fn plan(State(s): State<AppState>, ctx: Ctx, Path(id): Path<Uuid>, Form(f): Form<PlanForm>) -> PageResult {
+    let err = PageError::from(ctx.lang);
+    let new = NewPlan { shifts: parse_lines(&f.shifts).map_err(|e| err(e.into()))?, base_share: f.base_share / 100.0 };
+    shifts::set_plan(&s, &ctx.caller.actor(), id, new).await.map_err(&err)?;
+    Ok(back_to(&format!("/incidents/{id}/shifts")))
+}
+
+#[derive(Deserialize)]
+struct BidForm {
+    shift: Uuid,
+    agents: u32,
+}
+
+async fn bid(State(s): State<AppState>, ctx: Ctx, Path(id): Path<Uuid>, Form(b): Form<BidForm>) -> PageResult {
+    let shift = b.shift;
+    shifts::bid(&s, &ctx.caller.actor(), id, Bid { shift, agents: b.agents }).await.map_err(PageError::from(ctx.lang))?;
+    Ok(back_to(&format!("/incidents/{id}/shifts#h-shift-{shift}")))
+}
+
+async fn award(State(s): State<AppState>, ctx: Ctx, Path(id): Path<Uuid>, Form(_): Form<super::NoFields>) -> PageResult {
+    shifts::award(&s, &ctx.caller.actor(), id).await.map_err(PageError::from(ctx.lang))?;
+    Ok(back_to(&format!("/incidents/{id}/shifts")))
+}
