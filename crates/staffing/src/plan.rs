@@ -57,12 +57,14 @@ pub fn plan(input: &PlanInput) -> Result<Vec<PlanRow>, StaffingError> {
 }
 
 /// Neighbouring intervals with a shortfall (or a surplus of at least `spare`), joined: from
-/// the first to the last index, and the largest gap among them (a surplus as a negative number).
+/// the first to the last index, the largest gap among them and the smallest (a surplus as
+/// negative numbers, `agents` the one furthest from zero).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Recommendation {
     pub from: usize,
     pub to: usize,
     pub agents: i64,
+    pub least: i64,
 }
 
 pub fn recommendations(rows: &[PlanRow], spare: i64) -> Vec<Recommendation> {
@@ -84,9 +86,10 @@ pub fn recommendations(rows: &[PlanRow], spare: i64) -> Vec<Recommendation> {
         match out.last_mut() {
             Some(last) if last.to + 1 == i && kind(last.agents) == k => {
                 last.to = i;
-                last.agents = if k > 0 { last.agents.max(r.gap) } else { last.agents.min(r.gap) };
+                (last.agents, last.least) =
+                    if k > 0 { (last.agents.max(r.gap), last.least.min(r.gap)) } else { (last.agents.min(r.gap), last.least.max(r.gap)) };
             }
-            _ => out.push(Recommendation { from: i, to: i, agents: r.gap }),
+            _ => out.push(Recommendation { from: i, to: i, agents: r.gap, least: r.gap }),
         }
     }
     out
@@ -118,7 +121,7 @@ mod tests {
         assert!(rows[2].overridden && rows[2].forecast_calls == 200.0 && rows[2].gap > 0, "{rows:?}");
         assert_eq!((rows[3].rostered_agents, rows[3].gap), (0, 20), "nobody rostered for the last interval");
         let recs = recommendations(&rows, 3);
-        assert_eq!(recs, vec![Recommendation { from: 2, to: 3, agents: rows[2].gap.max(20) }]);
+        assert_eq!(recs, vec![Recommendation { from: 2, to: 3, agents: rows[2].gap.max(20), least: rows[2].gap.min(20) }]);
     }
 
     #[test]
@@ -129,9 +132,9 @@ mod tests {
         assert_eq!(
             recommendations(&rows, 3),
             vec![
-                Recommendation { from: 0, to: 1, agents: 12 },
-                Recommendation { from: 4, to: 5, agents: -6 },
-                Recommendation { from: 6, to: 6, agents: 3 },
+                Recommendation { from: 0, to: 1, agents: 12, least: 5 },
+                Recommendation { from: 4, to: 5, agents: -6, least: -4 },
+                Recommendation { from: 6, to: 6, agents: 3, least: 3 },
             ]
         );
     }

@@ -137,22 +137,24 @@ pub async fn overview(state: &AppState, actor: &Actor, id: Uuid) -> Result<Overv
     let rows = staffing::plan::plan(&input)?;
     let recommendations = staffing::plan::recommendations(&rows, SPARE)
         .into_iter()
-        .map(|Recommendation { from, to, agents }| {
+        .map(|Recommendation { from, to, agents, least }| {
             let (from, to) = (start_of(from), start_of(to + 1));
-            Advice { from, to, agents, text: advice_da(from, to, agents) }
+            Advice { from, to, agents, text: advice_da(from, to, least, agents) }
         })
         .collect();
     let plan = rows.into_iter().enumerate().map(|(i, row)| PlannedInterval { start: start_of(i), end: start_of(i + 1), row }).collect();
     Ok(Overview { aht_from_calls: settings.aht_s.is_none() && recent.is_some(), settings, aht_s, intervals, plan, recommendations })
 }
 
-/// "Der mangler 12 agenter kl. 14.00–16.00 (23.11.2026)": the log is in Danish.
-pub fn advice_da(from: OffsetDateTime, to: OffsetDateTime, agents: i64) -> String {
+/// "Der mangler 8–12 agenter kl. 14.00–16.00 (23.11.2026)": the log is in Danish. `least` and
+/// `agents` are the smallest and largest gap over the hours.
+pub fn advice_da(from: OffsetDateTime, to: OffsetDateTime, least: i64, agents: i64) -> String {
     let (f, t) = (domain::time::to_copenhagen(from), domain::time::to_copenhagen(to));
     let clock = |x: OffsetDateTime| format!("{:02}.{:02}", x.hour(), x.minute());
     let day = format!("{:02}.{:02}.{}", f.day(), f.month() as u8, f.year());
-    let n = agents.abs();
-    let who = if n == 1 { "agent" } else { "agenter" };
+    let (lo, hi) = (least.abs().min(agents.abs()), least.abs().max(agents.abs()));
+    let n = if lo == hi { hi.to_string() } else { format!("{lo}–{hi}") };
+    let who = if hi == 1 { "agent" } else { "agenter" };
     if agents > 0 {
         format!("Der mangler {n} {who} kl. {}–{} ({day}).", clock(f), clock(t))
     } else {
