@@ -179,7 +179,13 @@ pub const ENDPOINTS: &[Endpoint] = &[
         None,
     ),
     ep("get", "/api/v1/incidents/{id}/shifts.csv", Some(ViewShifts), "The shift plan as CSV", None),
-    ep("get", "/api/v1/incidents/{id}/shifts/{code}.ics", Some(ViewShifts), "A member's committed shifts as iCalendar (RFC 5545)", None),
+    ep(
+        "get",
+        "/api/v1/incidents/{id}/shifts/{file}",
+        Some(ViewShifts),
+        "A member's committed shifts as iCalendar (RFC 5545); {file} is {code}.ics",
+        None,
+    ),
     ep(
         "post",
         "/api/v1/staffing/erlang",

@@ -350,6 +350,14 @@ async fn pages_ask_for_login_and_permission() {
 
     let (s, _, _) = kit.raw("GET", "/metrics", None, None, &[]).await;
     assert_eq!(s, StatusCode::OK);
-    let (s, _, _) = kit.raw("GET", "/readyz", None, None, &[]).await;
-    assert_eq!(s, StatusCode::OK);
+    // Ready once the channels have loaded the published guides: a moment on a busy machine.
+    let start = std::time::Instant::now();
+    loop {
+        let (s, _, _) = kit.raw("GET", "/readyz", None, None, &[]).await;
+        if s == StatusCode::OK {
+            break;
+        }
+        assert!(start.elapsed() < std::time::Duration::from_secs(10), "/readyz: {s}");
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
 }

@@ -25,8 +25,11 @@ async fn fill(kit: &Kit, path: &str, incident: &str, item: &str) -> String {
         incident.to_string()
     };
     // A shift contact's calendar is its own municipality's (0253); others may read any.
-    let code = if path.ends_with(".ics") { "0253" } else { "0250" };
-    path.replace("{id}", &id).replace("{item}", item).replace("{role}", "log_keeper").replace("{code}", code)
+    path.replace("{id}", &id)
+        .replace("{item}", item)
+        .replace("{role}", "log_keeper")
+        .replace("{code}", "0250")
+        .replace("{file}", "0253.ics")
 }
 
 fn body(kit: &Kit, method: &str, path: &str) -> Option<Value> {

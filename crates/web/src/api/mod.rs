@@ -20,6 +20,8 @@ use axum::Router;
 use axum::routing::{get, post, put};
 
 pub fn routes() -> Router<AppState> {
+    // A contact-centre export is larger than any JSON request.
+    let csv_limit = axum::extract::DefaultBodyLimit::max(crate::CSV_LIMIT);
     Router::new()
         .route("/api/v1/openapi.json", get(crate::openapi::document))
         .route("/api/v1/session", post(session::login).delete(session::logout))
@@ -49,10 +51,7 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/incidents/{id}/cap.xml", get(alerts::cap))
         .route("/api/v1/incidents/{id}/sms", get(alerts::sms))
         .route("/api/v1/incidents/{id}/call-stats", get(staffing::list).post(staffing::record))
-        .route(
-            "/api/v1/incidents/{id}/call-stats/import",
-            post(staffing::import).layer(axum::extract::DefaultBodyLimit::max(crate::CSV_LIMIT)),
-        )
+        .route("/api/v1/incidents/{id}/call-stats/import", post(staffing::import).layer(csv_limit))
         .route("/api/v1/incidents/{id}/staffing", get(staffing::overview))
         .route("/api/v1/incidents/{id}/staffing/settings", put(staffing::settings))
         .route("/api/v1/incidents/{id}/staffing/overrides", put(staffing::set_override))
