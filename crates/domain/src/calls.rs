@@ -40,6 +40,9 @@ impl CallInterval {
 
     fn check(&self, p: &mut Problems, at: &str) {
         let f = |name: &str| format!("{at}.{name}");
+        if !local::plausible(self.start) {
+            p.add(&f("start"), "must be a time in the years 2000–2099");
+        }
         if !(60..=MAX_LENGTH_S).contains(&self.length_s) {
             p.add(&f("length_s"), format!("must be between 60 and {MAX_LENGTH_S} seconds"));
         }
@@ -55,8 +58,8 @@ impl CallInterval {
             p.add(&f("answered_within_target"), "must be from 0 up to the calls answered");
         }
         let seconds = |v: f64| v.is_finite() && (0.0..=MAX_LENGTH_S as f64).contains(&v);
-        if !seconds(self.avg_handle_s) || (self.answered > 0 && self.avg_handle_s <= 0.0) {
-            p.add(&f("avg_handle_s"), "must be a handling time above 0 seconds when calls were answered");
+        if !seconds(self.avg_handle_s) || (self.answered > 0 && self.avg_handle_s < 1.0) {
+            p.add(&f("avg_handle_s"), "must be a handling time of at least 1 second when calls were answered");
         }
         if !seconds(self.avg_wait_s) {
             p.add(&f("avg_wait_s"), "must be 0 seconds or more");
@@ -82,9 +85,14 @@ pub fn check_strict(new: Vec<CallInterval>, existing: &[CallInterval]) -> Result
         return Err(DomainError::invalid("intervals", format!("send from 1 to {MAX_INTERVALS} intervals")));
     }
     let mut p = Problems::default();
-    let new: Vec<CallInterval> = new.into_iter().map(normalise).collect();
     for (i, c) in new.iter().enumerate() {
         c.check(&mut p, &format!("intervals[{i}]"));
+    }
+    // Order and overlaps only between intervals whose times are sound.
+    p.into_result()?;
+    let mut p = Problems::default();
+    let new: Vec<CallInterval> = new.into_iter().map(normalise).collect();
+    for (i, c) in new.iter().enumerate() {
         if i > 0 && c.start <= new[i - 1].start {
             p.add(&format!("intervals[{i}].start"), "intervals must go forward in time: this one starts before or with the one before");
         } else if i > 0 && c.start < new[i - 1].end() {
@@ -100,19 +108,26 @@ pub fn check_strict(new: Vec<CallInterval>, existing: &[CallInterval]) -> Result
 /// Sorts a file's rows by start and keeps those that are valid and overlap nothing; the rest
 /// are rejected with their line and reason.
 pub fn check_lenient(rows: Vec<Row>, existing: &[CallInterval]) -> (Vec<CallInterval>, Vec<Rejected>) {
-    let mut rows: Vec<Row> = rows.into_iter().map(|(l, c)| (l, normalise(c))).collect();
-    rows.sort_by_key(|(line, c)| (c.start, *line));
     let (mut kept, mut rejected): (Vec<CallInterval>, Vec<Rejected>) = (Vec::new(), Vec::new());
+    let mut sound = Vec::new();
     for (line, c) in rows {
         let mut p = Problems::default();
         c.check(&mut p, "row");
-        let reason = match p.into_result() {
-            Err(e) => Some(e.to_string().replace("row.", "")),
-            Ok(()) => match kept.last() {
-                Some(prev) if prev.start == c.start => Some("the same interval is in the file twice".to_string()),
-                Some(prev) if c.start < prev.end() => Some("overlaps an earlier interval in the file".to_string()),
-                _ => clash(&c, existing),
-            },
+        match p.into_result() {
+            Err(e) => rejected.push(Rejected { line, reason: e.to_string().replace("row.", "") }),
+            Ok(()) => sound.push((line, normalise(c))),
+        }
+    }
+    sound.sort_by_key(|(line, c)| (c.start, *line));
+    for (line, c) in sound {
+        let reason = match kept.last() {
+            // In Copenhagen time the autumn's repeated hour cannot be told apart: say so.
+            Some(prev) if prev.start == c.start => Some(
+                "the same interval is in the file twice (write times with their offset, e.g. +01:00, in the autumn's repeated hour)"
+                    .to_string(),
+            ),
+            Some(prev) if c.start < prev.end() => Some("overlaps an earlier interval in the file".to_string()),
+            _ => clash(&c, existing),
         };
         match reason {
             Some(reason) => rejected.push(Rejected { line, reason }),
@@ -197,22 +212,37 @@ pub fn interval_start(t: OffsetDateTime, interval_s: i64) -> OffsetDateTime {
     OffsetDateTime::from_unix_timestamp(secs - secs.rem_euclid(interval_s)).unwrap_or(t)
 }
 
-/// The calls of consecutive planning intervals from the first one recorded to the last: each
-/// recorded interval counts in the planning interval its start falls in, and a planning interval
-/// with nothing recorded repeats the one before (missing figures are not a quiet line).
+/// The most planning intervals a series looks back: a fortnight of quarter hours.
+const MAX_SERIES: i64 = 1344;
+
+/// The calls of consecutive planning intervals up to the last one recorded (at most
+/// [`MAX_SERIES`] of them). A recorded interval's calls are shared over the planning intervals it
+/// overlaps, in proportion; a planning interval only partly covered counts at the rate of the
+/// part that is (the newest quarter of a half hour is not a quiet half hour), and one with
+/// nothing recorded repeats the one before (missing figures are not a quiet line either).
 pub fn series(intervals: &[CallInterval], interval_s: i64) -> Option<(OffsetDateTime, Vec<f64>)> {
-    let first = interval_start(intervals.iter().map(|c| c.start).min()?, interval_s);
-    let last = interval_start(intervals.iter().map(|c| c.start).max()?, interval_s);
+    let last_end = intervals.iter().map(CallInterval::end).max()?;
+    let last = interval_start(last_end - Duration::seconds(1), interval_s);
+    let first =
+        interval_start(intervals.iter().map(|c| c.start).min()?, interval_s).max(last - Duration::seconds(interval_s * (MAX_SERIES - 1)));
     let n = ((last - first).whole_seconds() / interval_s) as usize + 1;
-    let mut calls: Vec<Option<f64>> = vec![None; n];
-    for c in intervals {
-        let i = ((interval_start(c.start, interval_s) - first).whole_seconds() / interval_s) as usize;
-        *calls[i].get_or_insert(0.0) += c.offered as f64;
+    let (mut calls, mut covered) = (vec![0.0f64; n], vec![0i64; n]);
+    for c in intervals.iter().filter(|c| c.end() > first) {
+        let mut bin = interval_start(c.start.max(first), interval_s);
+        while bin < c.end() {
+            let i = ((bin - first).whole_seconds() / interval_s) as usize;
+            let from = c.start.max(bin);
+            let to = c.end().min(bin + Duration::seconds(interval_s));
+            let share = (to - from).whole_seconds();
+            calls[i] += c.offered as f64 * share as f64 / c.length_s as f64;
+            covered[i] += share;
+            bin += Duration::seconds(interval_s);
+        }
     }
-    let mut out = Vec::with_capacity(n);
-    for c in calls {
+    let mut out: Vec<f64> = Vec::with_capacity(n);
+    for (c, s) in calls.into_iter().zip(covered) {
         let previous = out.last().copied().unwrap_or(0.0);
-        out.push(c.unwrap_or(previous));
+        out.push(if s == 0 { previous } else { c * interval_s as f64 / s.min(interval_s) as f64 });
     }
     Some((first, out))
 }
@@ -338,7 +368,7 @@ mod tests {
         let mut c = interval(T, 100);
         c.answered = 95;
         c.answered_within_target = 96;
-        c.avg_handle_s = 0.0;
+        c.avg_handle_s = 0.5;
         c.avg_wait_s = -1.0;
         c.length_s = 10;
         let f = fields(check_strict(vec![c], &[]).unwrap_err());
@@ -378,10 +408,15 @@ mod tests {
     #[test]
     fn a_series_of_planning_intervals_fills_holes_with_the_interval_before() {
         let q = Duration::minutes(15);
-        let recorded = vec![interval(T, 40), interval(T + q, 60), interval(T + 4 * q, 90), interval(T + 5 * q, 30)];
+        let quarter = |start, offered| CallInterval { length_s: 900, ..interval(start, offered) };
+        let recorded = [quarter(T, 40), quarter(T + q, 60), quarter(T + 4 * q, 90), quarter(T + 5 * q, 30)];
         let (start, calls) = series(&recorded, 1800).unwrap();
         assert_eq!(start, T);
         assert_eq!(calls, [100.0, 100.0, 120.0], "the missing half hour repeats the one before");
+        // Hours planned in half hours are shared, not counted twice; a lone newest quarter counts at its rate.
+        let hour = |start, offered| CallInterval { length_s: 3600, ..interval(start, offered) };
+        assert_eq!(series(&[hour(T, 10), hour(T + 4 * q, 10)], 1800).unwrap().1, [5.0, 5.0, 5.0, 5.0]);
+        assert_eq!(series(&[interval(T, 100), quarter(T + 2 * q, 30)], 1800).unwrap().1, [100.0, 60.0]);
         assert!(series(&[], 1800).is_none());
         assert_eq!(interval_start(T + Duration::minutes(44), 1800), T + Duration::minutes(30));
         let mut slow = interval(T + 2 * q, 10);

@@ -224,9 +224,14 @@ impl Guide {
 
 /// Example questions as one line each, without blanks or repeats (the form gives one per line).
 fn citizen_questions(raw: &[String]) -> Vec<String> {
+    let mut seen = std::collections::HashSet::new();
     let mut out: Vec<String> = Vec::new();
+    // One past the limit is enough for the check to refuse the rest.
     for q in raw.iter().flat_map(|q| q.lines()).map(text::one_line).filter(|q| !q.is_empty()) {
-        if !out.iter().any(|o| o.to_lowercase() == q.to_lowercase()) {
+        if out.len() > MAX_CITIZEN_QUESTIONS {
+            break;
+        }
+        if seen.insert(q.to_lowercase()) {
             out.push(q);
         }
     }

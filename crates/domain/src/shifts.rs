@@ -44,6 +44,9 @@ impl NewPlan {
         if !(self.base_share.is_finite() && (0.0..=1.0).contains(&self.base_share)) {
             p.add("base_share", "must be a share from 0 to 1, e.g. 0.65");
         }
+        if let Some(i) = self.shifts.iter().position(|s| !local::plausible(s.start) || !local::plausible(s.end)) {
+            return Err(DomainError::invalid(format!("shifts[{i}].start"), "shifts lie in the years 2000–2099"));
+        }
         for s in &mut self.shifts {
             s.start = local::truncate(s.start);
             s.end = local::truncate(s.end);

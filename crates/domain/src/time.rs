@@ -8,6 +8,12 @@ pub fn now() -> OffsetDateTime {
     truncate(OffsetDateTime::now_utc())
 }
 
+/// Whether a time sent to us is one the service can plan with (years 2000–2099): it bounds the
+/// arithmetic on it, so an out-of-range year is refused instead of overflowing.
+pub fn plausible(t: OffsetDateTime) -> bool {
+    (2000..2100).contains(&t.year())
+}
+
 pub fn truncate(t: OffsetDateTime) -> OffsetDateTime {
     let t = t.to_offset(UtcOffset::UTC);
     t.replace_nanosecond(t.nanosecond() / 1_000 * 1_000).expect("nanosecond within range")

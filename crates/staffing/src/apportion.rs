@@ -6,8 +6,15 @@
 /// to the earlier one. A weight of 0 gets nothing unless every weight is 0.
 pub fn sainte_lague(weights: &[u64], seats: u32) -> Vec<u32> {
     let mut out = vec![0u32; weights.len()];
+    add_seats(weights, &mut out, seats);
+    out
+}
+
+/// Adds `seats` one at a time to the apportionment `out`: the next seat goes to the highest
+/// quotient `weight / (2·seats + 1)`.
+fn add_seats(weights: &[u64], out: &mut [u32], seats: u32) {
     if weights.is_empty() {
-        return out;
+        return;
     }
     let all_zero = weights.iter().all(|&w| w == 0);
     for _ in 0..seats {
@@ -19,23 +26,19 @@ pub fn sainte_lague(weights: &[u64], seats: u32) -> Vec<u32> {
             .unwrap_or(0);
         out[next] += 1;
     }
-    out
 }
 
 /// Seats per shift per member, so that every member's running total stays its Sainte-Laguë
 /// share of the seats so far: small members get their seats spread over the shifts instead of
 /// never getting one. `result[shift][member]`.
 pub fn spread(weights: &[u64], per_shift: &[u32]) -> Vec<Vec<u32>> {
-    let mut before = vec![0u32; weights.len()];
-    let mut total = 0u32;
+    let mut running = vec![0u32; weights.len()];
     per_shift
         .iter()
         .map(|&seats| {
-            total += seats;
-            let now = sainte_lague(weights, total);
-            let shift = now.iter().zip(&before).map(|(n, b)| n - b).collect();
-            before = now;
-            shift
+            let before = running.clone();
+            add_seats(weights, &mut running, seats);
+            running.iter().zip(&before).map(|(n, b)| n - b).collect()
         })
         .collect()
 }
@@ -62,6 +65,8 @@ mod tests {
         assert_eq!(totals.iter().sum::<u32>(), 300);
         assert!(totals[2] >= 1, "{totals:?}");
         assert!(per.iter().all(|s| s.iter().sum::<u32>() == 1));
+        let cumulative: Vec<u32> = (0..3).map(|m| per.iter().map(|s| s[m]).sum()).collect();
+        assert_eq!(cumulative, sainte_lague(&[367_000, 46_000, 1_800], 300), "the running total is the apportionment of the total");
     }
 
     proptest! {

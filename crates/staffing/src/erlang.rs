@@ -101,7 +101,7 @@ impl Targets {
         within("shrinkage", self.shrinkage, 0.0, 0.95, "a share from 0 up to 0.95")?;
         within("max_occupancy", self.max_occupancy, 0.01, 1.0, "a share above 0 and at most 1, e.g. 0.85")?;
         if let Some(p) = self.patience_s {
-            within("patience_s", p, 1.0, DAY_S, "between 1 and 86400 seconds")?;
+            within("patience_s", p, 1.0, 3600.0, "between 1 and 3600 seconds (an hour)")?;
         }
         match (self.max_abandon, self.patience_s) {
             (Some(_), None) => Err(invalid("max_abandon", "needs patience_s: without patience nobody hangs up")),
@@ -109,6 +109,18 @@ impl Targets {
             _ => Ok(()),
         }
     }
+}
+
+/// Erlang A's work grows with (answer rate × answer time) × queue length: it is computed for
+/// centres up to 2,000 Erlang and handling times of 10 seconds or more.
+fn check_erlang_a(load: &Load) -> Result<(), StaffingError> {
+    if load.erlangs() > 2000.0 {
+        return Err(invalid(
+            "calls",
+            format!("Erlang A is computed up to 2,000 Erlang (got {:.0}); leave out patience_s for Erlang C", load.erlangs()),
+        ));
+    }
+    within("aht_s", load.aht_s, 10.0, DAY_S, "at least 10 seconds for Erlang A")
 }
 
 /// Erlang B: the share of calls blocked with `n` lines and `a` Erlang.
@@ -149,6 +161,9 @@ fn measures_c(n: u32, load: &Load, t: f64, b: f64) -> Staffing {
 pub fn required(load: &Load, targets: &Targets) -> Result<Staffing, StaffingError> {
     load.check()?;
     targets.check()?;
+    if targets.patience_s.is_some() {
+        check_erlang_a(load)?;
+    }
     let mut s = if load.calls == 0.0 {
         Staffing { agents: 0, scheduled_agents: 0, service_level: 1.0, asa_s: 0.0, occupancy: 0.0, p_wait: 0.0, p_abandon: None }
     } else if targets.patience_s.is_some() {

@@ -24,6 +24,8 @@ pub struct PlanRow {
 pub struct PlanInput<'a> {
     /// Calls of the intervals so far, oldest first, without holes.
     pub history: &'a [f64],
+    /// Intervals between the last one in `history` and the first one planned (figures that lag).
+    pub skip: usize,
     pub horizon: usize,
     /// The staffing lead's own figures, by index into the horizon.
     pub overrides: &'a [(usize, f64)],
@@ -35,13 +37,15 @@ pub struct PlanInput<'a> {
 }
 
 pub fn plan(input: &PlanInput) -> Result<Vec<PlanRow>, StaffingError> {
-    let predicted = forecast(input.history, input.horizon);
-    predicted
-        .into_iter()
+    let predicted = forecast(input.history, input.skip + input.horizon);
+    predicted[input.skip..]
+        .iter()
+        .copied()
         .enumerate()
         .map(|(i, f)| {
             let own = input.overrides.iter().find(|(k, _)| *k == i).map(|(_, c)| *c);
-            let calls = own.unwrap_or(f);
+            // Beyond any real crisis line; keeps a runaway trend within the calculator's bounds.
+            let calls = own.unwrap_or(f).min(1e6);
             let s = required(&Load { calls, interval_s: input.interval_s, aht_s: input.aht_s }, &input.targets)?;
             let rostered = input.rostered.get(i).copied().unwrap_or(0);
             Ok(PlanRow {
@@ -108,6 +112,7 @@ mod tests {
         let history = [100.0; 8];
         let input = PlanInput {
             history: &history,
+            skip: 0,
             horizon: 4,
             overrides: &[(2, 200.0)],
             rostered: &[20, 20, 20],
@@ -142,7 +147,16 @@ mod tests {
     #[test]
     fn bad_targets_are_an_error() {
         let t = Targets { service_level: 1.5, ..targets() };
-        let input = PlanInput { history: &[10.0], horizon: 2, overrides: &[], rostered: &[], interval_s: 1800.0, aht_s: 180.0, targets: t };
+        let input = PlanInput {
+            history: &[10.0],
+            skip: 0,
+            horizon: 2,
+            overrides: &[],
+            rostered: &[],
+            interval_s: 1800.0,
+            aht_s: 180.0,
+            targets: t,
+        };
         assert!(matches!(plan(&input), Err(StaffingError::Invalid { field: "target_service_level", .. })));
     }
 }

@@ -108,7 +108,8 @@ pub async fn bid(pool: &Pool<Db>, incident_id: Uuid, bid: &domain::shifts::Bid, 
     .bind(at)
     .execute(&mut *tx)
     .await?;
-    let payload = serde_json::json!({ "shift": bid.shift, "org": org, "bid": bid.agents });
+    // Every role's stream carries this event: no municipality and no figure in it.
+    let payload = serde_json::json!({ "shift": bid.shift });
     emit_all(&mut tx, vec![NewEvent::about(EventKind::StaffingChanged, &incident, payload)], at).await?;
     let shift = shifts_in(&mut tx, incident_id).await?.into_iter().find(|s| s.id == bid.shift).ok_or_else(|| not_found("shift"))?;
     tx.commit().await?;

@@ -133,6 +133,9 @@ pub async fn set_forecast_override(
     actor: &Actor,
     at: OffsetDateTime,
 ) -> Result<()> {
+    if !domain::time::plausible(start) {
+        return Err(domain::DomainError::invalid("start", "must be a time in the years 2000–2099").into());
+    }
     let start = domain::time::truncate(start);
     if let Some(c) = calls {
         ForecastOverride { start, calls: c }.check()?;

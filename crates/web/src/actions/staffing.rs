@@ -30,9 +30,13 @@ impl From<StaffingError> for ApiError {
     }
 }
 
-pub fn erlang(actor: &Actor, load: &Load, targets: &Targets) -> Result<Staffing, ApiError> {
+pub async fn erlang(actor: &Actor, load: Load, targets: Targets) -> Result<Staffing, ApiError> {
     actor.may(Action::ViewStaffing)?;
-    Ok(staffing::required(load, targets)?)
+    // Erlang A can take a while for a large centre: off the request threads.
+    tokio::task::spawn_blocking(move || staffing::required(&load, &targets))
+        .await
+        .map_err(|_| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", "the staffing calculation failed"))?
+        .map_err(ApiError::from)
 }
 
 pub async fn record(state: &AppState, actor: &Actor, id: Uuid, intervals: Vec<CallInterval>) -> Result<CallsReport, ApiError> {
@@ -108,12 +112,16 @@ pub async fn overview(state: &AppState, actor: &Actor, id: Uuid) -> Result<Overv
     let step = settings.interval_s;
     let recent = calls::recent_aht(&intervals, 4);
     let aht_s = settings.aht_s.or(recent).unwrap_or(DEFAULT_AHT_S);
-    let (history, first) = match calls::series(&intervals, step) {
+    // The plan starts now, or after the last figures if they run ahead of the clock.
+    let current = calls::interval_start(now(), step);
+    let (history, first, skip) = match calls::series(&intervals, step) {
         Some((start, calls)) => {
             let next = start + Duration::seconds(step * calls.len() as i64);
-            (calls, next)
+            // A fortnight of intervals at most: older figures say little about today anyway.
+            let behind = ((current - next).whole_seconds() / step).clamp(0, 1344) as usize;
+            (calls, next + Duration::seconds(step * behind as i64), behind)
         }
-        None => (Vec::new(), calls::interval_start(now(), step)),
+        None => (Vec::new(), current, 0),
     };
     let start_of = |i: usize| first + Duration::seconds(step * i as i64);
     let own: Vec<(usize, f64)> = overrides
@@ -125,16 +133,23 @@ pub async fn overview(state: &AppState, actor: &Actor, id: Uuid) -> Result<Overv
         .collect();
     let shifts = state.store.shifts(id).await?;
     let rostered: Vec<u32> = (0..HORIZON).map(|i| domain::shifts::rostered(&shifts, start_of(i), start_of(i + 1))).collect();
-    let input = PlanInput {
-        history: &history,
-        horizon: HORIZON,
-        overrides: &own,
-        rostered: &rostered,
-        interval_s: step as f64,
-        aht_s,
-        targets: targets_of(&settings),
-    };
-    let rows = staffing::plan::plan(&input)?;
+    let targets = targets_of(&settings);
+    // Erlang A can take a while for a large centre: off the request threads.
+    let rows = tokio::task::spawn_blocking(move || {
+        let input = PlanInput {
+            history: &history,
+            skip,
+            horizon: HORIZON,
+            overrides: &own,
+            rostered: &rostered,
+            interval_s: step as f64,
+            aht_s,
+            targets,
+        };
+        staffing::plan::plan(&input)
+    })
+    .await
+    .map_err(|_| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", "the staffing calculation failed"))??;
     let recommendations = staffing::plan::recommendations(&rows, SPARE)
         .into_iter()
         .map(|Recommendation { from, to, agents, least }| {

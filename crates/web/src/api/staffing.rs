@@ -40,7 +40,7 @@ pub async fn erlang(ApiCaller(c): ApiCaller, Json(r): Json<ErlangRequest>) -> Re
         patience_s: r.patience_s,
         max_abandon: r.max_abandon,
     };
-    Ok(Json(json!(staffing::erlang(&c.actor(), &load, &targets)?)))
+    Ok(Json(json!(staffing::erlang(&c.actor(), load, targets).await?)))
 }
 
 /// Intervals as `{"intervals": [...]}` or as a bare array.
