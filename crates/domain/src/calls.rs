@@ -171,6 +171,26 @@ pub struct StaffingSettings {
     pub max_abandon: Option<f64>,
 }
 
+impl StaffingSettings {
+    /// Plans in quarter hours, half hours or hours.
+    pub fn check_interval(&self) -> Result<(), DomainError> {
+        if [900, 1800, 3600].contains(&self.interval_s) {
+            Ok(())
+        } else {
+            Err(DomainError::invalid("interval_s", "plan in intervals of 900, 1800 or 3600 seconds"))
+        }
+    }
+}
+
+/// A hand-set figure belongs to one planning interval: it must name that interval's start.
+pub fn check_interval_start(start: OffsetDateTime, interval_s: i64) -> Result<(), DomainError> {
+    if interval_start(start, interval_s) == start {
+        Ok(())
+    } else {
+        Err(DomainError::invalid("start", format!("must be the start of a planning interval ({} minutes)", interval_s / 60)))
+    }
+}
+
 impl Default for StaffingSettings {
     /// The collaboration's usual targets: 80 % answered within 20 seconds, 30 % shrinkage.
     fn default() -> Self {
@@ -317,9 +337,7 @@ fn row(fields: &[&str], at: &dyn Fn(&str) -> usize, sep: char) -> Result<CallInt
 }
 
 fn parse_start(s: &str) -> Option<OffsetDateTime> {
-    OffsetDateTime::parse(s, &time::format_description::well_known::Rfc3339)
-        .ok()
-        .or_else(|| local::from_local_input(&s.replacen(' ', "T", 1)))
+    OffsetDateTime::parse(s, &time::format_description::well_known::Rfc3339).ok().or_else(|| local::from_local_text(s))
 }
 
 #[cfg(test)]

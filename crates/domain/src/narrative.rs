@@ -115,3 +115,25 @@ pub fn shifts_awarded(awarded: u32, members: usize, unfilled: u32) -> NewLogEntr
         if unfilled == 0 { "Alle udbudte vagter er besat.".to_string() } else { format!("{unfilled} udbudte agentvagter er ikke besat.") };
     entry(LogCategory::Staffing, format!("Udbudte vagter tildelt: {awarded} agentvagter til {members} kommuner. {rest}"))
 }
+
+/// "Der mangler 8–12 agenter kl. 14.00–16.00 (23.11.2026)." `least` and `agents` are the smallest
+/// and largest gap over the hours; negative gaps are agents to spare.
+pub fn staffing_advice(from: time::OffsetDateTime, to: time::OffsetDateTime, least: i64, agents: i64) -> String {
+    let (f, t) = (crate::time::to_copenhagen(from), crate::time::to_copenhagen(to));
+    let clock = |x: time::OffsetDateTime| format!("{:02}.{:02}", x.hour(), x.minute());
+    let day = format!("{:02}.{:02}.{}", f.day(), f.month() as u8, f.year());
+    let (lo, hi) = (least.abs().min(agents.abs()), least.abs().max(agents.abs()));
+    let n = if lo == hi { hi.to_string() } else { format!("{lo}–{hi}") };
+    let who = if hi == 1 { "agent" } else { "agenter" };
+    if agents > 0 {
+        format!("Der mangler {n} {who} kl. {}–{} ({day}).", clock(f), clock(t))
+    } else {
+        format!("Der er {n} {who} i overskud kl. {}–{} ({day}).", clock(f), clock(t))
+    }
+}
+
+/// The staffing lead's decision on the plan's advice (from [`staffing_advice`]).
+pub fn staffing_recommendation(advice: &[&str]) -> NewLogEntry {
+    let text = if advice.is_empty() { "Bemandingen dækker behovet de næste otte timer.".to_string() } else { advice.join(" ") };
+    entry(LogCategory::Staffing, format!("Bemandingsanbefaling: {text}"))
+}

@@ -51,6 +51,12 @@ pub fn from_local_input(s: &str) -> Option<OffsetDateTime> {
         .map(|t| t.to_offset(UtcOffset::UTC))
 }
 
+/// A Copenhagen wall-clock time as people type it in a file or a text box: `2026-11-23 14:00`
+/// or `2026-11-23T14:00`.
+pub fn from_local_text(s: &str) -> Option<OffsetDateTime> {
+    from_local_input(&s.trim().replacen(' ', "T", 1))
+}
+
 /// The value a `datetime-local` input shows for an instant: Copenhagen wall-clock time.
 pub fn to_local_input(t: OffsetDateTime) -> String {
     let l = to_copenhagen(t);

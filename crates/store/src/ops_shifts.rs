@@ -20,14 +20,15 @@ pub async fn set_shift_plan(pool: &Pool<Db>, incident_id: Uuid, shifts: &[Shift]
     sqlx::query("DELETE FROM shift_members WHERE shift_id IN (SELECT id FROM shifts WHERE incident_id = $1)").bind(incident_id).execute(&mut *tx).await?;
     sqlx::query("DELETE FROM shifts WHERE incident_id = $1").bind(incident_id).execute(&mut *tx).await?;
     for s in shifts {
-        sqlx::query("INSERT INTO shifts (id, incident_id, start, end_at, agents, base, open) VALUES ($1, $2, $3, $4, $5, $6, $7)")
+        if s.members.iter().map(|m| m.base).sum::<u32>() != s.base || s.base + s.open != s.agents {
+            return Err(domain::DomainError::invalid("shifts", "a shift's base seats and its offer must add up to its agents").into());
+        }
+        sqlx::query("INSERT INTO shifts (id, incident_id, start, end_at, agents) VALUES ($1, $2, $3, $4, $5)")
             .bind(s.id)
             .bind(incident_id)
             .bind(s.start)
             .bind(s.end)
             .bind(i64::from(s.agents))
-            .bind(i64::from(s.base))
-            .bind(i64::from(s.open))
             .execute(&mut *tx)
             .await?;
         for m in s.members.iter().filter(|m| m.base > 0) {
@@ -54,13 +55,11 @@ struct ShiftRow {
     start: OffsetDateTime,
     end_at: OffsetDateTime,
     agents: i64,
-    base: i64,
-    open: i64,
 }
 
 async fn shifts_in(conn: &mut <Db as sqlx::Database>::Connection, incident_id: Uuid) -> Result<Vec<Shift>> {
     let rows: Vec<ShiftRow> =
-        sqlx::query_as("SELECT id, start, end_at, agents, base, open FROM shifts WHERE incident_id = $1 ORDER BY start, id").bind(incident_id).fetch_all(&mut *conn).await?;
+        sqlx::query_as("SELECT id, start, end_at, agents FROM shifts WHERE incident_id = $1 ORDER BY start, id").bind(incident_id).fetch_all(&mut *conn).await?;
     let members: Vec<(Uuid, String, i64, i64, i64)> = sqlx::query_as(
         "SELECT m.shift_id, m.org, m.base, m.bid, m.awarded FROM shift_members m JOIN shifts s ON s.id = m.shift_id WHERE s.incident_id = $1 ORDER BY m.org",
     )
@@ -70,18 +69,15 @@ async fn shifts_in(conn: &mut <Db as sqlx::Database>::Connection, incident_id: U
     let count = |v: i64| u32::try_from(v).map_err(|_| corrupt(format!("a negative or huge count of agents: {v}")));
     rows.into_iter()
         .map(|r| {
-            let mine = members.iter().filter(|m| m.0 == r.id);
-            Ok(Shift {
-                id: r.id,
-                start: r.start,
-                end: r.end_at,
-                agents: count(r.agents)?,
-                base: count(r.base)?,
-                open: count(r.open)?,
-                members: mine
-                    .map(|m| Ok(Commitment { org: m.1.clone(), base: count(m.2)?, bid: count(m.3)?, awarded: count(m.4)? }))
-                    .collect::<Result<_>>()?,
-            })
+            let members: Vec<Commitment> = members
+                .iter()
+                .filter(|m| m.0 == r.id)
+                .map(|m| Ok(Commitment { org: m.1.clone(), base: count(m.2)?, bid: count(m.3)?, awarded: count(m.4)? }))
+                .collect::<Result<_>>()?;
+            let agents = count(r.agents)?;
+            let base: u32 = members.iter().map(|m| m.base).sum();
+            let open = agents.checked_sub(base).ok_or_else(|| corrupt(format!("shift {}: more base seats than agents", r.id)))?;
+            Ok(Shift { id: r.id, start: r.start, end: r.end_at, agents, base, open, members })
         })
         .collect()
 }

@@ -1,13 +1,12 @@
 -- The shift plan of an incident's crisis line: each shift's base share per member municipality,
--- the members' bids for the open seats, and what was awarded.
+-- the members' bids for the open seats, and what was awarded. A shift's base share is the sum of
+-- its members' base seats; the rest of its agents are offered.
 CREATE TABLE shifts (
     id UUID PRIMARY KEY,
     incident_id UUID NOT NULL REFERENCES incidents(id),
     start TIMESTAMPTZ NOT NULL,
     end_at TIMESTAMPTZ NOT NULL,
-    agents BIGINT NOT NULL,
-    base BIGINT NOT NULL,
-    open BIGINT NOT NULL
+    agents BIGINT NOT NULL
 );
 CREATE INDEX shifts_incident ON shifts (incident_id, start);
 

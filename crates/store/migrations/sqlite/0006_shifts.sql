@@ -1,13 +1,12 @@
 -- The shift plan of an incident's crisis line: each shift's base share per member municipality,
--- the members' bids for the open seats, and what was awarded.
+-- the members' bids for the open seats, and what was awarded. A shift's base share is the sum of
+-- its members' base seats; the rest of its agents are offered.
 CREATE TABLE shifts (
     id BLOB PRIMARY KEY,
     incident_id BLOB NOT NULL REFERENCES incidents(id),
     start TEXT NOT NULL,
     end_at TEXT NOT NULL,
-    agents INTEGER NOT NULL,
-    base INTEGER NOT NULL,
-    open INTEGER NOT NULL
+    agents INTEGER NOT NULL
 );
 CREATE INDEX shifts_incident ON shifts (incident_id, start);
 

@@ -5,7 +5,7 @@ use crate::AppState;
 use crate::error::ApiError;
 use axum::http::StatusCode;
 use domain::calls::{self, CallInterval, StaffingSettings};
-use domain::log::{LogCategory, LogEntry, NewLogEntry};
+use domain::log::LogEntry;
 use domain::{Action, Actor};
 use serde::Serialize;
 use staffing::plan::{PlanInput, PlanRow, Recommendation};
@@ -32,8 +32,12 @@ impl From<StaffingError> for ApiError {
 
 pub async fn erlang(actor: &Actor, load: Load, targets: Targets) -> Result<Staffing, ApiError> {
     actor.may(Action::ViewStaffing)?;
-    // Erlang A can take a while for a large centre: off the request threads.
-    tokio::task::spawn_blocking(move || staffing::required(&load, &targets))
+    off_the_request_threads(move || staffing::required(&load, &targets)).await
+}
+
+/// Erlang A can take a while for a large centre: the calculation runs on a blocking thread.
+async fn off_the_request_threads<T: Send + 'static>(f: impl FnOnce() -> Result<T, StaffingError> + Send + 'static) -> Result<T, ApiError> {
+    tokio::task::spawn_blocking(f)
         .await
         .map_err(|_| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", "the staffing calculation failed"))?
         .map_err(ApiError::from)
@@ -134,8 +138,7 @@ pub async fn overview(state: &AppState, actor: &Actor, id: Uuid) -> Result<Overv
     let shifts = state.store.shifts(id).await?;
     let rostered: Vec<u32> = (0..HORIZON).map(|i| domain::shifts::rostered(&shifts, start_of(i), start_of(i + 1))).collect();
     let targets = targets_of(&settings);
-    // Erlang A can take a while for a large centre: off the request threads.
-    let rows = tokio::task::spawn_blocking(move || {
+    let rows = off_the_request_threads(move || {
         let input = PlanInput {
             history: &history,
             skip,
@@ -148,40 +151,21 @@ pub async fn overview(state: &AppState, actor: &Actor, id: Uuid) -> Result<Overv
         };
         staffing::plan::plan(&input)
     })
-    .await
-    .map_err(|_| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", "the staffing calculation failed"))??;
+    .await?;
     let recommendations = staffing::plan::recommendations(&rows, SPARE)
         .into_iter()
         .map(|Recommendation { from, to, agents, least }| {
             let (from, to) = (start_of(from), start_of(to + 1));
-            Advice { from, to, agents, text: advice_da(from, to, least, agents) }
+            Advice { from, to, agents, text: domain::narrative::staffing_advice(from, to, least, agents) }
         })
         .collect();
     let plan = rows.into_iter().enumerate().map(|(i, row)| PlannedInterval { start: start_of(i), end: start_of(i + 1), row }).collect();
     Ok(Overview { aht_from_calls: settings.aht_s.is_none() && recent.is_some(), settings, aht_s, intervals, plan, recommendations })
 }
 
-/// "Der mangler 8–12 agenter kl. 14.00–16.00 (23.11.2026)": the log is in Danish. `least` and
-/// `agents` are the smallest and largest gap over the hours.
-pub fn advice_da(from: OffsetDateTime, to: OffsetDateTime, least: i64, agents: i64) -> String {
-    let (f, t) = (domain::time::to_copenhagen(from), domain::time::to_copenhagen(to));
-    let clock = |x: OffsetDateTime| format!("{:02}.{:02}", x.hour(), x.minute());
-    let day = format!("{:02}.{:02}.{}", f.day(), f.month() as u8, f.year());
-    let (lo, hi) = (least.abs().min(agents.abs()), least.abs().max(agents.abs()));
-    let n = if lo == hi { hi.to_string() } else { format!("{lo}–{hi}") };
-    let who = if hi == 1 { "agent" } else { "agenter" };
-    if agents > 0 {
-        format!("Der mangler {n} {who} kl. {}–{} ({day}).", clock(f), clock(t))
-    } else {
-        format!("Der er {n} {who} i overskud kl. {}–{} ({day}).", clock(f), clock(t))
-    }
-}
-
 pub async fn set_settings(state: &AppState, actor: &Actor, id: Uuid, s: StaffingSettings) -> Result<StaffingSettings, ApiError> {
     incident(state, actor, id, Action::PlanStaffing).await?;
-    if ![900, 1800, 3600].contains(&s.interval_s) {
-        return Err(domain::DomainError::invalid("interval_s", "plan in intervals of 900, 1800 or 3600 seconds").into());
-    }
+    s.check_interval()?;
     targets_of(&s).check()?;
     if let Some(aht) = s.aht_s {
         Load { calls: 1.0, interval_s: s.interval_s as f64, aht_s: aht }.check()?;
@@ -193,12 +177,7 @@ pub async fn set_settings(state: &AppState, actor: &Actor, id: Uuid, s: Staffing
 /// Sets or removes the staffing lead's own figure for the interval from `start`.
 pub async fn set_override(state: &AppState, actor: &Actor, id: Uuid, start: OffsetDateTime, calls: Option<f64>) -> Result<(), ApiError> {
     incident(state, actor, id, Action::PlanStaffing).await?;
-    let step = state.store.staffing_settings(id).await?.interval_s;
-    if calls::interval_start(start, step) != start {
-        return Err(
-            domain::DomainError::invalid("start", format!("must be the start of a planning interval ({} minutes)", step / 60)).into()
-        );
-    }
+    calls::check_interval_start(start, state.store.staffing_settings(id).await?.interval_s)?;
     Ok(state.store.set_forecast_override(id, start, calls, actor, now()).await?)
 }
 
@@ -206,11 +185,6 @@ pub async fn set_override(state: &AppState, actor: &Actor, id: Uuid, start: Offs
 pub async fn log_recommendations(state: &AppState, actor: &Actor, id: Uuid) -> Result<LogEntry, ApiError> {
     incident(state, actor, id, Action::PlanStaffing).await?;
     let o = overview(state, actor, id).await?;
-    let text = if o.recommendations.is_empty() {
-        "Bemandingen dækker behovet de næste otte timer.".to_string()
-    } else {
-        o.recommendations.iter().map(|a| a.text.as_str()).collect::<Vec<_>>().join(" ")
-    };
-    let entry = NewLogEntry { category: LogCategory::Staffing, text: format!("Bemandingsanbefaling: {text}"), corrects: None };
-    Ok(state.store.append_log(id, entry, actor, now()).await?)
+    let advice: Vec<&str> = o.recommendations.iter().map(|a| a.text.as_str()).collect();
+    Ok(state.store.append_log(id, domain::narrative::staffing_recommendation(&advice), actor, now()).await?)
 }

@@ -114,7 +114,6 @@ struct PlanForm {
 
 /// "2026-11-23 06:00;2026-11-23 14:00;20" per line, in Copenhagen time.
 fn parse_lines(text: &str) -> Result<Vec<NewShift>, domain::DomainError> {
-    let time = |s: &str| domain::time::from_local_input(&s.trim().replacen(' ', "T", 1));
     text.lines()
         .filter(|l| !l.trim().is_empty())
         .enumerate()
@@ -128,8 +127,8 @@ fn parse_lines(text: &str) -> Result<Vec<NewShift>, domain::DomainError> {
             let parts: Vec<&str> = line.split(';').collect();
             let [start, end, agents] = parts[..] else { return Err(bad()) };
             Ok(NewShift {
-                start: time(start).ok_or_else(bad)?,
-                end: time(end).ok_or_else(bad)?,
+                start: domain::time::from_local_text(start).ok_or_else(bad)?,
+                end: domain::time::from_local_text(end).ok_or_else(bad)?,
                 agents: agents.trim().parse().map_err(|_| bad())?,
             })
         })
