@@ -86,7 +86,7 @@ pub async fn seed(store: &Store) -> Result<()> {
     for org in domain::org::reference().iter().filter(|o| o.member) {
         store.set_member(&org.code, true, "demo", domain::time::now()).await?;
     }
-    let hash = web::auth::hash_password(PASSWORD);
+    let hash = app::accounts::hash_password(PASSWORD);
     let mut actors = std::collections::HashMap::new();
     for (local, name, org, role) in PEOPLE {
         let u = NewUser { email: email(local), name: name.to_string(), org: org.to_string(), role: *role }

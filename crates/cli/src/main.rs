@@ -1,4 +1,4 @@
-//! `kriseservice`: one binary, wiring only. The logic lives in `domain`, `store` and `web`.
+//! `kriseservice`: one binary, wiring only. The use cases live in `app`, HTTP in `web`.
 
 mod demo;
 mod import;
@@ -82,9 +82,9 @@ struct Jobs {
 }
 
 impl Jobs {
-    fn settings(self) -> Result<web::jobs::Settings> {
-        let s = web::jobs::Settings { smtp_url: self.smtp_url, mail_from: self.mail_from, retention_days: self.retention_days };
-        web::jobs::check(&s).map_err(|e| anyhow::anyhow!(e))?;
+    fn settings(self) -> Result<app::jobs::Settings> {
+        let s = app::jobs::Settings { smtp_url: self.smtp_url, mail_from: self.mail_from, retention_days: self.retention_days };
+        app::jobs::check(&s).map_err(|e| anyhow::anyhow!(e))?;
         Ok(s)
     }
 }
@@ -300,22 +300,16 @@ async fn run(cli: Cli) -> Result<()> {
                 jobs.smtp_url.as_deref().map(mask).unwrap_or_else(|| "not configured".into()),
                 jobs.retention_days,
             );
-            let config = web::Config {
-                secure_cookies,
-                crisis_line,
-                public_url,
-                chat_per_minute: chat_rate_limit,
-                trusted_proxies,
-                ..Default::default()
-            };
-            serve(store, listen, config, jobs).await
+            let app = app::Config { crisis_line, chat_per_minute: chat_rate_limit, ..Default::default() };
+            let web = web::Config { secure_cookies, public_url, trusted_proxies, ..Default::default() };
+            serve(store, listen, app, web, jobs).await
         }
         Command::Demo { data_dir, listen } => {
             let store = demo::prepare(&data_dir).await?;
             demo::print_logins(listen);
             // The demo's crisis line is a placeholder, marked as such on the page by its number alone.
-            let config = web::Config { crisis_line: Some(demo::CRISIS_LINE.into()), ..Default::default() };
-            serve(store, listen, config, web::jobs::Settings::default()).await
+            let app = app::Config { crisis_line: Some(demo::CRISIS_LINE.into()), ..Default::default() };
+            serve(store, listen, app, web::Config::default(), app::jobs::Settings::default()).await
         }
         Command::Migrate { storage } => {
             storage.open().await?;
@@ -329,9 +323,7 @@ async fn run(cli: Cli) -> Result<()> {
             let password = password.trim_end_matches(['\n', '\r']);
             let store = storage.open().await?;
             let new = domain::user::NewUser { email, name, org, role };
-            let created = web::actions::add_user(&store, new, password.to_string(), "kriseservice user add")
-                .await
-                .map_err(|e| anyhow::anyhow!("{}", e.message))?;
+            let created = app::console::add_user(&store, new, password.to_string(), "kriseservice user add").await?;
             eprintln!("added {} <{}> as {} in {}", created.name, created.email, created.role, created.org);
             Ok(())
         }
@@ -341,15 +333,14 @@ async fn run(cli: Cli) -> Result<()> {
                 bail!("--integration needs a name of 1–100 characters, e.g. \"Telefoniplatform\"");
             }
             let store = storage.open().await?;
-            let token = web::auth::new_secret();
-            store.create_integration_token(name, &web::auth::secret_hash(&token), domain::time::now()).await?;
+            let token = app::console::create_integration_token(&store, name).await?;
             eprintln!("created an integration token for \"{name}\": it may use the voice channel (IVR) only");
             println!("{token}");
             Ok(())
         }
         Command::Token { command: TokenCommand::Revoke { storage, integration } } => {
             let store = storage.open().await?;
-            match store.revoke_integration_tokens(integration.trim()).await? {
+            match app::console::revoke_integration_tokens(&store, &integration).await? {
                 0 => bail!("no integration named \"{integration}\" has a token"),
                 n => eprintln!("revoked {n} token(s) of \"{integration}\""),
             }
@@ -358,11 +349,12 @@ async fn run(cli: Cli) -> Result<()> {
         Command::Token { command: TokenCommand::Create { storage, email, .. } } => {
             let email = email.unwrap_or_default();
             let store = storage.open().await?;
-            let Some((user, _)) = store.user_by_email(&email.trim().to_lowercase()).await? else {
-                bail!("no user with e-mail {email}; add one with 'kriseservice user add'");
+            let token = match app::console::create_token(&store, &email).await {
+                Err(app::Error::Domain(domain::DomainError::NotFound(_))) => {
+                    bail!("no user with e-mail {email}; add one with 'kriseservice user add'")
+                }
+                other => other?,
             };
-            let token = web::auth::new_secret();
-            store.create_token(user.id, &web::auth::secret_hash(&token), domain::time::now()).await?;
             println!("{token}");
             Ok(())
         }
@@ -378,30 +370,27 @@ async fn run(cli: Cli) -> Result<()> {
 
 async fn verify_log(storage: &Storage, id: uuid::Uuid) -> Result<()> {
     let store = storage.open().await?;
-    let Some(incident) = store.incident(id).await? else { bail!("no incident with id {id}") };
-    eprintln!("verifying the log of \"{}\"…", incident.title);
-    let v = store.verify_log(id).await.context("cannot read the log")?.context("the incident disappeared")?;
+    eprintln!("verifying the log of incident {id}…");
+    let (title, v, head) = match app::console::verify_log(&store, id).await {
+        Err(app::Error::Domain(domain::DomainError::NotFound(_))) => bail!("no incident with id {id}"),
+        other => other.context("cannot read the log")?,
+    };
     if v.valid {
-        let (_, head) = store.log_head(id).await?.unwrap_or((0, domain::log::GENESIS.to_string()));
-        println!("OK: the log of \"{}\" holds: {} entries, chain head {head}", incident.title, v.entries);
+        println!("OK: the log of \"{title}\" holds: {} entries, chain head {head}", v.entries);
         Ok(())
     } else {
-        println!(
-            "BROKEN: the log of \"{}\" fails at entry {}: {}",
-            incident.title,
-            v.first_invalid.unwrap_or(0),
-            v.reason.unwrap_or_default()
-        );
+        println!("BROKEN: the log of \"{}\" fails at entry {}: {}", title, v.first_invalid.unwrap_or(0), v.reason.unwrap_or_default());
         std::process::exit(1);
     }
 }
 
-async fn serve(store: Store, listen: SocketAddr, config: web::Config, jobs: web::jobs::Settings) -> Result<()> {
-    store.start_relay().await?;
-    web::jobs::start(store.clone(), jobs, config.shutdown.clone());
+async fn serve(store: Store, listen: SocketAddr, app: app::Config, web: web::Config, jobs: app::jobs::Settings) -> Result<()> {
+    let app = app::App::start(store, app);
+    app.start_relay().await?;
+    app.start_jobs(jobs, web.shutdown.clone());
     let listener = tokio::net::TcpListener::bind(listen).await.with_context(|| format!("cannot listen on {listen}"))?;
-    let stop = config.shutdown.clone();
-    let app = web::router(store, config).into_make_service_with_connect_info::<SocketAddr>();
+    let stop = web.shutdown.clone();
+    let app = web::router(app, web).into_make_service_with_connect_info::<SocketAddr>();
     let server = axum::serve(listener, app).with_graceful_shutdown(async move {
         signal().await;
         eprintln!("shutting down: finishing requests in flight");

@@ -23,7 +23,7 @@ pub mod time;
 pub mod user;
 
 pub use error::{DomainError, FieldError};
-pub use permission::{Action, Actor};
+pub use permission::{Actor, Permission};
 pub use role::Role;
 
 /// Declares a string-backed enum with `as_str`, `ALL`, `FromStr`, `Display` and serde as the same words.

@@ -5,7 +5,7 @@ use uuid::Uuid;
 
 word_enum!(
     /// Everything a caller can ask the system to do.
-    Action, "action" {
+    Permission, "permission" {
         ViewIncidents = "view_incidents",
         CreateIncident = "create_incident",
         ChangeStatus = "change_status",
@@ -41,51 +41,51 @@ const CRISIS_STAFF: &[Role] = &[CrisisLeader, LogKeeper, ProcessLead, StaffingLe
 const EVERYONE: &[Role] =
     &[Secretariat, SteeringGroup, CrisisLeader, LogKeeper, ProcessLead, StaffingLead, AuthorityEditor, Agent, ShiftContact];
 
-/// The permission table: each action and the roles that may perform it.
+/// The permission table: each permission and the roles that hold it.
 /// `AuthorityEditor` is further limited to incidents affecting its own organisation (see [`Actor::may_on`]).
-pub const TABLE: &[(Action, &[Role])] = &[
-    (Action::ViewIncidents, EVERYONE),
-    (Action::CreateIncident, &[Secretariat, CrisisLeader, LogKeeper, AuthorityEditor]),
-    (Action::ChangeStatus, &[Secretariat, CrisisLeader]),
-    (Action::AssignRoles, &[Secretariat, CrisisLeader, StaffingLead]),
-    (Action::ReadLog, EVERYONE),
+pub const TABLE: &[(Permission, &[Role])] = &[
+    (Permission::ViewIncidents, EVERYONE),
+    (Permission::CreateIncident, &[Secretariat, CrisisLeader, LogKeeper, AuthorityEditor]),
+    (Permission::ChangeStatus, &[Secretariat, CrisisLeader]),
+    (Permission::AssignRoles, &[Secretariat, CrisisLeader, StaffingLead]),
+    (Permission::ReadLog, EVERYONE),
     // The official log is written by the crisis staff only: agents and authorities read it.
-    (Action::AppendLog, CRISIS_STAFF),
-    (Action::CompleteChecklistItem, &[Secretariat, CrisisLeader, LogKeeper, ProcessLead, StaffingLead, AuthorityEditor]),
-    (Action::AttachActionCard, &[Secretariat, CrisisLeader, LogKeeper, ProcessLead]),
+    (Permission::AppendLog, CRISIS_STAFF),
+    (Permission::CompleteChecklistItem, &[Secretariat, CrisisLeader, LogKeeper, ProcessLead, StaffingLead, AuthorityEditor]),
+    (Permission::AttachActionCard, &[Secretariat, CrisisLeader, LogKeeper, ProcessLead]),
     // The guide is filled by the affected authority with the process lead.
-    (Action::EditGuide, &[ProcessLead, AuthorityEditor]),
-    (Action::SendFeedback, &[Agent, CrisisLeader, LogKeeper, ProcessLead, StaffingLead]),
-    (Action::HandleFeedback, &[ProcessLead, AuthorityEditor]),
-    (Action::RecordInquiry, &[Agent, ProcessLead]),
+    (Permission::EditGuide, &[ProcessLead, AuthorityEditor]),
+    (Permission::SendFeedback, &[Agent, CrisisLeader, LogKeeper, ProcessLead, StaffingLead]),
+    (Permission::HandleFeedback, &[ProcessLead, AuthorityEditor]),
+    (Permission::RecordInquiry, &[Agent, ProcessLead]),
     // The statistics of what citizens ask: no personal data.
-    (Action::ViewInquiries, &[Secretariat, SteeringGroup, CrisisLeader, LogKeeper, ProcessLead, StaffingLead, AuthorityEditor]),
+    (Permission::ViewInquiries, &[Secretariat, SteeringGroup, CrisisLeader, LogKeeper, ProcessLead, StaffingLead, AuthorityEditor]),
     // Personal data: only the authority the citizen asked to call back.
-    (Action::ViewCallbacks, &[AuthorityEditor]),
+    (Permission::ViewCallbacks, &[AuthorityEditor]),
     // One query box over the live crisis guides and the everyday guides.
-    (Action::SearchGuides, EVERYONE),
+    (Permission::SearchGuides, EVERYONE),
     // The voicebot's routing and message: staff tokens, and the contact-centre platform's integration token.
-    (Action::UseVoiceChannel, EVERYONE),
-    (Action::ViewReference, &[Secretariat, SteeringGroup, CrisisLeader, LogKeeper, ProcessLead, StaffingLead]),
-    (Action::ManageOrganisations, &[Secretariat]),
-    (Action::ManageUsers, &[Secretariat]),
-    (Action::ManageRoster, &[Secretariat]),
-    (Action::ManageTemplates, &[Secretariat]),
+    (Permission::UseVoiceChannel, EVERYONE),
+    (Permission::ViewReference, &[Secretariat, SteeringGroup, CrisisLeader, LogKeeper, ProcessLead, StaffingLead]),
+    (Permission::ManageOrganisations, &[Secretariat]),
+    (Permission::ManageUsers, &[Secretariat]),
+    (Permission::ManageRoster, &[Secretariat]),
+    (Permission::ManageTemplates, &[Secretariat]),
     // Calls, forecast and required agents: the crisis staff and the leadership; no personal data.
-    (Action::ViewStaffing, &[Secretariat, SteeringGroup, CrisisLeader, LogKeeper, ProcessLead, StaffingLead]),
+    (Permission::ViewStaffing, &[Secretariat, SteeringGroup, CrisisLeader, LogKeeper, ProcessLead, StaffingLead]),
     // The contact centre's figures come in from the secretariat or the staffing lead.
-    (Action::RecordCallStats, &[Secretariat, StaffingLead]),
+    (Permission::RecordCallStats, &[Secretariat, StaffingLead]),
     // Settings, forecast overrides and the shift plan are the staffing lead's decisions.
-    (Action::PlanStaffing, &[StaffingLead]),
+    (Permission::PlanStaffing, &[StaffingLead]),
     // The shift plan; a member's contact sees its own municipality's part only.
-    (Action::ViewShifts, &[Secretariat, SteeringGroup, CrisisLeader, LogKeeper, ProcessLead, StaffingLead, ShiftContact]),
-    (Action::BidForShifts, &[ShiftContact]),
+    (Permission::ViewShifts, &[Secretariat, SteeringGroup, CrisisLeader, LogKeeper, ProcessLead, StaffingLead, ShiftContact]),
+    (Permission::BidForShifts, &[ShiftContact]),
 ];
 
 /// What a dedicated integration token (a contact-centre platform, not a person) may do.
-pub const INTEGRATION: &[Action] = &[Action::UseVoiceChannel];
+pub const INTEGRATION: &[Permission] = &[Permission::UseVoiceChannel];
 
-pub fn allows(role: Role, action: Action) -> bool {
+pub fn allows(role: Role, action: Permission) -> bool {
     TABLE.iter().any(|(a, roles)| *a == action && roles.contains(&role))
 }
 
@@ -112,7 +112,7 @@ impl Actor {
     }
 
     /// May this actor perform `action` at all?
-    pub fn may(&self, action: Action) -> Result<(), DomainError> {
+    pub fn may(&self, action: Permission) -> Result<(), DomainError> {
         if allows(self.role, action) {
             Ok(())
         } else {
@@ -122,7 +122,7 @@ impl Actor {
 
     /// May this actor perform `action` on an incident affecting `affected` organisations?
     /// An authority editor acts only on incidents that affect their own organisation.
-    pub fn may_on(&self, action: Action, affected: &[String]) -> Result<(), DomainError> {
+    pub fn may_on(&self, action: Permission, affected: &[String]) -> Result<(), DomainError> {
         self.may(action)?;
         if self.sees(affected) {
             Ok(())
@@ -143,7 +143,7 @@ impl Actor {
     /// administration events only to those who administer.
     pub fn sees_event(&self, e: &crate::event::Event) -> bool {
         match e.kind {
-            crate::event::EventKind::AdminChanged => allows(self.role, Action::ManageUsers),
+            crate::event::EventKind::AdminChanged => allows(self.role, Permission::ManageUsers),
             _ => self.sees(&e.affected),
         }
     }
@@ -159,46 +159,46 @@ mod tests {
 
     #[test]
     fn every_action_is_in_the_table_once() {
-        for a in Action::ALL {
+        for a in Permission::ALL {
             assert_eq!(TABLE.iter().filter(|(x, _)| x == a).count(), 1, "{a}");
         }
     }
 
     #[test]
     fn integration_tokens_only_reach_the_voice_channel() {
-        assert_eq!(INTEGRATION, &[Action::UseVoiceChannel]);
-        assert!(Role::ALL.iter().all(|r| allows(*r, Action::UseVoiceChannel) && allows(*r, Action::SearchGuides)));
+        assert_eq!(INTEGRATION, &[Permission::UseVoiceChannel]);
+        assert!(Role::ALL.iter().all(|r| allows(*r, Permission::UseVoiceChannel) && allows(*r, Permission::SearchGuides)));
     }
 
     #[test]
     fn agents_read_but_never_write_the_log() {
-        assert!(allows(Agent, Action::ReadLog));
-        assert!(!allows(Agent, Action::AppendLog));
-        assert!(!allows(Agent, Action::ChangeStatus));
+        assert!(allows(Agent, Permission::ReadLog));
+        assert!(!allows(Agent, Permission::AppendLog));
+        assert!(!allows(Agent, Permission::ChangeStatus));
     }
 
     #[test]
     fn only_the_secretariat_administers() {
         for role in Role::ALL {
-            assert_eq!(allows(*role, Action::ManageUsers), *role == Secretariat, "{role}");
+            assert_eq!(allows(*role, Permission::ManageUsers), *role == Secretariat, "{role}");
         }
     }
 
     #[test]
     fn personal_data_reaches_the_authority_only() {
         for role in Role::ALL {
-            assert_eq!(allows(*role, Action::ViewCallbacks), *role == AuthorityEditor, "{role}");
+            assert_eq!(allows(*role, Permission::ViewCallbacks), *role == AuthorityEditor, "{role}");
         }
-        assert!(actor(AuthorityEditor, "0250").may_on(Action::ViewCallbacks, &["0101".into()]).is_err());
-        assert!(allows(Agent, Action::RecordInquiry) && allows(Agent, Action::SendFeedback));
-        assert!(!allows(Agent, Action::ViewInquiries), "agents record; the authority reads the statistics");
+        assert!(actor(AuthorityEditor, "0250").may_on(Permission::ViewCallbacks, &["0101".into()]).is_err());
+        assert!(allows(Agent, Permission::RecordInquiry) && allows(Agent, Permission::SendFeedback));
+        assert!(!allows(Agent, Permission::ViewInquiries), "agents record; the authority reads the statistics");
     }
 
     #[test]
     fn authority_editor_limited_to_own_incidents() {
         let editor = actor(AuthorityEditor, "0250");
-        assert!(editor.may_on(Action::CompleteChecklistItem, &["0250".into()]).is_ok());
-        assert!(matches!(editor.may_on(Action::CompleteChecklistItem, &["0101".into()]), Err(DomainError::Forbidden(_))));
+        assert!(editor.may_on(Permission::CompleteChecklistItem, &["0250".into()]).is_ok());
+        assert!(matches!(editor.may_on(Permission::CompleteChecklistItem, &["0101".into()]), Err(DomainError::Forbidden(_))));
         // Everyone else sees all incidents.
         assert!(actor(Agent, "0253").sees(&["0101".into()]));
     }

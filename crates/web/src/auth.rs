@@ -3,52 +3,18 @@
 
 use crate::AppState;
 use crate::error::ApiError;
-use argon2::Argon2;
-use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, Method, StatusCode, header};
 use domain::Actor;
 use domain::user::User;
-use rand::Rng;
-use sha2::{Digest, Sha256};
-use std::collections::HashMap;
 use std::net::IpAddr;
-use std::sync::Mutex;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 pub const SESSION_COOKIE: &str = "ks_session";
 pub const CSRF_HEADER: &str = "x-csrf-token";
 
-pub fn hash_password(password: &str) -> String {
-    let bytes: [u8; 16] = rand::rng().random();
-    let salt = SaltString::encode_b64(&bytes).expect("16 bytes is a valid salt length");
-    Argon2::default().hash_password(password.as_bytes(), &salt).expect("argon2 hashing cannot fail with default parameters").to_string()
-}
-
-pub fn verify_password(password: &str, hash: &str) -> bool {
-    PasswordHash::new(hash).is_ok_and(|h| Argon2::default().verify_password(password.as_bytes(), &h).is_ok())
-}
-
-/// A hash to verify against when the e-mail is unknown, so timing does not reveal which accounts exist.
-pub fn dummy_hash() -> &'static str {
-    static DUMMY: std::sync::OnceLock<String> = std::sync::OnceLock::new();
-    DUMMY.get_or_init(|| hash_password("no such user; constant-time decoy"))
-}
-
-/// A new random secret, hex-encoded.
-pub fn new_secret() -> String {
-    let bytes: [u8; 32] = rand::rng().random();
-    hex(&bytes)
-}
-
-pub fn secret_hash(secret: &str) -> String {
-    hex(&Sha256::digest(secret.as_bytes()))
-}
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
+pub use app::accounts::secret_hash;
 
 pub fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
     headers
@@ -102,14 +68,14 @@ pub async fn identify(state: &AppState, headers: &HeaderMap) -> Result<Option<Ca
         let Some(token) = token else {
             return Err(ApiError::new(StatusCode::UNAUTHORIZED, "unauthorized", "the Authorization header must be 'Bearer <token>'"));
         };
-        return match state.store.user_by_token(&secret_hash(token)).await? {
+        return match state.app.user_by_token(&secret_hash(token)).await? {
             Some(user) => Ok(Some(Caller { user, via: Via::Bearer, csrf: String::new(), credential_hash: secret_hash(token) })),
             None => Err(ApiError::new(StatusCode::UNAUTHORIZED, "unauthorized", "the bearer token is unknown or revoked")),
         };
     }
     if let Some(token) = cookie(headers, SESSION_COOKIE).filter(|t| !t.is_empty()) {
         let hash = secret_hash(token);
-        if let Some((user, csrf)) = state.store.session(&hash, domain::time::now()).await? {
+        if let Some((user, csrf)) = state.app.session(&hash).await? {
             return Ok(Some(Caller { user, via: Via::Session, csrf, credential_hash: hash }));
         }
     }
@@ -120,8 +86,8 @@ pub async fn identify(state: &AppState, headers: &HeaderMap) -> Result<Option<Ca
 /// out, not expired, the account not deactivated. A database error counts as still valid.
 pub async fn still_valid(state: &AppState, caller: &Caller) -> bool {
     let found = match caller.via {
-        Via::Session => state.store.session(&caller.credential_hash, domain::time::now()).await.map(|s| s.is_some()),
-        Via::Bearer => state.store.user_by_token(&caller.credential_hash).await.map(|u| u.is_some()),
+        Via::Session => state.app.session(&caller.credential_hash).await.map(|s| s.is_some()),
+        Via::Bearer => state.app.user_by_token(&caller.credential_hash).await.map(|u| u.is_some()),
     };
     found.unwrap_or(true)
 }
@@ -184,92 +150,10 @@ pub fn constant_eq(a: &str, b: &str) -> bool {
     a.len() == b.len() && a.bytes().zip(b.bytes()).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 
-/// Login attempts are counted per e-mail and client address, and per e-mail alone.
-type ThrottleKey = (String, Option<IpAddr>);
-
-/// Refuses further logins for a while after too many attempts. An attempt counts before its
-/// password is checked, so parallel guesses cannot all slip through; a success clears the count.
-/// Counts are per node: behind a load balancer each node throttles on its own.
-pub struct Throttle {
-    attempts: Mutex<HashMap<ThrottleKey, (u32, Instant)>>,
-    /// Per e-mail and address.
-    pub max_attempts: u32,
-    /// Per e-mail across all addresses (a spray from many addresses).
-    pub max_attempts_per_email: u32,
-    pub window: Duration,
-}
-
-impl Default for Throttle {
-    fn default() -> Self {
-        Throttle { attempts: Mutex::new(HashMap::new()), max_attempts: 5, max_attempts_per_email: 50, window: Duration::from_secs(15 * 60) }
-    }
-}
-
-impl Throttle {
-    /// Counts an attempt; `Err(seconds to wait)` when the limit is already reached.
-    pub fn attempt(&self, email: &str, ip: Option<IpAddr>) -> Result<(), u64> {
-        let mut map = self.attempts.lock().expect("throttle lock");
-        if map.len() > 100_000 {
-            let window = self.window;
-            map.retain(|_, (_, since)| since.elapsed() < window);
-        }
-        let mut keys = vec![((email.to_string(), ip), self.max_attempts)];
-        if ip.is_some() {
-            keys.push(((email.to_string(), None), self.max_attempts_per_email));
-        }
-        for (key, max) in &keys {
-            if let Some((n, since)) = map.get(key)
-                && *n >= *max
-                && since.elapsed() < self.window
-            {
-                return Err((self.window - since.elapsed()).as_secs().max(1));
-            }
-        }
-        for (key, _) in keys {
-            let e = map.entry(key).or_insert((0, Instant::now()));
-            if e.1.elapsed() >= self.window {
-                *e = (0, Instant::now());
-            }
-            e.0 += 1;
-        }
-        Ok(())
-    }
-
-    pub fn succeeded(&self, email: &str, ip: Option<IpAddr>) {
-        self.attempts.lock().expect("throttle lock").remove(&(email.to_string(), ip));
-    }
-}
-
-/// Checks a login. Runs Argon2 off the async threads.
-pub async fn login(state: &AppState, email: &str, password: &str, ip: Option<IpAddr>) -> Result<User, ApiError> {
-    let email = email.trim().to_lowercase();
-    if let Err(wait) = state.throttle.attempt(&email, ip) {
-        return Err(ApiError::new(
-            StatusCode::TOO_MANY_REQUESTS,
-            "too_many_attempts",
-            format!("too many failed logins; try again in {} minutes", wait.div_ceil(60)),
-        ));
-    }
-    let found = state.store.user_by_email(&email).await?;
-    let hash = found.as_ref().map(|(_, h)| h.clone()).unwrap_or_else(|| dummy_hash().to_string());
-    let password = password.to_string();
-    let ok = tokio::task::spawn_blocking(move || verify_password(&password, &hash)).await.unwrap_or(false);
-    match found {
-        Some((user, _)) if ok && user.active => {
-            state.throttle.succeeded(&email, ip);
-            Ok(user)
-        }
-        _ => Err(ApiError::new(StatusCode::UNAUTHORIZED, "invalid_credentials", "wrong e-mail or password")),
-    }
-}
-
 /// Starts a session; returns the `Set-Cookie` value and the CSRF token.
 pub async fn start_session(state: &AppState, user: &User) -> Result<(String, String), ApiError> {
-    let token = new_secret();
-    let csrf = new_secret();
-    let expires = domain::time::now() + time::Duration::seconds(state.config.session_lifetime.as_secs() as i64);
-    state.store.create_session(&secret_hash(&token), user.id, &csrf, expires).await?;
-    Ok((session_cookie(&token, state.config.secure_cookies, state.config.session_lifetime), csrf))
+    let session = state.app.start_session(user).await?;
+    Ok((session_cookie(&session.token, state.config.secure_cookies, session.lifetime), session.csrf))
 }
 
 #[cfg(test)]
@@ -293,38 +177,10 @@ mod tests {
     }
 
     #[test]
-    fn passwords_hash_with_argon2id_and_verify() {
-        let h = hash_password("korrekt hest batteri");
-        assert!(h.starts_with("$argon2id$"));
-        assert!(verify_password("korrekt hest batteri", &h));
-        assert!(!verify_password("forkert", &h));
-    }
-
-    #[test]
     fn cookie_parsing_finds_ours() {
         let mut h = HeaderMap::new();
         h.insert(header::COOKIE, "a=1; ks_session=abc; b=2".parse().unwrap());
         assert_eq!(cookie(&h, SESSION_COOKIE), Some("abc"));
-    }
-
-    #[test]
-    fn throttle_counts_attempts_per_key_and_per_email() {
-        let t = Throttle::default();
-        let ip = |n: u8| Some(IpAddr::from([10, 0, 0, n]));
-        for _ in 0..5 {
-            assert!(t.attempt("a@b.dk", ip(1)).is_ok());
-        }
-        assert!(t.attempt("a@b.dk", ip(1)).is_err(), "the sixth attempt from one address waits");
-        assert!(t.attempt("c@d.dk", ip(1)).is_ok(), "other accounts are unaffected");
-        t.succeeded("c@d.dk", ip(1));
-        // Many addresses: the per-e-mail limit holds.
-        let mut allowed = 5;
-        for n in 2..=60 {
-            if t.attempt("a@b.dk", ip(n)).is_ok() {
-                allowed += 1;
-            }
-        }
-        assert_eq!(allowed, 50);
     }
 
     #[test]

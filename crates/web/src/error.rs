@@ -8,7 +8,6 @@ use axum::http::request::Parts;
 use axum::response::{IntoResponse, Response};
 use domain::{DomainError, FieldError};
 use serde::de::DeserializeOwned;
-use store::StoreError;
 
 #[derive(Debug)]
 pub struct ApiError {
@@ -47,26 +46,26 @@ impl From<DomainError> for ApiError {
     }
 }
 
-impl From<StoreError> for ApiError {
-    fn from(e: StoreError) -> ApiError {
+/// The one mapping from what a use case answered to an HTTP status.
+impl From<app::Error> for ApiError {
+    fn from(e: app::Error) -> ApiError {
+        use app::{Error, Refusal};
+        let message = e.to_string();
         match e {
-            StoreError::Domain(d) => d.into(),
-            StoreError::Corrupt(m) => {
-                tracing::error!(error = %m, "corrupt stored data");
-                ApiError::new(
-                    StatusCode::INTERNAL_SERVER_ERROR,
-                    "internal",
-                    "stored data could not be read; the operators have been told in the server log",
-                )
+            Error::Domain(d) => d.into(),
+            Error::Refused { refusal, code, message } => {
+                let status = match refusal {
+                    Refusal::NotFound => StatusCode::NOT_FOUND,
+                    Refusal::Conflict => StatusCode::CONFLICT,
+                    Refusal::Unprocessable => StatusCode::UNPROCESSABLE_ENTITY,
+                };
+                ApiError::new(status, code, message)
             }
-            other => {
-                tracing::error!(error = %other, "storage failure");
-                ApiError::new(
-                    StatusCode::SERVICE_UNAVAILABLE,
-                    "unavailable",
-                    "the database could not complete the request; nothing was saved, try again",
-                )
-            }
+            Error::Unauthenticated { code, message } => ApiError::new(StatusCode::UNAUTHORIZED, code, message),
+            Error::TooMany { code, message } => ApiError::new(StatusCode::TOO_MANY_REQUESTS, code, message),
+            Error::NotReady => ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "not_ready", message),
+            Error::Unavailable(_) => ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "unavailable", message),
+            Error::Corrupt(_) | Error::Internal(_) => ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", message),
         }
     }
 }

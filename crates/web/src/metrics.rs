@@ -34,8 +34,8 @@ async fn healthz() -> &'static str {
 /// Ready when the database answers and the channels have read the published guides once (until
 /// then the chatbot and the IVR answer 503, so a load balancer should not send citizens here yet).
 async fn readyz(State(state): State<AppState>) -> Response {
-    match state.store.ping().await {
-        Ok(()) if !state.live.crises().loaded => (StatusCode::SERVICE_UNAVAILABLE, "loading the published guides\n").into_response(),
+    match state.app.ping().await {
+        Ok(()) if !state.app.live().crises().loaded => (StatusCode::SERVICE_UNAVAILABLE, "loading the published guides\n").into_response(),
         Ok(()) => (StatusCode::OK, "ready\n").into_response(),
         Err(e) => {
             tracing::warn!(error = %e, "not ready");
@@ -54,9 +54,9 @@ async fn metrics(State(state): State<AppState>) -> Response {
     }
     out.push_str("# HELP kriseservice_sse_clients Open Server-Sent Events streams.\n# TYPE kriseservice_sse_clients gauge\n");
     out.push_str(&format!("kriseservice_sse_clients {}\n", m.sse_clients.load(Ordering::Relaxed)));
-    let last = state.store.last_event_seq().await.unwrap_or(-1);
+    let last = state.app.last_event_seq().await.unwrap_or(-1);
     out.push_str("# HELP kriseservice_last_event_seq Highest committed event sequence number (-1: database unreachable).\n# TYPE kriseservice_last_event_seq gauge\n");
     out.push_str(&format!("kriseservice_last_event_seq {last}\n"));
-    out.push_str(&format!("# HELP kriseservice_info Build and backend.\n# TYPE kriseservice_info gauge\nkriseservice_info{{version=\"{}\",backend=\"{}\"}} 1\n", env!("CARGO_PKG_VERSION"), state.store.backend()));
+    out.push_str(&format!("# HELP kriseservice_info Build and backend.\n# TYPE kriseservice_info gauge\nkriseservice_info{{version=\"{}\",backend=\"{}\"}} 1\n", env!("CARGO_PKG_VERSION"), state.app.backend()));
     ([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], out).into_response()
 }

@@ -2,14 +2,14 @@
 //! permission test that walks every endpoint as every role.
 
 use crate::error::Json;
-use domain::Action;
+use domain::Permission;
 use serde_json::{Value, json};
 
 pub struct Endpoint {
     pub method: &'static str,
     pub path: &'static str,
     /// The permission the endpoint asks; `None` for public endpoints and for "any logged-in user".
-    pub action: Option<Action>,
+    pub action: Option<Permission>,
     pub authenticated: bool,
     pub summary: &'static str,
     /// Name of the request body schema in `components.schemas`.
@@ -19,14 +19,14 @@ pub struct Endpoint {
 const fn ep(
     method: &'static str,
     path: &'static str,
-    action: Option<Action>,
+    action: Option<Permission>,
     summary: &'static str,
     body: Option<&'static str>,
 ) -> Endpoint {
     Endpoint { method, path, action, authenticated: true, summary, body }
 }
 
-use Action::*;
+use Permission::*;
 
 pub const ENDPOINTS: &[Endpoint] = &[
     Endpoint { method: "get", path: "/api/v1/openapi.json", action: None, authenticated: false, summary: "This document", body: None },

@@ -208,14 +208,14 @@ async fn bad_chat_input_gets_a_clear_4xx_and_a_closed_crisis_a_safe_handover() {
 
 #[test]
 fn the_chat_rate_limit_is_per_client() {
-    let chat = web::actions::chat::Chat::new(30);
+    let chat = app::chat::Chat::new(30);
     let (a, b) = (Some("192.0.2.1".parse().unwrap()), Some("192.0.2.2".parse().unwrap()));
     let admitted = (0..20).filter(|_| chat.admit(a).is_ok()).count();
     assert_eq!(admitted, 10, "a burst of a third of the minute's rate");
-    let e = chat.admit(a).unwrap_err();
+    let e = web::error::ApiError::from(chat.admit(a).unwrap_err());
     assert_eq!((e.status, e.code), (StatusCode::TOO_MANY_REQUESTS, "rate_limited"));
     assert!(chat.admit(b).is_ok(), "another client is not affected");
-    assert!(web::actions::chat::Chat::new(0).admit(a).is_ok());
+    assert!(app::chat::Chat::new(0).admit(a).is_ok());
 }
 
 #[tokio::test]
@@ -231,7 +231,7 @@ async fn the_ivr_speaks_valid_voicexml_and_routes_by_municipality() {
     // Bearer tokens only: none, a wrong one, then a staff token and an integration token.
     assert_eq!(kit.raw("GET", "/ivr/0250.vxml", None, None, &[]).await.0, StatusCode::UNAUTHORIZED);
     assert_eq!(kit.raw("GET", "/ivr/0250.vxml", Some("wrong"), None, &[]).await.0, StatusCode::UNAUTHORIZED);
-    let integration = web::auth::new_secret();
+    let integration = app::accounts::new_secret();
     kit.store.create_integration_token("Telefoniplatform", &web::auth::secret_hash(&integration), domain::time::now()).await.unwrap();
     for token in [agent.unwrap(), integration.as_str()] {
         let (s, doc, headers) = kit.raw("GET", "/ivr/0250.vxml", Some(token), None, &[]).await;

@@ -3,11 +3,11 @@
 
 mod common;
 
+use app::testing::Store;
 use common::Kit;
 use domain::Role;
 use serde_json::json;
 use std::time::{Duration, Instant};
-use store::Store;
 use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
 use tokio::net::TcpStream;
 
@@ -16,7 +16,7 @@ async fn serve(store: Store) -> std::net::SocketAddr {
     store.start_relay().await.unwrap();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
-    let app = web::router(store, web::Config::default());
+    let app = web::router(app::App::start(store, app::Config::default()), web::Config::default());
     tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
     addr
 }

@@ -199,7 +199,7 @@ async fn contact(kit: &Kit, org: &str) -> String {
     .validate("et langt kodeord", |_| true)
     .unwrap();
     let user = kit.store.create_user(&u, "not-a-real-hash", "test", domain::time::now()).await.unwrap();
-    let token = web::auth::new_secret();
+    let token = app::accounts::new_secret();
     kit.store.create_token(user.id, &web::auth::secret_hash(&token), domain::time::now()).await.unwrap();
     token
 }

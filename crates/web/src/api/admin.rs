@@ -1,11 +1,9 @@
 use crate::AppState;
-use crate::actions;
 use crate::auth::ApiCaller;
 use crate::error::{ApiError, Json, Path};
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use domain::Action;
 use domain::Role;
 use domain::checklist::{ActionCard, TemplateItem};
 use domain::role::StaffRole;
@@ -15,8 +13,7 @@ use serde_json::{Value, json};
 use uuid::Uuid;
 
 pub async fn organisations(State(s): State<AppState>, ApiCaller(c): ApiCaller) -> Result<Json<Value>, ApiError> {
-    c.actor().may(Action::ViewReference)?;
-    Ok(Json(json!({ "organisations": s.store.organisations().await? })))
+    Ok(Json(json!({ "organisations": s.app.organisations(&c.actor()).await? })))
 }
 
 #[derive(Deserialize)]
@@ -31,13 +28,11 @@ pub async fn set_member(
     Path(code): Path<String>,
     Json(r): Json<MemberRequest>,
 ) -> Result<Json<Value>, ApiError> {
-    actions::set_member(&s, &c.actor(), &code, r.member).await?;
-    Ok(Json(json!(s.store.organisation(&code).await?)))
+    Ok(Json(json!(s.app.set_member(&c.actor(), &code, r.member).await?)))
 }
 
 pub async fn users(State(s): State<AppState>, ApiCaller(c): ApiCaller) -> Result<Json<Value>, ApiError> {
-    c.actor().may(Action::ManageUsers)?;
-    Ok(Json(json!({ "users": s.store.users().await? })))
+    Ok(Json(json!({ "users": s.app.users(&c.actor()).await? })))
 }
 
 #[derive(Deserialize)]
@@ -52,7 +47,7 @@ pub struct UserRequest {
 
 pub async fn create_user(State(s): State<AppState>, ApiCaller(c): ApiCaller, Json(r): Json<UserRequest>) -> Result<Response, ApiError> {
     let new = NewUser { email: r.email, name: r.name, org: r.org, role: r.role };
-    let user = actions::create_user(&s, &c.actor(), new, r.password).await?;
+    let user = s.app.create_user(&c.actor(), new, r.password).await?;
     Ok((StatusCode::CREATED, Json(json!(user))).into_response())
 }
 
@@ -68,13 +63,11 @@ pub async fn update_user(
     Path(id): Path<Uuid>,
     Json(r): Json<UserUpdate>,
 ) -> Result<Json<Value>, ApiError> {
-    actions::set_user_active(&s, &c.actor(), id, r.active).await?;
-    Ok(Json(json!(s.store.user(id).await?)))
+    Ok(Json(json!(s.app.set_user_active(&c.actor(), id, r.active).await?)))
 }
 
 pub async fn roster(State(s): State<AppState>, ApiCaller(c): ApiCaller) -> Result<Json<Value>, ApiError> {
-    c.actor().may(Action::ViewReference)?;
-    Ok(Json(json!({ "roster": s.store.roster().await? })))
+    Ok(Json(json!({ "roster": s.app.roster(&c.actor()).await? })))
 }
 
 #[derive(Deserialize)]
@@ -91,15 +84,14 @@ pub async fn set_roster(
     Json(r): Json<RosterRequest>,
 ) -> Result<Json<Value>, ApiError> {
     let role: StaffRole = role.parse()?;
-    actions::set_roster(&s, &c.actor(), role, r.primary.as_deref(), r.deputy.as_deref()).await?;
-    Ok(Json(json!({ "roster": s.store.roster().await? })))
+    let roster = s.app.set_roster(&c.actor(), role, r.primary.as_deref(), r.deputy.as_deref()).await?;
+    Ok(Json(json!({ "roster": roster })))
 }
 
 pub async fn checklist_templates(State(s): State<AppState>, ApiCaller(c): ApiCaller) -> Result<Json<Value>, ApiError> {
-    c.actor().may(Action::ManageTemplates)?;
     let items: Vec<Value> = s
-        .store
-        .checklist_templates()
+        .app
+        .checklist_templates(&c.actor())
         .await?
         .into_iter()
         .map(|(id, t)| {
@@ -116,7 +108,7 @@ pub async fn add_checklist_template(
     ApiCaller(c): ApiCaller,
     Json(t): Json<TemplateItem>,
 ) -> Result<Response, ApiError> {
-    let id = actions::add_checklist_template(&s, &c.actor(), t).await?;
+    let id = s.app.add_checklist_template(&c.actor(), t).await?;
     Ok((StatusCode::CREATED, Json(json!({ "id": id }))).into_response())
 }
 
@@ -125,7 +117,7 @@ pub async fn delete_checklist_template(
     ApiCaller(c): ApiCaller,
     Path(id): Path<Uuid>,
 ) -> Result<StatusCode, ApiError> {
-    actions::delete_checklist_template(&s, &c.actor(), id).await?;
+    s.app.delete_checklist_template(&c.actor(), id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -136,8 +128,7 @@ pub fn card_json(id: Uuid, c: &ActionCard) -> Value {
 }
 
 pub async fn action_cards(State(s): State<AppState>, ApiCaller(c): ApiCaller) -> Result<Json<Value>, ApiError> {
-    c.actor().may(Action::ViewReference)?;
-    let cards: Vec<Value> = s.store.action_cards().await?.into_iter().map(|(id, c)| card_json(id, &c)).collect();
+    let cards: Vec<Value> = s.app.action_cards(&c.actor()).await?.into_iter().map(|(id, c)| card_json(id, &c)).collect();
     Ok(Json(json!({ "action_cards": cards })))
 }
 
@@ -146,11 +137,11 @@ pub async fn add_action_card(
     ApiCaller(c): ApiCaller,
     Json(card): Json<ActionCard>,
 ) -> Result<Response, ApiError> {
-    let id = actions::add_action_card(&s, &c.actor(), card).await?;
+    let id = s.app.add_action_card(&c.actor(), card).await?;
     Ok((StatusCode::CREATED, Json(json!({ "id": id }))).into_response())
 }
 
 pub async fn delete_action_card(State(s): State<AppState>, ApiCaller(c): ApiCaller, Path(id): Path<Uuid>) -> Result<StatusCode, ApiError> {
-    actions::delete_action_card(&s, &c.actor(), id).await?;
+    s.app.delete_action_card(&c.actor(), id).await?;
     Ok(StatusCode::NO_CONTENT)
 }

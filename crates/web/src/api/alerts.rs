@@ -9,7 +9,7 @@ use axum::extract::State;
 use axum::http::{HeaderMap, header};
 use axum::response::{IntoResponse, Response};
 use channels::Published;
-use domain::Action;
+use domain::Permission;
 use uuid::Uuid;
 
 /// The public feed of alerts, at the address feed readers know.
@@ -37,25 +37,13 @@ fn sender(base: &str) -> String {
     format!("kriseservice@{host}")
 }
 
-/// The incident's latest published version in context: from the live snapshot, or — for a
-/// closed incident, whose alert is a Cancel — from the store.
-pub async fn published(s: &AppState, id: Uuid) -> Result<Published, ApiError> {
-    let crises = s.live.crises();
-    if let Some(p) = crises.get(id).or_else(|| crises.closed.iter().find(|p| p.incident.id == id)) {
-        return Ok(p.clone());
-    }
-    let incident = s.store.incident(id).await?.ok_or_else(|| ApiError::not_found("incident"))?;
-    let orgs = s.store.organisations().await?;
-    crate::live::published_of(&s.store, &orgs, incident).await?.ok_or_else(|| ApiError::not_found("published guide"))
-}
-
 /// `GET /api/v1/incidents/{id}/cap.xml`: public once a real crisis is announced (the feed links
 /// here); a prepared incident's or an exercise's alert only for staff who may see the incident.
 pub async fn cap(State(s): State<AppState>, headers: HeaderMap, Path(id): Path<Uuid>) -> Result<Response, ApiError> {
-    let p = published(&s, id).await?;
+    let p = s.app.published(id).await?;
     if !p.incident.alert_is_public() {
         let caller = identify(&s, &headers).await?.ok_or_else(ApiError::unauthorized)?;
-        caller.actor().may_on(Action::ViewIncidents, &p.incident.affected)?;
+        caller.actor().may_on(Permission::ViewIncidents, &p.incident.affected)?;
     }
     let base = base_url(&s, &headers);
     let page = p.areas.first().map(|a| format!("{base}/krise/{}", a.code));
@@ -67,9 +55,9 @@ pub async fn cap(State(s): State<AppState>, headers: HeaderMap, Path(id): Path<U
 
 /// `GET /cap.atom`: the live, real (not exercise) alerts, and for a day the Cancel of a closed one.
 pub async fn feed(State(s): State<AppState>, headers: HeaderMap) -> Result<Response, ApiError> {
-    let crises = s.live.loaded_crises()?;
+    let crises = s.app.live().loaded_crises()?;
     // The live real alerts, and the Cancel of those closed in the last day.
-    let since = domain::time::now() - crate::live::CANCELS_KEPT;
+    let since = domain::time::now() - app::live::CANCELS_KEPT;
     let recent = crises.closed.iter().filter(|p| p.incident.closed_at.is_some_and(|t| t > since));
     let public: Vec<Published> = crises.published.iter().chain(recent).filter(|p| !p.incident.exercise).cloned().collect();
     let updated = public.iter().map(|p| p.version.published_at).max().unwrap_or(domain::time::truncate(domain::time::now()));
@@ -93,9 +81,7 @@ pub async fn sms(
     ApiCaller(c): ApiCaller,
     Path(id): Path<Uuid>,
 ) -> Result<Json<channels::sms::Sms>, ApiError> {
-    let incident = s.store.incident(id).await?.ok_or_else(|| ApiError::not_found("incident"))?;
-    c.actor().may_on(Action::ViewIncidents, &incident.affected)?;
-    let p = published(&s, id).await?;
+    let p = s.app.published_for(&c.actor(), id).await?;
     let page = p.areas.first().map(|a| format!("{}/krise/{}", base_url(&s, &headers), a.code));
     Ok(Json(channels::sms::render(&p, page.as_deref())))
 }

@@ -10,7 +10,7 @@ use axum::extract::State;
 use axum::http::HeaderMap;
 use axum::response::sse::{Event as SseEvent, KeepAlive, Sse};
 use domain::event::Event;
-use domain::{Action, Actor};
+use domain::{Actor, Permission};
 use serde::Deserialize;
 use std::convert::Infallible;
 use std::sync::atomic::Ordering;
@@ -32,17 +32,17 @@ pub async fn stream(
     Query(q): Query<Resume>,
     headers: HeaderMap,
 ) -> Result<Sse<impl futures_util::Stream<Item = Result<SseEvent, Infallible>>>, ApiError> {
-    c.actor().may(Action::ViewIncidents)?;
+    c.actor().may(Permission::ViewIncidents)?;
     let header = match headers.get("last-event-id").and_then(|v| v.to_str().ok()) {
         Some(v) => Some(v.trim().parse::<i64>().map_err(|_| ApiError::bad_request("Last-Event-ID must be an event id (a number)"))?),
         None => None,
     };
     let from = match header.or(q.after) {
         Some(n) => n,
-        None => s.store.last_event_seq().await?,
+        None => s.app.last_event_seq().await?,
     };
     // Subscribe before reading the backlog, so nothing committed in between is lost.
-    let live = s.store.subscribe();
+    let live = s.app.subscribe();
     let (tx, mut rx) = mpsc::channel::<SseEvent>(256);
     tokio::spawn(pump(s.clone(), c, from, live, tx));
     let out = futures_util::stream::poll_fn(move |cx| rx.poll_recv(cx).map(|o| o.map(Ok)));
@@ -70,7 +70,7 @@ async fn pump(s: AppState, caller: Caller, mut last: i64, mut live: broadcast::R
     'outer: loop {
         // Catch up from the table (on connect, and whenever this client fell behind the bus).
         loop {
-            let Ok(batch) = s.store.events_since(last, 500).await else { break 'outer };
+            let Ok(batch) = s.app.events_since(last, 500).await else { break 'outer };
             let n = batch.len();
             for e in batch {
                 last = e.seq;

@@ -1,5 +1,4 @@
 use crate::AppState;
-use crate::actions::feedback;
 use crate::auth::ApiCaller;
 use crate::error::{ApiError, Json, Path};
 use axum::extract::State;
@@ -16,11 +15,11 @@ pub async fn send(
     Path(id): Path<Uuid>,
     Json(f): Json<NewFeedback>,
 ) -> Result<Response, ApiError> {
-    Ok((StatusCode::CREATED, Json(json!(feedback::send(&s, &c.actor(), id, f).await?))).into_response())
+    Ok((StatusCode::CREATED, Json(json!(s.app.send_feedback(&c.actor(), id, f).await?))).into_response())
 }
 
 pub async fn list(State(s): State<AppState>, ApiCaller(c): ApiCaller, Path(id): Path<Uuid>) -> Result<Json<Value>, ApiError> {
-    Ok(Json(json!({ "feedback": feedback::list(&s, &c.actor(), id).await? })))
+    Ok(Json(json!({ "feedback": s.app.feedback(&c.actor(), id).await? })))
 }
 
 #[derive(Deserialize)]
@@ -36,5 +35,5 @@ pub async fn handle(
     Path((id, fid)): Path<(Uuid, Uuid)>,
     Json(h): Json<Handle>,
 ) -> Result<Json<Value>, ApiError> {
-    Ok(Json(json!(feedback::handle(&s, &c.actor(), id, fid, h.state, h.resolved_by_version).await?)))
+    Ok(Json(json!(s.app.handle_feedback(&c.actor(), id, fid, h.state, h.resolved_by_version).await?)))
 }

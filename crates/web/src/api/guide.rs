@@ -1,5 +1,4 @@
 use crate::AppState;
-use crate::actions;
 use crate::auth::ApiCaller;
 use crate::error::{ApiError, Json, Path, Query};
 use axum::extract::State;
@@ -16,15 +15,15 @@ pub async fn save(
     Path(id): Path<Uuid>,
     Json(g): Json<Guide>,
 ) -> Result<Json<Value>, ApiError> {
-    Ok(Json(json!({ "draft": actions::save_guide_draft(&s, &c.actor(), id, g).await? })))
+    Ok(Json(json!({ "draft": s.app.save_guide_draft(&c.actor(), id, g).await? })))
 }
 
 pub async fn draft(State(s): State<AppState>, ApiCaller(c): ApiCaller, Path(id): Path<Uuid>) -> Result<Json<Value>, ApiError> {
-    Ok(Json(json!({ "draft": actions::guide_draft(&s, &c.actor(), id).await? })))
+    Ok(Json(json!({ "draft": s.app.guide_draft(&c.actor(), id).await? })))
 }
 
 pub async fn publish(State(s): State<AppState>, ApiCaller(c): ApiCaller, Path(id): Path<Uuid>) -> Result<Response, ApiError> {
-    let v = actions::publish_guide(&s, &c.actor(), id).await?;
+    let v = s.app.publish_guide(&c.actor(), id).await?;
     Ok((StatusCode::CREATED, Json(json!({ "version": v.version, "published_at": domain::time::rfc3339(v.published_at) }))).into_response())
 }
 
@@ -40,9 +39,9 @@ pub async fn published(
     Path(id): Path<Uuid>,
     Query(q): Query<VersionQuery>,
 ) -> Result<Json<Value>, ApiError> {
-    let (v, changes) = actions::published_guide(&s, &c.actor(), id, q.version).await?;
+    let (v, changes) = s.app.published_guide(&c.actor(), id, q.version).await?;
     let mut out = json!(v);
     out["changes"] = json!(changes);
-    out["freshness"] = json!(s.store.guide_freshness(id).await?);
+    out["freshness"] = json!(s.app.guide_state(&c.actor(), id).await?.1);
     Ok(Json(out))
 }

@@ -1,11 +1,9 @@
 use crate::AppState;
-use crate::actions;
 use crate::auth::ApiCaller;
 use crate::error::{ApiError, Json, Path, Query};
 use axum::extract::State;
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use domain::Action;
 use domain::incident::{NewIncident, Status};
 use domain::log::NewLogEntry;
 use domain::role::StaffRole;
@@ -20,27 +18,18 @@ pub struct ListQuery {
 }
 
 pub async fn list(State(s): State<AppState>, ApiCaller(c): ApiCaller, Query(q): Query<ListQuery>) -> Result<Json<Value>, ApiError> {
-    let list = actions::incidents(&s, &c.actor(), q.status).await?;
+    let list = s.app.incidents(&c.actor(), q.status).await?;
     Ok(Json(json!({ "incidents": list })))
 }
 
 pub async fn create(State(s): State<AppState>, ApiCaller(c): ApiCaller, Json(n): Json<NewIncident>) -> Result<Response, ApiError> {
-    let i = actions::create_incident(&s, &c.actor(), n).await?;
+    let i = s.app.create_incident(&c.actor(), n).await?;
     let location = format!("/api/v1/incidents/{}", i.id);
     Ok((StatusCode::CREATED, [(header::LOCATION, location)], Json(json!(i))).into_response())
 }
 
 pub async fn show(State(s): State<AppState>, ApiCaller(c): ApiCaller, Path(id): Path<Uuid>) -> Result<Json<Value>, ApiError> {
-    let i = actions::incident(&s, &c.actor(), id, Action::ViewIncidents).await?;
-    let roles = s.store.roles(id).await?;
-    let (done, total) = domain::checklist::progress(&s.store.checklist(id).await?);
-    let mut v = json!(i);
-    v["roles"] = json!(roles);
-    v["checklist"] = json!({ "done": done, "total": total });
-    v["next_status"] = json!(i.status.next());
-    v["feedback"] = json!(s.store.feedback_counts(id).await?);
-    v["guide"] = json!(s.store.guide_freshness(id).await?);
-    Ok(Json(v))
+    Ok(Json(json!(s.app.incident_view(&c.actor(), id).await?)))
 }
 
 #[derive(Deserialize)]
@@ -56,13 +45,12 @@ pub async fn status(
     Path(id): Path<Uuid>,
     Json(r): Json<StatusRequest>,
 ) -> Result<Json<Value>, ApiError> {
-    let i = actions::change_status(&s, &c.actor(), id, r.status, r.note.as_deref()).await?;
+    let i = s.app.change_status(&c.actor(), id, r.status, r.note.as_deref()).await?;
     Ok(Json(json!(i)))
 }
 
 pub async fn roles(State(s): State<AppState>, ApiCaller(c): ApiCaller, Path(id): Path<Uuid>) -> Result<Json<Value>, ApiError> {
-    actions::incident(&s, &c.actor(), id, Action::ViewIncidents).await?;
-    Ok(Json(json!({ "roles": s.store.roles(id).await? })))
+    Ok(Json(json!({ "roles": s.app.roles(&c.actor(), id).await? })))
 }
 
 #[derive(Deserialize)]
@@ -79,13 +67,12 @@ pub async fn assign(
     Json(r): Json<AssignRequest>,
 ) -> Result<Json<Value>, ApiError> {
     let role: StaffRole = role.parse()?;
-    let all = actions::assign_role(&s, &c.actor(), id, role, r.primary.as_deref(), r.deputy.as_deref()).await?;
+    let all = s.app.assign_role(&c.actor(), id, role, r.primary.as_deref(), r.deputy.as_deref()).await?;
     Ok(Json(json!({ "roles": all })))
 }
 
 pub async fn log(State(s): State<AppState>, ApiCaller(c): ApiCaller, Path(id): Path<Uuid>) -> Result<Json<Value>, ApiError> {
-    actions::incident(&s, &c.actor(), id, Action::ReadLog).await?;
-    Ok(Json(json!({ "entries": s.store.log(id).await? })))
+    Ok(Json(json!({ "entries": s.app.log(&c.actor(), id).await? })))
 }
 
 pub async fn append(
@@ -94,24 +81,22 @@ pub async fn append(
     Path(id): Path<Uuid>,
     Json(e): Json<NewLogEntry>,
 ) -> Result<Response, ApiError> {
-    let entry = actions::append_log(&s, &c.actor(), id, e).await?;
+    let entry = s.app.append_log(&c.actor(), id, e).await?;
     Ok((StatusCode::CREATED, Json(json!(entry))).into_response())
 }
 
 pub async fn verify(State(s): State<AppState>, ApiCaller(c): ApiCaller, Path(id): Path<Uuid>) -> Result<Json<Value>, ApiError> {
-    Ok(Json(json!(actions::verify_log(&s, &c.actor(), id).await?)))
+    Ok(Json(json!(s.app.verify_log(&c.actor(), id).await?)))
 }
 
 pub async fn log_csv(State(s): State<AppState>, ApiCaller(c): ApiCaller, Path(id): Path<Uuid>) -> Result<Response, ApiError> {
-    let i = actions::incident(&s, &c.actor(), id, Action::ReadLog).await?;
-    let csv = crate::pages::log_csv(&s.store.log(id).await?);
-    let name = format!("attachment; filename=\"logbog-{}.csv\"", &i.id.to_string()[..8]);
+    let csv = crate::pages::log_csv(&s.app.log(&c.actor(), id).await?);
+    let name = format!("attachment; filename=\"logbog-{}.csv\"", &id.to_string()[..8]);
     Ok(([(header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()), (header::CONTENT_DISPOSITION, name)], csv).into_response())
 }
 
 pub async fn checklist(State(s): State<AppState>, ApiCaller(c): ApiCaller, Path(id): Path<Uuid>) -> Result<Json<Value>, ApiError> {
-    actions::incident(&s, &c.actor(), id, Action::ViewIncidents).await?;
-    Ok(Json(json!({ "items": s.store.checklist(id).await? })))
+    Ok(Json(json!({ "items": s.app.checklist(&c.actor(), id).await? })))
 }
 
 #[derive(Deserialize)]
@@ -126,12 +111,12 @@ pub async fn tick(
     Path((id, item)): Path<(Uuid, Uuid)>,
     Json(r): Json<TickRequest>,
 ) -> Result<Json<Value>, ApiError> {
-    Ok(Json(json!(actions::complete_item(&s, &c.actor(), id, item, r.done).await?)))
+    Ok(Json(json!(s.app.complete_item(&c.actor(), id, item, r.done).await?)))
 }
 
 pub async fn cards(State(s): State<AppState>, ApiCaller(c): ApiCaller, Path(id): Path<Uuid>) -> Result<Json<Value>, ApiError> {
-    actions::incident(&s, &c.actor(), id, Action::ViewIncidents).await?;
-    let cards: Vec<Value> = s.store.incident_cards(id).await?.into_iter().map(|(id, c)| crate::api::admin::card_json(id, &c)).collect();
+    let cards: Vec<Value> =
+        s.app.incident_cards(&c.actor(), id).await?.into_iter().map(|(id, c)| crate::api::admin::card_json(id, &c)).collect();
     Ok(Json(json!({ "action_cards": cards })))
 }
 
@@ -147,6 +132,6 @@ pub async fn attach(
     Path(id): Path<Uuid>,
     Json(r): Json<AttachRequest>,
 ) -> Result<Response, ApiError> {
-    actions::attach_card(&s, &c.actor(), id, r.card_id).await?;
+    s.app.attach_card(&c.actor(), id, r.card_id).await?;
     Ok((StatusCode::CREATED, Json(json!({ "attached": r.card_id }))).into_response())
 }

@@ -19,14 +19,14 @@ pub async fn login(
     auth::ClientIp(ip): auth::ClientIp,
     Json(r): Json<LoginRequest>,
 ) -> Result<Response, ApiError> {
-    let user = auth::login(&s, &r.email, &r.password, ip).await?;
+    let user = s.app.login(&r.email, &r.password, ip).await?;
     let (cookie, csrf) = auth::start_session(&s, &user).await?;
     Ok(([(header::SET_COOKIE, cookie)], Json(json!({ "user": user, "csrf": csrf }))).into_response())
 }
 
 pub async fn logout(State(s): State<AppState>, ApiCaller(c): ApiCaller) -> Result<Response, ApiError> {
     if c.via == auth::Via::Session {
-        s.store.delete_session(&c.credential_hash).await?;
+        s.app.logout(&c.credential_hash).await?;
     }
     Ok(([(header::SET_COOKIE, auth::clear_cookie(s.config.secure_cookies))], Json(json!({ "logged_out": true }))).into_response())
 }

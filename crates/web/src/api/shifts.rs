@@ -1,5 +1,4 @@
 use crate::AppState;
-use crate::actions::shifts;
 use crate::auth::ApiCaller;
 use crate::error::{ApiError, Json, Path};
 use axum::extract::State;
@@ -15,11 +14,11 @@ pub async fn plan(
     Path(id): Path<Uuid>,
     Json(p): Json<NewPlan>,
 ) -> Result<(StatusCode, Json<Value>), ApiError> {
-    Ok((StatusCode::CREATED, Json(json!({ "shifts": shifts::set_plan(&s, &c.actor(), id, p).await? }))))
+    Ok((StatusCode::CREATED, Json(json!({ "shifts": s.app.set_plan(&c.actor(), id, p).await? }))))
 }
 
 pub async fn list(State(s): State<AppState>, ApiCaller(c): ApiCaller, Path(id): Path<Uuid>) -> Result<Json<Value>, ApiError> {
-    Ok(Json(json!({ "shifts": shifts::shifts_of(&s, &c.actor(), id).await? })))
+    Ok(Json(json!({ "shifts": s.app.shifts(&c.actor(), id).await? })))
 }
 
 pub async fn bid(
@@ -28,24 +27,25 @@ pub async fn bid(
     Path(id): Path<Uuid>,
     Json(b): Json<Bid>,
 ) -> Result<Json<Value>, ApiError> {
-    Ok(Json(json!(shifts::bid(&s, &c.actor(), id, b).await?)))
+    Ok(Json(json!(s.app.bid_for_shift(&c.actor(), id, b).await?)))
 }
 
 pub async fn award(State(s): State<AppState>, ApiCaller(c): ApiCaller, Path(id): Path<Uuid>) -> Result<Json<Value>, ApiError> {
-    Ok(Json(json!({ "shifts": shifts::award(&s, &c.actor(), id).await? })))
+    Ok(Json(json!({ "shifts": s.app.award_shifts(&c.actor(), id).await? })))
 }
 
 /// `{code}.ics`: a member's committed shifts as iCalendar.
 pub async fn ics(State(s): State<AppState>, ApiCaller(c): ApiCaller, Path((id, file)): Path<(Uuid, String)>) -> Result<Response, ApiError> {
     let code = file.strip_suffix(".ics").ok_or_else(|| ApiError::not_found("calendar (ask for {code}.ics)"))?;
-    let body = shifts::ics(&s, &c.actor(), id, code).await?;
+    let body = s.app.shifts_calendar(&c.actor(), id, code).await?;
     let name = format!("attachment; filename=\"kriseservice-vagter-{code}.ics\"");
     Ok(([(header::CONTENT_TYPE, "text/calendar; charset=utf-8".to_string()), (header::CONTENT_DISPOSITION, name)], body).into_response())
 }
 
 pub async fn csv(State(s): State<AppState>, ApiCaller(c): ApiCaller, Path(id): Path<Uuid>) -> Result<Response, ApiError> {
-    let all = shifts::shifts_of(&s, &c.actor(), id).await?;
-    let names: std::collections::HashMap<String, String> = s.store.organisations().await?.into_iter().map(|o| (o.code, o.name)).collect();
+    let all = s.app.shifts(&c.actor(), id).await?;
+    let names: std::collections::HashMap<String, String> =
+        s.app.public_organisations().await?.into_iter().map(|o| (o.code, o.name)).collect();
     let body = csv_of(&all, &|code| names.get(code).cloned().unwrap_or_default());
     let name = "attachment; filename=\"kriseservice-vagter.csv\"".to_string();
     Ok(([(header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()), (header::CONTENT_DISPOSITION, name)], body).into_response())

@@ -1,9 +1,9 @@
 use crate::AppState;
-use crate::actions::staffing;
 use crate::auth::ApiCaller;
 use crate::error::{ApiError, Json, Path};
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode, header};
+use domain::Permission;
 use domain::calls::{CallInterval, StaffingSettings};
 use serde::Deserialize;
 use serde_json::{Value, json};
@@ -40,7 +40,7 @@ pub async fn erlang(ApiCaller(c): ApiCaller, Json(r): Json<ErlangRequest>) -> Re
         patience_s: r.patience_s,
         max_abandon: r.max_abandon,
     };
-    Ok(Json(json!(staffing::erlang(&c.actor(), load, targets).await?)))
+    Ok(Json(json!(app::staffing::erlang(&c.actor(), load, targets).await?)))
 }
 
 /// Intervals as `{"intervals": [...]}` or as a bare array.
@@ -60,7 +60,7 @@ pub async fn record(
     let intervals = match b {
         Intervals::Wrapped { intervals } | Intervals::Bare(intervals) => intervals,
     };
-    Ok(Json(json!(staffing::record(&s, &c.actor(), id, intervals).await?)))
+    Ok(Json(json!(s.app.record_calls(&c.actor(), id, intervals).await?)))
 }
 
 /// A contact-centre export as `text/csv`: the good rows are kept, the rest reported by line.
@@ -80,11 +80,16 @@ pub async fn import(
     } else {
         Err(ApiError::new(StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type", "send the file with 'Content-Type: text/csv'"))
     };
-    Ok(Json(json!(staffing::import(&s, &c.actor(), id, text).await?)))
+    let text = match text {
+        Ok(text) => text,
+        // Whether the caller may deliver statistics at all is told before what is wrong with the file.
+        Err(e) => return Err(s.app.incident(&c.actor(), id, Permission::RecordCallStats).await.err().map_or(e, ApiError::from)),
+    };
+    Ok(Json(json!(s.app.import_calls(&c.actor(), id, text).await?)))
 }
 
 pub async fn list(State(s): State<AppState>, ApiCaller(c): ApiCaller, Path(id): Path<Uuid>) -> Result<Json<Value>, ApiError> {
-    let intervals = staffing::intervals(&s, &c.actor(), id).await?;
+    let intervals = s.app.call_intervals(&c.actor(), id).await?;
     let rows: Vec<Value> = intervals
         .iter()
         .map(|i| {
@@ -98,7 +103,7 @@ pub async fn list(State(s): State<AppState>, ApiCaller(c): ApiCaller, Path(id): 
 }
 
 pub async fn overview(State(s): State<AppState>, ApiCaller(c): ApiCaller, Path(id): Path<Uuid>) -> Result<Json<Value>, ApiError> {
-    let mut o = json!(staffing::overview(&s, &c.actor(), id).await?);
+    let mut o = json!(s.app.staffing_plan(&c.actor(), id).await?);
     o.as_object_mut().map(|m| m.remove("intervals"));
     Ok(Json(o))
 }
@@ -109,7 +114,7 @@ pub async fn settings(
     Path(id): Path<Uuid>,
     Json(b): Json<StaffingSettings>,
 ) -> Result<Json<Value>, ApiError> {
-    Ok(Json(json!(staffing::set_settings(&s, &c.actor(), id, b).await?)))
+    Ok(Json(json!(s.app.set_staffing_settings(&c.actor(), id, b).await?)))
 }
 
 #[derive(Deserialize)]
@@ -126,10 +131,10 @@ pub async fn set_override(
     Path(id): Path<Uuid>,
     Json(b): Json<Override>,
 ) -> Result<Json<Value>, ApiError> {
-    staffing::set_override(&s, &c.actor(), id, b.start, b.calls).await?;
+    s.app.set_forecast_override(&c.actor(), id, b.start, b.calls).await?;
     Ok(Json(json!({ "start": domain::time::rfc3339(b.start), "calls": b.calls })))
 }
 
 pub async fn log(State(s): State<AppState>, ApiCaller(c): ApiCaller, Path(id): Path<Uuid>) -> Result<(StatusCode, Json<Value>), ApiError> {
-    Ok((StatusCode::CREATED, Json(json!(staffing::log_recommendations(&s, &c.actor(), id).await?))))
+    Ok((StatusCode::CREATED, Json(json!(s.app.log_staffing_recommendations(&c.actor(), id).await?))))
 }

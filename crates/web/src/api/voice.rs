@@ -5,15 +5,14 @@
 use crate::AppState;
 use crate::auth::{Caller, identify, secret_hash};
 use crate::error::{ApiError, Path};
-use crate::live::Crises;
+use app::live::Crises;
 use axum::extract::{FromRequestParts, State};
 use axum::http::request::Parts;
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use channels::voice::{self, VoiceOptions};
 use channels::{Area, Published};
-use domain::Action;
-use domain::inquiry::NewCallback;
+use domain::Permission;
 use std::collections::HashMap;
 
 /// The VoiceXML documents, at the addresses an IVR platform is configured with.
@@ -35,14 +34,14 @@ impl FromRequestParts<AppState> for VoiceCaller {
                 "send 'Authorization: Bearer <token>': a staff token or an integration token",
             ));
         };
-        if let Some(name) = state.store.integration_by_token(&secret_hash(token)).await? {
-            return match domain::permission::INTEGRATION.contains(&Action::UseVoiceChannel) {
+        if let Some(name) = state.app.integration_by_token(&secret_hash(token)).await? {
+            return match domain::permission::INTEGRATION.contains(&Permission::UseVoiceChannel) {
                 true => Ok(VoiceCaller(format!("integration {name}"))),
                 false => Err(ApiError::from(domain::DomainError::Forbidden("integration tokens may not use the voice channel".into()))),
             };
         }
         let Some(Caller { user, .. }) = identify(state, &parts.headers).await? else { return Err(ApiError::unauthorized()) };
-        user.actor().may(Action::UseVoiceChannel)?;
+        user.actor().may(Permission::UseVoiceChannel)?;
         Ok(VoiceCaller(user.name))
     }
 }
@@ -79,7 +78,7 @@ fn current<'a>(crises: &'a Crises, code: &str) -> Option<&'a Published> {
 }
 
 fn crisis_line(s: &AppState) -> Result<String, ApiError> {
-    s.config.crisis_line.clone().ok_or_else(|| {
+    s.app.config().crisis_line.clone().ok_or_else(|| {
         ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "not_configured", "the crisis line is not set: start the server with --crisis-line")
     })
 }
@@ -92,7 +91,7 @@ pub async fn vxml(State(s): State<AppState>, _c: VoiceCaller, Path(file): Path<S
     if ext != Some("vxml") {
         return Err(ApiError::not_found("voice document: ask for /ivr/{code}.vxml"));
     }
-    let crises = s.live.loaded_crises()?;
+    let crises = s.app.live().loaded_crises()?;
     let area = municipality(&crises, code)?;
     let line = crisis_line(&s)?;
     let callback_url = format!("/ivr/{code}/callback");
@@ -108,34 +107,16 @@ pub async fn callback(
     Path(code): Path<String>,
     axum::extract::Form(form): axum::extract::Form<HashMap<String, String>>,
 ) -> Result<Response, ApiError> {
-    let crises = s.live.loaded_crises()?;
+    let crises = s.app.live().loaded_crises()?;
     let area = municipality(&crises, &code)?;
     let line = crisis_line(&s)?;
     let callback_url = format!("/ivr/{code}/callback");
     let options = VoiceOptions { municipality: &area, crisis_line: &line, callback_url: &callback_url };
     let raw = form.get(voice::CALLBACK_FIELD).map(String::as_str).unwrap_or_default();
     let number = raw.trim_start_matches("tel:").split([';', '@']).next().unwrap_or_default();
-    let created = match (current(&crises, &code), domain::guide::normalise_phone(number)) {
-        (Some(p), Some(phone)) => {
-            let new = NewCallback {
-                name: "Ukendt (bestilt i telefonrobotten)".into(),
-                phone,
-                email: String::new(),
-                reason: "Borgeren tastede 3 i telefonrobotten og ønsker at blive ringet op.".into(),
-                municipality: code.clone(),
-            };
-            let actor = domain::Actor { name: format!("Telefonrobot ({who})"), ..domain::Actor::system() };
-            match new.validate() {
-                Ok(new) => s
-                    .store
-                    .create_callback(p.incident.id, new, &actor, domain::time::now())
-                    .await
-                    .map_err(|e| tracing::warn!(error = %e, "IVR callback request not saved"))
-                    .is_ok(),
-                Err(_) => false,
-            }
-        }
-        _ => false,
+    let created = match current(&crises, &code) {
+        Some(p) => s.app.voice_callback(&who, p.incident.id, &code, number).await,
+        None => false,
     };
     let doc = if created { voice::callback_confirmation() } else { voice::callback_failed(&options) };
     Ok(([(header::CONTENT_TYPE, VXML), (header::CACHE_CONTROL, "no-store")], doc).into_response())
@@ -148,7 +129,7 @@ pub async fn routing(State(s): State<AppState>, _c: VoiceCaller, Path(file): Pat
     if !matches!(ext, None | Some("xml") | Some("json")) {
         return Err(ApiError::not_found("routing format: ask for /api/v1/ivr/{code} (JSON) or /api/v1/ivr/{code}.xml"));
     }
-    let crises = s.live.loaded_crises()?;
+    let crises = s.app.live().loaded_crises()?;
     let area = municipality(&crises, code)?;
     let r = channels::routing::routing(current(&crises, code), &area, &crisis_line(&s)?);
     if ext == Some("xml") {

@@ -3,7 +3,6 @@
 use super::Path;
 use super::{Ctx, Form, PageError, PageResult, back_to, page};
 use crate::AppState;
-use crate::actions;
 use axum::Router;
 use axum::extract::State;
 use axum::response::Redirect;
@@ -12,7 +11,7 @@ use domain::checklist::{ActionCard, Side, TemplateItem};
 use domain::incident::IncidentKind;
 use domain::role::StaffRole;
 use domain::user::NewUser;
-use domain::{Action, Role};
+use domain::{Permission, Role};
 use maud::{Markup, html};
 use serde::Deserialize;
 use uuid::Uuid;
@@ -47,13 +46,13 @@ fn tabs(ctx: &Ctx, current: &str) -> Markup {
     }
 }
 
-fn require(ctx: &Ctx, action: Action) -> Result<(), PageError> {
+fn require(ctx: &Ctx, action: Permission) -> Result<(), PageError> {
     ctx.caller.actor().may(action).map_err(|e| PageError::Api(e.into(), ctx.lang))
 }
 
 async fn organisations(State(s): State<AppState>, ctx: Ctx) -> PageResult {
-    require(&ctx, Action::ManageOrganisations)?;
-    let orgs = s.store.organisations().await.map_err(|e| PageError::Api(e.into(), ctx.lang))?;
+    require(&ctx, Permission::ManageOrganisations)?;
+    let orgs = s.app.organisations(&ctx.caller.actor()).await.map_err(|e| PageError::Api(e.into(), ctx.lang))?;
     let body = html! {
         (tabs(&ctx, "/admin/organisations"))
         h2 { (ctx.t("admin.orgs")) " (" (orgs.len()) ")" }
@@ -89,15 +88,15 @@ struct MemberForm {
 }
 
 async fn set_member(State(s): State<AppState>, ctx: Ctx, Path(code): Path<String>, Form(f): Form<MemberForm>) -> PageResult {
-    actions::set_member(&s, &ctx.caller.actor(), &code, f.member).await.map_err(PageError::from(ctx.lang))?;
+    s.app.set_member(&ctx.caller.actor(), &code, f.member).await.map_err(PageError::from(ctx.lang))?;
     Ok(back_to("/admin/organisations"))
 }
 
 async fn users(State(s): State<AppState>, ctx: Ctx) -> PageResult {
-    require(&ctx, Action::ManageUsers)?;
+    require(&ctx, Permission::ManageUsers)?;
     let err = PageError::from(ctx.lang);
-    let users = s.store.users().await.map_err(|e| err(e.into()))?;
-    let orgs = s.store.organisations().await.map_err(|e| err(e.into()))?;
+    let users = s.app.users(&ctx.caller.actor()).await.map_err(&err)?;
+    let orgs = s.app.organisations(&ctx.caller.actor()).await.map_err(&err)?;
     let body = html! {
         (tabs(&ctx, "/admin/users"))
         h2 { (ctx.t("admin.users")) " (" (users.len()) ")" }
@@ -148,7 +147,7 @@ struct UserForm {
 
 async fn create_user(State(s): State<AppState>, ctx: Ctx, Form(f): Form<UserForm>) -> PageResult {
     let new = NewUser { email: f.email, name: f.name, org: f.org, role: f.role };
-    actions::create_user(&s, &ctx.caller.actor(), new, f.password).await.map_err(PageError::from(ctx.lang))?;
+    s.app.create_user(&ctx.caller.actor(), new, f.password).await.map_err(PageError::from(ctx.lang))?;
     Ok(back_to("/admin/users"))
 }
 
@@ -158,16 +157,15 @@ struct ActiveForm {
 }
 
 async fn set_active(State(s): State<AppState>, ctx: Ctx, Path(id): Path<Uuid>, Form(f): Form<ActiveForm>) -> PageResult {
-    actions::set_user_active(&s, &ctx.caller.actor(), id, f.active).await.map_err(PageError::from(ctx.lang))?;
+    s.app.set_user_active(&ctx.caller.actor(), id, f.active).await.map_err(PageError::from(ctx.lang))?;
     Ok(back_to("/admin/users"))
 }
 
 async fn roster(State(s): State<AppState>, ctx: Ctx) -> PageResult {
-    require(&ctx, Action::ManageRoster)?;
+    require(&ctx, Permission::ManageRoster)?;
     let err = PageError::from(ctx.lang);
-    let roster = s.store.roster().await.map_err(|e| err(e.into()))?;
-    let staff: Vec<_> =
-        s.store.users().await.map_err(|e| err(e.into()))?.into_iter().filter(|u| u.active && u.role.is_crisis_staff()).collect();
+    let roster = s.app.roster(&ctx.caller.actor()).await.map_err(&err)?;
+    let staff: Vec<_> = s.app.crisis_staff(&ctx.caller.actor()).await.map_err(&err)?;
     let select = |id: String, name: &str, current: Option<&str>| {
         html! {
             select id=(id) name=(name) {
@@ -203,17 +201,15 @@ struct RosterForm {
 }
 
 async fn set_roster(State(s): State<AppState>, ctx: Ctx, Form(f): Form<RosterForm>) -> PageResult {
-    actions::set_roster(&s, &ctx.caller.actor(), f.role, f.primary.as_deref(), f.deputy.as_deref())
-        .await
-        .map_err(PageError::from(ctx.lang))?;
+    s.app.set_roster(&ctx.caller.actor(), f.role, f.primary.as_deref(), f.deputy.as_deref()).await.map_err(PageError::from(ctx.lang))?;
     Ok(back_to("/admin/roster"))
 }
 
 async fn templates(State(s): State<AppState>, ctx: Ctx) -> PageResult {
-    require(&ctx, Action::ManageTemplates)?;
+    require(&ctx, Permission::ManageTemplates)?;
     let err = PageError::from(ctx.lang);
-    let items = s.store.checklist_templates().await.map_err(|e| err(e.into()))?;
-    let cards = s.store.action_cards().await.map_err(|e| err(e.into()))?;
+    let items = s.app.checklist_templates(&ctx.caller.actor()).await.map_err(&err)?;
+    let cards = s.app.action_cards(&ctx.caller.actor()).await.map_err(&err)?;
     let role_select =
         |id: &str| html! { select id=(id) name="responsible" { @for r in Role::ALL { option value=(r) { (ctx.word("role", r)) } } } };
     let body = html! {
@@ -283,12 +279,12 @@ struct ItemForm {
 
 async fn add_item(State(s): State<AppState>, ctx: Ctx, Form(f): Form<ItemForm>) -> PageResult {
     let item = TemplateItem { side: f.side, title: f.title, responsible: f.responsible };
-    actions::add_checklist_template(&s, &ctx.caller.actor(), item).await.map_err(PageError::from(ctx.lang))?;
+    s.app.add_checklist_template(&ctx.caller.actor(), item).await.map_err(PageError::from(ctx.lang))?;
     Ok(back_to("/admin/templates"))
 }
 
 async fn delete_item(State(s): State<AppState>, ctx: Ctx, Path(id): Path<Uuid>, Form(_): Form<super::login::Empty>) -> PageResult {
-    actions::delete_checklist_template(&s, &ctx.caller.actor(), id).await.map_err(PageError::from(ctx.lang))?;
+    s.app.delete_checklist_template(&ctx.caller.actor(), id).await.map_err(PageError::from(ctx.lang))?;
     Ok(back_to("/admin/templates"))
 }
 
@@ -314,11 +310,11 @@ async fn add_card(State(s): State<AppState>, ctx: Ctx, Form(f): Form<CardForm>) 
         responsible: f.responsible,
         steps: f.steps.lines().map(String::from).collect(),
     };
-    actions::add_action_card(&s, &ctx.caller.actor(), card).await.map_err(PageError::from(ctx.lang))?;
+    s.app.add_action_card(&ctx.caller.actor(), card).await.map_err(PageError::from(ctx.lang))?;
     Ok(back_to("/admin/templates"))
 }
 
 async fn delete_card(State(s): State<AppState>, ctx: Ctx, Path(id): Path<Uuid>, Form(_): Form<super::login::Empty>) -> PageResult {
-    actions::delete_action_card(&s, &ctx.caller.actor(), id).await.map_err(PageError::from(ctx.lang))?;
+    s.app.delete_action_card(&ctx.caller.actor(), id).await.map_err(PageError::from(ctx.lang))?;
     Ok(back_to("/admin/templates"))
 }

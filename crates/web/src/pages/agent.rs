@@ -4,13 +4,13 @@
 use super::guide_view::{contacts, freshness, md};
 use super::{Ctx, Form, PageError, PageResult, Path, back_to, local_time, page};
 use crate::AppState;
-use crate::actions::{self, LiveGuide};
+use app::LiveGuide;
 use axum::Router;
 use axum::extract::{Query, State};
 use axum::http::header;
 use axum::response::IntoResponse;
 use axum::routing::{get, post};
-use domain::Action;
+use domain::Permission;
 use domain::feedback::{FeedbackCategory, GuideSection, NewFeedback};
 use domain::inquiry::{NewCallback, NewInquiry};
 use maud::{Markup, html};
@@ -59,8 +59,8 @@ fn banners(ctx: &Ctx, guides: &[LiveGuide]) -> Markup {
 
 async fn console(State(s): State<AppState>, ctx: Ctx) -> PageResult {
     let err = PageError::from(ctx.lang);
-    let last = s.store.last_event_seq().await.map_err(|e| err(e.into()))?;
-    let guides = actions::live_guides(&s, &ctx.caller.actor()).await.map_err(&err)?;
+    let last = s.app.last_event_seq().await.map_err(&err)?;
+    let guides = s.app.live_guides(&ctx.caller.actor()).await.map_err(&err)?;
     let body = html! {
         h1 { (ctx.t("agent.title")) }
         (super::search::search_form(&ctx, "", None))
@@ -78,11 +78,8 @@ struct BannerQuery {
 async fn banners_fragment(State(s): State<AppState>, ctx: Ctx, Query(q): Query<BannerQuery>) -> PageResult {
     let err = PageError::from(ctx.lang);
     let markup = match q.incident {
-        Some(id) => {
-            let i = actions::incident(&s, &ctx.caller.actor(), id, Action::ViewIncidents).await.map_err(&err)?;
-            banner(&ctx, &actions::live_guide(&s, i).await.map_err(&err)?, false)
-        }
-        None => banners(&ctx, &actions::live_guides(&s, &ctx.caller.actor()).await.map_err(&err)?),
+        Some(id) => banner(&ctx, &s.app.live_guide(&ctx.caller.actor(), id).await.map_err(&err)?, false),
+        None => banners(&ctx, &s.app.live_guides(&ctx.caller.actor()).await.map_err(&err)?),
     };
     Ok(([(header::CACHE_CONTROL, "no-store")], markup).into_response())
 }
@@ -95,14 +92,13 @@ struct Done {
 async fn guide_page(State(s): State<AppState>, ctx: Ctx, Path(id): Path<Uuid>, Query(d): Query<Done>) -> PageResult {
     let err = PageError::from(ctx.lang);
     let actor = ctx.caller.actor();
-    let last = s.store.last_event_seq().await.map_err(|e| err(e.into()))?;
-    let i = actions::incident(&s, &actor, id, Action::ViewIncidents).await.map_err(&err)?;
-    let g = actions::live_guide(&s, i).await.map_err(&err)?;
+    let last = s.app.last_event_seq().await.map_err(&err)?;
+    let g = s.app.live_guide(&actor, id).await.map_err(&err)?;
     let changes = match &g.version {
-        Some(v) if v.version > 1 => actions::published_guide(&s, &actor, id, Some(v.version)).await.map_err(&err)?.1,
+        Some(v) if v.version > 1 => s.app.published_guide(&actor, id, Some(v.version)).await.map_err(&err)?.1,
         _ => Vec::new(),
     };
-    let orgs = s.store.organisations().await.map_err(|e| err(e.into()))?;
+    let orgs = s.app.public_organisations().await.map_err(&err)?;
     let municipalities: Vec<_> = orgs.iter().filter(|o| o.code.len() == 4).collect();
     let home = if municipalities.iter().any(|o| o.code == ctx.caller.user.org) {
         ctx.caller.user.org.clone()
@@ -137,7 +133,7 @@ async fn guide_page(State(s): State<AppState>, ctx: Ctx, Path(id): Path<Uuid>, Q
                 }
                 section aria-labelledby="h-situations" {
                     h2 #h-situations { (ctx.t("guide.situations")) }
-                    @if ctx.may(Action::RecordInquiry) {
+                    @if ctx.may(Permission::RecordInquiry) {
                         form method="post" action={ "/agent/" (id) "/inquiries" } {
                             (ctx.csrf_field())
                             input type="hidden" name="version" value=(v.version);
@@ -168,7 +164,7 @@ async fn guide_page(State(s): State<AppState>, ctx: Ctx, Path(id): Path<Uuid>, Q
                     }
                     h3 { (ctx.t("guide.citizen_summary")) } (md(&v.guide.citizen_summary))
                 }
-                @if ctx.may(Action::RecordInquiry) {
+                @if ctx.may(Permission::RecordInquiry) {
                     section aria-labelledby="h-callback" {
                         h2 #h-callback { (ctx.t("agent.callback")) }
                         p.hint { (ctx.t("agent.callback_hint")) }
@@ -183,7 +179,7 @@ async fn guide_page(State(s): State<AppState>, ctx: Ctx, Path(id): Path<Uuid>, Q
                         }
                     }
                 }
-                @if ctx.may(Action::SendFeedback) {
+                @if ctx.may(Permission::SendFeedback) {
                     section aria-labelledby="h-feedback" {
                         h2 #h-feedback { (ctx.t("agent.feedback")) }
                         form.stack method="post" action={ "/agent/" (id) "/feedback" } {
@@ -246,7 +242,7 @@ async fn record(State(s): State<AppState>, ctx: Ctx, Path(id): Path<Uuid>, Form(
         n => Some(n.parse().map_err(|_| err(domain::DomainError::invalid("situation", "choose a row of the guide").into()))?),
     };
     let new = NewInquiry { version: f.version, situation, text: f.text, municipality: f.municipality };
-    actions::inquiries::record(&s, &ctx.caller.actor(), id, new).await.map_err(&err)?;
+    s.app.record_inquiry(&ctx.caller.actor(), id, new).await.map_err(&err)?;
     Ok(back_to(&format!("/agent/{id}?done=inquiry")))
 }
 
@@ -260,13 +256,13 @@ struct FeedbackForm {
 
 async fn feedback(State(s): State<AppState>, ctx: Ctx, Path(id): Path<Uuid>, Form(f): Form<FeedbackForm>) -> PageResult {
     let new = NewFeedback { version: f.version, section: f.section, category: f.category, text: f.text };
-    actions::feedback::send(&s, &ctx.caller.actor(), id, new).await.map_err(PageError::from(ctx.lang))?;
+    s.app.send_feedback(&ctx.caller.actor(), id, new).await.map_err(PageError::from(ctx.lang))?;
     Ok(back_to(&format!("/agent/{id}?done=feedback#h-feedback")))
 }
 
 async fn callback(State(s): State<AppState>, ctx: Ctx, Path(id): Path<Uuid>, Form(f): Form<CallbackForm>) -> PageResult {
     let new = NewCallback { name: f.name, phone: f.phone, email: f.email, reason: f.reason, municipality: f.municipality };
-    actions::inquiries::request_callback(&s, &ctx.caller.actor(), id, new).await.map_err(PageError::from(ctx.lang))?;
+    s.app.request_callback(&ctx.caller.actor(), id, new).await.map_err(PageError::from(ctx.lang))?;
     Ok(back_to(&format!("/agent/{id}?done=callback")))
 }
 

@@ -3,11 +3,10 @@
 
 use super::{Ctx, Form, PageError, PageResult, Path, back_to, local_time, page, paragraphs};
 use crate::AppState;
-use crate::actions;
 use axum::Router;
 use axum::extract::State;
 use axum::routing::{get, post};
-use domain::Action;
+use domain::Permission;
 use domain::feedback::FeedbackState;
 use maud::html;
 use serde::Deserialize;
@@ -24,9 +23,9 @@ pub fn routes() -> Router<AppState> {
 async fn feedback(State(s): State<AppState>, ctx: Ctx, Path(id): Path<Uuid>) -> PageResult {
     let err = PageError::from(ctx.lang);
     let actor = ctx.caller.actor();
-    let i = actions::incident(&s, &actor, id, Action::HandleFeedback).await.map_err(&err)?;
-    let list = actions::feedback::list(&s, &actor, id).await.map_err(&err)?;
-    let latest = s.store.guide_version(id, None).await.map_err(|e| err(e.into()))?.map_or(0, |v| v.version);
+    let i = s.app.incident(&actor, id, Permission::HandleFeedback).await.map_err(&err)?;
+    let list = s.app.feedback(&actor, id).await.map_err(&err)?;
+    let latest = s.app.guide_state(&actor, id).await.map_err(&err)?.0.map_or(0, |v| v.version);
     let body = html! {
         p.crumbs { a href={ "/incidents/" (id) } { (i.title) } " · " a href={ "/incidents/" (id) "/guide" } { (ctx.t("guide.edit")) } }
         h1 { (ctx.t("feedback.title")) }
@@ -71,15 +70,15 @@ struct HandleForm {
 
 async fn handle(State(s): State<AppState>, ctx: Ctx, Path((id, item)): Path<(Uuid, Uuid)>, Form(f): Form<HandleForm>) -> PageResult {
     let resolved_by = if f.state == FeedbackState::Resolved { f.resolved_by_version } else { None };
-    actions::feedback::handle(&s, &ctx.caller.actor(), id, item, f.state, resolved_by).await.map_err(PageError::from(ctx.lang))?;
+    s.app.handle_feedback(&ctx.caller.actor(), id, item, f.state, resolved_by).await.map_err(PageError::from(ctx.lang))?;
     Ok(back_to(&format!("/incidents/{id}/feedback")))
 }
 
 async fn inquiries(State(s): State<AppState>, ctx: Ctx, Path(id): Path<Uuid>) -> PageResult {
     let err = PageError::from(ctx.lang);
     let actor = ctx.caller.actor();
-    let i = actions::incident(&s, &actor, id, Action::ViewInquiries).await.map_err(&err)?;
-    let a = actions::inquiries::summary(&s, &actor, id).await.map_err(&err)?;
+    let i = s.app.incident(&actor, id, Permission::ViewInquiries).await.map_err(&err)?;
+    let a = s.app.inquiry_summary(&actor, id).await.map_err(&err)?;
     let max_hour = a.per_hour.iter().map(|h| h.1).max().unwrap_or(1);
     let body = html! {
         p.crumbs { a href={ "/incidents/" (id) } { (i.title) } }
@@ -115,9 +114,9 @@ async fn inquiries(State(s): State<AppState>, ctx: Ctx, Path(id): Path<Uuid>) ->
 async fn callbacks(State(s): State<AppState>, ctx: Ctx, Path(id): Path<Uuid>) -> PageResult {
     let err = PageError::from(ctx.lang);
     let actor = ctx.caller.actor();
-    let i = actions::incident(&s, &actor, id, Action::ViewCallbacks).await.map_err(&err)?;
-    let list = actions::inquiries::callbacks(&s, &actor, id, false).await.map_err(&err)?;
-    let access = actions::inquiries::access_log(&s, &actor, id).await.map_err(&err)?;
+    let i = s.app.incident(&actor, id, Permission::ViewCallbacks).await.map_err(&err)?;
+    let list = s.app.callbacks(&actor, id, false).await.map_err(&err)?;
+    let access = s.app.personal_data_access(&actor, id).await.map_err(&err)?;
     let body = html! {
         p.crumbs { a href={ "/incidents/" (id) } { (i.title) } }
         h1 { (ctx.t("callbacks.title")) }

@@ -3,9 +3,9 @@
 //! on the server for half an hour) and with it (`chat.js` talks to `/api/v1/chat`).
 
 use crate::AppState;
-use crate::actions::chat::{self, Turn};
 use crate::auth::ClientIp;
 use crate::error::ApiError;
+use app::chat::Turn;
 use axum::Router;
 use axum::extract::{Query, State};
 use axum::http::{StatusCode, header};
@@ -101,10 +101,10 @@ fn turn(t: &Turn) -> Markup {
 }
 
 fn conversation_view(s: &AppState, v: &View, error: Option<&str>) -> Markup {
-    let crises = s.live.crises();
+    let crises = s.app.live().crises();
     let municipality = v.municipality.as_deref().filter(|m| crises.name(m).is_some());
     let name = municipality.and_then(|m| crises.name(m));
-    let turns = v.conversation().map(|c| s.chat.turns(c)).unwrap_or_default();
+    let turns = v.conversation().map(|c| s.app.chat_turns(c)).unwrap_or_default();
     let last = turns.last().map(|t| &t.reply);
     html! {
         h1 { "Spørg om krisen" @if let Some(n) = name { " i " (n) } }
@@ -114,7 +114,7 @@ fn conversation_view(s: &AppState, v: &View, error: Option<&str>) -> Markup {
         }
         @if let Some(e) = error { p.error role="alert" { (e) } }
         div #handover.handover hidden[!last.is_some_and(|r| r.handover)] {
-            @if let Some(line) = &s.config.crisis_line {
+            @if let Some(line) = &s.app.config().crisis_line {
                 p { "Ring til krisetelefonen: " a href={ "tel:" (line.replace(' ', "")) } { strong { (line) } } }
             }
         }
@@ -174,7 +174,7 @@ fn danish(e: &ApiError) -> String {
 async fn ask(State(s): State<AppState>, ClientIp(ip): ClientIp, axum::extract::Form(a): axum::extract::Form<Ask>) -> Response {
     let conversation = a.conversation.parse().ok();
     let req = ChatRequest { message: a.message, municipality: a.municipality.clone(), conversation };
-    match chat::respond(&s, ip, req).await {
+    match s.app.chat(ip, req).await.map_err(ApiError::from) {
         Ok(reply) => Redirect::to(&location(a.municipality.as_deref(), Some(reply.conversation), "")).into_response(),
         Err(e) => {
             let v = View { municipality: a.municipality, conversation: Some(a.conversation), callback: None };
@@ -191,7 +191,7 @@ async fn callback(
     let new = NewCallback { name: f.name, phone: f.phone, email: String::new(), reason: f.reason, municipality: String::new() };
     let conversation: Option<Uuid> = f.conversation.parse().ok();
     let outcome = match conversation {
-        Some(c) => chat::callback(&s, ip, c, new).await,
+        Some(c) => s.app.chat_callback(ip, c, new).await.map_err(ApiError::from),
         None => Err(ApiError::new(StatusCode::NOT_FOUND, "unknown_conversation", "no conversation")),
     };
     match outcome {

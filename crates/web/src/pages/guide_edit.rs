@@ -5,14 +5,13 @@
 use super::guide_view::freshness;
 use super::{Ctx, Form, PageError, PageResult, Path, local_time, page};
 use crate::AppState;
-use crate::actions;
 use crate::error::ApiError;
 use axum::Router;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
 use axum::routing::get;
-use domain::Action;
+use domain::Permission;
 use domain::guide::{Contact, Guide, Situation};
 use domain::incident::Incident;
 use maud::html;
@@ -68,15 +67,14 @@ fn problem_label(ctx: &Ctx, field: &str) -> String {
 async fn edit(State(s): State<AppState>, ctx: Ctx, Path(id): Path<Uuid>) -> PageResult {
     let err = PageError::from(ctx.lang);
     let actor = ctx.caller.actor();
-    let i = actions::incident(&s, &actor, id, Action::EditGuide).await.map_err(&err)?;
-    let draft = actions::guide_draft(&s, &actor, id).await.map_err(&err)?;
+    let i = s.app.incident(&actor, id, Permission::EditGuide).await.map_err(&err)?;
+    let draft = s.app.guide_draft(&actor, id).await.map_err(&err)?;
     form_page(&s, &ctx, &i, &draft, None, None).await
 }
 
 async fn form_page(s: &AppState, ctx: &Ctx, i: &Incident, g: &Guide, problem: Option<&ApiError>, done: Option<&str>) -> PageResult {
     let err = PageError::from(ctx.lang);
-    let latest = s.store.guide_version(i.id, None).await.map_err(|e| err(e.into()))?;
-    let fresh = s.store.guide_freshness(i.id).await.map_err(|e| err(e.into()))?;
+    let (latest, fresh) = s.app.guide_state(&ctx.caller.actor(), i.id).await.map_err(&err)?;
     let field = |name: &str, label: &str, value: &str, max: usize, rows: Option<u8>, hint: Option<&str>| {
         let fid = field_id(name);
         let hint_id = format!("{fid}-hint");
@@ -130,7 +128,7 @@ async fn form_page(s: &AppState, ctx: &Ctx, i: &Incident, g: &Guide, problem: Op
             a href=(public) { (ctx.t("guide.public_page")) } " · "
             a href={ "/incidents/" (i.id) "/feedback" } { (ctx.t("feedback.title")) } " · "
             a href={ "/incidents/" (i.id) "/inquiries" } { (ctx.t("inquiries.title")) }
-            @if ctx.may(Action::ViewCallbacks) { " · " a href={ "/incidents/" (i.id) "/callbacks" } { (ctx.t("callbacks.title")) } }
+            @if ctx.may(Permission::ViewCallbacks) { " · " a href={ "/incidents/" (i.id) "/callbacks" } { (ctx.t("callbacks.title")) } }
         }
         form.guide-form method="post" action={ "/incidents/" (i.id) "/guide" } {
             (ctx.csrf_field())
@@ -255,14 +253,14 @@ impl GuideForm {
 async fn submit(State(s): State<AppState>, ctx: Ctx, Path(id): Path<Uuid>, Form(f): Form<GuideForm>) -> PageResult {
     let err = PageError::from(ctx.lang);
     let actor = ctx.caller.actor();
-    let i = actions::incident(&s, &actor, id, Action::EditGuide).await.map_err(&err)?;
+    let i = s.app.incident(&actor, id, Permission::EditGuide).await.map_err(&err)?;
     let mut typed = match f.guide() {
         Ok(g) => g,
         Err(e) => return form_page(&s, &ctx, &i, &Guide::default(), Some(&e), None).await,
     };
     // The form shows times to the minute: an untouched field keeps the saved time's seconds, so
     // publishing an unchanged form is refused as unchanged instead of making a new version.
-    let saved = actions::guide_draft(&s, &actor, id).await.map_err(&err)?;
+    let saved = s.app.guide_draft(&actor, id).await.map_err(&err)?;
     for (field, before) in [(&mut typed.started_at, saved.started_at), (&mut typed.next_update_at, saved.next_update_at)] {
         if let (Some(t), Some(b)) = (*field, before)
             && domain::time::to_local_input(t) == domain::time::to_local_input(b)
@@ -270,14 +268,14 @@ async fn submit(State(s): State<AppState>, ctx: Ctx, Path(id): Path<Uuid>, Form(
             *field = Some(b);
         }
     }
-    let saved = match actions::save_guide_draft(&s, &actor, id, typed.clone()).await {
+    let saved = match s.app.save_guide_draft(&actor, id, typed.clone()).await.map_err(ApiError::from) {
         Ok(g) => g,
         Err(e) => return form_page(&s, &ctx, &i, &typed, Some(&e), None).await,
     };
     if f.then != "publish" {
         return form_page(&s, &ctx, &i, &saved, None, Some(ctx.t("guide.saved"))).await;
     }
-    match actions::publish_guide(&s, &actor, id).await {
+    match s.app.publish_guide(&actor, id).await.map_err(ApiError::from) {
         Ok(_) => form_page(&s, &ctx, &i, &saved, None, Some(ctx.t("guide.published"))).await,
         Err(e) => form_page(&s, &ctx, &i, &saved, Some(&e), None).await,
     }

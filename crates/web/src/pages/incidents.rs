@@ -3,11 +3,10 @@
 use super::Path;
 use super::{Ctx, Form, PageError, PageResult, back_to, local_time, page, paragraphs};
 use crate::AppState;
-use crate::actions;
 use axum::Router;
 use axum::extract::State;
 use axum::routing::{get, post};
-use domain::Action;
+use domain::Permission;
 use domain::checklist::{ChecklistItem, Side};
 use domain::incident::{Channel, Incident, IncidentKind, NewIncident, Status};
 use domain::log::{LogCategory, LogEntry, NewLogEntry};
@@ -39,7 +38,7 @@ pub fn exercise_badge(ctx: &Ctx, i: &Incident) -> Markup {
 
 async fn overview(State(s): State<AppState>, ctx: Ctx) -> PageResult {
     let err = PageError::from(ctx.lang);
-    let list = actions::incidents(&s, &ctx.caller.actor(), None).await.map_err(&err)?;
+    let list = s.app.incidents(&ctx.caller.actor(), None).await.map_err(&err)?;
     let body = html! {
         h1 { (ctx.t("incidents.title")) }
         @if list.is_empty() { p { (ctx.t("incidents.none")) } }
@@ -60,7 +59,7 @@ async fn overview(State(s): State<AppState>, ctx: Ctx) -> PageResult {
                 }
             }
         }
-        @if ctx.may(Action::CreateIncident) { (create_form(&ctx)) }
+        @if ctx.may(Permission::CreateIncident) { (create_form(&ctx)) }
     };
     Ok(page(&ctx, ctx.t("incidents.title"), body, Some("all")))
 }
@@ -114,33 +113,28 @@ async fn create(State(s): State<AppState>, ctx: Ctx, Form(f): Form<CreateForm>) 
         channels: f.channels,
         exercise: f.exercise.is_some(),
     };
-    let i = actions::create_incident(&s, &ctx.caller.actor(), n).await.map_err(PageError::from(ctx.lang))?;
+    let i = s.app.create_incident(&ctx.caller.actor(), n).await.map_err(PageError::from(ctx.lang))?;
     Ok(back_to(&format!("/incidents/{}", i.id)))
 }
 
 async fn room(State(s): State<AppState>, ctx: Ctx, Path(id): Path<Uuid>) -> PageResult {
     let err = PageError::from(ctx.lang);
-    let store_err = |e: store::StoreError| err(e.into());
-    // Read first: the live stream resumes after this, so nothing committed while the page
-    // renders is missed.
-    let last_event = s.store.last_event_seq().await.map_err(store_err)?;
-    let i = actions::incident(&s, &ctx.caller.actor(), id, Action::ViewIncidents).await.map_err(&err)?;
-    let roles = s.store.roles(id).await.map_err(store_err)?;
-    let items = s.store.checklist(id).await.map_err(store_err)?;
-    let cards = s.store.incident_cards(id).await.map_err(store_err)?;
-    let log = s.store.log(id).await.map_err(store_err)?;
-    let verification = s.store.verify_log(id).await.map_err(store_err)?.unwrap_or_else(|| domain::log::verify(&log));
-    let staff: Vec<User> = if ctx.may(Action::AssignRoles) {
-        s.store.users().await.map_err(store_err)?.into_iter().filter(|u| u.active && u.role.is_crisis_staff()).collect()
-    } else {
-        Vec::new()
-    };
-    let all_cards = if ctx.may(Action::AttachActionCard) { s.store.action_cards().await.map_err(store_err)? } else { Vec::new() };
-    let latest = s.store.guide_version(id, None).await.map_err(store_err)?;
-    let fresh = s.store.guide_freshness(id).await.map_err(store_err)?;
-    let counts = s.store.feedback_counts(id).await.map_err(store_err)?;
-    let calls = if ctx.may(Action::ViewStaffing) { s.store.call_intervals(id).await.map_err(store_err)? } else { Vec::new() };
-    let orgs = s.store.organisations().await.map_err(store_err)?;
+    let app::CrisisRoom {
+        last_event,
+        incident: i,
+        roles,
+        checklist: items,
+        cards,
+        log,
+        verification,
+        staff,
+        all_cards,
+        latest,
+        freshness: fresh,
+        feedback: counts,
+        calls,
+        organisations: orgs,
+    } = s.app.crisis_room(&ctx.caller.actor(), id).await.map_err(&err)?;
     let org_name =
         |code: &str| orgs.iter().find(|o| o.code == code).map(|o| format!("{} ({})", o.name, o.code)).unwrap_or_else(|| code.to_string());
 
@@ -164,13 +158,13 @@ async fn room(State(s): State<AppState>, ctx: Ctx, Path(id): Path<Uuid>) -> Page
                 (roles_section(&ctx, &i, &roles, &staff))
                 (checklist_section(&ctx, &i, &items, &org_name))
                 (cards_section(&ctx, &i, &cards, &all_cards))
-                @if ctx.may(Action::ViewStaffing) {
+                @if ctx.may(Permission::ViewStaffing) {
                     section aria-labelledby="h-staffing" {
                         h2 #h-staffing { (ctx.t("staffing.calls")) }
                         (super::chart::calls_chart(&ctx, &calls))
                         p.links { a href={ "/incidents/" (i.id) "/staffing" } { (ctx.t("staffing.open")) } " · " a href={ "/incidents/" (i.id) "/shifts" } { (ctx.t("shifts.title")) } }
                     }
-                } @else if ctx.may(Action::ViewShifts) {
+                } @else if ctx.may(Permission::ViewShifts) {
                     section aria-labelledby="h-shifts" {
                         h2 #h-shifts { (ctx.t("shifts.title")) }
                         p.links { a href={ "/incidents/" (i.id) "/shifts" } { (ctx.t("shifts.yours_link")) } }
@@ -191,7 +185,7 @@ fn guide_section(
     fresh: Option<&domain::guide::Freshness>,
     counts: domain::feedback::FeedbackCounts,
 ) -> Markup {
-    let editor = ctx.caller.actor().may_on(Action::EditGuide, &i.affected).is_ok();
+    let editor = ctx.caller.actor().may_on(Permission::EditGuide, &i.affected).is_ok();
     html! {
         section aria-labelledby="h-guide" {
             h2 #h-guide { (ctx.t("guide.title")) }
@@ -201,9 +195,9 @@ fn guide_section(
             p.links {
                 a href={ "/agent/" (i.id) } { (ctx.t("nav.agent")) }
                 @if editor { " · " a href={ "/incidents/" (i.id) "/guide" } { (ctx.t("guide.edit")) } }
-                @if ctx.may(Action::HandleFeedback) && editor { " · " a href={ "/incidents/" (i.id) "/feedback" } { (ctx.t("feedback.title")) } }
-                @if ctx.caller.actor().may_on(Action::ViewInquiries, &i.affected).is_ok() { " · " a href={ "/incidents/" (i.id) "/inquiries" } { (ctx.t("inquiries.title")) } }
-                @if ctx.caller.actor().may_on(Action::ViewCallbacks, &i.affected).is_ok() { " · " a href={ "/incidents/" (i.id) "/callbacks" } { (ctx.t("callbacks.title")) } }
+                @if ctx.may(Permission::HandleFeedback) && editor { " · " a href={ "/incidents/" (i.id) "/feedback" } { (ctx.t("feedback.title")) } }
+                @if ctx.caller.actor().may_on(Permission::ViewInquiries, &i.affected).is_ok() { " · " a href={ "/incidents/" (i.id) "/inquiries" } { (ctx.t("inquiries.title")) } }
+                @if ctx.caller.actor().may_on(Permission::ViewCallbacks, &i.affected).is_ok() { " · " a href={ "/incidents/" (i.id) "/callbacks" } { (ctx.t("callbacks.title")) } }
             }
         }
     }
@@ -215,7 +209,7 @@ fn status_section(ctx: &Ctx, i: &Incident) -> Markup {
         section aria-labelledby="h-status" {
             h2 #h-status { (ctx.t("room.status")) }
             p { (ctx.t("field.status")) ": " (status_badge(ctx, i.status)) }
-            @if ctx.may(Action::ChangeStatus) {
+            @if ctx.may(Permission::ChangeStatus) {
                 @for to in targets {
                     form.stack method="post" action={ "/incidents/" (i.id) "/status" } {
                         (ctx.csrf_field())
@@ -261,7 +255,7 @@ fn roles_section(ctx: &Ctx, i: &Incident, roles: &[domain::role::Assignment], st
                     }
                 }
             }
-            @if ctx.may(Action::AssignRoles) {
+            @if ctx.may(Permission::AssignRoles) {
                 details {
                     summary { (ctx.t("room.assign")) }
                     form method="post" action={ "/incidents/" (i.id) "/roles" } {
@@ -314,7 +308,7 @@ fn checklist_section(ctx: &Ctx, i: &Incident, items: &[ChecklistItem], org_name:
                                     (ctx.t("responsible")) ": " (ctx.word("role", item.responsible))
                                     @if let (Some(by), Some(at)) = (&item.done_by, item.done_at) { " · " (ctx.t("room.done")) ": " (by) ", " (local_time(at)) }
                                 }
-                                @if ctx.may(Action::CompleteChecklistItem) && domain::checklist::may_complete(&actor, item).is_ok() {
+                                @if ctx.may(Permission::CompleteChecklistItem) && domain::checklist::may_complete(&actor, item).is_ok() {
                                     form.inline method="post" action={ "/incidents/" (i.id) "/checklist/" (item.id) } {
                                         (ctx.csrf_field())
                                         input type="hidden" name="done" value=(item.done_at.is_none());
@@ -349,7 +343,7 @@ fn cards_section(
                     (super::card_details(ctx, c))
                 }
             }
-            @if ctx.may(Action::AttachActionCard) && !attachable.is_empty() {
+            @if ctx.may(Permission::AttachActionCard) && !attachable.is_empty() {
                 form method="post" action={ "/incidents/" (i.id) "/cards" } {
                     (ctx.csrf_field())
                     div.field {
@@ -390,7 +384,7 @@ fn log_section(ctx: &Ctx, i: &Incident, log: &[LogEntry], v: &domain::log::Verif
                 a href={ "/api/v1/incidents/" (i.id) "/log.csv" } { (ctx.t("room.log.csv")) } " · "
                 a href={ "/incidents/" (i.id) "/log/print" } { (ctx.t("room.log.print")) }
             }
-            @if ctx.may(Action::AppendLog) {
+            @if ctx.may(Permission::AppendLog) {
                 form #log-form method="post" action={ "/incidents/" (i.id) "/log" } {
                     (ctx.csrf_field())
                     fieldset {
@@ -424,7 +418,7 @@ struct StatusForm {
 
 async fn status(State(s): State<AppState>, ctx: Ctx, Path(id): Path<Uuid>, Form(f): Form<StatusForm>) -> PageResult {
     let note = f.note.as_deref().map(str::trim).filter(|n| !n.is_empty());
-    actions::change_status(&s, &ctx.caller.actor(), id, f.status, note).await.map_err(PageError::from(ctx.lang))?;
+    s.app.change_status(&ctx.caller.actor(), id, f.status, note).await.map_err(PageError::from(ctx.lang))?;
     Ok(back_to(&format!("/incidents/{id}")))
 }
 
@@ -436,7 +430,8 @@ struct AssignForm {
 }
 
 async fn assign(State(s): State<AppState>, ctx: Ctx, Path(id): Path<Uuid>, Form(f): Form<AssignForm>) -> PageResult {
-    actions::assign_role(&s, &ctx.caller.actor(), id, f.role, f.primary.as_deref(), f.deputy.as_deref())
+    s.app
+        .assign_role(&ctx.caller.actor(), id, f.role, f.primary.as_deref(), f.deputy.as_deref())
         .await
         .map_err(PageError::from(ctx.lang))?;
     Ok(back_to(&format!("/incidents/{id}#h-roles")))
@@ -455,7 +450,7 @@ async fn append(State(s): State<AppState>, ctx: Ctx, Path(id): Path<Uuid>, Form(
         Some(c) => Some(c.parse::<i64>().map_err(|_| err(domain::DomainError::invalid("corrects", "must be an entry number").into()))?),
         None => None,
     };
-    actions::append_log(&s, &ctx.caller.actor(), id, NewLogEntry { category: f.category, text: f.text, corrects }).await.map_err(&err)?;
+    s.app.append_log(&ctx.caller.actor(), id, NewLogEntry { category: f.category, text: f.text, corrects }).await.map_err(&err)?;
     Ok(back_to(&format!("/incidents/{id}#h-log")))
 }
 
@@ -465,7 +460,7 @@ struct TickForm {
 }
 
 async fn tick(State(s): State<AppState>, ctx: Ctx, Path((id, item)): Path<(Uuid, Uuid)>, Form(f): Form<TickForm>) -> PageResult {
-    actions::complete_item(&s, &ctx.caller.actor(), id, item, f.done).await.map_err(PageError::from(ctx.lang))?;
+    s.app.complete_item(&ctx.caller.actor(), id, item, f.done).await.map_err(PageError::from(ctx.lang))?;
     Ok(back_to(&format!("/incidents/{id}#h-checklist")))
 }
 
@@ -475,6 +470,6 @@ struct AttachForm {
 }
 
 async fn attach(State(s): State<AppState>, ctx: Ctx, Path(id): Path<Uuid>, Form(f): Form<AttachForm>) -> PageResult {
-    actions::attach_card(&s, &ctx.caller.actor(), id, f.card_id).await.map_err(PageError::from(ctx.lang))?;
+    s.app.attach_card(&ctx.caller.actor(), id, f.card_id).await.map_err(PageError::from(ctx.lang))?;
     Ok(back_to(&format!("/incidents/{id}#h-cards")))
 }

@@ -1,6 +1,7 @@
 use super::{Ctx, Form, back_to, layout};
 use crate::AppState;
 use crate::auth;
+use crate::error::ApiError;
 use crate::i18n::{Lang, t};
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
@@ -52,7 +53,7 @@ fn login_page(lang: Lang, token: &str, next: &str, error: Option<&str>, email: &
 /// Login CSRF uses a double-submit cookie: there is no session yet to bind the token to.
 pub async fn form(State(s): State<AppState>, headers: HeaderMap, Query(q): Query<Next>) -> Response {
     let lang = Lang::from_headers(&headers);
-    let token = auth::new_secret();
+    let token = app::accounts::new_secret();
     let secure = if s.config.secure_cookies { "; Secure" } else { "" };
     let cookie = format!("{LOGIN_CSRF}={token}; Path=/login; HttpOnly; SameSite=Strict; Max-Age=3600{secure}");
     let next = safe_next(q.next.as_deref());
@@ -81,7 +82,7 @@ pub async fn submit(
     if f.csrf.is_empty() || !auth::constant_eq(&f.csrf, &cookie_token) {
         return (StatusCode::FORBIDDEN, login_page(lang, &cookie_token, &next, Some(t(lang, "error.csrf")), &f.email)).into_response();
     }
-    match auth::login(&s, &f.email, &f.password, ip).await {
+    match s.app.login(&f.email, &f.password, ip).await.map_err(ApiError::from) {
         Ok(user) => match auth::start_session(&s, &user).await {
             Ok((cookie, _)) => ([(header::SET_COOKIE, cookie)], Redirect::to(&next)).into_response(),
             Err(e) => super::PageError::Api(e, lang).into_response(),
@@ -98,7 +99,7 @@ pub struct Empty {}
 
 pub async fn logout(State(s): State<AppState>, ctx: Ctx, Form(_): Form<Empty>) -> Response {
     if ctx.caller.via == auth::Via::Session {
-        let _ = s.store.delete_session(&ctx.caller.credential_hash).await;
+        let _ = s.app.logout(&ctx.caller.credential_hash).await;
     }
     ([(header::SET_COOKIE, auth::clear_cookie(s.config.secure_cookies))], back_to("/login")).into_response()
 }

@@ -77,7 +77,7 @@ impl Ctx {
         t(self.lang, &format!("{prefix}.{w}"))
     }
 
-    pub fn may(&self, action: domain::Action) -> bool {
+    pub fn may(&self, action: domain::Permission) -> bool {
         domain::permission::allows(self.caller.user.role, action)
     }
 
@@ -123,8 +123,8 @@ pub enum PageError {
 pub type PageResult = Result<Response, PageError>;
 
 impl PageError {
-    pub fn from(lang: Lang) -> impl Fn(ApiError) -> PageError {
-        move |e| PageError::Api(e, lang)
+    pub fn from<E: Into<ApiError>>(lang: Lang) -> impl Fn(E) -> PageError {
+        move |e| PageError::Api(e.into(), lang)
     }
 }
 
@@ -235,7 +235,7 @@ pub fn layout(lang: Lang, ctx: Option<&Ctx>, title: &str, body: Markup, live: Op
                             ul {
                                 li { a href="/incidents" { (t(lang, "nav.incidents")) } }
                                 li { a href="/agent" { (t(lang, "nav.agent")) } }
-                                @if c.may(domain::Action::ManageUsers) { li { a href="/admin" { (t(lang, "nav.admin")) } } }
+                                @if c.may(domain::Permission::ManageUsers) { li { a href="/admin" { (t(lang, "nav.admin")) } } }
                                 li { a href={ "/lang/" (if lang == Lang::Da { "en" } else { "da" }) } lang=(if lang == Lang::Da { "en" } else { "da" }) { (t(lang, "nav.lang")) } }
                                 li {
                                     form.inline method="post" action="/logout" {

@@ -3,20 +3,16 @@
 use super::Path;
 use super::{Ctx, PageError, PageResult, local_time, paragraphs};
 use crate::AppState;
-use crate::actions;
 use axum::extract::State;
 use axum::response::IntoResponse;
-use domain::Action;
 use domain::log::LogEntry;
 use maud::html;
 use uuid::Uuid;
 
 pub async fn activity_log(State(s): State<AppState>, ctx: Ctx, Path(id): Path<Uuid>) -> PageResult {
     let err = PageError::from(ctx.lang);
-    let i = actions::incident(&s, &ctx.caller.actor(), id, Action::ReadLog).await.map_err(&err)?;
-    let log = s.store.log(id).await.map_err(|e| err(e.into()))?;
-    let roles = s.store.roles(id).await.map_err(|e| err(e.into()))?;
-    let orgs = s.store.organisations().await.map_err(|e| err(e.into()))?;
+    let app::PrintedLog { incident: i, log, roles, organisations: orgs } =
+        s.app.printed_log(&ctx.caller.actor(), id).await.map_err(&err)?;
     let home = |code: &str| orgs.iter().find(|o| o.code == code).map(|o| o.name.clone()).unwrap_or_else(|| code.to_string());
     let me = &ctx.caller.user;
     let start = i.activated_at.unwrap_or(i.created_at);

@@ -97,20 +97,6 @@ fn respond(r: &Rendered, headers: &HeaderMap, embed: bool) -> Response {
     (common, [(header::CONTENT_TYPE, "text/html; charset=utf-8")], r.body.clone()).into_response()
 }
 
-/// Live incidents with a published guide, affecting `code` (or any, for `None`).
-async fn public_guides(s: &AppState, code: Option<&str>) -> Result<Vec<(Incident, Version)>, ApiError> {
-    let mut out = Vec::new();
-    for i in s.store.incidents(None).await? {
-        if !i.status.is_live() || code.is_some_and(|c| !i.affected.iter().any(|a| a == c)) {
-            continue;
-        }
-        if let Some(v) = s.store.guide_version(i.id, None).await? {
-            out.push((i, v));
-        }
-    }
-    Ok(out)
-}
-
 fn frame(title: &str, body: Markup, embed: bool) -> String {
     html! {
         (DOCTYPE)
@@ -175,9 +161,10 @@ async fn crisis(State(s): State<AppState>, Path(code): Path<String>, headers: He
     if let Some(r) = s.public.get(&key) {
         return Ok(respond(&r, &headers, embed));
     }
-    let org = s.store.organisation(&code).await?.ok_or_else(|| ApiError::not_found("municipality"))?;
-    let guides = public_guides(&s, Some(&code)).await?;
-    let crisis_line = s.config.crisis_line.as_deref();
+    let orgs = s.app.public_organisations().await?;
+    let org = orgs.into_iter().find(|o| o.code == code).ok_or_else(|| ApiError::not_found("municipality"))?;
+    let guides = s.app.public_guides(Some(&code)).await?;
+    let crisis_line = s.app.config().crisis_line.as_deref();
     let title = format!("Krise i {}", org.name);
     let body = html! {
         h1 { @if guides.is_empty() { (org.name) } @else { (title) } }
@@ -197,8 +184,8 @@ async fn index(State(s): State<AppState>, headers: HeaderMap) -> Result<Response
     if let Some(r) = s.public.get("") {
         return Ok(respond(&r, &headers, false));
     }
-    let guides = public_guides(&s, None).await?;
-    let orgs = s.store.organisations().await?;
+    let guides = s.app.public_guides(None).await?;
+    let orgs = s.app.public_organisations().await?;
     let mut codes: Vec<&str> = guides.iter().flat_map(|(i, _)| i.affected.iter().map(String::as_str)).collect();
     codes.sort_unstable();
     codes.dedup();

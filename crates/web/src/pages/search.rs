@@ -8,7 +8,7 @@ use crate::api::search::{SearchParams, run};
 use axum::Router;
 use axum::extract::{Query, State};
 use axum::routing::get;
-use domain::Action;
+use domain::Permission;
 use maud::{Markup, PreEscaped, html};
 
 pub fn routes() -> Router<AppState> {
@@ -34,7 +34,7 @@ pub fn search_form(ctx: &Ctx, q: &str, municipality: Option<&str>) -> Markup {
 
 async fn results(State(s): State<AppState>, ctx: Ctx, Query(p): Query<SearchParams>) -> PageResult {
     let err = PageError::from(ctx.lang);
-    ctx.caller.actor().may(Action::SearchGuides).map_err(|e| err(e.into()))?;
+    ctx.caller.actor().may(Permission::SearchGuides).map_err(&err)?;
     let outcome = run(&s, &ctx.caller.actor(), &p);
     let body = html! {
         p.crumbs { a href="/agent" { (ctx.t("agent.title")) } }
@@ -69,10 +69,9 @@ fn kind(k: search::DocKind) -> &'static str {
 
 async fn everyday(State(s): State<AppState>, ctx: Ctx, Path((code, slug)): Path<(String, String)>) -> PageResult {
     let err = PageError::from(ctx.lang);
-    ctx.caller.actor().may(Action::SearchGuides).map_err(|e| err(e.into()))?;
-    let g = s.store.everyday_guide(&code, &slug).await.map_err(|e| err(e.into()))?;
-    let g = g.ok_or_else(|| err(crate::error::ApiError::not_found("guide")))?;
-    let name = s.live.crises().name(&code).unwrap_or(&code).to_string();
+    let g = s.app.everyday_guide(&ctx.caller.actor(), &code, &slug).await.map_err(&err)?;
+    let g = g.ok_or_else(|| err(app::Error::not_found("guide")))?;
+    let name = s.app.live().crises().name(&code).unwrap_or(&code).to_string();
     let body = html! {
         p.crumbs { a href="/agent" { (ctx.t("agent.title")) } }
         h1 { (g.title) }

@@ -3,11 +3,10 @@
 
 use super::{Ctx, Form, PageError, PageResult, Path, back_to, local_time, page};
 use crate::AppState;
-use crate::actions::{self, shifts};
 use axum::Router;
 use axum::extract::State;
 use axum::routing::{get, post};
-use domain::Action;
+use domain::Permission;
 use domain::shifts::{Bid, NewPlan, NewShift, Shift};
 use maud::{Markup, html};
 use serde::Deserialize;
@@ -24,12 +23,12 @@ pub fn routes() -> Router<AppState> {
 async fn show(State(s): State<AppState>, ctx: Ctx, Path(id): Path<Uuid>) -> PageResult {
     let err = PageError::from(ctx.lang);
     let actor = ctx.caller.actor();
-    let i = actions::incident(&s, &actor, id, Action::ViewShifts).await.map_err(&err)?;
-    let all = shifts::shifts_of(&s, &actor, id).await.map_err(&err)?;
-    let orgs = s.store.organisations().await.map_err(|e| err(e.into()))?;
+    let i = s.app.incident(&actor, id, Permission::ViewShifts).await.map_err(&err)?;
+    let all = s.app.shifts(&actor, id).await.map_err(&err)?;
+    let orgs = s.app.public_organisations().await.map_err(&err)?;
     let name = |code: &str| orgs.iter().find(|o| o.code == code).map_or(code.to_string(), |o| o.name.clone());
-    let lead = ctx.may(Action::PlanStaffing);
-    let bidder = ctx.may(Action::BidForShifts);
+    let lead = ctx.may(Permission::PlanStaffing);
+    let bidder = ctx.may(Permission::BidForShifts);
     let body = html! {
         p.crumbs { a href={ "/incidents/" (id) } { (i.title) } }
         h1 { (ctx.t("shifts.title")) }
@@ -137,8 +136,8 @@ fn parse_lines(text: &str) -> Result<Vec<NewShift>, domain::DomainError> {
 
 async fn plan(State(s): State<AppState>, ctx: Ctx, Path(id): Path<Uuid>, Form(f): Form<PlanForm>) -> PageResult {
     let err = PageError::from(ctx.lang);
-    let new = NewPlan { shifts: parse_lines(&f.shifts).map_err(|e| err(e.into()))?, base_share: f.base_share / 100.0 };
-    shifts::set_plan(&s, &ctx.caller.actor(), id, new).await.map_err(&err)?;
+    let new = NewPlan { shifts: parse_lines(&f.shifts).map_err(&err)?, base_share: f.base_share / 100.0 };
+    s.app.set_plan(&ctx.caller.actor(), id, new).await.map_err(PageError::from(ctx.lang))?;
     Ok(back_to(&format!("/incidents/{id}/shifts")))
 }
 
@@ -150,11 +149,11 @@ struct BidForm {
 
 async fn bid(State(s): State<AppState>, ctx: Ctx, Path(id): Path<Uuid>, Form(b): Form<BidForm>) -> PageResult {
     let shift = b.shift;
-    shifts::bid(&s, &ctx.caller.actor(), id, Bid { shift, agents: b.agents }).await.map_err(PageError::from(ctx.lang))?;
+    s.app.bid_for_shift(&ctx.caller.actor(), id, Bid { shift, agents: b.agents }).await.map_err(PageError::from(ctx.lang))?;
     Ok(back_to(&format!("/incidents/{id}/shifts#h-shift-{shift}")))
 }
 
 async fn award(State(s): State<AppState>, ctx: Ctx, Path(id): Path<Uuid>, Form(_): Form<super::NoFields>) -> PageResult {
-    shifts::award(&s, &ctx.caller.actor(), id).await.map_err(PageError::from(ctx.lang))?;
+    s.app.award_shifts(&ctx.caller.actor(), id).await.map_err(PageError::from(ctx.lang))?;
     Ok(back_to(&format!("/incidents/{id}/shifts")))
 }

@@ -3,15 +3,15 @@
 
 use super::{Ctx, Form, PageError, PageResult, Path, back_to, chart, page};
 use crate::AppState;
-use crate::actions::{self, staffing};
+use app::CallsReport;
+use app::staffing;
 use axum::Router;
 use axum::extract::State;
 use axum::routing::{get, post};
-use domain::Action;
+use domain::Permission;
 use domain::calls::StaffingSettings;
 use maud::{Markup, html};
 use serde::Deserialize;
-use store::CallsReport;
 use uuid::Uuid;
 
 pub fn routes() -> Router<AppState> {
@@ -30,9 +30,9 @@ async fn show(State(s): State<AppState>, ctx: Ctx, Path(id): Path<Uuid>) -> Page
 async fn render(s: &AppState, ctx: &Ctx, id: Uuid, report: Option<CallsReport>) -> PageResult {
     let err = PageError::from(ctx.lang);
     let actor = ctx.caller.actor();
-    let i = actions::incident(s, &actor, id, Action::ViewStaffing).await.map_err(&err)?;
-    let o = staffing::overview(s, &actor, id).await.map_err(&err)?;
-    let plans = ctx.may(Action::PlanStaffing);
+    let i = s.app.incident(&actor, id, Permission::ViewStaffing).await.map_err(&err)?;
+    let o = s.app.staffing_plan(&actor, id).await.map_err(&err)?;
+    let plans = ctx.may(Permission::PlanStaffing);
     let body = html! {
         p.crumbs { a href={ "/incidents/" (id) } { (i.title) } }
         h1 { (ctx.t("staffing.title")) }
@@ -59,7 +59,7 @@ async fn render(s: &AppState, ctx: &Ctx, id: Uuid, report: Option<CallsReport>) 
             (override_form(ctx, id))
             (settings_form(ctx, id, &o.settings))
         }
-        @if ctx.may(Action::RecordCallStats) { (import_form(ctx, id)) }
+        @if ctx.may(Permission::RecordCallStats) { (import_form(ctx, id)) }
     };
     Ok(page(ctx, ctx.t("staffing.title"), body, None))
 }
@@ -204,7 +204,7 @@ async fn settings(State(s): State<AppState>, ctx: Ctx, Path(id): Path<Uuid>, For
         patience_s: optional("patience_s", &f.patience_s).map_err(&err)?,
         max_abandon: optional("max_abandon", &f.max_abandon).map_err(&err)?.map(|m| m / 100.0),
     };
-    staffing::set_settings(&s, &ctx.caller.actor(), id, settings).await.map_err(&err)?;
+    s.app.set_staffing_settings(&ctx.caller.actor(), id, settings).await.map_err(PageError::from(ctx.lang))?;
     Ok(back_to(&format!("/incidents/{id}/staffing#h-plan")))
 }
 
@@ -220,7 +220,7 @@ async fn set_override(State(s): State<AppState>, ctx: Ctx, Path(id): Path<Uuid>,
     let start = domain::time::from_local_input(&f.start)
         .ok_or_else(|| err(domain::DomainError::invalid("start", "write a date and time, e.g. 2026-11-23T14:00").into()))?;
     let calls = optional("calls", &f.calls).map_err(&err)?;
-    staffing::set_override(&s, &ctx.caller.actor(), id, start, calls).await.map_err(&err)?;
+    s.app.set_forecast_override(&ctx.caller.actor(), id, start, calls).await.map_err(PageError::from(ctx.lang))?;
     Ok(back_to(&format!("/incidents/{id}/staffing#h-plan")))
 }
 
@@ -230,11 +230,11 @@ struct ImportForm {
 }
 
 async fn import(State(s): State<AppState>, ctx: Ctx, Path(id): Path<Uuid>, Form(f): Form<ImportForm>) -> PageResult {
-    let report = staffing::import(&s, &ctx.caller.actor(), id, Ok(&f.csv)).await.map_err(PageError::from(ctx.lang))?;
+    let report = s.app.import_calls(&ctx.caller.actor(), id, &f.csv).await.map_err(PageError::from(ctx.lang))?;
     render(&s, &ctx, id, Some(report)).await
 }
 
 async fn log(State(s): State<AppState>, ctx: Ctx, Path(id): Path<Uuid>, Form(_): Form<super::NoFields>) -> PageResult {
-    staffing::log_recommendations(&s, &ctx.caller.actor(), id).await.map_err(PageError::from(ctx.lang))?;
+    s.app.log_staffing_recommendations(&ctx.caller.actor(), id).await.map_err(PageError::from(ctx.lang))?;
     Ok(back_to(&format!("/incidents/{id}#h-log")))
 }

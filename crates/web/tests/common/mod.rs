@@ -2,6 +2,7 @@
 //! one user and one bearer token per role.
 #![allow(dead_code)]
 
+use app::testing::Store;
 use axum::Router;
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
@@ -9,7 +10,6 @@ use domain::Role;
 use domain::user::NewUser;
 use serde_json::{Value, json};
 use std::collections::HashMap;
-use store::Store;
 use tower::ServiceExt;
 
 pub const PASSWORD: &str = "et langt testkodeord";
@@ -36,7 +36,7 @@ pub async fn postgres_store(schema: &str) -> Store {
 
 fn password_hash() -> &'static str {
     static HASH: std::sync::OnceLock<String> = std::sync::OnceLock::new();
-    HASH.get_or_init(|| web::auth::hash_password(PASSWORD))
+    HASH.get_or_init(|| app::accounts::hash_password(PASSWORD))
 }
 
 impl Kit {
@@ -60,15 +60,15 @@ impl Kit {
                 .validate(PASSWORD, |_| true)
                 .unwrap();
             let user = store.create_user(&u, password_hash(), "test", domain::time::now()).await.unwrap();
-            let token = web::auth::new_secret();
+            let token = app::accounts::new_secret();
             store.create_token(user.id, &web::auth::secret_hash(&token), domain::time::now()).await.unwrap();
             tokens.insert(*role, token);
             emails.insert(*role, email);
         }
         // As `serve` does: committed events reach the bus, so the channels follow publications.
         store.start_relay().await.unwrap();
-        let config = web::Config { crisis_line: Some("70 00 00 00".into()), ..web::Config::default() };
-        let app = web::router(store.clone(), config);
+        let config = app::Config { crisis_line: Some("70 00 00 00".into()), ..app::Config::default() };
+        let app = web::router(app::App::start(store.clone(), config), web::Config::default());
         Kit { store, app, tokens, emails, _dir: dir }
     }
 

@@ -45,8 +45,14 @@ pub fn check(settings: &Settings) -> Result<(), String> {
     Ok(())
 }
 
-/// Starts every job; they end when `shutdown` triggers.
-pub fn start(store: Store, settings: Settings, shutdown: Shutdown) {
+impl crate::App {
+    /// Starts every job of a serving node; they end when `shutdown` triggers.
+    pub fn start_jobs(&self, settings: Settings, shutdown: Shutdown) {
+        start(self.store.clone(), settings, shutdown)
+    }
+}
+
+fn start(store: Store, settings: Settings, shutdown: Shutdown) {
     let s = store.clone();
     every(OVERDUE_EVERY, shutdown.clone(), move || {
         let s = s.clone();

@@ -90,15 +90,11 @@ impl Live {
 
     /// The crises, once they have been read at least once; until then a 503 that says so, since
     /// "no crisis" would route a caller wrongly.
-    pub fn loaded_crises(&self) -> Result<Arc<Crises>, crate::error::ApiError> {
+    pub fn loaded_crises(&self) -> crate::Result<Arc<Crises>> {
         let crises = self.crises();
         match crises.loaded {
             true => Ok(crises),
-            false => Err(crate::error::ApiError::new(
-                axum::http::StatusCode::SERVICE_UNAVAILABLE,
-                "not_ready",
-                "the published guides are still being loaded; try again in a moment",
-            )),
+            false => Err(crate::Error::NotReady),
         }
     }
 
@@ -196,8 +192,36 @@ impl Live {
     }
 }
 
+impl crate::App {
+    /// The incident's latest published version in context: from the live snapshot, or — for a
+    /// closed incident, whose alert is a Cancel — from the store. Public: the CAP alert of an
+    /// announced crisis is; the caller checks [`Incident::alert_is_public`] for the rest.
+    pub async fn published(&self, id: Uuid) -> crate::Result<Published> {
+        let crises = self.live.crises();
+        if let Some(p) = crises.get(id).or_else(|| crises.closed.iter().find(|p| p.incident.id == id)) {
+            return Ok(p.clone());
+        }
+        let incident = self.store.incident(id).await?.ok_or_else(|| crate::Error::not_found("incident"))?;
+        let orgs = self.store.organisations().await?;
+        published_of(&self.store, &orgs, incident).await?.ok_or_else(|| crate::Error::not_found("published guide"))
+    }
+
+    /// Same, for an incident the actor may see.
+    pub async fn published_for(&self, actor: &domain::Actor, id: Uuid) -> crate::Result<Published> {
+        let incident = self.store.incident(id).await?.ok_or_else(|| crate::Error::not_found("incident"))?;
+        actor.may_on(domain::Permission::ViewIncidents, &incident.affected)?;
+        self.published(id).await
+    }
+
+    /// An everyday guide of the shared knowledge base, for agents.
+    pub async fn everyday_guide(&self, actor: &domain::Actor, code: &str, slug: &str) -> crate::Result<Option<EverydayGuide>> {
+        actor.may(domain::Permission::SearchGuides)?;
+        Ok(self.store.everyday_guide(code, slug).await?)
+    }
+}
+
 /// An incident's latest published version in context (without the internal purpose), if any.
-pub async fn published_of(store: &Store, orgs: &[Organisation], incident: Incident) -> Result<Option<Published>, store::StoreError> {
+async fn published_of(store: &Store, orgs: &[Organisation], incident: Incident) -> Result<Option<Published>, store::StoreError> {
     let Some(mut version) = store.guide_version(incident.id, None).await? else { return Ok(None) };
     version.guide = version.guide.published_view();
     let history = store.guide_history(incident.id).await?;
@@ -339,8 +363,7 @@ mod tests {
     #[test]
     fn nothing_is_said_about_crises_before_the_first_load() {
         let live = Live::default();
-        let e = live.loaded_crises().err().expect("not loaded yet");
-        assert_eq!((e.status.as_u16(), e.code), (503, "not_ready"));
+        assert!(matches!(live.loaded_crises(), Err(crate::Error::NotReady)), "not loaded yet");
         let loaded = build(Vec::new(), &domain::org::reference());
         assert!(loaded.loaded && loaded.name("0250") == Some("Frederikssund"));
     }

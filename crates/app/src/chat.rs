@@ -2,9 +2,7 @@
 //! below the threshold or on request, and records what it could not answer as a "not covered"
 //! inquiry for the authority. Conversations live in memory only, briefly.
 
-use crate::AppState;
-use crate::error::ApiError;
-use axum::http::StatusCode;
+use crate::{App, Error, Refusal, Result};
 use domain::chat::{ChatRequest, ReplyKind, fixed_reply};
 use domain::inquiry::{INQUIRY_TEXT_MAX, NewCallback, NewInquiry};
 use search::Reply;
@@ -135,7 +133,7 @@ impl Chat {
 
     /// A token bucket per client address: `per_minute` messages a minute, bursts of a third of
     /// that. Zero turns the limit off (a load test from one address).
-    pub fn admit(&self, ip: Option<IpAddr>) -> Result<(), ApiError> {
+    pub fn admit(&self, ip: Option<IpAddr>) -> Result<()> {
         let (Some(ip), rate) = (ip.map(per_subscriber), self.per_minute) else { return Ok(()) };
         if rate == 0 {
             return Ok(());
@@ -153,11 +151,7 @@ impl Chat {
         *at = Instant::now();
         if *tokens < 1.0 {
             let wait = ((1.0 - *tokens) * 60.0 / rate as f64).ceil();
-            return Err(ApiError::new(
-                StatusCode::TOO_MANY_REQUESTS,
-                "rate_limited",
-                format!("too many messages; try again in {wait} seconds"),
-            ));
+            return Err(Error::TooMany { code: "rate_limited", message: format!("too many messages; try again in {wait} seconds") });
         }
         *tokens -= 1.0;
         Ok(())
@@ -202,108 +196,119 @@ fn per_subscriber(ip: IpAddr) -> IpAddr {
     }
 }
 
-pub async fn respond(s: &AppState, ip: Option<IpAddr>, req: ChatRequest) -> Result<ChatReply, ApiError> {
-    s.chat.admit(ip)?;
-    let known = |m: &str| domain::org::valid_code(m) && m.len() == 4 && m.chars().all(|c| c.is_ascii_digit());
-    let crises = s.live.crises();
-    // Before the first load the names are unknown too: check the form only, then wait for the load.
-    let req = req.validate(|m| if crises.loaded { crises.name(m).is_some() } else { known(m) })?;
-    let crises = s.live.loaded_crises()?;
-    let (conversation, known_municipality, earlier_incident) = s.chat.context(req.conversation);
-    let municipality = req.municipality.clone().or(known_municipality);
-    let line = s.config.crisis_line.clone();
-    let local = municipality.as_deref().map(|m| crises.for_municipality(m)).unwrap_or_default();
-    let ended = earlier_incident.is_some_and(|i| crises.get(i).is_none());
+impl App {
+    /// One message to the chatbot and its reply.
+    pub async fn chat(&self, ip: Option<IpAddr>, req: ChatRequest) -> Result<ChatReply> {
+        let s = self;
+        s.chat.admit(ip)?;
+        let known = |m: &str| domain::org::valid_code(m) && m.len() == 4 && m.chars().all(|c| c.is_ascii_digit());
+        let crises = s.live.crises();
+        // Before the first load the names are unknown too: check the form only, then wait for the load.
+        let req = req.validate(|m| if crises.loaded { crises.name(m).is_some() } else { known(m) })?;
+        let crises = s.live.loaded_crises()?;
+        let (conversation, known_municipality, earlier_incident) = s.chat.context(req.conversation);
+        let municipality = req.municipality.clone().or(known_municipality);
+        let line = s.config.crisis_line.clone();
+        let local = municipality.as_deref().map(|m| crises.for_municipality(m)).unwrap_or_default();
+        let ended = earlier_incident.is_some_and(|i| crises.get(i).is_none());
 
-    let (kind, confidence, source, answer) = match crises.answers.respond(&req.message, municipality.as_deref()) {
-        Reply::Answer { candidate, confidence } => {
-            let c = crises.answers.candidate(candidate);
-            match c.incident.parse::<Uuid>() {
-                Ok(incident) => {
-                    let source = Source { incident, guide_version: c.version, section: c.section.clone(), situation: c.situation };
-                    let exercise = crises.get(incident).is_some_and(|p| p.incident.exercise);
-                    let answer = if exercise { format!("{} {}", domain::chat::EXERCISE, c.answer) } else { c.answer.clone() };
-                    (ReplyKind::Answer, confidence, Some(source), answer)
+        let (kind, confidence, source, answer) = match crises.answers.respond(&req.message, municipality.as_deref()) {
+            Reply::Answer { candidate, confidence } => {
+                let c = crises.answers.candidate(candidate);
+                match c.incident.parse::<Uuid>() {
+                    Ok(incident) => {
+                        let source = Source { incident, guide_version: c.version, section: c.section.clone(), situation: c.situation };
+                        let exercise = crises.get(incident).is_some_and(|p| p.incident.exercise);
+                        let answer = if exercise { format!("{} {}", domain::chat::EXERCISE, c.answer) } else { c.answer.clone() };
+                        (ReplyKind::Answer, confidence, Some(source), answer)
+                    }
+                    // Candidates are built from incident ids; a malformed one is not answered from.
+                    Err(_) => (ReplyKind::NotCovered, 0.0, None, String::new()),
                 }
-                // Candidates are built from incident ids; a malformed one is not answered from.
-                Err(_) => (ReplyKind::NotCovered, 0.0, None, String::new()),
             }
+            Reply::Greeting => (ReplyKind::Greeting, 1.0, None, String::new()),
+            Reply::Thanks => (ReplyKind::Thanks, 1.0, None, String::new()),
+            Reply::Robot => (ReplyKind::Robot, 1.0, None, String::new()),
+            Reply::Person => (ReplyKind::Person, 1.0, None, String::new()),
+            Reply::NotCovered { confidence } => (ReplyKind::NotCovered, confidence, None, String::new()),
+        };
+        let mut answer = if kind == ReplyKind::Answer { answer } else { fixed_reply(kind, line.as_deref(), !local.is_empty()) };
+        if ended && source.as_ref().is_none_or(|src| Some(src.incident) != earlier_incident) {
+            answer = format!("{} {answer}", domain::chat::CRISIS_ENDED);
         }
-        Reply::Greeting => (ReplyKind::Greeting, 1.0, None, String::new()),
-        Reply::Thanks => (ReplyKind::Thanks, 1.0, None, String::new()),
-        Reply::Robot => (ReplyKind::Robot, 1.0, None, String::new()),
-        Reply::Person => (ReplyKind::Person, 1.0, None, String::new()),
-        Reply::NotCovered { confidence } => (ReplyKind::NotCovered, confidence, None, String::new()),
-    };
-    let mut answer = if kind == ReplyKind::Answer { answer } else { fixed_reply(kind, line.as_deref(), !local.is_empty()) };
-    if ended && source.as_ref().is_none_or(|src| Some(src.incident) != earlier_incident) {
-        answer = format!("{} {answer}", domain::chat::CRISIS_ENDED);
-    }
-    // The crisis the conversation is about: the one answered from, else the citizen's own.
-    let incident = source.as_ref().map(|s| s.incident).or(earlier_incident.filter(|_| !ended)).or(local.first().map(|p| p.incident.id));
-    if kind == ReplyKind::NotCovered
-        && let (Some(id), Some(m)) = (incident, municipality.clone())
-    {
-        record_not_covered(s, conversation, id, &req.message, m);
-    }
-    let reply = ChatReply {
-        conversation,
-        kind,
-        answer,
-        handover: kind.hands_over(),
-        confidence: (confidence * 100.0).round() / 100.0,
-        source,
-        crisis_line: line,
-        callback: incident.is_some_and(|i| crises.get(i).is_some()),
-    };
-    s.chat.remember(conversation, municipality, incident, req.message, &reply);
-    Ok(reply)
-}
-
-/// The unanswered question goes to the authority as a "not covered" inquiry, in the background
-/// so the citizen is not kept waiting; personal data (a CPR-like number) is left out.
-fn record_not_covered(s: &AppState, conversation: Uuid, incident: Uuid, message: &str, municipality: String) {
-    let Some(p) = s.live.crises().get(incident).map(|p| p.version.version) else { return };
-    let Ok(permit) = s.chat.recording.clone().try_acquire_owned() else { return };
-    if !s.chat.may_record(conversation) {
-        return;
-    }
-    let mut text: String = message.chars().take(INQUIRY_TEXT_MAX).collect();
-    if domain::inquiry::looks_like_cpr(&text) {
-        text = domain::chat::CPR_LEFT_OUT.into();
-    }
-    let text = format!("Chatbot: {text}").chars().take(INQUIRY_TEXT_MAX).collect();
-    let new = NewInquiry { version: p, situation: None, text, municipality };
-    let store = s.store.clone();
-    tokio::spawn(async move {
-        if let Err(e) = store.record_inquiry(incident, new, domain::time::now()).await {
-            tracing::warn!(error = %e, "the chatbot's unanswered question was not recorded");
+        // The crisis the conversation is about: the one answered from, else the citizen's own.
+        let incident = source.as_ref().map(|s| s.incident).or(earlier_incident.filter(|_| !ended)).or(local.first().map(|p| p.incident.id));
+        if kind == ReplyKind::NotCovered
+            && let (Some(id), Some(m)) = (incident, municipality.clone())
+        {
+            s.record_not_covered(conversation, id, &req.message, m);
         }
-        drop(permit);
-    });
-}
+        let reply = ChatReply {
+            conversation,
+            kind,
+            answer,
+            handover: kind.hands_over(),
+            confidence: (confidence * 100.0).round() / 100.0,
+            source,
+            crisis_line: line,
+            callback: incident.is_some_and(|i| crises.get(i).is_some()),
+        };
+        s.chat.remember(conversation, municipality, incident, req.message, &reply);
+        Ok(reply)
+    }
 
-/// A callback request from the chat's handover: for the crisis the conversation is about, once
-/// per conversation.
-pub async fn callback(s: &AppState, ip: Option<IpAddr>, conversation: Uuid, mut new: NewCallback) -> Result<(), ApiError> {
-    s.chat.admit(ip)?;
-    let (municipality, incident) = s.chat.incident_of(conversation).ok_or_else(|| {
-        ApiError::new(StatusCode::NOT_FOUND, "unknown_conversation", "this conversation has ended; write your question again")
-    })?;
-    let crises = s.live.crises();
-    let p = incident.and_then(|i| crises.get(i)).ok_or_else(|| {
-        ApiError::new(StatusCode::CONFLICT, "no_live_crisis", "there is no live crisis in this conversation to be called back about")
-    })?;
-    if s.chat.callback_taken(conversation, false) {
-        return Err(ApiError::new(StatusCode::CONFLICT, "already_requested", "a callback was already requested in this conversation"));
+    /// The conversation's turns so far (for the page that works without JavaScript).
+    pub fn chat_turns(&self, conversation: Uuid) -> Vec<Turn> {
+        self.chat.turns(conversation)
     }
-    if new.municipality.trim().is_empty() {
-        new.municipality = municipality.or_else(|| p.incident.affected.first().cloned()).unwrap_or_default();
+
+    /// The unanswered question goes to the authority as a "not covered" inquiry, in the background
+    /// so the citizen is not kept waiting; personal data (a CPR-like number) is left out.
+    fn record_not_covered(&self, conversation: Uuid, incident: Uuid, message: &str, municipality: String) {
+        let s = self;
+        let Some(p) = s.live.crises().get(incident).map(|p| p.version.version) else { return };
+        let Ok(permit) = s.chat.recording.clone().try_acquire_owned() else { return };
+        if !s.chat.may_record(conversation) {
+            return;
+        }
+        let mut text: String = message.chars().take(INQUIRY_TEXT_MAX).collect();
+        if domain::inquiry::looks_like_cpr(&text) {
+            text = domain::chat::CPR_LEFT_OUT.into();
+        }
+        let text = format!("Chatbot: {text}").chars().take(INQUIRY_TEXT_MAX).collect();
+        let new = NewInquiry { version: p, situation: None, text, municipality };
+        let store = s.store.clone();
+        tokio::spawn(async move {
+            if let Err(e) = store.record_inquiry(incident, new, domain::time::now()).await {
+                tracing::warn!(error = %e, "the chatbot's unanswered question was not recorded");
+            }
+            drop(permit);
+        });
     }
-    let actor = domain::Actor { name: "Chatbot".into(), ..domain::Actor::system() };
-    s.store.create_callback(p.incident.id, new.validate()?, &actor, domain::time::now()).await?;
-    s.chat.callback_taken(conversation, true);
-    Ok(())
+
+    /// A callback request from the chat's handover: for the crisis the conversation is about, once
+    /// per conversation.
+    pub async fn chat_callback(&self, ip: Option<IpAddr>, conversation: Uuid, mut new: NewCallback) -> Result<()> {
+        let s = self;
+        s.chat.admit(ip)?;
+        let (municipality, incident) = s.chat.incident_of(conversation).ok_or_else(|| {
+            Error::refused(Refusal::NotFound, "unknown_conversation", "this conversation has ended; write your question again")
+        })?;
+        let crises = s.live.crises();
+        let p = incident.and_then(|i| crises.get(i)).ok_or_else(|| {
+            Error::refused(Refusal::Conflict, "no_live_crisis", "there is no live crisis in this conversation to be called back about")
+        })?;
+        if s.chat.callback_taken(conversation, false) {
+            return Err(Error::refused(Refusal::Conflict, "already_requested", "a callback was already requested in this conversation"));
+        }
+        if new.municipality.trim().is_empty() {
+            new.municipality = municipality.or_else(|| p.incident.affected.first().cloned()).unwrap_or_default();
+        }
+        let actor = domain::Actor { name: "Chatbot".into(), ..domain::Actor::system() };
+        s.store.create_callback(p.incident.id, new.validate()?, &actor, domain::time::now()).await?;
+        s.chat.callback_taken(conversation, true);
+        Ok(())
+    }
 }
 
 #[cfg(test)]

@@ -1,0 +1,53 @@
+//! What the operator does at the server's console (`kriseservice user add`, `token`,
+//! `verify-log`): the person at the console holds the server, so no permission from the table is
+//! asked, but every rule of the domain is.
+
+use crate::accounts::{hash_off_thread, new_secret, secret_hash};
+use crate::{Error, Result, now};
+use domain::log::Verification;
+use domain::user::{NewUser, User};
+use std::collections::HashSet;
+use store::Store;
+use uuid::Uuid;
+
+/// Validates, hashes and stores a new account; `by` names who added it in the record.
+pub async fn add_user(store: &Store, user: NewUser, password: String, by: &str) -> Result<User> {
+    let codes: HashSet<String> = store.organisations().await?.into_iter().map(|o| o.code).collect();
+    let user = user.validate(&password, |c| codes.contains(c))?;
+    let hash = hash_off_thread(password).await?;
+    Ok(store.create_user(&user, &hash, by, now()).await?)
+}
+
+/// A new bearer token for a person; the secret is shown once and only its hash is kept.
+pub async fn create_token(store: &Store, email: &str) -> Result<String> {
+    let Some((user, _)) = store.user_by_email(&email.trim().to_lowercase()).await? else {
+        return Err(Error::not_found(&format!("user with e-mail {email}")));
+    };
+    let token = new_secret();
+    store.create_token(user.id, &secret_hash(&token), now()).await?;
+    Ok(token)
+}
+
+/// A token for the contact-centre platform: it opens the voice channel and nothing else.
+pub async fn create_integration_token(store: &Store, name: &str) -> Result<String> {
+    let name = name.trim();
+    if name.is_empty() || name.len() > 100 || domain::text::has_control(name) {
+        return Err(domain::DomainError::invalid("integration", "a name of 1–100 characters, e.g. \"Telefoniplatform\"").into());
+    }
+    let token = new_secret();
+    store.create_integration_token(name, &secret_hash(&token), now()).await?;
+    Ok(token)
+}
+
+/// Revokes every token of the integration; how many there were.
+pub async fn revoke_integration_tokens(store: &Store, name: &str) -> Result<u64> {
+    Ok(store.revoke_integration_tokens(name.trim()).await?)
+}
+
+/// An incident's title, its log's verification and the chain head the incident records.
+pub async fn verify_log(store: &Store, id: Uuid) -> Result<(String, Verification, String)> {
+    let incident = store.incident(id).await?.ok_or_else(|| Error::not_found(&format!("incident with id {id}")))?;
+    let v = store.verify_log(id).await?.ok_or_else(|| Error::not_found("incident"))?;
+    let (_, head) = store.log_head(id).await?.unwrap_or((0, domain::log::GENESIS.to_string()));
+    Ok((incident.title, v, head))
+}

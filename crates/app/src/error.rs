@@ -1,0 +1,77 @@
+//! What a use case can answer instead of its result. No HTTP here: `web` maps each kind to a
+//! status in one place.
+
+use domain::DomainError;
+use store::StoreError;
+
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// Refused by the domain: not permitted, a conflict, not found, or invalid by field.
+    #[error(transparent)]
+    Domain(#[from] DomainError),
+    /// Refused for a reason callers tell apart by `code`.
+    #[error("{message}")]
+    Refused { refusal: Refusal, code: &'static str, message: String },
+    /// The credential is missing, unknown, revoked or wrong.
+    #[error("{message}")]
+    Unauthenticated { code: &'static str, message: String },
+    /// Too many requests from one client; try again later.
+    #[error("{message}")]
+    TooMany { code: &'static str, message: String },
+    /// The published guides are not loaded yet: "no crisis" must not be said before we know.
+    #[error("the published guides are still being loaded; try again in a moment")]
+    NotReady,
+    /// The database could not complete the request; nothing was saved.
+    #[error("the database could not complete the request; nothing was saved, try again")]
+    Unavailable(#[source] StoreError),
+    /// Stored data could not be read back.
+    #[error("stored data could not be read; the operators have been told in the server log")]
+    Corrupt(String),
+    #[error("{0}")]
+    Internal(&'static str),
+}
+
+/// The kinds of [`Error::Refused`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Refusal {
+    NotFound,
+    Conflict,
+    Unprocessable,
+}
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+impl Error {
+    pub fn not_found(what: &str) -> Error {
+        Error::Domain(DomainError::NotFound(format!("{what} not found")))
+    }
+
+    pub fn refused(refusal: Refusal, code: &'static str, message: impl Into<String>) -> Error {
+        Error::Refused { refusal, code, message: message.into() }
+    }
+}
+
+impl From<StoreError> for Error {
+    fn from(e: StoreError) -> Error {
+        match e {
+            StoreError::Domain(d) => Error::Domain(d),
+            StoreError::Corrupt(m) => {
+                tracing::error!(error = %m, "corrupt stored data");
+                Error::Corrupt(m)
+            }
+            other => {
+                tracing::error!(error = %other, "storage failure");
+                Error::Unavailable(other)
+            }
+        }
+    }
+}
+
+impl From<staffing::StaffingError> for Error {
+    fn from(e: staffing::StaffingError) -> Error {
+        match e {
+            staffing::StaffingError::Invalid { field, message } => DomainError::invalid(field, message).into(),
+            staffing::StaffingError::Impossible(m) => Error::refused(Refusal::Unprocessable, "impossible_targets", m),
+        }
+    }
+}

@@ -1,0 +1,120 @@
+//! Incidents and the crisis room: status, crisis staff, the log, the checklist and action cards.
+
+use crate::{App, Error, Result, now};
+use domain::checklist::{ActionCard, ChecklistItem};
+use domain::incident::{Incident, NewIncident, Status};
+use domain::log::{LogEntry, NewLogEntry, Verification};
+use domain::role::{Assignment, StaffRole};
+use domain::user::User;
+use domain::{Actor, DomainError, Permission};
+use std::collections::HashSet;
+use uuid::Uuid;
+
+impl App {
+    /// Loads an incident the actor holds `permission` on (and whose scope the actor sees).
+    pub async fn incident(&self, actor: &Actor, id: Uuid, permission: Permission) -> Result<Incident> {
+        actor.may(permission)?;
+        let i = self.store.incident(id).await?.ok_or_else(|| Error::not_found("incident"))?;
+        actor.may_on(permission, &i.affected)?;
+        Ok(i)
+    }
+
+    pub async fn incidents(&self, actor: &Actor, status: Option<Status>) -> Result<Vec<Incident>> {
+        actor.may(Permission::ViewIncidents)?;
+        let all = self.store.incidents(status).await?;
+        Ok(all.into_iter().filter(|i| actor.sees(&i.affected)).collect())
+    }
+
+    async fn org_codes(&self) -> Result<HashSet<String>> {
+        Ok(self.store.organisations().await?.into_iter().map(|o| o.code).collect())
+    }
+
+    pub async fn create_incident(&self, actor: &Actor, n: NewIncident) -> Result<Incident> {
+        actor.may(Permission::CreateIncident)?;
+        let codes = self.org_codes().await?;
+        let n = n.validate(|c| codes.contains(c))?;
+        n.check_requester(actor)?;
+        Ok(self.store.create_incident(&n, actor, now()).await?)
+    }
+
+    pub async fn change_status(&self, actor: &Actor, id: Uuid, to: Status, note: Option<&str>) -> Result<Incident> {
+        self.incident(actor, id, Permission::ChangeStatus).await?;
+        Ok(self.store.change_status(id, to, note, actor, now()).await?)
+    }
+
+    /// Resolves an e-mail to a user, for role assignment; `field` names the request field.
+    async fn person(&self, field: &str, email: Option<&str>) -> Result<Option<User>> {
+        let Some(email) = email.map(str::trim).filter(|e| !e.is_empty()) else { return Ok(None) };
+        match self.store.user_by_email(&email.to_lowercase()).await? {
+            Some((u, _)) => Ok(Some(u)),
+            None => Err(DomainError::invalid(field, format!("no user with e-mail '{email}'")).into()),
+        }
+    }
+
+    /// Resolves and checks the two people for a crisis role.
+    pub(crate) async fn role_holders(
+        &self,
+        role: StaffRole,
+        primary: Option<&str>,
+        deputy: Option<&str>,
+    ) -> Result<(Option<Uuid>, Option<Uuid>)> {
+        let primary = self.person("primary", primary).await?;
+        let deputy = self.person("deputy", deputy).await?;
+        domain::role::check_assignment(role, primary.as_ref(), deputy.as_ref())?;
+        Ok((primary.map(|u| u.id), deputy.map(|u| u.id)))
+    }
+
+    pub async fn roles(&self, actor: &Actor, id: Uuid) -> Result<Vec<Assignment>> {
+        self.incident(actor, id, Permission::ViewIncidents).await?;
+        Ok(self.store.roles(id).await?)
+    }
+
+    pub async fn assign_role(
+        &self,
+        actor: &Actor,
+        id: Uuid,
+        role: StaffRole,
+        primary: Option<&str>,
+        deputy: Option<&str>,
+    ) -> Result<Vec<Assignment>> {
+        self.incident(actor, id, Permission::AssignRoles).await?;
+        let (primary, deputy) = self.role_holders(role, primary, deputy).await?;
+        Ok(self.store.assign_role(id, role, primary, deputy, actor, now()).await?)
+    }
+
+    pub async fn log(&self, actor: &Actor, id: Uuid) -> Result<Vec<LogEntry>> {
+        self.incident(actor, id, Permission::ReadLog).await?;
+        Ok(self.store.log(id).await?)
+    }
+
+    pub async fn append_log(&self, actor: &Actor, id: Uuid, entry: NewLogEntry) -> Result<LogEntry> {
+        self.incident(actor, id, Permission::AppendLog).await?;
+        Ok(self.store.append_log(id, entry, actor, now()).await?)
+    }
+
+    /// The log's verification for an incident the actor may read.
+    pub async fn verify_log(&self, actor: &Actor, id: Uuid) -> Result<Verification> {
+        self.incident(actor, id, Permission::ReadLog).await?;
+        self.store.verify_log(id).await?.ok_or_else(|| Error::not_found("incident"))
+    }
+
+    pub async fn checklist(&self, actor: &Actor, id: Uuid) -> Result<Vec<ChecklistItem>> {
+        self.incident(actor, id, Permission::ViewIncidents).await?;
+        Ok(self.store.checklist(id).await?)
+    }
+
+    pub async fn complete_item(&self, actor: &Actor, id: Uuid, item: Uuid, done: bool) -> Result<ChecklistItem> {
+        self.incident(actor, id, Permission::CompleteChecklistItem).await?;
+        Ok(self.store.complete_item(id, item, done, actor, now()).await?)
+    }
+
+    pub async fn incident_cards(&self, actor: &Actor, id: Uuid) -> Result<Vec<(Uuid, ActionCard)>> {
+        self.incident(actor, id, Permission::ViewIncidents).await?;
+        Ok(self.store.incident_cards(id).await?)
+    }
+
+    pub async fn attach_card(&self, actor: &Actor, id: Uuid, card: Uuid) -> Result<()> {
+        self.incident(actor, id, Permission::AttachActionCard).await?;
+        Ok(self.store.attach_card(id, card, actor, now()).await?)
+    }
+}

@@ -1,0 +1,119 @@
+//! Kriseservice's use cases: one method of [`App`] per thing a user does. Each asks the
+//! permission table in `domain` (and the incident's scope), applies the domain rules, writes
+//! through `store` and returns typed results. Also here: the background jobs, the live snapshot
+//! of published guides that the citizen channels answer from, and the chatbot's conversations.
+//! No HTTP: `web` extracts, calls a method here, and renders.
+
+pub mod accounts;
+mod admin;
+pub mod chat;
+pub mod console;
+mod error;
+mod events;
+mod feedback;
+mod guide;
+mod incidents;
+mod inquiries;
+pub mod jobs;
+pub mod live;
+mod lookup;
+mod room;
+mod shifts;
+pub mod staffing;
+
+pub use error::{Error, Refusal, Result};
+pub use guide::LiveGuide;
+pub use lookup::LIMIT_MAX as SEARCH_LIMIT_MAX;
+pub use room::{CrisisRoom, IncidentView, PrintedLog, Progress};
+pub use store::{CallsReport, ImportReport};
+
+/// The store itself, for tests that set up or tamper with data directly. Never on in the binary.
+#[cfg(feature = "testing")]
+pub mod testing {
+    pub use store::*;
+}
+
+use std::sync::Arc;
+use std::time::Duration;
+use store::Store;
+
+/// Settings the use cases need.
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub session_lifetime: Duration,
+    /// The collaboration's crisis line: where the public pages and a chatbot handover send citizens.
+    pub crisis_line: Option<String>,
+    /// Chatbot messages per client address per minute; 0 turns the limit off.
+    pub chat_per_minute: u32,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config { session_lifetime: Duration::from_secs(12 * 3600), crisis_line: None, chat_per_minute: 30 }
+    }
+}
+
+/// A one-way signal: once triggered, every `wait` returns.
+#[derive(Debug, Clone)]
+pub struct Shutdown(Arc<tokio::sync::watch::Sender<bool>>);
+
+impl Default for Shutdown {
+    fn default() -> Self {
+        Shutdown(Arc::new(tokio::sync::watch::channel(false).0))
+    }
+}
+
+impl Shutdown {
+    pub fn trigger(&self) {
+        self.0.send_replace(true);
+    }
+
+    pub async fn wait(&self) {
+        let mut rx = self.0.subscribe();
+        let _ = rx.wait_for(|stopped| *stopped).await;
+    }
+}
+
+/// The use cases over one store. Cheap to clone.
+#[derive(Clone)]
+pub struct App {
+    store: Store,
+    config: Arc<Config>,
+    live: Arc<live::Live>,
+    chat: Arc<chat::Chat>,
+    throttle: Arc<accounts::Throttle>,
+}
+
+impl App {
+    /// The use cases over `store`; the live snapshot starts following the event bus.
+    pub fn start(store: Store, config: Config) -> App {
+        let app = App {
+            live: Arc::new(live::Live::default()),
+            chat: Arc::new(chat::Chat::new(config.chat_per_minute)),
+            throttle: Arc::new(accounts::Throttle::default()),
+            config: Arc::new(config),
+            store,
+        };
+        app.live.clone().follow(app.store.clone());
+        app
+    }
+
+    pub fn config(&self) -> &Config {
+        &self.config
+    }
+
+    /// The live snapshot of the published guides: what the citizen channels answer from.
+    pub fn live(&self) -> &live::Live {
+        &self.live
+    }
+
+    /// The store behind the use cases, for tests that set up or tamper with data directly.
+    #[cfg(feature = "testing")]
+    pub fn store(&self) -> &Store {
+        &self.store
+    }
+}
+
+fn now() -> time::OffsetDateTime {
+    domain::time::now()
+}
