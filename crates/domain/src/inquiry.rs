@@ -172,9 +172,12 @@ pub fn callback_mail(incident: &crate::incident::Incident, c: &Callback) -> (Str
     (subject, body)
 }
 
-/// When the personal data of a closed incident must be gone.
-pub fn purge_due(closed_at: OffsetDateTime, retention_days: i64) -> OffsetDateTime {
-    closed_at + Duration::days(retention_days)
+/// The retention rule as the purge asks it: at `now`, the callback requests of every incident
+/// closed at or before the instant returned are due for deletion, that is, those closed
+/// `retention_days` or more before `now`. A retention too long to subtract leaves nothing due.
+pub fn purge_cutoff(now: OffsetDateTime, retention_days: i64) -> OffsetDateTime {
+    let retention = Duration::seconds(retention_days.saturating_mul(86_400));
+    now.checked_sub(retention).unwrap_or(time::PrimitiveDateTime::MIN.assume_utc())
 }
 
 /// What the authority needs to improve its guide.
@@ -301,5 +304,23 @@ mod tests {
         assert_eq!(a.per_situation[0], (None, 3));
         assert_eq!(a.per_situation[1], (Some("A".to_string()), 2));
         assert_eq!(a.top_not_covered, vec![("Medicin?".to_string(), 2)]);
+    }
+
+    #[test]
+    fn callbacks_are_due_once_the_retention_has_passed_since_close() {
+        let closed = time::macros::datetime!(2026-11-23 14:00 UTC);
+        let due_at = |now: OffsetDateTime| closed <= purge_cutoff(now, 30);
+        assert!(!due_at(closed), "not at close");
+        assert!(!due_at(closed + Duration::days(29)));
+        assert!(!due_at(closed + Duration::days(30) - Duration::microseconds(1)), "not a moment early");
+        assert!(due_at(closed + Duration::days(30)), "exactly 30 days after close");
+        assert!(due_at(closed + Duration::days(31)));
+        // Days of 24 hours, whatever Copenhagen's clocks do (they go back on 25 October 2026):
+        // 30 days after 14:00 UTC is 14:00 UTC.
+        let october = time::macros::datetime!(2026-10-01 14:00 UTC);
+        assert_eq!(purge_cutoff(october + Duration::days(30), 30), october);
+        // A retention longer than time itself leaves nothing due; nothing panics.
+        assert!(closed > purge_cutoff(closed, i64::MAX));
+        assert!(closed <= purge_cutoff(closed, 0), "no retention: due at close");
     }
 }

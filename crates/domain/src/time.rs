@@ -1,6 +1,9 @@
 //! Time is stored in UTC and shown in Europe/Copenhagen.
 
-use time::{Date, Duration, Month, OffsetDateTime, UtcOffset, Weekday};
+use jiff::Timestamp;
+use jiff::tz::{AmbiguousOffset, TimeZone, TimeZoneDatabase};
+use std::sync::LazyLock;
+use time::{OffsetDateTime, UtcOffset};
 
 /// Now, truncated to whole microseconds: both databases keep microseconds, and the log's
 /// hash chain must hash exactly what comes back.
@@ -19,36 +22,51 @@ pub fn truncate(t: OffsetDateTime) -> OffsetDateTime {
     t.replace_nanosecond(t.nanosecond() / 1_000 * 1_000).expect("nanosecond within range")
 }
 
-fn last_sunday(year: i32, month: Month) -> Date {
-    let mut d = Date::from_calendar_date(year, month, month.length(year)).expect("valid date");
-    while d.weekday() != Weekday::Sunday {
-        d = d.previous_day().expect("valid date");
-    }
-    d
+/// Europe/Copenhagen from the IANA time-zone database that jiff compiles into the binary: the
+/// same answer on every machine, with or without a system zoneinfo, and no file read at run time.
+static COPENHAGEN: LazyLock<TimeZone> =
+    LazyLock::new(|| TimeZoneDatabase::bundled().get("Europe/Copenhagen").expect("the bundled time-zone database has Europe/Copenhagen"));
+
+fn utc_offset(o: jiff::tz::Offset) -> UtcOffset {
+    UtcOffset::from_whole_seconds(o.seconds()).expect("a time-zone offset is within ±25:59:59")
 }
 
-/// Denmark's offset at an instant: CEST (+2) from 01:00 UTC on the last Sunday of March
-/// to 01:00 UTC on the last Sunday of October, CET (+1) otherwise (EU rule since 1996).
+/// Denmark's offset at an instant, as the time-zone database has it: CET (+1) and, since 1980,
+/// CEST (+2) in summer, which ended on the last Sunday of September until 1995 and has ended on
+/// the last Sunday of October since 1996.
 pub fn copenhagen_offset(t: OffsetDateTime) -> UtcOffset {
-    let utc = t.to_offset(UtcOffset::UTC);
-    let year = utc.year();
-    let start = last_sunday(year, Month::March).midnight().assume_utc() + Duration::hours(1);
-    let end = last_sunday(year, Month::October).midnight().assume_utc() + Duration::hours(1);
-    let hours = if utc >= start && utc < end { 2 } else { 1 };
-    UtcOffset::from_hms(hours, 0, 0).expect("valid offset")
+    // Offsets change on whole seconds, so the second an instant falls in has its offset; the
+    // few seconds at the ends of `time`'s range beyond jiff's have the offset of jiff's ends.
+    let second = t.unix_timestamp().clamp(Timestamp::MIN.as_second(), Timestamp::MAX.as_second());
+    let instant = Timestamp::from_second(second).expect("clamped to jiff's range");
+    utc_offset(COPENHAGEN.to_offset(instant))
 }
 
 /// A wall-clock time in Copenhagen, as a form's `datetime-local` gives it ("2026-11-23T14:00"),
-/// as an instant. In the autumn's repeated hour the earlier (summer-time) instant is taken.
+/// as an instant. In the autumn's repeated hour the earlier (summer-time) instant is taken. A
+/// time the spring change skips (02:00–02:59 on the last Sunday of March) is read with the offset
+/// in force before the change, +01:00, as if the clock had not yet been put forward: 02:30 is the
+/// instant the clocks show as 03:30 summer time (the reading RFC 5545 and Temporal call
+/// "compatible").
 pub fn from_local_input(s: &str) -> Option<OffsetDateTime> {
     let format = time::macros::format_description!("[year]-[month]-[day]T[hour]:[minute]");
     let local = time::PrimitiveDateTime::parse(s.trim(), &format).ok()?;
-    [2, 1]
-        .into_iter()
-        .map(|h| local.assume_offset(UtcOffset::from_hms(h, 0, 0).expect("valid offset")))
-        .find(|t| copenhagen_offset(*t) == t.offset())
-        .or_else(|| Some(local.assume_offset(UtcOffset::from_hms(1, 0, 0).expect("valid offset"))))
-        .map(|t| t.to_offset(UtcOffset::UTC))
+    let civil = jiff::civil::DateTime::new(
+        i16::try_from(local.year()).ok()?,
+        local.month() as i8,
+        local.day() as i8,
+        local.hour() as i8,
+        local.minute() as i8,
+        0,
+        0,
+    )
+    .ok()?;
+    let offset = match COPENHAGEN.to_ambiguous_timestamp(civil).offset() {
+        AmbiguousOffset::Unambiguous { offset } => offset,
+        // Gap: the offset before the change; fold: the earlier instant, still summer time.
+        AmbiguousOffset::Gap { before, .. } | AmbiguousOffset::Fold { before, .. } => before,
+    };
+    local.assume_offset(utc_offset(offset)).checked_to_offset(UtcOffset::UTC)
 }
 
 /// A Copenhagen wall-clock time as people type it in a file or a text box: `2026-11-23 14:00`
@@ -91,6 +109,7 @@ pub fn rfc3339(t: OffsetDateTime) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use time::Date;
 
     #[test]
     fn form_times_are_copenhagen_wall_clock() {
@@ -119,6 +138,91 @@ mod tests {
         assert_eq!(copenhagen_offset(datetime!(2026-03-29 01:00 UTC)).whole_hours(), 2);
         assert_eq!(copenhagen_offset(datetime!(2026-10-25 00:59:59 UTC)).whole_hours(), 2);
         assert_eq!(copenhagen_offset(datetime!(2026-10-25 01:00 UTC)).whole_hours(), 1);
+    }
+
+    fn hours(t: OffsetDateTime) -> (i8, i8) {
+        let o = copenhagen_offset(t);
+        (o.whole_hours(), o.minutes_past_hour())
+    }
+
+    #[test]
+    fn summer_time_ended_in_september_until_1995() {
+        // The last Sunday of October rule holds only since 1996: before, summer time ended on
+        // the last Sunday of September (24 September 1995, 30 September 1990), 01:00 UTC.
+        assert_eq!(hours(datetime!(1995-10-01 12:00 UTC)), (1, 0));
+        assert_eq!(hours(datetime!(1990-10-15 12:00 UTC)), (1, 0));
+        assert_eq!(hours(datetime!(1995-09-24 00:59:59 UTC)), (2, 0));
+        assert_eq!(hours(datetime!(1995-09-24 01:00 UTC)), (1, 0));
+        assert_eq!(hours(datetime!(1990-09-30 00:59:59 UTC)), (2, 0));
+        assert_eq!(hours(datetime!(1990-09-30 01:00 UTC)), (1, 0));
+        // 1996, the first year of the October end.
+        assert_eq!(hours(datetime!(1996-10-27 00:59:59 UTC)), (2, 0));
+        assert_eq!(hours(datetime!(1996-10-27 01:00 UTC)), (1, 0));
+        // A time typed in that October is winter time: 14:00 is 13:00 UTC, not 12:00.
+        assert_eq!(from_local_input("1995-10-01T14:00"), Some(datetime!(1995-10-01 13:00 UTC)));
+        assert_eq!(to_local_input(datetime!(1995-10-01 13:00 UTC)), "1995-10-01T14:00");
+        // The last Sunday of October 1995 repeats no hour: 02:30 is 01:30 UTC.
+        assert_eq!(from_local_input("1995-10-29T02:30"), Some(datetime!(1995-10-29 01:30 UTC)));
+    }
+
+    #[test]
+    fn no_summer_time_before_1980() {
+        // Denmark kept CET all year from 1949 to 1979; summer time came back on 6 April 1980.
+        assert_eq!(hours(datetime!(1979-07-01 12:00 UTC)), (1, 0));
+        assert_eq!(hours(datetime!(1980-04-06 00:59:59 UTC)), (1, 0));
+        assert_eq!(hours(datetime!(1980-04-06 01:00 UTC)), (2, 0));
+        assert_eq!(format_local(datetime!(1979-07-01 12:00 UTC)), "01.07.1979 13:00");
+    }
+
+    #[test]
+    fn the_repeated_autumn_hour_reads_as_summer_time() {
+        // 25 October 2026: 02:00–02:59 comes twice, at 00:xx UTC (+02:00) and 01:xx UTC (+01:00).
+        assert_eq!(from_local_input("2026-10-25T01:59"), Some(datetime!(2026-10-24 23:59 UTC)));
+        assert_eq!(from_local_input("2026-10-25T02:00"), Some(datetime!(2026-10-25 00:00 UTC)));
+        assert_eq!(from_local_input("2026-10-25T02:30"), Some(datetime!(2026-10-25 00:30 UTC)));
+        assert_eq!(from_local_input("2026-10-25T02:59"), Some(datetime!(2026-10-25 00:59 UTC)));
+        assert_eq!(from_local_input("2026-10-25T03:00"), Some(datetime!(2026-10-25 02:00 UTC)));
+        // Both instants show as 02:30.
+        assert_eq!(to_local_input(datetime!(2026-10-25 00:30 UTC)), "2026-10-25T02:30");
+        assert_eq!(to_local_input(datetime!(2026-10-25 01:30 UTC)), "2026-10-25T02:30");
+        // In 1995 the repeated hour was in September.
+        assert_eq!(from_local_input("1995-09-24T02:30"), Some(datetime!(1995-09-24 00:30 UTC)));
+    }
+
+    #[test]
+    fn the_skipped_spring_hour_reads_as_winter_time() {
+        // 29 March 2026: the clocks go from 02:00 straight to 03:00. 02:30 is read as +01:00,
+        // 01:30 UTC, the instant the clocks show as 03:30.
+        assert_eq!(from_local_input("2026-03-29T01:59"), Some(datetime!(2026-03-29 00:59 UTC)));
+        assert_eq!(from_local_input("2026-03-29T02:00"), Some(datetime!(2026-03-29 01:00 UTC)));
+        assert_eq!(from_local_input("2026-03-29T02:30"), Some(datetime!(2026-03-29 01:30 UTC)));
+        assert_eq!(from_local_input("2026-03-29T03:00"), Some(datetime!(2026-03-29 01:00 UTC)));
+        assert_eq!(to_local_input(datetime!(2026-03-29 01:30 UTC)), "2026-03-29T03:30");
+        assert_eq!(from_local_text("2026-03-29 02:30"), Some(datetime!(2026-03-29 01:30 UTC)));
+    }
+
+    #[test]
+    fn far_years_have_an_offset() {
+        // Nothing panics at the ends of `time`'s range, outside the database's transitions.
+        let _ = copenhagen_offset(OffsetDateTime::new_utc(Date::MIN, time::Time::MIDNIGHT));
+        let _ = copenhagen_offset(OffsetDateTime::new_utc(Date::MAX, time::Time::MAX));
+        assert_eq!(hours(datetime!(2099-07-01 12:00 UTC)), (2, 0));
+        assert_eq!(hours(datetime!(2099-12-01 12:00 UTC)), (1, 0));
+        assert!(from_local_input("9999-12-31T23:59").is_some());
+        // Midnight at the start of year -9999 in Copenhagen is before the earliest instant `time`
+        // holds: no answer, and no panic.
+        assert_eq!(from_local_input("-9999-01-01T00:00"), None);
+    }
+
+    proptest::proptest! {
+        /// Every instant's wall-clock time reads back as that instant, or, in the repeated
+        /// hour, as the summer-time instant an hour earlier.
+        #[test]
+        fn wall_clock_reads_back(minutes in 0i64..(100 * 366 * 24 * 60)) {
+            let t = datetime!(2000-01-01 00:00 UTC) + time::Duration::minutes(minutes);
+            let back = from_local_input(&to_local_input(t)).unwrap();
+            proptest::prop_assert!(back == t || back == t - time::Duration::hours(1), "{t} read back as {back}");
+        }
     }
 
     #[test]

@@ -69,9 +69,10 @@ fn invalid(field: &'static str, message: impl Into<String>) -> StaffingError {
     StaffingError::Invalid { field, message: message.into() }
 }
 
-/// The longest answer time Erlang A is computed for: its service level takes work in
-/// proportion to the square of (answer rate × answer time).
-pub const MAX_TARGET_ANSWER_S: f64 = 600.0;
+/// The longest answer target Erlang A is computed for: its service level takes work in
+/// proportion to the square of (answer rate × answer time). Erlang C's closed form has no such
+/// cost and takes any target up to the interval's length.
+pub const MAX_ERLANG_A_TARGET_ANSWER_S: f64 = 600.0;
 const DAY_S: f64 = 86_400.0;
 /// A target met exactly is met: 30.6 Erlang on 36 agents is 85 % busy, though the division
 /// gives 0.8500000000000001.
@@ -94,9 +95,32 @@ impl Load {
 }
 
 impl Targets {
-    /// Every target within its bounds; fields named as the API names them.
+    /// Every target within its bounds for some interval (a day at the longest); fields named as
+    /// the API names them. [`Targets::check_for`] also holds the answer target to an interval.
     pub fn check(&self) -> Result<(), StaffingError> {
-        within("target_answer_s", self.target_answer_s, 0.0, MAX_TARGET_ANSWER_S, "between 0 and 600 seconds")?;
+        self.check_answer_target(DAY_S, "86400 seconds (a day, the longest interval)")?;
+        self.check_rest()
+    }
+
+    /// Every target within its bounds for intervals of `interval_s` seconds: Erlang C takes an
+    /// answer target up to the interval's length, Erlang A (with `patience_s`) up to
+    /// [`MAX_ERLANG_A_TARGET_ANSWER_S`].
+    pub fn check_for(&self, interval_s: f64) -> Result<(), StaffingError> {
+        self.check_answer_target(interval_s, &format!("{interval_s} seconds (the interval's length)"))?;
+        self.check_rest()
+    }
+
+    fn check_answer_target(&self, longest_s: f64, longest: &str) -> Result<(), StaffingError> {
+        let t = self.target_answer_s;
+        if self.patience_s.is_some() {
+            let what = format!("between 0 and {MAX_ERLANG_A_TARGET_ANSWER_S} seconds for Erlang A (with patience_s)");
+            within("target_answer_s", t, 0.0, MAX_ERLANG_A_TARGET_ANSWER_S, &what)
+        } else {
+            within("target_answer_s", t, 0.0, longest_s, &format!("between 0 and {longest}"))
+        }
+    }
+
+    fn check_rest(&self) -> Result<(), StaffingError> {
         open_share("target_service_level", self.service_level, "a share strictly between 0 and 1, e.g. 0.8")?;
         within("shrinkage", self.shrinkage, 0.0, 0.95, "a share from 0 up to 0.95")?;
         within("max_occupancy", self.max_occupancy, 0.01, 1.0, "a share above 0 and at most 1, e.g. 0.85")?;
@@ -160,7 +184,7 @@ fn measures_c(n: u32, load: &Load, t: f64, b: f64) -> Staffing {
 /// The fewest agents that meet every target, and what they achieve.
 pub fn required(load: &Load, targets: &Targets) -> Result<Staffing, StaffingError> {
     load.check()?;
-    targets.check()?;
+    targets.check_for(load.interval_s)?;
     if targets.patience_s.is_some() {
         check_erlang_a(load)?;
     }
@@ -315,8 +339,55 @@ mod tests {
         assert_eq!(field(load, Targets { max_occupancy: 0.0, ..targets(0.8, 20.0) }), "max_occupancy");
         assert_eq!(field(load, Targets { max_abandon: Some(0.05), ..targets(0.8, 20.0) }), "max_abandon");
         assert_eq!(field(load, Targets { patience_s: Some(0.0), ..targets(0.8, 20.0) }), "patience_s");
-        let huge = Load { calls: 1e7, interval_s: 1.0, aht_s: 86_400.0 };
+        // 14 billion Erlang (in a minute, so that the 20 s target fits the interval).
+        let huge = Load { calls: 1e7, interval_s: 60.0, aht_s: 86_400.0 };
         assert!(matches!(required(&huge, &targets(0.8, 20.0)), Err(StaffingError::Impossible(_))));
+    }
+
+    fn refusal(l: Load, t: Targets) -> (&'static str, String) {
+        match required(&l, &t) {
+            Err(StaffingError::Invalid { field, message }) => (field, message),
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn erlang_c_takes_answer_targets_up_to_the_interval() {
+        // A callback queue: called back within 20 minutes, in a 30-minute interval.
+        let load = Load { calls: 100.0, interval_s: 1800.0, aht_s: 180.0 };
+        let s = required(&load, &targets(0.8, 1200.0)).unwrap();
+        assert!(s.service_level >= 0.8 && s.agents <= 14, "a longer target needs no more agents: {s:?}");
+        assert!(s.agents > 10, "10 Erlang need more than 10 agents: {s:?}");
+        assert!(required(&load, &targets(0.8, 1800.0)).is_ok(), "the interval's whole length");
+        assert!(targets(0.8, 1200.0).check().is_ok());
+        let hour = Load { interval_s: 3600.0, ..load };
+        assert!(required(&hour, &targets(0.8, 2400.0)).is_ok());
+    }
+
+    #[test]
+    fn erlang_c_refuses_answer_targets_past_the_interval() {
+        let load = Load { calls: 100.0, interval_s: 1800.0, aht_s: 180.0 };
+        let (field, message) = refusal(load, targets(0.8, 1800.5));
+        assert_eq!(field, "target_answer_s");
+        assert!(message.contains("between 0 and 1800 seconds"), "{message}");
+        let (field, message) = refusal(Load { interval_s: 900.0, ..load }, targets(0.8, 1200.0));
+        assert_eq!(field, "target_answer_s");
+        assert!(message.contains("between 0 and 900 seconds"), "{message}");
+        assert_eq!(refusal(load, targets(0.8, -1.0)).0, "target_answer_s");
+        assert_eq!(refusal(load, targets(0.8, f64::INFINITY)).0, "target_answer_s");
+        // Without an interval, a day is the longest.
+        assert!(targets(0.8, 86_400.5).check().is_err());
+    }
+
+    #[test]
+    fn erlang_a_keeps_its_ten_minutes() {
+        let load = Load { calls: 100.0, interval_s: 1800.0, aht_s: 180.0 };
+        let patient = |t: f64| Targets { patience_s: Some(120.0), ..targets(0.8, t) };
+        assert!(required(&load, &patient(600.0)).is_ok());
+        let (field, message) = refusal(load, patient(601.0));
+        assert_eq!(field, "target_answer_s");
+        assert!(message.contains("between 0 and 600 seconds for Erlang A"), "{message}");
+        assert!(patient(1200.0).check().is_err(), "with patience, whatever the interval");
     }
 
     proptest::proptest! {

@@ -6,6 +6,10 @@
 //! forward comes at rate `n·μ + k·θ` (an agent frees up, or one of the `k` ahead hangs up) while
 //! the caller's own patience runs out at rate `θ`. The chance of being answered within `t` is
 //! the distribution of a sum of exponentials, computed by uniformisation.
+//! Uniformisation's work grows with the square of (answer rate × answer time), so
+//! [`crate::erlang::required`] takes Erlang A's answer targets up to
+//! [`crate::erlang::MAX_ERLANG_A_TARGET_ANSWER_S`] (10 minutes); Erlang C takes any up to the
+//! interval's length.
 
 use crate::erlang::{Load, Staffing};
 

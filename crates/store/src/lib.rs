@@ -600,9 +600,10 @@ impl Store {
         on!(self, personal_data_access(incident_id))
     }
 
-    /// Deletes callback requests of incidents closed `retention_days` or more before `now`.
+    /// Deletes callback requests of incidents closed `retention_days` or more before `now`: the
+    /// cut-off is the domain's rule, `domain::inquiry::purge_cutoff`.
     pub async fn purge_callbacks(&self, now: OffsetDateTime, retention_days: i64) -> Result<Vec<(Uuid, u64)>> {
-        let cutoff = now - time::Duration::days(retention_days);
+        let cutoff = domain::inquiry::purge_cutoff(now, retention_days);
         write!(self, purge_callbacks(cutoff, retention_days, now))
     }
 
