@@ -278,17 +278,30 @@ const COLUMNS: [&str; 8] =
     ["start", "length_s", "offered", "answered", "abandoned", "answered_within_target", "avg_handle_s", "avg_wait_s"];
 
 /// Reads a contact-centre export: a header naming the eight columns (any order, more allowed),
-/// `,` or `;` between fields (with `;`, a decimal comma is allowed, as Danish spreadsheets
-/// write it), and `start` as RFC 3339 or Copenhagen wall-clock time (`2026-11-23 14:00`).
-/// A missing column refuses the whole file; a broken row is rejected on its own.
+/// `,` or `;` between fields (whichever the header uses), a field quoted (`"Krise; Aarhus"`)
+/// when it holds the separator, a decimal comma allowed (Danish spreadsheets write it; quote
+/// it in a `,`-separated file: `"185,5"`), and `start` as RFC 3339 or Copenhagen wall-clock
+/// time (`2026-11-23 14:00`). A missing column refuses the whole file; a broken row is
+/// rejected on its own, by the line it starts on.
 pub fn parse_csv(text: &str) -> Result<(Vec<Row>, Vec<Rejected>), DomainError> {
+    // Excel starts its UTF-8 exports with a byte-order mark; the csv reader keeps it.
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let mut lines = text.lines().enumerate().filter(|(_, l)| !l.trim().is_empty());
-    let Some((_, header)) = lines.next() else {
+    let Some(header) = text.lines().find(|l| !l.trim().is_empty()) else {
         return Err(DomainError::invalid("file", "the file is empty: expected a header line and rows"));
     };
-    let sep = if header.contains(';') { ';' } else { ',' };
-    let names: Vec<String> = header.split(sep).map(|h| h.trim().trim_matches('"').to_lowercase()).collect();
+    let sep = separator(header);
+    let mut reader =
+        csv::ReaderBuilder::new().delimiter(sep).has_headers(false).flexible(true).trim(csv::Trim::All).from_reader(text.as_bytes());
+    let mut records = reader.records().filter_map(|r| match r {
+        // Blank lines, and lines of nothing but spaces.
+        Ok(r) if r.len() == 1 && r[0].is_empty() => None,
+        other => Some(other.map(|r| (crate::text::csv_line(text, &r), r))),
+    });
+    let unreadable = |e: csv::Error| DomainError::invalid("file", format!("the file cannot be read as CSV: {e}"));
+    let Some((_, header)) = records.next().transpose().map_err(unreadable)? else {
+        return Err(DomainError::invalid("file", "the file is empty: expected a header line and rows"));
+    };
+    let names: Vec<String> = header.iter().map(|h| unquote(h).to_lowercase()).collect();
     let missing: Vec<&str> = COLUMNS.iter().copied().filter(|c| !names.iter().any(|n| n == c)).collect();
     if !missing.is_empty() {
         return Err(DomainError::invalid(
@@ -298,15 +311,16 @@ pub fn parse_csv(text: &str) -> Result<(Vec<Row>, Vec<Rejected>), DomainError> {
     }
     let at = |c: &str| names.iter().position(|n| n == c).unwrap_or_default();
     let (mut rows, mut rejected) = (Vec::new(), Vec::new());
-    for (i, line) in lines {
-        let fields: Vec<&str> = line.split(sep).map(|f| f.trim().trim_matches('"')).collect();
+    for record in records {
+        let (line, record) = record.map_err(unreadable)?;
+        let fields: Vec<&str> = record.iter().map(unquote).collect();
         if fields.len() != names.len() {
-            rejected.push(Rejected { line: i + 1, reason: format!("has {} fields; the header has {}", fields.len(), names.len()) });
+            rejected.push(Rejected { line, reason: format!("has {} fields; the header has {}", fields.len(), names.len()) });
             continue;
         }
-        match row(&fields, &at, sep) {
-            Ok(c) => rows.push((i + 1, c)),
-            Err(reason) => rejected.push(Rejected { line: i + 1, reason }),
+        match row(&fields, &at) {
+            Ok(c) => rows.push((line, c)),
+            Err(reason) => rejected.push(Rejected { line, reason }),
         }
         if rows.len() + rejected.len() > MAX_INTERVALS {
             return Err(DomainError::invalid("file", format!("at most {MAX_INTERVALS} rows per file")));
@@ -315,13 +329,35 @@ pub fn parse_csv(text: &str) -> Result<(Vec<Row>, Vec<Rejected>), DomainError> {
     Ok((rows, rejected))
 }
 
-fn row(fields: &[&str], at: &dyn Fn(&str) -> usize, sep: char) -> Result<CallInterval, String> {
+/// `;` when the header line has one outside quotes, else `,`.
+fn separator(header: &str) -> u8 {
+    let mut quoted = false;
+    for c in header.chars() {
+        match c {
+            '"' => quoted = !quoted,
+            ';' if !quoted => return b';',
+            _ => {}
+        }
+    }
+    b','
+}
+
+/// A field as the reader gives it, trimmed, less the quotes of a field quoted after a space
+/// (`1800; "90"`), which the reader keeps.
+fn unquote(field: &str) -> &str {
+    field.trim().trim_matches('"')
+}
+
+fn row(fields: &[&str], at: &dyn Fn(&str) -> usize) -> Result<CallInterval, String> {
     let get = |c: &str| fields[at(c)];
     let count = |c: &str| get(c).parse::<i64>().map_err(|_| format!("{c}: '{}' is not a whole number", get(c)));
     let seconds = |c: &str| {
-        let raw = get(c);
-        let raw = if sep == ';' { raw.replace(',', ".") } else { raw.to_string() };
-        raw.parse::<f64>().ok().filter(|v| v.is_finite()).ok_or_else(|| format!("{c}: '{}' is not a number of seconds", get(c)))
+        get(c)
+            .replace(',', ".")
+            .parse::<f64>()
+            .ok()
+            .filter(|v| v.is_finite())
+            .ok_or_else(|| format!("{c}: '{}' is not a number of seconds", get(c)))
     };
     Ok(CallInterval {
         start: parse_start(get("start"))
@@ -421,6 +457,56 @@ mod tests {
         assert!(rejected[1].reason.contains("cannot exceed"), "{rejected:?}");
         assert!(rejected[2].reason.contains("3 fields"), "{rejected:?}");
         assert!(rejected[3].reason.contains("twice"), "{rejected:?}");
+    }
+
+    const HEADER: &str = "start;length_s;offered;answered;abandoned;answered_within_target;avg_handle_s;avg_wait_s";
+
+    #[test]
+    fn a_quoted_field_may_hold_the_separator() {
+        // A queue name with the separator, in a column of its own and in the header.
+        let csv = format!(
+            "{HEADER};\"kø; navn\"\n\
+            2026-11-23 14:00;1800;100;90;10;70;180;12;\"Krise; Aarhus\"\n\
+            2026-11-23 14:30;1800;100;90;10;70;180;12;Krise\n"
+        );
+        let (rows, rejected) = parse_csv(&csv).unwrap();
+        assert_eq!((rows.len(), rejected), (2, vec![]));
+        // A decimal comma, quoted, in a file that separates by commas (and a header that
+        // quotes a semicolon).
+        let csv =
+            format!("{},\"kø; navn\"\n2026-11-23T14:00:00+01:00,1800,100,90,10,70,\"185,5\",\"12,25\",Krise\n", HEADER.replace(';', ","));
+        let (rows, rejected) = parse_csv(&csv).unwrap();
+        assert_eq!(rejected, []);
+        assert_eq!((rows[0].1.avg_handle_s, rows[0].1.avg_wait_s), (185.5, 12.25));
+    }
+
+    #[test]
+    fn a_quoted_header_after_a_byte_order_mark() {
+        let header = HEADER.split(';').map(|h| format!("\"{h}\"")).collect::<Vec<_>>().join(",");
+        let csv = format!(
+            "\u{feff}{header}\n\"2026-11-23 14:00\",\"1800\",100,90,10,70,180,12\n\"2026-11-23 14:30\", \"1800\", 100,90,10,70,180,12\n"
+        );
+        let (rows, rejected) = parse_csv(&csv).unwrap();
+        assert_eq!((rows.len(), rejected), (2, vec![]), "quoted after a space too");
+        assert_eq!(rows[0].1.start, datetime!(2026-11-23 13:00 UTC));
+    }
+
+    #[test]
+    fn rows_are_reported_by_the_line_they_start_on() {
+        // A note over two lines, blank lines and Windows line ends.
+        let csv = format!(
+            "{HEADER};note\r\n\
+            2026-11-23 14:00;1800;100;90;10;70;180;12;\"first line\r\nsecond line\"\r\n\
+            \r\n\
+            2026-11-23 14:30;1800;ti;90;10;70;180;12;\r\n\
+            \x20\x20\r\n\
+            2026-11-23 15:00;1800;100\r\n"
+        );
+        let (rows, rejected) = parse_csv(&csv).unwrap();
+        assert_eq!(rows.iter().map(|(line, _)| *line).collect::<Vec<_>>(), [2]);
+        let lines: Vec<usize> = rejected.iter().map(|r| r.line).collect();
+        assert_eq!(lines, [5, 7], "{rejected:?}");
+        assert!(rejected[0].reason.contains("offered: 'ti'") && rejected[1].reason.contains("3 fields"), "{rejected:?}");
     }
 
     #[test]

@@ -1,7 +1,7 @@
 //! Organisations: municipalities, regions and other authorities.
 
 use crate::{DomainError, word_enum};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 word_enum!(
     OrgKind, "organisation kind" {
@@ -35,32 +35,83 @@ pub fn collaboration() -> Organisation {
     }
 }
 
+/// One row of the reference data: an organisation and the other names it goes by.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReferenceRow {
+    pub org: Organisation,
+    /// Short forms, older spellings and English names, lower-case (`kbh`, `århus`, `copenhagen`).
+    pub aliases: Vec<String>,
+}
+
+/// The built-in reference data's rows (`data/organisations.csv`, described in its README).
+pub fn reference_rows() -> Vec<ReferenceRow> {
+    parse_reference(include_str!("../data/organisations.csv")).unwrap_or_else(|e| panic!("built-in organisation data: {e}"))
+}
+
 /// All 98 municipalities and 5 regions (Danmarks Statistik codes and FOLK1A populations),
 /// plus the collaboration. Member flags are the demo's selection; `serve` starts with none.
 pub fn reference() -> Vec<Organisation> {
-    let mut out: Vec<Organisation> = include_str!("../data/organisations.csv")
-        .lines()
-        .skip(1)
-        .filter(|l| !l.trim().is_empty())
-        .map(|line| parse_row(line).unwrap_or_else(|e| panic!("built-in organisation data: {e}: {line}")))
-        .collect();
+    let mut out: Vec<Organisation> = reference_rows().into_iter().map(|r| r.org).collect();
     out.push(collaboration());
     out
 }
 
-fn parse_row(line: &str) -> Result<Organisation, DomainError> {
-    let cols: Vec<&str> = line.split(';').collect();
-    let [code, name, kind, region, population, member] = cols[..] else {
-        return Err(DomainError::invalid("row", "expected 6 columns"));
+/// A row of the file as written.
+#[derive(Deserialize)]
+struct Row {
+    code: String,
+    name: String,
+    kind: OrgKind,
+    region: Option<String>,
+    population: i64,
+    member: u8,
+    aliases: Option<String>,
+}
+
+/// Reads organisations in the reference data's format: `;`-separated, a header naming the
+/// columns (any order), a field quoted when it holds a `;`. A broken row refuses the file.
+pub fn parse_reference(text: &str) -> Result<Vec<ReferenceRow>, DomainError> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let mut reader = csv::ReaderBuilder::new().delimiter(b';').flexible(true).trim(csv::Trim::All).from_reader(text.as_bytes());
+    let broken = |line: usize, e: &dyn std::fmt::Display| DomainError::invalid("organisations", format!("line {line}: {e}"));
+    let headers = reader.headers().map_err(|e| broken(1, &e))?.clone();
+    let mut out = Vec::new();
+    for record in reader.records() {
+        let record = record.map_err(|e| broken(e.position().map_or(0, |p| p.line() as usize), &e))?;
+        let line = crate::text::csv_line(text, &record);
+        if record.len() != headers.len() {
+            return Err(broken(line, &format!("has {} fields; the header has {}", record.len(), headers.len())));
+        }
+        let row: Row = record.deserialize(Some(&headers)).map_err(|e| match e.kind() {
+            csv::ErrorKind::Deserialize { err, .. } => match (err.kind(), err.field().and_then(|i| headers.get(i as usize))) {
+                (csv::DeserializeErrorKind::Message(m), _) => broken(line, m),
+                (kind, Some(column)) => broken(line, &format!("{column}: {kind}")),
+                (kind, None) => broken(line, kind),
+            },
+            _ => broken(line, &e),
+        })?;
+        out.push(reference_row(row).map_err(|e| broken(line, &e))?);
+    }
+    Ok(out)
+}
+
+fn reference_row(row: Row) -> Result<ReferenceRow, String> {
+    if row.member > 1 {
+        return Err(format!("member: '{}' must be 1 (a member) or 0", row.member));
+    }
+    let aliases: Vec<String> = row.aliases.unwrap_or_default().split_whitespace().map(str::to_string).collect();
+    if let Some(a) = aliases.iter().find(|a| !a.chars().all(|c| c.is_alphanumeric() && !c.is_uppercase())) {
+        return Err(format!("aliases: '{a}' must be one word in lower case"));
+    }
+    let org = Organisation {
+        code: row.code,
+        name: row.name,
+        kind: row.kind,
+        region: row.region.filter(|r| !r.is_empty()),
+        population: row.population,
+        member: row.member == 1,
     };
-    Ok(Organisation {
-        code: code.to_string(),
-        name: name.to_string(),
-        kind: kind.parse()?,
-        region: Some(region.to_string()).filter(|r| !r.is_empty()),
-        population: population.parse().map_err(|_| DomainError::invalid("population", "not a number"))?,
-        member: member == "1",
-    })
+    Ok(ReferenceRow { org, aliases })
 }
 
 /// Organisation codes are four digits (Danmarks Statistik) or a short upper-case tag for other authorities.
@@ -91,6 +142,49 @@ mod tests {
         assert!(orgs.iter().all(|o| valid_code(&o.code)));
         let total: i64 = orgs.iter().filter(|o| o.kind == OrgKind::Municipality).map(|o| o.population).sum();
         assert!((5_900_000..6_100_000).contains(&total), "{total}");
+    }
+
+    #[test]
+    fn every_row_of_the_reference_data_parses() {
+        let text = include_str!("../data/organisations.csv");
+        let rows = parse_reference(text).unwrap();
+        assert_eq!(rows.len(), text.lines().skip(1).filter(|l| !l.trim().is_empty()).count(), "no row dropped");
+        let aliases = |code: &str| rows.iter().find(|r| r.org.code == code).map(|r| r.aliases.clone()).unwrap();
+        assert_eq!(aliases("0101"), ["kbh", "copenhagen"]);
+        assert_eq!(aliases("0751"), ["århus"]);
+        assert!(aliases("0575").is_empty());
+        let regions = rows.iter().filter(|r| r.org.kind == OrgKind::Region);
+        assert!(regions.clone().all(|r| r.org.region.as_deref() == Some(r.org.code.as_str()) && !r.org.member));
+    }
+
+    #[test]
+    fn a_quoted_name_may_hold_a_separator() {
+        let text = "\u{feff}code;name;kind;region;population;member;aliases\r\n\
+            0101;\"København; Frederiksberg\";municipality;1084;765323;1;\r\n\
+            0999;\"Nord, Syd\";municipality;;10;0;nord syd\r\n";
+        let rows = parse_reference(text).unwrap();
+        assert_eq!(rows.iter().map(|r| r.org.name.as_str()).collect::<Vec<_>>(), ["København; Frederiksberg", "Nord, Syd"]);
+        assert_eq!((rows[0].org.member, rows[1].org.region.as_deref()), (true, None));
+        assert_eq!(rows[1].aliases, ["nord", "syd"]);
+        // The columns by their names, in any order; aliases may be left out.
+        let rows = parse_reference("name;code;member;kind;population;region\nAarhus;0751;0;municipality;367095;1082\n").unwrap();
+        assert_eq!((rows[0].org.code.as_str(), rows[0].aliases.len()), ("0751", 0));
+    }
+
+    #[test]
+    fn a_broken_row_refuses_the_data_by_its_line() {
+        let head = "code;name;kind;region;population;member;aliases\n0101;København;municipality;1084;660842;0;kbh\n\n";
+        for (row, want) in [
+            ("0147;Frederiksberg;kommune;1084;104481;0;", "line 4: organisation kind: unknown organisation kind 'kommune'"),
+            ("0147;Frederiksberg;municipality;1084;mange;0;", "line 4: population: invalid digit"),
+            ("0147;Frederiksberg;municipality;1084;104481;ja;", "line 4: member: invalid digit"),
+            ("0147;Frederiksberg;municipality;1084;104481;2;", "line 4: member"),
+            ("0147;Frederiksberg;municipality;1084;104481;0;Frb", "line 4: aliases: 'Frb'"),
+            ("0147;Frederiksberg;municipality;1084", "line 4: has 4 fields; the header has 7"),
+        ] {
+            let e = parse_reference(&format!("{head}{row}\n")).unwrap_err().to_string();
+            assert!(e.contains(want), "{row}: {e}");
+        }
     }
 
     #[test]

@@ -30,6 +30,16 @@ pub fn is_email(s: &str) -> bool {
         && s.len() <= 254
 }
 
+/// The line (from 1) a CSV record of `text` starts on. The reader's position is where it stood when it began
+/// the record: before the line ends and blank lines it skips on the way (a line ended by CRLF
+/// leaves its LF there). A quoted field that spans lines is counted by the reader.
+pub(crate) fn csv_line(text: &str, record: &csv::StringRecord) -> usize {
+    let Some(pos) = record.position() else { return 0 };
+    let from = text.get(pos.byte() as usize..).unwrap_or_default();
+    let skipped = from.bytes().take_while(|b| matches!(b, b'\r' | b'\n')).filter(|&b| b == b'\n').count();
+    pos.line() as usize + skipped
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

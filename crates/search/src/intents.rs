@@ -1,7 +1,7 @@
 //! The social side of a chat: "are you a robot?", "I want a human", greetings and thanks.
 //! Patterns over lower-cased words; the answer engine asks these before and after matching.
 
-use crate::lexicon::{GREETINGS, THANKS};
+use crate::lexicon::lexicon;
 
 const BOT_WORDS: &[&str] = &["robot", "bot", "chatbot", "maskine", "computer", "ai", "automat", "botten", "robotten", "maskinen"];
 const HUMAN_WORDS: &[&str] = &["menneske", "person", "human", "rigtig", "ægte", "real", "levende"];
@@ -55,11 +55,11 @@ pub fn social(words: &[String]) -> Option<Social> {
 }
 
 pub fn is_thanks(words: &[String]) -> bool {
-    words.iter().any(|w| THANKS.contains(&w.as_str()))
+    words.iter().any(|w| lexicon().thanks.contains(w))
 }
 
 pub fn is_greeting(words: &[String]) -> bool {
-    words.iter().any(|w| GREETINGS.contains(&w.as_str()))
+    words.iter().any(|w| lexicon().greetings.contains(w))
         || words.windows(2).any(|w| w[0] == "god" && ["morgen", "dag", "aften"].contains(&w[1].as_str()))
 }
 

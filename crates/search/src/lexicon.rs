@@ -1,534 +1,127 @@
-//! Hand-written Danish vocabulary for the answer engine: crisis synonyms and paraphrases,
-//! words that ask for the situation or for phone numbers, chat filler, and the municipality
-//! names. General domain words only; every entry is stemmed when the tables are built.
+//! The answer engine's hand-written Danish vocabulary, read from `data/vocabulary.txt` (its
+//! format is in `data/README.md`): crisis synonyms and paraphrases, words that ask for the
+//! situation or for phone numbers, chat filler, greetings and thanks. The municipalities are
+//! named as the organisations' reference data (`domain::org`) names them. Every entry is
+//! stemmed when the tables are built, the filler and the greetings and thanks excepted.
 
-use crate::analysis::{stem, term_of};
+use crate::analysis::{stem, term_of, word_spans};
+use domain::org::{OrgKind, ReferenceRow};
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
-/// Groups of words citizens use for the same thing. A word may sit in several groups.
-/// English entries bridge the most common crisis questions asked in English.
-const SYNONYMS: &[&[&str]] = &[
-    // Electricity and power cuts.
-    &[
-        "strøm",
-        "el",
-        "elektricitet",
-        "lys",
-        "lyset",
-        "elforsyning",
-        "strømforsyning",
-        "elnet",
-        "elnettet",
-        "mørk",
-        "mørkt",
-        "power",
-        "electricity",
-    ],
-    &["strømafbrydelse", "strømsvigt", "strømnedbrud", "elafbrydelse", "afbrydelse", "udfald", "blackout", "outage"],
-    &["generator", "nødstrøm", "nødgenerator", "aggregat", "gasblus", "grill", "stearinlys", "brændeovn", "gasovn"],
-    &["oplade", "lade", "opladning", "ladestation", "batteri", "strømbank", "powerbank", "charge"],
-    &["telefon", "mobil", "mobiltelefon", "mobilen", "smartphone", "phone"],
-    &["mobilnet", "mobilnettet", "dækning", "signal", "fastnet", "fastnettet", "netværk", "forbindelse"],
-    &["apparat", "apparater", "elektronik", "tv", "fjernsyn", "computer", "router", "vaskemaskine", "hvidevarer", "varer"],
-    &["indendørs", "inde", "indenfor", "garage", "køkken", "køkkenet", "stue", "stuen", "skur", "indoors"],
-    // Water.
-    &["vand", "vandet", "drikkevand", "hanevand", "postevand", "vandhane", "hane", "hanen", "water", "tap"],
-    &["drikke", "drikkes", "drikkeligt", "drikkelig", "drink", "drinkable"],
-    &["koge", "koges", "kogt", "kogning", "kogeanbefaling", "boil", "boiled"],
-    &["forurenet", "forurening", "bakterier", "bakterie", "coli", "smittet", "beskidt", "contaminated"],
-    &["misfarvet", "brunt", "brun", "gult", "uklart", "grumset", "lugter", "lugt", "ildelugtende", "smager", "smag", "mærkeligt"],
-    &["syg", "sygdom", "ondt", "maveonde", "diarré", "opkast", "kaste", "feber", "sick", "ill"],
-    &["baby", "spædbarn", "nyfødt", "modermælkserstatning", "sutteflaske", "flaske", "grød", "infant"],
-    &[
-        "vaske",
-        "vask",
-        "bad",
-        "bade",
-        "brusebad",
-        "bruser",
-        "tandbørstning",
-        "tænder",
-        "opvask",
-        "skylle",
-        "shower",
-        "wash",
-        "badekar",
-        "badekarret",
-        "badeværelse",
-        "håndvask",
-        "bathe",
-    ],
-    &["mad", "madlavning", "fødevarer", "madvarer", "lave", "kød", "fisk", "mælk", "grøntsager", "salat", "frugt", "food", "cooking"],
-    &["restaurant", "café", "cafe", "pizzeria", "kantine", "butik", "bageri", "virksomhed", "fødevarevirksomhed", "erhverv"],
-    &["hente", "afhente", "bringe", "levere", "udlevering", "udleveres", "pick"],
-    &["adresse", "postnummer", "omfattet", "gælder", "zone", "zonen", "området", "område", "address"],
-    // Flooding.
-    &["oversvømmelse", "oversvømmet", "oversvømmede", "oversvømmes", "stormflod", "højvande", "vandstand", "flod", "flood", "flooded"],
-    &["kælder", "kælderen", "stueetage", "basement"],
-    &["sandsække", "sandsæk", "sandbags"],
-    &["kloak", "afløb", "toilet", "wc", "kloakken"],
-    &[
-        "fugt",
-        "skimmel",
-        "skimmelsvamp",
-        "svamp",
-        "mug",
-        "muggen",
-        "mold",
-        "muggent",
-        "fugtig",
-        "fugtigt",
-        "affugter",
-        "affugtning",
-        "tørre",
-        "udtørring",
-        "damp",
-        "mould",
-    ],
-    &["vej", "veje", "vejen", "gade", "spærret", "afspærret", "køre", "kører", "bil", "bilen", "trafik", "omkørsel", "road", "roads"],
-    &["havn", "kaj", "harbour", "harbor", "port"],
-    // Heat.
-    &["varme", "fjernvarme", "opvarmning", "varmt", "varmeforsyning", "heating", "heat"],
-    &["radiator", "radiatorer", "radiatoren", "termostat", "fjernvarmeunit", "varmeanlæg", "varmeanlægget", "radiators"],
-    &[
-        "kold",
-        "koldt",
-        "kulde",
-        "fryser",
-        "fryse",
-        "grader",
-        "cold",
-        "freezing",
-        "iskold",
-        "iskoldt",
-        "isnende",
-        "pivkoldt",
-        "hundekoldt",
-        "kølig",
-        "køligt",
-        "chilly",
-    ],
-    &["varmestue", "varmestuen", "varmested", "opvarmet", "warming"],
-    &["kompensation", "nedslag", "rabat", "refusion", "tilbagebetaling", "pris", "regning", "refund"],
-    // Evacuation and fire.
-    &["evakuere", "evakueret", "evakuering", "evakueres", "forlade", "rømme", "flytte", "evacuate", "evacuation", "leave"],
-    &["brand", "ild", "brænder", "brændt", "røg", "røgen", "flammer", "fire", "smoke"],
-    &["evakueringscenter", "evakueringscentret", "opsamlingssted", "samlingssted", "evakueringssted", "shelter"],
-    &["overnatning", "overnatte", "sove", "seng", "sengeplads", "sleep"],
-    &["vindue", "vinduer", "ventilation", "udluftning", "lufte"],
-    &["sirene", "sirener", "sirenerne", "varsling", "alarm", "sirens"],
-    &["bolig", "boligen", "hus", "huset", "lejlighed", "hjem", "hjemmet", "home", "house", "villa", "rækkehus", "flat", "apartment"],
-    &["handicap", "kørestol", "rollator", "gangbesværet", "sengeliggende", "wheelchair"],
-    &["vejrtrækning", "vejrtrækningsbesvær", "luft", "astma", "hoste", "lunger", "lungerne", "åndenød", "breathing"],
-    // Health, care and relatives.
-    &["medicin", "insulin", "piller", "tabletter", "medicinen", "medicine", "medication"],
-    &[
-        "køleskab",
-        "køleskabet",
-        "fryser",
-        "køl",
-        "frost",
-        "fridge",
-        "freezer",
-        "optø",
-        "optøet",
-        "tø",
-        "tøet",
-        "kølevarer",
-        "frostvarer",
-        "dybfrost",
-    ],
-    &["iltapparat", "ilt", "dialyse", "respirator", "hjælpemiddel", "medicinsk", "oxygen"],
-    &["ældre", "pårørende", "mor", "far", "mormor", "morfar", "farmor", "farfar", "bedstemor", "bedstefar", "forældre", "elderly"],
-    &["hjemmepleje", "hjemmeplejen", "hjemmehjælp", "hjemmehjælper", "madudbringning"],
-    &["plejehjem", "plejecenter", "plejecentre", "plejebolig", "plejeboliger"],
-    &[
-        "skole",
-        "skoler",
-        "børnehave",
-        "vuggestue",
-        "dagtilbud",
-        "daginstitution",
-        "institution",
-        "sfo",
-        "dagpleje",
-        "pasning",
-        "nødpasning",
-        "school",
-    ],
-    &[
-        "barn",
-        "børn",
-        "børnene",
-        "barnet",
-        "baby",
-        "spædbarn",
-        "datter",
-        "søn",
-        "kids",
-        "children",
-        "unger",
-        "ungerne",
-        "poder",
-        "småbørn",
-        "kid",
-    ],
-    &[
-        "kæledyr",
-        "husdyr",
-        "hund",
-        "hunde",
-        "kat",
-        "katte",
-        "dyr",
-        "dyrene",
-        "hest",
-        "heste",
-        "køer",
-        "ko",
-        "kvæg",
-        "grise",
-        "høns",
-        "geder",
-        "ged",
-        "fugle",
-        "pets",
-        "pet",
-        "animals",
-        "livestock",
-    ],
-    // Money and damage.
-    &[
-        "erstatning",
-        "kompensation",
-        "forsikring",
-        "forsikringsselskab",
-        "skade",
-        "skader",
-        "ødelagt",
-        "ødelagte",
-        "betaler",
-        "insurance",
-        "compensation",
-    ],
-    &["betale", "betaling", "regning", "opkrævning", "faktura", "betalingsfrist", "pay"],
-    &["farlig", "farligt", "farlige", "sikker", "sikkert", "risiko", "usundt", "skadeligt", "safe", "dangerous"],
-    &["udbetaling", "penge", "kontanthjælp", "pension", "refusion", "ydelse", "payment"],
-    // IT breakdowns and cyber attacks.
-    &["hacket", "hackerangreb", "cyberangreb", "angreb", "hacker", "hackere", "hack", "hacked", "cyber", "it"],
-    &[
-        "data",
-        "oplysninger",
-        "personoplysninger",
-        "cpr",
-        "cprnummer",
-        "personnummer",
-        "lækket",
-        "læk",
-        "stjålet",
-        "leaked",
-        "information",
-        "personal",
-    ],
-    &[
-        "logge",
-        "login",
-        "log",
-        "selvbetjening",
-        "hjemmeside",
-        "hjemmesiden",
-        "website",
-        "mitid",
-        "nemid",
-        "adgangskode",
-        "kode",
-        "password",
-    ],
-    &["svindel", "mistænkelig", "phishing", "falsk", "fupmail", "opkald", "scam"],
-    &["frist", "frister", "tidsfrist", "deadline", "ansøgning", "klage", "anke"],
-    &["pas", "kørekort", "sundhedskort", "borgerservice", "tidsbestilling", "booking", "aftale", "mødetid", "appointment"],
-    &["frivillig", "frivillige", "hjælpe", "volunteer", "frivilligt", "hjælper", "hjælpere", "help"],
-    // When something comes back.
-    &["hvornår", "længe", "tidspunkt", "forventet", "forventes", "when", "long"],
-    &["igen", "tilbage", "genoprettet", "ophævet", "again", "back"],
+const VOCABULARY: &str = include_str!("../data/vocabulary.txt");
+
+/// The vocabulary file's sections, as written.
+#[derive(Debug, Default, PartialEq)]
+struct Vocabulary {
+    /// Groups of words citizens use for the same thing. A word may sit in several groups.
+    synonyms: Vec<Vec<String>>,
+    summary_cues: Vec<String>,
+    summary_hints: Vec<String>,
+    contact_cues: Vec<String>,
+    contact_hints: Vec<String>,
+    filler: Vec<String>,
+    generic: Vec<String>,
+    greetings: Vec<String>,
+    thanks: Vec<String>,
+    not_municipality_names: Vec<String>,
+}
+
+/// The sections of the file, each there once. `synonyms` has a group a line; in the
+/// others the lines make one list.
+const SECTIONS: [&str; 10] = [
+    "synonyms",
+    "summary_cues",
+    "summary_hints",
+    "contact_cues",
+    "contact_hints",
+    "filler",
+    "generic",
+    "greetings",
+    "thanks",
+    "not_municipality_names",
 ];
 
-/// Words that ask what is going on: they point at the citizen summary. The strong ones
-/// decide on their own ("hvad sker der?"), the weak ones only help.
-const SUMMARY_CUES: &[&str] = &["sker", "sket", "galt", "foregår", "status", "situationen", "happening", "happened"];
-const SUMMARY_HINTS: &[&str] =
-    &["hvorfor", "situation", "hændelse", "nyt", "nyheder", "opdatering", "overblik", "ramt", "problemet", "wrong", "going", "why"];
+impl Vocabulary {
+    fn list(&mut self, section: &str) -> &mut Vec<String> {
+        match section {
+            "summary_cues" => &mut self.summary_cues,
+            "summary_hints" => &mut self.summary_hints,
+            "contact_cues" => &mut self.contact_cues,
+            "contact_hints" => &mut self.contact_hints,
+            "filler" => &mut self.filler,
+            "generic" => &mut self.generic,
+            "greetings" => &mut self.greetings,
+            "thanks" => &mut self.thanks,
+            _ => &mut self.not_municipality_names,
+        }
+    }
+}
 
-/// Words that ask whom to call: they point at the contacts.
-const CONTACT_CUES: &[&str] =
-    &["nummer", "nummeret", "telefonnummer", "telefonnummeret", "tlf", "kontaktoplysninger", "hotline", "vagttelefon", "number"];
-const CONTACT_HINTS: &[&str] =
-    &["ringe", "ring", "ringer", "kontakt", "kontakte", "kontaktes", "kriselinje", "kriselinjen", "call", "contact"];
+/// One word as the tokenizer reads text: letters and digits, lower case.
+fn is_word(w: &str) -> bool {
+    !w.is_empty() && w.chars().all(|c| c.is_alphanumeric() && !c.is_uppercase())
+}
 
-/// Chat filler that carries no topic: dropped like stop words.
-const FILLER: &[&str] = &[
-    "kan",
-    "må",
-    "får",
-    "få",
-    "fik",
-    "gør",
-    "gøre",
-    "lige",
-    "bare",
-    "egentlig",
-    "nogen",
-    "ved",
-    "mon",
-    "gerne",
-    "altså",
-    "okay",
-    "ok",
-    "så",
-    "nok",
-    "hvilken",
-    "hvilket",
-    "hvilke",
-    "hvem",
-    "vores",
-    "jeres",
-    "hej",
-    "tak",
-    "please",
-    "lidt",
-    "helt",
-    "stadig",
-    "vel",
-    "ja",
-    "nej",
-    "spørge",
-    "spørgsmål",
-    "vide",
-    "synes",
-    "tror",
-    "sige",
-    "fortælle",
-    "fortæl",
-    "hallo",
-    "hjælp",
-    "hjælpen",
-    "venligst",
-    "noget",
-    "nogle",
-    "andre",
-    "anden",
-    "andet",
-    "hele",
-    "meget",
-    "mere",
-    "mest",
-    "godt",
-    "fået",
-    "blevet",
-    "haft",
-    "gået",
-    "kommet",
-    "begyndt",
-    "begynde",
-    "prøve",
-    "prøvet",
-    "plejer",
-    "mener",
-    "sagde",
-    "sagt",
-    "gjorde",
-    "gjort",
-    "bør",
-    "burde",
-    "næsten",
-    "ret",
-    "temmelig",
-    "flere",
-    "hver",
-    "hvert",
-    "enhver",
-    "samme",
-    "nemlig",
-    "derfor",
-    "alligevel",
-    "simpelthen",
-    "stadigvæk",
-    "overhovedet",
-    "osv",
-    "fx",
-    "bl",
-    "mht",
-    "ift",
-    "kun",
-    "hen",
-    "endnu",
-    "allerede",
-    "måske",
-    "faktisk",
-    "virkelig",
-    "fordi",
-    "selvom",
-    "pga",
-    "mens",
-    "inden",
-    "sådan",
-    "hvis",
-    "the",
-    "a",
-    "an",
-    "is",
-    "are",
-    "was",
-    "be",
-    "to",
-    "of",
-    "in",
-    "on",
-    "at",
-    "for",
-    "with",
-    "my",
-    "i",
-    "you",
-    "we",
-    "our",
-    "your",
-    "can",
-    "could",
-    "will",
-    "would",
-    "what",
-    "how",
-    "where",
-    "why",
-    "who",
-    "do",
-    "does",
-    "there",
-    "this",
-    "that",
-    "me",
-    "any",
-];
+/// Reads the vocabulary format. Every malformed line is an error naming its line; nothing is
+/// dropped quietly.
+fn parse(text: &str) -> Result<Vocabulary, Vec<String>> {
+    let (mut v, mut errors) = (Vocabulary::default(), Vec::new());
+    let mut seen: Vec<&str> = Vec::new();
+    // The section the lines go to; `None` after an unknown heading (reported once).
+    let mut section: Option<Option<&str>> = None;
+    for (i, line) in text.lines().enumerate() {
+        let (n, line) = (i + 1, line.trim());
+        if line.is_empty() || line.starts_with('#') {
+            continue;
+        }
+        if let Some(name) = line.strip_prefix('[').and_then(|l| l.strip_suffix(']')) {
+            let known = SECTIONS.iter().copied().find(|s| *s == name);
+            match known {
+                None => errors.push(format!("line {n}: unknown section [{name}]; the sections are {}", SECTIONS.join(", "))),
+                Some(s) if seen.contains(&s) => errors.push(format!("line {n}: [{s}] a second time")),
+                Some(s) => seen.push(s),
+            }
+            section = Some(known);
+            continue;
+        }
+        let Some(name) = section else {
+            errors.push(format!("line {n}: words before the first [section]"));
+            continue;
+        };
+        let Some(name) = name else { continue };
+        let words: Vec<String> = line.split(',').map(|w| w.trim().to_string()).collect();
+        let list = if name == "synonyms" {
+            v.synonyms.push(Vec::new());
+            v.synonyms.last_mut().expect("pushed")
+        } else {
+            v.list(name)
+        };
+        for w in words {
+            if !is_word(&w) {
+                errors.push(format!("line {n}: '{w}' is not one lower-case word (words are separated by commas)"));
+            } else if list.contains(&w) {
+                errors.push(format!("line {n}: '{w}' is in this {} already", if name == "synonyms" { "group" } else { "section" }));
+            } else {
+                list.push(w);
+            }
+        }
+    }
+    errors.extend(SECTIONS.iter().filter(|s| !seen.contains(s)).map(|s| format!("the section [{s}] is missing")));
+    if errors.is_empty() { Ok(v) } else { Err(errors) }
+}
 
-/// Everyday verbs and nouns that say little about which guide row is meant; they count half.
-const GENERIC: &[&str] = &[
-    "komme", "kommer", "gå", "går", "bruge", "tage", "give", "se", "søge", "stå", "ligge", "holde", "sætte", "finde", "ting", "sted",
-    "dag", "dage", "tid", "folk", "mand", "kone", "løbe", "sige", "skrive", "hente", "bo", "bor", "hus", "huset", "hjemme", "hjem",
-    "borger", "borgeren", "kommune", "kommunen", "sag", "gang", "lang", "stor", "ny", "nye", "last", "get", "need",
-    // Question words ask, they are not the topic.
-    "hvornår", "hvorfor", "hvordan", // When, in passing: "i morgen", "i nat" rarely decide which row is meant.
-    "morgen", "morges", "aften", "nat", "dag", "døgn", "uge", "time", "timer", "snart", "weekend", "today", "tonight", "tomorrow",
-];
-
-/// Greetings and thanks, recognised when nothing else in the message is answerable.
-pub const GREETINGS: &[&str] =
-    &["hej", "hejsa", "hejhej", "hallo", "halløj", "goddag", "godmorgen", "godaften", "dav", "davs", "morn", "hi", "hello", "hey"];
-pub const THANKS: &[&str] = &["tak", "takker", "mangetak", "thanks", "thank", "thx"];
-
-/// Danish municipality codes and names (two-part names by their distinctive word). "Vejen"
-/// is left out: it is also the everyday word for "the road".
-const MUNICIPALITIES: &[(&str, &[&str])] = &[
-    ("0101", &["københavn", "kbh", "copenhagen"]),
-    ("0147", &["frederiksberg"]),
-    ("0151", &["ballerup"]),
-    ("0153", &["brøndby"]),
-    ("0155", &["dragør"]),
-    ("0157", &["gentofte"]),
-    ("0159", &["gladsaxe"]),
-    ("0161", &["glostrup"]),
-    ("0163", &["herlev"]),
-    ("0165", &["albertslund"]),
-    ("0167", &["hvidovre"]),
-    ("0169", &["taastrup"]),
-    ("0173", &["lyngby"]),
-    ("0175", &["rødovre"]),
-    ("0183", &["ishøj"]),
-    ("0185", &["tårnby"]),
-    ("0187", &["vallensbæk"]),
-    ("0190", &["furesø"]),
-    ("0201", &["allerød"]),
-    ("0210", &["fredensborg"]),
-    ("0217", &["helsingør"]),
-    ("0219", &["hillerød"]),
-    ("0223", &["hørsholm"]),
-    ("0230", &["rudersdal"]),
-    ("0240", &["egedal"]),
-    ("0250", &["frederikssund"]),
-    ("0253", &["greve"]),
-    ("0259", &["køge"]),
-    ("0260", &["halsnæs"]),
-    ("0265", &["roskilde"]),
-    ("0269", &["solrød"]),
-    ("0270", &["gribskov"]),
-    ("0306", &["odsherred"]),
-    ("0316", &["holbæk"]),
-    ("0320", &["faxe"]),
-    ("0326", &["kalundborg"]),
-    ("0329", &["ringsted"]),
-    ("0330", &["slagelse"]),
-    ("0336", &["stevns"]),
-    ("0340", &["sorø"]),
-    ("0350", &["lejre"]),
-    ("0360", &["lolland"]),
-    ("0370", &["næstved"]),
-    ("0376", &["guldborgsund"]),
-    ("0390", &["vordingborg"]),
-    ("0400", &["bornholm"]),
-    ("0410", &["middelfart"]),
-    ("0411", &["christiansø"]),
-    ("0420", &["assens"]),
-    ("0430", &["faaborg", "midtfyn"]),
-    ("0440", &["kerteminde"]),
-    ("0450", &["nyborg"]),
-    ("0461", &["odense"]),
-    ("0479", &["svendborg"]),
-    ("0480", &["nordfyns", "nordfyn"]),
-    ("0482", &["langeland"]),
-    ("0492", &["ærø"]),
-    ("0510", &["haderslev"]),
-    ("0530", &["billund"]),
-    ("0540", &["sønderborg"]),
-    ("0550", &["tønder"]),
-    ("0561", &["esbjerg"]),
-    ("0563", &["fanø"]),
-    ("0573", &["varde"]),
-    ("0580", &["aabenraa"]),
-    ("0607", &["fredericia"]),
-    ("0615", &["horsens"]),
-    ("0621", &["kolding"]),
-    ("0630", &["vejle"]),
-    ("0657", &["herning"]),
-    ("0661", &["holstebro"]),
-    ("0665", &["lemvig"]),
-    ("0671", &["struer"]),
-    ("0706", &["syddjurs"]),
-    ("0707", &["norddjurs"]),
-    ("0710", &["favrskov"]),
-    ("0727", &["odder"]),
-    ("0730", &["randers"]),
-    ("0740", &["silkeborg"]),
-    ("0741", &["samsø"]),
-    ("0746", &["skanderborg"]),
-    ("0751", &["aarhus", "århus"]),
-    ("0756", &["ikast", "brande"]),
-    ("0760", &["ringkøbing", "skjern"]),
-    ("0766", &["hedensted"]),
-    ("0773", &["morsø", "mors"]),
-    ("0779", &["skive"]),
-    ("0787", &["thisted"]),
-    ("0791", &["viborg"]),
-    ("0810", &["brønderslev"]),
-    ("0813", &["frederikshavn"]),
-    ("0820", &["vesthimmerland", "vesthimmerlands"]),
-    ("0825", &["læsø"]),
-    ("0840", &["rebild"]),
-    ("0846", &["mariagerfjord"]),
-    ("0849", &["jammerbugt"]),
-    ("0851", &["aalborg", "ålborg"]),
-    ("0860", &["hjørring"]),
-];
+/// The words that name each municipality: its name, each part of a two-part name
+/// ("Ikast-Brande"), and its aliases, less the words that do not name it on their own.
+fn municipality_names(rows: &[ReferenceRow], not_names: &[String]) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    for r in rows.iter().filter(|r| r.org.kind == OrgKind::Municipality) {
+        let name = r.org.name.to_lowercase();
+        let words = word_spans(&name).map(|(a, b)| name[a..b].to_string()).chain(r.aliases.iter().cloned());
+        out.extend(words.filter(|w| !not_names.contains(w)).map(|w| (w, r.org.code.clone())));
+    }
+    out
+}
 
 /// The tables keyed by term (stem), built once.
 pub struct Lexicon {
@@ -543,7 +136,11 @@ pub struct Lexicon {
     pub contact_hints: Vec<String>,
     pub filler: Vec<String>,
     pub generic: Vec<String>,
-    pub municipalities: HashMap<String, &'static str>,
+    /// Greetings and thanks, recognised when nothing else in the message is answerable.
+    pub greetings: Vec<String>,
+    pub thanks: Vec<String>,
+    /// The municipality's code by the term of a word that names it.
+    pub municipalities: HashMap<String, String>,
 }
 
 impl Lexicon {
@@ -587,10 +184,11 @@ impl Lexicon {
 pub fn lexicon() -> &'static Lexicon {
     static LEXICON: OnceLock<Lexicon> = OnceLock::new();
     LEXICON.get_or_init(|| {
+        let v = parse(VOCABULARY).unwrap_or_else(|e| panic!("built-in vocabulary (data/vocabulary.txt): {}", e.join("; ")));
         let (mut by_word, mut by_stem): (HashMap<String, Vec<u16>>, HashMap<String, Vec<u16>>) = Default::default();
-        for (g, words) in SYNONYMS.iter().enumerate() {
-            for w in *words {
-                for (map, key) in [(&mut by_word, w.to_string()), (&mut by_stem, term_of(w))] {
+        for (g, words) in v.synonyms.iter().enumerate() {
+            for w in words {
+                for (map, key) in [(&mut by_word, w.clone()), (&mut by_stem, term_of(w))] {
                     let groups = map.entry(key).or_default();
                     if !groups.contains(&(g as u16)) {
                         groups.push(g as u16);
@@ -598,19 +196,21 @@ pub fn lexicon() -> &'static Lexicon {
                 }
             }
         }
-        let terms = |ws: &[&str]| -> Vec<String> { ws.iter().map(|w| term_of(w)).collect() };
-        let municipalities = MUNICIPALITIES.iter().flat_map(|&(code, names)| names.iter().map(move |n| (term_of(n), code))).collect();
+        let terms = |ws: &[String]| -> Vec<String> { ws.iter().map(|w| term_of(w)).collect() };
+        let names = municipality_names(&domain::org::reference_rows(), &v.not_municipality_names);
         Lexicon {
             by_word,
             by_stem,
-            groups: SYNONYMS.len(),
-            summary_cues: terms(SUMMARY_CUES),
-            summary_hints: terms(SUMMARY_HINTS),
-            contact_cues: terms(CONTACT_CUES),
-            contact_hints: terms(CONTACT_HINTS),
-            filler: FILLER.iter().map(|w| w.to_string()).collect(),
-            generic: terms(GENERIC),
-            municipalities,
+            groups: v.synonyms.len(),
+            summary_cues: terms(&v.summary_cues),
+            summary_hints: terms(&v.summary_hints),
+            contact_cues: terms(&v.contact_cues),
+            contact_hints: terms(&v.contact_hints),
+            generic: terms(&v.generic),
+            municipalities: names.into_iter().map(|(w, code)| (term_of(&w), code)).collect(),
+            filler: v.filler,
+            greetings: v.greetings,
+            thanks: v.thanks,
         }
     })
 }
@@ -635,8 +235,85 @@ mod tests {
         let vej = lx.groups("vej", "vej");
         assert!(lx.head_groups("havnegaden").iter().any(|g| vej.contains(g)), "a compound's head");
         assert!(lx.head_groups("vejen").is_empty() && lx.head_groups("xyz").is_empty());
-        assert_eq!(lx.municipalities.get(&term_of("københavns")), Some(&"0101"));
-        assert_eq!(lx.municipalities.get(&term_of("aalborg")), Some(&"0851"));
-        assert_eq!(MUNICIPALITIES.len(), 98);
+        assert_eq!(lx.municipalities.get(&term_of("københavns")).map(String::as_str), Some("0101"));
+        assert_eq!(lx.municipalities.get(&term_of("aalborg")).map(String::as_str), Some("0851"));
+    }
+
+    #[test]
+    fn the_vocabulary_file_parses_whole() {
+        let v = parse(VOCABULARY).unwrap_or_else(|e| panic!("{}", e.join("\n")));
+        // What the tables held as constants in the code, before this file ("generic" had "dag"
+        // twice, now once).
+        assert_eq!(v.synonyms.len(), 63);
+        assert_eq!(v.synonyms.iter().map(Vec::len).sum::<usize>(), 572);
+        assert_eq!(v.synonyms[0][..3], ["strøm", "el", "elektricitet"]);
+        assert_eq!(v.synonyms.last().unwrap()[..], ["igen", "tilbage", "genoprettet", "ophævet", "again", "back"]);
+        let lengths =
+            [&v.summary_cues, &v.summary_hints, &v.contact_cues, &v.contact_hints, &v.filler, &v.generic, &v.greetings, &v.thanks]
+                .map(Vec::len);
+        assert_eq!(lengths, [8, 12, 9, 10, 142, 61, 14, 6]);
+        assert_eq!((v.filler[0].as_str(), v.filler.last().unwrap().as_str()), ("kan", "any"));
+        assert_eq!((v.generic[0].as_str(), v.generic.last().unwrap().as_str()), ("komme", "tomorrow"));
+        assert!(v.contact_cues.contains(&"vagttelefon".to_string()) && v.thanks.contains(&"mangetak".to_string()));
+        let lx = lexicon();
+        assert_eq!((lx.groups, lx.by_word.len(), lx.by_stem.len()), (63, 566, 476));
+    }
+
+    #[test]
+    fn a_malformed_line_is_an_error() {
+        let all =
+            |body: &str| SECTIONS.iter().map(|s| format!("[{s}]\n{}\n", if *s == "filler" { body } else { "ord" })).collect::<String>();
+        assert!(parse(&all("kan, må")).is_ok());
+        for (body, want) in [
+            ("kan må", "line 12: 'kan må' is not one lower-case word"),
+            ("kan,, må", "line 12: '' is not"),
+            ("kan, må,", "line 12: '' is not"),
+            ("kan, Må", "'Må' is not"),
+            ("kan; må", "'kan; må' is not"),
+            ("kan, må\nkan", "line 13: 'kan' is in this section already"),
+            ("[fyld]\nkan", "line 12: unknown section [fyld]"),
+            ("[filler]", "line 12: [filler] a second time"),
+        ] {
+            let e = parse(&all(body)).unwrap_err().join("; ");
+            assert!(e.contains(want), "{body:?}: {e}");
+        }
+        assert!(parse("ord\n").unwrap_err()[0].contains("line 1: words before the first [section]"));
+        assert!(parse("[synonyms]\nel, strøm, el\n").unwrap_err().iter().any(|e| e.contains("'el' is in this group already")));
+        assert!(parse("# only a comment\n").unwrap_err().iter().any(|e| e == "the section [thanks] is missing"));
+    }
+
+    #[test]
+    fn municipalities_are_named_from_the_reference_data() {
+        let lx = lexicon();
+        let named = |w: &str| lx.municipalities.get(&term_of(w)).map(String::as_str);
+        for (word, code) in [("kbh", "0101"), ("copenhagen", "0101"), ("taastrup", "0169"), ("lyngby", "0173"), ("ikast", "0756")] {
+            assert_eq!(named(word), Some(code), "{word}");
+        }
+        for (word, code) in [("brande", "0756"), ("århus", "0751"), ("mors", "0773"), ("nordfyn", "0480"), ("ærø", "0492")] {
+            assert_eq!(named(word), Some(code), "{word}");
+        }
+        // "vejen" is the road, "høje" high; Lyngby names Lyngby-Taarbæk.
+        assert_eq!((named("vejen"), named("høje"), named("taarbæk")), (None, None, None));
+        assert_eq!(lx.municipalities.len(), 105, "the old table's words, less Christiansø's (no municipality)");
+        let rows = domain::org::reference_rows();
+        let codes: std::collections::HashSet<&str> = lx.municipalities.values().map(String::as_str).collect();
+        let unnamed: Vec<&str> = rows
+            .iter()
+            .filter(|r| r.org.kind == OrgKind::Municipality && !codes.contains(r.org.code.as_str()))
+            .map(|r| r.org.name.as_str())
+            .collect();
+        assert_eq!(unnamed, ["Vejen"]);
+        // Each word kept out is a word of some name: a misspelt one would keep nothing out.
+        let v = parse(VOCABULARY).unwrap();
+        let names = municipality_names(&rows, &[]);
+        for w in &v.not_municipality_names {
+            assert!(names.iter().any(|(n, _)| n == w), "'{w}' is in no municipality's name");
+        }
+        // No word names two municipalities.
+        let mut by_term: HashMap<String, &str> = HashMap::new();
+        for (w, code) in &names {
+            let before = by_term.insert(term_of(w), code);
+            assert!(before.is_none_or(|b| b == code), "'{w}' names {code} and {before:?}");
+        }
     }
 }
