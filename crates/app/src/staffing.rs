@@ -155,7 +155,7 @@ impl App {
     pub async fn set_staffing_settings(&self, actor: &Actor, id: Uuid, s: StaffingSettings) -> Result<StaffingSettings> {
         self.incident(actor, id, Permission::PlanStaffing).await?;
         s.check_interval()?;
-        targets_of(&s).check()?;
+        targets_of(&s).check_for(s.interval_s as f64)?;
         if let Some(aht) = s.aht_s {
             Load { calls: 1.0, interval_s: s.interval_s as f64, aht_s: aht }.check()?;
         }

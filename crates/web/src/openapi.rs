@@ -343,7 +343,7 @@ fn staffing_schemas() -> Value {
         "StaffingSettings": { "type": "object", "additionalProperties": false,
             "required": ["interval_s", "target_answer_s", "target_service_level", "shrinkage", "max_occupancy"], "properties": {
             "interval_s": { "enum": [900, 1800, 3600] }, "aht_s": { "type": ["number", "null"], "description": "null: the calls' own average" },
-            "target_answer_s": { "type": "number", "minimum": 0, "maximum": 600 }, "target_service_level": { "type": "number", "exclusiveMinimum": 0, "exclusiveMaximum": 1 },
+            "target_answer_s": { "type": "number", "minimum": 0, "maximum": 3600, "description": "at most the interval; with patience_s (Erlang A) at most 600" }, "target_service_level": { "type": "number", "exclusiveMinimum": 0, "exclusiveMaximum": 1 },
             "shrinkage": { "type": "number", "minimum": 0, "maximum": 0.95 }, "max_occupancy": { "type": "number", "exclusiveMinimum": 0, "maximum": 1 },
             "patience_s": { "type": ["number", "null"] }, "max_abandon": { "type": ["number", "null"] } } },
         "ShiftPlan": { "type": "object", "required": ["shifts"], "additionalProperties": false, "properties": {
@@ -357,7 +357,7 @@ fn staffing_schemas() -> Value {
             "start": { "type": "string", "format": "date-time" }, "calls": { "type": ["number", "null"], "minimum": 0, "description": "null: back to the forecast" } } },
         "ErlangRequest": { "type": "object", "required": ["calls", "interval_s", "aht_s", "target_answer_s", "target_service_level"], "additionalProperties": false, "properties": {
             "calls": { "type": "number", "minimum": 0 }, "interval_s": { "type": "number", "exclusiveMinimum": 0 }, "aht_s": { "type": "number", "exclusiveMinimum": 0 },
-            "target_answer_s": { "type": "number", "minimum": 0, "maximum": 600 }, "target_service_level": { "type": "number", "exclusiveMinimum": 0, "exclusiveMaximum": 1 },
+            "target_answer_s": { "type": "number", "minimum": 0, "maximum": 86400, "description": "at most interval_s; with patience_s (Erlang A) at most 600" }, "target_service_level": { "type": "number", "exclusiveMinimum": 0, "exclusiveMaximum": 1 },
             "shrinkage": { "type": "number", "minimum": 0, "maximum": 0.95, "default": 0 }, "max_occupancy": { "type": "number", "exclusiveMinimum": 0, "maximum": 1, "default": 1 },
             "patience_s": { "type": "number", "exclusiveMinimum": 0, "description": "callers' mean patience: Erlang A" },
             "max_abandon": { "type": "number", "exclusiveMinimum": 0, "exclusiveMaximum": 1 } } }

@@ -52,7 +52,7 @@ async fn the_erlang_calculator_answers_the_published_example_and_refuses_bad_inp
     b["max_abandon"] = json!(0.05);
     assert_eq!(erlang(&kit, b).await.1["error"]["fields"][0]["field"], "max_abandon", "an abandonment cap needs patience");
     let (status, v) =
-        erlang(&kit, json!({ "calls": 1e7, "interval_s": 1, "aht_s": 86400, "target_answer_s": 20, "target_service_level": 0.8 })).await;
+        erlang(&kit, json!({ "calls": 1e7, "interval_s": 60, "aht_s": 86400, "target_answer_s": 20, "target_service_level": 0.8 })).await;
     assert_eq!((status, v["error"]["code"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("impossible_targets")), "{v}");
     assert_eq!(kit.call("POST", "/api/v1/staffing/erlang", kit.token(Role::Agent), Some(worked_example())).await.0, StatusCode::FORBIDDEN);
 }
