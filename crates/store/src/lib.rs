@@ -169,6 +169,10 @@ impl Store {
         }
     }
 
+    /// Brings the schema up to this release (`open` does it): takes over a database the
+    /// hand-rolled runner of earlier releases migrated, then applies what is new. Refuses a
+    /// database migrated by a newer release, or whose recorded checksum differs from this
+    /// release's migration file (`sqlx::migrate::MigrateError::VersionMismatch`).
     pub async fn migrate(&self) -> Result<()> {
         on!(self, migrate())
     }

@@ -1,5 +1,5 @@
 // The SQL, written once. `backend.rs` includes this file once per database: the includer
-// defines `Db` (the sqlx database type), `POSTGRES` and `MIGRATIONS`. Placeholders are `$N`,
+// defines `Db` (the sqlx database type), `POSTGRES` and `MIGRATOR`. Placeholders are `$N`,
 // which both SQLite and PostgreSQL accept.
 
 use crate::error::{Result, conflict, corrupt, not_found, unique};
@@ -18,27 +18,6 @@ use time::OffsetDateTime;
 use uuid::Uuid;
 
 type Tx = Transaction<'static, Db>;
-
-pub async fn migrate(pool: &Pool<Db>) -> Result<()> {
-    for (version, sql) in MIGRATIONS {
-        let mut tx = pool.begin().await?;
-        if POSTGRES {
-            // Two nodes starting together must not both apply a migration.
-            sqlx::query("SELECT pg_advisory_xact_lock(4241)").execute(&mut *tx).await?;
-        }
-        sqlx::raw_sql("CREATE TABLE IF NOT EXISTS schema_migrations (version BIGINT PRIMARY KEY)").execute(&mut *tx).await?;
-        let done: Option<i64> = sqlx::query_scalar("SELECT version FROM schema_migrations WHERE version = $1")
-            .bind(version)
-            .fetch_optional(&mut *tx)
-            .await?;
-        if done.is_none() {
-            sqlx::raw_sql(*sql).execute(&mut *tx).await?;
-            sqlx::query("INSERT INTO schema_migrations (version) VALUES ($1)").bind(version).execute(&mut *tx).await?;
-        }
-        tx.commit().await?;
-    }
-    Ok(())
-}
 
 pub async fn ping(pool: &Pool<Db>) -> Result<()> {
     sqlx::query("SELECT 1").execute(pool).await?;
