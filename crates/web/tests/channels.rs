@@ -166,6 +166,8 @@ async fn the_guides_example_questions_teach_the_chatbot_and_citizens_never_see_t
 async fn bad_chat_input_gets_a_clear_4xx_and_a_closed_crisis_a_safe_handover() {
     let kit = Kit::sqlite().await;
     let id = crisis(&kit, &["0250"], false).await;
+    // Until the channels have loaded, an unknown municipality cannot be told from a known one.
+    eventually("the channels to load", || async { kit.raw("GET", "/readyz", None, None, &[]).await.0 == StatusCode::OK }).await;
     let cases = [
         (json!({ "message": "" }), StatusCode::UNPROCESSABLE_ENTITY, "validation_failed"),
         (json!({ "message": " \n\t " }), StatusCode::UNPROCESSABLE_ENTITY, "validation_failed"),
