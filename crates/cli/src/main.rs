@@ -2,18 +2,21 @@
 
 mod demo;
 mod import;
+mod settings;
 
 use anyhow::{Context, Result, bail};
-use clap::{Args, Parser, Subcommand};
+use clap::{Args, CommandFactory, Parser, Subcommand};
+use settings::mask;
 use std::io::BufRead;
 use std::net::SocketAddr;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use store::Store;
 
 #[derive(Parser)]
 #[command(name = "kriseservice", version, about = "Kriseservice: the crisis service of a shared municipal contact centre")]
 struct Cli {
-    /// A settings file of `key = value` lines (data_dir, listen, database_url, secure_cookies).
+    /// A settings file (TOML): a key for every flag, its name with `_` for `-`, e.g.
+    /// `listen = "0.0.0.0:8080"`, `trusted_proxies = ["10.0.0.5"]`.
     /// Precedence: built-in defaults < this file < KRISESERVICE_* environment < flags.
     #[arg(long, global = true, env = "KRISESERVICE_CONFIG")]
     config: Option<PathBuf>,
@@ -23,22 +26,29 @@ struct Cli {
 
 #[derive(Args, Clone)]
 struct Storage {
-    /// Directory for the SQLite database and other local files.
+    /// Directory for the SQLite database and other local files (required: here, in the
+    /// environment or in the settings file).
     #[arg(long, env = "KRISESERVICE_DATA_DIR")]
-    data_dir: PathBuf,
+    data_dir: Option<PathBuf>,
     /// `postgres://…` to use PostgreSQL instead of SQLite in the data directory.
     #[arg(long, env = "KRISESERVICE_DATABASE_URL")]
     database_url: Option<String>,
 }
 
 impl Storage {
+    /// Set once `settings::resolve` has run, which refuses to go on without it.
+    fn data_dir(&self) -> &Path {
+        self.data_dir.as_deref().expect("data_dir is checked by settings::resolve")
+    }
+
     async fn open(&self) -> Result<Store> {
-        std::fs::create_dir_all(&self.data_dir).with_context(|| format!("cannot create the data directory {}", self.data_dir.display()))?;
+        let dir = self.data_dir();
+        std::fs::create_dir_all(dir).with_context(|| format!("cannot create the data directory {}", dir.display()))?;
         let store = match &self.database_url {
             Some(url) => Store::open(url).await.with_context(|| format!("cannot open the database {}", mask(url)))?,
-            None => Store::open_sqlite(&self.data_dir.join("kriseservice.db"))
-                .await
-                .context("cannot open the SQLite database in the data directory")?,
+            None => {
+                Store::open_sqlite(&dir.join("kriseservice.db")).await.context("cannot open the SQLite database in the data directory")?
+            }
         };
         store.seed_defaults().await.context("cannot seed reference data")?;
         Ok(store)
@@ -47,22 +57,8 @@ impl Storage {
     fn describe(&self) -> String {
         match &self.database_url {
             Some(url) => mask(url),
-            None => format!("sqlite:{}", self.data_dir.join("kriseservice.db").display()),
+            None => format!("sqlite:{}", self.data_dir().join("kriseservice.db").display()),
         }
-    }
-}
-
-/// Hides the password in a database URL for logs and start-up output.
-fn mask(url: &str) -> String {
-    match (url.find("://"), url.rfind('@')) {
-        (Some(s), Some(at)) if at > s => {
-            let creds = &url[s + 3..at];
-            match creds.split_once(':') {
-                Some((user, _)) => format!("{}{user}:***{}", &url[..s + 3], &url[at..]),
-                None => url.to_string(),
-            }
-        }
-        _ => url.to_string(),
     }
 }
 
@@ -120,7 +116,7 @@ enum Command {
     /// Start a fresh, realistic demo (fictitious people) and serve it.
     Demo {
         #[arg(long, env = "KRISESERVICE_DATA_DIR")]
-        data_dir: PathBuf,
+        data_dir: Option<PathBuf>,
         #[arg(long, env = "KRISESERVICE_LISTEN", default_value = "127.0.0.1:8080")]
         listen: SocketAddr,
     },
@@ -205,65 +201,20 @@ enum ImportCommand {
 }
 
 fn main() {
-    // The file is read before the runtime starts any thread: it only fills in environment
-    // variables that are not set, which clap then reads below the flags.
-    if let Err(e) = apply_config_file() {
-        eprintln!("error: {e:#}");
-        std::process::exit(2);
-    }
+    let matches = Cli::command().get_matches();
     init_logging();
+    let cli = match settings::resolve(&matches) {
+        Ok(cli) => cli,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            std::process::exit(2);
+        }
+    };
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().expect("tokio runtime");
-    if let Err(e) = runtime.block_on(run(Cli::parse())) {
+    if let Err(e) = runtime.block_on(run(cli)) {
         eprintln!("error: {e:#}");
         std::process::exit(2);
     }
-}
-
-const CONFIG_KEYS: &[&str] = &[
-    "data_dir",
-    "listen",
-    "database_url",
-    "secure_cookies",
-    "smtp_url",
-    "mail_from",
-    "retention_days",
-    "crisis_line",
-    "public_url",
-    "chat_rate_limit",
-];
-
-fn apply_config_file() -> Result<()> {
-    let args: Vec<String> = std::env::args().collect();
-    let from_flag = args.iter().position(|a| a == "--config").and_then(|i| args.get(i + 1)).cloned();
-    let from_eq = args.iter().find_map(|a| a.strip_prefix("--config=").map(String::from));
-    let Some(path) = from_flag.or(from_eq).or_else(|| std::env::var("KRISESERVICE_CONFIG").ok()) else { return Ok(()) };
-    let text = std::fs::read_to_string(&path).with_context(|| format!("cannot read the settings file {path}"))?;
-    for (key, value) in parse_config(&text).with_context(|| format!("in the settings file {path}"))? {
-        let var = format!("KRISESERVICE_{}", key.to_uppercase());
-        if std::env::var_os(&var).is_none() {
-            // SAFETY: called from `main` before the runtime or any other thread exists.
-            unsafe { std::env::set_var(&var, value) };
-        }
-    }
-    Ok(())
-}
-
-/// `key = value` lines; `#` starts a comment; values may be quoted.
-fn parse_config(text: &str) -> Result<Vec<(String, String)>> {
-    let mut out = Vec::new();
-    for (i, line) in text.lines().enumerate() {
-        let line = line.split('#').next().unwrap_or("").trim();
-        if line.is_empty() {
-            continue;
-        }
-        let Some((key, value)) = line.split_once('=') else { bail!("line {}: expected 'key = value'", i + 1) };
-        let key = key.trim().to_lowercase();
-        if !CONFIG_KEYS.contains(&key.as_str()) {
-            bail!("line {}: unknown setting '{key}'; known: {}", i + 1, CONFIG_KEYS.join(", "));
-        }
-        out.push((key, value.trim().trim_matches('"').to_string()));
-    }
-    Ok(out)
 }
 
 fn init_logging() {
@@ -293,11 +244,14 @@ async fn run(cli: Cli) -> Result<()> {
                 bail!("public_url '{url}' must start with https:// (or http://)");
             }
             let store = storage.open().await?;
+            let from = cli.config.as_ref().map(|p| format!(" (settings file {})", p.display())).unwrap_or_default();
+            let proxies = trusted_proxies.iter().map(|p| p.to_string()).collect::<Vec<_>>().join(", ");
             eprintln!(
-                "kriseservice {}: database {}, listening on http://{listen}, secure cookies {secure_cookies}, mail {}, personal data kept {} days after close",
+                "kriseservice {}{from}: database {}, listening on http://{listen}, secure cookies {secure_cookies}, mail {} from {}, personal data kept {} days after close, trusted proxies [{proxies}]",
                 env!("CARGO_PKG_VERSION"),
                 storage.describe(),
                 jobs.smtp_url.as_deref().map(mask).unwrap_or_else(|| "not configured".into()),
+                jobs.mail_from,
                 jobs.retention_days,
             );
             let app = app::Config { crisis_line, chat_per_minute: chat_rate_limit, ..Default::default() };
@@ -305,7 +259,7 @@ async fn run(cli: Cli) -> Result<()> {
             serve(store, listen, app, web, jobs).await
         }
         Command::Demo { data_dir, listen } => {
-            let store = demo::prepare(&data_dir).await?;
+            let store = demo::prepare(data_dir.as_deref().expect("checked by settings::resolve")).await?;
             demo::print_logins(listen);
             // The demo's crisis line is a placeholder, marked as such on the page by its number alone.
             let app = app::Config { crisis_line: Some(demo::CRISIS_LINE.into()), ..Default::default() };
@@ -417,21 +371,4 @@ async fn signal() {
     }
     #[cfg(not(unix))]
     let _ = ctrl_c.await;
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn settings_file_lines() {
-        let parsed = super::parse_config("# Kriseservice\nlisten = \"0.0.0.0:8080\"\ndata_dir=/var/lib/ks  # data\n").unwrap();
-        assert_eq!(parsed, [("listen".to_string(), "0.0.0.0:8080".to_string()), ("data_dir".to_string(), "/var/lib/ks".to_string())]);
-        assert!(super::parse_config("colour = red").unwrap_err().to_string().contains("unknown setting 'colour'"));
-        assert!(super::parse_config("listen").is_err());
-    }
-
-    #[test]
-    fn masks_database_passwords() {
-        assert_eq!(super::mask("postgres://ks:hemmelig@db:5432/ks"), "postgres://ks:***@db:5432/ks");
-        assert_eq!(super::mask("postgres://postgres@127.0.0.1/ks"), "postgres://postgres@127.0.0.1/ks");
-    }
 }

@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{free_port, request, start_with};
+use common::{forwarded, free_port, request, start_with};
 
 #[test]
 fn the_chatbot_refuses_a_client_that_sends_too_fast() {
@@ -16,21 +16,6 @@ fn the_chatbot_refuses_a_client_that_sends_too_fast() {
     assert_eq!(statuses, [200, 200, 200, 429, 429], "the burst, then refused");
     let (_, refused) = request(port, "POST", "/api/v1/chat", "", Some(body));
     assert!(refused.contains("\"rate_limited\"") && refused.contains("try again in"), "{refused}");
-}
-
-/// A chat message as sent through a load balancer that names the client.
-fn forwarded(port: u16, client: &str) -> u16 {
-    use std::io::{Read, Write};
-    let mut s = std::net::TcpStream::connect(("127.0.0.1", port)).unwrap();
-    let body = r#"{"message":"hej"}"#;
-    let req = format!(
-        "POST /api/v1/chat HTTP/1.0\r\nHost: t\r\nX-Forwarded-For: {client}\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
-        body.len()
-    );
-    s.write_all(req.as_bytes()).unwrap();
-    let mut out = String::new();
-    let _ = s.read_to_string(&mut out);
-    out.split(' ').nth(1).and_then(|c| c.parse().ok()).unwrap_or(0)
 }
 
 #[test]

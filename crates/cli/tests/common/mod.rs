@@ -79,3 +79,17 @@ pub fn add_user(dir: &str, url: Option<&str>, email: &str, role: &str, org: &str
     let out = bin().args(["token", "create", "--data-dir", dir, "--email", email]).args(&db).output().unwrap();
     String::from_utf8(out.stdout).unwrap().trim().to_string()
 }
+
+/// A chat message as sent through a load balancer that names the client.
+pub fn forwarded(port: u16, client: &str) -> u16 {
+    let mut s = TcpStream::connect(("127.0.0.1", port)).unwrap();
+    let body = r#"{"message":"hej"}"#;
+    let req = format!(
+        "POST /api/v1/chat HTTP/1.0\r\nHost: t\r\nX-Forwarded-For: {client}\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
+        body.len()
+    );
+    s.write_all(req.as_bytes()).unwrap();
+    let mut out = String::new();
+    let _ = s.read_to_string(&mut out);
+    out.split(' ').nth(1).and_then(|c| c.parse().ok()).unwrap_or(0)
+}
