@@ -2,7 +2,7 @@
 //! number and the live broadcast.
 
 use crate::{App, Result};
-use domain::event::Event;
+use domain::event::Committed;
 use tokio::sync::broadcast;
 
 impl App {
@@ -11,7 +11,7 @@ impl App {
         Ok(self.store.start_relay().await?)
     }
 
-    pub fn subscribe(&self) -> broadcast::Receiver<Event> {
+    pub fn subscribe(&self) -> broadcast::Receiver<Committed> {
         self.store.subscribe()
     }
 
@@ -21,7 +21,7 @@ impl App {
     }
 
     /// Up to `limit` events after `after`, in order; the caller filters what its actor may see.
-    pub async fn events_since(&self, after: i64, limit: i64) -> Result<Vec<Event>> {
+    pub async fn events_since(&self, after: i64, limit: i64) -> Result<Vec<Committed>> {
         Ok(self.store.events_since(after, limit).await?)
     }
 

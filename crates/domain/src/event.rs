@@ -1,6 +1,16 @@
 //! Events: what a committed change tells the rest of the system (SSE, caches, notifications).
+//! [`Event`] has one variant per thing that can happen, and its serde form is the wire format of
+//! the live streams: `kind` names the variant, `payload` carries what it says. The store persists
+//! and relays events; it does not decide their shape.
 
-use crate::word_enum;
+use crate::calls::StaffingSettings;
+use crate::checklist::{ChecklistItem, TemplateItem};
+use crate::feedback::{Feedback, FeedbackCategory, FeedbackState, GuideSection};
+use crate::incident::{Incident, Status};
+use crate::inquiry::Inquiry;
+use crate::log::LogEntry;
+use crate::role::{Assignment, StaffRole};
+use crate::{Role, word_enum};
 use serde::Serialize;
 use time::OffsetDateTime;
 use uuid::Uuid;
@@ -30,19 +40,184 @@ word_enum!(
     }
 );
 
-/// An event before it has its sequence number.
+/// Everything that can happen, with what it tells. Serialised as `{"kind": …, "payload": …}`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "kind", content = "payload")]
+pub enum Event {
+    #[serde(rename = "incident.created")]
+    IncidentCreated(Incident),
+    #[serde(rename = "incident.status")]
+    IncidentStatus { id: Uuid, from: Status, status: Status },
+    #[serde(rename = "incident.roles")]
+    RolesAssigned { role: StaffRole, assignment: Assignment },
+    #[serde(rename = "log.appended")]
+    LogAppended(LogEntry),
+    #[serde(rename = "checklist.updated")]
+    ChecklistUpdated(ChecklistChange),
+    #[serde(rename = "guide.published")]
+    GuidePublished { incident_id: Uuid, version: i64, banner: String },
+    #[serde(rename = "guide.overdue")]
+    GuideOverdue {
+        incident_id: Uuid,
+        version: i64,
+        #[serde(with = "time::serde::rfc3339")]
+        next_update_at: OffsetDateTime,
+    },
+    #[serde(rename = "feedback.created")]
+    FeedbackCreated(FeedbackNotice),
+    #[serde(rename = "feedback.updated")]
+    FeedbackUpdated(FeedbackNotice),
+    #[serde(rename = "inquiry.created")]
+    InquiryCreated(Inquiry),
+    /// The id only: a callback request holds personal data, and every role's stream may carry this.
+    #[serde(rename = "callback.created")]
+    CallbackCreated { id: Uuid, incident_id: Uuid },
+    #[serde(rename = "calls.recorded")]
+    CallsRecorded { recorded: usize, replaced: usize },
+    #[serde(rename = "staffing.changed")]
+    StaffingChanged(StaffingChange),
+    #[serde(rename = "everyday.imported")]
+    EverydayImported { municipality: String, added: u64, updated: u64, removed: u64 },
+    #[serde(rename = "admin.changed")]
+    AdminChanged {
+        #[serde(flatten)]
+        change: AdminChange,
+        by: String,
+    },
+}
+
+/// A checklist item ticked or un-ticked, or an action card's steps added.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(untagged)]
+pub enum ChecklistChange {
+    Item(ChecklistItem),
+    CardAttached { card: Uuid },
+}
+
+/// Feedback as the live streams tell it: without its text and who wrote it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct FeedbackNotice {
+    pub id: Uuid,
+    pub incident_id: Uuid,
+    pub version: i64,
+    pub section: GuideSection,
+    pub category: FeedbackCategory,
+    pub routed_to: Role,
+    pub state: FeedbackState,
+}
+
+impl From<&Feedback> for FeedbackNotice {
+    fn from(f: &Feedback) -> FeedbackNotice {
+        FeedbackNotice {
+            id: f.id,
+            incident_id: f.incident_id,
+            version: f.version,
+            section: f.section,
+            category: f.category,
+            routed_to: f.routed_to,
+            state: f.state,
+        }
+    }
+}
+
+/// What the staffing lead changed. A bid names no municipality and no figure: every role's
+/// stream carries it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum StaffingChange {
+    Settings(StaffingSettings),
+    Override {
+        #[serde(with = "time::serde::rfc3339")]
+        start: OffsetDateTime,
+        calls: Option<f64>,
+    },
+    Shifts(usize),
+    #[serde(rename = "shift")]
+    Bid(Uuid),
+    #[serde(untagged)]
+    Awarded {
+        awarded: u32,
+        unfilled: u32,
+    },
+}
+
+/// The secretariat's changes, as `{"what": …, "detail": …}`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "what", content = "detail")]
+pub enum AdminChange {
+    #[serde(rename = "organisation.member")]
+    Member { code: String, member: bool },
+    #[serde(rename = "user.created")]
+    UserCreated { id: Uuid, role: Role, org: String },
+    #[serde(rename = "user.active")]
+    UserActive { id: Uuid, active: bool },
+    #[serde(rename = "roster")]
+    Roster { role: StaffRole, primary: Option<Uuid>, deputy: Option<Uuid> },
+    #[serde(rename = "checklist_template.added")]
+    TemplateAdded { id: Uuid, item: TemplateItem },
+    #[serde(rename = "checklist_template.deleted")]
+    TemplateDeleted { id: Uuid },
+    #[serde(rename = "action_card.added")]
+    CardAdded { id: Uuid, title: String },
+    #[serde(rename = "action_card.deleted")]
+    CardDeleted { id: Uuid },
+}
+
+impl Event {
+    pub fn kind(&self) -> EventKind {
+        match self {
+            Event::IncidentCreated(_) => EventKind::IncidentCreated,
+            Event::IncidentStatus { .. } => EventKind::IncidentStatus,
+            Event::RolesAssigned { .. } => EventKind::RolesAssigned,
+            Event::LogAppended(_) => EventKind::LogAppended,
+            Event::ChecklistUpdated(_) => EventKind::ChecklistUpdated,
+            Event::GuidePublished { .. } => EventKind::GuidePublished,
+            Event::GuideOverdue { .. } => EventKind::GuideOverdue,
+            Event::FeedbackCreated(_) => EventKind::FeedbackCreated,
+            Event::FeedbackUpdated(_) => EventKind::FeedbackUpdated,
+            Event::InquiryCreated(_) => EventKind::InquiryCreated,
+            Event::CallbackCreated { .. } => EventKind::CallbackCreated,
+            Event::CallsRecorded { .. } => EventKind::CallsRecorded,
+            Event::StaffingChanged(_) => EventKind::StaffingChanged,
+            Event::EverydayImported { .. } => EventKind::EverydayImported,
+            Event::AdminChanged { .. } => EventKind::AdminChanged,
+        }
+    }
+
+    /// What the event tells, as it is stored and streamed.
+    pub fn payload(&self) -> serde_json::Value {
+        match serde_json::to_value(self) {
+            Ok(serde_json::Value::Object(mut m)) => m.remove("payload").unwrap_or_default(),
+            _ => serde_json::Value::Null,
+        }
+    }
+}
+
+/// An event before it has its sequence number: what happened, and whom it concerns.
 #[derive(Debug, Clone, PartialEq)]
 pub struct NewEvent {
-    pub kind: EventKind,
+    pub event: Event,
     pub incident_id: Option<Uuid>,
     /// The organisations an incident affects, so events can be filtered per authority.
     pub affected: Vec<String>,
-    pub payload: serde_json::Value,
 }
 
-/// A committed event with its place in the global order.
+impl NewEvent {
+    /// An event about an incident: it reaches those who see the incident.
+    pub fn about(incident: &Incident, event: Event) -> NewEvent {
+        NewEvent { event, incident_id: Some(incident.id), affected: incident.affected.clone() }
+    }
+
+    /// An event about no incident (imports, the secretariat's changes).
+    pub fn general(event: Event) -> NewEvent {
+        NewEvent { event, incident_id: None, affected: Vec::new() }
+    }
+}
+
+/// A committed event with its place in the global order: what the event table holds and the live
+/// streams send.
 #[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Event {
+pub struct Committed {
     pub seq: i64,
     pub kind: EventKind,
     pub incident_id: Option<Uuid>,
@@ -52,8 +227,73 @@ pub struct Event {
     pub payload: serde_json::Value,
 }
 
-impl NewEvent {
-    pub fn about(kind: EventKind, incident: &crate::incident::Incident, payload: serde_json::Value) -> NewEvent {
-        NewEvent { kind, incident_id: Some(incident.id), affected: incident.affected.clone(), payload }
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn id(n: u128) -> Uuid {
+        Uuid::from_u128(n)
+    }
+
+    /// The payloads the live streams carried before events were typed: the browser's script and
+    /// `bench/fanout` read these shapes.
+    #[test]
+    fn payloads_keep_the_wire_format() {
+        let at = time::macros::datetime!(2026-11-23 12:00 UTC);
+        let cases = [
+            (
+                Event::IncidentStatus { id: id(1), from: Status::Prepared, status: Status::Active },
+                json!({ "id": id(1), "from": "prepared", "status": "active" }),
+            ),
+            (
+                Event::GuidePublished { incident_id: id(1), version: 2, banner: "Kog vandet".into() },
+                json!({ "incident_id": id(1), "version": 2, "banner": "Kog vandet" }),
+            ),
+            (
+                Event::GuideOverdue { incident_id: id(1), version: 2, next_update_at: at },
+                json!({ "incident_id": id(1), "version": 2, "next_update_at": "2026-11-23T12:00:00Z" }),
+            ),
+            (Event::CallbackCreated { id: id(2), incident_id: id(1) }, json!({ "id": id(2), "incident_id": id(1) })),
+            (Event::CallsRecorded { recorded: 3, replaced: 1 }, json!({ "recorded": 3, "replaced": 1 })),
+            (Event::ChecklistUpdated(ChecklistChange::CardAttached { card: id(3) }), json!({ "card": id(3) })),
+            (Event::StaffingChanged(StaffingChange::Shifts(4)), json!({ "shifts": 4 })),
+            (Event::StaffingChanged(StaffingChange::Bid(id(5))), json!({ "shift": id(5) })),
+            (Event::StaffingChanged(StaffingChange::Awarded { awarded: 7, unfilled: 1 }), json!({ "awarded": 7, "unfilled": 1 })),
+            (
+                Event::StaffingChanged(StaffingChange::Override { start: at, calls: Some(12.5) }),
+                json!({ "override": { "start": "2026-11-23T12:00:00Z", "calls": 12.5 } }),
+            ),
+            (
+                Event::EverydayImported { municipality: "0250".into(), added: 1, updated: 2, removed: 0 },
+                json!({ "municipality": "0250", "added": 1, "updated": 2, "removed": 0 }),
+            ),
+            (
+                Event::AdminChanged { change: AdminChange::Member { code: "0250".into(), member: true }, by: "Sekretariatet".into() },
+                json!({ "what": "organisation.member", "by": "Sekretariatet", "detail": { "code": "0250", "member": true } }),
+            ),
+            (
+                Event::AdminChanged {
+                    change: AdminChange::Roster { role: StaffRole::CrisisLeader, primary: Some(id(6)), deputy: None },
+                    by: "S".into(),
+                },
+                json!({ "what": "roster", "by": "S", "detail": { "role": "crisis_leader", "primary": id(6), "deputy": null } }),
+            ),
+        ];
+        for (event, payload) in cases {
+            assert_eq!(event.payload(), payload, "{:?}", event.kind());
+        }
+    }
+
+    #[test]
+    fn the_kind_is_the_serialised_tag() {
+        let events = [
+            Event::CallsRecorded { recorded: 0, replaced: 0 },
+            Event::StaffingChanged(StaffingChange::Shifts(1)),
+            Event::AdminChanged { change: AdminChange::CardDeleted { id: id(1) }, by: "S".into() },
+        ];
+        for e in events {
+            assert_eq!(serde_json::to_value(&e).unwrap()["kind"], e.kind().as_str());
+        }
     }
 }

@@ -141,7 +141,7 @@ impl Actor {
 
     /// Which committed events reach this actor's live stream: incident events as [`Actor::sees`],
     /// administration events only to those who administer.
-    pub fn sees_event(&self, e: &crate::event::Event) -> bool {
+    pub fn sees_event(&self, e: &crate::event::Committed) -> bool {
         match e.kind {
             crate::event::EventKind::AdminChanged => allows(self.role, Permission::ManageUsers),
             _ => self.sees(&e.affected),

@@ -16,7 +16,7 @@ use backend::{postgres, sqlite};
 use domain::Actor;
 use domain::calls::{CallInterval, ForecastOverride, Rejected, StaffingSettings};
 use domain::checklist::{ActionCard, ChecklistItem, TemplateItem};
-use domain::event::Event;
+use domain::event::Committed;
 use domain::feedback::{Feedback, FeedbackCounts, FeedbackState, NewFeedback};
 use domain::guide::{Freshness, Guide, Version};
 use domain::incident::{Incident, NewIncident, Status};
@@ -202,11 +202,11 @@ impl Store {
         Ok(())
     }
 
-    pub fn subscribe(&self) -> broadcast::Receiver<Event> {
+    pub fn subscribe(&self) -> broadcast::Receiver<Committed> {
         self.bus.subscribe()
     }
 
-    pub async fn events_since(&self, after: i64, limit: i64) -> Result<Vec<Event>> {
+    pub async fn events_since(&self, after: i64, limit: i64) -> Result<Vec<Committed>> {
         on!(self, events_since(after, limit))
     }
 

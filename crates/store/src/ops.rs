@@ -5,7 +5,7 @@
 use crate::error::{Result, conflict, corrupt, not_found, unique};
 use crate::rows::*;
 use domain::checklist::{self, ActionCard, ChecklistItem, TemplateItem};
-use domain::event::{Event, EventKind, NewEvent};
+use domain::event::{AdminChange, ChecklistChange, Committed, Event, FeedbackNotice, NewEvent, StaffingChange};
 use domain::guide::{Guide, Version};
 use domain::incident::{Incident, NewIncident, Status, channels_to_string};
 use domain::log::{Author, LogEntry, NewLogEntry};
@@ -62,7 +62,7 @@ pub async fn set_member(pool: &Pool<Db>, code: &str, member: bool, by: &str, at:
     if done.rows_affected() == 0 {
         return Err(not_found("organisation"));
     }
-    admin_event(&mut tx, "organisation.member", by, serde_json::json!({ "code": code, "member": member }), at).await?;
+    admin_event(&mut tx, AdminChange::Member { code: code.to_string(), member }, by, at).await?;
     tx.commit().await?;
     Ok(())
 }
@@ -92,7 +92,7 @@ pub async fn create_user(pool: &Pool<Db>, u: &NewUser, password_hash: &str, by: 
     .await
     .map_err(|e| unique(e, "a user with this e-mail address already exists"))?;
     let user = User { id, email: u.email.clone(), name: u.name.clone(), org: u.org.clone(), role: u.role, active: true };
-    admin_event(&mut tx, "user.created", by, serde_json::json!({ "id": id, "role": u.role, "org": u.org }), at).await?;
+    admin_event(&mut tx, AdminChange::UserCreated { id, role: u.role, org: u.org.clone() }, by, at).await?;
     tx.commit().await?;
     Ok(user)
 }
@@ -131,7 +131,7 @@ pub async fn set_user_active(pool: &Pool<Db>, id: Uuid, active: bool, by: &str, 
         sqlx::query("DELETE FROM sessions WHERE user_id = $1").bind(id).execute(&mut *tx).await?;
         sqlx::query("DELETE FROM api_tokens WHERE user_id = $1").bind(id).execute(&mut *tx).await?;
     }
-    admin_event(&mut tx, "user.active", by, serde_json::json!({ "id": id, "active": active }), at).await?;
+    admin_event(&mut tx, AdminChange::UserActive { id, active }, by, at).await?;
     tx.commit().await?;
     Ok(())
 }
@@ -252,7 +252,7 @@ pub async fn set_roster(pool: &Pool<Db>, role: StaffRole, primary: Option<Uuid>,
     .bind(deputy)
     .execute(&mut *tx)
     .await?;
-    admin_event(&mut tx, "roster", by, serde_json::json!({ "role": role, "primary": primary, "deputy": deputy }), at).await?;
+    admin_event(&mut tx, AdminChange::Roster { role, primary, deputy }, by, at).await?;
     tx.commit().await?;
     Ok(())
 }
@@ -296,7 +296,7 @@ pub async fn assign_role(
     let slot = all.iter().find(|a| a.role == role).expect("every role has a slot");
     let entry = narrative::role_assigned(role, slot.primary.as_ref(), slot.deputy.as_ref());
     append_in_tx(&mut tx, &incident, actor, entry, at, &mut events).await?;
-    events.push(NewEvent::about(EventKind::RolesAssigned, &incident, serde_json::json!({ "role": role, "assignment": slot })));
+    events.push(NewEvent::about(&incident, Event::RolesAssigned { role, assignment: slot.clone() }));
     emit_all(&mut tx, events, at).await?;
     tx.commit().await?;
     Ok(all)
@@ -358,7 +358,7 @@ pub async fn create_incident(pool: &Pool<Db>, n: &NewIncident, actor: &Actor, at
         closed_at: None,
     };
     append_in_tx(&mut tx, &incident, actor, narrative::created(&incident), at, &mut events).await?;
-    events.push(NewEvent::about(EventKind::IncidentCreated, &incident, serde_json::json!(incident)));
+    events.push(NewEvent::about(&incident, Event::IncidentCreated(incident.clone())));
     emit_all(&mut tx, events, at).await?;
     tx.commit().await?;
     Ok(incident)
@@ -442,7 +442,7 @@ pub async fn change_status(
         let templates: Vec<TemplateItem> = checklist_templates_in(&mut *tx).await?.into_iter().map(|(_, t)| t).collect();
         add_items(&mut tx, id, &checklist::activation_items(&templates, &incident.affected), None).await?;
     }
-    events.push(NewEvent::about(EventKind::IncidentStatus, &incident, serde_json::json!({ "id": id, "from": from, "status": to })));
+    events.push(NewEvent::about(&incident, Event::IncidentStatus { id, from, status: to }));
     emit_all(&mut tx, events, at).await?;
     tx.commit().await?;
     Ok(incident)
@@ -488,7 +488,7 @@ async fn append_in_tx(
     .execute(&mut **tx)
     .await?;
     sqlx::query("UPDATE incidents SET log_seq = $2, log_hash = $3 WHERE id = $1").bind(e.incident_id).bind(e.seq).bind(&e.hash).execute(&mut **tx).await?;
-    events.push(NewEvent::about(EventKind::LogAppended, incident, serde_json::json!(e)));
+    events.push(NewEvent::about(incident, Event::LogAppended(e.clone())));
     Ok(e)
 }
 
@@ -589,7 +589,7 @@ pub async fn complete_item(
     item.done_by = by;
     item.done_at = when;
     append_in_tx(&mut tx, &incident, actor, narrative::checklist_done(&item, done), at, &mut events).await?;
-    events.push(NewEvent::about(EventKind::ChecklistUpdated, &incident, serde_json::json!(item)));
+    events.push(NewEvent::about(&incident, Event::ChecklistUpdated(ChecklistChange::Item(item.clone()))));
     emit_all(&mut tx, events, at).await?;
     tx.commit().await?;
     Ok(item)
@@ -617,7 +617,7 @@ pub async fn add_checklist_template(pool: &Pool<Db>, item: &TemplateItem, by: &s
     .bind(item.responsible.as_str())
     .execute(&mut *tx)
     .await?;
-    admin_event(&mut tx, "checklist_template.added", by, serde_json::json!({ "id": id, "item": item }), at).await?;
+    admin_event(&mut tx, AdminChange::TemplateAdded { id, item: item.clone() }, by, at).await?;
     tx.commit().await?;
     Ok(id)
 }
@@ -628,7 +628,7 @@ pub async fn delete_checklist_template(pool: &Pool<Db>, id: Uuid, by: &str, at: 
     if done.rows_affected() == 0 {
         return Err(not_found("checklist template item"));
     }
-    admin_event(&mut tx, "checklist_template.deleted", by, serde_json::json!({ "id": id }), at).await?;
+    admin_event(&mut tx, AdminChange::TemplateDeleted { id }, by, at).await?;
     tx.commit().await?;
     Ok(())
 }
@@ -658,7 +658,7 @@ pub async fn add_action_card(pool: &Pool<Db>, card: &ActionCard, by: &str, at: O
         .bind(serde_json::to_string(&card.steps).map_err(corrupt)?)
         .execute(&mut *tx)
         .await?;
-    admin_event(&mut tx, "action_card.added", by, serde_json::json!({ "id": id, "title": card.title }), at).await?;
+    admin_event(&mut tx, AdminChange::CardAdded { id, title: card.title.clone() }, by, at).await?;
     tx.commit().await?;
     Ok(id)
 }
@@ -674,7 +674,7 @@ pub async fn delete_action_card(pool: &Pool<Db>, id: Uuid, by: &str, at: OffsetD
     if done.rows_affected() == 0 {
         return Err(not_found("action card"));
     }
-    admin_event(&mut tx, "action_card.deleted", by, serde_json::json!({ "id": id }), at).await?;
+    admin_event(&mut tx, AdminChange::CardDeleted { id }, by, at).await?;
     tx.commit().await?;
     Ok(())
 }
@@ -709,7 +709,7 @@ pub async fn attach_card(pool: &Pool<Db>, incident_id: Uuid, card_id: Uuid, acto
     let items: Vec<(TemplateItem, Option<String>)> = card.checklist_items().into_iter().map(|i| (i, None)).collect();
     add_items(&mut tx, incident_id, &items, Some(card_id)).await?;
     append_in_tx(&mut tx, &incident, actor, narrative::card_attached(&card.title), at, &mut events).await?;
-    events.push(NewEvent::about(EventKind::ChecklistUpdated, &incident, serde_json::json!({ "card": card_id })));
+    events.push(NewEvent::about(&incident, Event::ChecklistUpdated(ChecklistChange::CardAttached { card: card_id })));
     emit_all(&mut tx, events, at).await?;
     tx.commit().await?;
     Ok(())
@@ -727,11 +727,11 @@ async fn emit_all(tx: &mut Tx, events: Vec<NewEvent>, at: OffsetDateTime) -> Res
     let mut last: i64 = 0;
     for ev in events {
         last = sqlx::query_scalar("INSERT INTO events (kind, incident_id, affected, at, payload) VALUES ($1, $2, $3, $4, $5) RETURNING seq")
-            .bind(ev.kind.as_str())
+            .bind(ev.event.kind().as_str())
             .bind(ev.incident_id)
             .bind(ev.affected.join(","))
             .bind(at)
-            .bind(ev.payload.to_string())
+            .bind(ev.event.payload().to_string())
             .fetch_one(&mut **tx)
             .await?;
     }
@@ -743,14 +743,13 @@ async fn emit_all(tx: &mut Tx, events: Vec<NewEvent>, at: OffsetDateTime) -> Res
 }
 
 /// The secretariat's changes leave a trail in the event table too.
-async fn admin_event(tx: &mut Tx, what: &str, by: &str, detail: serde_json::Value, at: OffsetDateTime) -> Result<()> {
-    let payload = serde_json::json!({ "what": what, "by": by, "detail": detail });
-    emit_all(tx, vec![NewEvent { kind: EventKind::AdminChanged, incident_id: None, affected: Vec::new(), payload }], at).await
+async fn admin_event(tx: &mut Tx, change: AdminChange, by: &str, at: OffsetDateTime) -> Result<()> {
+    emit_all(tx, vec![NewEvent::general(Event::AdminChanged { change, by: by.to_string() })], at).await
 }
 
 /// Committed events after `after`, in order. A row that no longer parses is reported and skipped,
 /// so one damaged row cannot stop live updates for everyone.
-pub async fn events_since(pool: &Pool<Db>, after: i64, limit: i64) -> Result<Vec<Event>> {
+pub async fn events_since(pool: &Pool<Db>, after: i64, limit: i64) -> Result<Vec<Committed>> {
     let rows: Vec<EventRow> = sqlx::query_as("SELECT * FROM events WHERE seq > $1 ORDER BY seq LIMIT $2")
         .bind(after)
         .bind(limit)

@@ -36,8 +36,8 @@ pub async fn import_everyday(pool: &Pool<Db>, municipality: &str, guides: Vec<Ev
         report.removed += 1;
     }
     if report.changed() {
-        let payload = serde_json::json!({ "municipality": municipality, "added": report.added, "updated": report.updated, "removed": report.removed });
-        emit_all(&mut tx, vec![NewEvent { kind: EventKind::EverydayImported, incident_id: None, affected: Vec::new(), payload }], at).await?;
+        let event = Event::EverydayImported { municipality: municipality.to_string(), added: report.added, updated: report.updated, removed: report.removed };
+        emit_all(&mut tx, vec![NewEvent::general(event)], at).await?;
     }
     tx.commit().await?;
     Ok(report)

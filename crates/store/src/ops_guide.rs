@@ -91,8 +91,7 @@ pub async fn publish_guide(pool: &Pool<Db>, incident_id: Uuid, actor: &Actor, at
         .await?;
     rearm_freshness(&mut tx, incident_id, &version).await?;
     append_in_tx(&mut tx, &incident, actor, narrative::guide_published(version.version), at, &mut events).await?;
-    let payload = serde_json::json!({ "incident_id": incident_id, "version": version.version, "banner": version.guide.banner });
-    events.push(NewEvent::about(EventKind::GuidePublished, &incident, payload));
+    events.push(NewEvent::about(&incident, Event::GuidePublished { incident_id, version: version.version, banner: version.guide.banner.clone() }));
     emit_all(&mut tx, events, at).await?;
     tx.commit().await?;
     Ok(version)
@@ -158,8 +157,7 @@ pub async fn mark_overdue(pool: &Pool<Db>, now: OffsetDateTime) -> Result<Vec<Uu
         let Some((version, due_at)) = row else { continue };
         let mut events = Vec::new();
         append_in_tx(&mut tx, &incident, &Actor::system(), narrative::guide_overdue(version, due_at), now, &mut events).await?;
-        let payload = serde_json::json!({ "incident_id": incident_id, "version": version, "next_update_at": domain::time::rfc3339(due_at) });
-        events.push(NewEvent::about(EventKind::GuideOverdue, &incident, payload));
+        events.push(NewEvent::about(&incident, Event::GuideOverdue { incident_id, version, next_update_at: due_at }));
         emit_all(&mut tx, events, now).await?;
         tx.commit().await?;
         marked.push(incident_id);
@@ -216,14 +214,6 @@ async fn latest_version_number(tx: &mut Tx, incident_id: Uuid) -> Result<i64> {
     n.ok_or_else(|| conflict("the guide has not been published yet"))
 }
 
-fn feedback_event(kind: EventKind, incident: &Incident, f: &Feedback) -> NewEvent {
-    let payload = serde_json::json!({
-        "id": f.id, "incident_id": f.incident_id, "version": f.version, "section": f.section,
-        "category": f.category, "routed_to": f.routed_to, "state": f.state,
-    });
-    NewEvent::about(kind, incident, payload)
-}
-
 pub async fn create_feedback(pool: &Pool<Db>, incident_id: Uuid, new: NewFeedback, actor: &Actor, at: OffsetDateTime) -> Result<Feedback> {
     let mut tx = pool.begin().await?;
     let incident = lock_incident(&mut tx, incident_id, at).await?;
@@ -257,7 +247,7 @@ pub async fn create_feedback(pool: &Pool<Db>, incident_id: Uuid, new: NewFeedbac
         .bind(&f.handled_by)
         .execute(&mut *tx)
         .await?;
-    emit_all(&mut tx, vec![feedback_event(EventKind::FeedbackCreated, &incident, &f)], at).await?;
+    emit_all(&mut tx, vec![NewEvent::about(&incident, Event::FeedbackCreated(FeedbackNotice::from(&f)))], at).await?;
     tx.commit().await?;
     Ok(f)
 }
@@ -298,7 +288,7 @@ pub async fn update_feedback(
         .bind(&f.handled_by)
         .execute(&mut *tx)
         .await?;
-    emit_all(&mut tx, vec![feedback_event(EventKind::FeedbackUpdated, &incident, &f)], at).await?;
+    emit_all(&mut tx, vec![NewEvent::about(&incident, Event::FeedbackUpdated(FeedbackNotice::from(&f)))], at).await?;
     tx.commit().await?;
     Ok(f)
 }

@@ -21,7 +21,7 @@ pub async fn record_inquiry(pool: &Pool<Db>, incident_id: Uuid, new: NewInquiry,
         .bind(i.at)
         .execute(&mut *tx)
         .await?;
-    emit_all(&mut tx, vec![NewEvent::about(EventKind::InquiryCreated, &incident, serde_json::json!(i))], at).await?;
+    emit_all(&mut tx, vec![NewEvent::about(&incident, Event::InquiryCreated(i.clone()))], at).await?;
     tx.commit().await?;
     Ok(i)
 }
@@ -118,8 +118,7 @@ pub async fn create_callback(pool: &Pool<Db>, incident_id: Uuid, new: NewCallbac
         .execute(&mut *tx)
         .await?;
     }
-    let payload = serde_json::json!({ "id": c.id, "incident_id": incident_id });
-    emit_all(&mut tx, vec![NewEvent::about(EventKind::CallbackCreated, &incident, payload)], at).await?;
+    emit_all(&mut tx, vec![NewEvent::about(&incident, Event::CallbackCreated { id: c.id, incident_id })], at).await?;
     tx.commit().await?;
     Ok(c)
 }

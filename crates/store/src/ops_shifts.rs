@@ -43,7 +43,7 @@ pub async fn set_shift_plan(pool: &Pool<Db>, incident_id: Uuid, shifts: &[Shift]
     let agents: u32 = shifts.iter().map(|s| s.agents).sum();
     let open: u32 = shifts.iter().map(|s| s.open).sum();
     append_in_tx(&mut tx, &incident, actor, narrative::shift_plan(shifts.len(), agents, open, base_share), at, &mut events).await?;
-    events.push(NewEvent::about(EventKind::StaffingChanged, &incident, serde_json::json!({ "shifts": shifts.len() })));
+    events.push(NewEvent::about(&incident, Event::StaffingChanged(StaffingChange::Shifts(shifts.len()))));
     emit_all(&mut tx, events, at).await?;
     tx.commit().await?;
     Ok(())
@@ -104,9 +104,7 @@ pub async fn bid(pool: &Pool<Db>, incident_id: Uuid, bid: &domain::shifts::Bid, 
     .bind(at)
     .execute(&mut *tx)
     .await?;
-    // Every role's stream carries this event: no municipality and no figure in it.
-    let payload = serde_json::json!({ "shift": bid.shift });
-    emit_all(&mut tx, vec![NewEvent::about(EventKind::StaffingChanged, &incident, payload)], at).await?;
+    emit_all(&mut tx, vec![NewEvent::about(&incident, Event::StaffingChanged(StaffingChange::Bid(bid.shift)))], at).await?;
     let shift = shifts_in(&mut tx, incident_id).await?.into_iter().find(|s| s.id == bid.shift).ok_or_else(|| not_found("shift"))?;
     tx.commit().await?;
     Ok(shift)
@@ -137,7 +135,7 @@ pub async fn award_shifts(
     let unfilled: u32 = after.iter().map(|s| s.open - s.awarded().min(s.open)).sum();
     let members = after.iter().flat_map(|s| s.members.iter().filter(|m| m.awarded > 0).map(|m| m.org.as_str())).collect::<std::collections::BTreeSet<_>>().len();
     append_in_tx(&mut tx, &incident, actor, narrative::shifts_awarded(awarded, members, unfilled), at, &mut events).await?;
-    events.push(NewEvent::about(EventKind::StaffingChanged, &incident, serde_json::json!({ "awarded": awarded, "unfilled": unfilled })));
+    events.push(NewEvent::about(&incident, Event::StaffingChanged(StaffingChange::Awarded { awarded, unfilled })));
     emit_all(&mut tx, events, at).await?;
     tx.commit().await?;
     Ok(after)

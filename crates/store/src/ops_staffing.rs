@@ -49,8 +49,8 @@ pub async fn record_calls(
     }
     let report = CallsReport { recorded: kept.len() - replaced, replaced, rejected };
     if !kept.is_empty() {
-        let payload = serde_json::json!({ "recorded": report.recorded, "replaced": report.replaced });
-        emit_all(&mut tx, vec![NewEvent::about(EventKind::CallsRecorded, &incident, payload)], at).await?;
+        let event = Event::CallsRecorded { recorded: report.recorded, replaced: report.replaced };
+        emit_all(&mut tx, vec![NewEvent::about(&incident, event)], at).await?;
     }
     tx.commit().await?;
     Ok(report)
@@ -112,7 +112,7 @@ pub async fn set_staffing_settings(pool: &Pool<Db>, incident_id: Uuid, settings:
         .execute(&mut *tx)
         .await?;
     append_in_tx(&mut tx, &incident, actor, narrative::staffing_settings(settings), at, &mut events).await?;
-    events.push(NewEvent::about(EventKind::StaffingChanged, &incident, serde_json::json!({ "settings": settings })));
+    events.push(NewEvent::about(&incident, Event::StaffingChanged(StaffingChange::Settings(settings.clone()))));
     emit_all(&mut tx, events, at).await?;
     tx.commit().await?;
     Ok(())
@@ -153,7 +153,7 @@ pub async fn set_forecast_override(
             .await?;
     }
     append_in_tx(&mut tx, &incident, actor, narrative::forecast_override(start, calls), at, &mut events).await?;
-    events.push(NewEvent::about(EventKind::StaffingChanged, &incident, serde_json::json!({ "override": { "start": domain::time::rfc3339(start), "calls": calls } })));
+    events.push(NewEvent::about(&incident, Event::StaffingChanged(StaffingChange::Override { start, calls })));
     emit_all(&mut tx, events, at).await?;
     tx.commit().await?;
     Ok(())

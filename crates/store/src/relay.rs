@@ -1,7 +1,7 @@
 //! The event relay: committed events, in sequence order, onto the in-process bus.
 
 use crate::Store;
-use domain::event::Event;
+use domain::event::Committed;
 use std::time::Duration;
 use tokio::sync::{Notify, broadcast};
 
@@ -11,7 +11,7 @@ const SWEEP: Duration = Duration::from_millis(1000);
 const BATCH: i64 = 500;
 
 pub struct Bus {
-    tx: broadcast::Sender<Event>,
+    tx: broadcast::Sender<Committed>,
     wake: Notify,
 }
 
@@ -20,7 +20,7 @@ impl Bus {
         Bus { tx: broadcast::channel(4096).0, wake: Notify::new() }
     }
 
-    pub fn subscribe(&self) -> broadcast::Receiver<Event> {
+    pub fn subscribe(&self) -> broadcast::Receiver<Committed> {
         self.tx.subscribe()
     }
 

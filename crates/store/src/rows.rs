@@ -2,7 +2,7 @@
 
 use crate::error::{Result, corrupt};
 use domain::checklist::{ActionCard, ChecklistItem, TemplateItem};
-use domain::event::Event;
+use domain::event::Committed;
 use domain::incident::{Incident, channels_from_string};
 use domain::log::{Author, LogEntry};
 use domain::org::Organisation;
@@ -214,8 +214,8 @@ pub(crate) struct EventRow {
 }
 
 impl EventRow {
-    pub fn into_domain(self) -> Result<Event> {
-        Ok(Event {
+    pub fn into_domain(self) -> Result<Committed> {
+        Ok(Committed {
             seq: self.seq,
             kind: self.kind.parse().map_err(corrupt)?,
             incident_id: self.incident_id,

@@ -9,7 +9,7 @@ use crate::error::{ApiError, Query};
 use axum::extract::State;
 use axum::http::HeaderMap;
 use axum::response::sse::{Event as SseEvent, KeepAlive, Sse};
-use domain::event::Event;
+use domain::event::Committed as Event;
 use domain::{Actor, Permission};
 use serde::Deserialize;
 use std::convert::Infallible;

@@ -62,7 +62,7 @@ impl PublicCache {
     }
 
     /// Clears the cache whenever a published guide, its freshness or an incident's status changes.
-    pub fn follow(cache: Arc<PublicCache>, mut bus: tokio::sync::broadcast::Receiver<domain::event::Event>) {
+    pub fn follow(cache: Arc<PublicCache>, mut bus: tokio::sync::broadcast::Receiver<domain::event::Committed>) {
         tokio::spawn(async move {
             loop {
                 match bus.recv().await {
