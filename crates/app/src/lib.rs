@@ -82,6 +82,8 @@ pub struct App {
     live: Arc<live::Live>,
     chat: Arc<chat::Chat>,
     throttle: Arc<accounts::Throttle>,
+    /// Each incident's log as far as a view has verified it: the next view checks only what is new.
+    verified: Arc<room::VerifiedHeads>,
 }
 
 impl App {
@@ -91,6 +93,7 @@ impl App {
             live: Arc::new(live::Live::default()),
             chat: Arc::new(chat::Chat::new(config.chat_per_minute)),
             throttle: Arc::new(accounts::Throttle::default()),
+            verified: Arc::default(),
             config: Arc::new(config),
             store,
         };

@@ -141,11 +141,16 @@ pub struct Verification {
 
 /// Verifies a whole log, given in sequence order.
 pub fn verify<'a>(entries: impl IntoIterator<Item = &'a LogEntry>) -> Verification {
-    let mut expected_prev = GENESIS.to_string();
-    let mut count = 0;
-    for (i, e) in entries.into_iter().enumerate() {
-        count += 1;
-        let expected_seq = i as i64 + 1;
+    verify_from((0, GENESIS), entries)
+}
+
+/// Verifies the entries that follow one already verified, `(seq, hash)` (`(0, GENESIS)` for the
+/// whole log): a view that verified the chain once checks only what is new. `entries` in the
+/// result counts the verified ones too.
+pub fn verify_from<'a>(after: (i64, &str), entries: impl IntoIterator<Item = &'a LogEntry>) -> Verification {
+    let (mut last_seq, mut expected_prev) = (after.0, after.1);
+    for e in entries {
+        let expected_seq = last_seq + 1;
         let reason = if e.seq != expected_seq {
             Some(format!("expected entry {expected_seq} here, found {}", e.seq))
         } else if e.prev_hash != expected_prev {
@@ -156,22 +161,32 @@ pub fn verify<'a>(entries: impl IntoIterator<Item = &'a LogEntry>) -> Verificati
             None
         };
         if let Some(reason) = reason {
-            return Verification { valid: false, entries: count, first_invalid: Some(expected_seq), reason: Some(reason) };
+            return Verification { valid: false, entries: expected_seq as usize, first_invalid: Some(expected_seq), reason: Some(reason) };
         }
-        expected_prev = e.hash.clone();
+        (last_seq, expected_prev) = (e.seq, e.hash.as_str());
     }
-    Verification { valid: true, entries: count, first_invalid: None, reason: None }
+    Verification { valid: true, entries: last_seq as usize, first_invalid: None, reason: None }
 }
 
 /// Verifies a whole log and that it ends at the head recorded on the incident: removing the
 /// last entries leaves a chain that holds, but not one that reaches the recorded head.
 pub fn verify_to_head<'a>(entries: impl IntoIterator<Item = &'a LogEntry>, head_seq: i64, head_hash: &str) -> Verification {
+    verify_to_head_from((0, GENESIS), entries, head_seq, head_hash)
+}
+
+/// [`verify_to_head`] for the entries after one already verified (see [`verify_from`]).
+pub fn verify_to_head_from<'a>(
+    after: (i64, &str),
+    entries: impl IntoIterator<Item = &'a LogEntry>,
+    head_seq: i64,
+    head_hash: &str,
+) -> Verification {
     let entries: Vec<&LogEntry> = entries.into_iter().collect();
-    let v = verify(entries.iter().copied());
+    let v = verify_from(after, entries.iter().copied());
     if !v.valid {
         return v;
     }
-    let (last_seq, last_hash) = entries.last().map(|e| (e.seq, e.hash.as_str())).unwrap_or((0, GENESIS));
+    let (last_seq, last_hash) = entries.last().map(|e| (e.seq, e.hash.as_str())).unwrap_or(after);
     let broken =
         |first: i64, reason: String| Verification { valid: false, entries: v.entries, first_invalid: Some(first), reason: Some(reason) };
     if last_seq < head_seq {
@@ -264,6 +279,29 @@ mod tests {
             let v = verify_to_head(&log[..kept], last.seq, &last.hash);
             prop_assert!(!v.valid);
             prop_assert_eq!(v.first_invalid, Some(kept as i64 + 1));
+        }
+
+        /// Verifying from an entry already verified gives what verifying the whole log gives,
+        /// and checks only what comes after it.
+        #[test]
+        fn verifying_from_a_verified_entry_agrees_with_the_whole(
+            texts in prop::collection::vec("[a-z]{1,10}", 1..20),
+            split in any::<prop::sample::Index>(),
+            tamper in any::<prop::sample::Index>(),
+        ) {
+            let mut log = chain(&texts);
+            let k = split.index(log.len() + 1);
+            let after = if k == 0 { (0, GENESIS.to_string()) } else { (log[k - 1].seq, log[k - 1].hash.clone()) };
+            let last = log.last().map(|e| (e.seq, e.hash.clone())).unwrap();
+            prop_assert_eq!(verify_to_head_from((after.0, &after.1), &log[k..], last.0, &last.1), verify_to_head(&log, last.0, &last.1));
+            let i = tamper.index(log.len());
+            log[i].text.push('!');
+            let from = verify_from((after.0, &after.1), &log[k..]);
+            if i < k {
+                prop_assert!(from.valid, "an entry before the verified one is not read again");
+            } else {
+                prop_assert_eq!(from, verify(&log));
+            }
         }
 
         #[test]
