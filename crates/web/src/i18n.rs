@@ -431,6 +431,77 @@ const TABLE: &[(&str, &str, &str)] = &[
     ("print.signature", "Underskrift", "Signature"),
     ("print.until_now", "til nu", "until now"),
     ("print.print", "Udskriv", "Print"),
+    ("public.title", "Krisesider", "Crisis pages"),
+    ("public.index_title", "Aktive kriser", "Active crises"),
+    ("public.none", "Der er ingen aktive kriser lige nu.", "There are no active crises right now."),
+    ("public.crisis_in", "Krise i {name}", "Crisis in {name}"),
+    (
+        "public.no_crisis_in",
+        "Der er ingen aktiv krise i {name} lige nu. Kontakt kommunen, som du plejer.",
+        "There is no active crisis in {name} right now. Contact the municipality as you usually would.",
+    ),
+    ("public.active", "Aktiv krise", "Active crisis"),
+    ("public.standing_down", "Krisen er ved at være overstået", "The crisis is nearly over"),
+    ("public.crisis_line", "Har du spørgsmål, så ring til kriselinjen:", "If you have questions, call the crisis line:"),
+    ("public.started", "Startede", "Started"),
+    ("public.expected_duration", "Forventet varighed", "Expected duration"),
+    ("public.next_update", "Næste opdatering", "Next update"),
+    ("public.updated", "Senest opdateret", "Last updated"),
+    ("public.answers", "Det skal du vide", "What you need to know"),
+    ("public.contacts", "Nødnumre og kontakter", "Emergency numbers and contacts"),
+    ("public.all", "Alle krisesider", "All crisis pages"),
+    ("public.print", "Udskriv siden", "Print the page"),
+    ("chat.title", "Spørg om krisen – chat", "Ask about the crisis – chat"),
+    ("chat.heading", "Spørg om krisen", "Ask about the crisis"),
+    ("chat.heading_in", "Spørg om krisen i {name}", "Ask about the crisis in {name}"),
+    (
+        "chat.intro",
+        "Jeg er en chatbot. Jeg svarer kun med kommunens godkendte tekster – ikke med mine egne ord. Skriv ikke CPR-nummer eller andre personlige oplysninger.",
+        "I am a chatbot. I answer only with the municipality's approved texts – not in my own words. Do not write your CPR number or other personal details.",
+    ),
+    ("chat.log", "Samtale", "Conversation"),
+    ("chat.you_wrote", "Du skrev:", "You wrote:"),
+    ("chat.bot_replies", "Chatbotten svarer:", "The chatbot replies:"),
+    ("chat.crisis_phone", "Ring til krisetelefonen:", "Call the crisis phone:"),
+    (
+        "chat.callback_sent",
+        "Tak. Din anmodning om opkald er sendt til kommunen.",
+        "Thank you. Your callback request was sent to the municipality.",
+    ),
+    ("chat.question", "Dit spørgsmål", "Your question"),
+    ("chat.send", "Send", "Send"),
+    ("chat.callback", "Bestil et opkald", "Request a call"),
+    ("chat.phone", "Telefonnummer", "Phone number"),
+    ("chat.call_me", "Ring mig op", "Call me"),
+    (
+        "chat.error.rate_limited",
+        "Du har sendt mange beskeder på kort tid. Vent et øjeblik, og prøv igen.",
+        "You have sent many messages in a short time. Wait a moment and try again.",
+    ),
+    (
+        "chat.error.unknown_municipality",
+        "Kommunen kendes ikke. Åbn chatten fra kommunens hjemmeside.",
+        "The municipality is not known. Open the chat from the municipality's website.",
+    ),
+    ("chat.error.too_long", "Skriv kortere – højst {max} tegn.", "Write less – at most {max} characters."),
+    ("chat.error.empty", "Skriv dit spørgsmål i feltet.", "Write your question in the field."),
+    ("chat.error.expired", "Samtalen er udløbet. Skriv dit spørgsmål igen.", "The conversation has expired. Write your question again."),
+    (
+        "chat.error.no_crisis",
+        "Der er ingen aktiv krise at blive ringet op om. Kontakt kommunen, som du plejer.",
+        "There is no active crisis to be called about. Contact the municipality as you usually would.",
+    ),
+    (
+        "chat.error.already_requested",
+        "Du har allerede bestilt et opkald. Kommunen ringer dig op.",
+        "You have already requested a call. The municipality will call you.",
+    ),
+    ("chat.error.failed", "Det lykkedes ikke. Prøv igen.", "That did not work. Try again."),
+    (
+        "chat.error.callback_fields",
+        "Udfyld navn, et dansk telefonnummer og hvad det drejer sig om.",
+        "Fill in your name, a Danish phone number and what it is about.",
+    ),
 ];
 
 /// `t` for a key that may have no entry (names that come from elsewhere, like a validation's field).
@@ -438,6 +509,8 @@ pub fn t_or<'a>(lang: Lang, key: &str, fallback: &'a str) -> &'a str {
     TABLE.iter().find(|(k, _, _)| *k == key).map_or(fallback, |(_, da, en)| if lang == Lang::Da { da } else { en })
 }
 
+/// The text for `key`. A key missing from the table panics in debug and test builds (the page
+/// tests then fail); a release build shows `?` rather than fail a citizen's page.
 pub fn t(lang: Lang, key: &str) -> &'static str {
     match TABLE.iter().find(|(k, _, _)| *k == key) {
         Some((_, da, en)) => {
@@ -454,12 +527,40 @@ pub fn t(lang: Lang, key: &str) -> &'static str {
     }
 }
 
+/// `t` for a text with values in it: each `{name}` is replaced by the value given for `name`,
+/// which is inserted as it is (never scanned for placeholders itself).
+pub fn tf(lang: Lang, key: &str, values: &[(&str, &str)]) -> String {
+    fill(t(lang, key), values)
+}
+
+fn fill(text: &str, values: &[(&str, &str)]) -> String {
+    debug_assert!(values.iter().all(|(name, _)| text.contains(&format!("{{{name}}}"))), "a value without a placeholder in {text:?}");
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(open) = rest.find('{') {
+        out.push_str(&rest[..open]);
+        let Some(len) = rest[open..].find('}') else { break };
+        let name = &rest[open + 1..open + len];
+        match values.iter().find(|(n, _)| *n == name) {
+            Some((_, value)) => out.push_str(value),
+            None => {
+                debug_assert!(false, "no value for {{{name}}} in {text:?}");
+                out.push_str(&rest[open..=open + len]);
+            }
+        }
+        rest = &rest[open + len + 1..];
+    }
+    out.push_str(rest);
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::collections::BTreeSet;
 
-    #[test]
-    fn every_domain_word_is_translated() {
+    /// The keys `word(prefix, value)` looks up: one per value of each domain enum.
+    fn domain_keys() -> Vec<String> {
         let mut keys: Vec<String> = Vec::new();
         keys.extend(domain::incident::Status::ALL.iter().map(|s| format!("status.{s}")));
         keys.extend(domain::incident::IncidentKind::ALL.iter().map(|s| format!("kind.{s}")));
@@ -470,16 +571,355 @@ mod tests {
         keys.extend(domain::feedback::FeedbackCategory::ALL.iter().map(|s| format!("feedback.{s}")));
         keys.extend(domain::feedback::FeedbackState::ALL.iter().map(|s| format!("feedback_state.{s}")));
         keys.extend(domain::feedback::GuideSection::ALL.iter().map(|s| format!("section.{s}")));
-        for k in keys {
-            assert!(TABLE.iter().any(|(key, _, _)| *key == k), "missing {k}");
+        // The agents' "new since version" list names the guide's fields: change every one of them.
+        let text = || "x".to_string();
+        let changed = domain::guide::Guide {
+            banner: text(),
+            scope: text(),
+            short_status: text(),
+            expected_duration: text(),
+            next_update_at: Some(time::OffsetDateTime::UNIX_EPOCH),
+            situations: vec![domain::guide::Situation { situation: text(), action: text(), ..Default::default() }],
+            contacts: vec![domain::guide::Contact { name: text(), phone: "112".into(), note: String::new(), urgent: true }],
+            callback_email: text(),
+            citizen_summary: text(),
+            ..Default::default()
+        };
+        keys.extend(domain::guide::changes(&Default::default(), &changed).iter().map(|c| format!("section.{}", c.section)));
+        keys.sort_unstable();
+        keys.dedup();
+        keys
+    }
+
+    fn entry(key: &str) -> Option<&'static (&'static str, &'static str, &'static str)> {
+        TABLE.iter().find(|(k, _, _)| *k == key)
+    }
+
+    /// The `{name}`s in a text, in order.
+    fn placeholders(text: &str) -> Vec<&str> {
+        text.split('{').skip(1).filter_map(|s| s.split_once('}').map(|(name, _)| name)).collect()
+    }
+
+    #[derive(Debug, PartialEq)]
+    enum Tok {
+        Ident(String),
+        Str(String),
+        Punct(char),
+    }
+
+    /// Rust source as identifiers, string literals and punctuation, without comments, so that
+    /// neither a comment nor a string's content is taken for code.
+    fn tokens(src: &str) -> Vec<Tok> {
+        let c: Vec<char> = src.chars().collect();
+        let mut out = Vec::new();
+        let mut i = 0;
+        while i < c.len() {
+            let ch = c[i];
+            if ch.is_whitespace() {
+                i += 1;
+            } else if ch == '/' && c.get(i + 1) == Some(&'/') {
+                while i < c.len() && c[i] != '\n' {
+                    i += 1;
+                }
+            } else if ch == '/' && c.get(i + 1) == Some(&'*') {
+                let mut depth = 0;
+                while i < c.len() {
+                    if c[i] == '/' && c.get(i + 1) == Some(&'*') {
+                        depth += 1;
+                        i += 2;
+                    } else if c[i] == '*' && c.get(i + 1) == Some(&'/') {
+                        depth -= 1;
+                        i += 2;
+                        if depth == 0 {
+                            break;
+                        }
+                    } else {
+                        i += 1;
+                    }
+                }
+            } else if ch == '"' {
+                let mut s = String::new();
+                i += 1;
+                while i < c.len() && c[i] != '"' {
+                    if c[i] == '\\' {
+                        s.push(c[i]);
+                        i += 1;
+                    }
+                    if let Some(&x) = c.get(i) {
+                        s.push(x);
+                    }
+                    i += 1;
+                }
+                i += 1;
+                out.push(Tok::Str(s));
+            } else if ch == '\'' {
+                // A char literal ('x', '\n', '\'') or a lifetime ('a).
+                if c.get(i + 1) == Some(&'\\') {
+                    i += 3;
+                    while i < c.len() && c[i] != '\'' {
+                        i += 1;
+                    }
+                    i += 1;
+                } else if c.get(i + 2) == Some(&'\'') {
+                    i += 3;
+                } else {
+                    i += 1;
+                }
+            } else if ch.is_alphanumeric() || ch == '_' {
+                let start = i;
+                while i < c.len() && (c[i].is_alphanumeric() || c[i] == '_') {
+                    i += 1;
+                }
+                let word: String = c[start..i].iter().collect();
+                let hashes = c[i..].iter().take_while(|&&x| x == '#').count();
+                if (word == "r" || word == "br") && c.get(i + hashes) == Some(&'"') {
+                    // A raw string: up to the quote followed by as many hashes.
+                    i += hashes + 1;
+                    let start = i;
+                    while i < c.len() && !(c[i] == '"' && c[i + 1..].iter().take(hashes).filter(|&&x| x == '#').count() == hashes) {
+                        i += 1;
+                    }
+                    out.push(Tok::Str(c[start..i].iter().collect()));
+                    i += hashes + 1;
+                } else {
+                    out.push(Tok::Ident(word));
+                }
+            } else {
+                out.push(Tok::Punct(ch));
+                i += 1;
+            }
+        }
+        out
+    }
+
+    #[derive(Debug, Clone, Copy, PartialEq)]
+    enum Call {
+        T,
+        Tf,
+        Word,
+    }
+
+    /// Each `t(…)`, `tf(…)` and `word(…)` call (also as methods, `ctx.t(…)`) with the string
+    /// literals among its own arguments, and whether its first argument is `self` (the `Ctx`
+    /// methods that pass a key on).
+    fn calls(src: &str) -> Vec<(Call, Vec<String>, bool)> {
+        let toks = tokens(src);
+        let mut out = Vec::new();
+        for (i, tok) in toks.iter().enumerate() {
+            let call = match tok {
+                Tok::Ident(n) if n == "t" => Call::T,
+                Tok::Ident(n) if n == "tf" => Call::Tf,
+                Tok::Ident(n) if n == "word" => Call::Word,
+                _ => continue,
+            };
+            if toks.get(i + 1) != Some(&Tok::Punct('(')) || (i > 0 && toks[i - 1] == Tok::Ident("fn".into())) {
+                continue;
+            }
+            let via_self = toks.get(i + 2) == Some(&Tok::Ident("self".into()));
+            let (mut depth, mut literals) = (0, Vec::new());
+            for tok in &toks[i + 1..] {
+                match tok {
+                    Tok::Punct('(' | '[' | '{') => depth += 1,
+                    Tok::Punct(')' | ']' | '}') => {
+                        depth -= 1;
+                        if depth == 0 {
+                            break;
+                        }
+                    }
+                    Tok::Str(s) if depth == 1 => literals.push(s.clone()),
+                    _ => {}
+                }
+            }
+            out.push((call, literals, via_self));
+        }
+        out
+    }
+
+    /// Every Rust file of the crate but this one, by path relative to `src`.
+    fn sources() -> Vec<(String, String)> {
+        fn walk(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
+            for e in std::fs::read_dir(dir).expect("read src") {
+                let p = e.expect("dir entry").path();
+                if p.is_dir() {
+                    walk(&p, out);
+                } else if p.extension().is_some_and(|x| x == "rs") {
+                    out.push(p);
+                }
+            }
+        }
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+        let mut files = Vec::new();
+        walk(&root, &mut files);
+        files.sort();
+        let files: Vec<_> = files
+            .into_iter()
+            .map(|p| {
+                (p.strip_prefix(&root).expect("under src").to_string_lossy().replace('\\', "/"), std::fs::read_to_string(&p).expect("read"))
+            })
+            .filter(|(name, _)| name != "i18n.rs")
+            .collect();
+        assert!(files.iter().any(|(n, _)| n == "pages/public.rs") && files.len() > 10, "the sources were found");
+        files
+    }
+
+    /// The keys the code looks up, with the file and how (`t` or `tf`); `word` calls give the domain
+    /// prefix (and the value, when that is a literal too).
+    fn used_keys() -> Vec<(String, String, Call)> {
+        let mut used = Vec::new();
+        for (file, src) in sources() {
+            for (call, literals, via_self) in calls(&src) {
+                let key = match (call, literals.as_slice()) {
+                    (Call::Word, [prefix, value]) => format!("{prefix}.{value}"),
+                    (Call::Word, [prefix]) => prefix.clone(),
+                    (_, [key, ..]) => key.clone(),
+                    // `Ctx::t` and friends hand their argument on; everything else names its key.
+                    (_, []) if via_self => continue,
+                    _ => panic!("{file}: a {call:?} call whose key is not a string literal, so no test can check it: {literals:?}"),
+                };
+                used.push((key, file.clone(), call));
+            }
+        }
+        used
+    }
+
+    #[test]
+    fn the_source_scan_sees_calls_and_not_comments() {
+        let src = r##"
+            // t("in.comment")
+            /* ctx.t("in.block") */
+            fn t(lang: Lang, key: &str) {}
+            let a = ctx.t("a.b");
+            let b = t(lang, "c.d");
+            let c = crate::i18n::tf(Lang::Da, "e.f", &[("name", &n)]);
+            let d = ctx.word("role", r.role);
+            let e = ctx.word("section", "scope");
+            let f = "t("in.string")";
+            let g = r#"t("in.raw")"#;
+            let h = '"'; let i = ctx.t("g.h"); fn l<'a>(x: &'a str) { t(self.lang, key) }
+        "##;
+        let found: Vec<_> = calls(src).into_iter().map(|(c, l, s)| (c, l.join("|"), s)).collect();
+        let want = [
+            (Call::T, "a.b", false),
+            (Call::T, "c.d", false),
+            (Call::Tf, "e.f", false),
+            (Call::Word, "role", false),
+            (Call::Word, "section|scope", false),
+            (Call::T, "g.h", false),
+            (Call::T, "", true),
+        ];
+        assert_eq!(found, want.map(|(c, l, s)| (c, l.to_string(), s)));
+    }
+
+    /// Every key the code names is in the table, and a text with placeholders is only used with
+    /// values (and the other way round), so no page can show `?` or a bare `{name}`.
+    #[test]
+    fn every_key_used_is_in_the_table() {
+        let prefixes: BTreeSet<String> = domain_keys().iter().map(|k| k.split('.').next().expect("prefix").to_string()).collect();
+        let used = used_keys();
+        assert!(used.len() > 400, "the scan found the pages' keys: {}", used.len());
+        for (key, file, call) in used {
+            if call == Call::Word && !key.contains('.') {
+                assert!(prefixes.contains(&key), "{file}: word({key:?}, …) is not a domain word prefix");
+                continue;
+            }
+            let Some((_, da, _)) = entry(&key) else { panic!("{file}: the key {key:?} is not in the translation table") };
+            match call {
+                Call::Tf => assert!(!placeholders(da).is_empty(), "{file}: {key:?} has no placeholder; use t"),
+                _ => assert!(placeholders(da).is_empty(), "{file}: {key:?} has placeholders; use tf"),
+            }
         }
     }
 
     #[test]
+    fn every_key_in_the_table_is_used() {
+        let mut used: BTreeSet<String> = used_keys().into_iter().map(|(k, _, _)| k).collect();
+        used.extend(domain_keys());
+        let unused: Vec<_> = TABLE.iter().map(|(k, _, _)| *k).filter(|k| !used.contains(*k)).collect();
+        assert!(unused.is_empty(), "keys no page uses: {unused:?}");
+    }
+
+    /// String literals that look like text for people: a capital first letter (markup's own
+    /// strings, like classes, headers and form names, are lower case), æ/ø/å or a common Danish word.
+    /// Paths (`/krise/…`) are addresses, not text.
+    fn danish_literals(src: &str) -> Vec<String> {
+        const WORDS: &[&str] = &[
+            "af", "alle", "det", "der", "din", "dit", "du", "er", "har", "ikke", "ingen", "jeg", "kan", "kommunen", "kontakt", "krise",
+            "krisen", "kriser", "med", "navn", "og", "ring", "samtale", "senest", "siden", "skal", "som", "startede", "tak", "til",
+            "udskriv",
+        ];
+        tokens(src)
+            .into_iter()
+            .filter_map(|t| match t {
+                Tok::Str(s) => Some(s),
+                _ => None,
+            })
+            .filter(|s| !s.starts_with('/'))
+            .filter(|s| {
+                s.chars().find(|c| c.is_alphabetic()).is_some_and(char::is_uppercase)
+                    || s.chars().any(|c| "æøåÆØÅ".contains(c))
+                    || s.split(|c: char| !c.is_alphabetic()).any(|w| WORDS.contains(&w.to_lowercase().as_str()))
+            })
+            .collect()
+    }
+
+    #[test]
+    fn the_danish_scan_finds_danish_literals_only() {
+        let src = r##"p { "Gå til indhold" } // Krise i en kommentar
+            h1 { "Krisesider" " i " (n) } a href="tel:" { "ring mig op" } p { "spørgsmål" } "frame-ancestors *" "public.crisis_in"
+            /* "Ingen" */ "cb-name" "no-store" "#main" "utf-8" "/krise/{code}""##;
+        assert_eq!(danish_literals(src), ["Gå til indhold", "Krisesider", "ring mig op", "spørgsmål"]);
+    }
+
+    #[test]
+    fn public_and_chat_pages_have_no_danish_outside_the_table() {
+        for file in ["pages/public.rs", "pages/chat.rs"] {
+            let src = sources().into_iter().find(|(n, _)| n == file).expect("file").1;
+            assert_eq!(danish_literals(&src), Vec::<String>::new(), "{file}: Danish text belongs in the translation table");
+        }
+    }
+
+    #[test]
+    fn placeholders_are_filled() {
+        assert_eq!(fill("Krise i {name}", &[("name", "Frederikssund")]), "Krise i Frederikssund");
+        assert_eq!(fill("{a} og {b}, {a}", &[("a", "1"), ("b", "2")]), "1 og 2, 1");
+        assert_eq!(fill("Krise i {name}", &[("name", "{name} & {x}")]), "Krise i {name} & {x}", "a value is not filled in again");
+        assert_eq!(fill("Ingen", &[]), "Ingen");
+        assert_eq!(tf(Lang::En, "public.crisis_in", &[("name", "Halsnæs")]), "Crisis in Halsnæs");
+    }
+
+    #[test]
+    #[should_panic(expected = "no value for {name}")]
+    fn a_placeholder_without_a_value_panics_in_tests() {
+        fill("Krise i {name}", &[]);
+    }
+
+    #[test]
+    #[should_panic(expected = "missing translation key")]
+    fn a_missing_key_panics_in_tests() {
+        t(Lang::Da, "no.such.key");
+    }
+
+    #[test]
+    fn every_domain_word_is_translated() {
+        for k in domain_keys() {
+            assert!(entry(&k).is_some(), "missing {k}");
+        }
+    }
+
+    /// No key twice, no text empty or padded in either language (spacing belongs to the markup),
+    /// and both languages have the same placeholders.
+    #[test]
     fn keys_are_unique_and_complete() {
         for (i, (k, da, en)) in TABLE.iter().enumerate() {
-            assert!(!da.is_empty() && !en.is_empty(), "{k}");
+            assert!(!da.trim().is_empty() && !en.trim().is_empty(), "{k} is empty in a language");
+            assert!(da.trim() == *da && en.trim() == *en, "{k} starts or ends with a space");
             assert!(!TABLE[..i].iter().any(|(x, _, _)| x == k), "duplicate {k}");
+            let (mut pd, mut pe) = (placeholders(da), placeholders(en));
+            pd.sort_unstable();
+            pe.sort_unstable();
+            assert_eq!(pd, pe, "{k}: the placeholders differ between Danish and English");
+            assert_eq!(da.matches('{').count(), placeholders(da).len(), "{k}: a stray brace");
+            assert_eq!(en.matches('{').count(), placeholders(en).len(), "{k}: a stray brace");
         }
     }
 }

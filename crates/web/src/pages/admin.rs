@@ -33,15 +33,15 @@ pub fn routes() -> Router<AppState> {
 
 fn tabs(ctx: &Ctx, current: &str) -> Markup {
     let links = [
-        ("/admin/organisations", "admin.orgs"),
-        ("/admin/users", "admin.users"),
-        ("/admin/roster", "admin.roster"),
-        ("/admin/templates", "admin.templates"),
+        ("/admin/organisations", ctx.t("admin.orgs")),
+        ("/admin/users", ctx.t("admin.users")),
+        ("/admin/roster", ctx.t("admin.roster")),
+        ("/admin/templates", ctx.t("admin.templates")),
     ];
     html! {
         h1 { (ctx.t("admin.title")) }
         nav.tabs aria-label=(ctx.t("admin.title")) {
-            ul { @for (href, key) in links { li { a href=(href) aria-current=[(href == current).then_some("page")] { (ctx.t(key)) } } } }
+            ul { @for (href, label) in links { li { a href=(href) aria-current=[(href == current).then_some("page")] { (label) } } } }
         }
     }
 }

@@ -5,6 +5,7 @@
 use crate::AppState;
 use crate::auth::ClientIp;
 use crate::error::ApiError;
+use crate::i18n::{Lang, t, tf};
 use app::chat::Turn;
 use axum::Router;
 use axum::extract::{Query, State};
@@ -16,6 +17,9 @@ use domain::inquiry::NewCallback;
 use maud::{DOCTYPE, Markup, html};
 use serde::Deserialize;
 use uuid::Uuid;
+
+/// The widget speaks Danish, as the municipality's site that embeds it does.
+const LANG: Lang = Lang::Da;
 
 pub fn routes() -> Router<AppState> {
     Router::new().route("/chat", get(show).post(ask)).route("/chat/callback", axum::routing::post(callback))
@@ -62,11 +66,11 @@ struct CallbackForm {
 fn frame(body: Markup) -> Response {
     let page = html! {
         (DOCTYPE)
-        html lang="da" {
+        html lang=(LANG.code()) {
             head {
                 meta charset="utf-8";
                 meta name="viewport" content="width=device-width, initial-scale=1";
-                title { "Spørg om krisen – chat" }
+                title { (t(LANG, "chat.title")) }
                 link rel="stylesheet" href="/static/app.css";
                 script src="/static/chat.js" defer {}
             }
@@ -91,11 +95,11 @@ fn location(municipality: Option<&str>, conversation: Option<Uuid>, extra: &str)
     format!("/chat?{}", q.join("&"))
 }
 
-fn turn(t: &Turn) -> Markup {
+fn turn(turn: &Turn) -> Markup {
     html! {
-        div.turn.from-citizen { p { span.visually-hidden { "Du skrev: " } (t.question) } }
-        div.turn.from-bot data-handover=(t.reply.handover) {
-            p { span.visually-hidden { "Chatbotten svarer: " } @for (i, line) in t.reply.answer.lines().enumerate() { @if i > 0 { br; } (line) } }
+        div.turn.from-citizen { p { span.visually-hidden { (t(LANG, "chat.you_wrote")) " " } (turn.question) } }
+        div.turn.from-bot data-handover=(turn.reply.handover) {
+            p { span.visually-hidden { (t(LANG, "chat.bot_replies")) " " } @for (i, line) in turn.reply.answer.lines().enumerate() { @if i > 0 { br; } (line) } }
         }
     }
 }
@@ -107,29 +111,29 @@ fn conversation_view(s: &AppState, v: &View, error: Option<&str>) -> Markup {
     let turns = v.conversation().map(|c| s.app.chat_turns(c)).unwrap_or_default();
     let last = turns.last().map(|t| &t.reply);
     html! {
-        h1 { "Spørg om krisen" @if let Some(n) = name { " i " (n) } }
-        p.hint { "Jeg er en chatbot. Jeg svarer kun med kommunens godkendte tekster – ikke med mine egne ord. Skriv ikke CPR-nummer eller andre personlige oplysninger." }
-        div #chat-log.chat-log role="log" aria-live="polite" aria-label="Samtale" {
+        h1 { @if let Some(n) = name { (tf(LANG, "chat.heading_in", &[("name", n)])) } @else { (t(LANG, "chat.heading")) } }
+        p.hint { (t(LANG, "chat.intro")) }
+        div #chat-log.chat-log role="log" aria-live="polite" aria-label=(t(LANG, "chat.log")) {
             @for t in &turns { (turn(t)) }
         }
         @if let Some(e) = error { p.error role="alert" { (e) } }
         div #handover.handover hidden[!last.is_some_and(|r| r.handover)] {
             @if let Some(line) = &s.app.config().crisis_line {
-                p { "Ring til krisetelefonen: " a href={ "tel:" (line.replace(' ', "")) } { strong { (line) } } }
+                p { (t(LANG, "chat.crisis_phone")) " " a href={ "tel:" (line.replace(' ', "")) } { strong { (line) } } }
             }
         }
         @if v.callback.as_deref() == Some("ok") {
-            p.notice role="status" { "Tak. Din anmodning om opkald er sendt til kommunen." }
+            p.notice role="status" { (t(LANG, "chat.callback_sent")) }
         } @else if last.is_some_and(|r| r.handover && r.callback) {
             (callback_form(v))
         }
         form #chat-form.chat-form method="post" action="/chat" {
             @if let Some(m) = municipality { input type="hidden" name="municipality" value=(m); }
             input #chat-conversation type="hidden" name="conversation" value=[v.conversation()];
-            label for="chat-message" { "Dit spørgsmål" }
+            label for="chat-message" { (t(LANG, "chat.question")) }
             div.chat-input {
                 input #chat-message type="text" name="message" required maxlength=(domain::chat::MESSAGE_MAX) autocomplete="off";
-                button type="submit" { "Send" }
+                button type="submit" { (t(LANG, "chat.send")) }
             }
         }
     }
@@ -138,13 +142,13 @@ fn conversation_view(s: &AppState, v: &View, error: Option<&str>) -> Markup {
 fn callback_form(v: &View) -> Markup {
     html! {
         form #callback-form.callback-form method="post" action="/chat/callback" {
-            h2 { "Bestil et opkald" }
+            h2 { (t(LANG, "chat.callback")) }
             input type="hidden" name="conversation" value=[v.conversation()];
             @if let Some(m) = &v.municipality { input type="hidden" name="municipality" value=(m); }
-            div.field { label for="cb-name" { "Navn" } input #cb-name name="name" required maxlength="120" autocomplete="name"; }
-            div.field { label for="cb-phone" { "Telefonnummer" } input #cb-phone name="phone" type="tel" required inputmode="tel" autocomplete="tel"; }
-            div.field { label for="cb-reason" { "Hvad drejer det sig om?" } textarea #cb-reason name="reason" required maxlength="500" rows="3" {} }
-            button type="submit" { "Ring mig op" }
+            div.field { label for="cb-name" { (t(LANG, "field.name")) } input #cb-name name="name" required maxlength="120" autocomplete="name"; }
+            div.field { label for="cb-phone" { (t(LANG, "chat.phone")) } input #cb-phone name="phone" type="tel" required inputmode="tel" autocomplete="tel"; }
+            div.field { label for="cb-reason" { (t(LANG, "field.reason")) } textarea #cb-reason name="reason" required maxlength="500" rows="3" {} }
+            button type="submit" { (t(LANG, "chat.call_me")) }
         }
     }
 }
@@ -153,22 +157,21 @@ async fn show(State(s): State<AppState>, Query(v): Query<View>) -> Response {
     frame(conversation_view(&s, &v, None))
 }
 
-/// Danish words for what went wrong, so the citizen knows what to do.
-fn danish(e: &ApiError) -> String {
-    match e.code {
-        "rate_limited" => "Du har sendt mange beskeder på kort tid. Vent et øjeblik, og prøv igen.".into(),
-        "validation_failed" if e.fields.iter().any(|f| f.field == "municipality") => {
-            "Kommunen kendes ikke. Åbn chatten fra kommunens hjemmeside.".into()
-        }
+/// The citizen's words for what went wrong, so they know what to do.
+fn explain(e: &ApiError) -> String {
+    let text = match e.code {
+        "rate_limited" => t(LANG, "chat.error.rate_limited"),
+        "validation_failed" if e.fields.iter().any(|f| f.field == "municipality") => t(LANG, "chat.error.unknown_municipality"),
         "validation_failed" if e.fields.iter().any(|f| f.message.starts_with("at most")) => {
-            format!("Skriv kortere – højst {} tegn.", domain::chat::MESSAGE_MAX)
+            return tf(LANG, "chat.error.too_long", &[("max", &domain::chat::MESSAGE_MAX.to_string())]);
         }
-        "validation_failed" => "Skriv dit spørgsmål i feltet.".into(),
-        "unknown_conversation" => "Samtalen er udløbet. Skriv dit spørgsmål igen.".into(),
-        "no_live_crisis" => "Der er ingen aktiv krise at blive ringet op om. Kontakt kommunen, som du plejer.".into(),
-        "already_requested" => "Du har allerede bestilt et opkald. Kommunen ringer dig op.".into(),
-        _ => "Det lykkedes ikke. Prøv igen.".into(),
-    }
+        "validation_failed" => t(LANG, "chat.error.empty"),
+        "unknown_conversation" => t(LANG, "chat.error.expired"),
+        "no_live_crisis" => t(LANG, "chat.error.no_crisis"),
+        "already_requested" => t(LANG, "chat.error.already_requested"),
+        _ => t(LANG, "chat.error.failed"),
+    };
+    text.to_string()
 }
 
 async fn ask(State(s): State<AppState>, ClientIp(ip): ClientIp, axum::extract::Form(a): axum::extract::Form<Ask>) -> Response {
@@ -178,7 +181,7 @@ async fn ask(State(s): State<AppState>, ClientIp(ip): ClientIp, axum::extract::F
         Ok(reply) => Redirect::to(&location(a.municipality.as_deref(), Some(reply.conversation), "")).into_response(),
         Err(e) => {
             let v = View { municipality: a.municipality, conversation: Some(a.conversation), callback: None };
-            (e.status, frame(conversation_view(&s, &v, Some(&danish(&e))))).into_response()
+            (e.status, frame(conversation_view(&s, &v, Some(&explain(&e))))).into_response()
         }
     }
 }
@@ -198,11 +201,7 @@ async fn callback(
         Ok(()) => Redirect::to(&location(f.municipality.as_deref(), conversation, "callback=ok")).into_response(),
         Err(e) => {
             let v = View { municipality: f.municipality, conversation: Some(f.conversation), callback: None };
-            let message = if e.code == "validation_failed" {
-                "Udfyld navn, et dansk telefonnummer og hvad det drejer sig om.".to_string()
-            } else {
-                danish(&e)
-            };
+            let message = if e.code == "validation_failed" { t(LANG, "chat.error.callback_fields").to_string() } else { explain(&e) };
             let status = if e.status.is_client_error() { e.status } else { StatusCode::BAD_REQUEST };
             (status, frame(conversation_view(&s, &v, Some(&message)))).into_response()
         }

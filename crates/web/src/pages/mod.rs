@@ -131,21 +131,22 @@ impl PageError {
 impl IntoResponse for PageError {
     fn into_response(self) -> Response {
         let PageError::Api(e, lang) = self;
-        let lead = match e.code {
-            "forbidden" => "error.forbidden",
-            "not_found" => "error.not_found",
-            "validation_failed" => "error.invalid",
-            "conflict" => "error.conflict",
-            "unavailable" => "error.unavailable",
-            "csrf" => "error.csrf",
-            _ => "error.generic",
+        // What went wrong, and whether the error's own message adds to it.
+        let (lead, own_message) = match e.code {
+            "forbidden" => (t(lang, "error.forbidden"), false),
+            "not_found" => (t(lang, "error.not_found"), false),
+            "validation_failed" => (t(lang, "error.invalid"), true),
+            "conflict" => (t(lang, "error.conflict"), true),
+            "unavailable" => (t(lang, "error.unavailable"), true),
+            "csrf" => (t(lang, "error.csrf"), true),
+            _ => (t(lang, "error.generic"), true),
         };
         let body = html! {
             h1 { (t(lang, "error.title")) }
             div.notice.error role="alert" {
-                p { (t(lang, lead)) }
+                p { (lead) }
                 @if e.fields.is_empty() {
-                    @if lead != "error.forbidden" && lead != "error.not_found" { p { (e.message) } }
+                    @if own_message { p { (e.message) } }
                 } @else {
                     ul { @for f in &e.fields { li { strong { (f.field) } ": " (f.message) } } }
                 }

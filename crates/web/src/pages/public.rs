@@ -7,7 +7,7 @@
 use super::guide_view::{contacts, md};
 use crate::AppState;
 use crate::error::ApiError;
-use crate::i18n::Lang;
+use crate::i18n::{Lang, t, tf};
 use axum::Router;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode, header};
@@ -25,6 +25,8 @@ use std::time::{Duration, Instant};
 /// How long a rendering is served without asking the database; events clear it sooner.
 const TTL: Duration = Duration::from_secs(1);
 const CACHE_CONTROL: &str = "public, max-age=10, stale-while-revalidate=30";
+/// Citizens get Danish: the pages are the same for everyone, cached and embedded as they are.
+const LANG: Lang = Lang::Da;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -100,7 +102,7 @@ fn respond(r: &Rendered, headers: &HeaderMap, embed: bool) -> Response {
 fn frame(title: &str, body: Markup, embed: bool) -> String {
     html! {
         (DOCTYPE)
-        html lang="da" {
+        html lang=(LANG.code()) {
             head {
                 meta charset="utf-8";
                 meta name="viewport" content="width=device-width, initial-scale=1";
@@ -111,8 +113,8 @@ fn frame(title: &str, body: Markup, embed: bool) -> String {
             }
             body.public {
                 @if !embed {
-                    a.skip href="#main" { "Gå til indhold" }
-                    header.top { a.brand href="/krise" { "Krisesider" } }
+                    a.skip href="#main" { (t(LANG, "skip")) }
+                    header.top { a.brand href="/krise" { (t(LANG, "public.title")) } }
                 }
                 main #main tabindex="-1" data-refresh="10" { (body) }
             }
@@ -121,10 +123,10 @@ fn frame(title: &str, body: Markup, embed: bool) -> String {
     .into_string()
 }
 
-fn status_da(s: Status) -> &'static str {
+fn status_text(s: Status) -> &'static str {
     match s {
-        Status::StandingDown => "Krisen er ved at være overstået",
-        _ => "Aktiv krise",
+        Status::StandingDown => t(LANG, "public.standing_down"),
+        _ => t(LANG, "public.active"),
     }
 }
 
@@ -134,24 +136,24 @@ fn crisis_article(i: &Incident, v: &Version, crisis_line: Option<&str>) -> Marku
     let answers: Vec<_> = g.situations.iter().map(|s| s.citizen_text.trim()).filter(|t| !t.is_empty()).collect();
     html! {
         article.public-crisis aria-labelledby={ "c-" (i.id) } {
-            h2 id={ "c-" (i.id) } { (i.title) @if i.exercise { " " span.badge.exercise { "ØVELSE" } } }
-            p { span class={ "badge status-" (i.status) } { (status_da(i.status)) } }
+            h2 id={ "c-" (i.id) } { (i.title) @if i.exercise { " " span.badge.exercise { (t(LANG, "exercise")) } } }
+            p { span class={ "badge status-" (i.status) } { (status_text(i.status)) } }
             div.citizen-summary { (md(&g.citizen_summary)) }
             @if let Some(line) = crisis_line {
-                p.crisis-line { "Har du spørgsmål, så ring til kriselinjen: " a href={ "tel:" (line.replace(' ', "")) } { strong { (line) } } }
+                p.crisis-line { (t(LANG, "public.crisis_line")) " " a href={ "tel:" (line.replace(' ', "")) } { strong { (line) } } }
             }
             dl.facts {
-                @if let Some(t) = g.started_at { dt { "Startede" } dd { (super::local_time(t)) } }
-                dt { "Forventet varighed" } dd { (g.expected_duration) }
-                @if let Some(t) = g.next_update_at { dt { "Næste opdatering" } dd { (super::local_time(t)) } }
-                dt { "Senest opdateret" } dd { (super::local_time(v.published_at)) }
+                @if let Some(at) = g.started_at { dt { (t(LANG, "public.started")) } dd { (super::local_time(at)) } }
+                dt { (t(LANG, "public.expected_duration")) } dd { (g.expected_duration) }
+                @if let Some(at) = g.next_update_at { dt { (t(LANG, "public.next_update")) } dd { (super::local_time(at)) } }
+                dt { (t(LANG, "public.updated")) } dd { (super::local_time(v.published_at)) }
             }
             @if !answers.is_empty() {
-                h3 { "Det skal du vide" }
+                h3 { (t(LANG, "public.answers")) }
                 ul.answers { @for a in answers { li { (md(a)) } } }
             }
-            h3 { "Nødnumre og kontakter" }
-            (contacts(Lang::Da, &g.contacts))
+            h3 { (t(LANG, "public.contacts")) }
+            (contacts(LANG, &g.contacts))
         }
     }
 }
@@ -165,15 +167,15 @@ async fn crisis(State(s): State<AppState>, Path(code): Path<String>, headers: He
     let org = orgs.into_iter().find(|o| o.code == code).ok_or_else(|| ApiError::not_found("municipality"))?;
     let guides = s.app.public_guides(Some(&code)).await?;
     let crisis_line = s.app.config().crisis_line.as_deref();
-    let title = format!("Krise i {}", org.name);
+    let title = tf(LANG, "public.crisis_in", &[("name", &org.name)]);
     let body = html! {
         h1 { @if guides.is_empty() { (org.name) } @else { (title) } }
         @if guides.is_empty() {
-            p { "Der er ingen aktiv krise i " (org.name) " lige nu. Kontakt kommunen, som du plejer." }
+            p { (tf(LANG, "public.no_crisis_in", &[("name", &org.name)])) }
         }
         @for (i, v) in &guides { (crisis_article(i, v, crisis_line)) }
         @if !embed {
-            p.noprint { a href="/krise" { "Alle krisesider" } " · " button.link type="button" data-print { "Udskriv siden" } }
+            p.noprint { a href="/krise" { (t(LANG, "public.all")) } " · " button.link type="button" data-print { (t(LANG, "public.print")) } }
         }
     };
     let r = s.public.put(key, frame(&title, body, embed));
@@ -190,8 +192,8 @@ async fn index(State(s): State<AppState>, headers: HeaderMap) -> Result<Response
     codes.sort_unstable();
     codes.dedup();
     let body = html! {
-        h1 { "Aktive kriser" }
-        @if codes.is_empty() { p { "Der er ingen aktive kriser lige nu." } }
+        h1 { (t(LANG, "public.index_title")) }
+        @if codes.is_empty() { p { (t(LANG, "public.none")) } }
         ul.cards {
             @for code in &codes {
                 @let name = orgs.iter().find(|o| o.code == *code).map_or(*code, |o| o.name.as_str());
@@ -199,6 +201,6 @@ async fn index(State(s): State<AppState>, headers: HeaderMap) -> Result<Response
             }
         }
     };
-    let r = s.public.put(String::new(), frame("Aktive kriser", body, false));
+    let r = s.public.put(String::new(), frame(t(LANG, "public.index_title"), body, false));
     Ok(respond(&r, &headers, false))
 }

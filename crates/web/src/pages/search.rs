@@ -48,7 +48,7 @@ async fn results(State(s): State<AppState>, ctx: Ctx, Query(p): Query<SearchPara
                 ol.hits {
                     @for h in hits {
                         li.hit {
-                            h2 { a href=(h.url) { (h.title) } " " span class={ "badge kind-" (kind(h.kind)) } { (ctx.t(&format!("search.kind.{}", kind(h.kind)))) } }
+                            h2 { a href=(h.url) { (h.title) } " " span class={ "badge kind-" (kind(h.kind)) } { (kind_label(&ctx, h.kind)) } }
                             // The snippet is escaped by the search crate; only <mark> is added.
                             p.snippet { (PreEscaped(&h.snippet)) }
                         }
@@ -58,6 +58,13 @@ async fn results(State(s): State<AppState>, ctx: Ctx, Query(p): Query<SearchPara
         }
     };
     Ok(page(&ctx, ctx.t("search.title"), body, None))
+}
+
+fn kind_label(ctx: &Ctx, k: search::DocKind) -> &'static str {
+    match k {
+        search::DocKind::Crisis => ctx.t("search.kind.crisis"),
+        search::DocKind::Everyday => ctx.t("search.kind.everyday"),
+    }
 }
 
 fn kind(k: search::DocKind) -> &'static str {
