@@ -119,28 +119,14 @@ async fn create(State(s): State<AppState>, ctx: Ctx, Form(f): Form<CreateForm>) 
 
 async fn room(State(s): State<AppState>, ctx: Ctx, Path(id): Path<Uuid>) -> PageResult {
     let err = PageError::from(ctx.lang);
-    let app::CrisisRoom {
-        last_event,
-        incident: i,
-        roles,
-        checklist: items,
-        cards,
-        log,
-        verification,
-        staff,
-        all_cards,
-        latest,
-        freshness: fresh,
-        feedback: counts,
-        calls,
-        organisations: orgs,
-    } = s.app.crisis_room(&ctx.caller.actor(), id).await.map_err(&err)?;
+    let room = s.app.crisis_room(&ctx.caller.actor(), id).await.map_err(&err)?;
+    let (i, orgs) = (&room.incident, &room.organisations);
     let org_name =
         |code: &str| orgs.iter().find(|o| o.code == code).map(|o| format!("{} ({})", o.name, o.code)).unwrap_or_else(|| code.to_string());
 
     let body = html! {
         p.crumbs { a href="/incidents" { (ctx.t("nav.incidents")) } }
-        h1 { (i.title) (exercise_badge(&ctx, &i)) }
+        h1 { (i.title) (exercise_badge(&ctx, i)) }
         p.meta {
             (status_badge(&ctx, i.status)) " · " (ctx.word("kind", i.kind)) " · "
             @for (n, c) in i.channels.iter().enumerate() { @if n > 0 { ", " } (ctx.word("channel", c)) }
@@ -151,17 +137,17 @@ async fn room(State(s): State<AppState>, ctx: Ctx, Path(id): Path<Uuid>) -> Page
             @if let Some(t) = i.activated_at { dt { (ctx.t("field.activated")) } dd { (local_time(t)) } }
             @if let Some(t) = i.closed_at { dt { (ctx.t("field.closed")) } dd { (local_time(t)) } }
         }
-        div.room data-last-event=(last_event) {
+        div.room data-last-event=(room.last_event) {
             div.col {
-                (status_section(&ctx, &i))
-                (guide_section(&ctx, &i, latest.as_ref(), fresh.as_ref(), counts))
-                (roles_section(&ctx, &i, &roles, &staff))
-                (checklist_section(&ctx, &i, &items, &org_name))
-                (cards_section(&ctx, &i, &cards, &all_cards))
+                (status_section(&ctx, i))
+                (guide_section(&ctx, i, room.latest.as_ref(), room.freshness.as_ref(), room.feedback))
+                (roles_section(&ctx, i, &room.roles, &room.staff))
+                (checklist_section(&ctx, i, &room.checklist, &org_name))
+                (cards_section(&ctx, i, &room.cards, &room.all_cards))
                 @if ctx.may(Permission::ViewStaffing) {
                     section aria-labelledby="h-staffing" {
                         h2 #h-staffing { (ctx.t("staffing.calls")) }
-                        (super::chart::calls_chart(&ctx, &calls))
+                        (super::chart::calls_chart(&ctx, &room.calls))
                         p.links { a href={ "/incidents/" (i.id) "/staffing" } { (ctx.t("staffing.open")) } " · " a href={ "/incidents/" (i.id) "/shifts" } { (ctx.t("shifts.title")) } }
                     }
                 } @else if ctx.may(Permission::ViewShifts) {
@@ -171,7 +157,7 @@ async fn room(State(s): State<AppState>, ctx: Ctx, Path(id): Path<Uuid>) -> Page
                     }
                 }
             }
-            div.col { (log_section(&ctx, &i, &log, &verification)) }
+            div.col { (log_section(&ctx, i, &room.log, &room.verification)) }
         }
     };
     let live = i.id.to_string();
