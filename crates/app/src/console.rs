@@ -2,13 +2,33 @@
 //! `verify-log`): the person at the console holds the server, so no permission from the table is
 //! asked, but every rule of the domain is.
 
+use crate::ImportReport;
 use crate::accounts::{hash_off_thread, new_secret, secret_hash};
 use crate::{Error, Result, now};
+use domain::everyday::EverydayGuide;
 use domain::log::Verification;
 use domain::user::{NewUser, User};
 use std::collections::HashSet;
+use std::path::Path;
 use store::Store;
 use uuid::Uuid;
+
+/// Opens the database (`database_url`, or SQLite at `sqlite_file`), applies the migrations and
+/// seeds the reference data.
+pub async fn open(database_url: Option<&str>, sqlite_file: &Path) -> Result<Store> {
+    let store = match database_url {
+        Some(url) => Store::open(url).await?,
+        None => Store::open_sqlite(sqlite_file).await?,
+    };
+    store.seed_defaults().await?;
+    Ok(store)
+}
+
+/// One municipality's everyday guides, replacing what it had: new, changed and removed guides
+/// are written in one transaction, unchanged ones left alone.
+pub async fn import_everyday(store: &Store, municipality: &str, guides: Vec<EverydayGuide>) -> Result<ImportReport> {
+    Ok(store.import_everyday(municipality, guides, now()).await?)
+}
 
 /// Validates, hashes and stores a new account; `by` names who added it in the record.
 pub async fn add_user(store: &Store, user: NewUser, password: String, by: &str) -> Result<User> {

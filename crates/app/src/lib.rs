@@ -25,6 +25,9 @@ pub use error::{Error, Refusal, Result};
 pub use guide::LiveGuide;
 pub use lookup::LIMIT_MAX as SEARCH_LIMIT_MAX;
 pub use room::{CrisisRoom, IncidentView, PrintedLog, Progress};
+/// The database handle, for wiring only: `cli` opens it (`console::open`) and hands it to
+/// [`App::start`]; nothing above `app` calls it.
+pub use store::Store;
 pub use store::{CallsReport, ImportReport};
 
 /// The store itself, for tests that set up or tamper with data directly. Never on in the binary.
@@ -35,7 +38,6 @@ pub mod testing {
 
 use std::sync::Arc;
 use std::time::Duration;
-use store::Store;
 
 /// Settings the use cases need.
 #[derive(Debug, Clone)]
@@ -87,18 +89,24 @@ pub struct App {
 }
 
 impl App {
-    /// The use cases over `store`; the live snapshot starts following the event bus.
+    /// The use cases over `store`, for a serving node: the live snapshot starts following the
+    /// event bus.
     pub fn start(store: Store, config: Config) -> App {
-        let app = App {
+        let app = App::new(store, config);
+        app.live.clone().follow(app.store.clone());
+        app
+    }
+
+    /// The use cases over `store`, without the live snapshot (for the console and the demo's seed).
+    pub fn new(store: Store, config: Config) -> App {
+        App {
             live: Arc::new(live::Live::default()),
             chat: Arc::new(chat::Chat::new(config.chat_per_minute)),
             throttle: Arc::new(accounts::Throttle::default()),
             verified: Arc::default(),
             config: Arc::new(config),
             store,
-        };
-        app.live.clone().follow(app.store.clone());
-        app
+        }
     }
 
     pub fn config(&self) -> &Config {

@@ -3,6 +3,7 @@
 //! e-mail addresses use the reserved `.invalid` domain.
 
 use anyhow::{Context, Result, bail};
+use app::{App, Store};
 use domain::incident::{Channel, IncidentKind, NewIncident, Status};
 use domain::log::{LogCategory, NewLogEntry};
 use domain::role::StaffRole;
@@ -10,7 +11,6 @@ use domain::user::NewUser;
 use domain::{Actor, Role};
 use std::net::SocketAddr;
 use std::path::Path;
-use store::Store;
 
 pub const PASSWORD: &str = "demo-kriseservice";
 const MARKER: &str = "KRISESERVICE-DEMO";
@@ -51,7 +51,7 @@ pub async fn prepare(dir: &Path) -> Result<Store> {
         }
     }
     std::fs::write(dir.join(MARKER), "This directory holds a Kriseservice demo; `kriseservice demo` recreates it.\n")?;
-    let store = Store::open_sqlite(&db).await.context("cannot create the demo database")?;
+    let store = app::console::open(None, &db).await.context("cannot create the demo database")?;
     seed(&store).await?;
     Ok(store)
 }
@@ -71,42 +71,36 @@ async fn import_everyday(store: &Store) -> Result<()> {
                 domain::everyday::EverydayGuide::from_file(c, file, text).map_err(|e| anyhow::anyhow!("demo guide {c}/{file}: {e}"))
             })
             .collect::<Result<Vec<_>>>()?;
-        store.import_everyday(code, guides, domain::time::now()).await?;
+        app::console::import_everyday(store, code, guides).await?;
     }
     Ok(())
 }
 
-fn err(e: impl std::fmt::Display) -> anyhow::Error {
-    anyhow::anyhow!("{e}")
-}
-
+/// Builds the demo through the use cases, each step as the person whose job it is, so the demo
+/// holds only what the permission table and the domain rules allow.
 pub async fn seed(store: &Store) -> Result<()> {
-    store.seed_defaults().await?;
     import_everyday(store).await?;
-    for org in domain::org::reference().iter().filter(|o| o.member) {
-        store.set_member(&org.code, true, "demo", domain::time::now()).await?;
-    }
-    let hash = app::accounts::hash_password(PASSWORD);
     let mut actors = std::collections::HashMap::new();
     for (local, name, org, role) in PEOPLE {
-        let u = NewUser { email: email(local), name: name.to_string(), org: org.to_string(), role: *role }
-            .validate(PASSWORD, |_| true)
-            .map_err(err)?;
-        let user = store.create_user(&u, &hash, "demo", domain::time::now()).await.map_err(err)?;
+        let new = NewUser { email: email(local), name: name.to_string(), org: org.to_string(), role: *role };
+        let user = app::console::add_user(store, new, PASSWORD.into(), "demo").await?;
         actors.insert(*local, user.actor());
     }
-    let id = |local: &str| actors[local].user_id;
+    let app = App::new(store.clone(), app::Config::default());
+    let secretariat: &Actor = &actors["sekretariat"];
+    for org in domain::org::reference().iter().filter(|o| o.member) {
+        app.set_member(secretariat, &org.code, true).await?;
+    }
     for (role, p, d) in [
         (StaffRole::CrisisLeader, "kriseleder", "kriseleder2"),
         (StaffRole::LogKeeper, "logfoerer", "logfoerer2"),
         (StaffRole::ProcessLead, "proces", "proces2"),
         (StaffRole::StaffingLead, "bemanding", "bemanding2"),
     ] {
-        store.set_roster(role, Some(id(p)), Some(id(d)), "demo", domain::time::now()).await.map_err(err)?;
+        app.set_roster(secretariat, role, Some(&email(p)), Some(&email(d))).await?;
     }
     let leader: &Actor = &actors["kriseleder"];
     let keeper: &Actor = &actors["logfoerer"];
-    let now = domain::time::now;
 
     let exercise = NewIncident {
         title: "Øvelse: Netselskab ramt af cyberangreb – mobilmaster mister strøm efter to timer".into(),
@@ -115,16 +109,9 @@ pub async fn seed(store: &Store) -> Result<()> {
         channels: vec![Channel::Phone, Channel::Chat, Channel::Voice],
         exercise: true,
     };
-    let ex = store.create_incident(&exercise, leader, now()).await.map_err(err)?;
-    store
-        .append_log(
-            ex.id,
-            entry(LogCategory::Information, "Drejebog: T+0 netselskabet rammes af cyberangreb; T+2t mister mobilmasterne strøm."),
-            keeper,
-            now(),
-        )
-        .await
-        .map_err(err)?;
+    let ex = app.create_incident(leader, exercise).await?;
+    let script = "Drejebog: T+0 netselskabet rammes af cyberangreb; T+2t mister mobilmasterne strøm.";
+    app.append_log(keeper, ex.id, entry(LogCategory::Information, script)).await?;
 
     let active = NewIncident {
         title: "IT-nedbrud: Frederikssund Kommunes omstillingsbord kan ikke tage imod opkald".into(),
@@ -133,46 +120,27 @@ pub async fn seed(store: &Store) -> Result<()> {
         channels: vec![Channel::Phone, Channel::Chat],
         exercise: false,
     };
-    let act = store.create_incident(&active, leader, now()).await.map_err(err)?;
-    store
-        .append_log(
-            act.id,
-            entry(LogCategory::Contact, "Frederikssund Kommune anmoder om kriseservice: omstillingen afviser alle opkald siden kl. 07.40."),
-            keeper,
-            now(),
-        )
-        .await
-        .map_err(err)?;
-    store
-        .change_status(act.id, Status::Active, Some("Kriseservice aktiveret efter aftale med kommunens beredskabschef."), leader, now())
-        .await
-        .map_err(err)?;
-    store
-        .append_log(
-            act.id,
-            entry(LogCategory::Staffing, "Ekstra vagter bestilt hos medlemskommunerne fra kl. 10."),
-            &actors["bemanding"],
-            now(),
-        )
-        .await
-        .map_err(err)?;
-    store
-        .append_log(act.id, entry(LogCategory::Information, "Kommunen forventer status på fejlretning kl. 12."), keeper, now())
-        .await
-        .map_err(err)?;
-    if let Some((card_id, _)) = store.action_cards().await?.into_iter().find(|(_, c)| c.kind == IncidentKind::ItBreakdown) {
-        store.attach_card(act.id, card_id, leader, now()).await.map_err(err)?;
+    let act = app.create_incident(leader, active).await?;
+    let request = "Frederikssund Kommune anmoder om kriseservice: omstillingen afviser alle opkald siden kl. 07.40.";
+    app.append_log(keeper, act.id, entry(LogCategory::Contact, request)).await?;
+    let note = "Kriseservice aktiveret efter aftale med kommunens beredskabschef.";
+    app.change_status(leader, act.id, Status::Active, Some(note)).await?;
+    let shifts = entry(LogCategory::Staffing, "Ekstra vagter bestilt hos medlemskommunerne fra kl. 10.");
+    app.append_log(&actors["bemanding"], act.id, shifts).await?;
+    app.append_log(keeper, act.id, entry(LogCategory::Information, "Kommunen forventer status på fejlretning kl. 12.")).await?;
+    if let Some((card_id, _)) = app.action_cards(leader).await?.into_iter().find(|(_, c)| c.kind == IncidentKind::ItBreakdown) {
+        app.attach_card(leader, act.id, card_id).await?;
     }
-    if let Some(first) = store.checklist(act.id).await?.into_iter().find(|i| i.side == domain::checklist::Side::CrisisStaff) {
-        store.complete_item(act.id, first.id, true, &actors[responsible_local(first.responsible)], now()).await.map_err(err)?;
+    if let Some(first) = app.checklist(leader, act.id).await?.into_iter().find(|i| i.side == domain::checklist::Side::CrisisStaff) {
+        app.complete_item(&actors[responsible_local(first.responsible)], act.id, first.id, true).await?;
     }
-    demo_calls(store, act.id).await?;
-    publish_demo_guide(store, act.id, &actors["redaktoer"], &actors["agent1"]).await
+    demo_calls(&app, &actors["bemanding"], act.id).await?;
+    publish_demo_guide(&app, act.id, &actors["redaktoer"], &actors["agent1"]).await
 }
 
 /// The crisis line's last six hours, as the contact centre would report them: a steep rise in
 /// the morning when the switchboard failed, then a slow fall, so the staffing page has a curve.
-async fn demo_calls(store: &Store, id: uuid::Uuid) -> Result<()> {
+async fn demo_calls(app: &App, staffing_lead: &Actor, id: uuid::Uuid) -> Result<()> {
     let start = domain::calls::interval_start(domain::time::now(), 1800) - time::Duration::hours(6);
     let offered = [40, 95, 170, 230, 260, 250, 235, 215, 200, 190, 175, 160];
     let intervals = offered
@@ -192,14 +160,13 @@ async fn demo_calls(store: &Store, id: uuid::Uuid) -> Result<()> {
             }
         })
         .collect();
-    store.record_calls(id, intervals, domain::time::now()).await.map_err(|e| anyhow::anyhow!("{e}"))?;
+    app.record_calls(staffing_lead, id, intervals).await?;
     Ok(())
 }
 
 /// The active crisis gets a published guide, a few recorded questions and one piece of feedback,
 /// so the agent console, the public page and the authority's pages have something to show.
-async fn publish_demo_guide(store: &Store, id: uuid::Uuid, editor: &domain::Actor, agent: &domain::Actor) -> Result<()> {
-    let err = |e: store::StoreError| anyhow::anyhow!("{e}");
+async fn publish_demo_guide(app: &App, id: uuid::Uuid, editor: &Actor, agent: &Actor) -> Result<()> {
     let now = domain::time::now;
     let mut g = domain::guide::template(IncidentKind::ItBreakdown);
     let started = now() - time::Duration::hours(2);
@@ -221,13 +188,13 @@ async fn publish_demo_guide(store: &Store, id: uuid::Uuid, editor: &domain::Acto
                 .map(String::from)
                 .to_vec();
     }
-    store.save_guide_draft(id, &g, editor, now()).await.map_err(err)?;
-    let v = store.publish_guide(id, editor, now()).await.map_err(err)?;
+    app.save_guide_draft(editor, id, g).await?;
+    let v = app.publish_guide(editor, id).await?;
     for (situation, text) in
         [(Some(0), ""), (Some(0), ""), (Some(1), ""), (None, "Kan jeg stadig hente pas i dag?"), (None, "Kan jeg hente pas i dag?")]
     {
         let new = domain::inquiry::NewInquiry { version: v.version, situation, text: text.into(), municipality: "0250".into() };
-        store.record_inquiry(id, new, now()).await.map_err(err)?;
+        app.record_inquiry(agent, id, new).await?;
     }
     let feedback = domain::feedback::NewFeedback {
         version: v.version,
@@ -235,7 +202,7 @@ async fn publish_demo_guide(store: &Store, id: uuid::Uuid, editor: &domain::Acto
         category: domain::feedback::FeedbackCategory::InformationMissing,
         text: "Borgere spørger, om Borgerservice holder åbent for personligt fremmøde.".into(),
     };
-    store.create_feedback(id, feedback, agent, now()).await.map_err(err)?;
+    app.send_feedback(agent, id, feedback).await?;
     Ok(())
 }
 

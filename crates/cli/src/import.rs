@@ -3,10 +3,10 @@
 //! can never cost a municipality its existing guides. Re-importing the same folder writes nothing.
 
 use anyhow::{Context, Result, bail};
+use app::{ImportReport, Store};
 use domain::everyday::{EverydayGuide, Format};
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
-use store::{ImportReport, Store};
 
 /// The files of one municipality's folder.
 struct Folder {
@@ -45,10 +45,7 @@ pub async fn guides(store: &Store, dir: &Path) -> Result<ImportReport> {
     }
     let mut total_report = ImportReport::default();
     for (code, guides) in parsed {
-        let r = store
-            .import_everyday(&code, guides, domain::time::now())
-            .await
-            .with_context(|| format!("cannot import the guides of {code}"))?;
+        let r = app::console::import_everyday(store, &code, guides).await.with_context(|| format!("cannot import the guides of {code}"))?;
         eprintln!("{code}: {} new, {} changed, {} unchanged, {} removed", r.added, r.updated, r.unchanged, r.removed);
         total_report.added += r.added;
         total_report.updated += r.updated;

@@ -5,12 +5,12 @@ mod import;
 mod settings;
 
 use anyhow::{Context, Result, bail};
+use app::Store;
 use clap::{Args, CommandFactory, Parser, Subcommand};
 use settings::mask;
 use std::io::BufRead;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
-use store::Store;
 
 #[derive(Parser)]
 #[command(name = "kriseservice", version, about = "Kriseservice: the crisis service of a shared municipal contact centre")]
@@ -44,14 +44,11 @@ impl Storage {
     async fn open(&self) -> Result<Store> {
         let dir = self.data_dir();
         std::fs::create_dir_all(dir).with_context(|| format!("cannot create the data directory {}", dir.display()))?;
-        let store = match &self.database_url {
-            Some(url) => Store::open(url).await.with_context(|| format!("cannot open the database {}", mask(url)))?,
-            None => {
-                Store::open_sqlite(&dir.join("kriseservice.db")).await.context("cannot open the SQLite database in the data directory")?
-            }
-        };
-        store.seed_defaults().await.context("cannot seed reference data")?;
-        Ok(store)
+        let opened = app::console::open(self.database_url.as_deref(), &dir.join("kriseservice.db")).await;
+        match &self.database_url {
+            Some(url) => opened.with_context(|| format!("cannot open the database {}", mask(url))),
+            None => opened.context("cannot open the SQLite database in the data directory"),
+        }
     }
 
     fn describe(&self) -> String {

@@ -1,12 +1,12 @@
 //! The binary as an operator uses it: users from stdin, tokens on stdout, and `verify-log`
 //! catching a log row edited directly in either database.
 
+use app::testing::Store;
 use domain::incident::{Channel, IncidentKind, NewIncident};
 use domain::log::{LogCategory, NewLogEntry};
 use domain::user::NewUser;
 use std::io::Write;
 use std::process::{Command, Output, Stdio};
-use store::Store;
 
 fn kriseservice(args: &[&str], stdin: &str) -> Output {
     let mut child = Command::new(env!("CARGO_BIN_EXE_kriseservice"))
@@ -123,8 +123,8 @@ async fn verify_log_detects_a_row_edited_in_sqlite() {
     assert!(out.status.success(), "{}{}", text(&out.stdout), text(&out.stderr));
     assert!(text(&out.stdout).contains("4 entries"), "{}", text(&out.stdout));
 
-    store::raw_execute_for_tests(&store, "DROP TRIGGER log_entries_no_update").await.unwrap();
-    store::raw_execute_for_tests(&store, "UPDATE log_entries SET text = 'Intet at bemærke' WHERE seq = 3").await.unwrap();
+    app::testing::raw_execute_for_tests(&store, "DROP TRIGGER log_entries_no_update").await.unwrap();
+    app::testing::raw_execute_for_tests(&store, "UPDATE log_entries SET text = 'Intet at bemærke' WHERE seq = 3").await.unwrap();
     let out = verify(&["--data-dir", d], id);
     assert_eq!(out.status.code(), Some(1));
     assert!(text(&out.stdout).contains("fails at entry 3"), "{}", text(&out.stdout));
@@ -145,8 +145,8 @@ async fn verify_log_detects_a_row_edited_in_postgres() {
     let out = verify(&storage, id);
     assert!(out.status.success(), "{}{}", text(&out.stdout), text(&out.stderr));
 
-    store::raw_execute_for_tests(&store, "ALTER TABLE log_entries DISABLE TRIGGER log_entries_no_change").await.unwrap();
-    store::raw_execute_for_tests(&store, "UPDATE log_entries SET author_name = 'Someone Else' WHERE seq = 2").await.unwrap();
+    app::testing::raw_execute_for_tests(&store, "ALTER TABLE log_entries DISABLE TRIGGER log_entries_no_change").await.unwrap();
+    app::testing::raw_execute_for_tests(&store, "UPDATE log_entries SET author_name = 'Someone Else' WHERE seq = 2").await.unwrap();
     let out = verify(&storage, id);
     assert_eq!(out.status.code(), Some(1));
     assert!(text(&out.stdout).contains("fails at entry 2"), "{}", text(&out.stdout));

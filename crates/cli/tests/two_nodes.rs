@@ -18,7 +18,7 @@ fn a_log_entry_through_node_a_streams_from_node_b_within_a_second() {
     let url = format!("{base}{sep}options=-c%20search_path%3D{schema}");
     // The schema must exist before the server selects it.
     let rt = tokio::runtime::Runtime::new().unwrap();
-    rt.block_on(async { store::Store::open_postgres(&base, Some(&schema)).await.unwrap() });
+    rt.block_on(async { app::testing::Store::open_postgres(&base, Some(&schema)).await.unwrap() });
 
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path().to_str().unwrap();
