@@ -4,17 +4,7 @@
   "use strict";
   var live = document.body.getAttribute("data-live-incident");
   if (!live || !window.EventSource) { wirePrint(); return; }
-  var lang = document.documentElement.lang;
-  var words = {
-    da: { decision: "Beslutning", information: "Information", action: "Handling", staffing: "Bemanding", contact: "Kontakt",
-      crisis_leader: "Kriseleder", log_keeper: "Logfører", process_lead: "Procesansvarlig", staffing_lead: "Bemandingsansvarlig",
-      secretariat: "Sekretariatet", steering_group: "Styregruppen", authority_editor: "Myndighedsredaktør", agent: "Agent", corrects: "Retter post nr.",
-      overdue: "Beredskabsguiden er forældet: den skulle have været opdateret. Offentliggør en ny version." },
-    en: { decision: "Decision", information: "Information", action: "Action", staffing: "Staffing", contact: "Contact",
-      crisis_leader: "Crisis leader", log_keeper: "Log keeper", process_lead: "Process lead", staffing_lead: "Staffing lead",
-      secretariat: "Secretariat", steering_group: "Steering group", authority_editor: "Authority editor", agent: "Agent", corrects: "Corrects entry no.",
-      overdue: "The crisis guide is overdue: it should have been updated. Publish a new version." }
-  }[lang === "en" ? "en" : "da"];
+  var words = texts();
 
   function pad(n) { return (n < 10 ? "0" : "") + n; }
   function localTime(iso) {
@@ -134,16 +124,23 @@
   });
 })();
 
+// The page's words, from the server's translation table (the script holds none of its own).
+function texts() {
+  "use strict";
+  var el = document.getElementById("ks-texts");
+  try { return el ? JSON.parse(el.textContent) : {}; } catch (e) { return {}; }
+}
+
 // "in 35 min" next to every next-update time.
 function countdowns() {
   "use strict";
-  var lang = document.documentElement.lang === "en" ? "en" : "da";
+  var soon = texts()["in"] || "";
   document.querySelectorAll("[data-countdown]").forEach(function (el) {
     var left = Math.round((new Date(el.getAttribute("data-countdown")) - new Date()) / 60000);
     if (left < 0) { el.textContent = ""; return; }
     var h = Math.floor(left / 60), m = left % 60;
     var text = h > 0 ? h + " t " + m + " min" : m + " min";
-    el.textContent = "(" + (lang === "en" ? "in " : "om ") + text + ")";
+    el.textContent = "(" + soon + " " + text + ")";
   });
 }
 countdowns();

@@ -41,10 +41,9 @@
     form.parentNode.insertBefore(p, form);
   }
 
-  var messages = {
-    rate_limited: "Du har sendt mange beskeder på kort tid. Vent et øjeblik, og prøv igen.",
-    validation_failed: "Skriv dit spørgsmål i feltet (højst 1000 tegn)."
-  };
+  // The words come from the server's translation table, rendered into the page.
+  var texts = JSON.parse((document.getElementById("ks-texts") || { textContent: "{}" }).textContent);
+  var messages = { rate_limited: texts.rate_limited, validation_failed: texts.validation_failed };
 
   form.addEventListener("submit", function (e) {
     e.preventDefault();
@@ -58,11 +57,11 @@
     fetch("/api/v1/chat", { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body) })
       .then(function (r) { return r.json().then(function (j) { return { ok: r.ok, body: j }; }); })
       .then(function (res) {
-        if (!res.ok) { error(messages[res.body.error && res.body.error.code] || "Det lykkedes ikke. Prøv igen."); return; }
+        if (!res.ok) { error(messages[res.body.error && res.body.error.code] || texts.failed); return; }
         error(null);
         var reply = res.body;
-        bubble("from-citizen", "Du skrev: ", text);
-        bubble("from-bot", "Chatbotten svarer: ", reply.answer).setAttribute("data-handover", String(reply.handover));
+        bubble("from-citizen", texts.you_wrote + " ", text);
+        bubble("from-bot", texts.bot_replies + " ", reply.answer).setAttribute("data-handover", String(reply.handover));
         conversation.value = reply.conversation;
         input.value = "";
         if (handover) handover.hidden = !reply.handover;
@@ -77,7 +76,7 @@
             }).catch(function () {});
         }
       })
-      .catch(function () { error("Der er ingen forbindelse. Prøv igen om lidt."); })
+      .catch(function () { error(texts.offline); })
       .then(function () { button.disabled = false; input.focus(); });
   });
 })();

@@ -110,6 +110,12 @@ const TABLE: &[(&str, &str, &str)] = &[
     ("channel.phone", "Telefon", "Phone"),
     ("channel.chat", "Chat", "Chat"),
     ("channel.voice", "Voicebot", "Voicebot"),
+    (
+        "live.overdue",
+        "Beredskabsguiden er forældet: den skulle have været opdateret. Offentliggør en ny version.",
+        "The crisis guide is overdue: it should have been updated. Publish a new version.",
+    ),
+    ("live.in", "om", "in"),
     ("category.decision", "Beslutning", "Decision"),
     ("category.information", "Information", "Information"),
     ("category.action", "Handling", "Action"),
@@ -497,6 +503,12 @@ const TABLE: &[(&str, &str, &str)] = &[
         "You have already requested a call. The municipality will call you.",
     ),
     ("chat.error.failed", "Det lykkedes ikke. Prøv igen.", "That did not work. Try again."),
+    ("chat.error.offline", "Der er ingen forbindelse. Prøv igen om lidt.", "There is no connection. Try again shortly."),
+    (
+        "chat.error.write_question",
+        "Skriv dit spørgsmål i feltet (højst 1000 tegn).",
+        "Write your question in the field (at most 1000 characters).",
+    ),
     (
         "chat.error.callback_fields",
         "Udfyld navn, et dansk telefonnummer og hvad det drejer sig om.",

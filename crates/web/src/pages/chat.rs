@@ -72,6 +72,14 @@ fn frame(body: Markup) -> Response {
                 meta name="viewport" content="width=device-width, initial-scale=1";
                 title { (t(LANG, "chat.title")) }
                 link rel="stylesheet" href="/static/app.css";
+                (super::script_texts(&[
+                    ("you_wrote", t(LANG, "chat.you_wrote")),
+                    ("bot_replies", t(LANG, "chat.bot_replies")),
+                    ("rate_limited", t(LANG, "chat.error.rate_limited")),
+                    ("validation_failed", t(LANG, "chat.error.write_question")),
+                    ("failed", t(LANG, "chat.error.failed")),
+                    ("offline", t(LANG, "chat.error.offline")),
+                ]))
                 script src="/static/chat.js" defer {}
             }
             body.public.chat-widget { main #main { (body) } }

@@ -224,7 +224,7 @@ pub fn layout(lang: Lang, ctx: Option<&Ctx>, title: &str, body: Markup, live: Op
                 meta name="viewport" content="width=device-width, initial-scale=1";
                 title { (title) " – " (t(lang, "app")) }
                 link rel="stylesheet" href="/static/app.css";
-                @if let Some(c) = ctx { meta name="csrf-token" content=(c.caller.csrf); }
+                @if let Some(c) = ctx { meta name="csrf-token" content=(c.caller.csrf); (live_texts(c)) }
                 script src="/static/app.js" defer {}
             }
             body data-live-incident=[live] {
@@ -258,6 +258,24 @@ pub fn layout(lang: Lang, ctx: Option<&Ctx>, title: &str, body: Markup, live: Op
 }
 
 /// Renders a full page for a logged-in user.
+/// Texts a page's script shows, from the translation table, as JSON the script reads: the
+/// scripts hold no words of their own.
+pub fn script_texts(texts: &[(&str, &str)]) -> Markup {
+    let map: serde_json::Map<String, serde_json::Value> = texts.iter().map(|(k, v)| (k.to_string(), serde_json::Value::from(*v))).collect();
+    // `<` escaped, so no text can end the script element.
+    let json = serde_json::Value::Object(map).to_string().replace('<', "\\u003c");
+    html! { script #ks-texts type="application/json" { (maud::PreEscaped(json)) } }
+}
+
+/// What the live updates write into a page: log categories, roles, the overdue notice.
+fn live_texts(c: &Ctx) -> Markup {
+    let categories = domain::log::LogCategory::ALL.iter().map(|k| (k.as_str(), c.word("category", k)));
+    let roles = domain::Role::ALL.iter().map(|r| (r.as_str(), c.word("role", r)));
+    let mut texts: Vec<(&str, &str)> = categories.chain(roles).collect();
+    texts.extend([("corrects", c.t("room.log.corrects")), ("overdue", c.t("live.overdue")), ("in", c.t("live.in"))]);
+    script_texts(&texts)
+}
+
 pub fn page(ctx: &Ctx, title: &str, body: Markup, live: Option<&str>) -> Response {
     let markup = layout(ctx.lang, Some(ctx), title, body, live);
     ([(header::CACHE_CONTROL, "no-store")], markup).into_response()
