@@ -24,6 +24,9 @@ pub enum Error {
     /// The database could not complete the request; nothing was saved.
     #[error("the database could not complete the request; nothing was saved, try again")]
     Unavailable(#[source] StoreError),
+    /// A setting the request needs is not configured on this server.
+    #[error("{0}")]
+    NotConfigured(&'static str),
     /// Stored data could not be read back.
     #[error("stored data could not be read; the operators have been told in the server log")]
     Corrupt(String),

@@ -20,6 +20,7 @@ mod lookup;
 mod room;
 mod shifts;
 pub mod staffing;
+mod voice;
 
 pub use error::{Error, Refusal, Result};
 pub use guide::LiveGuide;
@@ -29,6 +30,7 @@ pub use room::{CrisisRoom, IncidentView, PrintedLog, Progress};
 /// [`App::start`]; nothing above `app` calls it.
 pub use store::Store;
 pub use store::{CallsReport, ImportReport};
+pub use voice::VoiceLine;
 
 /// The store itself, for tests that set up or tamper with data directly. Never on in the binary.
 #[cfg(feature = "testing")]

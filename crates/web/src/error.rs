@@ -64,6 +64,7 @@ impl From<app::Error> for ApiError {
             Error::Unauthenticated { code, message } => ApiError::new(StatusCode::UNAUTHORIZED, code, message),
             Error::TooMany { code, message } => ApiError::new(StatusCode::TOO_MANY_REQUESTS, code, message),
             Error::NotReady => ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "not_ready", message),
+            Error::NotConfigured(_) => ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "not_configured", message),
             Error::Unavailable(_) => ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "unavailable", message),
             Error::Corrupt(_) | Error::Internal(_) => ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", message),
         }

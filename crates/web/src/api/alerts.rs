@@ -8,7 +8,6 @@ use crate::error::{ApiError, Json, Path};
 use axum::extract::State;
 use axum::http::{HeaderMap, header};
 use axum::response::{IntoResponse, Response};
-use channels::Published;
 use domain::Permission;
 use uuid::Uuid;
 
@@ -55,11 +54,7 @@ pub async fn cap(State(s): State<AppState>, headers: HeaderMap, Path(id): Path<U
 
 /// `GET /cap.atom`: the live, real (not exercise) alerts, and for a day the Cancel of a closed one.
 pub async fn feed(State(s): State<AppState>, headers: HeaderMap) -> Result<Response, ApiError> {
-    let crises = s.app.live().loaded_crises()?;
-    // The live real alerts, and the Cancel of those closed in the last day.
-    let since = domain::time::now() - app::live::CANCELS_KEPT;
-    let recent = crises.closed.iter().filter(|p| p.incident.closed_at.is_some_and(|t| t > since));
-    let public: Vec<Published> = crises.published.iter().chain(recent).filter(|p| !p.incident.exercise).cloned().collect();
+    let public = s.app.public_alerts()?;
     let updated = public.iter().map(|p| p.version.published_at).max().unwrap_or(domain::time::truncate(domain::time::now()));
     let xml = channels::atom::feed(&public, &base_url(&s, &headers), updated);
     Ok((

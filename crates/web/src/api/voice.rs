@@ -3,16 +3,13 @@
 //! staff member's token or the platform's integration token. Served from the live snapshot.
 
 use crate::AppState;
-use crate::auth::{Caller, identify, secret_hash};
+use crate::auth::secret_hash;
 use crate::error::{ApiError, Path};
-use app::live::Crises;
 use axum::extract::{FromRequestParts, State};
 use axum::http::request::Parts;
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use channels::voice::{self, VoiceOptions};
-use channels::{Area, Published};
-use domain::Permission;
 use std::collections::HashMap;
 
 /// The VoiceXML documents, at the addresses an IVR platform is configured with.
@@ -34,15 +31,7 @@ impl FromRequestParts<AppState> for VoiceCaller {
                 "send 'Authorization: Bearer <token>': a staff token or an integration token",
             ));
         };
-        if let Some(name) = state.app.integration_by_token(&secret_hash(token)).await? {
-            return match domain::permission::INTEGRATION.contains(&Permission::UseVoiceChannel) {
-                true => Ok(VoiceCaller(format!("integration {name}"))),
-                false => Err(ApiError::from(domain::DomainError::Forbidden("integration tokens may not use the voice channel".into()))),
-            };
-        }
-        let Some(Caller { user, .. }) = identify(state, &parts.headers).await? else { return Err(ApiError::unauthorized()) };
-        user.actor().may(Permission::UseVoiceChannel)?;
-        Ok(VoiceCaller(user.name))
+        Ok(VoiceCaller(state.app.voice_caller(&secret_hash(token)).await?))
     }
 }
 
@@ -54,35 +43,6 @@ fn split(file: &str) -> (&str, Option<&str>) {
     }
 }
 
-/// The municipality by code, or a 404 that says what a code looks like.
-fn municipality(crises: &Crises, code: &str) -> Result<Area, ApiError> {
-    let known = code.len() == 4 && code.chars().all(|c| c.is_ascii_digit()) && !is_region(code);
-    match crises.name(code).filter(|_| known) {
-        Some(name) => Ok(Area { code: code.to_string(), name: name.to_string() }),
-        None => Err(ApiError::new(
-            StatusCode::NOT_FOUND,
-            "unknown_municipality",
-            format!("'{code}' is not a municipality code (four digits, e.g. 0250)"),
-        )),
-    }
-}
-
-fn is_region(code: &str) -> bool {
-    ("1081"..="1085").contains(&code)
-}
-
-/// The crisis the line speaks about: of those reaching the municipality, a real one before an
-/// exercise, then the latest published.
-fn current<'a>(crises: &'a Crises, code: &str) -> Option<&'a Published> {
-    crises.for_municipality(code).into_iter().max_by_key(|p| (!p.incident.exercise, p.version.published_at))
-}
-
-fn crisis_line(s: &AppState) -> Result<String, ApiError> {
-    s.app.config().crisis_line.clone().ok_or_else(|| {
-        ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "not_configured", "the crisis line is not set: start the server with --crisis-line")
-    })
-}
-
 const VXML: &str = "application/voicexml+xml; charset=utf-8";
 
 /// `GET /ivr/{code}.vxml`: the call flow for one municipality's callers.
@@ -91,11 +51,10 @@ pub async fn vxml(State(s): State<AppState>, _c: VoiceCaller, Path(file): Path<S
     if ext != Some("vxml") {
         return Err(ApiError::not_found("voice document: ask for /ivr/{code}.vxml"));
     }
-    let crises = s.app.live().loaded_crises()?;
-    let area = municipality(&crises, code)?;
-    let line = crisis_line(&s)?;
+    let line = s.app.voice_line(code)?;
     let callback_url = format!("/ivr/{code}/callback");
-    let doc = voice::vxml(current(&crises, code), &VoiceOptions { municipality: &area, crisis_line: &line, callback_url: &callback_url });
+    let options = VoiceOptions { municipality: &line.area, crisis_line: &line.crisis_line, callback_url: &callback_url };
+    let doc = voice::vxml(line.current.as_ref(), &options);
     Ok(([(header::CONTENT_TYPE, VXML), (header::CACHE_CONTROL, "no-store")], doc).into_response())
 }
 
@@ -107,14 +66,12 @@ pub async fn callback(
     Path(code): Path<String>,
     axum::extract::Form(form): axum::extract::Form<HashMap<String, String>>,
 ) -> Result<Response, ApiError> {
-    let crises = s.app.live().loaded_crises()?;
-    let area = municipality(&crises, &code)?;
-    let line = crisis_line(&s)?;
+    let line = s.app.voice_line(&code)?;
     let callback_url = format!("/ivr/{code}/callback");
-    let options = VoiceOptions { municipality: &area, crisis_line: &line, callback_url: &callback_url };
+    let options = VoiceOptions { municipality: &line.area, crisis_line: &line.crisis_line, callback_url: &callback_url };
     let raw = form.get(voice::CALLBACK_FIELD).map(String::as_str).unwrap_or_default();
     let number = raw.trim_start_matches("tel:").split([';', '@']).next().unwrap_or_default();
-    let created = match current(&crises, &code) {
+    let created = match &line.current {
         Some(p) => s.app.voice_callback(&who, p.incident.id, &code, number).await,
         None => false,
     };
@@ -129,9 +86,8 @@ pub async fn routing(State(s): State<AppState>, _c: VoiceCaller, Path(file): Pat
     if !matches!(ext, None | Some("xml") | Some("json")) {
         return Err(ApiError::not_found("routing format: ask for /api/v1/ivr/{code} (JSON) or /api/v1/ivr/{code}.xml"));
     }
-    let crises = s.app.live().loaded_crises()?;
-    let area = municipality(&crises, code)?;
-    let r = channels::routing::routing(current(&crises, code), &area, &crisis_line(&s)?);
+    let line = s.app.voice_line(code)?;
+    let r = channels::routing::routing(line.current.as_ref(), &line.area, &line.crisis_line);
     if ext == Some("xml") {
         let xml = channels::routing::to_xml(&r);
         return Ok(([(header::CONTENT_TYPE, "application/xml; charset=utf-8"), (header::CACHE_CONTROL, "no-store")], xml).into_response());

@@ -1,0 +1,64 @@
+//! The voicebot / IVR and the public alert feed, from the live snapshot: which crisis a
+//! municipality's line speaks about, who may ask, and which alerts are public.
+
+use crate::{App, Error, Refusal, Result};
+use channels::{Area, Published};
+use domain::Permission;
+
+/// What one municipality's line says: the municipality, the crisis it speaks about (if any) and
+/// where callers are transferred.
+pub struct VoiceLine {
+    pub area: Area,
+    pub current: Option<Published>,
+    pub crisis_line: String,
+}
+
+impl App {
+    /// Who asks the voice channel, by the hash of a bearer token: the contact-centre platform's
+    /// integration token, or a staff member's token whose role may use the channel.
+    pub async fn voice_caller(&self, credential_hash: &str) -> Result<String> {
+        if let Some(name) = self.store.integration_by_token(credential_hash).await? {
+            return match domain::permission::INTEGRATION.contains(&Permission::UseVoiceChannel) {
+                true => Ok(format!("integration {name}")),
+                false => Err(domain::DomainError::Forbidden("integration tokens may not use the voice channel".into()).into()),
+            };
+        }
+        let Some(user) = self.store.user_by_token(credential_hash).await? else {
+            return Err(Error::Unauthenticated { code: "unauthorized", message: "the bearer token is unknown or revoked".into() });
+        };
+        user.actor().may(Permission::UseVoiceChannel)?;
+        Ok(user.name)
+    }
+
+    /// The line of municipality `code`: of the crises reaching it, a real one before an exercise,
+    /// then the latest published.
+    pub fn voice_line(&self, code: &str) -> Result<VoiceLine> {
+        let crises = self.live.loaded_crises()?;
+        let known = code.len() == 4 && code.chars().all(|c| c.is_ascii_digit()) && !is_region(code);
+        let Some(name) = crises.name(code).filter(|_| known) else {
+            let message = format!("'{code}' is not a municipality code (four digits, e.g. 0250)");
+            return Err(Error::refused(Refusal::NotFound, "unknown_municipality", message));
+        };
+        let area = Area { code: code.to_string(), name: name.to_string() };
+        let crisis_line = self
+            .config
+            .crisis_line
+            .clone()
+            .ok_or(Error::NotConfigured("the crisis line is not set: start the server with --crisis-line"))?;
+        let current = crises.for_municipality(code).into_iter().max_by_key(|p| (!p.incident.exercise, p.version.published_at)).cloned();
+        Ok(VoiceLine { area, current, crisis_line })
+    }
+
+    /// The public alerts: the live real (not exercise) crises, and for [`crate::live::CANCELS_KEPT`]
+    /// the Cancel of one that closed, so feed readers learn it is over.
+    pub fn public_alerts(&self) -> Result<Vec<Published>> {
+        let crises = self.live.loaded_crises()?;
+        let since = domain::time::now() - crate::live::CANCELS_KEPT;
+        let recent = crises.closed.iter().filter(|p| p.incident.closed_at.is_some_and(|t| t > since));
+        Ok(crises.published.iter().chain(recent).filter(|p| !p.incident.exercise).cloned().collect())
+    }
+}
+
+fn is_region(code: &str) -> bool {
+    ("1081"..="1085").contains(&code)
+}
