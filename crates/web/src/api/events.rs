@@ -31,7 +31,7 @@ pub struct Resume {
 ///
 /// Each event's `id` is its sequence number, its `event` the kind, its `data` the event as JSON.
 #[utoipa::path(get, path = "/api/v1/events", extensions(("x-permission" = json!(Permission::ViewIncidents))),
-    params(("last-event-id" = Option<i64>, Header, description = "the last event id received")),
+    params(Resume, ("last-event-id" = Option<i64>, Header, description = "the last event id received")),
     responses((status = OK, body = String, content_type = "text/event-stream")))]
 pub async fn stream(
     State(s): State<AppState>,

@@ -70,7 +70,7 @@ pub struct PublishedGuide {
 
 /// The latest published guide (?version=N for any) and what changed
 #[utoipa::path(get, path = "/api/v1/incidents/{id}/guide", extensions(("x-permission" = json!(P::ViewIncidents))),
-    responses((status = OK, body = PublishedGuide)))]
+    params(VersionQuery), responses((status = OK, body = PublishedGuide)))]
 pub async fn published(
     State(s): State<AppState>,
     ApiCaller(c): ApiCaller,

@@ -27,7 +27,7 @@ pub struct Incidents {
 }
 
 /// List incidents (?status=prepared|active|standing_down|closed)
-#[utoipa::path(get, path = "/api/v1/incidents", extensions(("x-permission" = json!(P::ViewIncidents))),
+#[utoipa::path(get, path = "/api/v1/incidents", extensions(("x-permission" = json!(P::ViewIncidents))), params(ListQuery),
     responses((status = OK, body = Incidents)))]
 pub async fn list(State(s): State<AppState>, ApiCaller(c): ApiCaller, Query(q): Query<ListQuery>) -> Result<Json<Incidents>, ApiError> {
     Ok(Json(Incidents { incidents: s.app.incidents(&c.actor(), q.status).await? }))

@@ -35,7 +35,7 @@ pub fn run(s: &AppState, actor: &Actor, p: &SearchParams) -> Result<Vec<search::
 
 /// Search the live crisis guides and the everyday guides (?q=…&municipality=…&limit=…)
 #[utoipa::path(get, path = "/api/v1/search", extensions(("x-permission" = json!(P::SearchGuides))),
-    responses((status = OK, body = SearchReply)))]
+    params(SearchParams), responses((status = OK, body = SearchReply)))]
 pub async fn search(
     State(s): State<AppState>,
     ApiCaller(c): ApiCaller,
