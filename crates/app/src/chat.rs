@@ -24,7 +24,7 @@ const RECORDED_MAX: u8 = 3;
 /// Unanswered questions being written at once; more are dropped rather than queued.
 const RECORDING_AT_ONCE: usize = 8;
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct Source {
     pub incident: Uuid,
     pub guide_version: i64,
@@ -33,7 +33,7 @@ pub struct Source {
     pub situation: Option<usize>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct ChatReply {
     pub conversation: Uuid,
     pub kind: ReplyKind,

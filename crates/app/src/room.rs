@@ -39,14 +39,14 @@ pub struct CrisisRoom {
     pub organisations: Vec<Organisation>,
 }
 
-#[derive(Debug, Clone, Copy, Serialize)]
+#[derive(Debug, Clone, Copy, Serialize, utoipa::ToSchema)]
 pub struct Progress {
     pub done: usize,
     pub total: usize,
 }
 
 /// An incident with its crisis staff, checklist progress, feedback and guide freshness.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct IncidentView {
     #[serde(flatten)]
     pub incident: Incident,

@@ -50,7 +50,7 @@ impl App {
 }
 
 /// One interval of the plan, with its times.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct PlannedInterval {
     #[serde(with = "time::serde::rfc3339")]
     pub start: OffsetDateTime,
@@ -60,7 +60,7 @@ pub struct PlannedInterval {
     pub row: PlanRow,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct Advice {
     #[serde(with = "time::serde::rfc3339")]
     pub from: OffsetDateTime,
@@ -72,7 +72,7 @@ pub struct Advice {
     pub text: String,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct Overview {
     pub settings: StaffingSettings,
     /// The handling time the plan uses, and whether it comes from the calls.

@@ -18,7 +18,7 @@ pub mod voice;
 mod xml;
 
 /// An affected area: an organisation code (4-digit municipality/region code) and its name.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
 pub struct Area {
     pub code: String,
     pub name: String,

@@ -6,7 +6,7 @@ use crate::xml::Writer;
 use crate::{Area, Published, text, voice};
 use serde::Serialize;
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct Routing {
     pub municipality: Area,
     pub crisis_active: bool,

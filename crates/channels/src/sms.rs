@@ -17,14 +17,14 @@ const GSM7_SEGMENT: usize = 153;
 const UCS2_SINGLE: usize = 70;
 const UCS2_SEGMENT: usize = 67;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum Encoding {
     Gsm7,
     Ucs2,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct Sms {
     /// The text as it will be sent (transliterated when GSM-7).
     pub text: String,

@@ -10,7 +10,7 @@ use time::{Duration, OffsetDateTime};
 pub const MAX_INTERVALS: usize = 2000;
 const MAX_LENGTH_S: i64 = 86_400;
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CallInterval {
     #[serde(with = "time::serde::rfc3339")]
@@ -71,7 +71,7 @@ impl CallInterval {
 pub type Row = (usize, CallInterval);
 
 /// A sent interval that was not kept, and why.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct Rejected {
     /// The line of a CSV file, or the interval's index in a request (from 0).
     pub line: usize,
@@ -156,7 +156,7 @@ fn clash(c: &CallInterval, existing: &[CallInterval]) -> Option<String> {
 
 /// The staffing lead's targets for an incident's crisis line (checked by the `staffing` crate,
 /// which owns the queueing rules).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct StaffingSettings {
     /// The planning interval.
@@ -208,7 +208,7 @@ impl Default for StaffingSettings {
 }
 
 /// The staffing lead's own figure for an interval's calls, in place of the forecast.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct ForecastOverride {
     #[serde(with = "time::serde::rfc3339")]
     pub start: OffsetDateTime,

@@ -9,7 +9,7 @@ use serde::Deserialize;
 pub const MESSAGE_MAX: usize = 1000;
 
 /// A citizen's message as it arrives.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ChatRequest {
     pub message: String,
@@ -45,7 +45,7 @@ impl ChatRequest {
 }
 
 /// What kind of reply the citizen gets.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum ReplyKind {
     /// Approved wording from a published guide.

@@ -14,7 +14,7 @@ word_enum!(
 );
 
 /// A checklist item as a template holds it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct TemplateItem {
     pub side: Side,
@@ -53,7 +53,7 @@ pub fn default_checklist() -> Vec<TemplateItem> {
 }
 
 /// A prepared response to a scenario.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ActionCard {
     pub kind: IncidentKind,
@@ -193,7 +193,7 @@ pub fn default_action_cards() -> Vec<ActionCard> {
 }
 
 /// One item of one incident's checklist.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct ChecklistItem {
     pub id: uuid::Uuid,
     pub side: Side,

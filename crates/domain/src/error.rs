@@ -1,7 +1,7 @@
 use serde::Serialize;
 
 /// One problem with one field of a command, reported back to whoever sent it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct FieldError {
     pub field: String,
     pub message: String,

@@ -11,7 +11,7 @@ pub const TITLE_MAX: usize = 200;
 pub const BODY_MAX: usize = 100_000;
 
 /// One imported guide. Its text is kept as Markdown (HTML is converted on import).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct EverydayGuide {
     pub municipality: String,
     /// From the file name: lower-case letters, digits and dashes.

@@ -51,7 +51,7 @@ impl FeedbackCategory {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewFeedback {
     pub version: i64,
@@ -74,7 +74,7 @@ impl NewFeedback {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct Feedback {
     pub id: Uuid,
     pub incident_id: Uuid,
@@ -115,7 +115,7 @@ pub fn transition(
 }
 
 /// Counts per state, for the crisis room.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct FeedbackCounts {
     pub new: i64,
     pub acknowledged: i64,

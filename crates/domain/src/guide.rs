@@ -20,7 +20,7 @@ pub const QUESTION_MAX: usize = 200;
 
 /// A row of "what agents can help with": the citizen's situation, what the agent does, and
 /// what the public page and the bots may say.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Situation {
     pub situation: String,
@@ -33,7 +33,7 @@ pub struct Situation {
     pub citizen_questions: Vec<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Contact {
     pub name: String,
@@ -46,7 +46,7 @@ pub struct Contact {
 }
 
 /// The guide's content, as a draft and as every published version.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields, default)]
 pub struct Guide {
     /// One line every agent sees.
@@ -239,7 +239,7 @@ fn citizen_questions(raw: &[String]) -> Vec<String> {
 }
 
 /// A published, immutable version.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct Version {
     pub version: i64,
     #[serde(with = "time::serde::rfc3339")]
@@ -250,7 +250,7 @@ pub struct Version {
 
 /// How current the published guide is: a new version re-arms it; when `next_update_at` passes
 /// without one, the server marks it overdue.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct Freshness {
     pub version: i64,
     #[serde(with = "time::serde::rfc3339")]
@@ -276,7 +276,7 @@ pub fn check_changed(latest: Option<&Version>, next: &Guide) -> Result<(), Domai
 }
 
 /// A change between two versions, in words agents read ("nyt siden sidst").
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct Change {
     /// The field or row that changed, e.g. `short_status` or `situations`.
     pub section: &'static str,

@@ -106,7 +106,7 @@ pub const TITLE_MAX: usize = 200;
 pub const NOTE_MAX: usize = crate::log::TEXT_MAX - 200;
 
 /// `POST /api/v1/incidents` as the domain sees it.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewIncident {
     pub title: String,
@@ -165,7 +165,7 @@ pub fn channels_from_string(s: &str) -> Result<Vec<Channel>, DomainError> {
 }
 
 /// An incident as stored.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
 pub struct Incident {
     pub id: uuid::Uuid,
     pub title: String,

@@ -31,7 +31,7 @@ fn check_municipality(p: &mut Problems, code: &str) {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewInquiry {
     pub version: i64,
@@ -76,7 +76,7 @@ impl NewInquiry {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct Inquiry {
     pub id: Uuid,
     pub incident_id: Uuid,
@@ -89,7 +89,7 @@ pub struct Inquiry {
     pub at: OffsetDateTime,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewCallback {
     pub name: String,
@@ -125,7 +125,7 @@ impl NewCallback {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct Callback {
     pub id: Uuid,
     pub incident_id: Uuid,
@@ -142,7 +142,7 @@ pub struct Callback {
 }
 
 /// One reading of personal data: who, when, what for, how many records.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct Access {
     #[serde(with = "time::serde::rfc3339")]
     pub at: OffsetDateTime,
@@ -181,7 +181,7 @@ pub fn purge_cutoff(now: OffsetDateTime, retention_days: i64) -> OffsetDateTime 
 }
 
 /// What the authority needs to improve its guide.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct Aggregates {
     pub total: usize,
     /// (Copenhagen hour "2026-11-23 14:00", count), oldest first.

@@ -26,6 +26,10 @@ pub use error::{DomainError, FieldError};
 pub use permission::{Actor, Permission};
 pub use role::Role;
 
+/// For [`word_enum!`] in other crates: the schema of the words, for the OpenAPI document.
+#[doc(hidden)]
+pub use utoipa as __utoipa;
+
 /// Declares a string-backed enum with `as_str`, `ALL`, `FromStr`, `Display` and serde as the same words.
 #[macro_export]
 macro_rules! word_enum {
@@ -57,6 +61,17 @@ macro_rules! word_enum {
         impl std::fmt::Display for $name {
             fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result { f.write_str(self.as_str()) }
         }
+
+        impl $crate::__utoipa::PartialSchema for $name {
+            fn schema() -> $crate::__utoipa::openapi::RefOr<$crate::__utoipa::openapi::schema::Schema> {
+                $crate::__utoipa::openapi::ObjectBuilder::new()
+                    .schema_type($crate::__utoipa::openapi::schema::Type::String)
+                    .enum_values(Some([$($word),+]))
+                    .into()
+            }
+        }
+
+        impl $crate::__utoipa::ToSchema for $name {}
 
         impl serde::Serialize for $name {
             fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> { s.serialize_str(self.as_str()) }

@@ -26,7 +26,7 @@ pub const TEXT_MAX: usize = 4000;
 pub const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
 
 /// `POST …/log` as the domain sees it.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewLogEntry {
     pub category: LogCategory,
@@ -52,7 +52,7 @@ impl NewLogEntry {
 }
 
 /// Who signs an entry: a named person in a named role from a named organisation.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct Author {
     pub user_id: Uuid,
     pub name: String,
@@ -61,7 +61,7 @@ pub struct Author {
 }
 
 /// A stored log entry.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct LogEntry {
     pub incident_id: Uuid,
     pub seq: i64,
@@ -129,7 +129,7 @@ impl LogEntry {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct Verification {
     pub valid: bool,
     pub entries: usize,

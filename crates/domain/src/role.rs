@@ -46,7 +46,7 @@ impl Role {
 }
 
 /// Who fills one crisis role: a named primary and a named deputy.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
 pub struct Assignment {
     pub role: StaffRole,
     pub primary: Option<crate::user::Person>,

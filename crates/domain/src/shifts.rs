@@ -12,7 +12,7 @@ pub const MAX_AGENTS_PER_SHIFT: u32 = 500;
 /// The collaboration's rule: 60–70 % of shifts are a base share; 65 % unless the plan says.
 pub const DEFAULT_BASE_SHARE: f64 = 0.65;
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewShift {
     #[serde(with = "time::serde::rfc3339")]
@@ -22,7 +22,7 @@ pub struct NewShift {
     pub agents: u32,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewPlan {
     pub shifts: Vec<NewShift>,
@@ -74,7 +74,7 @@ impl NewPlan {
 }
 
 /// One shift of a stored plan, with who is to staff it.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct Shift {
     pub id: Uuid,
     #[serde(with = "time::serde::rfc3339")]
@@ -100,7 +100,7 @@ impl Shift {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct Commitment {
     pub org: String,
     pub base: u32,
@@ -109,7 +109,7 @@ pub struct Commitment {
 }
 
 /// A member's bid: how many agents it offers for an open shift.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Bid {
     pub shift: Uuid,

@@ -42,7 +42,7 @@ pub fn check_password(p: &mut Problems, password: &str) {
 }
 
 /// A user account as the rest of the system sees it (never with its password hash).
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
 pub struct User {
     pub id: uuid::Uuid,
     pub email: String,
@@ -59,7 +59,7 @@ impl User {
 }
 
 /// A person named in a role: enough to show and to contact.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
 pub struct Person {
     pub id: uuid::Uuid,
     pub name: String,

@@ -53,7 +53,7 @@ const NGRAM: f32 = 0.15;
 const MAX_MESSAGE_CHARS: usize = 1000;
 const MAX_WORDS: usize = 40;
 
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Section {
     CitizenSummary,

@@ -41,7 +41,7 @@ pub struct Targets {
 }
 
 /// The answer for one interval.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct Staffing {
     /// The fewest agents on the phone that meet every target.
     pub agents: u32,

@@ -6,7 +6,7 @@ use crate::erlang::{Load, StaffingError, Targets, required};
 use crate::forecast::forecast;
 use serde::Serialize;
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct PlanRow {
     pub forecast_calls: f64,
     /// The staffing lead's own figure replaced the forecast.

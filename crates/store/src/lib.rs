@@ -49,7 +49,7 @@ pub struct OutgoingMail {
 
 /// What one delivery of call statistics did: intervals new, intervals replaced (same start),
 /// and the rows of a file that were not kept.
-#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
 pub struct CallsReport {
     pub recorded: usize,
     pub replaced: usize,

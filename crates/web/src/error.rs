@@ -71,13 +71,29 @@ impl From<app::Error> for ApiError {
     }
 }
 
+/// The body of every error response: `{"error":{"code","message","fields"?}}`.
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+#[schema(as = Error)]
+pub struct ErrorBody {
+    pub error: ErrorDetail,
+}
+
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+pub struct ErrorDetail {
+    /// Stable, for programs: `not_found`, `forbidden`, `validation_failed`, …
+    pub code: &'static str,
+    /// For people.
+    pub message: String,
+    /// With `validation_failed`: what is wrong with which field.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[schema(required = false)]
+    pub fields: Vec<FieldError>,
+}
+
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        let mut error = serde_json::json!({ "code": self.code, "message": self.message });
-        if !self.fields.is_empty() {
-            error["fields"] = serde_json::json!(self.fields);
-        }
-        (self.status, axum::Json(serde_json::json!({ "error": error }))).into_response()
+        let body = ErrorBody { error: ErrorDetail { code: self.code, message: self.message, fields: self.fields } };
+        (self.status, axum::Json(body)).into_response()
     }
 }
 

@@ -16,6 +16,8 @@ use axum::http::{HeaderValue, header};
 use std::sync::Arc;
 use tower_http::set_header::SetResponseHeaderLayer;
 
+pub use api::documented_only as api_guard;
+
 /// Settings the web layer needs; the use cases take theirs in [`app::Config`].
 #[derive(Debug, Clone, Default)]
 pub struct Config {
@@ -53,10 +55,11 @@ pub fn router(app: App, config: Config) -> Router {
         app,
     };
     pages::public::PublicCache::follow(state.public.clone(), state.app.subscribe());
-    Router::new()
-        .merge(api::routes())
-        .merge(pages::routes())
-        .merge(metrics::routes())
+    let mut router = Router::new().merge(api::router()).merge(pages::routes()).merge(metrics::routes());
+    if cfg!(debug_assertions) {
+        router = router.layer(axum::middleware::from_fn(api::documented_only));
+    }
+    router
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         // Safe defaults for every response; the embeddable public page sets its own frame policy.
         .layer(SetResponseHeaderLayer::if_not_present(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static("frame-ancestors 'none'")))

@@ -1,117 +1,172 @@
 use crate::AppState;
+use crate::api::incidents::ActionCards;
 use crate::auth::ApiCaller;
 use crate::error::{ApiError, Json, Path};
 use axum::extract::State;
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Response};
+use domain::Permission as P;
 use domain::Role;
 use domain::checklist::{ActionCard, TemplateItem};
-use domain::role::StaffRole;
-use domain::user::NewUser;
-use serde::Deserialize;
-use serde_json::{Value, json};
+use domain::org::Organisation;
+use domain::role::{Assignment, StaffRole};
+use domain::user::{NewUser, User};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
 use uuid::Uuid;
 
-pub async fn organisations(State(s): State<AppState>, ApiCaller(c): ApiCaller) -> Result<Json<Value>, ApiError> {
-    Ok(Json(json!({ "organisations": s.app.organisations(&c.actor()).await? })))
+#[derive(Serialize, ToSchema)]
+pub struct Organisations {
+    organisations: Vec<Organisation>,
 }
 
-#[derive(Deserialize)]
+/// Municipalities, regions and authorities
+#[utoipa::path(get, path = "/api/v1/organisations", extensions(("x-permission" = json!(P::ViewReference))),
+    responses((status = OK, body = Organisations)))]
+pub async fn organisations(State(s): State<AppState>, ApiCaller(c): ApiCaller) -> Result<Json<Organisations>, ApiError> {
+    Ok(Json(Organisations { organisations: s.app.organisations(&c.actor()).await? }))
+}
+
+#[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(as = Member)]
 pub struct MemberRequest {
     member: bool,
 }
 
+/// Set an organisation's membership
+#[utoipa::path(put, path = "/api/v1/organisations/{code}", extensions(("x-permission" = json!(P::ManageOrganisations))),
+    responses((status = OK, body = Option<Organisation>, description = "the organisation; null for an unknown code")))]
 pub async fn set_member(
     State(s): State<AppState>,
     ApiCaller(c): ApiCaller,
     Path(code): Path<String>,
     Json(r): Json<MemberRequest>,
-) -> Result<Json<Value>, ApiError> {
-    Ok(Json(json!(s.app.set_member(&c.actor(), &code, r.member).await?)))
+) -> Result<Json<Option<Organisation>>, ApiError> {
+    Ok(Json(s.app.set_member(&c.actor(), &code, r.member).await?))
 }
 
-pub async fn users(State(s): State<AppState>, ApiCaller(c): ApiCaller) -> Result<Json<Value>, ApiError> {
-    Ok(Json(json!({ "users": s.app.users(&c.actor()).await? })))
+#[derive(Serialize, ToSchema)]
+pub struct Users {
+    users: Vec<User>,
 }
 
-#[derive(Deserialize)]
+/// All users
+#[utoipa::path(get, path = "/api/v1/users", extensions(("x-permission" = json!(P::ManageUsers))),
+    responses((status = OK, body = Users)))]
+pub async fn users(State(s): State<AppState>, ApiCaller(c): ApiCaller) -> Result<Json<Users>, ApiError> {
+    Ok(Json(Users { users: s.app.users(&c.actor()).await? }))
+}
+
+#[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(as = NewUser)]
 pub struct UserRequest {
+    #[schema(format = Email)]
     email: String,
     name: String,
+    /// The home organisation's code.
     org: String,
     role: Role,
+    #[schema(min_length = 12)]
     password: String,
 }
 
-pub async fn create_user(State(s): State<AppState>, ApiCaller(c): ApiCaller, Json(r): Json<UserRequest>) -> Result<Response, ApiError> {
+/// Create a user
+#[utoipa::path(post, path = "/api/v1/users", extensions(("x-permission" = json!(P::ManageUsers))),
+    responses((status = CREATED, body = User)))]
+pub async fn create_user(
+    State(s): State<AppState>,
+    ApiCaller(c): ApiCaller,
+    Json(r): Json<UserRequest>,
+) -> Result<(StatusCode, Json<User>), ApiError> {
     let new = NewUser { email: r.email, name: r.name, org: r.org, role: r.role };
-    let user = s.app.create_user(&c.actor(), new, r.password).await?;
-    Ok((StatusCode::CREATED, Json(json!(user))).into_response())
+    Ok((StatusCode::CREATED, Json(s.app.create_user(&c.actor(), new, r.password).await?)))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UserUpdate {
     active: bool,
 }
 
+/// Activate or deactivate a user
+#[utoipa::path(put, path = "/api/v1/users/{id}", extensions(("x-permission" = json!(P::ManageUsers))),
+    responses((status = OK, body = Option<User>, description = "the user; null for an unknown id")))]
 pub async fn update_user(
     State(s): State<AppState>,
     ApiCaller(c): ApiCaller,
     Path(id): Path<Uuid>,
     Json(r): Json<UserUpdate>,
-) -> Result<Json<Value>, ApiError> {
-    Ok(Json(json!(s.app.set_user_active(&c.actor(), id, r.active).await?)))
+) -> Result<Json<Option<User>>, ApiError> {
+    Ok(Json(s.app.set_user_active(&c.actor(), id, r.active).await?))
 }
 
-pub async fn roster(State(s): State<AppState>, ApiCaller(c): ApiCaller) -> Result<Json<Value>, ApiError> {
-    Ok(Json(json!({ "roster": s.app.roster(&c.actor()).await? })))
+#[derive(Serialize, ToSchema)]
+pub struct Roster {
+    roster: Vec<Assignment>,
 }
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct RosterRequest {
-    primary: Option<String>,
-    deputy: Option<String>,
+/// The standing crisis-staff roster
+#[utoipa::path(get, path = "/api/v1/roster", extensions(("x-permission" = json!(P::ViewReference))),
+    responses((status = OK, body = Roster)))]
+pub async fn roster(State(s): State<AppState>, ApiCaller(c): ApiCaller) -> Result<Json<Roster>, ApiError> {
+    Ok(Json(Roster { roster: s.app.roster(&c.actor()).await? }))
 }
 
+/// Set primary and deputy in the standing roster
+#[utoipa::path(put, path = "/api/v1/roster/{role}", extensions(("x-permission" = json!(P::ManageRoster))),
+    params(("role" = StaffRole, Path)), responses((status = OK, body = Roster)))]
 pub async fn set_roster(
     State(s): State<AppState>,
     ApiCaller(c): ApiCaller,
     Path(role): Path<String>,
-    Json(r): Json<RosterRequest>,
-) -> Result<Json<Value>, ApiError> {
+    Json(r): Json<crate::api::incidents::AssignRequest>,
+) -> Result<Json<Roster>, ApiError> {
     let role: StaffRole = role.parse()?;
     let roster = s.app.set_roster(&c.actor(), role, r.primary.as_deref(), r.deputy.as_deref()).await?;
-    Ok(Json(json!({ "roster": roster })))
+    Ok(Json(Roster { roster }))
 }
 
-pub async fn checklist_templates(State(s): State<AppState>, ApiCaller(c): ApiCaller) -> Result<Json<Value>, ApiError> {
-    let items: Vec<Value> = s
-        .app
-        .checklist_templates(&c.actor())
-        .await?
-        .into_iter()
-        .map(|(id, t)| {
-            let mut v = json!(t);
-            v["id"] = json!(id);
-            v
-        })
-        .collect();
-    Ok(Json(json!({ "items": items })))
+/// A template item with its id.
+#[derive(Serialize, ToSchema)]
+pub struct TemplateWithId {
+    id: Uuid,
+    #[serde(flatten)]
+    item: TemplateItem,
 }
 
+#[derive(Serialize, ToSchema)]
+pub struct TemplateItems {
+    items: Vec<TemplateWithId>,
+}
+
+/// The activation checklist template
+#[utoipa::path(get, path = "/api/v1/checklist-templates", extensions(("x-permission" = json!(P::ManageTemplates))),
+    responses((status = OK, body = TemplateItems)))]
+pub async fn checklist_templates(State(s): State<AppState>, ApiCaller(c): ApiCaller) -> Result<Json<TemplateItems>, ApiError> {
+    let items = s.app.checklist_templates(&c.actor()).await?.into_iter().map(|(id, item)| TemplateWithId { id, item }).collect();
+    Ok(Json(TemplateItems { items }))
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct Created {
+    id: Uuid,
+}
+
+/// Add a template item
+#[utoipa::path(post, path = "/api/v1/checklist-templates", extensions(("x-permission" = json!(P::ManageTemplates))),
+    responses((status = CREATED, body = Created)))]
 pub async fn add_checklist_template(
     State(s): State<AppState>,
     ApiCaller(c): ApiCaller,
     Json(t): Json<TemplateItem>,
-) -> Result<Response, ApiError> {
-    let id = s.app.add_checklist_template(&c.actor(), t).await?;
-    Ok((StatusCode::CREATED, Json(json!({ "id": id }))).into_response())
+) -> Result<(StatusCode, Json<Created>), ApiError> {
+    Ok((StatusCode::CREATED, Json(Created { id: s.app.add_checklist_template(&c.actor(), t).await? })))
 }
 
+/// Remove a template item
+#[utoipa::path(delete, path = "/api/v1/checklist-templates/{id}", extensions(("x-permission" = json!(P::ManageTemplates))),
+    responses((status = NO_CONTENT, description = "removed")))]
 pub async fn delete_checklist_template(
     State(s): State<AppState>,
     ApiCaller(c): ApiCaller,
@@ -121,26 +176,36 @@ pub async fn delete_checklist_template(
     Ok(StatusCode::NO_CONTENT)
 }
 
-pub fn card_json(id: Uuid, c: &ActionCard) -> Value {
-    let mut v = json!(c);
-    v["id"] = json!(id);
-    v
+/// An action card with its id.
+#[derive(Serialize, ToSchema)]
+pub struct CardWithId {
+    pub id: Uuid,
+    #[serde(flatten)]
+    pub card: ActionCard,
 }
 
-pub async fn action_cards(State(s): State<AppState>, ApiCaller(c): ApiCaller) -> Result<Json<Value>, ApiError> {
-    let cards: Vec<Value> = s.app.action_cards(&c.actor()).await?.into_iter().map(|(id, c)| card_json(id, &c)).collect();
-    Ok(Json(json!({ "action_cards": cards })))
+/// Action-card templates
+#[utoipa::path(get, path = "/api/v1/action-cards", extensions(("x-permission" = json!(P::ViewReference))),
+    responses((status = OK, body = ActionCards)))]
+pub async fn action_cards(State(s): State<AppState>, ApiCaller(c): ApiCaller) -> Result<Json<ActionCards>, ApiError> {
+    let action_cards = s.app.action_cards(&c.actor()).await?.into_iter().map(|(id, card)| CardWithId { id, card }).collect();
+    Ok(Json(ActionCards { action_cards }))
 }
 
+/// Add an action card
+#[utoipa::path(post, path = "/api/v1/action-cards", extensions(("x-permission" = json!(P::ManageTemplates))),
+    responses((status = CREATED, body = Created)))]
 pub async fn add_action_card(
     State(s): State<AppState>,
     ApiCaller(c): ApiCaller,
     Json(card): Json<ActionCard>,
-) -> Result<Response, ApiError> {
-    let id = s.app.add_action_card(&c.actor(), card).await?;
-    Ok((StatusCode::CREATED, Json(json!({ "id": id }))).into_response())
+) -> Result<(StatusCode, Json<Created>), ApiError> {
+    Ok((StatusCode::CREATED, Json(Created { id: s.app.add_action_card(&c.actor(), card).await? })))
 }
 
+/// Remove an action card
+#[utoipa::path(delete, path = "/api/v1/action-cards/{id}", extensions(("x-permission" = json!(P::ManageTemplates))),
+    responses((status = NO_CONTENT, description = "removed")))]
 pub async fn delete_action_card(State(s): State<AppState>, ApiCaller(c): ApiCaller, Path(id): Path<Uuid>) -> Result<StatusCode, ApiError> {
     s.app.delete_action_card(&c.actor(), id).await?;
     Ok(StatusCode::NO_CONTENT)

@@ -36,8 +36,12 @@ fn sender(base: &str) -> String {
     format!("kriseservice@{host}")
 }
 
-/// `GET /api/v1/incidents/{id}/cap.xml`: public once a real crisis is announced (the feed links
-/// here); a prepared incident's or an exercise's alert only for staff who may see the incident.
+/// The published guide as a CAP 1.2 alert (Alert, Update or Cancel); an exercise's alert needs a staff login
+///
+/// Public once a real crisis is announced (the feed links here); a prepared incident's or an
+/// exercise's alert only for staff who may see the incident.
+#[utoipa::path(get, path = "/api/v1/incidents/{id}/cap.xml", security((), ("bearer" = []), ("session" = [])),
+    responses((status = OK, body = String, content_type = "application/cap+xml")))]
 pub async fn cap(State(s): State<AppState>, headers: HeaderMap, Path(id): Path<Uuid>) -> Result<Response, ApiError> {
     let p = s.app.published(id).await?;
     if !p.incident.alert_is_public() {
@@ -68,8 +72,11 @@ pub async fn feed(State(s): State<AppState>, headers: HeaderMap) -> Result<Respo
         .into_response())
 }
 
-/// `GET /api/v1/incidents/{id}/sms`: the citizen summary as SMS text, with its encoding and
-/// segment count, for the authority to send through its own SMS service.
+/// The citizen summary as SMS text: GSM-7 or UCS-2, segments counted
+///
+/// For the authority to send through its own SMS service.
+#[utoipa::path(get, path = "/api/v1/incidents/{id}/sms", extensions(("x-permission" = json!(domain::Permission::ViewIncidents))),
+    responses((status = OK, body = channels::sms::Sms)))]
 pub async fn sms(
     State(s): State<AppState>,
     headers: HeaderMap,

@@ -20,12 +20,19 @@ use tokio::sync::{broadcast, mpsc};
 /// How often a long-lived stream checks that its session or token still holds.
 const RECHECK: Duration = Duration::from_secs(30);
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::IntoParams)]
 #[serde(deny_unknown_fields)]
 pub struct Resume {
+    /// Resume after this event id (the `Last-Event-ID` header wins).
     after: Option<i64>,
 }
 
+/// Server-Sent Events; resume with Last-Event-ID
+///
+/// Each event's `id` is its sequence number, its `event` the kind, its `data` the event as JSON.
+#[utoipa::path(get, path = "/api/v1/events", extensions(("x-permission" = json!(Permission::ViewIncidents))),
+    params(Resume, ("last-event-id" = Option<i64>, Header, description = "the last event id received")),
+    responses((status = OK, body = String, content_type = "text/event-stream")))]
 pub async fn stream(
     State(s): State<AppState>,
     ApiCaller(c): ApiCaller,

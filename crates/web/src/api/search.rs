@@ -6,15 +6,26 @@ use crate::auth::ApiCaller;
 use crate::error::{ApiError, Json, Query};
 use axum::extract::State;
 use domain::Actor;
-use serde::Deserialize;
-use serde_json::{Value, json};
+use domain::Permission as P;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
 
-#[derive(Deserialize)]
+#[derive(Deserialize, IntoParams)]
 pub struct SearchParams {
+    /// What to look for.
     #[serde(default)]
     pub q: String,
+    /// The caller's municipality code: its crisis guides come first.
     pub municipality: Option<String>,
     pub limit: Option<usize>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct SearchReply {
+    query: String,
+    municipality: Option<String>,
+    hits: Vec<search::Hit>,
+    took_ms: f64,
 }
 
 /// Runs a search for `actor`.
@@ -22,8 +33,16 @@ pub fn run(s: &AppState, actor: &Actor, p: &SearchParams) -> Result<Vec<search::
     Ok(s.app.search(actor, &p.q, p.municipality.as_deref(), p.limit)?)
 }
 
-pub async fn search(State(s): State<AppState>, ApiCaller(c): ApiCaller, Query(p): Query<SearchParams>) -> Result<Json<Value>, ApiError> {
+/// Search the live crisis guides and the everyday guides (?q=…&municipality=…&limit=…)
+#[utoipa::path(get, path = "/api/v1/search", extensions(("x-permission" = json!(P::SearchGuides))),
+    params(SearchParams), responses((status = OK, body = SearchReply)))]
+pub async fn search(
+    State(s): State<AppState>,
+    ApiCaller(c): ApiCaller,
+    Query(p): Query<SearchParams>,
+) -> Result<Json<SearchReply>, ApiError> {
     let started = std::time::Instant::now();
     let hits = run(&s, &c.actor(), &p)?;
-    Ok(Json(json!({ "query": p.q, "municipality": p.municipality, "hits": hits, "took_ms": started.elapsed().as_secs_f64() * 1000.0 })))
+    let took_ms = started.elapsed().as_secs_f64() * 1000.0;
+    Ok(Json(SearchReply { query: p.q, municipality: p.municipality, hits, took_ms }))
 }

@@ -9,6 +9,7 @@ use axum::extract::{FromRequestParts, State};
 use axum::http::request::Parts;
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
+use channels::routing::Routing;
 use channels::voice::{self, VoiceOptions};
 use std::collections::HashMap;
 
@@ -79,10 +80,15 @@ pub async fn callback(
     Ok(([(header::CONTENT_TYPE, VXML), (header::CACHE_CONTROL, "no-store")], doc).into_response())
 }
 
-/// `GET /api/v1/ivr/{code}` (JSON) and `/api/v1/ivr/{code}.xml` (XML, for platforms that call a
-/// web service over HTTP GET): whether to route to the crisis line, and what to say.
-pub async fn routing(State(s): State<AppState>, _c: VoiceCaller, Path(file): Path<String>) -> Result<Response, ApiError> {
-    let (code, ext) = split(&file);
+/// IVR routing for a municipality: crisis_active, route_to, message_text, message_ssml (JSON; {code}.xml for XML). Bearer token: staff or integration
+///
+/// `{code}` (JSON) and `{code}.xml` (XML, for platforms that call a web service over HTTP GET):
+/// whether to route to the crisis line, and what to say.
+#[utoipa::path(get, path = "/api/v1/ivr/{code}", security(("bearer" = [])),
+    extensions(("x-permission" = json!(Permission::UseVoiceChannel))),
+    responses((status = OK, content((Routing = "application/json"), (String = "application/xml")))))]
+pub async fn routing(State(s): State<AppState>, _c: VoiceCaller, Path(code): Path<String>) -> Result<Response, ApiError> {
+    let (code, ext) = split(&code);
     if !matches!(ext, None | Some("xml") | Some("json")) {
         return Err(ApiError::not_found("routing format: ask for /api/v1/ivr/{code} (JSON) or /api/v1/ivr/{code}.xml"));
     }
