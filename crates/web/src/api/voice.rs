@@ -11,6 +11,7 @@ use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use channels::routing::Routing;
 use channels::voice::{self, VoiceOptions};
+use domain::Permission;
 use std::collections::HashMap;
 
 /// The VoiceXML documents, at the addresses an IVR platform is configured with.
