@@ -424,8 +424,13 @@ async fn agents_search_crisis_and_everyday_guides_in_danish() {
         .unwrap();
     let agent = kit.token(Role::Agent);
     let search = |q: &str, m: &str| format!("/api/v1/search?q={}&municipality={m}", web_encode(q));
-    eventually("the everyday guides in the index", || async {
-        kit.call("GET", &search("pas", "0250"), agent, None).await.1["hits"].as_array().is_some_and(|h| !h.is_empty())
+    // Each import is re-read on its own: wait for both, and for the crisis guide.
+    eventually("the everyday guides and the crisis guide in the index", || async {
+        let mut all = true;
+        for q in ["pas", "storskrald", "strømmen"] {
+            all &= kit.call("GET", &search(q, "0250"), agent, None).await.1["hits"].as_array().is_some_and(|h| !h.is_empty());
+        }
+        all
     })
     .await;
 
