@@ -353,23 +353,7 @@ impl Store {
     /// Verifies an incident's log against its hash chain and the head recorded on the incident.
     /// A row edited so that it no longer reads back counts as broken at that entry.
     pub async fn verify_log(&self, incident_id: Uuid) -> Result<Option<Verification>> {
-        let Some((head_seq, head_hash)) = on!(self, log_head(incident_id))? else { return Ok(None) };
-        match self.log(incident_id).await {
-            Ok(log) => Ok(Some(domain::log::verify_to_head(&log, head_seq, &head_hash))),
-            Err(StoreError::Domain(e)) => Err(StoreError::Domain(e)),
-            Err(_) => {
-                // Find the first row that cannot be read, one by one (only on this failure path).
-                let seqs = on!(self, log_seqs(incident_id))?;
-                for (i, seq) in seqs.iter().enumerate() {
-                    if let Err(e) = on!(self, log_entry(incident_id, *seq)) {
-                        let reason = format!("the stored entry cannot be read back: {e}");
-                        return Ok(Some(Verification { valid: false, entries: i + 1, first_invalid: Some(*seq), reason: Some(reason) }));
-                    }
-                }
-                let log = self.log(incident_id).await?;
-                Ok(Some(domain::log::verify_to_head(&log, head_seq, &head_hash)))
-            }
-        }
+        on!(self, verify_log(incident_id))
     }
 
     // ---- checklists and action cards ----

@@ -8,12 +8,13 @@ use domain::checklist::{self, ActionCard, ChecklistItem, TemplateItem};
 use domain::event::{AdminChange, ChecklistChange, Committed, Event, FeedbackNotice, NewEvent, StaffingChange};
 use domain::guide::{Guide, Version};
 use domain::incident::{Incident, NewIncident, Status, channels_to_string};
-use domain::log::{Author, LogEntry, NewLogEntry};
+use domain::log::{Author, LogEntry, NewLogEntry, Stored, Verification, Verifier};
+use futures_util::TryStreamExt;
 use domain::org::Organisation;
 use domain::role::{Assignment, StaffRole};
 use domain::user::{NewUser, Person, User};
 use domain::{Actor, narrative};
-use sqlx::{Pool, Transaction};
+use sqlx::{Pool, Row, Transaction};
 use time::OffsetDateTime;
 use uuid::Uuid;
 
@@ -515,13 +516,61 @@ pub async fn log_head(pool: &Pool<Db>, incident_id: Uuid) -> Result<Option<(i64,
     Ok(sqlx::query_as("SELECT log_seq, log_hash FROM incidents WHERE id = $1").bind(incident_id).fetch_optional(pool).await?)
 }
 
-pub async fn log_seqs(pool: &Pool<Db>, incident_id: Uuid) -> Result<Vec<i64>> {
-    Ok(sqlx::query_scalar("SELECT seq FROM log_entries WHERE incident_id = $1 ORDER BY seq").bind(incident_id).fetch_all(pool).await?)
+/// Verifies the log against its chain and the recorded head, hashing rows as they stream in and
+/// reading only what the hash covers (`incident_id` is the one asked for: the query selects by it).
+/// One read-only snapshot holds the head and the log, so an append meanwhile cannot look like
+/// tampering. A row that cannot be read back breaks the log there, before any chain break, as
+/// reading the whole log first would find it.
+pub async fn verify_log(pool: &Pool<Db>, incident_id: Uuid) -> Result<Option<Verification>> {
+    let mut tx = if POSTGRES { pool.begin_with("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY").await? } else { pool.begin().await? };
+    let head: Option<(i64, String)> =
+        sqlx::query_as("SELECT log_seq, log_hash FROM incidents WHERE id = $1").bind(incident_id).fetch_optional(&mut *tx).await?;
+    let Some((head_seq, head_hash)) = head else { return Ok(None) };
+    let mut rows = sqlx::query(
+        "SELECT seq, at, author_id, author_name, author_role, author_org, category, text, corrects, prev_hash, hash
+         FROM log_entries WHERE incident_id = $1 ORDER BY seq",
+    )
+    .bind(incident_id)
+    .fetch(&mut *tx);
+    let mut verifier = Verifier::new();
+    let mut position = 0;
+    while let Some(row) = rows.try_next().await? {
+        position += 1;
+        let seq: i64 = column(&row, 0, "seq")?;
+        match stored_entry(&row, incident_id, seq) {
+            Ok(e) => {
+                verifier.push(&e);
+            }
+            Err(e) => {
+                let reason = format!("the stored entry cannot be read back: {e}");
+                return Ok(Some(Verification { valid: false, entries: position, first_invalid: Some(seq), reason: Some(reason) }));
+            }
+        }
+    }
+    Ok(Some(verifier.finish_at_head(head_seq, &head_hash)))
 }
 
-pub async fn log_entry(pool: &Pool<Db>, incident_id: Uuid, seq: i64) -> Result<LogEntry> {
-    let row: LogRow = sqlx::query_as("SELECT * FROM log_entries WHERE incident_id = $1 AND seq = $2").bind(incident_id).bind(seq).fetch_one(pool).await?;
-    row.into_domain()
+/// The row as the hash sees it; columns by position, in the order `verify_log` selects them.
+fn stored_entry(row: &<Db as sqlx::Database>::Row, incident_id: Uuid, seq: i64) -> Result<Stored<'_>> {
+    Ok(Stored {
+        incident_id,
+        seq,
+        at: column(row, 1, "at")?,
+        author_id: column(row, 2, "author_id")?,
+        author_name: column(row, 3, "author_name")?,
+        author_role: column::<&str>(row, 4, "author_role")?.parse().map_err(corrupt)?,
+        author_org: column(row, 5, "author_org")?,
+        category: column::<&str>(row, 6, "category")?.parse().map_err(corrupt)?,
+        text: column(row, 7, "text")?,
+        corrects: column(row, 8, "corrects")?,
+        prev_hash: column(row, 9, "prev_hash")?,
+        hash: column(row, 10, "hash")?,
+    })
+}
+
+/// Column `i` of `row`; on failure read again by `name`, so that the error names the column.
+fn column<'r, T: sqlx::Decode<'r, Db> + sqlx::Type<Db>>(row: &'r <Db as sqlx::Database>::Row, i: usize, name: &str) -> Result<T> {
+    Ok(row.try_get(i).or_else(|_| row.try_get(name))?)
 }
 
 // ---- checklists and action cards ----
