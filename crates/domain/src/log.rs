@@ -75,35 +75,124 @@ pub struct LogEntry {
     pub hash: String,
 }
 
-/// Length-prefixed fields, so no choice of text can make two different entries encode alike.
-fn canonical(e: &LogEntry) -> Vec<u8> {
-    let corrects = e.corrects.map(|c| c.to_string()).unwrap_or_default();
-    let fields: [&str; 11] = [
-        "kriseservice-log-v1",
-        &e.incident_id.to_string(),
-        &e.seq.to_string(),
-        &crate::time::rfc3339(e.at),
-        &e.author.user_id.to_string(),
-        &e.author.name,
-        e.author.role.as_str(),
-        &e.author.org,
-        e.category.as_str(),
-        &e.text,
-        &corrects,
-    ];
-    let mut out = Vec::new();
-    for f in fields.iter().chain(std::iter::once(&e.prev_hash.as_str())) {
-        out.extend_from_slice(f.len().to_string().as_bytes());
-        out.push(b':');
-        out.extend_from_slice(f.as_bytes());
-        out.push(b'\n');
+/// What an entry's hash covers, borrowed from wherever the entry is read: a long log can be
+/// verified row by row without building a `LogEntry` (and its Strings) for each.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Stored<'a> {
+    pub incident_id: Uuid,
+    pub seq: i64,
+    pub at: OffsetDateTime,
+    pub author_id: Uuid,
+    pub author_name: &'a str,
+    pub author_role: Role,
+    pub author_org: &'a str,
+    pub category: LogCategory,
+    pub text: &'a str,
+    pub corrects: Option<i64>,
+    pub prev_hash: &'a str,
+    pub hash: &'a str,
+}
+
+impl LogEntry {
+    pub fn stored(&self) -> Stored<'_> {
+        Stored {
+            incident_id: self.incident_id,
+            seq: self.seq,
+            at: self.at,
+            author_id: self.author.user_id,
+            author_name: &self.author.name,
+            author_role: self.author.role,
+            author_org: &self.author.org,
+            category: self.category,
+            text: &self.text,
+            corrects: self.corrects,
+            prev_hash: &self.prev_hash,
+            hash: &self.hash,
+        }
     }
-    out
+}
+
+/// SHA-256 over the canonical encoding, as lowercase hex. The encoding is length-prefixed
+/// fields (`<len>:<bytes>\n`), so no choice of text can make two different entries encode alike;
+/// it is fed to the hasher piece by piece, with nothing allocated but the time's text.
+fn digest(e: &Stored<'_>) -> [u8; 64] {
+    let mut h = Sha256::new();
+    let mut field = |f: &[u8]| {
+        h.update(decimal(f.len() as i64, &mut [0; 20]));
+        h.update(b":");
+        h.update(f);
+        h.update(b"\n");
+    };
+    let mut uuid = [0; uuid::fmt::Hyphenated::LENGTH];
+    field(b"kriseservice-log-v1");
+    field(e.incident_id.hyphenated().encode_lower(&mut uuid).as_bytes());
+    field(decimal(e.seq, &mut [0; 20]));
+    field(&rfc3339(e.at, &mut [0; 27]));
+    field(e.author_id.hyphenated().encode_lower(&mut uuid).as_bytes());
+    field(e.author_name.as_bytes());
+    field(e.author_role.as_str().as_bytes());
+    field(e.author_org.as_bytes());
+    field(e.category.as_str().as_bytes());
+    field(e.text.as_bytes());
+    let mut corrects = [0; 20];
+    field(e.corrects.map_or(&[][..], |c| decimal(c, &mut corrects)));
+    field(e.prev_hash.as_bytes());
+    let mut hex = [0; 64];
+    for (i, b) in h.finalize().iter().enumerate() {
+        hex[2 * i] = HEX[usize::from(b >> 4)];
+        hex[2 * i + 1] = HEX[usize::from(b & 0xf)];
+    }
+    hex
+}
+
+const HEX: &[u8; 16] = b"0123456789abcdef";
+
+/// `n` in decimal, as `to_string` writes it, without allocating (20 bytes hold any i64).
+fn decimal(n: i64, buf: &mut [u8; 20]) -> &[u8] {
+    let (mut rest, mut i) = (n.unsigned_abs(), buf.len());
+    loop {
+        i -= 1;
+        buf[i] = b'0' + (rest % 10) as u8;
+        rest /= 10;
+        if rest == 0 {
+            break;
+        }
+    }
+    if n < 0 {
+        i -= 1;
+        buf[i] = b'-';
+    }
+    &buf[i..]
+}
+
+/// `crate::time::rfc3339(t)` without allocating, for the years 0–9999 that every real entry has
+/// (others take that function itself). A unit test holds the two to the same text.
+fn rfc3339(t: OffsetDateTime, buf: &mut [u8; 27]) -> std::borrow::Cow<'_, [u8]> {
+    let t = t.to_offset(time::UtcOffset::UTC);
+    if !(0..=9999).contains(&t.year()) {
+        return crate::time::rfc3339(t).into_bytes().into();
+    }
+    let mut put = |at: usize, width: usize, mut n: u32| {
+        for i in (at..at + width).rev() {
+            buf[i] = b'0' + (n % 10) as u8;
+            n /= 10;
+        }
+    };
+    put(0, 4, t.year() as u32);
+    put(5, 2, u32::from(t.month() as u8));
+    put(8, 2, u32::from(t.day()));
+    put(11, 2, u32::from(t.hour()));
+    put(14, 2, u32::from(t.minute()));
+    put(17, 2, u32::from(t.second()));
+    put(20, 6, t.microsecond());
+    for (i, c) in [(4, b'-'), (7, b'-'), (10, b'T'), (13, b':'), (16, b':'), (19, b'.'), (26, b'Z')] {
+        buf[i] = c;
+    }
+    (&buf[..]).into()
 }
 
 pub fn hash_of(e: &LogEntry) -> String {
-    let digest = Sha256::digest(canonical(e));
-    digest.iter().map(|b| format!("{b:02x}")).collect()
+    String::from_utf8(digest(&e.stored()).to_vec()).expect("hex is ASCII")
 }
 
 impl LogEntry {
@@ -139,65 +228,130 @@ pub struct Verification {
     pub reason: Option<String>,
 }
 
+/// Verifies a log entry by entry, in sequence order, as the entries arrive: `verify` and
+/// `verify_to_head` are this, over a slice; the store streams a long log through it.
+#[derive(Debug, Clone)]
+pub struct Verifier {
+    entries: usize,
+    /// The hash the next entry must name as its predecessor's: the last good entry's.
+    expected_prev: [u8; 64],
+    broken: Option<(i64, String)>,
+}
+
+impl Default for Verifier {
+    fn default() -> Verifier {
+        let mut expected_prev = [0; 64];
+        expected_prev.copy_from_slice(GENESIS.as_bytes());
+        Verifier { entries: 0, expected_prev, broken: None }
+    }
+}
+
+impl Verifier {
+    pub fn new() -> Verifier {
+        Verifier::default()
+    }
+
+    /// Continues after an entry already verified, `(seq, hash)`: a view that verified the chain
+    /// once checks only what is new. The count includes the verified entries.
+    pub fn after(seq: i64, hash: &str) -> Verifier {
+        let mut v = Verifier::default();
+        match <[u8; 64]>::try_from(hash.as_bytes()) {
+            Ok(h) => v.expected_prev = h,
+            // Not a hash this chain writes: no entry can link to it, so the next one is reported.
+            Err(_) => v.expected_prev = [0xff; 64],
+        }
+        v.entries = usize::try_from(seq).unwrap_or(0);
+        v
+    }
+
+    /// Checks the next entry; `false` once the chain is broken (later entries change nothing).
+    pub fn push(&mut self, e: &Stored<'_>) -> bool {
+        if self.broken.is_some() {
+            return false;
+        }
+        self.entries += 1;
+        let expected_seq = self.entries as i64;
+        let reason = if e.seq != expected_seq {
+            format!("expected entry {expected_seq} here, found {}", e.seq)
+        } else if e.prev_hash.as_bytes() != self.expected_prev {
+            "does not link to the previous entry's hash".to_string()
+        } else {
+            let hash = digest(e);
+            if hash != e.hash.as_bytes() {
+                "its content does not match its hash: it was altered after it was written".to_string()
+            } else {
+                self.expected_prev = hash;
+                return true;
+            }
+        };
+        self.broken = Some((expected_seq, reason));
+        false
+    }
+
+    /// The verdict on the chain pushed so far.
+    pub fn finish(self) -> Verification {
+        match self.broken {
+            Some((first, reason)) => Verification { valid: false, entries: self.entries, first_invalid: Some(first), reason: Some(reason) },
+            None => Verification { valid: true, entries: self.entries, first_invalid: None, reason: None },
+        }
+    }
+
+    /// The verdict on the chain and on whether it ends at the head recorded on the incident:
+    /// removing the last entries leaves a chain that holds, but not one that reaches the head.
+    pub fn finish_at_head(self, head_seq: i64, head_hash: &str) -> Verification {
+        if self.broken.is_some() {
+            return self.finish();
+        }
+        // A chain that holds numbers its entries 1, 2, …: the last is the count.
+        let last_seq = self.entries as i64;
+        let entries = self.entries;
+        let broken = |first: i64, reason: String| Verification { valid: false, entries, first_invalid: Some(first), reason: Some(reason) };
+        if last_seq < head_seq {
+            broken(last_seq + 1, format!("entries {} to {head_seq} are missing: the incident records {head_seq} entries", last_seq + 1))
+        } else if last_seq > head_seq {
+            broken(
+                head_seq + 1,
+                format!("entries after {head_seq} were not written through the log: the incident records {head_seq} entries"),
+            )
+        } else if self.expected_prev != head_hash.as_bytes() {
+            broken(last_seq, "the last entry's hash differs from the one recorded on the incident".to_string())
+        } else {
+            self.finish()
+        }
+    }
+}
+
 /// Verifies a whole log, given in sequence order.
 pub fn verify<'a>(entries: impl IntoIterator<Item = &'a LogEntry>) -> Verification {
-    verify_from((0, GENESIS), entries)
+    let mut v = Verifier::new();
+    entries.into_iter().take_while(|e| v.push(&e.stored())).for_each(drop);
+    v.finish()
 }
 
-/// Verifies the entries that follow one already verified, `(seq, hash)` (`(0, GENESIS)` for the
-/// whole log): a view that verified the chain once checks only what is new. `entries` in the
-/// result counts the verified ones too.
+/// Verifies the entries that follow one already verified, `(seq, hash)`; see [`Verifier::after`].
 pub fn verify_from<'a>(after: (i64, &str), entries: impl IntoIterator<Item = &'a LogEntry>) -> Verification {
-    let (mut last_seq, mut expected_prev) = (after.0, after.1);
-    for e in entries {
-        let expected_seq = last_seq + 1;
-        let reason = if e.seq != expected_seq {
-            Some(format!("expected entry {expected_seq} here, found {}", e.seq))
-        } else if e.prev_hash != expected_prev {
-            Some("does not link to the previous entry's hash".to_string())
-        } else if hash_of(e) != e.hash {
-            Some("its content does not match its hash: it was altered after it was written".to_string())
-        } else {
-            None
-        };
-        if let Some(reason) = reason {
-            return Verification { valid: false, entries: expected_seq as usize, first_invalid: Some(expected_seq), reason: Some(reason) };
-        }
-        (last_seq, expected_prev) = (e.seq, e.hash.as_str());
-    }
-    Verification { valid: true, entries: last_seq as usize, first_invalid: None, reason: None }
+    let mut v = Verifier::after(after.0, after.1);
+    entries.into_iter().take_while(|e| v.push(&e.stored())).for_each(drop);
+    v.finish()
 }
 
-/// Verifies a whole log and that it ends at the head recorded on the incident: removing the
-/// last entries leaves a chain that holds, but not one that reaches the recorded head.
-pub fn verify_to_head<'a>(entries: impl IntoIterator<Item = &'a LogEntry>, head_seq: i64, head_hash: &str) -> Verification {
-    verify_to_head_from((0, GENESIS), entries, head_seq, head_hash)
-}
-
-/// [`verify_to_head`] for the entries after one already verified (see [`verify_from`]).
+/// [`verify_to_head`] for the entries after one already verified.
 pub fn verify_to_head_from<'a>(
     after: (i64, &str),
     entries: impl IntoIterator<Item = &'a LogEntry>,
     head_seq: i64,
     head_hash: &str,
 ) -> Verification {
-    let entries: Vec<&LogEntry> = entries.into_iter().collect();
-    let v = verify_from(after, entries.iter().copied());
-    if !v.valid {
-        return v;
-    }
-    let (last_seq, last_hash) = entries.last().map(|e| (e.seq, e.hash.as_str())).unwrap_or(after);
-    let broken =
-        |first: i64, reason: String| Verification { valid: false, entries: v.entries, first_invalid: Some(first), reason: Some(reason) };
-    if last_seq < head_seq {
-        broken(last_seq + 1, format!("entries {} to {head_seq} are missing: the incident records {head_seq} entries", last_seq + 1))
-    } else if last_seq > head_seq {
-        broken(head_seq + 1, format!("entries after {head_seq} were not written through the log: the incident records {head_seq} entries"))
-    } else if last_hash != head_hash {
-        broken(last_seq, "the last entry's hash differs from the one recorded on the incident".to_string())
-    } else {
-        v
-    }
+    let mut v = Verifier::after(after.0, after.1);
+    entries.into_iter().take_while(|e| v.push(&e.stored())).for_each(drop);
+    v.finish_at_head(head_seq, head_hash)
+}
+
+/// Verifies a whole log and that it ends at the head recorded on the incident.
+pub fn verify_to_head<'a>(entries: impl IntoIterator<Item = &'a LogEntry>, head_seq: i64, head_hash: &str) -> Verification {
+    let mut v = Verifier::new();
+    entries.into_iter().take_while(|e| v.push(&e.stored())).for_each(drop);
+    v.finish_at_head(head_seq, head_hash)
 }
 
 #[cfg(test)]
@@ -235,6 +389,118 @@ mod tests {
         let n = NewLogEntry { category: LogCategory::Decision, text: "rettelse".into(), corrects: Some(3) };
         assert!(n.clone().validate(3).is_ok());
         assert!(n.validate(2).is_err());
+    }
+
+    /// The rule as first written, whole entries at a time: the incremental verifier must agree.
+    mod reference {
+        use super::super::*;
+
+        fn canonical(e: &LogEntry) -> Vec<u8> {
+            let corrects = e.corrects.map(|c| c.to_string()).unwrap_or_default();
+            let fields: [&str; 12] = [
+                "kriseservice-log-v1",
+                &e.incident_id.to_string(),
+                &e.seq.to_string(),
+                &crate::time::rfc3339(e.at),
+                &e.author.user_id.to_string(),
+                &e.author.name,
+                e.author.role.as_str(),
+                &e.author.org,
+                e.category.as_str(),
+                &e.text,
+                &corrects,
+                &e.prev_hash,
+            ];
+            let mut out = Vec::new();
+            for f in fields {
+                out.extend_from_slice(f.len().to_string().as_bytes());
+                out.push(b':');
+                out.extend_from_slice(f.as_bytes());
+                out.push(b'\n');
+            }
+            out
+        }
+
+        pub fn hash_of(e: &LogEntry) -> String {
+            Sha256::digest(canonical(e)).iter().map(|b| format!("{b:02x}")).collect()
+        }
+
+        pub fn verify(entries: &[LogEntry]) -> Verification {
+            let mut expected_prev = GENESIS.to_string();
+            for (i, e) in entries.iter().enumerate() {
+                let expected_seq = i as i64 + 1;
+                let reason = if e.seq != expected_seq {
+                    Some(format!("expected entry {expected_seq} here, found {}", e.seq))
+                } else if e.prev_hash != expected_prev {
+                    Some("does not link to the previous entry's hash".to_string())
+                } else if hash_of(e) != e.hash {
+                    Some("its content does not match its hash: it was altered after it was written".to_string())
+                } else {
+                    None
+                };
+                if let Some(reason) = reason {
+                    return Verification { valid: false, entries: i + 1, first_invalid: Some(expected_seq), reason: Some(reason) };
+                }
+                expected_prev = e.hash.clone();
+            }
+            Verification { valid: true, entries: entries.len(), first_invalid: None, reason: None }
+        }
+
+        pub fn verify_to_head(entries: &[LogEntry], head_seq: i64, head_hash: &str) -> Verification {
+            let v = verify(entries);
+            if !v.valid {
+                return v;
+            }
+            let (last_seq, last_hash) = entries.last().map(|e| (e.seq, e.hash.as_str())).unwrap_or((0, GENESIS));
+            let broken = |first: i64, reason: String| Verification {
+                valid: false,
+                entries: v.entries,
+                first_invalid: Some(first),
+                reason: Some(reason),
+            };
+            if last_seq < head_seq {
+                broken(last_seq + 1, format!("entries {} to {head_seq} are missing: the incident records {head_seq} entries", last_seq + 1))
+            } else if last_seq > head_seq {
+                broken(
+                    head_seq + 1,
+                    format!("entries after {head_seq} were not written through the log: the incident records {head_seq} entries"),
+                )
+            } else if last_hash != head_hash {
+                broken(last_seq, "the last entry's hash differs from the one recorded on the incident".to_string())
+            } else {
+                v
+            }
+        }
+    }
+
+    /// One way to damage a stored log, as someone with database access could.
+    fn tamper(log: &mut Vec<LogEntry>, how: usize, i: usize) {
+        if log.is_empty() {
+            return;
+        }
+        let i = i % log.len();
+        match how {
+            0 => log[i].text.push('!'),
+            1 => log[i].seq += 1,
+            2 => log[i].prev_hash = GENESIS.to_string(),
+            3 => log[i].hash = log[i].hash.to_uppercase(),
+            4 => log[i].corrects = Some(-1),
+            5 => log[i].incident_id = Uuid::from_u128(2),
+            6 => {
+                log.remove(i);
+            }
+            7 if log.len() > 1 => {
+                let next = (i + 1) % log.len();
+                log.swap(i, next);
+            }
+            8 => log.truncate(i),
+            9 => {
+                // Re-sealed after an edit: the chain holds up to it, its successor no longer links.
+                log[i].author.org = "0101".into();
+                log[i].hash = hash_of(&log[i]);
+            }
+            _ => {}
+        }
     }
 
     proptest! {
@@ -301,6 +567,47 @@ mod tests {
                 prop_assert!(from.valid, "an entry before the verified one is not read again");
             } else {
                 prop_assert_eq!(from, verify(&log));
+            }
+        }
+
+        /// The incremental verifier and the rule as first written give the same verdict, reason
+        /// included, on chains untouched and damaged, with and without the recorded head.
+        #[test]
+        fn incremental_verifier_agrees_with_the_whole_entry_rule(
+            texts in prop::collection::vec("[a-zæøå ,\n]{0,30}", 0..15),
+            damage in prop::collection::vec((0..11usize, 0..20usize), 0..3),
+            head in prop::option::of(0..20i64),
+        ) {
+            let mut log = chain(&texts);
+            let (head_seq, head_hash) = log.last().map_or((0, GENESIS.to_string()), |e| (e.seq, e.hash.clone()));
+            let head_seq = head.unwrap_or(head_seq);
+            for (how, i) in damage {
+                tamper(&mut log, how, i);
+            }
+            prop_assert_eq!(log.first().map(hash_of), log.first().map(reference::hash_of));
+            prop_assert_eq!(verify(&log), reference::verify(&log));
+            prop_assert_eq!(verify_to_head(&log, head_seq, &head_hash), reference::verify_to_head(&log, head_seq, &head_hash));
+            // Pushed one borrowed row at a time, as the store streams a log.
+            let mut v = Verifier::new();
+            for e in &log {
+                let row = e.clone();
+                if !v.push(&row.stored()) {
+                    break;
+                }
+            }
+            prop_assert_eq!(v.finish_at_head(head_seq, &head_hash), reference::verify_to_head(&log, head_seq, &head_hash));
+        }
+
+        #[test]
+        fn numbers_and_times_encode_as_their_text(n in any::<i64>(), micros in any::<i64>()) {
+            let mut buf = [0; 20];
+            prop_assert_eq!(decimal(n, &mut buf).to_vec(), n.to_string().into_bytes());
+            let bound = time::PrimitiveDateTime::MAX.assume_utc().unix_timestamp() * 1_000_000;
+            let t = OffsetDateTime::from_unix_timestamp_nanos(i128::from(micros % bound) * 1000).unwrap();
+            let local = t.to_offset(time::UtcOffset::from_hms(2, 0, 0).unwrap());
+            for t in [t, local] {
+                let mut buf = [0; 27];
+                prop_assert_eq!(rfc3339(t, &mut buf).to_vec(), crate::time::rfc3339(t).into_bytes());
             }
         }
 

@@ -1,88 +1,113 @@
-//! The two backends: the same operations (`ops.rs`) compiled once for each database.
+//! One body per operation, compiled for both databases. A module lists its operations once in
+//! `operations!`; the macro compiles each body for SQLite and for PostgreSQL (the SQL text is the
+//! same: placeholders are `$N`, which both accept) and adds the `Store` method that runs it on the
+//! store's backend.
 
-pub mod sqlite {
-    pub type Db = sqlx::Sqlite;
-    const POSTGRES: bool = false;
-    /// The migrations, embedded with their checksums: a released file must never change.
-    pub(super) static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("migrations/sqlite");
-    include!("ops.rs");
-    include!("ops_migrate.rs");
-    include!("ops_guide.rs");
-    include!("ops_inquiries.rs");
-    include!("ops_channels.rs");
-    include!("ops_staffing.rs");
-    include!("ops_shifts.rs");
+/// What a backend's code sees: `Db` (the sqlx database type), `Tx` and `POSTGRES`, for the few
+/// places where the two databases differ.
+pub(crate) mod sqlite {
+    pub(crate) type Db = sqlx::Sqlite;
+    pub(crate) type Tx = sqlx::Transaction<'static, Db>;
+    pub(crate) const POSTGRES: bool = false;
 }
 
-pub mod postgres {
-    pub type Db = sqlx::Postgres;
-    const POSTGRES: bool = true;
-    /// The migrations, embedded with their checksums: a released file must never change.
-    pub(super) static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("migrations/postgres");
-    include!("ops.rs");
-    include!("ops_migrate.rs");
-    include!("ops_guide.rs");
-    include!("ops_inquiries.rs");
-    include!("ops_channels.rs");
-    include!("ops_staffing.rs");
-    include!("ops_shifts.rs");
+pub(crate) mod postgres {
+    pub(crate) type Db = sqlx::Postgres;
+    pub(crate) type Tx = sqlx::Transaction<'static, Db>;
+    pub(crate) const POSTGRES: bool = true;
 }
 
-#[cfg(test)]
-mod tests {
-    use sqlx::migrate::Migrator;
-
-    /// Every released migration with the SHA-384 of its file, as databases record it. Add a line
-    /// for each new migration; never change one: an edited file is refused by every database
-    /// that applied it. Put a change to the schema in a new migration instead.
-    const RELEASED: &[(&str, i64, &str)] = &[
-        ("sqlite", 1, "0299ac4796226314c4ea58b9051a62ef3170209a3be16a6d8f51cc564e3987e555a8d58e7b36b65a685243054e8c10c5"),
-        ("sqlite", 2, "3976f96ef01e5bb148406611c5c01efef8fa5f400dfaa71600bb2a0b82afa88459570664759e1ac25f21c195fdcaaa65"),
-        ("sqlite", 3, "044b0109f7b5178c44e081574864cafa6e90459c835ebd5e5d357aebaa3d3f9e73c2879769f76aa81eb05c653af4e6c1"),
-        ("sqlite", 4, "6088ea1d3bdd5e68e5ecf4694006490d6643200336943b1762e05781cf5aa088318b01fc7881e2b05f5cf9ccfd484ff3"),
-        ("sqlite", 5, "3709345f858f0d2fbc4eeb7f07677399cd4acfefcf9d0b0dd037bb7b06fb36a153a93793a5368477975ce9f36a216ca7"),
-        ("sqlite", 6, "91a8cf890662bb648715e7796efea8f14288461763f22867110a98ea4f0cca44cdd652d831b0739d72482a67fa21591a"),
-        ("postgres", 1, "145f073ba980de225b5123c4664822b345b9484ea1669f3d79dbfe6e1b42d7ae82ecfe2d290ddc4afea09d95083d40c7"),
-        ("postgres", 2, "2c2109ee7a3a3185f95dcb71950d937a446b426af1eebde9d65845ad8978087a1d297318e1110262ecde160b8f3f22df"),
-        ("postgres", 3, "7bdb670fa0beaa2ebf2514205ca119eb1fa93e0d47ab95b6cd48b0bbd46fd2865244f9ca79b81aac54c3ca50f73a37b6"),
-        ("postgres", 4, "78cffd6bf04e5227b4830b5bd23109cd91b110041678032a428cd4be51a237b0e43cc5808026cd688d9fae54b1194047"),
-        ("postgres", 5, "39d4057140057731bc4f230b68417ce269ad3746273dd6da6a7a1dba89cf6410e5e8e8d29e07cbb6d6410549cd9a6e27"),
-        ("postgres", 6, "320b8ee697c340c007b20175e5d92726392cc6cda9603fe1783b3be53a5b254cba6b4cf75884d693eee0e4e2b9fc23af"),
-    ];
-
-    fn embedded(backend: &str, migrator: &Migrator) -> Vec<(String, i64, String)> {
-        let hex = |bytes: &[u8]| bytes.iter().map(|b| format!("{b:02x}")).collect::<String>();
-        migrator.iter().map(|m| (backend.to_string(), m.version, hex(&m.checksum))).collect()
-    }
-
-    #[test]
-    fn released_migrations_keep_their_checksums() {
-        let mut got = embedded("sqlite", &super::sqlite::MIGRATOR);
-        got.extend(embedded("postgres", &super::postgres::MIGRATOR));
-        for (backend, version, checksum) in RELEASED {
-            let now = got.iter().find(|(b, v, _)| b == backend && v == version);
-            let now = now.unwrap_or_else(|| panic!("released migration {version} for {backend} is gone"));
-            assert_eq!(
-                &now.2, checksum,
-                "released migration {version} for {backend} was edited: restore it, change the schema in a new migration"
-            );
-        }
-        for (backend, version, _) in &got {
-            let known = RELEASED.iter().any(|(b, v, _)| b == backend && v == version);
-            assert!(known, "migration {version} for {backend} is new: add its checksum to RELEASED once it is released");
-        }
-    }
-
-    #[test]
-    fn both_backends_have_the_same_migrations_and_every_file_is_one() {
-        let versions = |m: &Migrator| m.iter().map(|m| (m.version, m.description.to_string())).collect::<Vec<_>>();
-        assert_eq!(versions(&super::sqlite::MIGRATOR), versions(&super::postgres::MIGRATOR));
-        for (backend, migrator) in [("sqlite", &super::sqlite::MIGRATOR), ("postgres", &super::postgres::MIGRATOR)] {
-            // sqlx skips a file not named `<VERSION>_<DESCRIPTION>.sql`: it would never run.
-            let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("migrations").join(backend);
-            let files = std::fs::read_dir(&dir).unwrap().filter(|e| e.as_ref().unwrap().file_name().to_string_lossy().ends_with(".sql"));
-            assert_eq!(files.count(), migrator.iter().count(), "a file in {} is not a migration sqlx runs", dir.display());
-            assert!(migrator.iter().all(|m| !m.no_tx), "every migration runs in a transaction");
-        }
-    }
+/// The names every module's SQL code uses.
+pub(crate) mod prelude {
+    pub(crate) use crate::backend::operations;
+    pub(crate) use crate::error::{Result, conflict, corrupt, not_found, unique};
+    pub(crate) use crate::rows::*;
+    pub(crate) use domain::event::{Event, NewEvent};
+    pub(crate) use domain::{Actor, narrative};
+    pub(crate) use sqlx::Pool;
+    pub(crate) use time::OffsetDateTime;
+    pub(crate) use uuid::Uuid;
 }
+
+/// ```ignore
+/// operations! {
+///     uses: incidents, events;  // those modules' per-backend helpers
+///     helpers {                 // compiled per backend, no `Store` method
+///         async fn lock(tx: &mut Tx, …) -> Result<…> { … }
+///     }
+///     ops {
+///         /// Documents the `Store` method.
+///         pub write fn append_log(pool, incident_id: Uuid, …) -> Result<LogEntry> { … }
+///         pub read fn log(pool, incident_id: Uuid) -> Result<Vec<LogEntry>> { … }
+///     }
+/// }
+/// ```
+///
+/// (`uses`, `helpers` and `ops` are words of their own because an operation may start with an
+/// identifier: the macro could not tell a module name from an operation's visibility.)
+///
+/// `pool` names the body's `&Pool<Db>`. `read` runs the body as it is; `write` queues it behind
+/// the other SQLite writers (one at a time, in order) and wakes the event relay once it succeeded,
+/// for the events it may have committed. The method takes the visibility written before the kind:
+/// a private operation serves hand-written `Store` methods that adapt its arguments.
+macro_rules! operations {
+    (
+        $(uses: $($uses:ident),+ ;)?
+        $(helpers { $($helper:item)* })?
+        ops {
+            $(
+                $(#[$meta:meta])*
+                $vis:vis $kind:ident fn $name:ident($pool:ident $(, $arg:ident: $ty:ty)* $(,)?) -> $ret:ty $body:block
+            )*
+        }
+    ) => {
+        #[allow(unused_imports)]
+        pub(crate) mod sqlite {
+            use super::*;
+            use $crate::backend::sqlite::{Db, POSTGRES, Tx};
+            $($(use $crate::$uses::sqlite::*;)+)?
+            $crate::backend::operations!(@backend [$($($helper)*)?] $($(#[$meta])* $name($pool $(, $arg: $ty)*) -> $ret $body)*);
+        }
+
+        #[allow(unused_imports)]
+        pub(crate) mod postgres {
+            use super::*;
+            use $crate::backend::postgres::{Db, POSTGRES, Tx};
+            $($(use $crate::$uses::postgres::*;)+)?
+            $crate::backend::operations!(@backend [$($($helper)*)?] $($(#[$meta])* $name($pool $(, $arg: $ty)*) -> $ret $body)*);
+        }
+
+        impl $crate::Store {
+            $(
+                $(#[$meta])*
+                $vis async fn $name(&self, $($arg: $ty),*) -> $ret {
+                    let writes = $crate::backend::operations!(@writes $kind);
+                    let _turn = self.turn(writes).await;
+                    let out = match &self.pool {
+                        $crate::Pool::Sqlite(p) => sqlite::$name(p, $($arg),*).await,
+                        $crate::Pool::Postgres(p) => postgres::$name(p, $($arg),*).await,
+                    };
+                    if writes && out.is_ok() {
+                        self.bus.poke();
+                    }
+                    out
+                }
+            )*
+        }
+    };
+    (@backend [$($helper:item)*] $($(#[$meta:meta])* $name:ident($pool:ident $(, $arg:ident: $ty:ty)*) -> $ret:ty $body:block)*) => {
+        $($helper)*
+        $(
+            $(#[$meta])*
+            pub(super) async fn $name($pool: &Pool<Db>, $($arg: $ty),*) -> $ret $body
+        )*
+    };
+    (@writes read) => {
+        false
+    };
+    (@writes write) => {
+        true
+    };
+}
+
+pub(crate) use operations;

@@ -1,0 +1,141 @@
+//! Users, their API tokens and their sessions.
+
+use crate::backend::prelude::*;
+use domain::event::AdminChange;
+use domain::user::{NewUser, User};
+
+macro_rules! user_columns {
+    () => {
+        "id, email, name, org, role, active, password_hash"
+    };
+}
+
+#[derive(sqlx::FromRow)]
+struct SessionRow {
+    csrf: String,
+    #[sqlx(flatten)]
+    user: UserRow,
+}
+
+operations! {
+    uses: events;
+
+    ops {
+        pub write fn create_user(pool, u: &NewUser, password_hash: &str, by: &str, at: OffsetDateTime) -> Result<User> {
+            let id = Uuid::new_v4();
+            let mut tx = pool.begin().await?;
+            sqlx::query(
+                "INSERT INTO users (id, email, name, org, role, password_hash, active, created_at) VALUES ($1, $2, $3, $4, $5, $6, TRUE, $7)",
+            )
+            .bind(id)
+            .bind(&u.email)
+            .bind(&u.name)
+            .bind(&u.org)
+            .bind(u.role.as_str())
+            .bind(password_hash)
+            .bind(at)
+            .execute(&mut *tx)
+            .await
+            .map_err(|e| unique(e, "a user with this e-mail address already exists"))?;
+            let user = User { id, email: u.email.clone(), name: u.name.clone(), org: u.org.clone(), role: u.role, active: true };
+            admin_event(&mut tx, AdminChange::UserCreated { id, role: u.role, org: u.org.clone() }, by, at).await?;
+            tx.commit().await?;
+            Ok(user)
+        }
+
+        /// The user and their password hash.
+        pub read fn user_by_email(pool, email: &str) -> Result<Option<(User, String)>> {
+            let row: Option<UserRow> = sqlx::query_as(concat!("SELECT ", user_columns!(), " FROM users WHERE email = $1"))
+                .bind(email)
+                .fetch_optional(pool)
+                .await?;
+            row.map(|r| {
+                let hash = r.password_hash.clone();
+                r.into_domain().map(|u| (u, hash))
+            })
+            .transpose()
+        }
+
+        pub read fn user(pool, id: Uuid) -> Result<Option<User>> {
+            let row: Option<UserRow> =
+                sqlx::query_as(concat!("SELECT ", user_columns!(), " FROM users WHERE id = $1")).bind(id).fetch_optional(pool).await?;
+            row.map(UserRow::into_domain).transpose()
+        }
+
+        pub read fn users(pool) -> Result<Vec<User>> {
+            let rows: Vec<UserRow> = sqlx::query_as(concat!("SELECT ", user_columns!(), " FROM users ORDER BY name")).fetch_all(pool).await?;
+            rows.into_iter().map(UserRow::into_domain).collect()
+        }
+
+        pub write fn set_user_active(pool, id: Uuid, active: bool, by: &str, at: OffsetDateTime) -> Result<()> {
+            let mut tx = pool.begin().await?;
+            let done = sqlx::query("UPDATE users SET active = $2 WHERE id = $1").bind(id).bind(active).execute(&mut *tx).await?;
+            if done.rows_affected() == 0 {
+                return Err(not_found("user"));
+            }
+            if !active {
+                // A deactivated account loses its sessions and tokens at once.
+                sqlx::query("DELETE FROM sessions WHERE user_id = $1").bind(id).execute(&mut *tx).await?;
+                sqlx::query("DELETE FROM api_tokens WHERE user_id = $1").bind(id).execute(&mut *tx).await?;
+            }
+            admin_event(&mut tx, AdminChange::UserActive { id, active }, by, at).await?;
+            tx.commit().await?;
+            Ok(())
+        }
+
+        /// Stores the hash of a new API token (the token itself is never stored).
+        pub write fn create_token(pool, user_id: Uuid, token_hash: &str, at: OffsetDateTime) -> Result<()> {
+            sqlx::query("INSERT INTO api_tokens (token_hash, user_id, created_at) VALUES ($1, $2, $3)")
+                .bind(token_hash)
+                .bind(user_id)
+                .bind(at)
+                .execute(pool)
+                .await?;
+            Ok(())
+        }
+
+        pub read fn user_by_token(pool, token_hash: &str) -> Result<Option<User>> {
+            let row: Option<UserRow> = sqlx::query_as(
+                "SELECT u.id, u.email, u.name, u.org, u.role, u.active, u.password_hash
+                 FROM api_tokens t JOIN users u ON u.id = t.user_id WHERE t.token_hash = $1 AND u.active",
+            )
+            .bind(token_hash)
+            .fetch_optional(pool)
+            .await?;
+            row.map(UserRow::into_domain).transpose()
+        }
+
+        pub write fn create_session(pool, token_hash: &str, user_id: Uuid, csrf: &str, expires_at: OffsetDateTime) -> Result<()> {
+            sqlx::query("INSERT INTO sessions (token_hash, user_id, csrf, expires_at) VALUES ($1, $2, $3, $4)")
+                .bind(token_hash)
+                .bind(user_id)
+                .bind(csrf)
+                .bind(expires_at)
+                .execute(pool)
+                .await?;
+            Ok(())
+        }
+
+        /// The session's user and its CSRF token, if the session exists and has not expired.
+        pub read fn session(pool, token_hash: &str, now: OffsetDateTime) -> Result<Option<(User, String)>> {
+            let row: Option<SessionRow> = sqlx::query_as(
+                "SELECT s.csrf, u.id, u.email, u.name, u.org, u.role, u.active, u.password_hash
+                 FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = $1 AND s.expires_at > $2 AND u.active",
+            )
+            .bind(token_hash)
+            .bind(now)
+            .fetch_optional(pool)
+            .await?;
+            row.map(|r| r.user.into_domain().map(|u| (u, r.csrf))).transpose()
+        }
+
+        pub write fn delete_session(pool, token_hash: &str) -> Result<()> {
+            sqlx::query("DELETE FROM sessions WHERE token_hash = $1").bind(token_hash).execute(pool).await?;
+            Ok(())
+        }
+
+        pub write fn purge_sessions(pool, now: OffsetDateTime) -> Result<u64> {
+            Ok(sqlx::query("DELETE FROM sessions WHERE expires_at <= $1").bind(now).execute(pool).await?.rows_affected())
+        }
+    }
+}

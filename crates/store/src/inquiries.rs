@@ -1,0 +1,219 @@
+//! What citizens ask, and callback requests: the only personal data, every read logged, purged
+//! after the retention period.
+
+use crate::backend::prelude::*;
+use domain::inquiry::{Access, Callback, Inquiry, NewCallback, NewInquiry};
+
+#[derive(sqlx::FromRow)]
+struct InquiryRow {
+    id: Uuid,
+    incident_id: Uuid,
+    version: i64,
+    situation: Option<String>,
+    text: String,
+    municipality: String,
+    at: OffsetDateTime,
+}
+
+#[derive(sqlx::FromRow)]
+struct CallbackRow {
+    id: Uuid,
+    incident_id: Uuid,
+    name: String,
+    phone: String,
+    email: String,
+    reason: String,
+    municipality: String,
+    created_by: String,
+    created_at: OffsetDateTime,
+    mailed: bool,
+}
+
+operations! {
+    uses: incidents, log, events, guides;
+
+    helpers {
+        async fn log_access(tx: &mut Tx, incident_id: Uuid, actor: &Actor, what: &str, records: i64, at: OffsetDateTime) -> Result<()> {
+            sqlx::query("INSERT INTO personal_data_access (at, user_id, user_name, incident_id, what, records) VALUES ($1, $2, $3, $4, $5, $6)")
+                .bind(at)
+                .bind(actor.user_id)
+                .bind(&actor.name)
+                .bind(incident_id)
+                .bind(what)
+                .bind(records)
+                .execute(&mut **tx)
+                .await?;
+            Ok(())
+        }
+    }
+
+    ops {
+        /// Checked against the latest published version; only while the incident is live.
+        pub write fn record_inquiry(pool, incident_id: Uuid, new: NewInquiry, at: OffsetDateTime) -> Result<Inquiry> {
+            let mut tx = pool.begin().await?;
+            let incident = lock_incident(&mut tx, incident_id, at).await?;
+            incident.status.check_live()?;
+            let latest = guide_version_in(&mut *tx, incident_id, None).await?.ok_or_else(|| conflict("the guide has not been published yet"))?;
+            let (new, situation) = new.validate(&latest)?;
+            let i = Inquiry { id: Uuid::new_v4(), incident_id, version: new.version, situation, text: new.text, municipality: new.municipality, at };
+            sqlx::query("INSERT INTO inquiries (id, incident_id, version, situation, text, municipality, at) VALUES ($1, $2, $3, $4, $5, $6, $7)")
+                .bind(i.id)
+                .bind(i.incident_id)
+                .bind(i.version)
+                .bind(&i.situation)
+                .bind(&i.text)
+                .bind(&i.municipality)
+                .bind(i.at)
+                .execute(&mut *tx)
+                .await?;
+            emit_all(&mut tx, vec![NewEvent::about(&incident, Event::InquiryCreated(i.clone()))], at).await?;
+            tx.commit().await?;
+            Ok(i)
+        }
+
+        /// Oldest first.
+        pub read fn inquiries(pool, incident_id: Uuid) -> Result<Vec<Inquiry>> {
+            let rows: Vec<InquiryRow> =
+                sqlx::query_as("SELECT id, incident_id, version, situation, text, municipality, at FROM inquiries WHERE incident_id = $1 ORDER BY at, id")
+                    .bind(incident_id)
+                    .fetch_all(pool)
+                    .await?;
+            Ok(rows
+                .into_iter()
+                .map(|r| Inquiry {
+                    id: r.id,
+                    incident_id: r.incident_id,
+                    version: r.version,
+                    situation: r.situation,
+                    text: r.text,
+                    municipality: r.municipality,
+                    at: r.at,
+                })
+                .collect())
+        }
+
+        /// `new` must have passed `NewCallback::validate`. Records the request, queues its e-mail to the guide's callback mailbox (if the guide names
+        /// one) and announces it without any personal data in the event.
+        pub write fn create_callback(pool, incident_id: Uuid, new: NewCallback, actor: &Actor, at: OffsetDateTime) -> Result<Callback> {
+            let mut tx = pool.begin().await?;
+            let incident = lock_incident(&mut tx, incident_id, at).await?;
+            incident.status.check_live()?;
+            let latest = guide_version_in(&mut *tx, incident_id, None).await?;
+            let c = Callback {
+                id: Uuid::new_v4(),
+                incident_id,
+                name: new.name,
+                phone: new.phone,
+                email: new.email,
+                reason: new.reason,
+                municipality: new.municipality,
+                created_by: actor.name.clone(),
+                created_at: at,
+                mailed: false,
+            };
+            sqlx::query(
+                "INSERT INTO callback_requests (id, incident_id, name, phone, email, reason, municipality, created_by, created_at)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+            )
+            .bind(c.id)
+            .bind(incident_id)
+            .bind(&c.name)
+            .bind(&c.phone)
+            .bind(&c.email)
+            .bind(&c.reason)
+            .bind(&c.municipality)
+            .bind(&c.created_by)
+            .bind(at)
+            .execute(&mut *tx)
+            .await?;
+            log_access(&mut tx, incident_id, actor, "create", 1, at).await?;
+            if let Some(mailbox) = latest.map(|v| v.guide.callback_email).filter(|m| !m.is_empty()) {
+                let (subject, body) = domain::inquiry::callback_mail(&incident, &c);
+                sqlx::query(
+                    "INSERT INTO outbox_mail (callback_id, recipient, subject, body, created_at, next_attempt_at) VALUES ($1, $2, $3, $4, $5, $5)",
+                )
+                .bind(c.id)
+                .bind(mailbox)
+                .bind(subject)
+                .bind(body)
+                .bind(at)
+                .execute(&mut *tx)
+                .await?;
+            }
+            emit_all(&mut tx, vec![NewEvent::about(&incident, Event::CallbackCreated { id: c.id, incident_id })], at).await?;
+            tx.commit().await?;
+            Ok(c)
+        }
+
+        /// The callback requests of an incident. Personal data: the reading is logged as `what`
+        /// (`view` or `export`) by `actor`.
+        pub write fn callbacks(pool, incident_id: Uuid, actor: &Actor, what: &str, at: OffsetDateTime) -> Result<Vec<Callback>> {
+            let mut tx = pool.begin().await?;
+            let rows: Vec<CallbackRow> = sqlx::query_as(
+                "SELECT c.id, c.incident_id, c.name, c.phone, c.email, c.reason, c.municipality, c.created_by, c.created_at,
+                        EXISTS (SELECT 1 FROM outbox_mail m WHERE m.callback_id = c.id AND m.sent_at IS NOT NULL) AS mailed
+                 FROM callback_requests c WHERE c.incident_id = $1 ORDER BY c.created_at DESC, c.id",
+            )
+            .bind(incident_id)
+            .fetch_all(&mut *tx)
+            .await?;
+            log_access(&mut tx, incident_id, actor, what, rows.len() as i64, at).await?;
+            tx.commit().await?;
+            Ok(rows
+                .into_iter()
+                .map(|r| Callback {
+                    id: r.id,
+                    incident_id: r.incident_id,
+                    name: r.name,
+                    phone: r.phone,
+                    email: r.email,
+                    reason: r.reason,
+                    municipality: r.municipality,
+                    created_by: r.created_by,
+                    created_at: r.created_at,
+                    mailed: r.mailed,
+                })
+                .collect())
+        }
+
+        /// Who read or wrote an incident's personal data, newest first.
+        pub read fn personal_data_access(pool, incident_id: Uuid) -> Result<Vec<Access>> {
+            let rows: Vec<(OffsetDateTime, String, String, i64)> =
+                sqlx::query_as("SELECT at, user_name, what, records FROM personal_data_access WHERE incident_id = $1 ORDER BY id DESC")
+                    .bind(incident_id)
+                    .fetch_all(pool)
+                    .await?;
+            Ok(rows.into_iter().map(|(at, user_name, what, records)| Access { at, user_name, what, records }).collect())
+        }
+
+        /// Deletes the callback requests (and their mails) of incidents closed `retention_days` or more
+        /// before `now` (the cut-off is the domain's rule, `domain::inquiry::purge_cutoff`), with a log
+        /// entry per incident. Returns (incident, requests deleted).
+        pub write fn purge_callbacks(pool, now: OffsetDateTime, retention_days: i64) -> Result<Vec<(Uuid, u64)>> {
+            let (cutoff, at) = (domain::inquiry::purge_cutoff(now, retention_days), now);
+            let due: Vec<Uuid> = sqlx::query_scalar(
+                "SELECT DISTINCT c.incident_id FROM callback_requests c JOIN incidents i ON i.id = c.incident_id
+                 WHERE i.status = 'closed' AND i.closed_at <= $1",
+            )
+            .bind(cutoff.to_offset(time::UtcOffset::UTC))
+            .fetch_all(pool)
+            .await?;
+            let mut out = Vec::new();
+            for incident_id in due {
+                let mut tx = pool.begin().await?;
+                let incident = lock_incident(&mut tx, incident_id, at).await?;
+                sqlx::query("DELETE FROM outbox_mail WHERE callback_id IN (SELECT id FROM callback_requests WHERE incident_id = $1)")
+                    .bind(incident_id)
+                    .execute(&mut *tx)
+                    .await?;
+                let n = sqlx::query("DELETE FROM callback_requests WHERE incident_id = $1").bind(incident_id).execute(&mut *tx).await?.rows_affected();
+                let mut events = Vec::new();
+                append_in_tx(&mut tx, &incident, &Actor::system(), narrative::callbacks_purged(n, retention_days), at, &mut events).await?;
+                emit_all(&mut tx, events, at).await?;
+                tx.commit().await?;
+                out.push((incident_id, n));
+            }
+            Ok(out)
+        }
+    }
+}

@@ -1,0 +1,138 @@
+//! The official log: appending (inside every write that logs), reading, and verifying the chain.
+
+use crate::backend::prelude::*;
+use domain::incident::Incident;
+use domain::log::{Author, LogEntry, NewLogEntry, Stored, Verification, Verifier};
+use futures_util::TryStreamExt;
+use sqlx::Row;
+
+fn author_of(actor: &Actor) -> Author {
+    Author { user_id: actor.user_id, name: actor.name.clone(), role: actor.role, org: actor.org.clone() }
+}
+
+operations! {
+    uses: incidents, events;
+
+    helpers {
+        /// Appends to the log of an incident already locked by this transaction, moves the incident's
+        /// recorded head, and queues the event.
+        pub(crate) async fn append_in_tx(
+            tx: &mut Tx,
+            incident: &Incident,
+            actor: &Actor,
+            entry: NewLogEntry,
+            at: OffsetDateTime,
+            events: &mut Vec<NewEvent>,
+        ) -> Result<LogEntry> {
+            let (head_seq, head_hash): (i64, String) =
+                sqlx::query_as("SELECT log_seq, log_hash FROM incidents WHERE id = $1").bind(incident.id).fetch_one(&mut **tx).await?;
+            let entry = entry.validate(head_seq)?;
+            let prev = (head_seq > 0).then_some((head_seq, head_hash.as_str()));
+            let e = LogEntry::seal(incident.id, prev, at, author_of(actor), entry);
+            sqlx::query(
+                "INSERT INTO log_entries (incident_id, seq, at, author_id, author_name, author_role, author_org, category, text, corrects, prev_hash, hash)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
+            )
+            .bind(e.incident_id)
+            .bind(e.seq)
+            .bind(e.at)
+            .bind(e.author.user_id)
+            .bind(&e.author.name)
+            .bind(e.author.role.as_str())
+            .bind(&e.author.org)
+            .bind(e.category.as_str())
+            .bind(&e.text)
+            .bind(e.corrects)
+            .bind(&e.prev_hash)
+            .bind(&e.hash)
+            .execute(&mut **tx)
+            .await?;
+            sqlx::query("UPDATE incidents SET log_seq = $2, log_hash = $3 WHERE id = $1").bind(e.incident_id).bind(e.seq).bind(&e.hash).execute(&mut **tx).await?;
+            events.push(NewEvent::about(incident, Event::LogAppended(e.clone())));
+            Ok(e)
+        }
+
+        /// The row as the hash sees it; columns by position, in the order `verify_log` selects them.
+        fn stored_entry(row: &<Db as sqlx::Database>::Row, incident_id: Uuid, seq: i64) -> Result<Stored<'_>> {
+            Ok(Stored {
+                incident_id,
+                seq,
+                at: column(row, 1, "at")?,
+                author_id: column(row, 2, "author_id")?,
+                author_name: column(row, 3, "author_name")?,
+                author_role: column::<&str>(row, 4, "author_role")?.parse().map_err(corrupt)?,
+                author_org: column(row, 5, "author_org")?,
+                category: column::<&str>(row, 6, "category")?.parse().map_err(corrupt)?,
+                text: column(row, 7, "text")?,
+                corrects: column(row, 8, "corrects")?,
+                prev_hash: column(row, 9, "prev_hash")?,
+                hash: column(row, 10, "hash")?,
+            })
+        }
+
+        /// Column `i` of `row`; on failure read again by `name`, so that the error names the column.
+        fn column<'r, T: sqlx::Decode<'r, Db> + sqlx::Type<Db>>(row: &'r <Db as sqlx::Database>::Row, i: usize, name: &str) -> Result<T> {
+            Ok(row.try_get(i).or_else(|_| row.try_get(name))?)
+        }
+    }
+
+    ops {
+        pub write fn append_log(pool, incident_id: Uuid, entry: NewLogEntry, actor: &Actor, at: OffsetDateTime) -> Result<LogEntry> {
+            let mut tx = pool.begin().await?;
+            let mut events = Vec::new();
+            let incident = lock_incident(&mut tx, incident_id, at).await?;
+            let e = append_in_tx(&mut tx, &incident, actor, entry, at, &mut events).await?;
+            emit_all(&mut tx, events, at).await?;
+            tx.commit().await?;
+            Ok(e)
+        }
+
+        pub read fn log(pool, incident_id: Uuid) -> Result<Vec<LogEntry>> {
+            let rows: Vec<LogRow> = sqlx::query_as("SELECT * FROM log_entries WHERE incident_id = $1 ORDER BY seq")
+                .bind(incident_id)
+                .fetch_all(pool)
+                .await?;
+            rows.into_iter().map(LogRow::into_domain).collect()
+        }
+
+        /// The head of an incident's log as the incident records it: (last sequence number, its hash).
+        pub read fn log_head(pool, incident_id: Uuid) -> Result<Option<(i64, String)>> {
+            Ok(sqlx::query_as("SELECT log_seq, log_hash FROM incidents WHERE id = $1").bind(incident_id).fetch_optional(pool).await?)
+        }
+
+        /// Verifies an incident's log against its hash chain and the head recorded on the incident
+        /// (`None`: no such incident). Rows are hashed as they stream in, reading only what the hash
+        /// covers (`incident_id` is the one asked for: the query selects by it), in one read-only
+        /// snapshot with the head, so that an append meanwhile cannot look like tampering. A row edited
+        /// so that it no longer reads back breaks the log at that entry, before any chain break, as
+        /// reading the whole log first would find it.
+        pub read fn verify_log(pool, incident_id: Uuid) -> Result<Option<Verification>> {
+            let mut tx = if POSTGRES { pool.begin_with("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY").await? } else { pool.begin().await? };
+            let head: Option<(i64, String)> =
+                sqlx::query_as("SELECT log_seq, log_hash FROM incidents WHERE id = $1").bind(incident_id).fetch_optional(&mut *tx).await?;
+            let Some((head_seq, head_hash)) = head else { return Ok(None) };
+            let mut rows = sqlx::query(
+                "SELECT seq, at, author_id, author_name, author_role, author_org, category, text, corrects, prev_hash, hash
+                 FROM log_entries WHERE incident_id = $1 ORDER BY seq",
+            )
+            .bind(incident_id)
+            .fetch(&mut *tx);
+            let mut verifier = Verifier::new();
+            let mut position = 0;
+            while let Some(row) = rows.try_next().await? {
+                position += 1;
+                let seq: i64 = column(&row, 0, "seq")?;
+                match stored_entry(&row, incident_id, seq) {
+                    Ok(e) => {
+                        verifier.push(&e);
+                    }
+                    Err(e) => {
+                        let reason = format!("the stored entry cannot be read back: {e}");
+                        return Ok(Some(Verification { valid: false, entries: position, first_invalid: Some(seq), reason: Some(reason) }));
+                    }
+                }
+            }
+            Ok(Some(verifier.finish_at_head(head_seq, &head_hash)))
+        }
+    }
+}

@@ -1,0 +1,167 @@
+//! The schema: sqlx's migrator, which records each migration with its checksum in
+//! `_sqlx_migrations`, the one step that takes a database over from the hand-rolled runner that
+//! recorded bare version numbers in `schema_migrations`, and whether the database answers.
+
+use crate::backend::prelude::*;
+use crate::error::StoreError;
+use sqlx::migrate::{Migrate, MigrateError, Migrator};
+
+/// The migrations, embedded with their checksums: a released file must never change.
+static SQLITE_MIGRATOR: Migrator = sqlx::migrate!("migrations/sqlite");
+static POSTGRES_MIGRATOR: Migrator = sqlx::migrate!("migrations/postgres");
+
+/// Where sqlx records what it applied (its default; this crate has no `sqlx.toml`).
+const MIGRATIONS_TABLE: &str = "_sqlx_migrations";
+
+/// Where releases up to migration 0006 recorded what they applied.
+const LEGACY_TABLE: &str = "schema_migrations";
+
+/// The migrator's refusals as the store reports them. A changed checksum stays sqlx's
+/// `VersionMismatch` (a released migration file was edited: restore it and put the change in a
+/// new migration); an unknown applied version means a newer release migrated the database.
+fn refused(e: MigrateError) -> StoreError {
+    match e {
+        MigrateError::VersionMissing(v) => newer_release(v),
+        MigrateError::Execute(e) => StoreError::Database(e),
+        MigrateError::VersionMismatch(v) => {
+            tracing::error!(version = v, "migration {v} differs from the one this database recorded: a released migration file was edited");
+            StoreError::Database(sqlx::Error::Migrate(Box::new(MigrateError::VersionMismatch(v))))
+        }
+        other => StoreError::Database(sqlx::Error::Migrate(Box::new(other))),
+    }
+}
+
+fn newer_release(version: i64) -> StoreError {
+    let msg = format!(
+        "the database records migration {version}, which this release does not have: a newer release of Kriseservice \
+         migrated it; run that release or a later one, or restore the backup taken before the upgrade"
+    );
+    StoreError::Database(sqlx::Error::Configuration(msg.into()))
+}
+
+operations! {
+    helpers {
+        fn migrator() -> &'static Migrator {
+            if POSTGRES { &POSTGRES_MIGRATOR } else { &SQLITE_MIGRATOR }
+        }
+
+        /// A database written by the hand-rolled runner has `schema_migrations` and no
+        /// `_sqlx_migrations`: its schema is exactly what this release's files of those versions made,
+        /// so record them as applied with these files' checksums (nothing is run) and drop the old table,
+        /// in one transaction. Dropping it makes an older release refuse the database instead of
+        /// starting on a schema it does not know: its runner, finding none of its versions, re-runs
+        /// migration 0001, which fails on the existing tables and rolls back.
+        async fn adopt_legacy(pool: &Pool<Db>) -> Result<()> {
+            let mut tx = if POSTGRES { pool.begin().await? } else { pool.begin_with("BEGIN IMMEDIATE").await? };
+            if POSTGRES {
+                // The lock the hand-rolled runner took: two nodes never take a database over at once,
+                // nor while an older node migrates it.
+                sqlx::query("SELECT pg_advisory_xact_lock(4241)").execute(&mut *tx).await?;
+            }
+            if !table_exists(&mut tx, LEGACY_TABLE).await? || table_exists(&mut tx, MIGRATIONS_TABLE).await? {
+                return Ok(());
+            }
+            let versions: Vec<i64> = sqlx::query_scalar("SELECT version FROM schema_migrations ORDER BY version").fetch_all(&mut *tx).await?;
+            if let Some(unknown) = versions.iter().find(|v| !migrator().version_exists(**v)) {
+                return Err(newer_release(*unknown));
+            }
+            Migrate::ensure_migrations_table(&mut *tx, MIGRATIONS_TABLE).await.map_err(refused)?;
+            for m in migrator().iter().filter(|m| versions.contains(&m.version)) {
+                Migrate::skip(&mut *tx, MIGRATIONS_TABLE, m).await.map_err(refused)?;
+            }
+            sqlx::raw_sql("DROP TABLE schema_migrations").execute(&mut *tx).await?;
+            tx.commit().await?;
+            tracing::info!(?versions, "migrations recorded in schema_migrations taken over, with their checksums, into _sqlx_migrations");
+            Ok(())
+        }
+
+        async fn table_exists(tx: &mut Tx, name: &str) -> Result<bool> {
+            let sql = if POSTGRES {
+                "SELECT EXISTS (SELECT 1 FROM information_schema.tables WHERE table_schema = current_schema() AND table_name = $1)"
+            } else {
+                "SELECT EXISTS (SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = $1)"
+            };
+            Ok(sqlx::query_scalar(sql).bind(name).fetch_one(&mut **tx).await?)
+        }
+    }
+
+    ops {
+        /// Brings the schema up to this release (`open` does it): takes over a database the
+        /// hand-rolled runner of earlier releases migrated, then applies what is new. Refuses a
+        /// database migrated by a newer release, or whose recorded checksum differs from this
+        /// release's migration file (`sqlx::migrate::MigrateError::VersionMismatch`).
+        pub write fn migrate(pool) -> Result<()> {
+            adopt_legacy(pool).await?;
+            let mut conn = pool.acquire().await?;
+            // On PostgreSQL the migrator holds a session-level advisory lock while it runs; a refused run
+            // must not hand a connection that still holds it back to the pool.
+            conn.close_on_drop();
+            migrator().run(&mut *conn).await.map_err(refused)
+        }
+
+        /// Is the database reachable? For `/readyz`.
+        pub read fn ping(pool) -> Result<()> {
+            sqlx::query("SELECT 1").execute(pool).await?;
+            Ok(())
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use sqlx::migrate::Migrator;
+
+    /// Every released migration with the SHA-384 of its file, as databases record it. Add a line
+    /// for each new migration; never change one: an edited file is refused by every database
+    /// that applied it. Put a change to the schema in a new migration instead.
+    const RELEASED: &[(&str, i64, &str)] = &[
+        ("sqlite", 1, "0299ac4796226314c4ea58b9051a62ef3170209a3be16a6d8f51cc564e3987e555a8d58e7b36b65a685243054e8c10c5"),
+        ("sqlite", 2, "3976f96ef01e5bb148406611c5c01efef8fa5f400dfaa71600bb2a0b82afa88459570664759e1ac25f21c195fdcaaa65"),
+        ("sqlite", 3, "044b0109f7b5178c44e081574864cafa6e90459c835ebd5e5d357aebaa3d3f9e73c2879769f76aa81eb05c653af4e6c1"),
+        ("sqlite", 4, "6088ea1d3bdd5e68e5ecf4694006490d6643200336943b1762e05781cf5aa088318b01fc7881e2b05f5cf9ccfd484ff3"),
+        ("sqlite", 5, "3709345f858f0d2fbc4eeb7f07677399cd4acfefcf9d0b0dd037bb7b06fb36a153a93793a5368477975ce9f36a216ca7"),
+        ("sqlite", 6, "91a8cf890662bb648715e7796efea8f14288461763f22867110a98ea4f0cca44cdd652d831b0739d72482a67fa21591a"),
+        ("postgres", 1, "145f073ba980de225b5123c4664822b345b9484ea1669f3d79dbfe6e1b42d7ae82ecfe2d290ddc4afea09d95083d40c7"),
+        ("postgres", 2, "2c2109ee7a3a3185f95dcb71950d937a446b426af1eebde9d65845ad8978087a1d297318e1110262ecde160b8f3f22df"),
+        ("postgres", 3, "7bdb670fa0beaa2ebf2514205ca119eb1fa93e0d47ab95b6cd48b0bbd46fd2865244f9ca79b81aac54c3ca50f73a37b6"),
+        ("postgres", 4, "78cffd6bf04e5227b4830b5bd23109cd91b110041678032a428cd4be51a237b0e43cc5808026cd688d9fae54b1194047"),
+        ("postgres", 5, "39d4057140057731bc4f230b68417ce269ad3746273dd6da6a7a1dba89cf6410e5e8e8d29e07cbb6d6410549cd9a6e27"),
+        ("postgres", 6, "320b8ee697c340c007b20175e5d92726392cc6cda9603fe1783b3be53a5b254cba6b4cf75884d693eee0e4e2b9fc23af"),
+    ];
+
+    fn embedded(backend: &str, migrator: &Migrator) -> Vec<(String, i64, String)> {
+        let hex = |bytes: &[u8]| bytes.iter().map(|b| format!("{b:02x}")).collect::<String>();
+        migrator.iter().map(|m| (backend.to_string(), m.version, hex(&m.checksum))).collect()
+    }
+
+    #[test]
+    fn released_migrations_keep_their_checksums() {
+        let mut got = embedded("sqlite", &super::SQLITE_MIGRATOR);
+        got.extend(embedded("postgres", &super::POSTGRES_MIGRATOR));
+        for (backend, version, checksum) in RELEASED {
+            let now = got.iter().find(|(b, v, _)| b == backend && v == version);
+            let now = now.unwrap_or_else(|| panic!("released migration {version} for {backend} is gone"));
+            assert_eq!(
+                &now.2, checksum,
+                "released migration {version} for {backend} was edited: restore it, change the schema in a new migration"
+            );
+        }
+        for (backend, version, _) in &got {
+            let known = RELEASED.iter().any(|(b, v, _)| b == backend && v == version);
+            assert!(known, "migration {version} for {backend} is new: add its checksum to RELEASED once it is released");
+        }
+    }
+
+    #[test]
+    fn both_backends_have_the_same_migrations_and_every_file_is_one() {
+        let versions = |m: &Migrator| m.iter().map(|m| (m.version, m.description.to_string())).collect::<Vec<_>>();
+        assert_eq!(versions(&super::SQLITE_MIGRATOR), versions(&super::POSTGRES_MIGRATOR));
+        for (backend, migrator) in [("sqlite", &super::SQLITE_MIGRATOR), ("postgres", &super::POSTGRES_MIGRATOR)] {
+            // sqlx skips a file not named `<VERSION>_<DESCRIPTION>.sql`: it would never run.
+            let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("migrations").join(backend);
+            let files = std::fs::read_dir(&dir).unwrap().filter(|e| e.as_ref().unwrap().file_name().to_string_lossy().ends_with(".sql"));
+            assert_eq!(files.count(), migrator.iter().count(), "a file in {} is not a migration sqlx runs", dir.display());
+            assert!(migrator.iter().all(|m| !m.no_tx), "every migration runs in a transaction");
+        }
+    }
+}
