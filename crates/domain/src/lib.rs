@@ -7,6 +7,7 @@ pub mod checklist;
 pub mod error;
 pub mod event;
 pub mod everyday;
+pub mod export;
 pub mod feedback;
 pub mod guide;
 pub mod incident;

@@ -11,7 +11,7 @@
 //! opening entry makes it `entries + 1`); later runs reuse it, so before and after a change are
 //! measured on the same rows.
 
-use domain::log::{LogCategory, LogEntry, NewLogEntry};
+use domain::log::{LogCategory, NewLogEntry};
 use domain::user::NewUser;
 use domain::{Actor, Role};
 use std::time::{Duration, Instant};
@@ -30,7 +30,7 @@ async fn main() {
     store.seed_defaults().await.expect("seed reference data");
     let id = seeded(&store, entries).await;
     let csv_path = std::env::temp_dir().join(format!("verify_log_{}_{id}.csv", store.backend()));
-    std::fs::write(&csv_path, log_csv(&store.log(id).await.expect("read the log"))).expect("write the CSV export");
+    std::fs::write(&csv_path, domain::export::log_csv(&store.log(id).await.expect("read the log"))).expect("write the CSV export");
     let csv_bytes = std::fs::metadata(&csv_path).expect("CSV size").len();
     store.close().await;
 
@@ -118,31 +118,4 @@ async fn keeper(store: &Store) -> Actor {
         .validate("et langt kodeord", |_| true)
         .expect("a valid user");
     store.create_user(&u, "not-a-real-hash", "bench", domain::time::now()).await.expect("create the user").actor()
-}
-
-/// The log's CSV export as `GET …/log.csv` writes it (web's `pages::log_csv`): same columns, same
-/// quoting, so `sha256sum` hashes as many bytes as in `bench/run`.
-fn log_csv(log: &[LogEntry]) -> String {
-    fn cell(s: &str) -> String {
-        let s = if s.starts_with(['=', '+', '-', '@', '\t', '\r']) { format!("'{s}") } else { s.to_string() };
-        if s.contains([',', '"', '\n', '\r']) { format!("\"{}\"", s.replace('"', "\"\"")) } else { s }
-    }
-    let mut out = String::from("seq,time_utc,time_copenhagen,author,role,organisation,category,text,corrects,hash\r\n");
-    for e in log {
-        let row = [
-            e.seq.to_string(),
-            domain::time::rfc3339(e.at),
-            domain::time::format_local(e.at),
-            e.author.name.clone(),
-            e.author.role.to_string(),
-            e.author.org.clone(),
-            e.category.to_string(),
-            e.text.clone(),
-            e.corrects.map(|c| c.to_string()).unwrap_or_default(),
-            e.hash.clone(),
-        ];
-        out.push_str(&row.iter().map(|c| cell(c)).collect::<Vec<_>>().join(","));
-        out.push_str("\r\n");
-    }
-    out
 }

@@ -5,7 +5,6 @@ use super::{Ctx, PageError, PageResult, local_time, paragraphs};
 use crate::AppState;
 use axum::extract::State;
 use axum::response::IntoResponse;
-use domain::log::LogEntry;
 use maud::html;
 use uuid::Uuid;
 
@@ -60,41 +59,7 @@ pub async fn activity_log(State(s): State<AppState>, ctx: Ctx, Path(id): Path<Uu
     Ok(super::page(&ctx, ctx.t("print.title"), body, None).into_response())
 }
 
-/// RFC 4180 CSV; cells that a spreadsheet would run as a formula are prefixed with `'`.
-pub fn csv(header: &[&str], rows: impl IntoIterator<Item = Vec<String>>) -> String {
-    fn cell(s: &str) -> String {
-        let s = if s.starts_with(['=', '+', '-', '@', '\t', '\r']) { format!("'{s}") } else { s.to_string() };
-        if s.contains([',', '"', '\n', '\r']) { format!("\"{}\"", s.replace('"', "\"\"")) } else { s }
-    }
-    let mut out = header.join(",");
-    out.push_str("\r\n");
-    for row in rows {
-        out.push_str(&row.iter().map(|c| cell(c)).collect::<Vec<_>>().join(","));
-        out.push_str("\r\n");
-    }
-    out
-}
-
-pub fn log_csv(log: &[LogEntry]) -> String {
-    let header = ["seq", "time_utc", "time_copenhagen", "author", "role", "organisation", "category", "text", "corrects", "hash"];
-    csv(
-        &header,
-        log.iter().map(|e| {
-            vec![
-                e.seq.to_string(),
-                domain::time::rfc3339(e.at),
-                domain::time::format_local(e.at),
-                e.author.name.clone(),
-                e.author.role.to_string(),
-                e.author.org.clone(),
-                e.category.to_string(),
-                e.text.clone(),
-                e.corrects.map(|c| c.to_string()).unwrap_or_default(),
-                e.hash.clone(),
-            ]
-        }),
-    )
-}
+pub use domain::export::{csv, log_csv};
 
 /// The authority's export of its callback requests.
 pub fn callbacks_csv(callbacks: &[domain::inquiry::Callback]) -> String {
