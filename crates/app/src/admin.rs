@@ -22,6 +22,11 @@ impl App {
         Ok(self.store.organisations().await?)
     }
 
+    /// One organisation as public reference (see [`App::public_organisations`]).
+    pub async fn public_organisation(&self, code: &str) -> Result<Option<Organisation>> {
+        Ok(self.store.organisation(code).await?)
+    }
+
     pub async fn organisation(&self, actor: &Actor, code: &str) -> Result<Option<Organisation>> {
         actor.may(Permission::ViewReference)?;
         Ok(self.store.organisation(code).await?)

@@ -163,8 +163,9 @@ async fn crisis(State(s): State<AppState>, Path(code): Path<String>, headers: He
     if let Some(r) = s.public.get(&key) {
         return Ok(respond(&r, &headers, embed));
     }
-    let orgs = s.app.public_organisations().await?;
-    let org = orgs.into_iter().find(|o| o.code == code).ok_or_else(|| ApiError::not_found("municipality"))?;
+    // One row, not the list: every cached page expires each second, and the requests that arrive
+    // while it is rendered again all wait for that rendering.
+    let org = s.app.public_organisation(&code).await?.ok_or_else(|| ApiError::not_found("municipality"))?;
     let guides = s.app.public_guides(Some(&code)).await?;
     let crisis_line = s.app.config().crisis_line.as_deref();
     let title = tf(LANG, "public.crisis_in", &[("name", &org.name)]);
