@@ -73,12 +73,11 @@ impl App {
         let incident = self.incident(actor, id, Permission::ViewIncidents).await?;
         let may = |p: Permission| actor.may(p).is_ok();
         let s = &self.store;
-        let (roles, checklist, cards, log, head, latest, freshness, feedback, organisations) = tokio::try_join!(
+        let (roles, checklist, cards, (log, head), latest, freshness, feedback, organisations) = tokio::try_join!(
             s.roles(id),
             s.checklist(id),
             s.incident_cards(id),
-            s.log(id),
-            s.log_head(id),
+            s.log_with_head(id),
             s.guide_version(id, None),
             s.guide_freshness(id),
             s.feedback_counts(id),

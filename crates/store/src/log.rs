@@ -95,6 +95,16 @@ operations! {
             rows.into_iter().map(LogRow::into_domain).collect()
         }
 
+        /// The log and the head the incident records, in one read snapshot: a view that verifies
+        /// the one against the other must not take an append meanwhile for tampering.
+        pub read fn log_with_head(pool, incident_id: Uuid) -> Result<(Vec<LogEntry>, Option<(i64, String)>)> {
+            let mut tx = if POSTGRES { pool.begin_with("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY").await? } else { pool.begin().await? };
+            let head = sqlx::query_as("SELECT log_seq, log_hash FROM incidents WHERE id = $1").bind(incident_id).fetch_optional(&mut *tx).await?;
+            let rows: Vec<LogRow> =
+                sqlx::query_as("SELECT * FROM log_entries WHERE incident_id = $1 ORDER BY seq").bind(incident_id).fetch_all(&mut *tx).await?;
+            Ok((rows.into_iter().map(LogRow::into_domain).collect::<Result<_>>()?, head))
+        }
+
         /// The head of an incident's log as the incident records it: (last sequence number, its hash).
         pub read fn log_head(pool, incident_id: Uuid) -> Result<Option<(i64, String)>> {
             Ok(sqlx::query_as("SELECT log_seq, log_hash FROM incidents WHERE id = $1").bind(incident_id).fetch_optional(pool).await?)
