@@ -201,7 +201,7 @@ impl App {
     pub async fn chat(&self, ip: Option<IpAddr>, req: ChatRequest) -> Result<ChatReply> {
         let s = self;
         s.chat.admit(ip)?;
-        let known = |m: &str| domain::org::valid_code(m) && m.len() == 4 && m.chars().all(|c| c.is_ascii_digit());
+        let known = domain::org::is_statistics_code;
         let crises = s.live.crises();
         // Before the first load the names are unknown too: check the form only, then wait for the load.
         let req = req.validate(|m| if crises.loaded { crises.name(m).is_some() } else { known(m) })?;

@@ -34,7 +34,7 @@ impl App {
     /// then the latest published.
     pub fn voice_line(&self, code: &str) -> Result<VoiceLine> {
         let crises = self.live.loaded_crises()?;
-        let known = code.len() == 4 && code.chars().all(|c| c.is_ascii_digit()) && !is_region(code);
+        let known = domain::org::is_municipality_code(code);
         let Some(name) = crises.name(code).filter(|_| known) else {
             let message = format!("'{code}' is not a municipality code (four digits, e.g. 0250)");
             return Err(Error::refused(Refusal::NotFound, "unknown_municipality", message));
@@ -57,8 +57,4 @@ impl App {
         let recent = crises.closed.iter().filter(|p| p.incident.closed_at.is_some_and(|t| t > since));
         Ok(crises.published.iter().chain(recent).filter(|p| !p.incident.exercise).cloned().collect())
     }
-}
-
-fn is_region(code: &str) -> bool {
-    ("1081"..="1085").contains(&code)
 }

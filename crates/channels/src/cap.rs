@@ -231,10 +231,10 @@ fn area(w: &mut Writer, areas: &[Area]) {
 
 /// Danmarks Statistik's four-digit codes: regions are 1081–1085, the rest municipalities.
 fn geocode_name(code: &str) -> Option<&'static str> {
-    if code.len() != 4 || !code.chars().all(|c| c.is_ascii_digit()) {
+    if !domain::org::is_statistics_code(code) {
         return None;
     }
-    Some(if ("1081"..="1085").contains(&code) { "DK.regionskode" } else { "DK.kommunekode" })
+    Some(if domain::org::is_region_code(code) { "DK.regionskode" } else { "DK.kommunekode" })
 }
 
 #[cfg(test)]

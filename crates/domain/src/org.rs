@@ -121,6 +121,19 @@ pub fn valid_code(code: &str) -> bool {
     digits || tag
 }
 
+/// A Danmarks Statistik code: four digits; 1081–1085 are the regions, the rest municipalities.
+pub fn is_statistics_code(code: &str) -> bool {
+    code.len() == 4 && code.chars().all(|c| c.is_ascii_digit())
+}
+
+pub fn is_region_code(code: &str) -> bool {
+    is_statistics_code(code) && ("1081"..="1085").contains(&code)
+}
+
+pub fn is_municipality_code(code: &str) -> bool {
+    is_statistics_code(code) && !is_region_code(code)
+}
+
 /// The reference data as a fresh installation starts: nobody is a member until configured.
 pub fn reference_without_members() -> Vec<Organisation> {
     reference().into_iter().map(|o| Organisation { member: false, ..o }).collect()
@@ -191,5 +204,14 @@ mod tests {
     fn about_forty_demo_members() {
         let members = reference().iter().filter(|o| o.member).count();
         assert!((35..=45).contains(&members), "{members}");
+    }
+
+    #[test]
+    fn statistics_codes_tell_regions_from_municipalities() {
+        assert!(is_municipality_code("0250") && !is_region_code("0250"));
+        assert!(is_region_code("1084") && !is_municipality_code("1084"));
+        assert!(!is_municipality_code("DDH") && !is_municipality_code("250") && !is_region_code("10845"));
+        let orgs = reference();
+        assert!(orgs.iter().all(|o| is_region_code(&o.code) == (o.kind == OrgKind::Region)), "the reference data agrees");
     }
 }
