@@ -1,16 +1,27 @@
 //! The voicebot / IVR and the public alert feed, from the live snapshot: which crisis a
 //! municipality's line speaks about, who may ask, and which alerts are public.
 
+use crate::live::Crises;
 use crate::{App, Error, Refusal, Result};
 use channels::{Area, Published};
 use domain::Permission;
+use std::sync::Arc;
+use uuid::Uuid;
 
 /// What one municipality's line says: the municipality, the crisis it speaks about (if any) and
 /// where callers are transferred.
 pub struct VoiceLine {
     pub area: Area,
-    pub current: Option<Published>,
     pub crisis_line: String,
+    /// The snapshot the line was read from: the crisis is borrowed from it, not copied per call.
+    crises: Arc<Crises>,
+    incident: Option<Uuid>,
+}
+
+impl VoiceLine {
+    pub fn current(&self) -> Option<&Published> {
+        self.incident.and_then(|id| self.crises.get(id))
+    }
 }
 
 impl App {
@@ -45,8 +56,9 @@ impl App {
             .crisis_line
             .clone()
             .ok_or(Error::NotConfigured("the crisis line is not set: start the server with --crisis-line"))?;
-        let current = crises.for_municipality(code).into_iter().max_by_key(|p| (!p.incident.exercise, p.version.published_at)).cloned();
-        Ok(VoiceLine { area, current, crisis_line })
+        let incident =
+            crises.for_municipality(code).into_iter().max_by_key(|p| (!p.incident.exercise, p.version.published_at)).map(|p| p.incident.id);
+        Ok(VoiceLine { area, crisis_line, crises, incident })
     }
 
     /// The public alerts: the live real (not exercise) crises, and for [`crate::live::CANCELS_KEPT`]

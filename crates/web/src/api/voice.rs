@@ -56,7 +56,7 @@ pub async fn vxml(State(s): State<AppState>, _c: VoiceCaller, Path(file): Path<S
     let line = s.app.voice_line(code)?;
     let callback_url = format!("/ivr/{code}/callback");
     let options = VoiceOptions { municipality: &line.area, crisis_line: &line.crisis_line, callback_url: &callback_url };
-    let doc = voice::vxml(line.current.as_ref(), &options);
+    let doc = voice::vxml(line.current(), &options);
     Ok(([(header::CONTENT_TYPE, VXML), (header::CACHE_CONTROL, "no-store")], doc).into_response())
 }
 
@@ -73,7 +73,7 @@ pub async fn callback(
     let options = VoiceOptions { municipality: &line.area, crisis_line: &line.crisis_line, callback_url: &callback_url };
     let raw = form.get(voice::CALLBACK_FIELD).map(String::as_str).unwrap_or_default();
     let number = raw.trim_start_matches("tel:").split([';', '@']).next().unwrap_or_default();
-    let created = match &line.current {
+    let created = match line.current() {
         Some(p) => s.app.voice_callback(&who, p.incident.id, &code, number).await,
         None => false,
     };
@@ -94,7 +94,7 @@ pub async fn routing(State(s): State<AppState>, _c: VoiceCaller, Path(code): Pat
         return Err(ApiError::not_found("routing format: ask for /api/v1/ivr/{code} (JSON) or /api/v1/ivr/{code}.xml"));
     }
     let line = s.app.voice_line(code)?;
-    let r = channels::routing::routing(line.current.as_ref(), &line.area, &line.crisis_line);
+    let r = channels::routing::routing(line.current(), &line.area, &line.crisis_line);
     if ext == Some("xml") {
         let xml = channels::routing::to_xml(&r);
         return Ok(([(header::CONTENT_TYPE, "application/xml; charset=utf-8"), (header::CACHE_CONTROL, "no-store")], xml).into_response());
