@@ -50,10 +50,7 @@ pub async fn create_token(store: &Store, email: &str) -> Result<String> {
 
 /// A token for the contact-centre platform: it opens the voice channel and nothing else.
 pub async fn create_integration_token(store: &Store, name: &str) -> Result<String> {
-    let name = name.trim();
-    if name.is_empty() || name.len() > 100 || domain::text::has_control(name) {
-        return Err(domain::DomainError::invalid("integration", "a name of 1–100 characters, e.g. \"Telefoniplatform\"").into());
-    }
+    let name = domain::user::integration_name(name)?;
     let token = new_secret();
     store.create_integration_token(name, &secret_hash(&token), now()).await?;
     Ok(token)

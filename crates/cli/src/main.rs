@@ -279,10 +279,10 @@ async fn run(cli: Cli) -> Result<()> {
             Ok(())
         }
         Command::Token { command: TokenCommand::Create { storage, integration: Some(name), .. } } => {
-            let name = name.trim();
-            if name.is_empty() || name.len() > 100 || domain::text::has_control(name) {
+            // Checked before the database is opened, so a typo fails at once.
+            let Ok(name) = domain::user::integration_name(&name) else {
                 bail!("--integration needs a name of 1–100 characters, e.g. \"Telefoniplatform\"");
-            }
+            };
             let store = storage.open().await?;
             let token = app::console::create_integration_token(&store, name).await?;
             eprintln!("created an integration token for \"{name}\": it may use the voice channel (IVR) only");

@@ -68,6 +68,16 @@ pub struct Person {
     pub org: String,
 }
 
+/// The name of an integration (the contact-centre platform) its tokens are issued to: 1–100
+/// characters, no control characters.
+pub fn integration_name(raw: &str) -> Result<&str, DomainError> {
+    let name = raw.trim();
+    if name.is_empty() || name.len() > 100 || text::has_control(name) {
+        return Err(DomainError::invalid("integration", "a name of 1–100 characters, e.g. \"Telefoniplatform\""));
+    }
+    Ok(name)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
