@@ -27,11 +27,6 @@ impl App {
         Ok(self.store.organisation(code).await?)
     }
 
-    pub async fn organisation(&self, actor: &Actor, code: &str) -> Result<Option<Organisation>> {
-        actor.may(Permission::ViewReference)?;
-        Ok(self.store.organisation(code).await?)
-    }
-
     pub async fn set_member(&self, actor: &Actor, code: &str, member: bool) -> Result<Option<Organisation>> {
         actor.may(Permission::ManageOrganisations)?;
         self.store.set_member(code, member, &actor.name, now()).await?;
