@@ -36,8 +36,8 @@ fn domain_keys() -> Vec<String> {
     keys
 }
 
-fn entry(key: &str) -> Option<&'static (&'static str, &'static str, &'static str)> {
-    TABLE.iter().find(|(k, _, _)| *k == key)
+fn entry(key: &str) -> Option<(&'static str, &'static str)> {
+    TABLE.get(key).map(|text| (text.da.as_str(), text.en.as_str()))
 }
 
 /// The `{name}`s in a text, in order.
@@ -267,7 +267,7 @@ fn every_key_used_is_in_the_table() {
             assert!(prefixes.contains(&key), "{file}: word({key:?}, …) is not a domain word prefix");
             continue;
         }
-        let Some((_, da, _)) = entry(&key) else { panic!("{file}: the key {key:?} is not in the translation table") };
+        let Some((da, _)) = entry(&key) else { panic!("{file}: the key {key:?} is not in the translation table") };
         match call {
             Call::Tf => assert!(!placeholders(da).is_empty(), "{file}: {key:?} has no placeholder; use t"),
             _ => assert!(placeholders(da).is_empty(), "{file}: {key:?} has placeholders; use tf"),
@@ -279,7 +279,7 @@ fn every_key_used_is_in_the_table() {
 fn every_key_in_the_table_is_used() {
     let mut used: BTreeSet<String> = used_keys().into_iter().map(|(k, _, _)| k).collect();
     used.extend(domain_keys());
-    let unused: Vec<_> = TABLE.iter().map(|(k, _, _)| *k).filter(|k| !used.contains(*k)).collect();
+    let unused: Vec<_> = TABLE.keys().filter(|k| !used.contains(*k)).collect();
     assert!(unused.is_empty(), "keys no page uses: {unused:?}");
 }
 
@@ -350,14 +350,15 @@ fn every_domain_word_is_translated() {
     }
 }
 
-/// No key twice, no text empty or padded in either language (spacing belongs to the markup),
-/// and both languages have the same placeholders.
+/// No key twice (the parser refuses it), no text empty or padded in either language (spacing
+/// belongs to the markup), and both languages have the same placeholders.
 #[test]
 fn keys_are_unique_and_complete() {
-    for (i, (k, da, en)) in TABLE.iter().enumerate() {
+    let twice = "\"a\" = { da = \"x\", en = \"x\" }\n\"a\" = { da = \"y\", en = \"y\" }\n";
+    assert!(toml::from_str::<std::collections::HashMap<String, Text>>(twice).is_err(), "a key twice is refused");
+    for (k, Text { da, en }) in TABLE.iter() {
         assert!(!da.trim().is_empty() && !en.trim().is_empty(), "{k} is empty in a language");
-        assert!(da.trim() == *da && en.trim() == *en, "{k} starts or ends with a space");
-        assert!(!TABLE[..i].iter().any(|(x, _, _)| x == k), "duplicate {k}");
+        assert!(da.trim() == da && en.trim() == en, "{k} starts or ends with a space");
         let (mut pd, mut pe) = (placeholders(da), placeholders(en));
         pd.sort_unstable();
         pe.sort_unstable();
