@@ -28,7 +28,6 @@ import asyncio
 import datetime
 import errno
 import http.client
-import ipaddress
 import json
 import multiprocessing as mp
 import multiprocessing.connection as mpc
@@ -39,23 +38,19 @@ import socket
 import sys
 import time
 
+from common import loopback, percentile, request
 
-def loopback(host):
+
+def receive(sock, eof):
+    """One read from a socket that polled ready: (bytes, None); (None, None) when nothing had
+    arrived after all; (None, why) when the connection failed or the server closed it (`eof`)."""
     try:
-        ok = ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        ok = host == "localhost"
-    if not ok:
-        sys.exit(f"refusing to send traffic to {host}: only loopback addresses are allowed")
-    return host
-
-
-def percentile(sorted_values, p):
-    """Nearest-rank percentile of an ascending list."""
-    if not sorted_values:
-        return float("nan")
-    k = max(0, min(len(sorted_values) - 1, int(-(-p * len(sorted_values) // 100)) - 1))
-    return sorted_values[k]
+        data = sock.recv(65536)
+    except BlockingIOError:
+        return None, None
+    except OSError as e:
+        return None, f"recv: {e}"
+    return (data, None) if data else (None, eof)
 
 
 def raise_nofile(need):
@@ -81,18 +76,8 @@ class Api:
         self.conn = http.client.HTTPConnection(host, port, timeout=timeout)
 
     def call(self, method, path, body=None, token=None):
-        headers = {"Accept": "application/json"}
-        tok = token or self.token
-        if tok:
-            headers["Authorization"] = f"Bearer {tok}"
-        data = None
-        if body is not None:
-            data = json.dumps(body).encode()
-            headers["Content-Type"] = "application/json"
         try:
-            self.conn.request(method, path, body=data, headers=headers)
-            resp = self.conn.getresponse()
-            payload = resp.read()
+            status, payload = request(self.conn, method, path, token or self.token, body)
         except (OSError, http.client.HTTPException):
             self.conn.close()
             self.conn = http.client.HTTPConnection(self.host, self.port, timeout=self.timeout)
@@ -101,7 +86,7 @@ class Api:
             parsed = json.loads(payload) if payload else None
         except ValueError:
             parsed = payload
-        return resp.status, parsed, payload
+        return status, parsed, payload
 
     def expect(self, status, method, path, body=None, token=None):
         got, parsed, raw = self.call(method, path, body, token)
@@ -402,17 +387,12 @@ class Worker:
                     sub.state = HEAD
                     ep.modify(fd, select.EPOLLIN)
                     continue
-                try:
-                    data = sub.sock.recv(65536)
-                except BlockingIOError:
-                    continue
-                except OSError as e:
-                    data, why = b"", f"recv: {e}"
-                else:
-                    why = "closed by the server before the response head"
-                if not data:
+                data, gone = receive(sub.sock, "closed by the server before the response head")
+                if gone:
                     opening.discard(sub)
-                    fail(sub, why)
+                    fail(sub, gone)
+                    continue
+                if data is None:
                     continue
                 bad = sub.feed(self, data)
                 if bad:
@@ -439,17 +419,12 @@ class Worker:
                 sub = by_fd.get(fd)
                 if sub is None:
                     continue
-                try:
-                    data = sub.sock.recv(65536)
-                except BlockingIOError:
-                    continue
-                except OSError as e:
-                    self.lost(sub, f"recv: {e}")
+                data, gone = receive(sub.sock, "closed by the server (EOF)")
+                if gone:
+                    self.lost(sub, gone)
                     drop(sub)
                     continue
-                if not data:
-                    self.lost(sub, "closed by the server (EOF)")
-                    drop(sub)
+                if data is None:
                     continue
                 bad = sub.feed(self, data)
                 if bad:

@@ -15,42 +15,12 @@ Sub-commands (all print one JSON object on stdout):
 
 import argparse
 import http.client
-import ipaddress
 import json
 import sys
 import threading
 import time
 
-
-def loopback(host):
-    try:
-        ok = ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        ok = host == "localhost"
-    if not ok:
-        sys.exit(f"refusing to send traffic to {host}: only loopback addresses are allowed")
-    return host
-
-
-def percentile(sorted_values, p):
-    """Nearest-rank percentile of an ascending list."""
-    if not sorted_values:
-        return float("nan")
-    k = max(0, min(len(sorted_values) - 1, int(-(-p * len(sorted_values) // 100)) - 1))
-    return sorted_values[k]
-
-
-def request(conn, method, path, token=None, body=None, accept="application/json"):
-    headers = {"Accept": accept}
-    if token:
-        headers["Authorization"] = f"Bearer {token}"
-    data = None
-    if body is not None:
-        data = json.dumps(body).encode()
-        headers["Content-Type"] = "application/json"
-    conn.request(method, path, body=data, headers=headers)
-    resp = conn.getresponse()
-    return resp.status, resp.read()
+from common import loopback, percentile, request
 
 
 def cmd_run(a):

@@ -1,6 +1,7 @@
 //! The secretariat's pages: organisations, users, the standing roster, templates.
 
 use super::Path;
+use super::form::delete_button;
 use super::{Ctx, Form, PageError, PageResult, back_to, page};
 use crate::AppState;
 use axum::Router;
@@ -221,10 +222,7 @@ async fn templates(State(s): State<AppState>, ctx: Ctx) -> PageResult {
                 @for (id, item) in items.iter().filter(|(_, i)| i.side == *side) {
                     li {
                         span.item-title { (item.title) } span.meta { (ctx.t("responsible")) ": " (ctx.word("role", item.responsible)) }
-                        form.inline method="post" action={ "/admin/templates/checklist/" (id) "/delete" } {
-                            (ctx.csrf_field())
-                            button.small type="submit" aria-label={ (ctx.t("admin.delete")) ": " (item.title) } { (ctx.t("admin.delete")) }
-                        }
+                        (delete_button(&ctx, &format!("/admin/templates/checklist/{id}/delete"), &item.title))
                     }
                 }
             }
@@ -245,10 +243,7 @@ async fn templates(State(s): State<AppState>, ctx: Ctx) -> PageResult {
                 h3 { (ctx.word("kind", c.kind)) ": " (c.title) }
                 (super::card_details(&ctx, c))
                 @if !c.steps.is_empty() { ol { @for s in &c.steps { li { (s) } } } }
-                form.inline method="post" action={ "/admin/templates/cards/" (id) "/delete" } {
-                    (ctx.csrf_field())
-                    button.small type="submit" aria-label={ (ctx.t("admin.delete")) ": " (c.title) } { (ctx.t("admin.delete")) }
-                }
+                (delete_button(&ctx, &format!("/admin/templates/cards/{id}/delete"), &c.title))
             }
         }
         form method="post" action="/admin/templates/cards" {

@@ -68,10 +68,7 @@ fn frame(body: Markup) -> Response {
         (DOCTYPE)
         html lang=(LANG.code()) {
             head {
-                meta charset="utf-8";
-                meta name="viewport" content="width=device-width, initial-scale=1";
-                title { (t(LANG, "chat.title")) }
-                link rel="stylesheet" href="/static/app.css";
+                (super::head_start(t(LANG, "chat.title")))
                 (super::script_texts(&[
                     ("you_wrote", t(LANG, "chat.you_wrote")),
                     ("bot_replies", t(LANG, "chat.bot_replies")),

@@ -5,6 +5,7 @@ mod agent;
 mod authority;
 mod chart;
 mod chat;
+mod form;
 mod guide_edit;
 mod guide_view;
 mod incidents;
@@ -214,16 +215,24 @@ pub fn back_to(path: &str) -> Response {
     Redirect::to(path).into_response()
 }
 
+/// What every page's head begins with: the character set, the phone's viewport, the title and
+/// the one style sheet.
+pub fn head_start(title: &str) -> Markup {
+    html! {
+        meta charset="utf-8";
+        meta name="viewport" content="width=device-width, initial-scale=1";
+        title { (title) }
+        link rel="stylesheet" href="/static/app.css";
+    }
+}
+
 /// The page frame: skip link, header with navigation, main landmark.
 pub fn layout(lang: Lang, ctx: Option<&Ctx>, title: &str, body: Markup, live: Option<&str>) -> Markup {
     html! {
         (DOCTYPE)
         html lang=(lang.code()) {
             head {
-                meta charset="utf-8";
-                meta name="viewport" content="width=device-width, initial-scale=1";
-                title { (title) " – " (t(lang, "app")) }
-                link rel="stylesheet" href="/static/app.css";
+                (head_start(&format!("{title} – {}", t(lang, "app"))))
                 @if let Some(c) = ctx { meta name="csrf-token" content=(c.caller.csrf); (live_texts(c)) }
                 script src="/static/app.js" defer {}
             }

@@ -104,10 +104,7 @@ fn frame(title: &str, body: Markup, embed: bool) -> String {
         (DOCTYPE)
         html lang=(LANG.code()) {
             head {
-                meta charset="utf-8";
-                meta name="viewport" content="width=device-width, initial-scale=1";
-                title { (title) }
-                link rel="stylesheet" href="/static/app.css";
+                (super::head_start(title))
                 @if embed { base target="_top"; }
                 script src="/static/public.js" defer {}
             }

@@ -1,6 +1,7 @@
 //! The shift plan's page: the staffing lead lays the plan and awards the open seats; a member
 //! municipality's shift contact sees its own commitments and bids for open shifts.
 
+use super::form::{form_section, lines_field};
 use super::{Ctx, Form, PageError, PageResult, Path, back_to, local_time, page};
 use crate::AppState;
 use axum::Router;
@@ -85,24 +86,21 @@ fn shift_card(ctx: &Ctx, id: Uuid, s: &Shift, bidder: bool, name: &dyn Fn(&str) 
 }
 
 fn plan_form(ctx: &Ctx, id: Uuid) -> Markup {
-    html! {
-        section aria-labelledby="h-plan-form" {
-            h2 #h-plan-form { (ctx.t("shifts.lay")) }
-            form.stack method="post" action={ "/incidents/" (id) "/shifts/plan" } {
-                (ctx.csrf_field())
-                div.field {
-                    label for="p-shifts" { (ctx.t("shifts.lines")) }
-                    span.hint #p-shifts-hint { (ctx.t("shifts.lines_hint")) }
-                    textarea id="p-shifts" name="shifts" rows="6" required aria-describedby="p-shifts-hint" {}
-                }
-                div.field {
-                    label for="p-share" { (ctx.t("shifts.base_share")) }
-                    input id="p-share" name="base_share" type="number" min="0" max="100" step="1" value="65" inputmode="numeric";
-                }
-                button type="submit" { (ctx.t("shifts.lay_button")) }
+    let action = format!("/incidents/{id}/shifts/plan");
+    form_section(
+        ctx,
+        "h-plan-form",
+        ctx.t("shifts.lay"),
+        &action,
+        ctx.t("shifts.lay_button"),
+        html! {
+            (lines_field("p-shifts", "shifts", ctx.t("shifts.lines"), ctx.t("shifts.lines_hint")))
+            div.field {
+                label for="p-share" { (ctx.t("shifts.base_share")) }
+                input id="p-share" name="base_share" type="number" min="0" max="100" step="1" value="65" inputmode="numeric";
             }
-        }
-    }
+        },
+    )
 }
 
 #[derive(Deserialize)]

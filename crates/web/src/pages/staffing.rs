@@ -1,6 +1,7 @@
 //! The staffing lead's page: the calls so far, the plan for the coming hours with its gaps and
 //! recommendations, the targets, hand-set forecasts and the contact centre's figures.
 
+use super::form::{form_section, lines_field};
 use super::{Ctx, Form, PageError, PageResult, Path, back_to, chart, page};
 use crate::AppState;
 use app::CallsReport;
@@ -98,62 +99,53 @@ fn number(name: &str, label: &str, value: String, step: &str, hint: Option<&str>
 
 fn settings_form(ctx: &Ctx, id: Uuid, s: &StaffingSettings) -> Markup {
     let opt = |v: Option<f64>, scale: f64| v.map(|x| format!("{}", x * scale)).unwrap_or_default();
-    html! {
-        section aria-labelledby="h-settings" {
-            h2 #h-settings { (ctx.t("staffing.settings")) }
-            form.stack method="post" action={ "/incidents/" (id) "/staffing/settings" } {
-                (ctx.csrf_field())
-                (number("target_service_level", ctx.t("staffing.target_sl"), format!("{}", s.target_service_level * 100.0), "1", None))
-                (number("target_answer_s", ctx.t("staffing.target_answer"), format!("{}", s.target_answer_s), "1", None))
-                (number("max_occupancy", ctx.t("staffing.max_occupancy"), format!("{}", s.max_occupancy * 100.0), "1", None))
-                (number("shrinkage", ctx.t("staffing.shrinkage"), format!("{}", s.shrinkage * 100.0), "1", None))
-                (number("aht_s", ctx.t("staffing.aht"), opt(s.aht_s, 1.0), "1", Some(ctx.t("staffing.aht_hint"))))
-                (number("patience_s", ctx.t("staffing.patience"), opt(s.patience_s, 1.0), "1", Some(ctx.t("staffing.optional"))))
-                (number("max_abandon", ctx.t("staffing.max_abandon"), opt(s.max_abandon, 100.0), "1", Some(ctx.t("staffing.optional"))))
-                div.field {
-                    label for="s-interval" { (ctx.t("staffing.interval_length")) }
-                    select id="s-interval" name="interval_s" {
-                        @for m in [15, 30, 60] { option value=(m * 60) selected[s.interval_s == m * 60] { (m) " min" } }
-                    }
+    let action = format!("/incidents/{id}/staffing/settings");
+    form_section(
+        ctx,
+        "h-settings",
+        ctx.t("staffing.settings"),
+        &action,
+        ctx.t("staffing.save"),
+        html! {
+            (number("target_service_level", ctx.t("staffing.target_sl"), format!("{}", s.target_service_level * 100.0), "1", None))
+            (number("target_answer_s", ctx.t("staffing.target_answer"), format!("{}", s.target_answer_s), "1", None))
+            (number("max_occupancy", ctx.t("staffing.max_occupancy"), format!("{}", s.max_occupancy * 100.0), "1", None))
+            (number("shrinkage", ctx.t("staffing.shrinkage"), format!("{}", s.shrinkage * 100.0), "1", None))
+            (number("aht_s", ctx.t("staffing.aht"), opt(s.aht_s, 1.0), "1", Some(ctx.t("staffing.aht_hint"))))
+            (number("patience_s", ctx.t("staffing.patience"), opt(s.patience_s, 1.0), "1", Some(ctx.t("staffing.optional"))))
+            (number("max_abandon", ctx.t("staffing.max_abandon"), opt(s.max_abandon, 100.0), "1", Some(ctx.t("staffing.optional"))))
+            div.field {
+                label for="s-interval" { (ctx.t("staffing.interval_length")) }
+                select id="s-interval" name="interval_s" {
+                    @for m in [15, 30, 60] { option value=(m * 60) selected[s.interval_s == m * 60] { (m) " min" } }
                 }
-                button type="submit" { (ctx.t("staffing.save")) }
             }
-        }
-    }
+        },
+    )
 }
 
 fn override_form(ctx: &Ctx, id: Uuid) -> Markup {
-    html! {
-        section aria-labelledby="h-override" {
-            h2 #h-override { (ctx.t("staffing.override")) }
-            form.stack method="post" action={ "/incidents/" (id) "/staffing/override" } {
-                (ctx.csrf_field())
-                div.field {
-                    label for="o-start" { (ctx.t("staffing.override_start")) }
-                    input id="o-start" name="start" type="datetime-local" required;
-                }
-                (number("calls", ctx.t("staffing.override_calls"), String::new(), "1", Some(ctx.t("staffing.override_hint"))))
-                button type="submit" { (ctx.t("staffing.save")) }
+    let action = format!("/incidents/{id}/staffing/override");
+    form_section(
+        ctx,
+        "h-override",
+        ctx.t("staffing.override"),
+        &action,
+        ctx.t("staffing.save"),
+        html! {
+            div.field {
+                label for="o-start" { (ctx.t("staffing.override_start")) }
+                input id="o-start" name="start" type="datetime-local" required;
             }
-        }
-    }
+            (number("calls", ctx.t("staffing.override_calls"), String::new(), "1", Some(ctx.t("staffing.override_hint"))))
+        },
+    )
 }
 
 fn import_form(ctx: &Ctx, id: Uuid) -> Markup {
-    html! {
-        section aria-labelledby="h-import" {
-            h2 #h-import { (ctx.t("staffing.import")) }
-            form.stack method="post" action={ "/incidents/" (id) "/staffing/import" } {
-                (ctx.csrf_field())
-                div.field {
-                    label for="i-csv" { (ctx.t("staffing.import_label")) }
-                    span.hint #i-csv-hint { (ctx.t("staffing.import_hint")) }
-                    textarea id="i-csv" name="csv" rows="6" required aria-describedby="i-csv-hint" {}
-                }
-                button type="submit" { (ctx.t("staffing.import_button")) }
-            }
-        }
-    }
+    let action = format!("/incidents/{id}/staffing/import");
+    let fields = lines_field("i-csv", "csv", ctx.t("staffing.import_label"), ctx.t("staffing.import_hint"));
+    form_section(ctx, "h-import", ctx.t("staffing.import"), &action, ctx.t("staffing.import_button"), fields)
 }
 
 fn import_report(ctx: &Ctx, r: &CallsReport) -> Markup {
