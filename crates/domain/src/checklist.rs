@@ -18,6 +18,7 @@ word_enum!(
 #[serde(deny_unknown_fields)]
 pub struct TemplateItem {
     pub side: Side,
+    #[schema(min_length = 3, max_length = 300)]
     pub title: String,
     pub responsible: Role,
 }
@@ -57,12 +58,17 @@ pub fn default_checklist() -> Vec<TemplateItem> {
 #[serde(deny_unknown_fields)]
 pub struct ActionCard {
     pub kind: IncidentKind,
+    #[schema(min_length = 3, max_length = 200)]
     pub title: String,
+    #[schema(min_length = 1, max_length = 2000)]
     pub problem: String,
+    #[schema(min_length = 1, max_length = 2000)]
     pub solution: String,
+    #[schema(min_length = 1, max_length = 2000)]
     pub communication: String,
     pub responsible: Role,
     /// Steps that become checklist items when the card is attached to an incident.
+    #[schema(max_items = 30)]
     pub steps: Vec<String>,
 }
 

@@ -23,22 +23,29 @@ pub const QUESTION_MAX: usize = 200;
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Situation {
+    #[schema(max_length = 200)]
     pub situation: String,
+    #[schema(max_length = 600)]
     pub action: String,
     #[serde(default)]
+    #[schema(max_length = 600)]
     pub citizen_text: String,
     /// How citizens ask about this situation, in their own words: the chatbot matches messages
     /// against them. Never shown to citizens.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[schema(max_items = 20)]
     pub citizen_questions: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Contact {
+    #[schema(max_length = 120)]
     pub name: String,
+    #[schema(max_length = 40)]
     pub phone: String,
     #[serde(default)]
+    #[schema(max_length = 300)]
     pub note: String,
     /// Emergency numbers are shown first and read out first.
     #[serde(default)]
@@ -50,23 +57,34 @@ pub struct Contact {
 #[serde(deny_unknown_fields, default)]
 pub struct Guide {
     /// One line every agent sees.
+    #[schema(max_length = 160)]
     pub banner: String,
     /// Internal note for whoever fills the guide; never shown to agents or citizens.
+    #[schema(max_length = 4000)]
     pub purpose: String,
     /// What happened, since when, who is affected, which channels are set up.
+    #[schema(max_length = 4000)]
     pub scope: String,
+    #[schema(max_length = 1000)]
     pub short_status: String,
     #[serde(with = "time::serde::rfc3339::option")]
+    #[schema(format = DateTime)]
     pub started_at: Option<OffsetDateTime>,
     /// In words: "2–3 dage", "ukendt".
+    #[schema(max_length = 200)]
     pub expected_duration: String,
     #[serde(with = "time::serde::rfc3339::option")]
+    #[schema(format = DateTime)]
     pub next_update_at: Option<OffsetDateTime>,
+    #[schema(max_items = 50)]
     pub situations: Vec<Situation>,
+    #[schema(max_items = 30)]
     pub contacts: Vec<Contact>,
     /// Non-urgent cases are referred here for a callback.
+    #[schema(format = Email)]
     pub callback_email: String,
     /// What the public page, the chatbot and the voicebot may say.
+    #[schema(max_length = 1000)]
     pub citizen_summary: String,
 }
 

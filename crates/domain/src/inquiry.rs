@@ -39,8 +39,10 @@ pub struct NewInquiry {
     #[serde(default)]
     pub situation: Option<usize>,
     #[serde(default)]
+    #[schema(max_length = 200)]
     pub text: String,
     /// The caller's municipality code.
+    #[schema(max_length = 12, pattern = r"^([0-9]{4}|[A-Z0-9]{2,12})$")]
     pub municipality: String,
 }
 
@@ -92,11 +94,16 @@ pub struct Inquiry {
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewCallback {
+    #[schema(min_length = 1, max_length = 120)]
     pub name: String,
+    #[schema(max_length = 40)]
     pub phone: String,
     #[serde(default)]
+    #[schema(format = Email)]
     pub email: String,
+    #[schema(min_length = 3, max_length = 500)]
     pub reason: String,
+    #[schema(max_length = 12, pattern = r"^([0-9]{4}|[A-Z0-9]{2,12})$")]
     pub municipality: String,
 }
 

@@ -16,8 +16,10 @@ pub const DEFAULT_BASE_SHARE: f64 = 0.65;
 #[serde(deny_unknown_fields)]
 pub struct NewShift {
     #[serde(with = "time::serde::rfc3339")]
+    #[schema(format = DateTime)]
     pub start: OffsetDateTime,
     #[serde(with = "time::serde::rfc3339")]
+    #[schema(format = DateTime)]
     pub end: OffsetDateTime,
     pub agents: u32,
 }
@@ -25,8 +27,10 @@ pub struct NewShift {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewPlan {
+    #[schema(min_items = 1, max_items = 200)]
     pub shifts: Vec<NewShift>,
     #[serde(default = "default_share")]
+    #[schema(minimum = 0.0, maximum = 1.0)]
     pub base_share: f64,
 }
 

@@ -224,3 +224,74 @@ async fn the_document_matches_its_snapshot() {
         );
     }
 }
+
+/// The schemas of the request bodies, each reached from an operation, with the schemas they name.
+fn request_schemas(doc: &Value) -> BTreeSet<String> {
+    let name = |r: &Value| r.as_str().and_then(|r| r.strip_prefix("#/components/schemas/")).map(str::to_string);
+    let mut todo: Vec<String> = operations(doc)
+        .iter()
+        .filter_map(|(_, _, op)| op["requestBody"]["content"].as_object().cloned())
+        .flat_map(|c| c.values().filter_map(|m| name(&m["schema"]["$ref"])).collect::<Vec<_>>())
+        .collect();
+    let mut seen = BTreeSet::new();
+    while let Some(s) = todo.pop() {
+        if seen.insert(s.clone()) {
+            for p in doc["components"]["schemas"][&s]["properties"].as_object().into_iter().flat_map(|p| p.values()) {
+                todo.extend(name(&p["$ref"]).into_iter().chain(name(&p["items"]["$ref"])));
+            }
+        }
+    }
+    seen
+}
+
+/// A client can check a body before it sends it: every free-text string of a request body has a
+/// length limit in the document, and the limits named in `domain` are the ones it states.
+#[tokio::test]
+async fn request_bodies_state_the_limits_the_domain_enforces() {
+    use domain::{chat, guide, incident, inquiry, log, shifts, user};
+    let kit = Kit::sqlite().await;
+    let doc = served(&kit).await;
+    let schemas = &doc["components"]["schemas"];
+    let requests = request_schemas(&doc);
+    assert!(requests.len() > 20, "the request bodies were found: {requests:?}");
+
+    let mut unbounded = Vec::new();
+    for s in &requests {
+        for (field, p) in schemas[s]["properties"].as_object().into_iter().flatten() {
+            let is_string = p["type"] == "string" || p["type"].as_array().is_some_and(|t| t.contains(&"string".into()));
+            if is_string && p["format"].is_null() && p["enum"].is_null() && p["maxLength"].is_null() {
+                unbounded.push(format!("{s}.{field}"));
+            }
+        }
+    }
+    assert!(unbounded.is_empty(), "request strings without a maxLength: {unbounded:?}");
+
+    let stated = |s: &str, field: &str, key: &str| schemas[s]["properties"][field][key].as_u64().map(|n| n as usize);
+    let named = [
+        ("NewIncident", "title", "maxLength", incident::TITLE_MAX),
+        ("StatusChange", "note", "maxLength", incident::NOTE_MAX),
+        ("NewLogEntry", "text", "maxLength", log::TEXT_MAX),
+        ("NewInquiry", "text", "maxLength", inquiry::INQUIRY_TEXT_MAX),
+        ("NewCallback", "reason", "maxLength", inquiry::REASON_MAX),
+        ("ChatCallback", "reason", "maxLength", inquiry::REASON_MAX),
+        ("NewFeedback", "text", "maxLength", domain::feedback::TEXT_MAX),
+        ("ChatRequest", "message", "maxLength", chat::MESSAGE_MAX),
+        ("Guide", "banner", "maxLength", guide::BANNER_MAX),
+        ("Guide", "purpose", "maxLength", guide::SECTION_MAX),
+        ("Guide", "scope", "maxLength", guide::SECTION_MAX),
+        ("Guide", "short_status", "maxLength", guide::STATUS_MAX),
+        ("Guide", "citizen_summary", "maxLength", guide::STATUS_MAX),
+        ("Guide", "situations", "maxItems", guide::MAX_SITUATIONS),
+        ("Guide", "contacts", "maxItems", guide::MAX_CONTACTS),
+        ("Situation", "action", "maxLength", guide::ROW_MAX),
+        ("Situation", "citizen_text", "maxLength", guide::ROW_MAX),
+        ("Situation", "citizen_questions", "maxItems", guide::MAX_CITIZEN_QUESTIONS),
+        ("NewPlan", "shifts", "maxItems", shifts::MAX_SHIFTS),
+        ("NewUser", "password", "minLength", user::PASSWORD_MIN),
+        ("NewUser", "password", "maxLength", user::PASSWORD_MAX),
+        ("Login", "password", "maxLength", user::PASSWORD_MAX),
+    ];
+    for (s, field, key, limit) in named {
+        assert_eq!(stated(s, field, key), Some(limit), "{s}.{field}: the document's {key} is not the domain's");
+    }
+}

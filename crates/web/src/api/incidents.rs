@@ -55,6 +55,7 @@ pub async fn show(State(s): State<AppState>, ApiCaller(c): ApiCaller, Path(id): 
 pub struct StatusRequest {
     status: Status,
     /// Required when closing.
+    #[schema(min_length = 1, max_length = 3800)]
     note: Option<String>,
 }
 

@@ -13,7 +13,9 @@ use utoipa::ToSchema;
 #[serde(deny_unknown_fields)]
 #[schema(as = Login)]
 pub struct LoginRequest {
+    #[schema(format = Email)]
     email: String,
+    #[schema(max_length = 256)]
     password: String,
 }
 
