@@ -151,7 +151,11 @@ impl Chat {
         *at = Instant::now();
         if *tokens < 1.0 {
             let wait = ((1.0 - *tokens) * 60.0 / rate as f64).ceil();
-            return Err(Error::TooMany { code: "rate_limited", message: format!("too many messages; try again in {wait} seconds") });
+            return Err(Error::TooMany {
+                code: "rate_limited",
+                message: format!("too many messages; try again in {wait} seconds"),
+                retry_after_s: (wait as u64).max(1),
+            });
         }
         *tokens -= 1.0;
         Ok(())

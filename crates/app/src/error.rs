@@ -17,7 +17,7 @@ pub enum Error {
     Unauthenticated { code: &'static str, message: String },
     /// Too many requests from one client; try again later.
     #[error("{message}")]
-    TooMany { code: &'static str, message: String },
+    TooMany { code: &'static str, message: String, retry_after_s: u64 },
     /// The published guides are not loaded yet: "no crisis" must not be said before we know.
     #[error("the published guides are still being loaded; try again in a moment")]
     NotReady,

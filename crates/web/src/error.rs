@@ -15,11 +15,17 @@ pub struct ApiError {
     pub code: &'static str,
     pub message: String,
     pub fields: Vec<FieldError>,
+    /// Seconds after which a retry may succeed, sent as `Retry-After` (with 429 and 503).
+    pub retry_after: Option<u64>,
 }
+
+/// What a 503 tells the client to wait when nothing more precise is known.
+pub const RETRY_AFTER_UNAVAILABLE: u64 = 5;
 
 impl ApiError {
     pub fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> ApiError {
-        ApiError { status, code, message: message.into(), fields: Vec::new() }
+        let retry_after = (status == StatusCode::SERVICE_UNAVAILABLE).then_some(RETRY_AFTER_UNAVAILABLE);
+        ApiError { status, code, message: message.into(), fields: Vec::new(), retry_after }
     }
     pub fn unauthorized() -> ApiError {
         ApiError::new(StatusCode::UNAUTHORIZED, "unauthorized", "log in first: send a session cookie or an 'Authorization: Bearer' token")
@@ -40,7 +46,7 @@ impl From<DomainError> for ApiError {
             DomainError::NotFound(m) => ApiError::new(StatusCode::NOT_FOUND, "not_found", m),
             DomainError::Invalid(fields) => {
                 let message = DomainError::Invalid(fields.clone()).to_string();
-                ApiError { status: StatusCode::UNPROCESSABLE_ENTITY, code: "validation_failed", message, fields }
+                ApiError { fields, ..ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "validation_failed", message) }
             }
         }
     }
@@ -62,7 +68,9 @@ impl From<app::Error> for ApiError {
                 ApiError::new(status, code, message)
             }
             Error::Unauthenticated { code, message } => ApiError::new(StatusCode::UNAUTHORIZED, code, message),
-            Error::TooMany { code, message } => ApiError::new(StatusCode::TOO_MANY_REQUESTS, code, message),
+            Error::TooMany { code, message, retry_after_s } => {
+                ApiError { retry_after: Some(retry_after_s), ..ApiError::new(StatusCode::TOO_MANY_REQUESTS, code, message) }
+            }
             Error::NotReady => ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "not_ready", message),
             Error::NotConfigured(_) => ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "not_configured", message),
             Error::Unavailable(_) => ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "unavailable", message),
@@ -92,9 +100,15 @@ pub struct ErrorDetail {
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
+        let retry = retry_header(self.retry_after);
         let body = ErrorBody { error: ErrorDetail { code: self.code, message: self.message, fields: self.fields } };
-        (self.status, axum::Json(body)).into_response()
+        (self.status, retry, axum::Json(body)).into_response()
     }
+}
+
+/// The `Retry-After` header for a wait, if there is one.
+pub fn retry_header(seconds: Option<u64>) -> axum::response::AppendHeaders<Option<(axum::http::HeaderName, String)>> {
+    axum::response::AppendHeaders(seconds.map(|s| (axum::http::header::RETRY_AFTER, s.to_string())))
 }
 
 /// `axum::Json`, but every rejection is one of our JSON errors with a precise status.

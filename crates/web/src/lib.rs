@@ -4,6 +4,7 @@
 mod api;
 pub mod auth;
 pub mod error;
+mod headers;
 mod i18n;
 mod metrics;
 pub mod openapi;
@@ -12,9 +13,7 @@ mod pages;
 use app::{App, Shutdown};
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
-use axum::http::{HeaderValue, header};
 use std::sync::Arc;
-use tower_http::set_header::SetResponseHeaderLayer;
 
 pub use api::documented_only as api_guard;
 
@@ -61,10 +60,7 @@ pub fn router(app: App, config: Config) -> Router {
     }
     router
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
-        // Safe defaults for every response; the embeddable public page sets its own frame policy.
-        .layer(SetResponseHeaderLayer::if_not_present(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static("frame-ancestors 'none'")))
-        .layer(SetResponseHeaderLayer::overriding(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")))
-        .layer(SetResponseHeaderLayer::overriding(header::REFERRER_POLICY, HeaderValue::from_static("same-origin")))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), headers::secure))
         .layer(axum::middleware::from_fn_with_state(state.clone(), metrics::count))
         .layer(
             tower_http::trace::TraceLayer::new_for_http()

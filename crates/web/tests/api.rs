@@ -314,12 +314,16 @@ async fn sessions_need_csrf_for_writes_and_logins_are_throttled() {
         let (s, v) = kit.call("POST", "/api/v1/session", None, Some(json!({ "email": email, "password": "forkert forkert" }))).await;
         assert_eq!((s, v["error"]["code"].as_str()), (StatusCode::UNAUTHORIZED, Some("invalid_credentials")));
     }
-    let (s, v) = kit.call("POST", "/api/v1/session", None, Some(json!({ "email": email, "password": PASSWORD }))).await;
+    let login = json!({ "email": email, "password": PASSWORD }).to_string();
+    let (s, v, h) = kit.raw("POST", "/api/v1/session", None, Some(login), &[]).await;
+    let v: serde_json::Value = serde_json::from_slice(&v).unwrap();
     assert_eq!(
         (s, v["error"]["code"].as_str()),
         (StatusCode::TOO_MANY_REQUESTS, Some("too_many_attempts")),
         "even the right password waits"
     );
+    let wait: u64 = h[header::RETRY_AFTER].to_str().unwrap().parse().unwrap();
+    assert!((800..=900).contains(&wait), "Retry-After is the rest of the quarter hour: {wait}");
 }
 
 #[tokio::test]

@@ -103,7 +103,7 @@ async fn inquiries(State(s): State<AppState>, ctx: Ctx, Path(id): Path<Uuid>) ->
             div.scroll { table.bars {
                 thead { tr { th scope="col" { (ctx.t("inquiries.hour")) } th.num scope="col" { (ctx.t("inquiries.count")) } th scope="col" { span.visually-hidden { (ctx.t("inquiries.per_hour")) } } } }
                 tbody { @for (hour, n) in &a.per_hour {
-                    tr { th scope="row" { (hour) } td.num { (n) } td aria-hidden="true" { span.bar style={ "width:" (n * 100 / max_hour) "%" } {} } }
+                    tr { th scope="row" { (hour) } td.num { (n) } td aria-hidden="true" { svg.bar viewBox="0 0 100 1" preserveAspectRatio="none" { rect width=(n * 100 / max_hour) height="1" {} } } }
                 } }
             } }
         }

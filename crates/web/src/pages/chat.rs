@@ -83,7 +83,7 @@ fn frame(body: Markup) -> Response {
         }
     };
     // Embeddable on the municipality's own site.
-    ([(header::CONTENT_SECURITY_POLICY, "frame-ancestors *"), (header::CACHE_CONTROL, "no-store")], page).into_response()
+    ([(header::CONTENT_SECURITY_POLICY, crate::headers::CSP_EMBEDDABLE), (header::CACHE_CONTROL, "no-store")], page).into_response()
 }
 
 fn location(municipality: Option<&str>, conversation: Option<Uuid>, extra: &str) -> String {

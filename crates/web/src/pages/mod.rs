@@ -154,7 +154,7 @@ impl IntoResponse for PageError {
             }
             p { a href="/incidents" { (t(lang, "error.back")) " – " (t(lang, "nav.incidents")) } }
         };
-        (e.status, layout(lang, None, t(lang, "error.title"), body, None)).into_response()
+        (e.status, crate::error::retry_header(e.retry_after), layout(lang, None, t(lang, "error.title"), body, None)).into_response()
     }
 }
 

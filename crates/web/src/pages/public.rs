@@ -85,11 +85,11 @@ fn hex(bytes: &[u8]) -> String {
 }
 
 fn respond(r: &Rendered, headers: &HeaderMap, embed: bool) -> Response {
-    let frame = if embed { "frame-ancestors *" } else { "frame-ancestors 'none'" };
+    let policy = if embed { crate::headers::CSP_EMBEDDABLE } else { crate::headers::CSP };
     let common = [
         (header::ETAG, r.etag.clone()),
         (header::CACHE_CONTROL, CACHE_CONTROL.to_string()),
-        (header::CONTENT_SECURITY_POLICY, frame.to_string()),
+        (header::CONTENT_SECURITY_POLICY, policy.to_string()),
     ];
     let matches =
         headers.get(header::IF_NONE_MATCH).and_then(|v| v.to_str().ok()).is_some_and(|v| v.split(',').any(|t| t.trim() == r.etag));

@@ -45,7 +45,17 @@ impl Kit {
         Kit::with(store, Some(dir)).await
     }
 
+    /// A kit whose web layer runs with `web` (for example behind TLS, with secure cookies).
+    pub async fn sqlite_with(web: web::Config) -> Kit {
+        let (store, dir) = sqlite_store().await;
+        Kit::build(store, Some(dir), web).await
+    }
+
     pub async fn with(store: Store, dir: Option<tempfile::TempDir>) -> Kit {
+        Kit::build(store, dir, web::Config::default()).await
+    }
+
+    async fn build(store: Store, dir: Option<tempfile::TempDir>, web: web::Config) -> Kit {
         store.seed_defaults().await.unwrap();
         let mut tokens = HashMap::new();
         let mut emails = HashMap::new();
@@ -68,7 +78,7 @@ impl Kit {
         // As `serve` does: committed events reach the bus, so the channels follow publications.
         store.start_relay().await.unwrap();
         let config = app::Config { crisis_line: Some("70 00 00 00".into()), ..app::Config::default() };
-        let app = web::router(app::App::start(store.clone(), config), web::Config::default());
+        let app = web::router(app::App::start(store.clone(), config), web);
         Kit { store, app, tokens, emails, _dir: dir }
     }
 
