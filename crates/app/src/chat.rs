@@ -2,6 +2,7 @@
 //! below the threshold or on request, and records what it could not answer as a "not covered"
 //! inquiry for the authority. Conversations live in memory only, briefly.
 
+use crate::spool::Spooled;
 use crate::{App, Error, Refusal, Result};
 use domain::chat::{ChatRequest, ReplyKind, fixed_reply};
 use domain::inquiry::{INQUIRY_TEXT_MAX, NewCallback, NewInquiry};
@@ -9,9 +10,8 @@ use search::Reply;
 use serde::Serialize;
 use std::collections::{HashMap, VecDeque};
 use std::net::IpAddr;
-use std::sync::{Arc, Mutex};
+use std::sync::Mutex;
 use std::time::{Duration, Instant};
-use tokio::sync::Semaphore;
 use uuid::Uuid;
 
 /// A conversation is forgotten after this long without a message.
@@ -21,8 +21,6 @@ const MAX_CONVERSATIONS: usize = 50_000;
 const TURNS_KEPT: usize = 20;
 /// Unanswered questions one conversation may pass on to the authority.
 const RECORDED_MAX: u8 = 3;
-/// Unanswered questions being written at once; more are dropped rather than queued.
-const RECORDING_AT_ONCE: usize = 8;
 
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct Source {
@@ -45,6 +43,9 @@ pub struct ChatReply {
     pub crisis_line: Option<String>,
     /// Whether a callback can be requested in this conversation (a live crisis is known).
     pub callback: bool,
+    /// Whether the question was passed on to the authority: stored, or spooled while the
+    /// database is away. Only then does the answer say so.
+    pub passed_on: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -105,13 +106,11 @@ pub struct Chat {
     conversations: Mutex<Conversations>,
     buckets: Mutex<Buckets>,
     per_minute: u32,
-    recording: Arc<Semaphore>,
 }
 
 impl Chat {
     pub fn new(per_minute: u32) -> Chat {
-        let recording = Arc::new(Semaphore::new(RECORDING_AT_ONCE));
-        Chat { conversations: Mutex::default(), buckets: Mutex::default(), per_minute, recording }
+        Chat { conversations: Mutex::default(), buckets: Mutex::default(), per_minute }
     }
 
     /// Whether this conversation may pass on one more unanswered question (and counts it).
@@ -236,16 +235,15 @@ impl App {
             Reply::Person => (ReplyKind::Person, 1.0, None, String::new()),
             Reply::NotCovered { confidence } => (ReplyKind::NotCovered, confidence, None, String::new()),
         };
-        let mut answer = if kind == ReplyKind::Answer { answer } else { fixed_reply(kind, line.as_deref(), !local.is_empty()) };
-        if ended && source.as_ref().is_none_or(|src| Some(src.incident) != earlier_incident) {
-            answer = format!("{} {answer}", domain::chat::CRISIS_ENDED);
-        }
         // The crisis the conversation is about: the one answered from, else the citizen's own.
         let incident = source.as_ref().map(|s| s.incident).or(earlier_incident.filter(|_| !ended)).or(local.first().map(|p| p.incident.id));
-        if kind == ReplyKind::NotCovered
-            && let (Some(id), Some(m)) = (incident, municipality.clone())
-        {
-            s.record_not_covered(conversation, id, &req.message, m);
+        let passed_on = match (kind, incident, municipality.clone()) {
+            (ReplyKind::NotCovered, Some(id), Some(m)) => s.record_not_covered(conversation, id, &req.message, m).await,
+            _ => false,
+        };
+        let mut answer = if kind == ReplyKind::Answer { answer } else { fixed_reply(kind, line.as_deref(), !local.is_empty(), passed_on) };
+        if ended && source.as_ref().is_none_or(|src| Some(src.incident) != earlier_incident) {
+            answer = format!("{} {answer}", domain::chat::CRISIS_ENDED);
         }
         let reply = ChatReply {
             conversation,
@@ -256,6 +254,7 @@ impl App {
             source,
             crisis_line: line,
             callback: incident.is_some_and(|i| crises.get(i).is_some()),
+            passed_on,
         };
         s.chat.remember(conversation, municipality, incident, req.message, &reply);
         Ok(reply)
@@ -266,14 +265,14 @@ impl App {
         self.chat.turns(conversation)
     }
 
-    /// The unanswered question goes to the authority as a "not covered" inquiry, in the background
-    /// so the citizen is not kept waiting; personal data (a CPR-like number) is left out.
-    fn record_not_covered(&self, conversation: Uuid, incident: Uuid, message: &str, municipality: String) {
+    /// The unanswered question goes to the authority as a "not covered" inquiry; personal data (a
+    /// CPR-like number) is left out. Whether it was kept (stored, or spooled while the database is
+    /// away): only then is the citizen told it is passed on.
+    async fn record_not_covered(&self, conversation: Uuid, incident: Uuid, message: &str, municipality: String) -> bool {
         let s = self;
-        let Some(p) = s.live.crises().get(incident).map(|p| p.version.version) else { return };
-        let Ok(permit) = s.chat.recording.clone().try_acquire_owned() else { return };
+        let Some(p) = s.live.crises().get(incident).map(|p| p.version.version) else { return false };
         if !s.chat.may_record(conversation) {
-            return;
+            return false;
         }
         let mut text: String = message.chars().take(INQUIRY_TEXT_MAX).collect();
         if domain::inquiry::looks_like_cpr(&text) {
@@ -281,13 +280,8 @@ impl App {
         }
         let text = format!("Chatbot: {text}").chars().take(INQUIRY_TEXT_MAX).collect();
         let new = NewInquiry { version: p, situation: None, text, municipality };
-        let store = s.store.clone();
-        tokio::spawn(async move {
-            if let Err(e) = store.record_inquiry(incident, new, domain::time::now()).await {
-                tracing::warn!(error = %e, "the chatbot's unanswered question was not recorded");
-            }
-            drop(permit);
-        });
+        let request = Spooled::Inquiry { id: Uuid::new_v4(), incident, new, at: domain::time::now() };
+        s.pass_on(request).await.map_err(|e| tracing::warn!(error = %e, "the chatbot's unanswered question was not kept")).is_ok()
     }
 
     /// A callback request from the chat's handover: for the crisis the conversation is about, once
@@ -308,8 +302,14 @@ impl App {
         if new.municipality.trim().is_empty() {
             new.municipality = municipality.or_else(|| p.incident.affected.first().cloned()).unwrap_or_default();
         }
-        let actor = domain::Actor { name: "Chatbot".into(), ..domain::Actor::system() };
-        s.store.create_callback(p.incident.id, new.validate()?, &actor, domain::time::now()).await?;
+        let request = Spooled::Callback {
+            id: Uuid::new_v4(),
+            incident: p.incident.id,
+            new: new.validate()?,
+            by: "Chatbot".into(),
+            at: domain::time::now(),
+        };
+        s.pass_on(request).await?;
         s.chat.callback_taken(conversation, true);
         Ok(())
     }

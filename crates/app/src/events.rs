@@ -30,6 +30,12 @@ impl App {
         Ok(self.store.ping().await?)
     }
 
+    /// How long the database has been away, while it is known to be (then every use case that
+    /// needs it fails at once, and the citizens' channels answer from memory).
+    pub fn database_down_for(&self) -> Option<std::time::Duration> {
+        self.store.database_down_for()
+    }
+
     /// `sqlite` or `postgres`.
     pub fn backend(&self) -> &'static str {
         self.store.backend()

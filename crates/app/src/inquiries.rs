@@ -1,6 +1,7 @@
 //! What citizens ask, and callback requests: the only personal data, read only by the affected
 //! authority, every reading logged.
 
+use crate::spool::Spooled;
 use crate::{App, Result, now};
 use domain::inquiry::{Access, Aggregates, Callback, Inquiry, NewCallback, NewInquiry};
 use domain::{Actor, Permission};
@@ -12,7 +13,7 @@ const TOP: usize = 10;
 impl App {
     pub async fn record_inquiry(&self, actor: &Actor, id: Uuid, new: NewInquiry) -> Result<Inquiry> {
         self.incident(actor, id, Permission::RecordInquiry).await?;
-        Ok(self.store.record_inquiry(id, new, now()).await?)
+        Ok(self.store.record_inquiry(Uuid::new_v4(), id, new, now()).await?)
     }
 
     pub async fn inquiry_summary(&self, actor: &Actor, id: Uuid) -> Result<Aggregates> {
@@ -22,7 +23,7 @@ impl App {
 
     pub async fn request_callback(&self, actor: &Actor, id: Uuid, new: NewCallback) -> Result<Callback> {
         self.incident(actor, id, Permission::RecordInquiry).await?;
-        Ok(self.store.create_callback(id, new.validate()?, actor, now()).await?)
+        Ok(self.store.create_callback(Uuid::new_v4(), id, new.validate()?, actor, now()).await?)
     }
 
     /// The callback requests; `export` marks the reading as an export in the access log.
@@ -37,7 +38,8 @@ impl App {
     }
 
     /// A callback the caller asked for in the voicebot (pressed 3) about `incident`; the platform
-    /// sends the caller's number. Whether it was saved: the call goes on either way.
+    /// sends the caller's number. Whether it was kept (stored, or spooled while the database is
+    /// away): the call goes on either way, and the caller is promised a call only if it was.
     pub async fn voice_callback(&self, who: &str, incident: Uuid, code: &str, number: &str) -> bool {
         let Some(phone) = domain::guide::normalise_phone(number) else { return false };
         let new = NewCallback {
@@ -47,12 +49,8 @@ impl App {
             reason: "Borgeren tastede 3 i telefonrobotten og ønsker at blive ringet op.".into(),
             municipality: code.to_string(),
         };
-        let actor = Actor { name: format!("Telefonrobot ({who})"), ..Actor::system() };
         let Ok(new) = new.validate() else { return false };
-        self.store
-            .create_callback(incident, new, &actor, now())
-            .await
-            .map_err(|e| tracing::warn!(error = %e, "IVR callback request not saved"))
-            .is_ok()
+        let request = Spooled::Callback { id: Uuid::new_v4(), incident, new, by: format!("Telefonrobot ({who})"), at: now() };
+        self.pass_on(request).await.map_err(|e| tracing::warn!(error = %e, "IVR callback request not saved")).is_ok()
     }
 }

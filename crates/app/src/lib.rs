@@ -19,7 +19,9 @@ pub mod live;
 mod lookup;
 mod room;
 mod shifts;
+pub mod spool;
 pub mod staffing;
+mod tokens;
 mod voice;
 
 pub use error::{Error, Refusal, Result};
@@ -49,11 +51,14 @@ pub struct Config {
     pub crisis_line: Option<String>,
     /// Chatbot messages per client address per minute; 0 turns the limit off.
     pub chat_per_minute: u32,
+    /// Where citizens' questions and callback requests wait while the database is away; without
+    /// it, a citizen is then sent to the crisis line instead of being told it is passed on.
+    pub spool_dir: Option<std::path::PathBuf>,
 }
 
 impl Default for Config {
     fn default() -> Self {
-        Config { session_lifetime: Duration::from_secs(12 * 3600), crisis_line: None, chat_per_minute: 30 }
+        Config { session_lifetime: Duration::from_secs(12 * 3600), crisis_line: None, chat_per_minute: 30, spool_dir: None }
     }
 }
 
@@ -88,6 +93,10 @@ pub struct App {
     throttle: Arc<accounts::Throttle>,
     /// Each incident's log as far as a view has verified it: the next view checks only what is new.
     verified: Arc<room::VerifiedHeads>,
+    /// Tokens the database vouched for: the voice channel keeps routing while it is away.
+    tokens: Arc<tokens::TokenCache>,
+    /// What citizens were told is passed on, kept on local disk while the database is away.
+    spool: Option<Arc<spool::Spool>>,
 }
 
 impl App {
@@ -96,6 +105,8 @@ impl App {
     pub fn start(store: Store, config: Config) -> App {
         let app = App::new(store, config);
         app.live.clone().follow(app.store.clone());
+        tokens::TokenCache::follow(app.tokens.clone(), app.store.subscribe());
+        app.drain_spool();
         app
     }
 
@@ -106,6 +117,10 @@ impl App {
             chat: Arc::new(chat::Chat::new(config.chat_per_minute)),
             throttle: Arc::new(accounts::Throttle::default()),
             verified: Arc::default(),
+            tokens: Arc::default(),
+            spool: config.spool_dir.as_deref().and_then(|dir| {
+                spool::Spool::open(dir).map(Arc::new).inspect_err(|e| tracing::error!(dir = %dir.display(), error = %e, "no spool")).ok()
+            }),
             config: Arc::new(config),
             store,
         }

@@ -32,6 +32,8 @@ pub struct Crises {
     names: HashMap<String, String>,
     /// False until the first read from the database: "no crisis" must not be said before we know.
     pub loaded: bool,
+    /// Counts the snapshots: a rendering made from this one is current while it is the live one.
+    pub generation: u64,
     /// Crises closed within [`CANCELS_KEPT`]: their alert is a Cancel, kept in the feed so feed
     /// readers learn that it is over. Never answered from.
     pub closed: Vec<Published>,
@@ -46,6 +48,7 @@ impl Crises {
             names: HashMap::new(),
             loaded: false,
             closed: Vec::new(),
+            generation: 0,
         }
     }
 
@@ -118,6 +121,7 @@ impl Live {
         }
         let mut crises = build(published, &orgs);
         crises.closed = closed;
+        crises.generation = self.crises().generation + 1;
         let mut indexed = self.index.write().expect("index lock");
         let index = &mut indexed.index;
         let previous = self.crises();
@@ -258,7 +262,7 @@ fn build(published: Vec<Published>, orgs: &[Organisation]) -> Crises {
         candidates.extend(answer_candidates(p, codes));
     }
     let names = orgs.iter().map(|o| (o.code.clone(), o.name.clone())).collect();
-    Crises { published, answers: search::Answers::new(candidates), reach, names, loaded: true, closed: Vec::new() }
+    Crises { published, answers: search::Answers::new(candidates), reach, names, loaded: true, closed: Vec::new(), generation: 0 }
 }
 
 /// What the chatbot may answer with: only the approved citizen wording of the published guide.

@@ -26,8 +26,23 @@ impl VoiceLine {
 
 impl App {
     /// Who asks the voice channel, by the hash of a bearer token: the contact-centre platform's
-    /// integration token, or a staff member's token whose role may use the channel.
+    /// integration token, or a staff member's token whose role may use the channel. While the
+    /// database is away, a token it vouched for recently is taken from memory.
     pub async fn voice_caller(&self, credential_hash: &str) -> Result<String> {
+        match self.voice_caller_in_store(credential_hash).await {
+            Ok(who) => {
+                self.tokens.confirmed(credential_hash, &who);
+                Ok(who)
+            }
+            Err(Error::Unavailable(e)) => self.tokens.recall(credential_hash).ok_or(Error::Unavailable(e)),
+            Err(e) => {
+                self.tokens.refused(credential_hash);
+                Err(e)
+            }
+        }
+    }
+
+    async fn voice_caller_in_store(&self, credential_hash: &str) -> Result<String> {
         if let Some(name) = self.store.integration_by_token(credential_hash).await? {
             return match domain::permission::INTEGRATION.contains(&Permission::UseVoiceChannel) {
                 true => Ok(format!("integration {name}")),

@@ -251,15 +251,19 @@ async fn run(cli: Cli) -> Result<()> {
                 jobs.mail_from,
                 jobs.retention_days,
             );
-            let app = app::Config { crisis_line, chat_per_minute: chat_rate_limit, ..Default::default() };
+            // Citizens' requests wait in the data directory while the database is away.
+            let spool_dir = Some(storage.data_dir().join("spool"));
+            let app = app::Config { crisis_line, chat_per_minute: chat_rate_limit, spool_dir, ..Default::default() };
             let web = web::Config { secure_cookies, public_url, trusted_proxies, ..Default::default() };
             serve(store, listen, app, web, jobs).await
         }
         Command::Demo { data_dir, listen } => {
-            let store = demo::prepare(data_dir.as_deref().expect("checked by settings::resolve")).await?;
+            let data_dir = data_dir.expect("checked by settings::resolve");
+            let store = demo::prepare(&data_dir).await?;
             demo::print_logins(listen);
             // The demo's crisis line is a placeholder, marked as such on the page by its number alone.
-            let app = app::Config { crisis_line: Some(demo::CRISIS_LINE.into()), ..Default::default() };
+            let spool_dir = Some(data_dir.join("spool"));
+            let app = app::Config { crisis_line: Some(demo::CRISIS_LINE.into()), spool_dir, ..Default::default() };
             serve(store, listen, app, web::Config::default(), app::jobs::Settings::default()).await
         }
         Command::Migrate { storage } => {

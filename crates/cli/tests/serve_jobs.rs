@@ -4,46 +4,10 @@
 
 mod common;
 
-use common::{Node, add_user, free_port, request, start_with};
+use common::{Node, add_user, call, free_port, live_incident, start_with};
 use serde_json::{Value, json};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
-
-fn call(port: u16, method: &str, path: &str, token: &str, body: Option<Value>) -> (u16, Value) {
-    let (status, text) = request(port, method, path, token, body.map(|b| b.to_string()).as_deref());
-    (status, serde_json::from_str(&text).unwrap_or(Value::Null))
-}
-
-/// Creates and activates an incident affecting 0250 and publishes its guide, due for its next
-/// update `next_update_in` from now. Returns the incident id.
-fn live_incident(port: u16, leader: &str, lead: &str, next_update_in: time::Duration) -> String {
-    let new = json!({ "title": "IT-nedbrud: omstillingen er nede", "kind": "it_breakdown", "affected": ["0250"], "channels": ["phone"] });
-    let (status, v) = call(port, "POST", "/api/v1/incidents", leader, Some(new));
-    assert_eq!(status, 201, "{v}");
-    let id = v["id"].as_str().unwrap().to_string();
-    let (status, v) = call(port, "POST", &format!("/api/v1/incidents/{id}/status"), leader, Some(json!({ "status": "active" })));
-    assert_eq!(status, 200, "{v}");
-    let guide = format!("/api/v1/incidents/{id}/guide");
-    let (_, v) = call(port, "GET", &format!("{guide}/draft"), lead, None);
-    let mut g = v["draft"].clone();
-    let now = domain::time::now();
-    for (field, value) in [
-        ("banner", json!("Omstillingen er nede – brug kriselinjen")),
-        ("scope", json!("Omstillingen afviser opkald.")),
-        ("short_status", json!("Leverandøren arbejder på fejlen.")),
-        ("started_at", json!(domain::time::rfc3339(now))),
-        ("next_update_at", json!(domain::time::rfc3339(now + next_update_in))),
-        ("callback_email", json!("borgerservice@frederikssund.invalid")),
-        ("citizen_summary", json!("Ring til kriselinjen.")),
-    ] {
-        g[field] = value;
-    }
-    let (status, v) = call(port, "PUT", &guide, lead, Some(g));
-    assert_eq!(status, 200, "{v}");
-    let (status, v) = call(port, "POST", &format!("{guide}/publish"), lead, None);
-    assert_eq!(status, 201, "{v}");
-    id
-}
 
 struct Smtp(std::process::Child);
 

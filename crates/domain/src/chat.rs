@@ -68,8 +68,9 @@ impl ReplyKind {
 }
 
 /// The fixed replies. `line` is the crisis line; `crisis` whether a crisis is live where the
-/// citizen is.
-pub fn fixed_reply(kind: ReplyKind, line: Option<&str>, crisis: bool) -> String {
+/// citizen is; `passed_on` whether an unanswered question was kept for the authority (it is said
+/// only when it was).
+pub fn fixed_reply(kind: ReplyKind, line: Option<&str>, crisis: bool, passed_on: bool) -> String {
     let call = match line {
         Some(l) => format!("Ring til krisetelefonen på {l}, eller bestil et opkald, så ringer en medarbejder dig op."),
         None => "Bestil et opkald, så ringer en medarbejder dig op.".to_string(),
@@ -86,10 +87,14 @@ pub fn fixed_reply(kind: ReplyKind, line: Option<&str>, crisis: bool) -> String 
             "Ja, jeg er en chatbot og ikke et menneske. Jeg svarer kun med kommunens godkendte tekster. Vil du tale med et menneske? {call}"
         ),
         ReplyKind::Person => format!("Du kan tale med en medarbejder. {call}"),
-        ReplyKind::NotCovered => format!("Det kan jeg desværre ikke svare på. Dit spørgsmål er givet videre til kommunen. {call}"),
+        ReplyKind::NotCovered if passed_on => format!("Det kan jeg desværre ikke svare på. {PASSED_ON} {call}"),
+        ReplyKind::NotCovered => format!("Det kan jeg desværre ikke svare på. {call}"),
         ReplyKind::Answer => String::new(),
     }
 }
+
+/// The promise a "not covered" reply makes only when the question is kept.
+pub const PASSED_ON: &str = "Dit spørgsmål er givet videre til kommunen.";
 
 /// Said before every answer from an exercise's guide, so no citizen mistakes it for a real crisis.
 pub const EXERCISE: &str = "ØVELSE – dette er ikke en rigtig krise.";
@@ -121,8 +126,11 @@ mod tests {
     #[test]
     fn handover_replies_name_the_crisis_line() {
         assert!(ReplyKind::NotCovered.hands_over() && ReplyKind::Person.hands_over() && !ReplyKind::Robot.hands_over());
-        assert!(fixed_reply(ReplyKind::NotCovered, Some("70 00 00 00"), true).contains("70 00 00 00"));
-        assert!(fixed_reply(ReplyKind::Robot, None, true).starts_with("Ja, jeg er en chatbot"));
-        assert_ne!(fixed_reply(ReplyKind::Greeting, None, true), fixed_reply(ReplyKind::Greeting, None, false));
+        assert!(fixed_reply(ReplyKind::NotCovered, Some("70 00 00 00"), true, true).contains("70 00 00 00"));
+        assert!(fixed_reply(ReplyKind::NotCovered, Some("70 00 00 00"), true, true).contains(PASSED_ON));
+        let not_kept = fixed_reply(ReplyKind::NotCovered, Some("70 00 00 00"), true, false);
+        assert!(!not_kept.contains(PASSED_ON) && not_kept.contains("70 00 00 00"), "no promise that is not kept: {not_kept}");
+        assert!(fixed_reply(ReplyKind::Robot, None, true, false).starts_with("Ja, jeg er en chatbot"));
+        assert_ne!(fixed_reply(ReplyKind::Greeting, None, true, false), fixed_reply(ReplyKind::Greeting, None, false, false));
     }
 }

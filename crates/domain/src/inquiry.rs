@@ -31,7 +31,7 @@ fn check_municipality(p: &mut Problems, code: &str) {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewInquiry {
     pub version: i64,
@@ -91,7 +91,7 @@ pub struct Inquiry {
     pub at: OffsetDateTime,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewCallback {
     #[schema(min_length = 1, max_length = 120)]

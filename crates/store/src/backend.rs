@@ -82,11 +82,16 @@ macro_rules! operations {
                 $(#[$meta])*
                 $vis async fn $name(&self, $($arg: $ty),*) -> $ret {
                     let writes = $crate::backend::operations!(@writes $kind);
+                    let turn = self.health.admit()?;
                     let _turn = self.turn(writes).await;
                     let out = match &self.pool {
                         $crate::Pool::Sqlite(p) => sqlite::$name(p, $($arg),*).await,
                         $crate::Pool::Postgres(p) => postgres::$name(p, $($arg),*).await,
                     };
+                    // Only PostgreSQL has a probe to find it back (see `Store::probe`).
+                    if let (Err(e), $crate::Pool::Postgres(_)) = (&out, &self.pool) {
+                        self.health.observe(e, turn);
+                    }
                     if writes && out.is_ok() {
                         self.bus.poke();
                     }

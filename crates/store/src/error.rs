@@ -7,6 +7,9 @@ pub enum StoreError {
     Domain(#[from] DomainError),
     #[error("the database is unreachable or failed: {0}")]
     Database(#[from] sqlx::Error),
+    /// The database is known to be down (see `health`): refused without trying.
+    #[error("the database is not answering")]
+    Unavailable,
     /// A stored value no longer parses: someone edited the database by hand.
     #[error("stored data is corrupt: {0}")]
     Corrupt(String),

@@ -29,6 +29,44 @@ struct CallbackRow {
     mailed: bool,
 }
 
+impl From<InquiryRow> for Inquiry {
+    fn from(r: InquiryRow) -> Inquiry {
+        Inquiry {
+            id: r.id,
+            incident_id: r.incident_id,
+            version: r.version,
+            situation: r.situation,
+            text: r.text,
+            municipality: r.municipality,
+            at: r.at,
+        }
+    }
+}
+
+impl From<CallbackRow> for Callback {
+    fn from(r: CallbackRow) -> Callback {
+        Callback {
+            id: r.id,
+            incident_id: r.incident_id,
+            name: r.name,
+            phone: r.phone,
+            email: r.email,
+            reason: r.reason,
+            municipality: r.municipality,
+            created_by: r.created_by,
+            created_at: r.created_at,
+            mailed: r.mailed,
+        }
+    }
+}
+
+macro_rules! callback_columns {
+    () => {
+        "c.id, c.incident_id, c.name, c.phone, c.email, c.reason, c.municipality, c.created_by, c.created_at,
+         EXISTS (SELECT 1 FROM outbox_mail m WHERE m.callback_id = c.id AND m.sent_at IS NOT NULL) AS mailed"
+    };
+}
+
 operations! {
     uses: incidents, log, events, guides;
 
@@ -49,13 +87,23 @@ operations! {
 
     ops {
         /// Checked against the latest published version; only while the incident is live.
-        pub write fn record_inquiry(pool, incident_id: Uuid, new: NewInquiry, at: OffsetDateTime) -> Result<Inquiry> {
+        /// Stored once per `id`: a second call with the same id (a spool drained again) returns
+        /// what the first stored.
+        pub write fn record_inquiry(pool, id: Uuid, incident_id: Uuid, new: NewInquiry, at: OffsetDateTime) -> Result<Inquiry> {
             let mut tx = pool.begin().await?;
+            let stored: Option<InquiryRow> =
+                sqlx::query_as("SELECT id, incident_id, version, situation, text, municipality, at FROM inquiries WHERE id = $1")
+                    .bind(id)
+                    .fetch_optional(&mut *tx)
+                    .await?;
+            if let Some(r) = stored {
+                return Ok(r.into());
+            }
             let incident = lock_incident(&mut tx, incident_id, at).await?;
             incident.status.check_live()?;
             let latest = guide_version_in(&mut *tx, incident_id, None).await?.ok_or_else(|| conflict("the guide has not been published yet"))?;
             let (new, situation) = new.validate(&latest)?;
-            let i = Inquiry { id: Uuid::new_v4(), incident_id, version: new.version, situation, text: new.text, municipality: new.municipality, at };
+            let i = Inquiry { id, incident_id, version: new.version, situation, text: new.text, municipality: new.municipality, at };
             sqlx::query("INSERT INTO inquiries (id, incident_id, version, situation, text, municipality, at) VALUES ($1, $2, $3, $4, $5, $6, $7)")
                 .bind(i.id)
                 .bind(i.incident_id)
@@ -78,29 +126,26 @@ operations! {
                     .bind(incident_id)
                     .fetch_all(pool)
                     .await?;
-            Ok(rows
-                .into_iter()
-                .map(|r| Inquiry {
-                    id: r.id,
-                    incident_id: r.incident_id,
-                    version: r.version,
-                    situation: r.situation,
-                    text: r.text,
-                    municipality: r.municipality,
-                    at: r.at,
-                })
-                .collect())
+            Ok(rows.into_iter().map(Inquiry::from).collect())
         }
 
         /// `new` must have passed `NewCallback::validate`. Records the request, queues its e-mail to the guide's callback mailbox (if the guide names
         /// one) and announces it without any personal data in the event.
-        pub write fn create_callback(pool, incident_id: Uuid, new: NewCallback, actor: &Actor, at: OffsetDateTime) -> Result<Callback> {
+        /// Stored once per `id`, like `record_inquiry`.
+        pub write fn create_callback(pool, id: Uuid, incident_id: Uuid, new: NewCallback, actor: &Actor, at: OffsetDateTime) -> Result<Callback> {
             let mut tx = pool.begin().await?;
+            let stored: Option<CallbackRow> = sqlx::query_as(concat!("SELECT ", callback_columns!(), " FROM callback_requests c WHERE c.id = $1"))
+                .bind(id)
+                .fetch_optional(&mut *tx)
+                .await?;
+            if let Some(r) = stored {
+                return Ok(r.into());
+            }
             let incident = lock_incident(&mut tx, incident_id, at).await?;
             incident.status.check_live()?;
             let latest = guide_version_in(&mut *tx, incident_id, None).await?;
             let c = Callback {
-                id: Uuid::new_v4(),
+                id,
                 incident_id,
                 name: new.name,
                 phone: new.phone,
@@ -149,31 +194,14 @@ operations! {
         /// (`view` or `export`) by `actor`.
         pub write fn callbacks(pool, incident_id: Uuid, actor: &Actor, what: &str, at: OffsetDateTime) -> Result<Vec<Callback>> {
             let mut tx = pool.begin().await?;
-            let rows: Vec<CallbackRow> = sqlx::query_as(
-                "SELECT c.id, c.incident_id, c.name, c.phone, c.email, c.reason, c.municipality, c.created_by, c.created_at,
-                        EXISTS (SELECT 1 FROM outbox_mail m WHERE m.callback_id = c.id AND m.sent_at IS NOT NULL) AS mailed
-                 FROM callback_requests c WHERE c.incident_id = $1 ORDER BY c.created_at DESC, c.id",
-            )
+            let rows: Vec<CallbackRow> =
+                sqlx::query_as(concat!("SELECT ", callback_columns!(), " FROM callback_requests c WHERE c.incident_id = $1 ORDER BY c.created_at DESC, c.id"))
             .bind(incident_id)
             .fetch_all(&mut *tx)
             .await?;
             log_access(&mut tx, incident_id, actor, what, rows.len() as i64, at).await?;
             tx.commit().await?;
-            Ok(rows
-                .into_iter()
-                .map(|r| Callback {
-                    id: r.id,
-                    incident_id: r.incident_id,
-                    name: r.name,
-                    phone: r.phone,
-                    email: r.email,
-                    reason: r.reason,
-                    municipality: r.municipality,
-                    created_by: r.created_by,
-                    created_at: r.created_at,
-                    mailed: r.mailed,
-                })
-                .collect())
+            Ok(rows.into_iter().map(Callback::from).collect())
         }
 
         /// Who read or wrote an incident's personal data, newest first.

@@ -15,6 +15,7 @@ mod events;
 mod everyday_and_tokens;
 mod feedback;
 mod guides;
+mod health;
 mod incidents;
 mod inquiries;
 mod log;
@@ -54,6 +55,7 @@ pub struct Store {
     /// SQLite takes one writer at a time: queueing writers here, in order, replaces its busy
     /// handler's sleep-and-retry, which made the slowest appends wait 100 ms and more.
     sqlite_writer: Arc<tokio::sync::Mutex<()>>,
+    health: Arc<health::Health>,
 }
 
 impl Store {
@@ -99,11 +101,36 @@ impl Store {
         let pool = PgPoolOptions::new().max_connections(16).acquire_timeout(Duration::from_secs(5)).connect_with(options).await?;
         let store = Store::with(Pool::Postgres(pool));
         store.migrate().await?;
+        store.probe();
         Ok(store)
     }
 
+    /// Asks PostgreSQL whether it answers, for as long as the pool is open. (A SQLite file does
+    /// not go away while the process runs.)
+    fn probe(&self) {
+        let Pool::Postgres(pool) = self.pool.clone() else { return };
+        let health = self.health.clone();
+        tokio::spawn(async move {
+            while !pool.is_closed() {
+                tokio::time::sleep(health.next_probe()).await;
+                let answer = tokio::time::timeout(health::PROBE_TIMEOUT, sqlx::query("SELECT 1").execute(&pool)).await;
+                health.probed(answer.ok().map(|r| r.map(drop)));
+            }
+        });
+    }
+
+    /// Whether the database is answering, as the last operation or probe found it.
+    pub fn database_up(&self) -> bool {
+        self.health.is_up()
+    }
+
+    /// How long the database has been away, while it is.
+    pub fn database_down_for(&self) -> Option<Duration> {
+        self.health.down_for()
+    }
+
     fn with(pool: Pool) -> Store {
-        Store { pool, bus: Arc::new(relay::Bus::new()), sqlite_writer: Arc::new(tokio::sync::Mutex::new(())) }
+        Store { pool, bus: Arc::new(relay::Bus::new()), sqlite_writer: Arc::new(tokio::sync::Mutex::new(())), health: Arc::default() }
     }
 
     pub fn backend(&self) -> &'static str {

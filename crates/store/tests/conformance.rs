@@ -11,6 +11,7 @@ use domain::user::NewUser;
 use domain::{Actor, DomainError, Role};
 use store::{Store, StoreError};
 use time::Duration;
+use uuid::Uuid;
 
 struct Fixture {
     store: Store,
@@ -530,15 +531,21 @@ async fn inquiries_need_a_live_incident_and_a_published_guide(store: &Store) {
     let t0 = domain::time::now();
     let ask = |situation, text: &str| NewInquiry { version: 1, situation, text: text.into(), municipality: "0250".into() };
     let prepared = store.create_incident(&new_incident(&["0250"]), &lead, t0).await.unwrap();
-    assert!(is_conflict(&store.record_inquiry(prepared.id, ask(Some(0), ""), t0).await.unwrap_err()), "not live");
+    assert!(is_conflict(&store.record_inquiry(Uuid::new_v4(), prepared.id, ask(Some(0), ""), t0).await.unwrap_err()), "not live");
     store.change_status(prepared.id, Status::Active, None, &lead, t0).await.unwrap();
-    assert!(is_conflict(&store.record_inquiry(prepared.id, ask(Some(0), ""), t0).await.unwrap_err()), "no guide yet");
+    assert!(is_conflict(&store.record_inquiry(Uuid::new_v4(), prepared.id, ask(Some(0), ""), t0).await.unwrap_err()), "no guide yet");
 
     let i = live_with_guide(store, &lead, t0).await;
-    let row = store.record_inquiry(i.id, ask(Some(1), ""), t0).await.unwrap();
+    let row = store.record_inquiry(Uuid::new_v4(), i.id, ask(Some(1), ""), t0).await.unwrap();
     assert_eq!(row.situation.as_deref(), Some(complete_guide(t0).situations[1].situation.as_str()));
-    store.record_inquiry(i.id, ask(None, "Kan jeg hente medicin på apoteket?"), t0 + Duration::hours(1)).await.unwrap();
-    let bad = store.record_inquiry(i.id, ask(Some(42), ""), t0).await.unwrap_err();
+    // Stored once per id: a spool drained a second time (after a crash) adds nothing.
+    let spooled = Uuid::new_v4();
+    let first =
+        store.record_inquiry(spooled, i.id, ask(None, "Kan jeg hente medicin på apoteket?"), t0 + Duration::hours(1)).await.unwrap();
+    let again =
+        store.record_inquiry(spooled, i.id, ask(None, "Kan jeg hente medicin på apoteket?"), t0 + Duration::hours(2)).await.unwrap();
+    assert_eq!((first.id, again.at), (spooled, first.at), "the second is the first");
+    let bad = store.record_inquiry(Uuid::new_v4(), i.id, ask(Some(42), ""), t0).await.unwrap_err();
     assert!(matches!(bad, StoreError::Domain(DomainError::Invalid(_))));
     let all = store.inquiries(i.id).await.unwrap();
     assert_eq!(all.len(), 2);
@@ -562,7 +569,9 @@ async fn callbacks_are_mailed_access_logged_and_purged(store: &Store) {
         reason: "Hjemmeplejen er ikke kommet".into(),
         municipality: "0250".into(),
     };
-    let c = store.create_callback(i.id, new.validate().unwrap(), &agent, t0).await.unwrap();
+    let c = store.create_callback(Uuid::new_v4(), i.id, new.clone().validate().unwrap(), &agent, t0).await.unwrap();
+    let twice = store.create_callback(c.id, i.id, new.validate().unwrap(), &agent, t0 + Duration::minutes(5)).await.unwrap();
+    assert_eq!((twice.id, twice.created_at), (c.id, c.created_at), "stored once per id");
     let event = store.events_since(0, 1000).await.unwrap().into_iter().find(|e| e.kind == EventKind::CallbackCreated).unwrap();
     assert!(!event.payload.to_string().contains("Birthe"), "events carry no personal data");
 

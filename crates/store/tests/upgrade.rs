@@ -16,6 +16,7 @@ use std::path::PathBuf;
 use std::str::FromStr;
 use store::{Store, StoreError};
 use time::macros::datetime;
+use uuid::Uuid;
 
 const SQLITE_FIXTURE: &str = include_str!("fixtures/0006_hand_rolled.sqlite.sql");
 const POSTGRES_FIXTURE: &str = include_str!("fixtures/0006_hand_rolled.postgres.sql");
@@ -295,7 +296,7 @@ async fn an_upgraded_database_takes_new_writes(kind: Kind) {
         reason: "Varmen er gået".into(),
         municipality: "0250".into(),
     };
-    store.create_callback(i.id, new.validate().unwrap(), &agent.actor(), at).await.unwrap();
+    store.create_callback(Uuid::new_v4(), i.id, new.validate().unwrap(), &agent.actor(), at).await.unwrap();
     let mail = store.claim_mail(at, at + time::Duration::minutes(1)).await.unwrap().expect("queued");
     assert!(mail.id > 1 && mail.body.contains("Carl Borger"), "{mail:?}");
     let (editor, _) = store.user_by_email("redaktoer@frederikssund.invalid").await.unwrap().unwrap();

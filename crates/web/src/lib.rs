@@ -53,7 +53,6 @@ pub fn router(app: App, config: Config) -> Router {
         public: Arc::new(pages::public::PublicCache::default()),
         app,
     };
-    pages::public::PublicCache::follow(state.public.clone(), state.app.subscribe());
     let mut router = Router::new().merge(api::router()).merge(pages::routes()).merge(metrics::routes());
     if cfg!(debug_assertions) {
         router = router.layer(axum::middleware::from_fn(api::documented_only));

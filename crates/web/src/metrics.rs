@@ -33,15 +33,23 @@ async fn healthz() -> &'static str {
 
 /// Ready when the database answers and the channels have read the published guides once (until
 /// then the chatbot and the IVR answer 503, so a load balancer should not send citizens here yet).
+/// The body says, a line each, how every dependency is: `ready` on the first line, or what is not.
 async fn readyz(State(state): State<AppState>) -> Response {
-    match state.app.ping().await {
-        Ok(()) if !state.app.live().crises().loaded => (StatusCode::SERVICE_UNAVAILABLE, "loading the published guides\n").into_response(),
-        Ok(()) => (StatusCode::OK, "ready\n").into_response(),
-        Err(e) => {
+    let database = match (state.app.database_down_for(), state.app.ping().await) {
+        (Some(d), _) => format!("database: down for {} s", d.as_secs()),
+        (None, Err(e)) => {
             tracing::warn!(error = %e, "not ready");
-            (StatusCode::SERVICE_UNAVAILABLE, "database unreachable\n").into_response()
+            "database: unreachable".to_string()
         }
-    }
+        (None, Ok(())) => "database: up".to_string(),
+    };
+    let guides = if state.app.live().crises().loaded { "published guides: loaded" } else { "published guides: loading" };
+    let spool = state.app.spool_counts().map(|c| format!("spool: {} waiting", c.waiting));
+    let ready = database.ends_with(": up") && state.app.live().crises().loaded;
+    let mut body = vec![if ready { "ready" } else { "not ready" }.to_string(), database, guides.to_string()];
+    body.extend(spool);
+    let status = if ready { StatusCode::OK } else { StatusCode::SERVICE_UNAVAILABLE };
+    (status, body.join("\n") + "\n").into_response()
 }
 
 async fn metrics(State(state): State<AppState>) -> Response {
@@ -54,6 +62,16 @@ async fn metrics(State(state): State<AppState>) -> Response {
     }
     out.push_str("# HELP kriseservice_sse_clients Open Server-Sent Events streams.\n# TYPE kriseservice_sse_clients gauge\n");
     out.push_str(&format!("kriseservice_sse_clients {}\n", m.sse_clients.load(Ordering::Relaxed)));
+    if let Some(c) = state.app.spool_counts() {
+        out.push_str("# HELP kriseservice_spool_total Citizens' requests kept on local disk while the database was away, by what became of them.\n# TYPE kriseservice_spool_total counter\n");
+        for (what, n) in [("spooled", c.spooled), ("drained", c.drained), ("rejected", c.rejected)] {
+            out.push_str(&format!("kriseservice_spool_total{{what=\"{what}\"}} {n}\n"));
+        }
+        out.push_str("# HELP kriseservice_spool_waiting Requests in the spool now.\n# TYPE kriseservice_spool_waiting gauge\n");
+        out.push_str(&format!("kriseservice_spool_waiting {}\n", c.waiting));
+    }
+    let up = if state.app.database_down_for().is_some() { 0 } else { 1 };
+    out.push_str(&format!("# HELP kriseservice_database_up Whether the database answers (0 while it is known to be down).\n# TYPE kriseservice_database_up gauge\nkriseservice_database_up {up}\n"));
     let last = state.app.last_event_seq().await.unwrap_or(-1);
     out.push_str("# HELP kriseservice_last_event_seq Highest committed event sequence number (-1: database unreachable).\n# TYPE kriseservice_last_event_seq gauge\n");
     out.push_str(&format!("kriseservice_last_event_seq {last}\n"));

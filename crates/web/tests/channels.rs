@@ -6,11 +6,10 @@
 mod common;
 
 use axum::http::StatusCode;
-use common::Kit;
+use common::{Kit, eventually};
 use domain::Role;
 use serde_json::{Value, json};
 use std::path::{Path, PathBuf};
-use std::time::{Duration, Instant};
 
 /// A realistic published guide: the chatbot quality harness's power-cut scenario.
 fn scenario() -> Value {
@@ -35,19 +34,6 @@ async fn publish(kit: &Kit, id: &str, guide: Value) -> i64 {
     let (status, v) = kit.call("POST", &format!("/api/v1/incidents/{id}/guide/publish"), lead, None).await;
     assert_eq!(status, StatusCode::CREATED, "{v}");
     v["version"].as_i64().unwrap()
-}
-
-/// The channels follow the event bus; waits until `check` holds (or fails after 10 s).
-async fn eventually<F, Fut>(what: &str, mut check: F)
-where
-    F: FnMut() -> Fut,
-    Fut: std::future::Future<Output = bool>,
-{
-    let start = Instant::now();
-    while !check().await {
-        assert!(start.elapsed() < Duration::from_secs(10), "timed out waiting for {what}");
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
 }
 
 async fn chat(kit: &Kit, body: Value) -> (StatusCode, Value) {

@@ -1,6 +1,7 @@
 //! Running `kriseservice` as a process, and talking HTTP to it without a client library.
 #![allow(dead_code)]
 
+use serde_json::{Value, json};
 use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::process::{Child, Command, Stdio};
@@ -35,7 +36,7 @@ pub fn start_with(dir: &str, port: u16, extra: &[&str]) -> Node {
         .args(["serve", "--data-dir", dir, "--listen", &format!("127.0.0.1:{port}")])
         .args(extra)
         .stdout(Stdio::null())
-        .stderr(Stdio::null())
+        .stderr(Stdio::inherit())
         .spawn()
         .unwrap();
     let node = Node(child);
@@ -49,20 +50,26 @@ pub fn start_with(dir: &str, port: u16, extra: &[&str]) -> Node {
 
 /// A one-shot HTTP/1.0 request; returns status and body.
 pub fn request(port: u16, method: &str, path: &str, token: &str, body: Option<&str>) -> (u16, String) {
+    let (status, _, body) = exchange(port, method, path, token, ("application/json", body.unwrap_or("")));
+    (status, body)
+}
+
+/// A one-shot HTTP/1.0 request with a body of a content type; returns status, the response head
+/// (lower-cased) and body.
+pub fn exchange(port: u16, method: &str, path: &str, token: &str, (content_type, body): (&str, &str)) -> (u16, String, String) {
     let Ok(mut s) = TcpStream::connect(("127.0.0.1", port)) else {
-        return (0, String::new());
+        return (0, String::new(), String::new());
     };
-    let body = body.unwrap_or("");
     let req = format!(
-        "{method} {path} HTTP/1.0\r\nHost: t\r\nAuthorization: Bearer {token}\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
+        "{method} {path} HTTP/1.0\r\nHost: t\r\nAuthorization: Bearer {token}\r\nContent-Type: {content_type}\r\nContent-Length: {}\r\n\r\n{body}",
         body.len()
     );
     s.write_all(req.as_bytes()).unwrap();
     let mut out = String::new();
     let _ = s.read_to_string(&mut out);
     let status = out.split(' ').nth(1).and_then(|c| c.parse().ok()).unwrap_or(0);
-    let body = out.split_once("\r\n\r\n").map(|(_, b)| b.to_string()).unwrap_or_default();
-    (status, body)
+    let (head, body) = out.split_once("\r\n\r\n").map(|(h, b)| (h.to_lowercase(), b.to_string())).unwrap_or_default();
+    (status, head, body)
 }
 
 /// Adds a user with the CLI (SQLite in `dir`, or the database `url`) and returns a new API token.
@@ -92,4 +99,40 @@ pub fn forwarded(port: u16, client: &str) -> u16 {
     let mut out = String::new();
     let _ = s.read_to_string(&mut out);
     out.split(' ').nth(1).and_then(|c| c.parse().ok()).unwrap_or(0)
+}
+
+pub fn call(port: u16, method: &str, path: &str, token: &str, body: Option<Value>) -> (u16, Value) {
+    let (status, text) = request(port, method, path, token, body.map(|b| b.to_string()).as_deref());
+    (status, serde_json::from_str(&text).unwrap_or(Value::Null))
+}
+
+/// Creates and activates an incident affecting 0250 and publishes its guide, due for its next
+/// update `next_update_in` from now. Returns the incident id.
+pub fn live_incident(port: u16, leader: &str, lead: &str, next_update_in: time::Duration) -> String {
+    let new = json!({ "title": "IT-nedbrud: omstillingen er nede", "kind": "it_breakdown", "affected": ["0250"], "channels": ["phone"] });
+    let (status, v) = call(port, "POST", "/api/v1/incidents", leader, Some(new));
+    assert_eq!(status, 201, "{v}");
+    let id = v["id"].as_str().unwrap().to_string();
+    let (status, v) = call(port, "POST", &format!("/api/v1/incidents/{id}/status"), leader, Some(json!({ "status": "active" })));
+    assert_eq!(status, 200, "{v}");
+    let guide = format!("/api/v1/incidents/{id}/guide");
+    let (_, v) = call(port, "GET", &format!("{guide}/draft"), lead, None);
+    let mut g = v["draft"].clone();
+    let now = domain::time::now();
+    for (field, value) in [
+        ("banner", json!("Omstillingen er nede – brug kriselinjen")),
+        ("scope", json!("Omstillingen afviser opkald.")),
+        ("short_status", json!("Leverandøren arbejder på fejlen.")),
+        ("started_at", json!(domain::time::rfc3339(now))),
+        ("next_update_at", json!(domain::time::rfc3339(now + next_update_in))),
+        ("callback_email", json!("borgerservice@frederikssund.invalid")),
+        ("citizen_summary", json!("Ring til kriselinjen.")),
+    ] {
+        g[field] = value;
+    }
+    let (status, v) = call(port, "PUT", &guide, lead, Some(g));
+    assert_eq!(status, 200, "{v}");
+    let (status, v) = call(port, "POST", &format!("{guide}/publish"), lead, None);
+    assert_eq!(status, 201, "{v}");
+    id
 }

@@ -6,25 +6,21 @@
 
 use super::guide_view::{contacts, md};
 use crate::AppState;
-use crate::error::ApiError;
 use crate::i18n::{Lang, t, tf};
 use axum::Router;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
-use domain::event::EventKind;
+use channels::Published;
 use domain::guide::Version;
 use domain::incident::{Incident, Status};
 use maud::{DOCTYPE, Markup, html};
 use sha2::{Digest, Sha256};
 use std::collections::HashMap;
-use std::sync::{Arc, RwLock};
-use std::time::{Duration, Instant};
+use std::sync::RwLock;
 
-/// How long a rendering is served without asking the database; events clear it sooner.
-const TTL: Duration = Duration::from_secs(1);
-const CACHE_CONTROL: &str = "public, max-age=10, stale-while-revalidate=30";
+const CACHE_CONTROL: &str = "public, max-age=10, stale-while-revalidate=30, stale-if-error=86400";
 /// Citizens get Danish: the pages are the same for everyone, cached and embedded as they are.
 const LANG: Lang = Lang::Da;
 
@@ -35,48 +31,36 @@ pub fn routes() -> Router<AppState> {
         .route("/krise/{code}/embed", get(|s, p, h| crisis(s, p, h, true)))
 }
 
-/// A rendered public page.
+/// A rendered public page, and the snapshot of the published guides it was rendered from.
 #[derive(Clone)]
 struct Rendered {
-    at: Instant,
+    generation: u64,
     etag: String,
     body: axum::body::Bytes,
 }
 
-/// Renderings by path, dropped when the TTL runs out or an event changes what citizens see.
+/// Renderings by path. They are made from the live snapshot that the chatbot, the IVR and CAP
+/// answer from (never from the database), and stay current until the event bus brings a new
+/// snapshot: so a page answers from memory while the database is away, with the last published
+/// words, and is rendered once per change.
 #[derive(Default)]
 pub struct PublicCache(RwLock<HashMap<String, Rendered>>);
 
 impl PublicCache {
-    fn get(&self, key: &str) -> Option<Rendered> {
-        self.0.read().expect("cache lock").get(key).filter(|r| r.at.elapsed() < TTL).cloned()
+    fn get(&self, key: &str, generation: u64) -> Option<Rendered> {
+        self.0.read().expect("cache lock").get(key).filter(|r| r.generation == generation).cloned()
     }
 
-    fn put(&self, key: String, body: String) -> Rendered {
+    fn put(&self, key: String, generation: u64, body: String) -> Rendered {
         let etag = format!("\"{}\"", &hex(&Sha256::digest(body.as_bytes()))[..32]);
-        let r = Rendered { at: Instant::now(), etag, body: axum::body::Bytes::from(body) };
-        self.0.write().expect("cache lock").insert(key, r.clone());
+        let r = Rendered { generation, etag, body: axum::body::Bytes::from(body) };
+        let mut all = self.0.write().expect("cache lock");
+        // Municipalities are few; this bounds what requests for unknown paths could add.
+        if all.len() > 1000 {
+            all.retain(|_, r| r.generation == generation);
+        }
+        all.insert(key, r.clone());
         r
-    }
-
-    pub fn clear(&self) {
-        self.0.write().expect("cache lock").clear();
-    }
-
-    /// Clears the cache whenever a published guide, its freshness or an incident's status changes.
-    pub fn follow(cache: Arc<PublicCache>, mut bus: tokio::sync::broadcast::Receiver<domain::event::Committed>) {
-        tokio::spawn(async move {
-            loop {
-                match bus.recv().await {
-                    Ok(e) if matches!(e.kind, EventKind::GuidePublished | EventKind::GuideOverdue | EventKind::IncidentStatus) => {
-                        cache.clear()
-                    }
-                    Ok(_) => {}
-                    Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => cache.clear(),
-                    Err(tokio::sync::broadcast::error::RecvError::Closed) => break,
-                }
-            }
-        });
     }
 }
 
@@ -155,38 +139,59 @@ fn crisis_article(i: &Incident, v: &Version, crisis_line: Option<&str>) -> Marku
     }
 }
 
-async fn crisis(State(s): State<AppState>, Path(code): Path<String>, headers: HeaderMap, embed: bool) -> Result<Response, ApiError> {
-    let key = format!("{code}{}", if embed { "/embed" } else { "" });
-    if let Some(r) = s.public.get(&key) {
-        return Ok(respond(&r, &headers, embed));
-    }
-    // One row, not the list: every cached page expires each second, and the requests that arrive
-    // while it is rendered again all wait for that rendering.
-    let org = s.app.public_organisation(&code).await?.ok_or_else(|| ApiError::not_found("municipality"))?;
-    let guides = s.app.public_guides(Some(&code)).await?;
+/// A page that cannot be shown, as a Danish page that still gives the crisis line: never JSON.
+fn unavailable(s: &AppState, status: StatusCode, message: &str) -> Response {
     let crisis_line = s.app.config().crisis_line.as_deref();
-    let title = tf(LANG, "public.crisis_in", &[("name", &org.name)]);
     let body = html! {
-        h1 { @if guides.is_empty() { (org.name) } @else { (title) } }
-        @if guides.is_empty() {
-            p { (tf(LANG, "public.no_crisis_in", &[("name", &org.name)])) }
+        h1 { (t(LANG, "public.title")) }
+        div.notice role="alert" { p { (message) } }
+        @if let Some(line) = crisis_line {
+            p.crisis-line { (t(LANG, "public.crisis_line")) " " a href={ "tel:" (line.replace(' ', "")) } { strong { (line) } } }
         }
-        @for (i, v) in &guides { (crisis_article(i, v, crisis_line)) }
+        p { a href="/krise" { (t(LANG, "public.all")) } }
+    };
+    let retry = (status == StatusCode::SERVICE_UNAVAILABLE).then_some(crate::error::RETRY_AFTER_UNAVAILABLE);
+    let headers = [(header::CACHE_CONTROL, "no-store"), (header::CONTENT_TYPE, "text/html; charset=utf-8")];
+    (status, crate::error::retry_header(retry), headers, frame(t(LANG, "public.title"), body, false)).into_response()
+}
+
+/// Before the live snapshot is first read, "no crisis" must not be said.
+fn loading(s: &AppState) -> Response {
+    unavailable(s, StatusCode::SERVICE_UNAVAILABLE, t(LANG, "public.loading"))
+}
+
+async fn crisis(State(s): State<AppState>, Path(code): Path<String>, headers: HeaderMap, embed: bool) -> Response {
+    let Ok(crises) = s.app.live().loaded_crises() else { return loading(&s) };
+    let key = format!("{code}{}", if embed { "/embed" } else { "" });
+    if let Some(r) = s.public.get(&key, crises.generation) {
+        return respond(&r, &headers, embed);
+    }
+    let Some(name) = crises.name(&code) else {
+        return unavailable(&s, StatusCode::NOT_FOUND, &tf(LANG, "public.unknown", &[("code", &code)]));
+    };
+    let guides: Vec<&Published> = crises.published.iter().filter(|p| p.incident.affected.contains(&code)).collect();
+    let crisis_line = s.app.config().crisis_line.as_deref();
+    let title = tf(LANG, "public.crisis_in", &[("name", name)]);
+    let body = html! {
+        h1 { @if guides.is_empty() { (name) } @else { (title) } }
+        @if guides.is_empty() {
+            p { (tf(LANG, "public.no_crisis_in", &[("name", name)])) }
+        }
+        @for p in &guides { (crisis_article(&p.incident, &p.version, crisis_line)) }
         @if !embed {
             p.noprint { a href="/krise" { (t(LANG, "public.all")) } " · " button.link type="button" data-print { (t(LANG, "public.print")) } }
         }
     };
-    let r = s.public.put(key, frame(&title, body, embed));
-    Ok(respond(&r, &headers, embed))
+    let r = s.public.put(key, crises.generation, frame(&title, body, embed));
+    respond(&r, &headers, embed)
 }
 
-async fn index(State(s): State<AppState>, headers: HeaderMap) -> Result<Response, ApiError> {
-    if let Some(r) = s.public.get("") {
-        return Ok(respond(&r, &headers, false));
+async fn index(State(s): State<AppState>, headers: HeaderMap) -> Response {
+    let Ok(crises) = s.app.live().loaded_crises() else { return loading(&s) };
+    if let Some(r) = s.public.get("", crises.generation) {
+        return respond(&r, &headers, false);
     }
-    let guides = s.app.public_guides(None).await?;
-    let orgs = s.app.public_organisations().await?;
-    let mut codes: Vec<&str> = guides.iter().flat_map(|(i, _)| i.affected.iter().map(String::as_str)).collect();
+    let mut codes: Vec<&str> = crises.published.iter().flat_map(|p| p.incident.affected.iter().map(String::as_str)).collect();
     codes.sort_unstable();
     codes.dedup();
     let body = html! {
@@ -194,11 +199,10 @@ async fn index(State(s): State<AppState>, headers: HeaderMap) -> Result<Response
         @if codes.is_empty() { p { (t(LANG, "public.none")) } }
         ul.cards {
             @for code in &codes {
-                @let name = orgs.iter().find(|o| o.code == *code).map_or(*code, |o| o.name.as_str());
-                li.card { a href={ "/krise/" (code) } { (name) } }
+                li.card { a href={ "/krise/" (code) } { (crises.name(code).unwrap_or(code)) } }
             }
         }
     };
-    let r = s.public.put(String::new(), frame(t(LANG, "public.index_title"), body, false));
-    Ok(respond(&r, &headers, false))
+    let r = s.public.put(String::new(), crises.generation, frame(t(LANG, "public.index_title"), body, false));
+    respond(&r, &headers, false)
 }

@@ -201,3 +201,17 @@ pub async fn post_form(kit: &Kit, path: &str, s: &Session, body: String) -> (Sta
     let text = String::from_utf8_lossy(&axum::body::to_bytes(res.into_body(), 1 << 20).await.unwrap()).into_owned();
     (status, text)
 }
+
+/// The channels follow the event bus; waits until `check` holds (or fails after 10 s).
+#[allow(dead_code)]
+pub async fn eventually<F, Fut>(what: &str, mut check: F)
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = bool>,
+{
+    let start = std::time::Instant::now();
+    while !check().await {
+        assert!(start.elapsed() < std::time::Duration::from_secs(10), "timed out waiting for {what}");
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+}
