@@ -171,23 +171,49 @@ impl App {
         let (token, csrf) = (new_secret(), new_secret());
         let lifetime = self.config.session_lifetime;
         let expires = now() + time::Duration::seconds(lifetime.as_secs() as i64);
-        self.store.create_session(&secret_hash(&token), user.id, &csrf, expires).await?;
+        self.store.create_session(&secret_hash(&token), user.id, &csrf, expires, self.idle_until()).await?;
         Ok(Session { token, csrf, lifetime })
     }
 
-    /// The user and CSRF token of a session that has not expired, by the hash of its secret.
-    pub async fn session(&self, credential_hash: &str) -> Result<Option<(User, String)>> {
-        Ok(self.store.session(credential_hash, now()).await?)
+    fn idle_until(&self) -> time::OffsetDateTime {
+        now() + time::Duration::seconds(self.config.session_idle.as_secs() as i64)
     }
 
-    /// The user of a bearer token that is not revoked, by the hash of the token.
+    /// The user and CSRF token of a session that has neither expired nor been idle too long, by
+    /// the hash of its secret. Using it keeps it alive (written at most once a minute).
+    pub async fn session(&self, credential_hash: &str) -> Result<Option<(User, String)>> {
+        let Some((user, csrf, idle_until)) = self.store.session(credential_hash, now()).await? else { return Ok(None) };
+        let renewed = self.idle_until();
+        if renewed - idle_until > time::Duration::minutes(1) {
+            self.store.touch_session(credential_hash, renewed).await?;
+        }
+        Ok(Some((user, csrf)))
+    }
+
+    /// The user of a bearer token that is neither revoked nor expired, by the hash of the token.
     pub async fn user_by_token(&self, credential_hash: &str) -> Result<Option<User>> {
-        Ok(self.store.user_by_token(credential_hash).await?)
+        Ok(self.store.user_by_token(credential_hash, now()).await?)
     }
 
     /// The name of the integration a token belongs to (the contact-centre platform), if any.
     pub async fn integration_by_token(&self, credential_hash: &str) -> Result<Option<String>> {
-        Ok(self.store.integration_by_token(credential_hash).await?)
+        Ok(self.store.integration_by_token(credential_hash, now()).await?)
+    }
+
+    /// Every bearer token, for the secretariat.
+    pub async fn tokens(&self, actor: &domain::Actor) -> Result<Vec<domain::user::TokenInfo>> {
+        actor.may(domain::Permission::ManageUsers)?;
+        Ok(self.store.tokens().await?)
+    }
+
+    /// Revokes one token by its public id: it stops working on every node at once.
+    pub async fn revoke_token(&self, actor: &domain::Actor, id: &str) -> Result<()> {
+        actor.may(domain::Permission::ManageUsers)?;
+        let id = domain::user::parse_token_id(id)?;
+        match self.store.revoke_token(&id, &actor.name, now()).await? {
+            true => Ok(()),
+            false => Err(Error::refused(crate::Refusal::NotFound, "not_found", format!("no token with id {id}"))),
+        }
     }
 
     pub async fn logout(&self, credential_hash: &str) -> Result<()> {

@@ -38,28 +38,58 @@ pub async fn add_user(store: &Store, user: NewUser, password: String, by: &str) 
     Ok(store.create_user(&user, &hash, by, now()).await?)
 }
 
-/// A new bearer token for a person; the secret is shown once and only its hash is kept.
-pub async fn create_token(store: &Store, email: &str) -> Result<String> {
+/// A token made on the console: the secret (shown once; only its hash is kept), its public id
+/// and when it expires.
+pub struct NewToken {
+    pub secret: String,
+    pub id: String,
+    pub expires_at: time::OffsetDateTime,
+}
+
+fn new_token(days: i64) -> Result<(NewToken, String)> {
+    let lifetime = domain::user::token_days(days)?;
+    let secret = new_secret();
+    let hash = secret_hash(&secret);
+    let token = NewToken { id: domain::user::token_id(&hash).to_string(), secret, expires_at: now() + lifetime };
+    Ok((token, hash))
+}
+
+/// A new bearer token for a person, lasting `days`.
+pub async fn create_token(store: &Store, email: &str, days: i64) -> Result<NewToken> {
     let Some((user, _)) = store.user_by_email(&email.trim().to_lowercase()).await? else {
         return Err(Error::not_found(&format!("user with e-mail {email}")));
     };
-    let token = new_secret();
-    store.create_token(user.id, &secret_hash(&token), now()).await?;
+    let (token, hash) = new_token(days)?;
+    store.create_token(user.id, &hash, now(), token.expires_at).await?;
     Ok(token)
 }
 
-/// A token for the contact-centre platform: it opens the voice channel and nothing else.
-pub async fn create_integration_token(store: &Store, name: &str) -> Result<String> {
+/// A token for the contact-centre platform, lasting `days`: it opens the voice channel and
+/// nothing else.
+pub async fn create_integration_token(store: &Store, name: &str, days: i64) -> Result<NewToken> {
     let name = domain::user::integration_name(name)?;
-    let token = new_secret();
-    store.create_integration_token(name, &secret_hash(&token), now()).await?;
+    let (token, hash) = new_token(days)?;
+    store.create_integration_token(name, &hash, now(), token.expires_at).await?;
     Ok(token)
 }
 
 /// Revokes every token of the integration; how many there were.
 pub async fn revoke_integration_tokens(store: &Store, name: &str) -> Result<u64> {
-    Ok(store.revoke_integration_tokens(name.trim()).await?)
+    Ok(store.revoke_integration_tokens(name.trim(), CONSOLE, now()).await?)
 }
+
+/// Revokes the one token with this public id; whether there was one.
+pub async fn revoke_token(store: &Store, id: &str) -> Result<bool> {
+    Ok(store.revoke_token(&domain::user::parse_token_id(id)?, CONSOLE, now()).await?)
+}
+
+/// Every token, for `kriseservice token list`.
+pub async fn tokens(store: &Store) -> Result<Vec<domain::user::TokenInfo>> {
+    Ok(store.tokens().await?)
+}
+
+/// Who the log and the audit trail name for what the console does.
+const CONSOLE: &str = "kriseservice (konsol)";
 
 /// An incident's title, its log's verification and the chain head the incident records.
 pub async fn verify_log(store: &Store, id: Uuid) -> Result<(String, Verification, String)> {

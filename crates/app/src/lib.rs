@@ -47,6 +47,8 @@ use std::time::Duration;
 #[derive(Debug, Clone)]
 pub struct Config {
     pub session_lifetime: Duration,
+    /// A session not used for this long ends before its lifetime does.
+    pub session_idle: Duration,
     /// The collaboration's crisis line: where the public pages and a chatbot handover send citizens.
     pub crisis_line: Option<String>,
     /// Chatbot messages per client address per minute; 0 turns the limit off.
@@ -58,9 +60,19 @@ pub struct Config {
 
 impl Default for Config {
     fn default() -> Self {
-        Config { session_lifetime: Duration::from_secs(12 * 3600), crisis_line: None, chat_per_minute: 30, spool_dir: None }
+        Config {
+            session_lifetime: Duration::from_secs(12 * 3600),
+            session_idle: Duration::from_secs(SESSION_IDLE_MINUTES * 60),
+            crisis_line: None,
+            chat_per_minute: 30,
+            spool_dir: None,
+        }
     }
 }
+
+/// A session idle this long ends: long enough to read a guide through a quiet spell on the
+/// phones, short enough that a forgotten browser does not stay signed in for a whole shift.
+pub const SESSION_IDLE_MINUTES: u64 = 60;
 
 /// A one-way signal: once triggered, every `wait` returns.
 #[derive(Debug, Clone)]

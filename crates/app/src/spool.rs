@@ -218,7 +218,8 @@ mod tests {
     use super::*;
 
     fn question(incident: Uuid) -> Spooled {
-        let new = NewInquiry { version: 1, situation: None, text: "Chatbot: Må jeg brænde haveaffald af?".into(), municipality: "0250".into() };
+        let new =
+            NewInquiry { version: 1, situation: None, text: "Chatbot: Må jeg brænde haveaffald af?".into(), municipality: "0250".into() };
         Spooled::Inquiry { id: Uuid::new_v4(), incident, new, at: domain::time::now() }
     }
 

@@ -43,13 +43,13 @@ impl App {
     }
 
     async fn voice_caller_in_store(&self, credential_hash: &str) -> Result<String> {
-        if let Some(name) = self.store.integration_by_token(credential_hash).await? {
+        if let Some(name) = self.integration_by_token(credential_hash).await? {
             return match domain::permission::INTEGRATION.contains(&Permission::UseVoiceChannel) {
                 true => Ok(format!("integration {name}")),
                 false => Err(domain::DomainError::Forbidden("integration tokens may not use the voice channel".into()).into()),
             };
         }
-        let Some(user) = self.store.user_by_token(credential_hash).await? else {
+        let Some(user) = self.user_by_token(credential_hash).await? else {
             return Err(Error::Unauthenticated { code: "unauthorized", message: "the bearer token is unknown or revoked".into() });
         };
         user.actor().may(Permission::UseVoiceChannel)?;

@@ -176,13 +176,26 @@ enum TokenCommand {
         /// It may only use the voice channel (IVR).
         #[arg(long)]
         integration: Option<String>,
+        /// How many days the token lasts (default 90 for a person, 365 for an integration; at
+        /// most 730).
+        #[arg(long)]
+        days: Option<i64>,
     },
-    /// Revoke every token of an integration at once (a leaked or retired platform token).
+    /// Revoke one token by its id (see `token list`), or every token of an integration.
     Revoke {
         #[command(flatten)]
         storage: Storage,
+        /// The token's id: the twelve characters `token list` and `token create` show.
+        #[arg(long, required_unless_present = "integration", conflicts_with = "integration")]
+        token_id: Option<String>,
+        /// Revoke every token of this integration at once (a leaked or retired platform token).
         #[arg(long)]
-        integration: String,
+        integration: Option<String>,
+    },
+    /// List every token: its id, whose it is, when it was made and when it expires.
+    List {
+        #[command(flatten)]
+        storage: Storage,
     },
 }
 
@@ -195,6 +208,21 @@ enum ImportCommand {
         storage: Storage,
         dir: PathBuf,
     },
+}
+
+/// The token alone on standard output (for scripts); its id and expiry on standard error.
+fn print_token(token: &app::console::NewToken) {
+    eprintln!(
+        "token id {} expires {}; revoke it with 'kriseservice token revoke --token-id {}'",
+        token.id,
+        domain::time::rfc3339(token.expires_at),
+        token.id
+    );
+    println!("{}", token.secret);
+}
+
+fn token_days_error() -> anyhow::Error {
+    anyhow::anyhow!("--days must be from 1 to {}", domain::user::TOKEN_DAYS_MAX)
 }
 
 fn main() {
@@ -282,18 +310,20 @@ async fn run(cli: Cli) -> Result<()> {
             eprintln!("added {} <{}> as {} in {}", created.name, created.email, created.role, created.org);
             Ok(())
         }
-        Command::Token { command: TokenCommand::Create { storage, integration: Some(name), .. } } => {
+        Command::Token { command: TokenCommand::Create { storage, integration: Some(name), days, .. } } => {
             // Checked before the database is opened, so a typo fails at once.
             let Ok(name) = domain::user::integration_name(&name) else {
                 bail!("--integration needs a name of 1–100 characters, e.g. \"Telefoniplatform\"");
             };
+            let days = days.unwrap_or(domain::user::INTEGRATION_TOKEN_DAYS);
+            domain::user::token_days(days).map_err(|_| token_days_error())?;
             let store = storage.open().await?;
-            let token = app::console::create_integration_token(&store, name).await?;
+            let token = app::console::create_integration_token(&store, name, days).await?;
             eprintln!("created an integration token for \"{name}\": it may use the voice channel (IVR) only");
-            println!("{token}");
+            print_token(&token);
             Ok(())
         }
-        Command::Token { command: TokenCommand::Revoke { storage, integration } } => {
+        Command::Token { command: TokenCommand::Revoke { storage, integration: Some(integration), .. } } => {
             let store = storage.open().await?;
             match app::console::revoke_integration_tokens(&store, &integration).await? {
                 0 => bail!("no integration named \"{integration}\" has a token"),
@@ -301,16 +331,41 @@ async fn run(cli: Cli) -> Result<()> {
             }
             Ok(())
         }
-        Command::Token { command: TokenCommand::Create { storage, email, .. } } => {
-            let email = email.unwrap_or_default();
+        Command::Token { command: TokenCommand::Revoke { storage, token_id, .. } } => {
+            let id = token_id.unwrap_or_default();
+            if domain::user::parse_token_id(&id).is_err() {
+                bail!("--token-id needs the token's twelve-character id, as 'kriseservice token list' shows it");
+            }
             let store = storage.open().await?;
-            let token = match app::console::create_token(&store, &email).await {
+            match app::console::revoke_token(&store, &id).await? {
+                true => eprintln!("revoked token {id}: it stops working on every node now"),
+                false => bail!("no token has the id {id}; see 'kriseservice token list'"),
+            }
+            Ok(())
+        }
+        Command::Token { command: TokenCommand::List { storage } } => {
+            let store = storage.open().await?;
+            let tokens = app::console::tokens(&store).await?;
+            println!("{:<12}  {:<20}  {:<20}  owner", "id", "created", "expires");
+            for t in &tokens {
+                let expires = t.expires_at.map(domain::time::rfc3339).unwrap_or_else(|| "never (revoke it)".into());
+                let kind = if t.integration { " (integration)" } else { "" };
+                println!("{:<12}  {:<20}  {:<20}  {}{kind}", t.id, domain::time::rfc3339(t.created_at), expires, t.owner);
+            }
+            Ok(())
+        }
+        Command::Token { command: TokenCommand::Create { storage, email, days, .. } } => {
+            let email = email.unwrap_or_default();
+            let days = days.unwrap_or(domain::user::TOKEN_DAYS);
+            domain::user::token_days(days).map_err(|_| token_days_error())?;
+            let store = storage.open().await?;
+            let token = match app::console::create_token(&store, &email, days).await {
                 Err(app::Error::Domain(domain::DomainError::NotFound(_))) => {
                     bail!("no user with e-mail {email}; add one with 'kriseservice user add'")
                 }
                 other => other?,
             };
-            println!("{token}");
+            print_token(&token);
             Ok(())
         }
         Command::Import { command: ImportCommand::Guides { storage, dir } } => {

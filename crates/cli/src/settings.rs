@@ -99,7 +99,9 @@ pub fn resolve(matches: &ArgMatches) -> Result<Cli> {
         Command::Migrate { storage }
         | Command::VerifyLog { storage, .. }
         | Command::User { command: UserCommand::Add { storage, .. } }
-        | Command::Token { command: TokenCommand::Create { storage, .. } | TokenCommand::Revoke { storage, .. } }
+        | Command::Token {
+            command: TokenCommand::Create { storage, .. } | TokenCommand::Revoke { storage, .. } | TokenCommand::List { storage },
+        }
         | Command::Import { command: ImportCommand::Guides { storage, .. } } => fill_storage(m, storage, file.data_dir, file.database_url)?,
     }
     Ok(cli)

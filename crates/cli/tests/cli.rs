@@ -54,6 +54,25 @@ fn user_add_reads_the_password_from_stdin_and_token_create_prints_only_the_token
     let stdout = text(&out.stdout);
     let token = stdout.strip_suffix('\n').expect("one line");
     assert!(token.len() == 64 && token.chars().all(|c| c.is_ascii_hexdigit()), "stdout is the token alone: {stdout:?}");
+    // Its id and expiry on standard error; the list shows it; revoking it by the id removes it.
+    let told = text(&out.stderr);
+    let id = told.split("token id ").nth(1).and_then(|r| r.split(' ').next()).expect("the id is told").to_string();
+    assert_eq!(id.len(), 12, "{told}");
+    let expires = told.split(" expires ").nth(1).and_then(|r| r.split(';').next()).unwrap();
+    let in_days =
+        (time::OffsetDateTime::parse(expires, &time::format_description::well_known::Rfc3339).unwrap() - domain::time::now()).whole_days();
+    assert_eq!(in_days, domain::user::TOKEN_DAYS - 1, "{told}");
+    let list = kriseservice(&["token", "list", "--data-dir", d], "");
+    assert!(text(&list.stdout).lines().any(|l| l.starts_with(&id) && l.ends_with("lone@example.invalid")), "{}", text(&list.stdout));
+    let out = kriseservice(&["token", "create", "--data-dir", d, "--email", "lone@example.invalid", "--days", "0"], "");
+    assert!(!out.status.success() && text(&out.stderr).contains("--days must be from 1 to 730"), "{}", text(&out.stderr));
+    let out = kriseservice(&["token", "revoke", "--data-dir", d, "--token-id", "nonsense"], "");
+    assert!(!out.status.success() && text(&out.stderr).contains("twelve-character id"), "{}", text(&out.stderr));
+    let out = kriseservice(&["token", "revoke", "--data-dir", d, "--token-id", &id], "");
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(!text(&kriseservice(&["token", "list", "--data-dir", d], "").stdout).contains(&id), "revoked");
+    let out = kriseservice(&["token", "revoke", "--data-dir", d, "--token-id", &id], "");
+    assert!(!out.status.success() && text(&out.stderr).contains("no token has the id"), "{}", text(&out.stderr));
 
     let out = kriseservice(
         &["user", "add", "--data-dir", d, "--email", "x@example.invalid", "--name", "X Y", "--org", "DDH", "--role", "janitor"],

@@ -151,6 +151,9 @@ pub enum AdminChange {
     UserCreated { id: Uuid, role: Role, org: String },
     #[serde(rename = "user.active")]
     UserActive { id: Uuid, active: bool },
+    /// One bearer token revoked, by its public id; `user` when it was a person's.
+    #[serde(rename = "token.revoked")]
+    TokenRevoked { id: String, user: Option<Uuid> },
     #[serde(rename = "roster")]
     Roster { role: StaffRole, primary: Option<Uuid>, deputy: Option<Uuid> },
     #[serde(rename = "checklist_template.added")]

@@ -1,4 +1,4 @@
-//! Users, their API tokens and their sessions.
+//! Users and their sessions (their bearer tokens are in `tokens`).
 
 use crate::backend::prelude::*;
 use domain::event::AdminChange;
@@ -13,6 +13,7 @@ macro_rules! user_columns {
 #[derive(sqlx::FromRow)]
 struct SessionRow {
     csrf: String,
+    idle_until: Option<OffsetDateTime>,
     #[sqlx(flatten)]
     user: UserRow,
 }
@@ -83,50 +84,38 @@ operations! {
             Ok(())
         }
 
-        /// Stores the hash of a new API token (the token itself is never stored).
-        pub write fn create_token(pool, user_id: Uuid, token_hash: &str, at: OffsetDateTime) -> Result<()> {
-            sqlx::query("INSERT INTO api_tokens (token_hash, user_id, created_at) VALUES ($1, $2, $3)")
-                .bind(token_hash)
-                .bind(user_id)
-                .bind(at)
-                .execute(pool)
-                .await?;
-            Ok(())
-        }
-
-        pub read fn user_by_token(pool, token_hash: &str) -> Result<Option<User>> {
-            let row: Option<UserRow> = sqlx::query_as(
-                "SELECT u.id, u.email, u.name, u.org, u.role, u.active, u.password_hash
-                 FROM api_tokens t JOIN users u ON u.id = t.user_id WHERE t.token_hash = $1 AND u.active",
-            )
-            .bind(token_hash)
-            .fetch_optional(pool)
-            .await?;
-            row.map(UserRow::into_domain).transpose()
-        }
-
-        pub write fn create_session(pool, token_hash: &str, user_id: Uuid, csrf: &str, expires_at: OffsetDateTime) -> Result<()> {
-            sqlx::query("INSERT INTO sessions (token_hash, user_id, csrf, expires_at) VALUES ($1, $2, $3, $4)")
+        /// A session ends at `expires_at`, or earlier once it has been idle until `idle_until`.
+        pub write fn create_session(pool, token_hash: &str, user_id: Uuid, csrf: &str, expires_at: OffsetDateTime, idle_until: OffsetDateTime) -> Result<()> {
+            sqlx::query("INSERT INTO sessions (token_hash, user_id, csrf, expires_at, idle_until) VALUES ($1, $2, $3, $4, $5)")
                 .bind(token_hash)
                 .bind(user_id)
                 .bind(csrf)
                 .bind(expires_at)
+                .bind(idle_until)
                 .execute(pool)
                 .await?;
             Ok(())
         }
 
-        /// The session's user and its CSRF token, if the session exists and has not expired.
-        pub read fn session(pool, token_hash: &str, now: OffsetDateTime) -> Result<Option<(User, String)>> {
+        /// The session's user, its CSRF token and how long it may stay idle, if the session exists
+        /// and has neither expired nor been idle too long.
+        pub read fn session(pool, token_hash: &str, now: OffsetDateTime) -> Result<Option<(User, String, OffsetDateTime)>> {
             let row: Option<SessionRow> = sqlx::query_as(
-                "SELECT s.csrf, u.id, u.email, u.name, u.org, u.role, u.active, u.password_hash
-                 FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = $1 AND s.expires_at > $2 AND u.active",
+                "SELECT s.csrf, s.idle_until, u.id, u.email, u.name, u.org, u.role, u.active, u.password_hash
+                 FROM sessions s JOIN users u ON u.id = s.user_id
+                 WHERE s.token_hash = $1 AND s.expires_at > $2 AND (s.idle_until IS NULL OR s.idle_until > $2) AND u.active",
             )
             .bind(token_hash)
             .bind(now)
             .fetch_optional(pool)
             .await?;
-            row.map(|r| r.user.into_domain().map(|u| (u, r.csrf))).transpose()
+            row.map(|r| r.user.into_domain().map(|u| (u, r.csrf, r.idle_until.unwrap_or(now)))).transpose()
+        }
+
+        /// The session was used: it may stay idle until `idle_until` from now on.
+        pub write fn touch_session(pool, token_hash: &str, idle_until: OffsetDateTime) -> Result<()> {
+            sqlx::query("UPDATE sessions SET idle_until = $2 WHERE token_hash = $1").bind(token_hash).bind(idle_until).execute(pool).await?;
+            Ok(())
         }
 
         pub write fn delete_session(pool, token_hash: &str) -> Result<()> {
@@ -135,7 +124,7 @@ operations! {
         }
 
         pub write fn purge_sessions(pool, now: OffsetDateTime) -> Result<u64> {
-            Ok(sqlx::query("DELETE FROM sessions WHERE expires_at <= $1").bind(now).execute(pool).await?.rows_affected())
+            Ok(sqlx::query("DELETE FROM sessions WHERE expires_at <= $1 OR idle_until <= $1").bind(now).execute(pool).await?.rows_affected())
         }
     }
 }

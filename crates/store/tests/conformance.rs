@@ -119,20 +119,26 @@ async fn users_tokens_and_sessions(store: &Store) {
     let (found, hash) = store.user_by_email("agent@demo.invalid").await.unwrap().unwrap();
     assert_eq!((found.id, hash.as_str()), (a.user_id, "not-a-real-hash"));
 
-    store.create_token(a.user_id, "tokenhash", domain::time::now()).await.unwrap();
-    assert_eq!(store.user_by_token("tokenhash").await.unwrap().unwrap().id, a.user_id);
-    assert!(store.user_by_token("other").await.unwrap().is_none());
-
     let now = domain::time::now();
-    store.create_session("s1", a.user_id, "csrf1", now + Duration::hours(8)).await.unwrap();
-    store.create_session("s2", a.user_id, "csrf2", now - Duration::seconds(1)).await.unwrap();
+    store.create_token(a.user_id, "tokenhash", now, now + Duration::days(90)).await.unwrap();
+    assert_eq!(store.user_by_token("tokenhash", now).await.unwrap().unwrap().id, a.user_id);
+    assert!(store.user_by_token("tokenhash", now + Duration::days(90)).await.unwrap().is_none(), "a token expires");
+    assert!(store.user_by_token("other", now).await.unwrap().is_none());
+
+    store.create_session("s1", a.user_id, "csrf1", now + Duration::hours(8), now + Duration::hours(1)).await.unwrap();
+    store.create_session("s2", a.user_id, "csrf2", now - Duration::seconds(1), now + Duration::hours(1)).await.unwrap();
+    store.create_session("s3", a.user_id, "csrf3", now + Duration::hours(8), now - Duration::seconds(1)).await.unwrap();
     assert_eq!(store.session("s1", now).await.unwrap().unwrap().1, "csrf1");
     assert!(store.session("s2", now).await.unwrap().is_none(), "expired sessions are not valid");
-    assert_eq!(store.purge_sessions(now).await.unwrap(), 1);
+    assert!(store.session("s3", now).await.unwrap().is_none(), "nor sessions idle too long");
+    assert!(store.session("s1", now + Duration::hours(2)).await.unwrap().is_none(), "idle for two hours");
+    store.touch_session("s1", now + Duration::hours(3)).await.unwrap();
+    assert!(store.session("s1", now + Duration::hours(2)).await.unwrap().is_some(), "used, so alive");
+    assert_eq!(store.purge_sessions(now).await.unwrap(), 2);
 
     store.set_user_active(a.user_id, false, "test", domain::time::now()).await.unwrap();
     assert!(store.session("s1", now).await.unwrap().is_none(), "deactivation ends sessions");
-    assert!(store.user_by_token("tokenhash").await.unwrap().is_none(), "deactivation revokes tokens");
+    assert!(store.user_by_token("tokenhash", now).await.unwrap().is_none(), "deactivation revokes tokens");
 }
 
 async fn incident_is_created_prepared_staffed_and_logged(store: &Store) {
@@ -635,14 +641,33 @@ async fn everyday_import_is_idempotent_and_follows_the_folder(store: &Store) {
 }
 
 async fn integration_tokens_name_their_integration(store: &Store) {
-    store.create_integration_token("Telefoniplatform", "hash-1", domain::time::now()).await.unwrap();
-    assert_eq!(store.integration_by_token("hash-1").await.unwrap().as_deref(), Some("Telefoniplatform"));
-    assert_eq!(store.integration_by_token("hash-2").await.unwrap(), None);
+    let now = domain::time::now();
+    let year = now + Duration::days(365);
+    store.create_integration_token("Telefoniplatform", "hash-1", now, year).await.unwrap();
+    assert_eq!(store.integration_by_token("hash-1", now).await.unwrap().as_deref(), Some("Telefoniplatform"));
+    assert_eq!(store.integration_by_token("hash-1", year).await.unwrap(), None, "expired");
+    assert_eq!(store.integration_by_token("hash-2", now).await.unwrap(), None);
     // A person's token is not an integration's and the other way round.
-    assert!(store.user_by_token("hash-1").await.unwrap().is_none());
-    assert_eq!(store.revoke_integration_tokens("Telefoniplatform").await.unwrap(), 1);
-    assert_eq!(store.integration_by_token("hash-1").await.unwrap(), None, "revoked");
-    assert_eq!(store.revoke_integration_tokens("Telefoniplatform").await.unwrap(), 0);
+    assert!(store.user_by_token("hash-1", now).await.unwrap().is_none());
+    assert_eq!(store.revoke_integration_tokens("Telefoniplatform", "test", now).await.unwrap(), 1);
+    assert_eq!(store.integration_by_token("hash-1", now).await.unwrap(), None, "revoked");
+    assert_eq!(store.revoke_integration_tokens("Telefoniplatform", "test", now).await.unwrap(), 0);
+
+    // One token at a time, by its public id, with an event every node acts on.
+    let person = user(store, "it@demo.invalid", Role::Secretariat, "DDH").await;
+    let (a, b) = ("a1b2c3d4e5f6".to_string() + &"0".repeat(52), "0f1e2d3c4b5a".to_string() + &"1".repeat(52));
+    store.create_token(person.user_id, &a, now, year).await.unwrap();
+    store.create_integration_token("Telefoniplatform", &b, now, year).await.unwrap();
+    let listed: Vec<(String, bool)> = store.tokens().await.unwrap().into_iter().map(|t| (t.id, t.integration)).collect();
+    assert!(listed.contains(&("a1b2c3d4e5f6".into(), false)) && listed.contains(&("0f1e2d3c4b5a".into(), true)), "{listed:?}");
+    let before = store.last_event_seq().await.unwrap();
+    assert!(store.revoke_token("a1b2c3d4e5f6", "test", now).await.unwrap());
+    assert!(store.user_by_token(&a, now).await.unwrap().is_none(), "revoked");
+    assert!(store.integration_by_token(&b, now).await.unwrap().is_some(), "only that one");
+    assert!(store.revoke_token("0f1e2d3c4b5a", "test", now).await.unwrap());
+    assert!(!store.revoke_token("0f1e2d3c4b5a", "test", now).await.unwrap(), "already gone");
+    let revoked = store.events_since(before, 10).await.unwrap();
+    assert_eq!(revoked.iter().filter(|e| e.kind == EventKind::AdminChanged).count(), 2);
 }
 
 fn call(start: time::OffsetDateTime, offered: i64) -> domain::calls::CallInterval {

@@ -221,7 +221,15 @@ async fn the_ivr_speaks_valid_voicexml_and_routes_by_municipality() {
     assert_eq!(kit.raw("GET", "/ivr/0250.vxml", None, None, &[]).await.0, StatusCode::UNAUTHORIZED);
     assert_eq!(kit.raw("GET", "/ivr/0250.vxml", Some("wrong"), None, &[]).await.0, StatusCode::UNAUTHORIZED);
     let integration = app::accounts::new_secret();
-    kit.store.create_integration_token("Telefoniplatform", &web::auth::secret_hash(&integration), domain::time::now()).await.unwrap();
+    kit.store
+        .create_integration_token(
+            "Telefoniplatform",
+            &web::auth::secret_hash(&integration),
+            domain::time::now(),
+            domain::time::now() + time::Duration::days(1),
+        )
+        .await
+        .unwrap();
     for token in [agent.unwrap(), integration.as_str()] {
         let (s, doc, headers) = kit.raw("GET", "/ivr/0250.vxml", Some(token), None, &[]).await;
         assert_eq!(s, StatusCode::OK);

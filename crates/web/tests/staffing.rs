@@ -200,7 +200,10 @@ async fn contact(kit: &Kit, org: &str) -> String {
     .unwrap();
     let user = kit.store.create_user(&u, "not-a-real-hash", "test", domain::time::now()).await.unwrap();
     let token = app::accounts::new_secret();
-    kit.store.create_token(user.id, &web::auth::secret_hash(&token), domain::time::now()).await.unwrap();
+    kit.store
+        .create_token(user.id, &web::auth::secret_hash(&token), domain::time::now(), domain::time::now() + time::Duration::days(1))
+        .await
+        .unwrap();
     token
 }
 

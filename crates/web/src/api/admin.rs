@@ -9,7 +9,7 @@ use domain::Role;
 use domain::checklist::{ActionCard, TemplateItem};
 use domain::org::Organisation;
 use domain::role::{Assignment, StaffRole};
-use domain::user::{NewUser, User};
+use domain::user::{NewUser, TokenInfo, User};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
@@ -210,5 +210,26 @@ pub async fn add_action_card(
     responses((status = NO_CONTENT, description = "removed")))]
 pub async fn delete_action_card(State(s): State<AppState>, ApiCaller(c): ApiCaller, Path(id): Path<Uuid>) -> Result<StatusCode, ApiError> {
     s.app.delete_action_card(&c.actor(), id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct Tokens {
+    tokens: Vec<TokenInfo>,
+}
+
+/// Every bearer token (never the token itself): whose, made when, expiring when
+#[utoipa::path(get, path = "/api/v1/tokens", extensions(("x-permission" = json!(P::ManageUsers))),
+    responses((status = OK, body = Tokens)))]
+pub async fn tokens(State(s): State<AppState>, ApiCaller(c): ApiCaller) -> Result<Json<Tokens>, ApiError> {
+    Ok(Json(Tokens { tokens: s.app.tokens(&c.actor()).await? }))
+}
+
+/// Revoke one bearer token by its id: it stops working on every node at once
+#[utoipa::path(delete, path = "/api/v1/tokens/{id}", extensions(("x-permission" = json!(P::ManageUsers))),
+    params(("id" = String, Path, description = "the token's twelve-character id")),
+    responses((status = NO_CONTENT, description = "revoked")))]
+pub async fn revoke_token(State(s): State<AppState>, ApiCaller(c): ApiCaller, Path(id): Path<String>) -> Result<StatusCode, ApiError> {
+    s.app.revoke_token(&c.actor(), &id).await?;
     Ok(StatusCode::NO_CONTENT)
 }

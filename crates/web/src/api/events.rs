@@ -105,6 +105,11 @@ async fn pump(s: AppState, caller: Caller, mut last: i64, mut live: broadcast::R
                 Ok(e) if e.seq <= last => {}
                 Ok(e) => {
                     last = e.seq;
+                    // A deactivation or a revocation may be this client's: it closes the stream
+                    // now, not at the next periodic check.
+                    if e.kind == domain::event::EventKind::AdminChanged && !crate::auth::still_valid(&s, &caller).await {
+                        break 'outer;
+                    }
                     if !deliver(&actor, &e, &tx).await {
                         break 'outer;
                     }

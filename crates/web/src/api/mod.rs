@@ -79,6 +79,8 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(admin::set_member))
         .routes(routes!(admin::users, admin::create_user))
         .routes(routes!(admin::update_user))
+        .routes(routes!(admin::tokens))
+        .routes(routes!(admin::revoke_token))
         .routes(routes!(admin::roster))
         .routes(routes!(admin::set_roster))
         .routes(routes!(admin::checklist_templates, admin::add_checklist_template))

@@ -15,6 +15,7 @@ pub mod public;
 mod search;
 mod shifts;
 mod staffing;
+mod tokens;
 
 pub use print::{callbacks_csv, csv, log_csv};
 
@@ -49,6 +50,7 @@ pub fn routes() -> Router<AppState> {
         .merge(chat::routes())
         .merge(search::routes())
         .merge(admin::routes())
+        .merge(tokens::routes())
         .merge(staffing::routes())
         .merge(shifts::routes())
         .fallback(not_found)

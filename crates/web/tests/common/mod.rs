@@ -71,7 +71,10 @@ impl Kit {
                 .unwrap();
             let user = store.create_user(&u, password_hash(), "test", domain::time::now()).await.unwrap();
             let token = app::accounts::new_secret();
-            store.create_token(user.id, &web::auth::secret_hash(&token), domain::time::now()).await.unwrap();
+            store
+                .create_token(user.id, &web::auth::secret_hash(&token), domain::time::now(), domain::time::now() + time::Duration::days(1))
+                .await
+                .unwrap();
             tokens.insert(*role, token);
             emails.insert(*role, email);
         }

@@ -1,4 +1,4 @@
-//! The knowledge base's everyday guides, and the tokens integrations call the API with.
+//! The knowledge base's everyday guides.
 
 use crate::backend::prelude::*;
 use domain::everyday::EverydayGuide;
@@ -75,26 +75,6 @@ operations! {
                     .fetch_optional(pool)
                     .await?;
             Ok(row.map(|(municipality, slug, title, body, hash)| EverydayGuide { municipality, slug, title, body, hash }))
-        }
-
-        pub write fn create_integration_token(pool, name: &str, token_hash: &str, at: OffsetDateTime) -> Result<()> {
-            sqlx::query("INSERT INTO integration_tokens (token_hash, name, created_at) VALUES ($1, $2, $3)")
-                .bind(token_hash)
-                .bind(name)
-                .bind(at)
-                .execute(pool)
-                .await?;
-            Ok(())
-        }
-
-        /// The integration's name, if the token is one.
-        pub read fn integration_by_token(pool, token_hash: &str) -> Result<Option<String>> {
-            Ok(sqlx::query_scalar("SELECT name FROM integration_tokens WHERE token_hash = $1").bind(token_hash).fetch_optional(pool).await?)
-        }
-
-        /// Revokes every token of the named integration; returns how many there were.
-        pub write fn revoke_integration_tokens(pool, name: &str) -> Result<u64> {
-            Ok(sqlx::query("DELETE FROM integration_tokens WHERE name = $1").bind(name).execute(pool).await?.rows_affected())
         }
     }
 }
