@@ -111,17 +111,49 @@ pub fn retry_header(seconds: Option<u64>) -> axum::response::AppendHeaders<Optio
     axum::response::AppendHeaders(seconds.map(|s| (axum::http::header::RETRY_AFTER, s.to_string())))
 }
 
-/// `axum::Json`, but every rejection is one of our JSON errors with a precise status.
+/// `axum::Json`, but every rejection is one of our JSON errors with a precise status, and the
+/// body must be a JSON object, as every request body in the document is (serde would also take
+/// a struct written as an array of its fields). [`JsonOrList`] takes an array too.
 pub struct Json<T>(pub T);
 
 impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for Json<T> {
     type Rejection = ApiError;
     async fn from_request(req: Request, state: &S) -> Result<Self, ApiError> {
-        match axum::Json::<T>::from_request(req, state).await {
-            Ok(axum::Json(v)) => Ok(Json(v)),
-            Err(r) => Err(json_rejection(r)),
-        }
+        json_body(req, state, false).await.map(Json)
     }
+}
+
+/// [`Json`] for a body that may also be a bare JSON array (a list of rows).
+pub struct JsonOrList<T>(pub T);
+
+impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for JsonOrList<T> {
+    type Rejection = ApiError;
+    async fn from_request(req: Request, state: &S) -> Result<Self, ApiError> {
+        json_body(req, state, true).await.map(JsonOrList)
+    }
+}
+
+async fn json_body<T: DeserializeOwned, S: Send + Sync>(req: Request, state: &S, list: bool) -> Result<T, ApiError> {
+    let json = req.headers().get(axum::http::header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).is_some_and(|v| {
+        let mime = v.split(';').next().unwrap_or_default().trim().to_ascii_lowercase();
+        mime == "application/json" || (mime.starts_with("application/") && mime.ends_with("+json"))
+    });
+    if !json {
+        return Err(ApiError::new(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "unsupported_media_type",
+            "send JSON with 'Content-Type: application/json'",
+        ));
+    }
+    let bytes = axum::body::Bytes::from_request(req, state).await.map_err(|e| match e.status() {
+        StatusCode::PAYLOAD_TOO_LARGE => ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large", "the request body is too large"),
+        _ => ApiError::bad_request(e.body_text()),
+    })?;
+    // Anything but an array fails as serde says (a syntax error, or a scalar for an object).
+    if bytes.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'[') && !list {
+        return Err(ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid_field", "the body must be a JSON object, not an array"));
+    }
+    axum::Json::<T>::from_bytes(&bytes).map(|axum::Json(v)| v).map_err(json_rejection)
 }
 
 fn json_rejection(r: JsonRejection) -> ApiError {

@@ -74,7 +74,60 @@ pub fn document() -> OpenApi {
     finish(crate::api::routes().into_openapi())
 }
 
-static JSON: LazyLock<String> = LazyLock::new(|| document().to_pretty_json().expect("the OpenAPI document serialises"));
+/// The document as served: [`document`] with two shapes that validators read otherwise than
+/// serde means them mended (see [`mend`]).
+pub fn json() -> serde_json::Value {
+    let mut doc = serde_json::to_value(document()).expect("the OpenAPI document serialises");
+    let schemas = doc["components"]["schemas"].clone();
+    mend(&mut doc, &schemas);
+    doc
+}
+
+/// - A struct with `#[serde(flatten)]` becomes `allOf` of its parts; when a part denies unknown
+///   fields (`additionalProperties: false`), JSON Schema would refuse the other parts' fields, so
+///   the parts are merged into one object instead.
+/// - A tuple becomes `prefixItems`, which some validators (Schemathesis among them) read as the
+///   older array form of `items` and refuse; it is written as an array of exactly that many items,
+///   each one of the tuple's types.
+fn mend(v: &mut serde_json::Value, schemas: &serde_json::Value) {
+    use serde_json::{Map, Value};
+    match v {
+        Value::Object(o) => {
+            if let Some(Value::Array(parts)) = o.get("allOf") {
+                let resolved: Vec<Value> = parts
+                    .iter()
+                    .map(|p| match p["$ref"].as_str().and_then(|r| r.strip_prefix("#/components/schemas/")) {
+                        Some(name) => schemas[name].clone(),
+                        None => p.clone(),
+                    })
+                    .collect();
+                let closed = resolved.iter().any(|p| p["additionalProperties"] == Value::Bool(false));
+                if closed && resolved.iter().all(|p| p["properties"].is_object()) {
+                    let (mut properties, mut required) = (Map::new(), Vec::new());
+                    for p in &resolved {
+                        properties.extend(p["properties"].as_object().cloned().unwrap_or_default());
+                        required.extend(p["required"].as_array().cloned().unwrap_or_default());
+                    }
+                    o.remove("allOf");
+                    o.insert("type".into(), "object".into());
+                    o.insert("properties".into(), Value::Object(properties));
+                    o.insert("required".into(), Value::Array(required));
+                    o.insert("additionalProperties".into(), Value::Bool(false));
+                }
+            }
+            if let Some(Value::Array(parts)) = o.remove("prefixItems") {
+                o.insert("minItems".into(), parts.len().into());
+                o.insert("maxItems".into(), parts.len().into());
+                o.insert("items".into(), serde_json::json!({ "anyOf": parts }));
+            }
+            o.values_mut().for_each(|x| mend(x, schemas));
+        }
+        Value::Array(a) => a.iter_mut().for_each(|x| mend(x, schemas)),
+        _ => {}
+    }
+}
+
+static JSON: LazyLock<String> = LazyLock::new(|| serde_json::to_string_pretty(&json()).expect("the OpenAPI document serialises"));
 
 /// This document
 #[utoipa::path(get, path = "/api/v1/openapi.json", security(()), responses((status = OK, body = serde_json::Value)))]

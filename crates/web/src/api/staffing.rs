@@ -1,6 +1,6 @@
 use crate::AppState;
 use crate::auth::ApiCaller;
-use crate::error::{ApiError, Json, Path};
+use crate::error::{ApiError, Json, JsonOrList, Path};
 use app::CallsReport;
 use app::staffing::{Advice, PlannedInterval};
 use axum::extract::State;
@@ -63,13 +63,13 @@ pub enum Intervals {
 }
 
 /// Record call statistics, all or nothing; an interval with the same start replaces the one recorded
-#[utoipa::path(post, path = "/api/v1/incidents/{id}/call-stats", operation_id = "record_call_stats",
+#[utoipa::path(post, path = "/api/v1/incidents/{id}/call-stats", operation_id = "record_call_stats", request_body = Intervals,
     extensions(("x-permission" = json!(P::RecordCallStats))), responses((status = OK, body = CallsReport)))]
 pub async fn record(
     State(s): State<AppState>,
     ApiCaller(c): ApiCaller,
     Path(id): Path<Uuid>,
-    Json(b): Json<Intervals>,
+    JsonOrList(b): JsonOrList<Intervals>,
 ) -> Result<Json<CallsReport>, ApiError> {
     let intervals = match b {
         Intervals::Wrapped { intervals } | Intervals::Bare(intervals) => intervals,
