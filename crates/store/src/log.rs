@@ -1,6 +1,10 @@
 //! The official log: appending (inside every write that logs), reading, and verifying the chain.
 
+use crate::StoreError;
 use crate::backend::prelude::*;
+use crate::commit::{Append, Appended};
+use crate::idempotency::Claim;
+use domain::DomainError;
 use domain::incident::Incident;
 use domain::log::{Author, LogEntry, NewLogEntry, Stored, Verification, Verifier};
 use futures_util::TryStreamExt;
@@ -11,7 +15,7 @@ fn author_of(actor: &Actor) -> Author {
 }
 
 operations! {
-    uses: incidents, events;
+    uses: incidents, events, idempotency;
 
     helpers {
         /// Appends to the log of an incident already locked by this transaction, moves the incident's
@@ -52,6 +56,42 @@ operations! {
             Ok(e)
         }
 
+        /// One append of a batch. `Ok(Err(_))` is this append's refusal (nothing of it written);
+        /// `Err(_)` fails the batch.
+        async fn append_one(tx: &mut Tx, incident: &Incident, a: Append, events: &mut Vec<NewEvent>) -> Result<Result<Appended>> {
+            if let Some(once) = &a.once {
+                match claim_in_tx(tx, &once.key, a.at).await? {
+                    Claim::Claimed => {}
+                    Claim::Replay(reply) => return Ok(Ok(Appended::Replayed(reply))),
+                    Claim::InFlight => return Ok(Err(StoreError::KeyInFlight)),
+                    Claim::Reused(request) => return Ok(Err(StoreError::KeyReused(request))),
+                }
+            }
+            match append_in_tx(tx, incident, &a.actor, a.entry, a.at, events).await {
+                Ok(e) => {
+                    if let Some(once) = &a.once {
+                        finish_in_tx(tx, &once.key, &(once.render)(&e)).await?;
+                    }
+                    Ok(Ok(Appended::Fresh(e)))
+                }
+                Err(StoreError::Domain(d)) => {
+                    if let Some(once) = &a.once {
+                        release_on(&mut **tx, &once.key).await?;
+                    }
+                    Ok(Err(StoreError::Domain(d)))
+                }
+                Err(e) => Err(e),
+            }
+        }
+
+        /// The time the batch's events are recorded at: that of its last entry.
+        fn events_time(outcomes: &[Result<Appended>]) -> OffsetDateTime {
+            outcomes.iter().rev().find_map(|o| match o {
+                Ok(Appended::Fresh(e)) => Some(e.at),
+                _ => None,
+            }).unwrap_or_else(domain::time::now)
+        }
+
         /// The row as the hash sees it; columns by position, in the order `verify_log` selects them.
         fn stored_entry(row: &<Db as sqlx::Database>::Row, incident_id: Uuid, seq: i64) -> Result<Stored<'_>> {
             Ok(Stored {
@@ -77,14 +117,44 @@ operations! {
     }
 
     ops {
-        pub write fn append_log(pool, incident_id: Uuid, entry: NewLogEntry, actor: &Actor, at: OffsetDateTime) -> Result<LogEntry> {
+        /// One transaction for a batch of appends (the group commit, see `commit.rs`). The incidents
+        /// are locked first, in one order (by id), so that batches on several nodes cannot deadlock; then each
+        /// append is chained in arrival order. An append refused by a rule (no such incident, an
+        /// invalid entry, a key used for another request) is answered alone and writes nothing; a
+        /// database error fails the whole batch.
+        pub(crate) write fn append_batch(pool, batch: Vec<Append>) -> Result<Vec<Result<Appended>>> {
             let mut tx = pool.begin().await?;
             let mut events = Vec::new();
-            let incident = lock_incident(&mut tx, incident_id, at).await?;
-            let e = append_in_tx(&mut tx, &incident, actor, entry, at, &mut events).await?;
+            let mut locked: Vec<(Uuid, Option<Incident>)> = Vec::new();
+            let mut ids: Vec<(Uuid, OffsetDateTime)> = batch.iter().map(|a| (a.incident_id, a.at)).collect();
+            ids.sort();
+            for (id, at) in ids.into_iter().rev() {
+                // Reversed, the latest time of each incident comes first: it is what `updated_at` records.
+                if locked.last().is_some_and(|(last, _)| *last == id) {
+                    continue;
+                }
+                match lock_incident(&mut tx, id, at).await {
+                    Ok(i) => locked.push((id, Some(i))),
+                    Err(StoreError::Domain(DomainError::NotFound(_))) => locked.push((id, None)),
+                    Err(e) => return Err(e),
+                }
+            }
+            let mut outcomes = Vec::with_capacity(batch.len());
+            for a in batch {
+                let incident = locked.iter().find(|(id, _)| *id == a.incident_id).and_then(|(_, i)| i.as_ref());
+                let Some(incident) = incident else {
+                    outcomes.push(Err(not_found("incident")));
+                    continue;
+                };
+                outcomes.push(append_one(&mut tx, incident, a, &mut events).await?);
+            }
+            if events.is_empty() {
+                return Ok(outcomes); // nothing written: rolled back on drop
+            }
+            let at = events_time(&outcomes);
             emit_all(&mut tx, events, at).await?;
             tx.commit().await?;
-            Ok(e)
+            Ok(outcomes)
         }
 
         pub read fn log(pool, incident_id: Uuid) -> Result<Vec<LogEntry>> {
