@@ -28,10 +28,25 @@ operations! {
             at: OffsetDateTime,
             events: &mut Vec<NewEvent>,
         ) -> Result<LogEntry> {
-            let (head_seq, head_hash): (i64, String) =
-                sqlx::query_as("SELECT log_seq, log_hash FROM incidents WHERE id = $1").bind(incident.id).fetch_one(&mut **tx).await?;
-            let entry = entry.validate(head_seq)?;
-            let prev = (head_seq > 0).then_some((head_seq, head_hash.as_str()));
+            let mut head = read_head(tx, incident.id).await?;
+            let e = chain_in_tx(tx, incident, &mut head, actor, entry, at, events).await?;
+            set_head(tx, incident.id, &head).await?;
+            Ok(e)
+        }
+
+        /// Seals `entry` after `head` (sequence number, hash), inserts it, queues its event and moves
+        /// `head` on to it; the caller records the head on the incident. A refused entry writes nothing.
+        async fn chain_in_tx(
+            tx: &mut Tx,
+            incident: &Incident,
+            head: &mut (i64, String),
+            actor: &Actor,
+            entry: NewLogEntry,
+            at: OffsetDateTime,
+            events: &mut Vec<NewEvent>,
+        ) -> Result<LogEntry> {
+            let entry = entry.validate(head.0)?;
+            let prev = (head.0 > 0).then_some((head.0, head.1.as_str()));
             let e = LogEntry::seal(incident.id, prev, at, author_of(actor), entry);
             sqlx::query(
                 "INSERT INTO log_entries (incident_id, seq, at, author_id, author_name, author_role, author_org, category, text, corrects, prev_hash, hash)
@@ -51,14 +66,30 @@ operations! {
             .bind(&e.hash)
             .execute(&mut **tx)
             .await?;
-            sqlx::query("UPDATE incidents SET log_seq = $2, log_hash = $3 WHERE id = $1").bind(e.incident_id).bind(e.seq).bind(&e.hash).execute(&mut **tx).await?;
+            *head = (e.seq, e.hash.clone());
             events.push(NewEvent::about(incident, Event::LogAppended(e.clone())));
             Ok(e)
         }
 
+        async fn read_head(tx: &mut Tx, incident_id: Uuid) -> Result<(i64, String)> {
+            Ok(sqlx::query_as("SELECT log_seq, log_hash FROM incidents WHERE id = $1").bind(incident_id).fetch_one(&mut **tx).await?)
+        }
+
+        async fn set_head(tx: &mut Tx, incident_id: Uuid, head: &(i64, String)) -> Result<()> {
+            sqlx::query("UPDATE incidents SET log_seq = $2, log_hash = $3 WHERE id = $1").bind(incident_id).bind(head.0).bind(&head.1).execute(&mut **tx).await?;
+            Ok(())
+        }
+
+        /// An incident a batch locked, and its log's head as the batch moves it.
+        struct Locked {
+            incident: Incident,
+            head: (i64, String),
+            moved: bool,
+        }
+
         /// One append of a batch. `Ok(Err(_))` is this append's refusal (nothing of it written);
         /// `Err(_)` fails the batch.
-        async fn append_one(tx: &mut Tx, incident: &Incident, a: Append, events: &mut Vec<NewEvent>) -> Result<Result<Appended>> {
+        async fn append_one(tx: &mut Tx, locked: &mut Locked, a: Append, events: &mut Vec<NewEvent>) -> Result<Result<Appended>> {
             if let Some(once) = &a.once {
                 match claim_in_tx(tx, &once.key, a.at).await? {
                     Claim::Claimed => {}
@@ -67,8 +98,9 @@ operations! {
                     Claim::Reused(request) => return Ok(Err(StoreError::KeyReused(request))),
                 }
             }
-            match append_in_tx(tx, incident, &a.actor, a.entry, a.at, events).await {
+            match chain_in_tx(tx, &locked.incident, &mut locked.head, &a.actor, a.entry, a.at, events).await {
                 Ok(e) => {
+                    locked.moved = true;
                     if let Some(once) = &a.once {
                         finish_in_tx(tx, &once.key, &(once.render)(&e)).await?;
                     }
@@ -125,7 +157,7 @@ operations! {
         pub(crate) write fn append_batch(pool, batch: Vec<Append>) -> Result<Vec<Result<Appended>>> {
             let mut tx = pool.begin().await?;
             let mut events = Vec::new();
-            let mut locked: Vec<(Uuid, Option<Incident>)> = Vec::new();
+            let mut locked: Vec<(Uuid, Option<Locked>)> = Vec::new();
             let mut ids: Vec<(Uuid, OffsetDateTime)> = batch.iter().map(|a| (a.incident_id, a.at)).collect();
             ids.sort();
             for (id, at) in ids.into_iter().rev() {
@@ -134,19 +166,24 @@ operations! {
                     continue;
                 }
                 match lock_incident(&mut tx, id, at).await {
-                    Ok(i) => locked.push((id, Some(i))),
+                    Ok(incident) => {
+                        let head = read_head(&mut tx, id).await?;
+                        locked.push((id, Some(Locked { incident, head, moved: false })));
+                    }
                     Err(StoreError::Domain(DomainError::NotFound(_))) => locked.push((id, None)),
                     Err(e) => return Err(e),
                 }
             }
             let mut outcomes = Vec::with_capacity(batch.len());
             for a in batch {
-                let incident = locked.iter().find(|(id, _)| *id == a.incident_id).and_then(|(_, i)| i.as_ref());
-                let Some(incident) = incident else {
+                let Some(l) = locked.iter_mut().find(|(id, _)| *id == a.incident_id).and_then(|(_, l)| l.as_mut()) else {
                     outcomes.push(Err(not_found("incident")));
                     continue;
                 };
-                outcomes.push(append_one(&mut tx, incident, a, &mut events).await?);
+                outcomes.push(append_one(&mut tx, l, a, &mut events).await?);
+            }
+            for l in locked.iter().filter_map(|(_, l)| l.as_ref()).filter(|l| l.moved) {
+                set_head(&mut tx, l.incident.id, &l.head).await?;
             }
             if events.is_empty() {
                 return Ok(outcomes); // nothing written: rolled back on drop
