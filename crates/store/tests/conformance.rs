@@ -518,6 +518,37 @@ async fn authority_items_are_per_affected_organisation(store: &Store) {
     store.complete_item(i.id, own.id, true, &greve, domain::time::now()).await.unwrap();
 }
 
+/// Two nodes on one PostgreSQL database, each with its own group committer, append to one
+/// incident at once: every acknowledged entry is there once, with no sequence number twice, in
+/// one chain.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_nodes_on_postgres_append_to_one_incident_with_nothing_lost_or_doubled() {
+    let url = std::env::var("KRISESERVICE_TEST_POSTGRES_URL").expect("KRISESERVICE_TEST_POSTGRES_URL is not set");
+    let schema = format!("t_{}", uuid::Uuid::new_v4().simple());
+    let a = Store::open_postgres(&url, Some(&schema)).await.unwrap();
+    let b = Store::open_postgres(&url, Some(&schema)).await.unwrap();
+    a.seed_defaults().await.unwrap();
+    let keeper = user(&a, "log@demo.invalid", Role::LogKeeper, "DDH").await;
+    let i = a.create_incident(&new_incident(&["0250"]), &keeper, domain::time::now()).await.unwrap();
+    let mut tasks = Vec::new();
+    for t in 0..16 {
+        let (node, keeper) = (if t % 2 == 0 { a.clone() } else { b.clone() }, keeper.clone());
+        tasks.push(tokio::spawn(async move {
+            for n in 0..25 {
+                node.append_log(i.id, entry(&format!("node {} klient {t} besked {n}", t % 2)), &keeper, domain::time::now()).await.unwrap();
+            }
+        }));
+    }
+    for t in tasks {
+        t.await.unwrap();
+    }
+    let log = b.log(i.id).await.unwrap();
+    assert_eq!(log.len(), 1 + 16 * 25, "0 lost");
+    let seqs: std::collections::BTreeSet<i64> = log.iter().map(|e| e.seq).collect();
+    assert_eq!(seqs.len(), log.len(), "0 duplicate sequence numbers");
+    assert!(a.verify_log(i.id).await.unwrap().unwrap().valid);
+}
+
 #[tokio::test]
 async fn a_mistyped_database_url_is_refused_not_turned_into_a_file() {
     let err = Store::open("postgress://postgres@127.0.0.1/ks").await.err().expect("refused");
