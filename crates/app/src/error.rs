@@ -58,6 +58,16 @@ impl From<StoreError> for Error {
     fn from(e: StoreError) -> Error {
         match e {
             StoreError::Domain(d) => Error::Domain(d),
+            StoreError::KeyReused(request) => Error::refused(
+                Refusal::Unprocessable,
+                "idempotency_key_reused",
+                format!("this Idempotency-Key was used for another request ({request}); use a new key for a new request"),
+            ),
+            StoreError::KeyInFlight => Error::refused(
+                Refusal::Conflict,
+                "idempotency_key_in_flight",
+                "the request under this Idempotency-Key is still being served; ask again in a moment",
+            ),
             StoreError::Corrupt(m) => {
                 tracing::error!(error = %m, "corrupt stored data");
                 Error::Corrupt(m)

@@ -8,6 +8,7 @@ use domain::role::{Assignment, StaffRole};
 use domain::user::User;
 use domain::{Actor, DomainError, Permission};
 use std::collections::HashSet;
+use store::{Appended, Once};
 use uuid::Uuid;
 
 impl App {
@@ -90,6 +91,13 @@ impl App {
     pub async fn append_log(&self, actor: &Actor, id: Uuid, entry: NewLogEntry) -> Result<LogEntry> {
         self.incident(actor, id, Permission::AppendLog).await?;
         Ok(self.store.append_log(id, entry, actor, now()).await?)
+    }
+
+    /// Appends under an idempotency key (see [`store::Once`]): the kept answer is written in the
+    /// same transaction as the entry, and a retry under the key gets it instead of a second entry.
+    pub async fn append_log_once(&self, actor: &Actor, id: Uuid, entry: NewLogEntry, once: Once) -> Result<Appended> {
+        self.incident(actor, id, Permission::AppendLog).await?;
+        Ok(self.store.append_log_once(id, entry, actor, now(), once).await?)
     }
 
     /// The log's verification for an incident the actor may read.

@@ -1,5 +1,5 @@
 //! Background work of a serving node: the overdue check of published guides, delivery of the
-//! mail outbox, and the retention purge of personal data and expired sessions. Each job is safe
+//! mail outbox, and the retention purge of personal data, expired sessions and idempotency keys. Each job is safe
 //! to run on several nodes at once: the store makes each change happen once.
 
 use crate::Shutdown;
@@ -76,6 +76,11 @@ fn start(store: Store, settings: Settings, shutdown: Shutdown) {
             }
             if let Err(e) = s.purge_sessions(now).await {
                 tracing::warn!(error = %e, "session purge failed");
+            }
+            match s.purge_keys(now - store::KEY_LIFETIME).await {
+                Ok(0) => {}
+                Ok(n) => tracing::info!(keys = n, "expired idempotency keys purged"),
+                Err(e) => tracing::warn!(error = %e, "idempotency key purge failed"),
             }
         }
     });

@@ -17,6 +17,7 @@ mod inquiries;
 pub mod jobs;
 pub mod live;
 mod lookup;
+mod once;
 mod room;
 mod shifts;
 pub mod spool;
@@ -31,6 +32,7 @@ pub use room::{CrisisRoom, IncidentView, PrintedLog, Progress};
 /// The database handle, for wiring only: `cli` opens it (`console::open`) and hands it to
 /// [`App::start`]; nothing above `app` calls it.
 pub use store::Store;
+pub use store::{Appended, IdempotencyKey, Once, StoredReply};
 pub use store::{CallsReport, ImportReport};
 pub use voice::VoiceLine;
 

@@ -13,6 +13,15 @@ pub enum StoreError {
     /// A stored value no longer parses: someone edited the database by hand.
     #[error("stored data is corrupt: {0}")]
     Corrupt(String),
+    /// The group commit this write was part of failed: nothing of it was saved.
+    #[error("the commit failed, nothing was saved: {0}")]
+    CommitFailed(String),
+    /// The idempotency key names another request (method and path given).
+    #[error("this idempotency key was used for another request ({0})")]
+    KeyReused(String),
+    /// The request under this idempotency key is still being served.
+    #[error("the request under this idempotency key is still being served")]
+    KeyInFlight,
 }
 
 pub type Result<T> = std::result::Result<T, StoreError>;

@@ -91,6 +91,8 @@ operations! {
         /// what the first stored.
         pub write fn record_inquiry(pool, id: Uuid, incident_id: Uuid, new: NewInquiry, at: OffsetDateTime) -> Result<Inquiry> {
             let mut tx = pool.begin().await?;
+            // The lock first: a SQLite transaction that read before it writes can be refused.
+            let incident = lock_incident(&mut tx, incident_id, at).await?;
             let stored: Option<InquiryRow> =
                 sqlx::query_as("SELECT id, incident_id, version, situation, text, municipality, at FROM inquiries WHERE id = $1")
                     .bind(id)
@@ -99,7 +101,6 @@ operations! {
             if let Some(r) = stored {
                 return Ok(r.into());
             }
-            let incident = lock_incident(&mut tx, incident_id, at).await?;
             incident.status.check_live()?;
             let latest = guide_version_in(&mut *tx, incident_id, None).await?.ok_or_else(|| conflict("the guide has not been published yet"))?;
             let (new, situation) = new.validate(&latest)?;
@@ -134,6 +135,7 @@ operations! {
         /// Stored once per `id`, like `record_inquiry`.
         pub write fn create_callback(pool, id: Uuid, incident_id: Uuid, new: NewCallback, actor: &Actor, at: OffsetDateTime) -> Result<Callback> {
             let mut tx = pool.begin().await?;
+            let incident = lock_incident(&mut tx, incident_id, at).await?;
             let stored: Option<CallbackRow> = sqlx::query_as(concat!("SELECT ", callback_columns!(), " FROM callback_requests c WHERE c.id = $1"))
                 .bind(id)
                 .fetch_optional(&mut *tx)
@@ -141,7 +143,6 @@ operations! {
             if let Some(r) = stored {
                 return Ok(r.into());
             }
-            let incident = lock_incident(&mut tx, incident_id, at).await?;
             incident.status.check_live()?;
             let latest = guide_version_in(&mut *tx, incident_id, None).await?;
             let c = Callback {

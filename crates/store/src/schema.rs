@@ -92,6 +92,15 @@ operations! {
         /// release's migration file (`sqlx::migrate::MigrateError::VersionMismatch`).
         pub write fn migrate(pool) -> Result<()> {
             adopt_legacy(pool).await?;
+            if !POSTGRES {
+                // sqlx takes no lock on SQLite: two nodes starting at once would both run a new
+                // migration. One IMMEDIATE transaction around the run (each migration a savepoint in
+                // it) makes the second wait, then find everything applied.
+                let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
+                migrator().run(&mut *tx).await.map_err(refused)?;
+                tx.commit().await?;
+                return Ok(());
+            }
             let mut conn = pool.acquire().await?;
             // On PostgreSQL the migrator holds a session-level advisory lock while it runs; a refused run
             // must not hand a connection that still holds it back to the pool.
@@ -121,6 +130,7 @@ mod tests {
         ("sqlite", 4, "6088ea1d3bdd5e68e5ecf4694006490d6643200336943b1762e05781cf5aa088318b01fc7881e2b05f5cf9ccfd484ff3"),
         ("sqlite", 5, "3709345f858f0d2fbc4eeb7f07677399cd4acfefcf9d0b0dd037bb7b06fb36a153a93793a5368477975ce9f36a216ca7"),
         ("sqlite", 6, "91a8cf890662bb648715e7796efea8f14288461763f22867110a98ea4f0cca44cdd652d831b0739d72482a67fa21591a"),
+        ("sqlite", 8, "244c39f26796c865bb55f35ca0942aa8aa665fdc50ec260bb79984d1a552117ff693650c43a87995076bf97ed1df2ee3"),
         ("sqlite", 9, "10f39c545f5b5e17aab43a42e2ca6aa6fc763bf9e1166b3defcf77cfd223bd5feeec763fa57bc88893d67d8aa63a7af8"),
         ("postgres", 1, "145f073ba980de225b5123c4664822b345b9484ea1669f3d79dbfe6e1b42d7ae82ecfe2d290ddc4afea09d95083d40c7"),
         ("postgres", 2, "2c2109ee7a3a3185f95dcb71950d937a446b426af1eebde9d65845ad8978087a1d297318e1110262ecde160b8f3f22df"),
@@ -128,6 +138,7 @@ mod tests {
         ("postgres", 4, "78cffd6bf04e5227b4830b5bd23109cd91b110041678032a428cd4be51a237b0e43cc5808026cd688d9fae54b1194047"),
         ("postgres", 5, "39d4057140057731bc4f230b68417ce269ad3746273dd6da6a7a1dba89cf6410e5e8e8d29e07cbb6d6410549cd9a6e27"),
         ("postgres", 6, "320b8ee697c340c007b20175e5d92726392cc6cda9603fe1783b3be53a5b254cba6b4cf75884d693eee0e4e2b9fc23af"),
+        ("postgres", 8, "2ff7d615498c5f8d3b87c1a012de7866cdcaf8cb771c53e1760740be79c092bdd0d5cd50c28418c5207631f4576778a8"),
         ("postgres", 9, "c89bbf5741eaa7cf6eaa6f87dec6727f4309c08b37fdbb110ba562616af93302b8a3bc801333ad99d9a68d1a4a90befc"),
     ];
 

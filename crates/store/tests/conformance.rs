@@ -57,6 +57,10 @@ conformance!(
     incident_is_created_prepared_staffed_and_logged,
     lifecycle_is_enforced_inside_the_transaction,
     concurrent_appends_keep_one_unbroken_chain,
+    group_commit_answers_each_append_alone_and_chains_every_incident,
+    a_failed_group_commit_acknowledges_nothing_it_held,
+    idempotent_appends_write_once_and_keep_the_answer,
+    idempotency_keys_are_claimed_once_and_expire,
     tampering_is_refused_and_detected,
     checklist_and_action_cards,
     refused_writes_leave_nothing_behind,
@@ -224,6 +228,145 @@ async fn concurrent_appends_keep_one_unbroken_chain(store: &Store) {
     assert_eq!(fixed.corrects, Some(2));
 }
 
+/// Appends to two incidents at once, with refused ones among them: each refusal is its caller's
+/// alone, everything else is acknowledged and chained, on both incidents.
+async fn group_commit_answers_each_append_alone_and_chains_every_incident(store: &Store) {
+    let keeper = user(store, "log@demo.invalid", Role::LogKeeper, "DDH").await;
+    let a = store.create_incident(&new_incident(&["0250"]), &keeper, domain::time::now()).await.unwrap();
+    let b = store.create_incident(&new_incident(&["0751"]), &keeper, domain::time::now()).await.unwrap();
+    let mut tasks = Vec::new();
+    for t in 0..12 {
+        let (store, keeper) = (store.clone(), keeper.clone());
+        let (id, e) = match t % 4 {
+            0 => (a.id, entry(&format!("a {t}"))),
+            1 => (b.id, entry(&format!("b {t}"))),
+            2 => (a.id, NewLogEntry { corrects: Some(900), ..entry("ret noget der ikke findes") }),
+            _ => (uuid::Uuid::new_v4(), entry("ingen krise")),
+        };
+        tasks.push(tokio::spawn(async move { (t % 4, store.append_log(id, e, &keeper, domain::time::now()).await) }));
+    }
+    for task in tasks {
+        match task.await.unwrap() {
+            (0 | 1, r) => assert!(r.is_ok(), "{r:?}"),
+            (2, r) => assert!(matches!(r, Err(StoreError::Domain(DomainError::Invalid(_)))), "{r:?}"),
+            (_, r) => assert!(matches!(r, Err(StoreError::Domain(DomainError::NotFound(_)))), "{r:?}"),
+        }
+    }
+    for (i, prefix) in [(&a, "a "), (&b, "b ")] {
+        let log = store.log(i.id).await.unwrap();
+        assert_eq!(log.len(), 1 + 3, "{log:?}");
+        assert!(log[1..].iter().all(|e| e.text.starts_with(prefix)));
+        assert!(verify(&log).valid);
+        assert!(store.verify_log(i.id).await.unwrap().unwrap().valid, "the recorded head moved with the batch");
+    }
+}
+
+/// A commit that fails fails every append it held: an append is acknowledged exactly when it is
+/// in the log.
+async fn a_failed_group_commit_acknowledges_nothing_it_held(store: &Store) {
+    let keeper = user(store, "log@demo.invalid", Role::LogKeeper, "DDH").await;
+    let i = store.create_incident(&new_incident(&["0250"]), &keeper, domain::time::now()).await.unwrap();
+    let poison = match store.backend() {
+        "sqlite" => "CREATE TRIGGER poison BEFORE INSERT ON log_entries WHEN NEW.text = 'gift' BEGIN SELECT RAISE(ABORT, 'poisoned'); END",
+        _ => {
+            "CREATE FUNCTION poison() RETURNS trigger AS $$ BEGIN IF NEW.text = 'gift' THEN RAISE EXCEPTION 'poisoned'; END IF; RETURN NEW; END $$ LANGUAGE plpgsql;
+             CREATE TRIGGER poison BEFORE INSERT ON log_entries FOR EACH ROW EXECUTE FUNCTION poison()"
+        }
+    };
+    store::raw_execute_for_tests(store, poison).await.unwrap();
+    let mut tasks = Vec::new();
+    for t in 0..40 {
+        let (store, keeper) = (store.clone(), keeper.clone());
+        let text = if t % 10 == 5 { "gift".to_string() } else { format!("besked {t}") };
+        tasks.push(tokio::spawn(async move { (text.clone(), store.append_log(i.id, entry(&text), &keeper, domain::time::now()).await) }));
+    }
+    let mut acknowledged = Vec::new();
+    for task in tasks {
+        let (text, r) = task.await.unwrap();
+        match r {
+            Ok(e) => acknowledged.push((e.seq, text)),
+            Err(e) => assert!(matches!(e, StoreError::Database(_) | StoreError::CommitFailed(_)), "{e:?}"),
+        }
+    }
+    assert!(acknowledged.iter().all(|(_, t)| t != "gift"));
+    acknowledged.sort();
+    let log = store.log(i.id).await.unwrap();
+    let stored: Vec<(i64, String)> = log[1..].iter().map(|e| (e.seq, e.text.clone())).collect();
+    assert_eq!(stored, acknowledged, "acknowledged exactly when stored");
+    assert!(store.verify_log(i.id).await.unwrap().unwrap().valid);
+}
+
+fn kept(e: &domain::log::LogEntry) -> store::StoredReply {
+    store::StoredReply { status: 201, body: format!("entry {}", e.seq) }
+}
+
+fn key(user: &Actor, key: &str, hash: &str) -> store::IdempotencyKey {
+    store::IdempotencyKey { user_id: user.user_id, key: key.into(), request: "POST /log".into(), request_hash: hash.into() }
+}
+
+async fn idempotent_appends_write_once_and_keep_the_answer(store: &Store) {
+    use store::{Appended, Once};
+    let keeper = user(store, "log@demo.invalid", Role::LogKeeper, "DDH").await;
+    let i = store.create_incident(&new_incident(&["0250"]), &keeper, domain::time::now()).await.unwrap();
+    let once = |k: &str, hash: &str| Once { key: key(&keeper, k, hash), render: kept };
+    let mut tasks = Vec::new();
+    for _ in 0..6 {
+        let (store, keeper, once) = (store.clone(), keeper.clone(), once("k1", "h1"));
+        tasks.push(tokio::spawn(async move { store.append_log_once(i.id, entry("én gang"), &keeper, domain::time::now(), once).await }));
+    }
+    let mut fresh = 0;
+    for task in tasks {
+        match task.await.unwrap() {
+            Ok(Appended::Fresh(e)) => {
+                fresh += 1;
+                assert_eq!(e.seq, 2);
+            }
+            Ok(Appended::Replayed(r)) => assert_eq!(r, store::StoredReply { status: 201, body: "entry 2".into() }),
+            Err(e) => assert!(matches!(e, StoreError::KeyInFlight), "{e:?}"),
+        }
+    }
+    assert_eq!(fresh, 1, "one of six tries under one key appends");
+    assert_eq!(store.log(i.id).await.unwrap().len(), 2);
+    let reused = store.append_log_once(i.id, entry("noget andet"), &keeper, domain::time::now(), once("k1", "h2")).await;
+    assert!(matches!(reused, Err(StoreError::KeyReused(ref r)) if r == "POST /log"), "{reused:?}");
+    // A refused append keeps nothing: the key may be used again once the request is right.
+    let refused = store.append_log_once(i.id, entry("  "), &keeper, domain::time::now(), once("k2", "h3")).await;
+    assert!(matches!(refused, Err(StoreError::Domain(DomainError::Invalid(_)))));
+    assert!(matches!(
+        store.append_log_once(i.id, entry("nu"), &keeper, domain::time::now(), once("k2", "h3")).await,
+        Ok(Appended::Fresh(_))
+    ));
+    // Keys are the caller's own.
+    let other = user(store, "log2@demo.invalid", Role::LogKeeper, "DDH").await;
+    let theirs = Once { key: key(&other, "k1", "h1"), render: kept };
+    assert!(matches!(store.append_log_once(i.id, entry("én gang"), &other, domain::time::now(), theirs).await, Ok(Appended::Fresh(_))));
+    assert_eq!(store.log(i.id).await.unwrap().len(), 4);
+    assert!(store.verify_log(i.id).await.unwrap().unwrap().valid);
+}
+
+async fn idempotency_keys_are_claimed_once_and_expire(store: &Store) {
+    use store::Claim;
+    let leader = user(store, "leder@demo.invalid", Role::CrisisLeader, "DDH").await;
+    let now = domain::time::now();
+    let k = key(&leader, "opret-1", "h1");
+    assert_eq!(store.claim_key(&k, now).await.unwrap(), Claim::Claimed);
+    assert_eq!(store.claim_key(&k, now).await.unwrap(), Claim::InFlight);
+    assert_eq!(store.claim_key(&key(&leader, "opret-1", "h2"), now).await.unwrap(), Claim::Reused("POST /log".into()));
+    store.release_key(&k).await.unwrap();
+    assert_eq!(store.claim_key(&k, now).await.unwrap(), Claim::Claimed, "a key given up is claimed afresh");
+    let reply = store::StoredReply { status: 201, body: r#"{"id":"x"}"#.into() };
+    store.finish_key(&k, &reply).await.unwrap();
+    store.release_key(&k).await.unwrap(); // too late: the answer is kept
+    assert_eq!(store.claim_key(&k, now).await.unwrap(), Claim::Replay(reply.clone()));
+    // A day later the key is gone, whether purged or not.
+    let later = now + store::KEY_LIFETIME + Duration::seconds(1);
+    assert_eq!(store.claim_key(&k, later).await.unwrap(), Claim::Claimed);
+    let k2 = key(&leader, "opret-2", "h1");
+    assert_eq!(store.claim_key(&k2, now).await.unwrap(), Claim::Claimed);
+    assert_eq!(store.purge_keys(later - store::KEY_LIFETIME).await.unwrap(), 1, "only the key claimed a day earlier");
+    assert_eq!(store.claim_key(&k2, later).await.unwrap(), Claim::Claimed);
+}
+
 async fn tampering_is_refused_and_detected(store: &Store) {
     let keeper = user(store, "log@demo.invalid", Role::LogKeeper, "DDH").await;
     let i = store.create_incident(&new_incident(&["0250"]), &keeper, domain::time::now()).await.unwrap();
@@ -380,6 +523,37 @@ async fn authority_items_are_per_affected_organisation(store: &Store) {
     let refused = store.complete_item(i.id, theirs.id, true, &greve, domain::time::now()).await;
     assert!(matches!(refused, Err(StoreError::Domain(DomainError::Forbidden(_)))));
     store.complete_item(i.id, own.id, true, &greve, domain::time::now()).await.unwrap();
+}
+
+/// Two nodes on one PostgreSQL database, each with its own group committer, append to one
+/// incident at once: every acknowledged entry is there once, with no sequence number twice, in
+/// one chain.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_nodes_on_postgres_append_to_one_incident_with_nothing_lost_or_doubled() {
+    let url = std::env::var("KRISESERVICE_TEST_POSTGRES_URL").expect("KRISESERVICE_TEST_POSTGRES_URL is not set");
+    let schema = format!("t_{}", uuid::Uuid::new_v4().simple());
+    let a = Store::open_postgres(&url, Some(&schema)).await.unwrap();
+    let b = Store::open_postgres(&url, Some(&schema)).await.unwrap();
+    a.seed_defaults().await.unwrap();
+    let keeper = user(&a, "log@demo.invalid", Role::LogKeeper, "DDH").await;
+    let i = a.create_incident(&new_incident(&["0250"]), &keeper, domain::time::now()).await.unwrap();
+    let mut tasks = Vec::new();
+    for t in 0..16 {
+        let (node, keeper) = (if t % 2 == 0 { a.clone() } else { b.clone() }, keeper.clone());
+        tasks.push(tokio::spawn(async move {
+            for n in 0..25 {
+                node.append_log(i.id, entry(&format!("node {} klient {t} besked {n}", t % 2)), &keeper, domain::time::now()).await.unwrap();
+            }
+        }));
+    }
+    for t in tasks {
+        t.await.unwrap();
+    }
+    let log = b.log(i.id).await.unwrap();
+    assert_eq!(log.len(), 1 + 16 * 25, "0 lost");
+    let seqs: std::collections::BTreeSet<i64> = log.iter().map(|e| e.seq).collect();
+    assert_eq!(seqs.len(), log.len(), "0 duplicate sequence numbers");
+    assert!(a.verify_log(i.id).await.unwrap().unwrap().valid);
 }
 
 #[tokio::test]

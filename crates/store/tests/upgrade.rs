@@ -332,7 +332,7 @@ fn versions() -> Vec<String> {
 }
 
 async fn an_older_database_gets_the_migrations_it_lacks(kind: Kind) {
-    // A database from the release before migration 0006: the upgrade records 1-5 and runs 6.
+    // A database from the release before migration 0006: the upgrade records 1-5 and runs 6 and 8.
     let t = Target::with_fixture(kind).await;
     t.exec("DROP TABLE shift_members; DROP TABLE shifts; DELETE FROM schema_migrations WHERE version = 6").await.unwrap();
     let store = t.open().await.unwrap();

@@ -99,6 +99,9 @@ pub struct ApiCaller(pub Caller);
 impl FromRequestParts<AppState> for ApiCaller {
     type Rejection = ApiError;
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        if let Some(crate::idempotency::Authenticated(caller)) = parts.extensions.get() {
+            return Ok(ApiCaller(caller.clone()));
+        }
         let caller = identify(state, &parts.headers).await?.ok_or_else(ApiError::unauthorized)?;
         let safe = matches!(parts.method, Method::GET | Method::HEAD | Method::OPTIONS);
         if caller.via == Via::Session && !safe {

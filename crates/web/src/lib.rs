@@ -6,6 +6,7 @@ pub mod auth;
 pub mod error;
 mod headers;
 mod i18n;
+pub mod idempotency;
 mod metrics;
 pub mod openapi;
 mod pages;
@@ -53,7 +54,8 @@ pub fn router(app: App, config: Config) -> Router {
         public: Arc::new(pages::public::PublicCache::default()),
         app,
     };
-    let mut router = Router::new().merge(api::router()).merge(pages::routes()).merge(metrics::routes());
+    let api = api::router().route_layer(axum::middleware::from_fn_with_state(state.clone(), idempotency::keep));
+    let mut router = Router::new().merge(api).merge(pages::routes()).merge(metrics::routes());
     if cfg!(debug_assertions) {
         router = router.layer(axum::middleware::from_fn(api::documented_only));
     }

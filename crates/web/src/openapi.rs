@@ -12,8 +12,12 @@ use crate::error::ErrorBody;
 use axum::http::header;
 use axum::response::IntoResponse;
 use std::sync::LazyLock;
+use utoipa::openapi::path::{Parameter, ParameterBuilder, ParameterIn};
+use utoipa::openapi::schema::{ObjectBuilder, Type};
 use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityRequirement, SecurityScheme};
-use utoipa::openapi::{ComponentsBuilder, ContentBuilder, InfoBuilder, OpenApi, OpenApiBuilder, Ref, RefOr, ResponseBuilder, Server};
+use utoipa::openapi::{
+    ComponentsBuilder, ContentBuilder, InfoBuilder, OpenApi, OpenApiBuilder, Ref, RefOr, Required, ResponseBuilder, Server,
+};
 use utoipa::{PartialSchema, ToSchema};
 
 /// What the document holds before the routes add their operations.
@@ -38,7 +42,8 @@ pub fn base() -> OpenApi {
         .build()
 }
 
-/// The error body on every operation's 4xx and 5xx responses, and its schemas; a response
+/// The error body on every operation's 4xx and 5xx responses, and its schemas; the
+/// `Idempotency-Key` header on every POST that needs a caller (`crate::idempotency`); a response
 /// described by nothing else is described by its status's reason phrase.
 fn finish(mut doc: OpenApi) -> OpenApi {
     let error = || {
@@ -48,6 +53,9 @@ fn finish(mut doc: OpenApi) -> OpenApi {
             .build()
     };
     for item in doc.paths.paths.values_mut() {
+        if let Some(op) = item.post.as_mut().filter(|op| op.security.as_ref().is_none_or(|s| !s.iter().any(anonymous))) {
+            op.parameters.get_or_insert_with(Vec::new).push(idempotency_key());
+        }
         let ops = [&mut item.get, &mut item.put, &mut item.post, &mut item.delete, &mut item.patch];
         for op in ops.into_iter().flatten() {
             for (status, response) in op.responses.responses.iter_mut() {
@@ -67,6 +75,32 @@ fn finish(mut doc: OpenApi) -> OpenApi {
     ErrorBody::schemas(&mut schemas);
     doc.components.get_or_insert_with(Default::default).schemas.extend(schemas);
     doc
+}
+
+/// Whether a security requirement is the empty one: the operation may be called without logging in.
+fn anonymous(requirement: &SecurityRequirement) -> bool {
+    serde_json::to_value(requirement).is_ok_and(|v| v.as_object().is_some_and(|o| o.is_empty()))
+}
+
+/// The `Idempotency-Key` header, on the operations that honour it (see `crate::idempotency`).
+fn idempotency_key() -> Parameter {
+    let schema = ObjectBuilder::new()
+        .schema_type(Type::String)
+        .min_length(Some(1))
+        .max_length(Some(crate::idempotency::KEY_MAX))
+        .pattern(Some("^[!-~]+$"));
+    ParameterBuilder::new()
+        .name("Idempotency-Key")
+        .parameter_in(ParameterIn::Header)
+        .required(Required::False)
+        .description(Some(
+            "Lets a client retry a request whose answer it lost without writing twice: the same key with the same request \
+             (method, path, body) from the same caller within 24 hours gets the kept answer (with `Idempotent-Replayed: true`) \
+             and writes nothing. The same key with another request: 422 `idempotency_key_reused`; while the first request is \
+             served: 409 `idempotency_key_in_flight`; an empty key or one over 200 characters: 400. Only a success is kept.",
+        ))
+        .schema(Some(schema))
+        .build()
 }
 
 /// The document, from the API's router registration.

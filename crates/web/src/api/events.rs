@@ -63,8 +63,13 @@ fn to_sse(e: &Event) -> SseEvent {
     SseEvent::default().id(e.seq.to_string()).event(e.kind.as_str()).data(data)
 }
 
-/// Sends `e` if this actor may see it; `false` once the client has gone.
-async fn deliver(actor: &Actor, e: &Event, tx: &mpsc::Sender<SseEvent>) -> bool {
+/// Sends `e` if this actor may see it; `false` once the client has gone, or when `e` is an
+/// administrative change (a deactivation, a revocation) after which the credential no longer
+/// holds: then the stream closes now, not at the next periodic check.
+async fn deliver(s: &AppState, caller: &Caller, actor: &Actor, e: &Event, tx: &mpsc::Sender<SseEvent>) -> bool {
+    if e.kind == domain::event::EventKind::AdminChanged && !crate::auth::still_valid(s, caller).await {
+        return false;
+    }
     !actor.sees_event(e) || tx.send(to_sse(e)).await.is_ok()
 }
 
@@ -81,7 +86,7 @@ async fn pump(s: AppState, caller: Caller, mut last: i64, mut live: broadcast::R
             let n = batch.len();
             for e in batch {
                 last = e.seq;
-                if !deliver(&actor, &e, &tx).await {
+                if !deliver(&s, &caller, &actor, &e, &tx).await {
                     break 'outer;
                 }
             }
@@ -110,7 +115,7 @@ async fn pump(s: AppState, caller: Caller, mut last: i64, mut live: broadcast::R
                     if e.kind == domain::event::EventKind::AdminChanged && !crate::auth::still_valid(&s, &caller).await {
                         break 'outer;
                     }
-                    if !deliver(&actor, &e, &tx).await {
+                    if !deliver(&s, &caller, &actor, &e, &tx).await {
                         break 'outer;
                     }
                 }

@@ -2,7 +2,8 @@ use crate::AppState;
 use crate::api::admin::CardWithId;
 use crate::auth::ApiCaller;
 use crate::error::{ApiError, Json, Path, Query};
-use app::IncidentView;
+use app::{Appended, IdempotencyKey, IncidentView, Once, StoredReply};
+use axum::Extension;
 use axum::extract::State;
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
@@ -121,15 +122,30 @@ pub async fn log(State(s): State<AppState>, ApiCaller(c): ApiCaller, Path(id): P
 }
 
 /// Append a log entry
+///
+/// Group-committed: entries that arrive together share one commit, each still chained in order.
+/// Under an `Idempotency-Key`, the answer is kept in the same transaction as the entry.
 #[utoipa::path(post, path = "/api/v1/incidents/{id}/log", extensions(("x-permission" = json!(P::AppendLog))),
     responses((status = CREATED, body = LogEntry)))]
 pub async fn append(
     State(s): State<AppState>,
     ApiCaller(c): ApiCaller,
     Path(id): Path<Uuid>,
+    key: Option<Extension<IdempotencyKey>>,
     Json(e): Json<NewLogEntry>,
-) -> Result<(StatusCode, Json<LogEntry>), ApiError> {
-    Ok((StatusCode::CREATED, Json(s.app.append_log(&c.actor(), id, e).await?)))
+) -> Result<Response, ApiError> {
+    let Some(Extension(key)) = key else {
+        return Ok((StatusCode::CREATED, Json(s.app.append_log(&c.actor(), id, e).await?)).into_response());
+    };
+    Ok(match s.app.append_log_once(&c.actor(), id, e, Once { key, render: created }).await? {
+        Appended::Fresh(e) => (StatusCode::CREATED, Json(e)).into_response(),
+        Appended::Replayed(kept) => crate::idempotency::replay(kept),
+    })
+}
+
+/// The answer to an append, as kept with its idempotency key.
+fn created(e: &LogEntry) -> StoredReply {
+    StoredReply { status: StatusCode::CREATED.as_u16(), body: serde_json::to_string(e).unwrap_or_default() }
 }
 
 /// Verify the log's hash chain

@@ -64,7 +64,8 @@ impl PublicCache {
     }
 }
 
-fn hex(bytes: &[u8]) -> String {
+/// Lowercase hex, for hashes sent or kept as text.
+pub(crate) fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
