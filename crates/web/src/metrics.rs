@@ -52,7 +52,9 @@ async fn readyz(State(state): State<AppState>) -> Response {
     (status, body.join("\n") + "\n").into_response()
 }
 
-async fn metrics(State(state): State<AppState>) -> Response {
+/// Open to the monitoring system without a login; the build and backend (`kriseservice_info`,
+/// what a scanner would look for) only to a signed-in caller or a bearer token.
+async fn metrics(State(state): State<AppState>, headers: axum::http::HeaderMap) -> Response {
     let m = &state.metrics;
     let mut out = String::from(
         "# HELP kriseservice_http_responses_total HTTP responses by status class.\n# TYPE kriseservice_http_responses_total counter\n",
@@ -75,6 +77,8 @@ async fn metrics(State(state): State<AppState>) -> Response {
     let last = state.app.last_event_seq().await.unwrap_or(-1);
     out.push_str("# HELP kriseservice_last_event_seq Highest committed event sequence number (-1: database unreachable).\n# TYPE kriseservice_last_event_seq gauge\n");
     out.push_str(&format!("kriseservice_last_event_seq {last}\n"));
-    out.push_str(&format!("# HELP kriseservice_info Build and backend.\n# TYPE kriseservice_info gauge\nkriseservice_info{{version=\"{}\",backend=\"{}\"}} 1\n", env!("CARGO_PKG_VERSION"), state.app.backend()));
+    if matches!(crate::auth::identify(&state, &headers).await, Ok(Some(_))) {
+        out.push_str(&format!("# HELP kriseservice_info Build and backend.\n# TYPE kriseservice_info gauge\nkriseservice_info{{version=\"{}\",backend=\"{}\"}} 1\n", env!("CARGO_PKG_VERSION"), state.app.backend()));
+    }
     ([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], out).into_response()
 }

@@ -199,3 +199,18 @@ async fn the_editing_page_lists_problems_by_field_and_keeps_what_was_typed() {
     assert_eq!(v["guide"]["contacts"][0], json!({ "name": "Vagten", "phone": "72 23 50 00", "note": "", "urgent": true }));
     assert_eq!(v["guide"]["next_update_at"], "2099-01-01T09:00:00Z", "the form's time is Copenhagen time");
 }
+
+#[tokio::test]
+async fn a_guide_version_below_one_is_refused() {
+    let kit = Kit::sqlite().await;
+    let id = kit.incident(&["0250"]).await;
+    kit.activate(&id).await;
+    kit.publish(&id, "Fejlen er fundet.").await;
+    let agent = kit.token(Role::Agent);
+    let (s, v) = kit.call("GET", &format!("/api/v1/incidents/{id}/guide?version=1"), agent, None).await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    for bad in ["-1", "0", "x"] {
+        let (s, v) = kit.call("GET", &format!("/api/v1/incidents/{id}/guide?version={bad}"), agent, None).await;
+        assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "version={bad}: {v}");
+    }
+}

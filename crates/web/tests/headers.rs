@@ -100,3 +100,15 @@ async fn hsts_is_sent_when_served_over_tls() {
         assert_eq!(h[header::STRICT_TRANSPORT_SECURITY], "max-age=31536000", "{path}");
     }
 }
+
+#[tokio::test]
+async fn metrics_name_the_build_and_backend_only_to_a_signed_in_caller() {
+    let kit = Kit::sqlite().await;
+    let (s, anonymous, _) = kit.raw("GET", "/metrics", None, None, &[]).await;
+    let anonymous = String::from_utf8(anonymous).unwrap();
+    assert_eq!(s, StatusCode::OK);
+    assert!(anonymous.contains("kriseservice_http_responses_total") && anonymous.contains("kriseservice_database_up 1"), "{anonymous}");
+    assert!(!anonymous.contains("kriseservice_info") && !anonymous.contains("sqlite"), "{anonymous}");
+    let (_, signed_in, _) = kit.raw("GET", "/metrics", kit.token(Role::Agent), None, &[]).await;
+    assert!(String::from_utf8(signed_in).unwrap().contains("backend=\"sqlite\""));
+}

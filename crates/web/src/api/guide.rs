@@ -55,8 +55,9 @@ pub async fn publish(
 #[derive(Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
 pub struct VersionQuery {
-    /// Any published version; without it, the latest.
-    version: Option<i64>,
+    /// Any published version (from 1); without it, the latest.
+    #[param(minimum = 1)]
+    version: Option<u32>,
 }
 
 /// A published version, what changed since the one before, and whether an update is overdue.
@@ -77,7 +78,10 @@ pub async fn published(
     Path(id): Path<Uuid>,
     Query(q): Query<VersionQuery>,
 ) -> Result<Json<PublishedGuide>, ApiError> {
-    let (version, changes) = s.app.published_guide(&c.actor(), id, q.version).await?;
+    if q.version == Some(0) {
+        return Err(domain::DomainError::invalid("version", "versions are numbered from 1").into());
+    }
+    let (version, changes) = s.app.published_guide(&c.actor(), id, q.version.map(i64::from)).await?;
     let freshness = s.app.guide_state(&c.actor(), id).await?.1;
     Ok(Json(PublishedGuide { version, changes, freshness }))
 }
