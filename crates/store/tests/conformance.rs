@@ -73,7 +73,7 @@ conformance!(
 
 async fn user(store: &Store, email: &str, role: Role, org: &str) -> Actor {
     let u = NewUser { email: email.into(), name: format!("Test {role}"), org: org.into(), role }
-        .validate("et langt kodeord", |_| true)
+        .validate("gule roser i vindueskarmen", |_| true)
         .unwrap();
     store.create_user(&u, "not-a-real-hash", "test", domain::time::now()).await.unwrap().actor()
 }

@@ -62,7 +62,7 @@ const FORMS: &[(&str, Permission, &str)] = &[
     ("/incidents/{id}/shifts/bid", Permission::BidForShifts, "shift={shift}&agents=1"),
     ("/incidents/{id}/shifts/award", Permission::PlanStaffing, ""),
     ("/admin/organisations/0250", Permission::ManageOrganisations, "member=true"),
-    ("/admin/users", Permission::ManageUsers, "name=Ny+Agent&email={email}&role=agent&org=0253&password=et+langt+kodeord"),
+    ("/admin/users", Permission::ManageUsers, "name=Ny+Agent&email={email}&role=agent&org=0253&password=gule+roser+i+vindueskarmen"),
     ("/admin/users/{user}/active", Permission::ManageUsers, "active=true"),
     ("/admin/roster", Permission::ManageRoster, "role=log_keeper&primary=&deputy="),
     ("/admin/templates/checklist", Permission::ManageTemplates, "side=authority&title=Nyt+punkt&responsible=authority_editor"),

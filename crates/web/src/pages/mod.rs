@@ -149,13 +149,28 @@ impl IntoResponse for PageError {
                 @if e.fields.is_empty() {
                     @if own_message { p { (e.message) } }
                 } @else {
-                    ul { @for f in &e.fields { li { strong { (f.field) } ": " (f.message) } } }
+                    ul { @for f in &e.fields { @let (field, message) = field_problem(lang, f); li { strong { (field) } ": " (message) } } }
                 }
             }
             p { a href="/incidents" { (t(lang, "error.back")) " – " (t(lang, "nav.incidents")) } }
         };
         (e.status, crate::error::retry_header(e.retry_after), layout(lang, None, t(lang, "error.title"), body, None)).into_response()
     }
+}
+
+/// A field's problem for people: in their language where the rule names its refusal by `code`
+/// (a password's weakness), else as the domain worded it.
+pub fn field_problem(lang: Lang, f: &domain::FieldError) -> (String, String) {
+    use domain::user::{PASSWORD_MAX, PASSWORD_MIN, PASSWORD_OWN_MIN, PasswordWeakness as W};
+    let Some(w) = f.code.and_then(|c| c.parse::<W>().ok()) else { return (f.field.clone(), f.message.clone()) };
+    let message = match w {
+        W::TooShort => crate::i18n::tf(lang, "password.too_short", &[("min", &PASSWORD_MIN.to_string())]),
+        W::TooLong => crate::i18n::tf(lang, "password.too_long", &[("max", &PASSWORD_MAX.to_string())]),
+        W::Repeated => t(lang, "password.repeated").to_string(),
+        W::Sequence => t(lang, "password.sequence").to_string(),
+        W::Common => crate::i18n::tf(lang, "password.common", &[("own", &PASSWORD_OWN_MIN.to_string())]),
+    };
+    (t(lang, "login.password").to_string(), message)
 }
 
 /// A form that is only its button (and the CSRF token).
