@@ -13,6 +13,7 @@ macro_rules! user_columns {
 #[derive(sqlx::FromRow)]
 struct SessionRow {
     csrf: String,
+    must_enrol: bool,
     #[sqlx(flatten)]
     user: UserRow,
 }
@@ -116,17 +117,21 @@ operations! {
             Ok(())
         }
 
-        /// The session's user and its CSRF token, if the session exists and has not expired.
-        pub read fn session(pool, token_hash: &str, now: OffsetDateTime) -> Result<Option<(User, String)>> {
+        /// The session's user, its CSRF token and whether the user must enrol a second factor
+        /// before anything else (their role requires one they have not confirmed), if the
+        /// session exists and has not expired.
+        pub read fn session(pool, token_hash: &str, now: OffsetDateTime) -> Result<Option<(User, String, bool)>> {
             let row: Option<SessionRow> = sqlx::query_as(
-                "SELECT s.csrf, u.id, u.email, u.name, u.org, u.role, u.active, u.password_hash
+                "SELECT s.csrf, u.id, u.email, u.name, u.org, u.role, u.active, u.password_hash,
+                    (EXISTS (SELECT 1 FROM totp_required r WHERE r.role = u.role)
+                     AND NOT EXISTS (SELECT 1 FROM user_totp t WHERE t.user_id = u.id AND t.secret IS NOT NULL)) AS must_enrol
                  FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = $1 AND s.expires_at > $2 AND u.active",
             )
             .bind(token_hash)
             .bind(now)
             .fetch_optional(pool)
             .await?;
-            row.map(|r| r.user.into_domain().map(|u| (u, r.csrf))).transpose()
+            row.map(|r| r.user.into_domain().map(|u| (u, r.csrf, r.must_enrol))).transpose()
         }
 
         pub write fn delete_session(pool, token_hash: &str) -> Result<()> {

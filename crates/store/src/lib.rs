@@ -26,6 +26,7 @@ mod rows;
 mod schema;
 mod shifts;
 mod staffing;
+mod totp;
 
 use domain::event::Committed;
 pub use error::{Result, StoreError};

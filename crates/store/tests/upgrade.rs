@@ -191,10 +191,10 @@ async fn an_old_database_upgrades_in_place_with_nothing_lost(kind: Kind) {
     check_people_and_reference_data(&store).await;
     check_the_incident(&store).await;
 
-    // The bookkeeping moved: sqlx has the six versions, the old table is gone; opening again
+    // The bookkeeping moved: sqlx has the six versions and ran the seventh, the old table is gone; opening again
     // applies nothing and checks every checksum.
     let recorded = t.recorded().await;
-    assert_eq!(recorded.iter().map(|r| r.split(' ').next().unwrap()).collect::<Vec<_>>(), ["1", "2", "3", "4", "5", "6"]);
+    assert_eq!(recorded.iter().map(|r| r.split(' ').next().unwrap()).collect::<Vec<_>>(), ["1", "2", "3", "4", "5", "6", "7"]);
     assert!(!t.tables().await.contains(&"schema_migrations".to_string()));
     store.close().await;
     let again = t.open().await.expect("opens again");
@@ -221,7 +221,7 @@ async fn check_people_and_reference_data(store: &Store) {
     assert_eq!(crisis_leader.deputy.as_ref().map(|p| p.name.as_str()), Some("Søren Stedfortræder"));
 
     assert_eq!(store.user_by_token("fixture-token-hash").await.unwrap().unwrap().email, "logfoerer@ddh.invalid");
-    let (agent, csrf) = store.session("fixture-session-hash", domain::time::now()).await.unwrap().expect("the session survives");
+    let (agent, csrf, _) = store.session("fixture-session-hash", domain::time::now()).await.unwrap().expect("the session survives");
     assert_eq!((agent.email.as_str(), csrf.as_str()), ("agent@greve.invalid", "fixture-csrf"));
     assert_eq!(store.integration_by_token("fixture-integration-hash").await.unwrap().as_deref(), Some("Telefoniplatform"));
     let everyday = store.everyday_guide("0250", "pas").await.unwrap().unwrap();
@@ -316,11 +316,11 @@ async fn a_fresh_database_gets_the_schema_an_upgraded_one_has(kind: Kind) {
 }
 
 async fn an_older_database_gets_the_migrations_it_lacks(kind: Kind) {
-    // A database from the release before migration 0006: the upgrade records 1-5 and runs 6.
+    // A database from the release before migration 0006: the upgrade records 1-5 and runs 6 and 7.
     let t = Target::with_fixture(kind).await;
     t.exec("DROP TABLE shift_members; DROP TABLE shifts; DELETE FROM schema_migrations WHERE version = 6").await.unwrap();
     let store = t.open().await.unwrap();
-    assert_eq!(t.recorded().await.len(), 6);
+    assert_eq!(t.recorded().await.len(), 7);
     assert!(t.tables().await.contains(&"shifts".to_string()));
     let (i, _) = fixture_incident(&store).await;
     assert!(store.shifts(i.id).await.unwrap().is_empty());
@@ -331,7 +331,7 @@ async fn two_nodes_starting_together_take_the_database_over_once(kind: Kind) {
     let t = Target::with_fixture(kind).await;
     let (a, b) = tokio::join!(t.open(), t.open());
     let (a, b) = (a.expect("first node"), b.expect("second node"));
-    assert_eq!(t.recorded().await.len(), 6);
+    assert_eq!(t.recorded().await.len(), 7);
     let (i, _) = fixture_incident(&a).await;
     assert_eq!(b.log(i.id).await.unwrap().len(), 16);
 }
@@ -356,9 +356,9 @@ async fn a_migration_edited_after_release_is_refused_by_its_checksum(kind: Kind)
 async fn a_database_from_a_newer_release_is_refused(kind: Kind) {
     // The old bookkeeping with a version this release lacks: refused, and nothing written.
     let t = Target::with_fixture(kind).await;
-    t.exec("INSERT INTO schema_migrations (version) VALUES (7)").await.unwrap();
+    t.exec("INSERT INTO schema_migrations (version) VALUES (999)").await.unwrap();
     let err = t.open().await.err().expect("refused");
-    assert!(err.to_string().contains("records migration 7") && err.to_string().contains("newer release"), "{err}");
+    assert!(err.to_string().contains("records migration 999") && err.to_string().contains("newer release"), "{err}");
     let tables = t.tables().await;
     assert!(tables.contains(&"schema_migrations".to_string()) && !tables.contains(&"_sqlx_migrations".to_string()), "{tables:?}");
 
@@ -366,13 +366,13 @@ async fn a_database_from_a_newer_release_is_refused(kind: Kind) {
     let t = Target::with_fixture(kind).await;
     t.open().await.unwrap().close().await;
     t.exec(t.pick(
-        "INSERT INTO _sqlx_migrations (version, description, success, checksum, execution_time) VALUES (7, 'next', TRUE, X'00', 0)",
-        "INSERT INTO _sqlx_migrations (version, description, success, checksum, execution_time) VALUES (7, 'next', TRUE, '\\x00', 0)",
+        "INSERT INTO _sqlx_migrations (version, description, success, checksum, execution_time) VALUES (999, 'next', TRUE, X'00', 0)",
+        "INSERT INTO _sqlx_migrations (version, description, success, checksum, execution_time) VALUES (999, 'next', TRUE, '\\x00', 0)",
     ))
     .await
     .unwrap();
     let err = t.open().await.err().expect("refused");
-    assert!(err.to_string().contains("records migration 7") && err.to_string().contains("newer release"), "{err}");
+    assert!(err.to_string().contains("records migration 999") && err.to_string().contains("newer release"), "{err}");
 }
 
 async fn the_old_runner_cannot_start_on_an_upgraded_database(kind: Kind) {

@@ -32,10 +32,11 @@ pub fn routes() -> Router<AppState> {
         .route("/admin/templates/cards/{id}/delete", post(delete_card))
 }
 
-fn tabs(ctx: &Ctx, current: &str) -> Markup {
+pub(super) fn tabs(ctx: &Ctx, current: &str) -> Markup {
     let links = [
         ("/admin/organisations", ctx.t("admin.orgs")),
         ("/admin/users", ctx.t("admin.users")),
+        ("/admin/security", ctx.t("admin.security")),
         ("/admin/roster", ctx.t("admin.roster")),
         ("/admin/templates", ctx.t("admin.templates")),
     ];
@@ -47,7 +48,7 @@ fn tabs(ctx: &Ctx, current: &str) -> Markup {
     }
 }
 
-fn require(ctx: &Ctx, action: Permission) -> Result<(), PageError> {
+pub(super) fn require(ctx: &Ctx, action: Permission) -> Result<(), PageError> {
     ctx.caller.actor().may(action).map_err(|e| PageError::Api(e.into(), ctx.lang))
 }
 
