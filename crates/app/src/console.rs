@@ -38,14 +38,24 @@ pub async fn add_user(store: &Store, user: NewUser, password: String, by: &str) 
     Ok(store.create_user(&user, &hash, by, now()).await?)
 }
 
+/// The account with this e-mail address, as the operator typed it.
+async fn user_by_email(store: &Store, email: &str) -> Result<User> {
+    let found = store.user_by_email(&email.trim().to_lowercase()).await?;
+    found.map(|(user, _)| user).ok_or_else(|| Error::not_found(&format!("user with e-mail {email}")))
+}
+
 /// A new bearer token for a person; the secret is shown once and only its hash is kept.
 pub async fn create_token(store: &Store, email: &str) -> Result<String> {
-    let Some((user, _)) = store.user_by_email(&email.trim().to_lowercase()).await? else {
-        return Err(Error::not_found(&format!("user with e-mail {email}")));
-    };
+    let user = user_by_email(store, email).await?;
     let token = new_secret();
     store.create_token(user.id, &secret_hash(&token), now()).await?;
     Ok(token)
+}
+
+/// Removes a person's second factor (a lost phone); `by` names who did it in the record.
+pub async fn remove_totp(store: &Store, email: &str, by: &str) -> Result<()> {
+    let user = user_by_email(store, email).await?;
+    Ok(store.remove_totp(user.id, by, now()).await?)
 }
 
 /// A token for the contact-centre platform: it opens the voice channel and nothing else.

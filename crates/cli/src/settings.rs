@@ -98,7 +98,7 @@ pub fn resolve(matches: &ArgMatches) -> Result<Cli> {
         }
         Command::Migrate { storage }
         | Command::VerifyLog { storage, .. }
-        | Command::User { command: UserCommand::Add { storage, .. } }
+        | Command::User { command: UserCommand::Add { storage, .. } | UserCommand::RemoveTotp { storage, .. } }
         | Command::Token { command: TokenCommand::Create { storage, .. } | TokenCommand::Revoke { storage, .. } }
         | Command::Import { command: ImportCommand::Guides { storage, .. } } => fill_storage(m, storage, file.data_dir, file.database_url)?,
     }

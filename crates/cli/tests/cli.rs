@@ -76,6 +76,8 @@ fn user_add_reads_the_password_from_stdin_and_token_create_prints_only_the_token
         "gule roser i vindueskarmen\n",
     );
     assert!(text(&out.stderr).contains("already exists"), "{}", text(&out.stderr));
+    let out = kriseservice(&["user", "remove-totp", "--data-dir", d, "--email", "lone@example.invalid"], "");
+    assert!(!out.status.success() && text(&out.stderr).contains("second factor not found"), "{}", text(&out.stderr));
     let out = kriseservice(&["token", "create", "--data-dir", d, "--email", "ghost@example.invalid"], "");
     assert!(!out.status.success() && out.stdout.is_empty());
 }
