@@ -4,6 +4,7 @@
 use crate::{App, Error, Result, now};
 use argon2::Argon2;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use domain::totp::Verdict;
 use domain::user::User;
 use rand::Rng;
 use sha2::{Digest, Sha256};
@@ -146,9 +147,20 @@ pub struct Session {
     pub lifetime: Duration,
 }
 
+/// Whom a login let in.
+#[derive(Debug, Clone)]
+pub struct LoggedIn {
+    pub user: User,
+    /// Their role requires a second factor they have not enrolled: their session reaches only
+    /// the enrolment until they do.
+    pub must_enrol: bool,
+}
+
 impl App {
-    /// Checks a login; Argon2 runs off the async threads.
-    pub async fn login(&self, email: &str, password: &str, ip: Option<IpAddr>) -> Result<User> {
+    /// Checks a login: the password (Argon2, off the async threads), then the second factor's
+    /// code when the account has one. Every attempt counts in the throttle until it succeeds, so
+    /// wrong and missing codes add up as wrong passwords do.
+    pub async fn login(&self, email: &str, password: &str, code: Option<&str>, ip: Option<IpAddr>) -> Result<LoggedIn> {
         let email = email.trim().to_lowercase();
         if let Err(wait) = self.throttle.attempt(&email, ip) {
             let message = format!("too many failed logins; try again in {} minutes", wait.div_ceil(60));
@@ -158,12 +170,39 @@ impl App {
         let hash = found.as_ref().map(|(_, h)| h.clone()).unwrap_or_else(|| dummy_hash().to_string());
         let password = password.to_string();
         let ok = tokio::task::spawn_blocking(move || verify_password(&password, &hash)).await.unwrap_or(false);
-        match found {
-            Some((user, _)) if ok && user.active => {
-                self.throttle.succeeded(&email, ip);
-                Ok(user)
+        let user = match found {
+            Some((user, _)) if ok && user.active => user,
+            _ => return Err(Error::Unauthenticated { code: "invalid_credentials", message: "wrong e-mail or password".into() }),
+        };
+        let enrolment = self.store.totp(user.id).await?.unwrap_or_default();
+        let must_enrol = match enrolment.secret {
+            Some(secret) => {
+                self.check_code(&user, &secret, enrolment.last_step, code).await?;
+                false
             }
-            _ => Err(Error::Unauthenticated { code: "invalid_credentials", message: "wrong e-mail or password".into() }),
+            None => self.store.totp_required().await?.contains(&user.role),
+        };
+        self.throttle.succeeded(&email, ip);
+        Ok(LoggedIn { user, must_enrol })
+    }
+
+    /// The second factor of a login: a code of a step later than the last one used.
+    async fn check_code(&self, user: &User, secret: &str, last_step: Option<i64>, code: Option<&str>) -> Result<()> {
+        let refused = |code, message: &str| Err(Error::Unauthenticated { code, message: message.into() });
+        let Some(code) = code.map(str::trim).filter(|c| !c.is_empty()) else {
+            return refused(
+                "totp_required",
+                "this account has a second factor: send the 6-digit code from its authenticator app as 'totp'",
+            );
+        };
+        let Ok(code) = domain::totp::parse_code(code) else {
+            return refused("invalid_totp", "the code is the 6 digits the authenticator app shows");
+        };
+        let secret = crate::second_factor::secret_bytes(secret)?;
+        match domain::totp::verify(&secret, code, now().unix_timestamp(), last_step) {
+            Verdict::Accepted(step) if self.store.use_totp_step(user.id, step).await? => Ok(()),
+            Verdict::Accepted(_) | Verdict::Reused => refused("invalid_totp", "this code was already used: wait for the next one"),
+            Verdict::Wrong => refused("invalid_totp", "wrong code: type the code the authenticator app shows now"),
         }
     }
 
@@ -180,14 +219,15 @@ impl App {
     }
 
     /// The user and CSRF token of a session that has neither expired nor been idle too long, by
-    /// the hash of its secret. Using it keeps it alive (written at most once a minute).
-    pub async fn session(&self, credential_hash: &str) -> Result<Option<(User, String)>> {
-        let Some((user, csrf, idle_until)) = self.store.session(credential_hash, now()).await? else { return Ok(None) };
+    /// the hash of its secret, and whether the user must enrol a second factor before anything
+    /// else. Using it keeps it alive (written at most once a minute).
+    pub async fn session(&self, credential_hash: &str) -> Result<Option<(User, String, bool)>> {
+        let Some((user, csrf, must_enrol, idle_until)) = self.store.session(credential_hash, now()).await? else { return Ok(None) };
         let renewed = self.idle_until();
         if renewed - idle_until > time::Duration::minutes(1) {
             self.store.touch_session(credential_hash, renewed).await?;
         }
-        Ok(Some((user, csrf)))
+        Ok(Some((user, csrf, must_enrol)))
     }
 
     /// The user of a bearer token that is neither revoked nor expired, by the hash of the token.

@@ -38,6 +38,18 @@ pub async fn add_user(store: &Store, user: NewUser, password: String, by: &str) 
     Ok(store.create_user(&user, &hash, by, now()).await?)
 }
 
+/// The account with this e-mail address, as the operator typed it.
+async fn user_by_email(store: &Store, email: &str) -> Result<User> {
+    let found = store.user_by_email(&email.trim().to_lowercase()).await?;
+    found.map(|(user, _)| user).ok_or_else(|| Error::not_found(&format!("user with e-mail {email}")))
+}
+
+/// Removes a person's second factor (a lost phone); `by` names who did it in the record.
+pub async fn remove_totp(store: &Store, email: &str, by: &str) -> Result<()> {
+    let user = user_by_email(store, email).await?;
+    Ok(store.remove_totp(user.id, by, now()).await?)
+}
+
 /// A token made on the console: the secret (shown once; only its hash is kept), its public id
 /// and when it expires.
 pub struct NewToken {
@@ -56,9 +68,7 @@ fn new_token(days: i64) -> Result<(NewToken, String)> {
 
 /// A new bearer token for a person, lasting `days`.
 pub async fn create_token(store: &Store, email: &str, days: i64) -> Result<NewToken> {
-    let Some((user, _)) = store.user_by_email(&email.trim().to_lowercase()).await? else {
-        return Err(Error::not_found(&format!("user with e-mail {email}")));
-    };
+    let user = user_by_email(store, email).await?;
     let (token, hash) = new_token(days)?;
     store.create_token(user.id, &hash, now(), token.expires_at).await?;
     Ok(token)

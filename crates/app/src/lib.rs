@@ -19,6 +19,7 @@ pub mod live;
 mod lookup;
 mod once;
 mod room;
+mod second_factor;
 mod shifts;
 pub mod spool;
 pub mod staffing;
@@ -29,6 +30,7 @@ pub use error::{Error, Refusal, Result};
 pub use guide::LiveGuide;
 pub use lookup::LIMIT_MAX as SEARCH_LIMIT_MAX;
 pub use room::{CrisisRoom, IncidentView, PrintedLog, Progress};
+pub use second_factor::{SecondFactorSettings, TotpSecret, TotpStatus};
 /// The database handle, for wiring only: `cli` opens it (`console::open`) and hands it to
 /// [`App::start`]; nothing above `app` calls it.
 pub use store::Store;

@@ -12,7 +12,7 @@ use domain::{Actor, Role};
 use std::net::SocketAddr;
 use std::path::Path;
 
-pub const PASSWORD: &str = "demo-kriseservice";
+pub const PASSWORD: &str = "demo-blaa-cykel-ved-havnen";
 const MARKER: &str = "KRISESERVICE-DEMO";
 
 /// (e-mail local part, name, organisation, role)

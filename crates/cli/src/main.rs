@@ -162,6 +162,14 @@ enum UserCommand {
         #[arg(long)]
         role: String,
     },
+    /// Remove a user's second factor (a lost phone, when no one of the secretariat can log in to
+    /// do it): they enrol again at their next login.
+    RemoveTotp {
+        #[command(flatten)]
+        storage: Storage,
+        #[arg(long)]
+        email: String,
+    },
 }
 
 #[derive(Subcommand)]
@@ -308,6 +316,12 @@ async fn run(cli: Cli) -> Result<()> {
             let new = domain::user::NewUser { email, name, org, role };
             let created = app::console::add_user(&store, new, password.to_string(), "kriseservice user add").await?;
             eprintln!("added {} <{}> as {} in {}", created.name, created.email, created.role, created.org);
+            Ok(())
+        }
+        Command::User { command: UserCommand::RemoveTotp { storage, email } } => {
+            let store = storage.open().await?;
+            app::console::remove_totp(&store, &email, "kriseservice user remove-totp").await?;
+            eprintln!("removed the second factor of <{email}>: they enrol again at their next login");
             Ok(())
         }
         Command::Token { command: TokenCommand::Create { storage, integration: Some(name), days, .. } } => {

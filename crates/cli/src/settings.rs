@@ -98,7 +98,7 @@ pub fn resolve(matches: &ArgMatches) -> Result<Cli> {
         }
         Command::Migrate { storage }
         | Command::VerifyLog { storage, .. }
-        | Command::User { command: UserCommand::Add { storage, .. } }
+        | Command::User { command: UserCommand::Add { storage, .. } | UserCommand::RemoveTotp { storage, .. } }
         | Command::Token {
             command: TokenCommand::Create { storage, .. } | TokenCommand::Revoke { storage, .. } | TokenCommand::List { storage },
         }

@@ -45,7 +45,7 @@ fn user_add_reads_the_password_from_stdin_and_token_create_prints_only_the_token
             "--role",
             "log_keeper",
         ],
-        "et langt kodeord\n",
+        "gule roser i vindueskarmen\n",
     );
     assert!(out.status.success(), "{}", text(&out.stderr));
 
@@ -76,7 +76,7 @@ fn user_add_reads_the_password_from_stdin_and_token_create_prints_only_the_token
 
     let out = kriseservice(
         &["user", "add", "--data-dir", d, "--email", "x@example.invalid", "--name", "X Y", "--org", "DDH", "--role", "janitor"],
-        "et langt kodeord\n",
+        "gule roser i vindueskarmen\n",
     );
     assert_eq!(out.status.code(), Some(2));
     assert!(text(&out.stderr).contains("unknown role 'janitor'"), "{}", text(&out.stderr));
@@ -86,10 +86,17 @@ fn user_add_reads_the_password_from_stdin_and_token_create_prints_only_the_token
     );
     assert!(text(&out.stderr).contains("password: must be at least 12 characters"), "{}", text(&out.stderr));
     let out = kriseservice(
+        &["user", "add", "--data-dir", d, "--email", "y@example.invalid", "--name", "Y Z", "--org", "DDH", "--role", "agent"],
+        "password1234\n",
+    );
+    assert!(text(&out.stderr).contains("password: is built on a common password"), "{}", text(&out.stderr));
+    let out = kriseservice(
         &["user", "add", "--data-dir", d, "--email", "lone@example.invalid", "--name", "Lone", "--org", "DDH", "--role", "agent"],
-        "et langt kodeord\n",
+        "gule roser i vindueskarmen\n",
     );
     assert!(text(&out.stderr).contains("already exists"), "{}", text(&out.stderr));
+    let out = kriseservice(&["user", "remove-totp", "--data-dir", d, "--email", "lone@example.invalid"], "");
+    assert!(!out.status.success() && text(&out.stderr).contains("second factor not found"), "{}", text(&out.stderr));
     let out = kriseservice(&["token", "create", "--data-dir", d, "--email", "ghost@example.invalid"], "");
     assert!(!out.status.success() && out.stdout.is_empty());
 }
@@ -98,7 +105,7 @@ fn user_add_reads_the_password_from_stdin_and_token_create_prints_only_the_token
 async fn incident_with_log(store: &Store) -> uuid::Uuid {
     store.seed_defaults().await.unwrap();
     let u = NewUser { email: "log@example.invalid".into(), name: "Lise".into(), org: "DDH".into(), role: domain::Role::LogKeeper }
-        .validate("et langt kodeord", |_| true)
+        .validate("gule roser i vindueskarmen", |_| true)
         .unwrap();
     let actor = store.create_user(&u, "x", "test", domain::time::now()).await.unwrap().actor();
     let n = NewIncident {

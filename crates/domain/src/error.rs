@@ -5,6 +5,11 @@ use serde::Serialize;
 pub struct FieldError {
     pub field: String,
     pub message: String,
+    /// Stable, for programs and for the pages' translations, where a rule names its refusal
+    /// (`password_common`, …).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(required = false)]
+    pub code: Option<&'static str>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -24,7 +29,7 @@ pub enum DomainError {
 
 impl DomainError {
     pub fn invalid(field: impl Into<String>, message: impl Into<String>) -> Self {
-        DomainError::Invalid(vec![FieldError { field: field.into(), message: message.into() }])
+        DomainError::Invalid(vec![FieldError { field: field.into(), message: message.into(), code: None }])
     }
 }
 
@@ -38,7 +43,12 @@ impl Problems {
     }
 
     pub fn add(&mut self, field: &str, message: impl Into<String>) {
-        self.0.push(FieldError { field: field.to_string(), message: message.into() });
+        self.0.push(FieldError { field: field.to_string(), message: message.into(), code: None });
+    }
+
+    /// A problem with a stable `code`, which the pages translate.
+    pub fn add_coded(&mut self, field: &str, code: &'static str, message: impl Into<String>) {
+        self.0.push(FieldError { field: field.to_string(), message: message.into(), code: Some(code) });
     }
 
     /// Checks a text field: trimmed length within `min..=max` characters.

@@ -164,6 +164,15 @@ pub enum AdminChange {
     CardAdded { id: Uuid, title: String },
     #[serde(rename = "action_card.deleted")]
     CardDeleted { id: Uuid },
+    /// A person confirmed a second factor (TOTP) for their own account.
+    #[serde(rename = "user.totp_enrolled")]
+    TotpEnrolled { id: Uuid },
+    /// The secretariat removed a person's second factor (a lost phone): they enrol again.
+    #[serde(rename = "user.totp_removed")]
+    TotpRemoved { id: Uuid },
+    /// The secretariat required, or stopped requiring, a second factor of a role.
+    #[serde(rename = "security.totp_required")]
+    TotpRequired { role: Role, required: bool },
 }
 
 impl Event {

@@ -21,6 +21,7 @@ pub mod role;
 pub mod shifts;
 pub mod text;
 pub mod time;
+pub mod totp;
 pub mod user;
 
 pub use error::{DomainError, FieldError};

@@ -32,6 +32,7 @@ word_enum!(
         PlanStaffing = "plan_staffing",
         ViewShifts = "view_shifts",
         BidForShifts = "bid_for_shifts",
+        UseSecondFactor = "use_second_factor",
     }
 );
 
@@ -80,6 +81,9 @@ pub const TABLE: &[(Permission, &[Role])] = &[
     // The shift plan; a member's contact sees its own municipality's part only.
     (Permission::ViewShifts, &[Secretariat, SteeringGroup, CrisisLeader, LogKeeper, ProcessLead, StaffingLead, ShiftContact]),
     (Permission::BidForShifts, &[ShiftContact]),
+    // A second factor at login (TOTP) for the accounts that steer a crisis: the secretariat, the
+    // steering group and the crisis staff; the secretariat may require it of any of these roles.
+    (Permission::UseSecondFactor, &[Secretariat, SteeringGroup, CrisisLeader, LogKeeper, ProcessLead, StaffingLead]),
 ];
 
 /// What a dedicated integration token (a contact-centre platform, not a person) may do.

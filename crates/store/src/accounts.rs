@@ -14,6 +14,7 @@ macro_rules! user_columns {
 struct SessionRow {
     csrf: String,
     idle_until: Option<OffsetDateTime>,
+    must_enrol: bool,
     #[sqlx(flatten)]
     user: UserRow,
 }
@@ -97,11 +98,14 @@ operations! {
             Ok(())
         }
 
-        /// The session's user, its CSRF token and how long it may stay idle, if the session exists
-        /// and has neither expired nor been idle too long.
-        pub read fn session(pool, token_hash: &str, now: OffsetDateTime) -> Result<Option<(User, String, OffsetDateTime)>> {
+        /// The session's user, its CSRF token, whether the user must enrol a second factor before
+        /// anything else (their role requires one they have not confirmed) and how long the session
+        /// may stay idle, if it exists and has neither expired nor been idle too long.
+        pub read fn session(pool, token_hash: &str, now: OffsetDateTime) -> Result<Option<(User, String, bool, OffsetDateTime)>> {
             let row: Option<SessionRow> = sqlx::query_as(
-                "SELECT s.csrf, s.idle_until, u.id, u.email, u.name, u.org, u.role, u.active, u.password_hash
+                "SELECT s.csrf, s.idle_until, u.id, u.email, u.name, u.org, u.role, u.active, u.password_hash,
+                    (EXISTS (SELECT 1 FROM totp_required r WHERE r.role = u.role)
+                     AND NOT EXISTS (SELECT 1 FROM user_totp t WHERE t.user_id = u.id AND t.secret IS NOT NULL)) AS must_enrol
                  FROM sessions s JOIN users u ON u.id = s.user_id
                  WHERE s.token_hash = $1 AND s.expires_at > $2 AND (s.idle_until IS NULL OR s.idle_until > $2) AND u.active",
             )
@@ -109,7 +113,7 @@ operations! {
             .bind(now)
             .fetch_optional(pool)
             .await?;
-            row.map(|r| r.user.into_domain().map(|u| (u, r.csrf, r.idle_until.unwrap_or(now)))).transpose()
+            row.map(|r| r.user.into_domain().map(|u| (u, r.csrf, r.must_enrol, r.idle_until.unwrap_or(now)))).transpose()
         }
 
         /// The session was used: it may stay idle until `idle_until` from now on.

@@ -30,6 +30,7 @@ mod schema;
 mod shifts;
 mod staffing;
 mod tokens;
+mod totp;
 
 pub use commit::{Appended, Once};
 use domain::event::Committed;

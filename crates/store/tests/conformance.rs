@@ -74,11 +74,12 @@ conformance!(
     call_statistics_replace_by_interval_and_import_row_by_row,
     staffing_settings_and_overrides_are_logged_decisions,
     shift_plans_keep_bids_and_awards,
+    second_factor_enrolment_steps_and_requirement,
 );
 
 async fn user(store: &Store, email: &str, role: Role, org: &str) -> Actor {
     let u = NewUser { email: email.into(), name: format!("Test {role}"), org: org.into(), role }
-        .validate("et langt kodeord", |_| true)
+        .validate("gule roser i vindueskarmen", |_| true)
         .unwrap();
     store.create_user(&u, "not-a-real-hash", "test", domain::time::now()).await.unwrap().actor()
 }
@@ -132,7 +133,8 @@ async fn users_tokens_and_sessions(store: &Store) {
     store.create_session("s1", a.user_id, "csrf1", now + Duration::hours(8), now + Duration::hours(1)).await.unwrap();
     store.create_session("s2", a.user_id, "csrf2", now - Duration::seconds(1), now + Duration::hours(1)).await.unwrap();
     store.create_session("s3", a.user_id, "csrf3", now + Duration::hours(8), now - Duration::seconds(1)).await.unwrap();
-    assert_eq!(store.session("s1", now).await.unwrap().unwrap().1, "csrf1");
+    let (_, csrf, must_enrol, _) = store.session("s1", now).await.unwrap().unwrap();
+    assert_eq!((csrf.as_str(), must_enrol), ("csrf1", false));
     assert!(store.session("s2", now).await.unwrap().is_none(), "expired sessions are not valid");
     assert!(store.session("s3", now).await.unwrap().is_none(), "nor sessions idle too long");
     assert!(store.session("s1", now + Duration::hours(2)).await.unwrap().is_none(), "idle for two hours");
@@ -945,4 +947,64 @@ async fn shift_plans_keep_bids_and_awards(store: &Store) {
     assert!(replace.as_ref().is_err_and(is_conflict), "bids are never dropped: {replace:?}");
     let log = store.log(i.id).await.unwrap();
     assert!(log.iter().any(|e| e.text.starts_with("Vagtplan lagt")) && log.iter().any(|e| e.text.starts_with("Udbudte vagter tildelt: 2")));
+}
+
+async fn second_factor_enrolment_steps_and_requirement(store: &Store) {
+    let lead = user(store, "leder@demo.invalid", Role::CrisisLeader, "DDH").await;
+    let now = domain::time::now();
+    store.create_session("s1", lead.user_id, "csrf1", now + Duration::hours(8), now + Duration::hours(1)).await.unwrap();
+    assert_eq!(store.totp(lead.user_id).await.unwrap(), None);
+    assert!(!store.use_totp_step(lead.user_id, 5).await.unwrap(), "no secret, no step");
+
+    // Required of crisis leaders: the session may only enrol until a secret is confirmed.
+    let before = store.last_event_seq().await.unwrap();
+    store.set_totp_required(&[Role::CrisisLeader, Role::Secretariat], "Sanne", now).await.unwrap();
+    store.set_totp_required(&[Role::CrisisLeader], "Sanne", now).await.unwrap();
+    assert_eq!(store.totp_required().await.unwrap(), [Role::CrisisLeader]);
+    assert!(store.session("s1", now).await.unwrap().unwrap().2, "must enrol");
+
+    store.set_totp_pending(lead.user_id, "FIRSTSECRET").await.unwrap();
+    store.set_totp_pending(lead.user_id, "NEWSECRET").await.unwrap();
+    let e = store.totp(lead.user_id).await.unwrap().unwrap();
+    assert_eq!((e.secret, e.pending.as_deref()), (None, Some("NEWSECRET")));
+    assert!(store.session("s1", now).await.unwrap().unwrap().2, "a pending secret is not enough");
+    let stale = store.confirm_totp(lead.user_id, "FIRSTSECRET", 100, "Lone", now).await.unwrap_err();
+    assert!(is_conflict(&stale), "{stale:?}");
+    store.confirm_totp(lead.user_id, "NEWSECRET", 100, "Lone", now).await.unwrap();
+    let e = store.totp(lead.user_id).await.unwrap().unwrap();
+    assert_eq!((e.secret.as_deref(), e.pending, e.last_step), (Some("NEWSECRET"), None, Some(100)));
+    assert!(!store.session("s1", now).await.unwrap().unwrap().2);
+    assert_eq!(store.totp_enrolled().await.unwrap(), [lead.user_id]);
+
+    // Each step is taken once, also by two logins at once.
+    assert!(!store.use_totp_step(lead.user_id, 100).await.unwrap(), "the enrolment's own code");
+    let (a, b) = tokio::join!(store.use_totp_step(lead.user_id, 101), store.use_totp_step(lead.user_id, 101));
+    assert!(a.unwrap() ^ b.unwrap(), "exactly one of two logins with the same code");
+    assert!(!store.use_totp_step(lead.user_id, 99).await.unwrap(), "an older code");
+
+    // Starting again keeps the confirmed secret until the new one is confirmed.
+    store.set_totp_pending(lead.user_id, "THIRD").await.unwrap();
+    assert_eq!(store.totp(lead.user_id).await.unwrap().unwrap().secret.as_deref(), Some("NEWSECRET"));
+
+    store.remove_totp(lead.user_id, "Sanne", now).await.unwrap();
+    assert_eq!(store.totp(lead.user_id).await.unwrap(), None);
+    assert!(matches!(
+        store.remove_totp(lead.user_id, "Sanne", now).await.unwrap_err(),
+        StoreError::Domain(domain::DomainError::NotFound(_))
+    ));
+    assert!(store.session("s1", now).await.unwrap().unwrap().2, "must enrol again");
+
+    let events = store.events_since(before, 100).await.unwrap();
+    let what: Vec<String> = events.iter().map(|e| format!("{} {}", e.payload["what"].as_str().unwrap(), e.payload["detail"])).collect();
+    let id = lead.user_id;
+    assert_eq!(
+        what,
+        [
+            r#"security.totp_required {"required":true,"role":"crisis_leader"}"#.to_string(),
+            r#"security.totp_required {"required":true,"role":"secretariat"}"#.to_string(),
+            r#"security.totp_required {"required":false,"role":"secretariat"}"#.to_string(),
+            format!(r#"user.totp_enrolled {{"id":"{id}"}}"#),
+            format!(r#"user.totp_removed {{"id":"{id}"}}"#),
+        ]
+    );
 }

@@ -52,11 +52,26 @@ pub struct Caller {
     pub csrf: String,
     /// SHA-256 of the session cookie or bearer token that authenticated this request.
     pub credential_hash: String,
+    /// A session whose role requires a second factor the user has not enrolled: it reaches
+    /// the enrolment, the caller's own details and logging out, and nothing else.
+    pub must_enrol: bool,
 }
 
 impl Caller {
     pub fn actor(&self) -> Actor {
         self.user.actor()
+    }
+
+    /// The caller, unless they must enrol a second factor first.
+    pub fn enrolled(self) -> Result<Caller, ApiError> {
+        if self.must_enrol {
+            return Err(ApiError::new(
+                StatusCode::FORBIDDEN,
+                "totp_enrolment_required",
+                "your role requires a second factor: enrol an authenticator app first (POST /api/v1/account/totp)",
+            ));
+        }
+        Ok(self)
     }
 }
 
@@ -69,14 +84,16 @@ pub async fn identify(state: &AppState, headers: &HeaderMap) -> Result<Option<Ca
             return Err(ApiError::new(StatusCode::UNAUTHORIZED, "unauthorized", "the Authorization header must be 'Bearer <token>'"));
         };
         return match state.app.user_by_token(&secret_hash(token)).await? {
-            Some(user) => Ok(Some(Caller { user, via: Via::Bearer, csrf: String::new(), credential_hash: secret_hash(token) })),
+            Some(user) => {
+                Ok(Some(Caller { user, via: Via::Bearer, csrf: String::new(), credential_hash: secret_hash(token), must_enrol: false }))
+            }
             None => Err(ApiError::new(StatusCode::UNAUTHORIZED, "unauthorized", "the bearer token is unknown or revoked")),
         };
     }
     if let Some(token) = cookie(headers, SESSION_COOKIE).filter(|t| !t.is_empty()) {
         let hash = secret_hash(token);
-        if let Some((user, csrf)) = state.app.session(&hash).await? {
-            return Ok(Some(Caller { user, via: Via::Session, csrf, credential_hash: hash }));
+        if let Some((user, csrf, must_enrol)) = state.app.session(&hash).await? {
+            return Ok(Some(Caller { user, via: Via::Session, csrf, credential_hash: hash, must_enrol }));
         }
     }
     Ok(None)
@@ -93,28 +110,45 @@ pub async fn still_valid(state: &AppState, caller: &Caller) -> bool {
 }
 
 /// Extractor for the JSON API: 401 without a caller; a cookie-authenticated write must carry the
-/// session's CSRF token in `X-CSRF-Token`.
+/// session's CSRF token in `X-CSRF-Token`; a session that must enrol a second factor first is
+/// refused (403 `totp_enrolment_required`), except by [`Enrolling`].
 pub struct ApiCaller(pub Caller);
+
+/// [`ApiCaller`], also for a session that must enrol a second factor first: the enrolment, the
+/// caller's own details and logging out.
+pub struct Enrolling(pub Caller);
+
+async fn api_caller(parts: &Parts, state: &AppState) -> Result<Caller, ApiError> {
+    // The idempotency layer has already identified the caller of this request.
+    if let Some(crate::idempotency::Authenticated(caller)) = parts.extensions.get() {
+        return Ok(caller.clone());
+    }
+    let caller = identify(state, &parts.headers).await?.ok_or_else(ApiError::unauthorized)?;
+    let safe = matches!(parts.method, Method::GET | Method::HEAD | Method::OPTIONS);
+    if caller.via == Via::Session && !safe {
+        let sent = parts.headers.get(CSRF_HEADER).and_then(|v| v.to_str().ok()).unwrap_or("");
+        if !constant_eq(sent, &caller.csrf) {
+            return Err(ApiError::new(
+                StatusCode::FORBIDDEN,
+                "csrf",
+                "missing or wrong X-CSRF-Token header for a cookie-authenticated request",
+            ));
+        }
+    }
+    Ok(caller)
+}
 
 impl FromRequestParts<AppState> for ApiCaller {
     type Rejection = ApiError;
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
-        if let Some(crate::idempotency::Authenticated(caller)) = parts.extensions.get() {
-            return Ok(ApiCaller(caller.clone()));
-        }
-        let caller = identify(state, &parts.headers).await?.ok_or_else(ApiError::unauthorized)?;
-        let safe = matches!(parts.method, Method::GET | Method::HEAD | Method::OPTIONS);
-        if caller.via == Via::Session && !safe {
-            let sent = parts.headers.get(CSRF_HEADER).and_then(|v| v.to_str().ok()).unwrap_or("");
-            if !constant_eq(sent, &caller.csrf) {
-                return Err(ApiError::new(
-                    StatusCode::FORBIDDEN,
-                    "csrf",
-                    "missing or wrong X-CSRF-Token header for a cookie-authenticated request",
-                ));
-            }
-        }
-        Ok(ApiCaller(caller))
+        Ok(ApiCaller(api_caller(parts, state).await?.enrolled()?))
+    }
+}
+
+impl FromRequestParts<AppState> for Enrolling {
+    type Rejection = ApiError;
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        Ok(Enrolling(api_caller(parts, state).await?))
     }
 }
 

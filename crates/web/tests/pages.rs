@@ -27,6 +27,8 @@ const PAGES: &[(&str, Permission)] = &[
     ("/admin/users", Permission::ManageUsers),
     ("/admin/roster", Permission::ManageRoster),
     ("/admin/templates", Permission::ManageTemplates),
+    ("/admin/security", Permission::ManageUsers),
+    ("/account/totp", Permission::UseSecondFactor),
 ];
 
 /// Form posts, their permission and a body that is valid for those allowed.
@@ -62,9 +64,12 @@ const FORMS: &[(&str, Permission, &str)] = &[
     ("/incidents/{id}/shifts/bid", Permission::BidForShifts, "shift={shift}&agents=1"),
     ("/incidents/{id}/shifts/award", Permission::PlanStaffing, ""),
     ("/admin/organisations/0250", Permission::ManageOrganisations, "member=true"),
-    ("/admin/users", Permission::ManageUsers, "name=Ny+Agent&email={email}&role=agent&org=0253&password=et+langt+kodeord"),
+    ("/admin/users", Permission::ManageUsers, "name=Ny+Agent&email={email}&role=agent&org=0253&password=gule+roser+i+vindueskarmen"),
     ("/admin/users/{user}/active", Permission::ManageUsers, "active=true"),
     ("/admin/roster", Permission::ManageRoster, "role=log_keeper&primary=&deputy="),
+    // Requires a second factor of no role (the walk's sessions have none); `tests/passwords.rs` requires one.
+    ("/admin/security", Permission::ManageUsers, ""),
+    ("/account/totp", Permission::UseSecondFactor, ""),
     ("/admin/templates/checklist", Permission::ManageTemplates, "side=authority&title=Nyt+punkt&responsible=authority_editor"),
     (
         "/admin/templates/cards",

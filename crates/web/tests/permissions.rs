@@ -85,9 +85,11 @@ fn body(kit: &Kit, method: &str, path: &str) -> Option<Value> {
         ("post", "/api/v1/incidents/{id}/action-cards") => Value::Null,
         ("put", "/api/v1/organisations/{code}") => json!({ "member": true }),
         ("post", "/api/v1/users") => {
-            json!({ "email": format!("ny-{}@test.invalid", uuid::Uuid::new_v4()), "name": "Ny Bruger", "org": "0250", "role": "agent", "password": "et langt kodeord" })
+            json!({ "email": format!("ny-{}@test.invalid", uuid::Uuid::new_v4()), "name": "Ny Bruger", "org": "0250", "role": "agent", "password": "gule roser i vindueskarmen" })
         }
         ("put", "/api/v1/users/{id}") => json!({ "active": true }),
+        ("post", "/api/v1/account/totp/confirm") => json!({ "code": "000000" }),
+        ("put", "/api/v1/security") => json!({ "totp_required": [] }),
         ("post", "/api/v1/checklist-templates") => {
             json!({ "side": "authority", "title": "Nyt punkt", "responsible": "authority_editor" })
         }

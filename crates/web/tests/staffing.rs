@@ -196,7 +196,7 @@ async fn contact(kit: &Kit, org: &str) -> String {
         org: org.into(),
         role: Role::ShiftContact,
     }
-    .validate("et langt kodeord", |_| true)
+    .validate("gule roser i vindueskarmen", |_| true)
     .unwrap();
     let user = kit.store.create_user(&u, "not-a-real-hash", "test", domain::time::now()).await.unwrap();
     let token = app::accounts::new_secret();

@@ -51,7 +51,7 @@ test('the right password logs in and leads to the page asked for', async () => {
     assert.equal(url.pathname, '/login');
     assert.equal(url.searchParams.get('next'), '/admin/roster');
     await page.fill('#email', USERS.secretariat);
-    await page.fill('#password', 'demo-kriseservice');
+    await page.fill('#password', 'demo-blaa-cykel-ved-havnen');
     await Promise.all([page.waitForNavigation(), page.click('form[action="/login"] button[type=submit]')]);
     assert.equal(new URL(page.url()).pathname, '/admin/roster');
     assert.equal(await page.locator('nav.tabs a[aria-current=page]').getAttribute('href'), '/admin/roster');

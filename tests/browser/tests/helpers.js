@@ -9,7 +9,7 @@ const path = require('node:path');
 const assert = require('node:assert/strict');
 const { chromium } = require('playwright-core');
 
-const PASSWORD = 'demo-kriseservice';
+const PASSWORD = 'demo-blaa-cykel-ved-havnen';
 const USERS = {
   leader: 'kriseleder@demo.kriseservice.invalid',
   logKeeper: 'logfoerer@demo.kriseservice.invalid',

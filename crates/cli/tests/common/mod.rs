@@ -81,7 +81,7 @@ pub fn add_user(dir: &str, url: Option<&str>, email: &str, role: &str, org: &str
         .stdin(Stdio::piped())
         .spawn()
         .unwrap();
-    c.stdin.take().unwrap().write_all(b"et langt kodeord\n").unwrap();
+    c.stdin.take().unwrap().write_all(b"gule roser i vindueskarmen\n").unwrap();
     assert!(c.wait().unwrap().success());
     let out = bin().args(["token", "create", "--data-dir", dir, "--email", email]).args(&db).output().unwrap();
     String::from_utf8(out.stdout).unwrap().trim().to_string()

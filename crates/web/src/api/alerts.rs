@@ -45,7 +45,7 @@ fn sender(base: &str) -> String {
 pub async fn cap(State(s): State<AppState>, headers: HeaderMap, Path(id): Path<Uuid>) -> Result<Response, ApiError> {
     let p = s.app.published(id).await?;
     if !p.incident.alert_is_public() {
-        let caller = identify(&s, &headers).await?.ok_or_else(ApiError::unauthorized)?;
+        let caller = identify(&s, &headers).await?.ok_or_else(ApiError::unauthorized)?.enrolled()?;
         caller.actor().may_on(Permission::ViewIncidents, &p.incident.affected)?;
     }
     let base = base_url(&s, &headers);

@@ -6,6 +6,7 @@
 //! refused by clippy (`clippy.toml`), and in debug builds [`documented_only`] answers 500 to a
 //! request that reached an undocumented route under `/api/v1`.
 
+mod account;
 mod admin;
 mod alerts;
 mod chat;
@@ -34,6 +35,10 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(crate::openapi::serve))
         .routes(routes!(session::login, session::logout))
         .routes(routes!(session::me))
+        .routes(routes!(account::totp_status, account::start_totp))
+        .routes(routes!(account::confirm_totp))
+        .routes(routes!(account::security, account::set_security))
+        .routes(routes!(account::remove_totp))
         .routes(routes!(events::stream))
         .routes(routes!(incidents::list, incidents::create))
         .routes(routes!(incidents::show))

@@ -37,6 +37,7 @@ pub(super) fn tabs(ctx: &Ctx, current: &str) -> Markup {
         ("/admin/organisations", ctx.t("admin.orgs")),
         ("/admin/users", ctx.t("admin.users")),
         ("/admin/tokens", ctx.t("admin.tokens")),
+        ("/admin/security", ctx.t("admin.security")),
         ("/admin/roster", ctx.t("admin.roster")),
         ("/admin/templates", ctx.t("admin.templates")),
     ];

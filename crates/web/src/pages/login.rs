@@ -1,4 +1,4 @@
-use super::{Ctx, Form, back_to, layout};
+use super::{Form, back_to, layout};
 use crate::AppState;
 use crate::auth;
 use crate::error::ApiError;
@@ -43,6 +43,11 @@ fn login_page(lang: Lang, token: &str, next: &str, error: Option<&str>, email: &
                     label for="password" { (t(lang, "login.password")) }
                     input #password type="password" name="password" autocomplete="current-password" required;
                 }
+                div.field {
+                    label for="totp" { (t(lang, "login.totp")) }
+                    p.hint #totp-hint { (t(lang, "login.totp_hint")) }
+                    input #totp type="text" name="totp" inputmode="numeric" autocomplete="one-time-code" maxlength="16" aria-describedby="totp-hint";
+                }
                 button type="submit" { (t(lang, "login.submit")) }
             }
         }
@@ -67,6 +72,8 @@ pub struct LoginForm {
     csrf: String,
     email: String,
     password: String,
+    #[serde(default)]
+    totp: String,
     next: Option<String>,
 }
 
@@ -82,13 +89,22 @@ pub async fn submit(
     if f.csrf.is_empty() || !auth::constant_eq(&f.csrf, &cookie_token) {
         return (StatusCode::FORBIDDEN, login_page(lang, &cookie_token, &next, Some(t(lang, "error.csrf")), &f.email)).into_response();
     }
-    match s.app.login(&f.email, &f.password, ip).await.map_err(ApiError::from) {
-        Ok(user) => match auth::start_session(&s, &user).await {
-            Ok((cookie, _)) => ([(header::SET_COOKIE, cookie)], Redirect::to(&next)).into_response(),
+    match s.app.login(&f.email, &f.password, Some(&f.totp), ip).await.map_err(ApiError::from) {
+        Ok(done) => match auth::start_session(&s, &done.user).await {
+            // A role that requires a second factor not yet enrolled: the enrolment first.
+            Ok((cookie, _)) => {
+                let to = if done.must_enrol { super::account::PATH } else { next.as_str() };
+                ([(header::SET_COOKIE, cookie)], Redirect::to(to)).into_response()
+            }
             Err(e) => super::PageError::Api(e, lang).into_response(),
         },
         Err(e) => {
-            let msg = if e.status == StatusCode::TOO_MANY_REQUESTS { t(lang, "login.throttled") } else { t(lang, "login.failed") };
+            let msg = match e.code {
+                _ if e.status == StatusCode::TOO_MANY_REQUESTS => t(lang, "login.throttled"),
+                "totp_required" => t(lang, "login.totp_required"),
+                "invalid_totp" => t(lang, "login.totp_invalid"),
+                _ => t(lang, "login.failed"),
+            };
             (e.status, login_page(lang, &cookie_token, &next, Some(msg), &f.email)).into_response()
         }
     }
@@ -97,7 +113,7 @@ pub async fn submit(
 #[derive(Deserialize)]
 pub struct Empty {}
 
-pub async fn logout(State(s): State<AppState>, ctx: Ctx, Form(_): Form<Empty>) -> Response {
+pub async fn logout(State(s): State<AppState>, super::EnrolCtx(ctx): super::EnrolCtx, Form(_): Form<Empty>) -> Response {
     if ctx.caller.via == auth::Via::Session {
         let _ = s.app.logout(&ctx.caller.credential_hash).await;
     }

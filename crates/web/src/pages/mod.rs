@@ -1,5 +1,6 @@
 //! The Danish, server-rendered pages. Forms work without JavaScript; `app.js` adds live updates.
 
+mod account;
 mod admin;
 mod agent;
 mod authority;
@@ -13,6 +14,7 @@ mod login;
 mod print;
 pub mod public;
 mod search;
+mod security;
 mod shifts;
 mod staffing;
 mod tokens;
@@ -51,6 +53,8 @@ pub fn routes() -> Router<AppState> {
         .merge(search::routes())
         .merge(admin::routes())
         .merge(tokens::routes())
+        .merge(account::routes())
+        .merge(security::routes())
         .merge(staffing::routes())
         .merge(shifts::routes())
         .fallback(not_found)
@@ -89,8 +93,23 @@ impl Ctx {
     }
 }
 
-/// A logged-in page request; anyone else is sent to the login page.
+/// A logged-in page request; anyone else is sent to the login page, and a person who must enrol
+/// a second factor first to the enrolment ([`EnrolCtx`] lets them in).
 impl FromRequestParts<AppState> for Ctx {
+    type Rejection = Response;
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Response> {
+        let EnrolCtx(ctx) = EnrolCtx::from_request_parts(parts, state).await?;
+        if ctx.caller.must_enrol {
+            return Err(Redirect::to(account::PATH).into_response());
+        }
+        Ok(ctx)
+    }
+}
+
+/// [`Ctx`], also for a person who must enrol a second factor first: the enrolment and logging out.
+pub struct EnrolCtx(pub Ctx);
+
+impl FromRequestParts<AppState> for EnrolCtx {
     type Rejection = Response;
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Response> {
         let lang = Lang::from_headers(&parts.headers);
@@ -98,7 +117,7 @@ impl FromRequestParts<AppState> for Ctx {
             Ok(Some(caller)) => {
                 // A form extractor after this one reuses the caller instead of looking it up again.
                 parts.extensions.insert(caller.clone());
-                Ok(Ctx { caller, lang })
+                Ok(EnrolCtx(Ctx { caller, lang }))
             }
             Ok(None) => {
                 let next = parts.uri.path_and_query().map(|p| p.as_str()).unwrap_or("/");
@@ -142,6 +161,9 @@ impl IntoResponse for PageError {
             "conflict" => (t(lang, "error.conflict"), true),
             "unavailable" => (t(lang, "error.unavailable"), true),
             "csrf" => (t(lang, "error.csrf"), true),
+            "invalid_totp" => (t(lang, "account.totp_wrong"), false),
+            "no_enrolment" => (t(lang, "account.no_enrolment"), false),
+            "totp_enrolment_required" => (t(lang, "account.enrol_first"), false),
             _ => (t(lang, "error.generic"), true),
         };
         let body = html! {
@@ -151,13 +173,31 @@ impl IntoResponse for PageError {
                 @if e.fields.is_empty() {
                     @if own_message { p { (e.message) } }
                 } @else {
-                    ul { @for f in &e.fields { li { strong { (f.field) } ": " (f.message) } } }
+                    ul { @for f in &e.fields { @let (field, message) = field_problem(lang, f); li { strong { (field) } ": " (message) } } }
                 }
             }
             p { a href="/incidents" { (t(lang, "error.back")) " – " (t(lang, "nav.incidents")) } }
         };
         (e.status, crate::error::retry_header(e.retry_after), layout(lang, None, t(lang, "error.title"), body, None)).into_response()
     }
+}
+
+/// A field's problem for people: in their language where the rule names its refusal by `code`
+/// (a password's weakness), else as the domain worded it.
+pub fn field_problem(lang: Lang, f: &domain::FieldError) -> (String, String) {
+    use domain::user::{PASSWORD_MAX, PASSWORD_MIN, PASSWORD_OWN_MIN, PasswordWeakness as W};
+    if f.code == Some(domain::totp::CODE_FORMAT) {
+        return (t(lang, "account.code").to_string(), t(lang, "account.totp_format").to_string());
+    }
+    let Some(w) = f.code.and_then(|c| c.parse::<W>().ok()) else { return (f.field.clone(), f.message.clone()) };
+    let message = match w {
+        W::TooShort => crate::i18n::tf(lang, "password.too_short", &[("min", &PASSWORD_MIN.to_string())]),
+        W::TooLong => crate::i18n::tf(lang, "password.too_long", &[("max", &PASSWORD_MAX.to_string())]),
+        W::Repeated => t(lang, "password.repeated").to_string(),
+        W::Sequence => t(lang, "password.sequence").to_string(),
+        W::Common => crate::i18n::tf(lang, "password.common", &[("own", &PASSWORD_OWN_MIN.to_string())]),
+    };
+    (t(lang, "login.password").to_string(), message)
 }
 
 /// A form that is only its button (and the CSRF token).
@@ -182,7 +222,9 @@ impl<T: DeserializeOwned + Send> FromRequest<AppState> for Form<T> {
             None => auth::identify(state, req.headers())
                 .await
                 .map_err(PageError::from(lang))?
-                .ok_or_else(|| PageError::Api(ApiError::unauthorized(), lang))?,
+                .ok_or_else(|| PageError::Api(ApiError::unauthorized(), lang))?
+                .enrolled()
+                .map_err(PageError::from(lang))?,
         };
         let bytes = axum::body::Bytes::from_request(req, state).await.map_err(|_| {
             PageError::Api(ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large", "the form is too large"), lang)
@@ -245,9 +287,12 @@ pub fn layout(lang: Lang, ctx: Option<&Ctx>, title: &str, body: Markup, live: Op
                     @if let Some(c) = ctx {
                         nav aria-label=(t(lang, "nav.main")) {
                             ul {
-                                li { a href="/incidents" { (t(lang, "nav.incidents")) } }
-                                li { a href="/agent" { (t(lang, "nav.agent")) } }
-                                @if c.may(domain::Permission::ManageUsers) { li { a href="/admin" { (t(lang, "nav.admin")) } } }
+                                @if !c.caller.must_enrol {
+                                    li { a href="/incidents" { (t(lang, "nav.incidents")) } }
+                                    li { a href="/agent" { (t(lang, "nav.agent")) } }
+                                    @if c.may(domain::Permission::ManageUsers) { li { a href="/admin" { (t(lang, "nav.admin")) } } }
+                                }
+                                @if c.may(domain::Permission::UseSecondFactor) { li { a href=(account::PATH) { (t(lang, "nav.totp")) } } }
                                 li { a href={ "/lang/" (if lang == Lang::Da { "en" } else { "da" }) } lang=(if lang == Lang::Da { "en" } else { "da" }) { (t(lang, "nav.lang")) } }
                                 li {
                                     form.inline method="post" action="/logout" {

@@ -12,7 +12,7 @@ use serde_json::{Value, json};
 use std::collections::HashMap;
 use tower::ServiceExt;
 
-pub const PASSWORD: &str = "et langt testkodeord";
+pub const PASSWORD: &str = "blå cykler ved havnefronten";
 
 pub struct Kit {
     pub store: Store,
