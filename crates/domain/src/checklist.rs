@@ -18,7 +18,7 @@ word_enum!(
 #[serde(deny_unknown_fields)]
 pub struct TemplateItem {
     pub side: Side,
-    #[schema(min_length = 3, max_length = 300)]
+    #[schema(min_length = 3, max_length = 300, pattern = r"\S")]
     pub title: String,
     pub responsible: Role,
 }
@@ -58,13 +58,13 @@ pub fn default_checklist() -> Vec<TemplateItem> {
 #[serde(deny_unknown_fields)]
 pub struct ActionCard {
     pub kind: IncidentKind,
-    #[schema(min_length = 3, max_length = 200)]
+    #[schema(min_length = 3, max_length = 200, pattern = r"\S")]
     pub title: String,
-    #[schema(min_length = 1, max_length = 2000)]
+    #[schema(min_length = 1, max_length = 2000, pattern = r"\S")]
     pub problem: String,
-    #[schema(min_length = 1, max_length = 2000)]
+    #[schema(min_length = 1, max_length = 2000, pattern = r"\S")]
     pub solution: String,
-    #[schema(min_length = 1, max_length = 2000)]
+    #[schema(min_length = 1, max_length = 2000, pattern = r"\S")]
     pub communication: String,
     pub responsible: Role,
     /// Steps that become checklist items when the card is attached to an incident.

@@ -57,7 +57,7 @@ pub struct NewFeedback {
     pub version: i64,
     pub section: GuideSection,
     pub category: FeedbackCategory,
-    #[schema(min_length = 3, max_length = 1000)]
+    #[schema(min_length = 3, max_length = 1000, pattern = r"\S")]
     pub text: String,
 }
 

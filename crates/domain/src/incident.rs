@@ -109,7 +109,7 @@ pub const NOTE_MAX: usize = crate::log::TEXT_MAX - 200;
 #[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewIncident {
-    #[schema(min_length = 3, max_length = 200)]
+    #[schema(min_length = 3, max_length = 200, pattern = r"\S")]
     pub title: String,
     pub kind: IncidentKind,
     #[schema(min_items = 1)]

@@ -94,14 +94,14 @@ pub struct Inquiry {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewCallback {
-    #[schema(min_length = 1, max_length = 120)]
+    #[schema(min_length = 1, max_length = 120, pattern = r"\S")]
     pub name: String,
     #[schema(max_length = 40)]
     pub phone: String,
     #[serde(default)]
     #[schema(format = Email)]
     pub email: String,
-    #[schema(min_length = 3, max_length = 500)]
+    #[schema(min_length = 3, max_length = 500, pattern = r"\S")]
     pub reason: String,
     #[schema(max_length = 12, pattern = r"^([0-9]{4}|[A-Z0-9]{2,12})$")]
     pub municipality: String,

@@ -30,7 +30,7 @@ pub const GENESIS: &str = "00000000000000000000000000000000000000000000000000000
 #[serde(deny_unknown_fields)]
 pub struct NewLogEntry {
     pub category: LogCategory,
-    #[schema(min_length = 1, max_length = 4000)]
+    #[schema(min_length = 1, max_length = 4000, pattern = r"\S")]
     pub text: String,
     #[serde(default)]
     pub corrects: Option<i64>,

@@ -153,7 +153,30 @@ async fn json_body<T: DeserializeOwned, S: Send + Sync>(req: Request, state: &S,
     if bytes.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'[') && !list {
         return Err(ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid_field", "the body must be a JSON object, not an array"));
     }
-    axum::Json::<T>::from_bytes(&bytes).map(|axum::Json(v)| v).map_err(json_rejection)
+    // Syntax first, as axum reports it; then the value, with whole numbers written as `3.0`
+    // taken as the integers JSON Schema says they are.
+    let mut value = axum::Json::<serde_json::Value>::from_bytes(&bytes).map_err(json_rejection)?.0;
+    whole_numbers_as_integers(&mut value);
+    serde_path_to_error::deserialize(value).map_err(|e| ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid_field", e.to_string()))
+}
+
+/// `3.0` becomes `3`: to JSON Schema (and so to the OpenAPI document) it is an integer, to serde
+/// a float that an integer field refuses.
+fn whole_numbers_as_integers(v: &mut serde_json::Value) {
+    use serde_json::Value;
+    match v {
+        Value::Number(n) if n.is_f64() => {
+            if let Some(f) = n.as_f64()
+                && f.fract() == 0.0
+                && f.abs() < 9.0e15
+            {
+                *v = Value::from(f as i64);
+            }
+        }
+        Value::Array(a) => a.iter_mut().for_each(whole_numbers_as_integers),
+        Value::Object(o) => o.values_mut().for_each(whole_numbers_as_integers),
+        _ => {}
+    }
 }
 
 fn json_rejection(r: JsonRejection) -> ApiError {

@@ -56,6 +56,14 @@ async fn feedback_is_routed_handled_and_resolved_by_a_newer_version() {
 
     let (_, v) = kit.call("GET", &format!("/api/v1/incidents/{id}"), kit.token(Role::CrisisLeader), None).await;
     assert_eq!(v["feedback"], json!({ "new": 1, "acknowledged": 0, "resolved": 1 }), "counts in the crisis room");
+    // `1.0` is the integer 1 to JSON Schema, so to the server too; `1.5` is not one.
+    let whole = json!({ "version": 1.0, "section": "contacts", "category": "other", "text": "Skrevet som 1.0" });
+    let (s, v) = kit.call("POST", &path, agent, Some(whole)).await;
+    assert_eq!(s, StatusCode::CREATED, "{v}");
+    let half = json!({ "version": 1.5, "section": "contacts", "category": "other", "text": "Skrevet som 1.5" });
+    let (s, v) = kit.call("POST", &path, agent, Some(half)).await;
+    assert_eq!((s, v["error"]["code"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("invalid_field")), "{v}");
+    assert!(v["error"]["message"].as_str().unwrap().starts_with("version: "), "the field is named: {v}");
 }
 
 #[tokio::test]

@@ -63,7 +63,7 @@ pub async fn users(State(s): State<AppState>, ApiCaller(c): ApiCaller) -> Result
 pub struct UserRequest {
     #[schema(format = Email)]
     email: String,
-    #[schema(min_length = 2, max_length = 120)]
+    #[schema(min_length = 2, max_length = 120, pattern = r"\S")]
     name: String,
     /// The home organisation's code.
     #[schema(max_length = 12, pattern = r"^([0-9]{4}|[A-Z0-9]{2,12})$")]

@@ -21,14 +21,14 @@ pub async fn message(State(s): State<AppState>, ClientIp(ip): ClientIp, Json(req
 #[serde(deny_unknown_fields)]
 pub struct ChatCallback {
     pub conversation: Uuid,
-    #[schema(min_length = 1, max_length = 120)]
+    #[schema(min_length = 1, max_length = 120, pattern = r"\S")]
     pub name: String,
     #[schema(max_length = 40)]
     pub phone: String,
     #[serde(default)]
     #[schema(format = Email)]
     pub email: String,
-    #[schema(min_length = 3, max_length = 500)]
+    #[schema(min_length = 3, max_length = 500, pattern = r"\S")]
     pub reason: String,
 }
 

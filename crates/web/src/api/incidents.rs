@@ -56,7 +56,7 @@ pub async fn show(State(s): State<AppState>, ApiCaller(c): ApiCaller, Path(id): 
 pub struct StatusRequest {
     status: Status,
     /// Required when closing.
-    #[schema(min_length = 1, max_length = 3800)]
+    #[schema(min_length = 1, max_length = 3800, pattern = r"\S")]
     note: Option<String>,
 }
 
