@@ -44,28 +44,49 @@ async fn one_token_is_revoked_by_its_id_and_stops_at_once() {
     assert_eq!((s, v["error"]["fields"][0]["field"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("token_id")), "{v}");
 }
 
-#[tokio::test]
-async fn a_deactivated_users_event_stream_closes_within_a_second() {
-    let kit = Kit::sqlite().await;
+/// An open event stream of `role`'s token.
+async fn stream(kit: &Kit, role: Role) -> axum::body::BodyDataStream {
     let req = Request::get("/api/v1/events")
-        .header(header::AUTHORIZATION, format!("Bearer {}", kit.token(Role::Agent).unwrap()))
+        .header(header::AUTHORIZATION, format!("Bearer {}", kit.token(role).unwrap()))
         .body(Body::empty())
         .unwrap();
     let res = kit.app.clone().oneshot(req).await.unwrap();
     assert_eq!(res.status(), StatusCode::OK);
-    let mut stream = res.into_body().into_data_stream();
+    res.into_body().into_data_stream()
+}
 
-    let agent = kit.store.user_by_email(&kit.emails[&Role::Agent]).await.unwrap().unwrap().0.id;
-    let started = Instant::now();
-    let (s, v) = kit.call("PUT", &format!("/api/v1/users/{agent}"), kit.token(Role::Secretariat), Some(json!({ "active": false }))).await;
-    assert_eq!(s, StatusCode::OK, "{v}");
-    let ended = tokio::time::timeout(Duration::from_secs(1), async {
+/// Whether the stream ends within `within`.
+async fn ends(stream: &mut axum::body::BodyDataStream, within: Duration) -> bool {
+    tokio::time::timeout(within, async {
         while let Some(chunk) = stream.next().await {
             if chunk.is_err() {
                 break;
             }
         }
     })
-    .await;
-    assert!(ended.is_ok(), "the stream was still open after {:?}", started.elapsed());
+    .await
+    .is_ok()
+}
+
+#[tokio::test]
+async fn a_deactivated_users_event_stream_closes_within_a_second() {
+    let kit = Kit::sqlite().await;
+    let mut agent_stream = stream(&kit, Role::Agent).await;
+    let mut others = stream(&kit, Role::LogKeeper).await;
+    let agent = kit.store.user_by_email(&kit.emails[&Role::Agent]).await.unwrap().unwrap().0.id;
+    let started = Instant::now();
+    let (s, v) = kit.call("PUT", &format!("/api/v1/users/{agent}"), kit.token(Role::Secretariat), Some(json!({ "active": false }))).await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    assert!(ends(&mut agent_stream, Duration::from_secs(1)).await, "the stream was still open after {:?}", started.elapsed());
+    assert!(!ends(&mut others, Duration::from_millis(200)).await, "another user's stream stays open");
+}
+
+#[tokio::test]
+async fn a_revoked_tokens_event_stream_closes_within_a_second() {
+    let kit = Kit::sqlite().await;
+    let mut agent_stream = stream(&kit, Role::Agent).await;
+    let id = &web::auth::secret_hash(kit.token(Role::Agent).unwrap())[..12];
+    let (s, _, _) = kit.raw("DELETE", &format!("/api/v1/tokens/{id}"), kit.token(Role::Secretariat), None, &[]).await;
+    assert_eq!(s, StatusCode::NO_CONTENT);
+    assert!(ends(&mut agent_stream, Duration::from_secs(1)).await, "the revoked token's stream is still open");
 }

@@ -63,11 +63,25 @@ fn to_sse(e: &Event) -> SseEvent {
     SseEvent::default().id(e.seq.to_string()).event(e.kind.as_str()).data(data)
 }
 
+/// Whether `e` may have ended this caller's credential: a deactivation of the caller, or a
+/// revocation of one of the caller's tokens. (Only those are checked: with thousands of streams
+/// open, every stream asking the database at each administrative change would be a stampede.)
+fn concerns_credential(e: &Event, caller: &Caller) -> bool {
+    let detail = &e.payload["detail"];
+    let me = caller.user.id.to_string();
+    e.kind == domain::event::EventKind::AdminChanged
+        && match e.payload["what"].as_str() {
+            Some("user.active") => detail["id"].as_str() == Some(me.as_str()),
+            Some("token.revoked") => detail["user"].as_str() == Some(me.as_str()),
+            _ => false,
+        }
+}
+
 /// Sends `e` if this actor may see it; `false` once the client has gone, or when `e` is an
 /// administrative change (a deactivation, a revocation) after which the credential no longer
 /// holds: then the stream closes now, not at the next periodic check.
 async fn deliver(s: &AppState, caller: &Caller, actor: &Actor, e: &Event, tx: &mpsc::Sender<SseEvent>) -> bool {
-    if e.kind == domain::event::EventKind::AdminChanged && !crate::auth::still_valid(s, caller).await {
+    if concerns_credential(e, caller) && !crate::auth::still_valid(s, caller).await {
         return false;
     }
     !actor.sees_event(e) || tx.send(to_sse(e)).await.is_ok()
