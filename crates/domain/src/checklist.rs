@@ -190,10 +190,10 @@ pub fn default_action_cards() -> Vec<ActionCard> {
             Evacuation,
             "Borgerservice er evakueret",
             "Kommunens borgerservice kan ikke modtage borgere fysisk.",
-            "Henvis til telefon og digitale kanaler; callback for presserende sager.",
+            "Henvis til telefon og digitale kanaler; tilbyd at ringe op i presserende sager.",
             "Oplys hvor og hvornår borgerservice åbner igen.",
             Role::ProcessLead,
-            &["Oprét callback-postkasse hos kommunen"],
+            &["Opret en postkasse til opkaldsanmodninger hos kommunen"],
         ),
     ]
 }
@@ -220,6 +220,18 @@ pub fn progress(items: &[ChecklistItem]) -> (usize, usize) {
 
 #[cfg(test)]
 mod tests {
+
+    /// The seeded texts are Danish as a Danish user writes it: no "Oprét", no "callback".
+    #[test]
+    fn the_seeded_texts_are_plain_danish() {
+        let cards = default_action_cards();
+        let texts = default_checklist().into_iter().map(|i| i.title).chain(cards.into_iter().flat_map(|c| {
+            [c.title, c.problem, c.solution, c.communication].into_iter().chain(c.steps)
+        }));
+        for text in texts {
+            assert!(!text.contains("Oprét") && !text.to_lowercase().contains("callback"), "{text}");
+        }
+    }
     use super::*;
 
     #[test]

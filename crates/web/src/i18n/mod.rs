@@ -55,6 +55,27 @@ pub fn t(lang: Lang, key: &str) -> &'static str {
     }
 }
 
+/// A number with its noun in the right number: `{key}.one` for 1, `{key}.other` for the rest,
+/// each with `{n}` for the number, written with thousand separators.
+pub fn counted(lang: Lang, key: &str, n: usize) -> String {
+    let form = if n == 1 { "one" } else { "other" };
+    tf(lang, &format!("{key}.{form}"), &[("n", &thousands(lang, n))])
+}
+
+/// `660842` as `660.842`, as Danish writes it (`660,842` in English).
+pub fn thousands(lang: Lang, n: usize) -> String {
+    let separator = if lang == Lang::Da { '.' } else { ',' };
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(separator);
+        }
+        out.push(c);
+    }
+    out
+}
+
 /// `t` for a text with values in it: each `{name}` is replaced by the value given for `name`,
 /// which is inserted as it is (never scanned for placeholders itself).
 pub fn tf(lang: Lang, key: &str, values: &[(&str, &str)]) -> String {

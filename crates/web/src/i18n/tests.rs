@@ -142,6 +142,8 @@ enum Call {
     T,
     Tf,
     Word,
+    /// `counted(lang, key, n)`: uses `key.one` and `key.other`, both with `{n}`.
+    Counted,
 }
 
 /// Each `t(…)`, `tf(…)` and `word(…)` call (also as methods, `ctx.t(…)`) with the string
@@ -155,6 +157,7 @@ fn calls(src: &str) -> Vec<(Call, Vec<String>, bool)> {
             Tok::Ident(n) if n == "t" => Call::T,
             Tok::Ident(n) if n == "tf" => Call::Tf,
             Tok::Ident(n) if n == "word" => Call::Word,
+            Tok::Ident(n) if n == "counted" => Call::Counted,
             _ => continue,
         };
         if toks.get(i + 1) != Some(&Tok::Punct('(')) || (i > 0 && toks[i - 1] == Tok::Ident("fn".into())) {
@@ -213,6 +216,12 @@ fn used_keys() -> Vec<(String, String, Call)> {
     let mut used = Vec::new();
     for (file, src) in sources() {
         for (call, literals, via_self) in calls(&src) {
+            if let (Call::Counted, [key, ..]) = (call, literals.as_slice()) {
+                for form in ["one", "other"] {
+                    used.push((format!("{key}.{form}"), file.clone(), Call::Tf));
+                }
+                continue;
+            }
             let key = match (call, literals.as_slice()) {
                 (Call::Word, [prefix, value]) => format!("{prefix}.{value}"),
                 (Call::Word, [prefix]) => prefix.clone(),
@@ -384,4 +393,13 @@ fn the_scripts_hold_no_danish_of_their_own() {
         }
     }
     assert!(seen >= 3, "the scripts were found");
+}
+
+#[test]
+fn counts_take_the_right_number_and_thousand_separators() {
+    assert_eq!(counted(Lang::Da, "search.hits", 1), "1 resultat");
+    assert_eq!(counted(Lang::Da, "search.hits", 0), "0 resultater");
+    assert_eq!(counted(Lang::Da, "search.hits", 660_842), "660.842 resultater");
+    assert_eq!(counted(Lang::En, "search.hits", 1_000), "1,000 results");
+    assert_eq!((thousands(Lang::Da, 999), thousands(Lang::Da, 1_000_000)), ("999".to_string(), "1.000.000".to_string()));
 }

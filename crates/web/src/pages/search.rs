@@ -44,7 +44,7 @@ async fn results(State(s): State<AppState>, ctx: Ctx, Query(p): Query<SearchPara
             Err(e) => p.error role="alert" { (ctx.t("search.invalid")) " " span lang="en" { (e.message) } }
             Ok(hits) if hits.is_empty() => p role="status" { (ctx.t("search.none")) }
             Ok(hits) => {
-                p role="status" { (hits.len()) " " (ctx.t("search.hits")) }
+                p role="status" { (crate::i18n::counted(ctx.lang, "search.hits", hits.len())) }
                 ol.hits {
                     @for h in hits {
                         li.hit {
