@@ -45,6 +45,21 @@ test('login page (anonymous)', async () => {
   }
 });
 
+test('citizens: the public pages, the embed and an unknown municipality (anonymous)', async () => {
+  const context = await env.browser.newContext();
+  try {
+    const page = await context.newPage();
+    await check(page, `${env.base}/krise`, '/krise');
+    await check(page, `${env.base}/krise/0250`, '/krise/0250');
+    assert.ok(await page.locator('button[data-print]').isVisible(), 'the print button is there to be checked');
+    await check(page, `${env.base}/krise/0250/embed`, '/krise/0250/embed');
+    await check(page, `${env.base}/krise/9999`, '/krise/9999 (not found)', 404);
+    assert.equal(await page.locator('html').getAttribute('lang'), 'da', 'a Danish page, not JSON');
+  } finally {
+    await context.close();
+  }
+});
+
 test('crisis leader: overview, both crisis rooms, print page', async () => {
   const { page } = sessions.leader;
   await check(page, `${env.base}/incidents`, '/incidents (crisis leader)');
@@ -53,10 +68,10 @@ test('crisis leader: overview, both crisis rooms, print page', async () => {
   await check(page, `${urls.active}/log/print`, 'print page (crisis leader)');
 });
 
-test('secretariat: the four admin pages', async () => {
+test('secretariat: the admin pages', async () => {
   const s = await loggedInPage(env.browser, env.base, USERS.secretariat);
   try {
-    for (const p of ['organisations', 'users', 'roster', 'templates']) {
+    for (const p of ['organisations', 'users', 'tokens', 'security', 'roster', 'templates']) {
       await check(s.page, `${env.base}/admin/${p}`, `/admin/${p} (secretariat)`);
     }
   } finally {
