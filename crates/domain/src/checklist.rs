@@ -225,9 +225,10 @@ mod tests {
     #[test]
     fn the_seeded_texts_are_plain_danish() {
         let cards = default_action_cards();
-        let texts = default_checklist().into_iter().map(|i| i.title).chain(cards.into_iter().flat_map(|c| {
-            [c.title, c.problem, c.solution, c.communication].into_iter().chain(c.steps)
-        }));
+        let texts = default_checklist()
+            .into_iter()
+            .map(|i| i.title)
+            .chain(cards.into_iter().flat_map(|c| [c.title, c.problem, c.solution, c.communication].into_iter().chain(c.steps)));
         for text in texts {
             assert!(!text.contains("Oprét") && !text.to_lowercase().contains("callback"), "{text}");
         }

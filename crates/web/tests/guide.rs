@@ -214,3 +214,21 @@ async fn a_guide_version_below_one_is_refused() {
         assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "version={bad}: {v}");
     }
 }
+
+/// When the next update is overdue, the page says that it is late instead of a time gone by.
+#[tokio::test]
+async fn the_public_page_says_when_the_update_is_late() {
+    let kit = Kit::sqlite().await;
+    let id = kit.incident(&["0250"]).await;
+    kit.activate(&id).await;
+    kit.publish_due(&id, "Fejlen er fundet.", time::Duration::seconds(2)).await;
+    common::eventually("the public page to show the guide", || async {
+        get_text(&kit, "/krise/0250", None).await.1.contains("Næste opdatering")
+    })
+    .await;
+    let (_, page, _) = get_text(&kit, "/krise/0250", None).await;
+    assert!(!page.contains("Opdateringen er forsinket"), "not late yet");
+    tokio::time::sleep(std::time::Duration::from_millis(2100)).await;
+    let (_, page, _) = get_text(&kit, "/krise/0250", None).await;
+    assert!(page.contains("Opdateringen er forsinket"), "late, and said so: {page}");
+}

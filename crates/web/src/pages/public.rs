@@ -112,6 +112,17 @@ fn status_text(s: Status) -> &'static str {
     }
 }
 
+/// An update due at `at` that has not come.
+fn late(at: time::OffsetDateTime) -> bool {
+    at <= domain::time::now()
+}
+
+/// The renderings of a page differ by whether each of its crises' updates is late yet: that
+/// changes with the clock, not with the snapshot.
+fn lateness<'a>(guides: impl IntoIterator<Item = &'a Published>) -> String {
+    guides.into_iter().map(|p| if p.version.guide.next_update_at.is_some_and(late) { '1' } else { '0' }).collect()
+}
+
 fn crisis_article(i: &Incident, v: &Version, crisis_line: Option<&str>) -> Markup {
     let g = &v.guide;
     // The situations are worded for agents; citizens get only the answers written for them.
@@ -127,7 +138,11 @@ fn crisis_article(i: &Incident, v: &Version, crisis_line: Option<&str>) -> Marku
             dl.facts {
                 @if let Some(at) = g.started_at { dt { (t(LANG, "public.started")) } dd { (super::local_time(at)) } }
                 dt { (t(LANG, "public.expected_duration")) } dd { (g.expected_duration) }
-                @if let Some(at) = g.next_update_at { dt { (t(LANG, "public.next_update")) } dd { (super::local_time(at)) } }
+                @if let Some(at) = g.next_update_at {
+                    dt { (t(LANG, "public.next_update")) }
+                    // Past its time, the page says the update is late rather than show a time gone by.
+                    @if late(at) { dd.late { (t(LANG, "public.update_late")) } } @else { dd { (super::local_time(at)) } }
+                }
                 dt { (t(LANG, "public.updated")) } dd { (super::local_time(v.published_at)) }
             }
             @if !answers.is_empty() {
@@ -163,14 +178,14 @@ fn loading(s: &AppState) -> Response {
 
 async fn crisis(State(s): State<AppState>, Path(code): Path<String>, headers: HeaderMap, embed: bool) -> Response {
     let Ok(crises) = s.app.live().loaded_crises() else { return loading(&s) };
-    let key = format!("{code}{}", if embed { "/embed" } else { "" });
+    let guides: Vec<&Published> = crises.published.iter().filter(|p| p.incident.affected.contains(&code)).collect();
+    let key = format!("{code}{}#{}", if embed { "/embed" } else { "" }, lateness(guides.iter().copied()));
     if let Some(r) = s.public.get(&key, crises.generation) {
         return respond(&r, &headers, embed);
     }
     let Some(name) = crises.name(&code) else {
         return unavailable(&s, StatusCode::NOT_FOUND, &tf(LANG, "public.unknown", &[("code", &code)]));
     };
-    let guides: Vec<&Published> = crises.published.iter().filter(|p| p.incident.affected.contains(&code)).collect();
     let crisis_line = s.app.config().crisis_line.as_deref();
     let title = tf(LANG, "public.crisis_in", &[("name", name)]);
     let body = html! {

@@ -155,6 +155,12 @@ impl Kit {
     /// the process lead; returns the version.
     #[allow(dead_code)]
     pub async fn publish(&self, id: &str, short_status: &str) -> i64 {
+        self.publish_due(id, short_status, time::Duration::hours(2)).await
+    }
+
+    /// `publish`, with the next update due `next_update_in` from now.
+    #[allow(dead_code)]
+    pub async fn publish_due(&self, id: &str, short_status: &str, next_update_in: time::Duration) -> i64 {
         let lead = self.token(Role::ProcessLead);
         let path = format!("/api/v1/incidents/{id}/guide");
         let (_, v) = self.call("GET", &format!("{path}/draft"), lead, None).await;
@@ -164,7 +170,7 @@ impl Kit {
         draft["scope"] = serde_json::json!("Omstillingen afviser alle opkald siden kl. 7.40.");
         draft["short_status"] = serde_json::json!(short_status);
         draft["started_at"] = serde_json::json!(domain::time::rfc3339(now));
-        draft["next_update_at"] = serde_json::json!(domain::time::rfc3339(now + time::Duration::hours(2)));
+        draft["next_update_at"] = serde_json::json!(domain::time::rfc3339(now + next_update_in));
         draft["callback_email"] = serde_json::json!("callback@frederikssund.invalid");
         draft["citizen_summary"] = serde_json::json!("Ring til kriselinjen.");
         let (status, v) = self.call("PUT", &path, lead, Some(draft)).await;
