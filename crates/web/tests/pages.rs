@@ -162,3 +162,32 @@ async fn a_malformed_id_in_a_page_is_a_danish_404_page() {
     let body = String::from_utf8(body).unwrap();
     assert!(body.contains("<html lang=\"da\"") && body.contains("findes ikke"), "{body}");
 }
+
+/// Logging in on the form without a page to return to: an agent lands in the agent console, the
+/// crisis staff in the crises; a page asked for wins.
+#[tokio::test]
+async fn after_login_each_role_lands_where_its_work_is() {
+    let kit = Kit::sqlite().await;
+    let (_, _, h) = kit.raw("GET", "/login", None, None, &[]).await;
+    let login_cookie = h[header::SET_COOKIE].to_str().unwrap().split(';').next().unwrap().to_string();
+    let token = login_cookie.split_once('=').unwrap().1.to_string();
+    let land = |role: Role, next: &str| {
+        let email = kit.emails[&role].replace('@', "%40");
+        let body = format!("_csrf={token}&email={email}&password={}&totp=&next={next}", common::PASSWORD.replace(' ', "+"));
+        let req = axum::http::Request::post("/login")
+            .header(header::COOKIE, &login_cookie)
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .body(axum::body::Body::from(body))
+            .unwrap();
+        let app = kit.app.clone();
+        async move {
+            let res = tower::ServiceExt::oneshot(app, req).await.unwrap();
+            assert_eq!(res.status(), StatusCode::SEE_OTHER, "{role}");
+            res.headers()[header::LOCATION].to_str().unwrap().to_string()
+        }
+    };
+    assert_eq!(land(Role::Agent, "").await, "/agent");
+    assert_eq!(land(Role::ShiftContact, "").await, "/agent");
+    assert_eq!(land(Role::CrisisLeader, "").await, "/incidents");
+    assert_eq!(land(Role::Agent, "%2Fagent%2Fsearch").await, "/agent/search");
+}

@@ -18,12 +18,21 @@ pub struct Next {
 
 /// Only local paths, so the login page cannot be used to send people elsewhere. Browsers drop
 /// tabs and newlines inside URLs, so `/\t/evil` would become `//evil`: no control characters.
-fn safe_next(next: Option<&str>) -> String {
+fn safe_next(next: Option<&str>) -> Option<String> {
     match next {
         Some(n) if n.starts_with('/') && !n[1..].starts_with(['/', '\\']) && !n.contains('\\') && !n.chars().any(char::is_control) => {
-            n.to_string()
+            Some(n.to_string())
         }
-        _ => "/incidents".to_string(),
+        _ => None,
+    }
+}
+
+/// Where a person starts after logging in without a page to go back to: agents and shift
+/// contacts in the agent console, where the guides are; the crisis organisation in the crises.
+fn start_page(role: domain::Role) -> &'static str {
+    match role {
+        domain::Role::Agent | domain::Role::ShiftContact => "/agent",
+        _ => "/incidents",
     }
 }
 
@@ -61,7 +70,7 @@ pub async fn form(State(s): State<AppState>, headers: HeaderMap, Query(q): Query
     let token = app::accounts::new_secret();
     let secure = if s.config.secure_cookies { "; Secure" } else { "" };
     let cookie = format!("{LOGIN_CSRF}={token}; Path=/login; HttpOnly; SameSite=Strict; Max-Age=3600{secure}");
-    let next = safe_next(q.next.as_deref());
+    let next = safe_next(q.next.as_deref()).unwrap_or_default();
     ([(header::SET_COOKIE, cookie), (header::CACHE_CONTROL, "no-store".to_string())], login_page(lang, &token, &next, None, ""))
         .into_response()
 }
@@ -85,7 +94,8 @@ pub async fn submit(
 ) -> Response {
     let lang = Lang::from_headers(&headers);
     let cookie_token = auth::cookie(&headers, LOGIN_CSRF).unwrap_or_default().to_string();
-    let next = safe_next(f.next.as_deref());
+    let asked = safe_next(f.next.as_deref());
+    let next = asked.clone().unwrap_or_default();
     if f.csrf.is_empty() || !auth::constant_eq(&f.csrf, &cookie_token) {
         return (StatusCode::FORBIDDEN, login_page(lang, &cookie_token, &next, Some(t(lang, "error.csrf")), &f.email)).into_response();
     }
@@ -93,7 +103,7 @@ pub async fn submit(
         Ok(done) => match auth::start_session(&s, &done.user).await {
             // A role that requires a second factor not yet enrolled: the enrolment first.
             Ok((cookie, _)) => {
-                let to = if done.must_enrol { super::account::PATH } else { next.as_str() };
+                let to = if done.must_enrol { super::account::PATH } else { asked.as_deref().unwrap_or(start_page(done.user.role)) };
                 ([(header::SET_COOKIE, cookie)], Redirect::to(to)).into_response()
             }
             Err(e) => super::PageError::Api(e, lang).into_response(),
@@ -127,18 +137,27 @@ pub async fn set_lang(Path(code): Path<String>, headers: HeaderMap) -> Response 
         .and_then(|v| v.to_str().ok())
         .and_then(|r| r.find("://").and_then(|i| r[i + 3..].find('/').map(|j| r[i + 3 + j..].to_string())));
     let cookie = format!("lang={lang}; Path=/; SameSite=Lax; Max-Age=31536000");
-    ([(header::SET_COOKIE, cookie)], Redirect::to(&safe_next(back.as_deref()))).into_response()
+    ([(header::SET_COOKIE, cookie)], Redirect::to(&safe_next(back.as_deref()).unwrap_or_else(|| "/incidents".into()))).into_response()
 }
 
 #[cfg(test)]
 mod tests {
-    use super::safe_next;
+    use super::{safe_next, start_page};
+    use domain::Role;
 
     #[test]
     fn next_stays_on_this_site() {
-        assert_eq!(safe_next(Some("/incidents/1?x=2")), "/incidents/1?x=2");
+        assert_eq!(safe_next(Some("/incidents/1?x=2")).as_deref(), Some("/incidents/1?x=2"));
         for evil in ["//evil.example", "/\\evil.example", "/\t/evil.example", "/\n/evil.example", "https://evil.example", "evil"] {
-            assert_eq!(safe_next(Some(evil)), "/incidents", "{evil:?}");
+            assert_eq!(safe_next(Some(evil)), None, "{evil:?}");
+        }
+    }
+
+    #[test]
+    fn agents_start_in_the_agent_console_and_the_crisis_staff_in_the_crises() {
+        assert_eq!((start_page(Role::Agent), start_page(Role::ShiftContact)), ("/agent", "/agent"));
+        for role in [Role::CrisisLeader, Role::LogKeeper, Role::Secretariat, Role::AuthorityEditor] {
+            assert_eq!(start_page(role), "/incidents", "{role}");
         }
     }
 }
