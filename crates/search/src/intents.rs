@@ -13,6 +13,9 @@ const TALK_VERBS: &[&str] = &["tale", "snakke", "chatte", "skrive", "talk", "spe
 /// "er du …", "taler jeg med …": asking what one talks to, not asking to talk to someone.
 const IDENTITY: &[[&str; 2]] = &[
     ["er", "du"],
+    // "er I en robot", "er De et menneske": the plural and the polite "you".
+    ["er", "i"],
+    ["er", "de"],
     ["er", "det"],
     ["are", "you"],
     ["is", "this"],
@@ -74,14 +77,29 @@ mod tests {
 
     #[test]
     fn robot_questions_and_requests_for_a_human_differ() {
-        for q in ["er du en robot?", "Er du et menneske", "are you a bot", "taler jeg med en maskine", "er det en rigtig person"] {
+        for q in [
+            "er du en robot?",
+            "Er du et menneske",
+            "are you a bot",
+            "taler jeg med en maskine",
+            "er det en rigtig person",
+            "er I en robot",
+            "Er De et menneske?",
+        ] {
             assert_eq!(social(&words(q)), Some(Social::Robot), "{q}");
         }
         for q in ["kan jeg tale med en medarbejder", "jeg vil gerne snakke med et menneske", "ring mig op", "kan I ringe mig op i morgen"] {
             assert_eq!(social(&words(q)), Some(Social::Person), "{q}");
         }
-        for q in ["kan jeg tale med min sagsbehandler", "hvornår kommer strømmen", "hvem skal jeg ringe til", "maskinen kører ikke", ""]
-        {
+        for q in [
+            "kan jeg tale med min sagsbehandler",
+            "hvornår kommer strømmen",
+            "hvem skal jeg ringe til",
+            "maskinen kører ikke",
+            "er i orden med vandet",
+            "er de åbne i dag",
+            "",
+        ] {
             assert_eq!(social(&words(q)), None, "{q}");
         }
     }
