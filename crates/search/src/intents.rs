@@ -13,9 +13,6 @@ const TALK_VERBS: &[&str] = &["tale", "snakke", "chatte", "skrive", "talk", "spe
 /// "er du …", "taler jeg med …": asking what one talks to, not asking to talk to someone.
 const IDENTITY: &[[&str; 2]] = &[
     ["er", "du"],
-    // "er I en robot", "er De et menneske": the plural and the polite "you".
-    ["er", "i"],
-    ["er", "de"],
     ["er", "det"],
     ["are", "you"],
     ["is", "this"],
@@ -25,6 +22,9 @@ const IDENTITY: &[[&str; 2]] = &[
     ["skriver", "jeg"],
     ["chatter", "jeg"],
 ];
+/// "er I en robot", "er De et menneske": the plural and the polite "you", only as the message's
+/// opening ("hvad er i vandet", "hvor er de åbne" ask about other things).
+const IDENTITY_OPENING: &[[&str; 2]] = &[["er", "i"], ["er", "de"]];
 const CALLBACK: &[&[&str]] = &[
     &["ring", "mig", "op"],
     &["ringe", "mig", "op"],
@@ -45,7 +45,8 @@ pub enum Social {
 pub fn social(words: &[String]) -> Option<Social> {
     let has = |list: &[&str]| words.iter().any(|w| list.contains(&w.as_str()));
     // "maskinen kører ikke" is about a machine, "taler jeg med en maskine" about us.
-    let identity = words.len() <= 12 && words.windows(2).any(|w| IDENTITY.iter().any(|p| w[0] == p[0] && w[1] == p[1]));
+    let opening = words.len() >= 2 && IDENTITY_OPENING.iter().any(|p| words[0] == p[0] && words[1] == p[1]);
+    let identity = words.len() <= 12 && (opening || words.windows(2).any(|w| IDENTITY.iter().any(|p| w[0] == p[0] && w[1] == p[1])));
     if (identity && (has(BOT_WORDS) || has(HUMAN_WORDS))) || (words.len() <= 2 && has(BOT_WORDS)) {
         return Some(Social::Robot);
     }
@@ -96,8 +97,8 @@ mod tests {
             "hvornår kommer strømmen",
             "hvem skal jeg ringe til",
             "maskinen kører ikke",
-            "er i orden med vandet",
-            "er de åbne i dag",
+            "hvad er i vandet fra en rigtig brønd",
+            "hvor er de rigtige telefonnumre",
             "",
         ] {
             assert_eq!(social(&words(q)), None, "{q}");
