@@ -7,6 +7,8 @@ use crate::{DomainError, text};
 use serde::Deserialize;
 
 pub const MESSAGE_MAX: usize = 1000;
+/// An organisation code is at most this long, spaces included.
+pub const MUNICIPALITY_MAX: usize = 12;
 
 /// A citizen's message as it arrives.
 #[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
@@ -15,7 +17,8 @@ pub struct ChatRequest {
     #[schema(min_length = 1, max_length = 1000, pattern = r"\S")]
     pub message: String,
     #[serde(default)]
-    #[schema(max_length = 12, pattern = r"^([0-9]{4}|[A-Z0-9]{2,12})$")]
+    /// Blank is the same as none; spaces around the code are ignored.
+    #[schema(max_length = 12, pattern = r"^\s*([0-9]{4}|[A-Z0-9]{2,12})?\s*$")]
     pub municipality: Option<String>,
     #[serde(default)]
     pub conversation: Option<uuid::Uuid>,
@@ -34,6 +37,9 @@ impl ChatRequest {
         self.message = text::one_line(&self.message.replace(|c: char| c.is_control(), " "));
         if self.message.is_empty() && p.is_empty() {
             p.add("message", "write a question");
+        }
+        if self.municipality.as_ref().is_some_and(|m| m.chars().count() > MUNICIPALITY_MAX) {
+            p.add("municipality", format!("at most {MUNICIPALITY_MAX} characters"));
         }
         self.municipality = self.municipality.map(|m| m.trim().to_string()).filter(|m| !m.is_empty());
         if let Some(m) = &self.municipality

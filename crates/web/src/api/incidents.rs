@@ -84,14 +84,14 @@ pub async fn roles(State(s): State<AppState>, ApiCaller(c): ApiCaller, Path(id):
     Ok(Json(Roles { roles: s.app.roles(&c.actor(), id).await? }))
 }
 
-/// A primary and a deputy, by e-mail; `null` leaves the place empty.
+/// A primary and a deputy, by e-mail; `null` or `""` leaves the place empty.
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 #[schema(as = AssignmentRequest)]
 pub struct AssignRequest {
-    #[schema(format = Email)]
+    #[schema(max_length = 254, pattern = r"^$|^[^@\s]+@[^@\s]+$")]
     pub primary: Option<String>,
-    #[schema(format = Email)]
+    #[schema(max_length = 254, pattern = r"^$|^[^@\s]+@[^@\s]+$")]
     pub deputy: Option<String>,
 }
 
