@@ -63,7 +63,7 @@ test('the right password logs in and leads to the page asked for', async () => {
 test('an agent opening /admin/users gets a 403 page', async () => {
   const { context, page } = await loggedInPage(env.browser, env.base, USERS.agent);
   try {
-    assert.equal(new URL(page.url()).pathname, '/incidents');
+    assert.equal(new URL(page.url()).pathname, '/agent', 'an agent lands in the agent console');
     assert.equal(await page.locator('header nav a[href="/admin"]').count(), 0, 'no admin link for an agent');
     const res = await page.goto(`${env.base}/admin/users`);
     assert.equal(res.status(), 403);
