@@ -22,6 +22,10 @@ fn pg_bin(program: &str) -> PathBuf {
     })
 }
 
+fn as_root() -> bool {
+    Command::new("id").arg("-u").output().map(|o| o.stdout == b"0\n").unwrap_or(false)
+}
+
 /// A throwaway PostgreSQL cluster on its own port; PostgreSQL refuses to run as root, so as root
 /// it runs as the `postgres` user.
 struct Cluster {
@@ -32,8 +36,7 @@ struct Cluster {
 
 impl Cluster {
     fn pg(&self, program: &str) -> Command {
-        let as_root = Command::new("id").arg("-u").output().map(|o| o.stdout == b"0\n").unwrap_or(false);
-        if as_root {
+        if as_root() {
             let mut c = Command::new("runuser");
             c.args(["-u", "postgres", "--"]).arg(pg_bin(program));
             c
@@ -47,8 +50,7 @@ impl Cluster {
         let data = dir.path().join("pg");
         std::fs::create_dir(&data).unwrap();
         let cluster = Cluster { data, port: free_port(), _dir: dir };
-        let as_root = Command::new("id").arg("-u").output().map(|o| o.stdout == b"0\n").unwrap_or(false);
-        if as_root {
+        if as_root() {
             for p in [cluster._dir.path(), cluster.data.as_path()] {
                 assert!(Command::new("chown").args(["postgres:postgres"]).arg(p).status().unwrap().success());
             }

@@ -112,6 +112,11 @@ fn status_text(s: Status) -> &'static str {
     }
 }
 
+/// "Call the crisis line", with the number to tap.
+fn crisis_line_text(line: &str) -> Markup {
+    html! { p.crisis-line { (t(LANG, "public.crisis_line")) " " a href={ "tel:" (line.replace(' ', "")) } { strong { (line) } } } }
+}
+
 /// An update due at `at` that has not come.
 fn late(at: time::OffsetDateTime) -> bool {
     at <= domain::time::now()
@@ -133,7 +138,7 @@ fn crisis_article(i: &Incident, v: &Version, crisis_line: Option<&str>) -> Marku
             p { span class={ "badge status-" (i.status) } { (status_text(i.status)) } }
             div.citizen-summary { (md(&g.citizen_summary)) }
             @if let Some(line) = crisis_line {
-                p.crisis-line { (t(LANG, "public.crisis_line")) " " a href={ "tel:" (line.replace(' ', "")) } { strong { (line) } } }
+                (crisis_line_text(line))
             }
             dl.facts {
                 @if let Some(at) = g.started_at { dt { (t(LANG, "public.started")) } dd { (super::local_time(at)) } }
@@ -162,7 +167,7 @@ fn unavailable(s: &AppState, status: StatusCode, message: &str) -> Response {
         h1 { (t(LANG, "public.title")) }
         div.notice role="alert" { p { (message) } }
         @if let Some(line) = crisis_line {
-            p.crisis-line { (t(LANG, "public.crisis_line")) " " a href={ "tel:" (line.replace(' ', "")) } { strong { (line) } } }
+            (crisis_line_text(line))
         }
         p { a href="/krise" { (t(LANG, "public.all")) } }
     };
