@@ -177,6 +177,18 @@ async fn publish_demo_guide(app: &App, id: uuid::Uuid, editor: &Actor, agent: &A
     g.started_at = Some(started);
     g.expected_duration = "Resten af dagen".into();
     g.next_update_at = Some(now() + time::Duration::hours(2));
+    g.affected_area = "Hele Frederikssund Kommune: borgere, der plejer at ringe til kommunen på 47 35 10 00".into();
+    // The template's placeholders, written for this crisis.
+    for s in &mut g.situations {
+        if s.situation.contains("hvad der sker") {
+            s.citizen_text = "Kommunens telefoner er nede på grund af en fejl hos leverandøren. Vi opdaterer siden hver anden time.".into();
+        } else if s.situation.contains("kan ikke vente") {
+            s.citizen_text = "Ring til kriselinjen. Vi skriver din sag ned, og en medarbejder fra kommunen ringer dig op i dag.".into();
+        } else if s.situation.contains("bestemt medarbejder") {
+            s.citizen_text =
+                "Ring til kriselinjen og fortæl, hvem du venter på. Medarbejderen ringer dig op, når telefonerne virker igen.".into();
+        }
+    }
     g.callback_email = "borgerservice@frederikssund.demo.invalid".into();
     g.citizen_summary = "Frederikssund Kommunes telefoner virker ikke lige nu. Ring til kriselinjen, hvis du har brug for kommunen. \
         Er det akut, så ring **112**."

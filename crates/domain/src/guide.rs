@@ -17,12 +17,19 @@ pub const MAX_CONTACTS: usize = 30;
 /// Example questions per situation row, and the length of one.
 pub const MAX_CITIZEN_QUESTIONS: usize = 20;
 pub const QUESTION_MAX: usize = 200;
+/// The affected area in citizens' words: towns, parishes, postcodes.
+pub const AREA_MAX: usize = 500;
 
 /// A row of "what agents can help with": the citizen's situation, what the agent does, and
 /// what the public page and the bots may say.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Situation {
+    /// The citizen's question this row answers, as a citizen would ask it ("Kan jeg drikke
+    /// vandet?"): the heading of its answer on the public page. Required with a citizen text.
+    #[serde(default)]
+    #[schema(max_length = 200)]
+    pub question: String,
     #[schema(max_length = 200)]
     pub situation: String,
     #[schema(max_length = 600)]
@@ -65,6 +72,10 @@ pub struct Guide {
     /// What happened, since when, who is affected, which channels are set up.
     #[schema(max_length = 4000)]
     pub scope: String,
+    /// Where the crisis applies, in words citizens know ("Jægerspris og Skibby, postnumre 3630
+    /// og 3670"), shown on the public page so that a reader can tell whether it concerns them.
+    #[schema(max_length = 500)]
+    pub affected_area: String,
     #[schema(max_length = 1000)]
     pub short_status: String,
     #[serde(with = "time::serde::rfc3339::option")]
@@ -114,8 +125,10 @@ impl Guide {
             *s = text::multi_line(s);
         }
         self.expected_duration = text::one_line(&self.expected_duration);
+        self.affected_area = text::one_line(&self.affected_area);
         self.callback_email = self.callback_email.trim().to_lowercase();
         for s in &mut self.situations {
+            s.question = text::one_line(&s.question);
             s.situation = text::one_line(&s.situation);
             s.action = text::multi_line(&s.action);
             s.citizen_text = text::multi_line(&s.citizen_text);
@@ -138,6 +151,7 @@ impl Guide {
         p.text("scope", &self.scope, 0, SECTION_MAX);
         p.text("short_status", &self.short_status, 0, STATUS_MAX);
         p.text("expected_duration", &self.expected_duration, 0, 200);
+        p.text("affected_area", &self.affected_area, 0, AREA_MAX);
         p.text("citizen_summary", &self.citizen_summary, 0, STATUS_MAX);
         if self.situations.len() > MAX_SITUATIONS {
             p.add("situations", format!("at most {MAX_SITUATIONS} rows"));
@@ -146,6 +160,7 @@ impl Guide {
             p.add("contacts", format!("at most {MAX_CONTACTS} contacts"));
         }
         for (i, s) in self.situations.iter().enumerate() {
+            p.text(&format!("situations[{i}].question"), &s.question, 0, QUESTION_MAX);
             p.text(&format!("situations[{i}].situation"), &s.situation, 0, 200);
             p.text(&format!("situations[{i}].action"), &s.action, 0, ROW_MAX);
             p.text(&format!("situations[{i}].citizen_text"), &s.citizen_text, 0, ROW_MAX);
@@ -194,6 +209,7 @@ impl Guide {
         for (field, value) in [
             ("banner", &g.banner),
             ("scope", &g.scope),
+            ("affected_area", &g.affected_area),
             ("short_status", &g.short_status),
             ("expected_duration", &g.expected_duration),
             ("callback_email", &g.callback_email),
@@ -217,6 +233,12 @@ impl Guide {
         for (i, s) in g.situations.iter().enumerate() {
             if s.situation.is_empty() || s.action.is_empty() {
                 p.add(&format!("situations[{i}]"), "both the situation and the action are required");
+            }
+            if is_placeholder(&s.citizen_text) {
+                p.add(&format!("situations[{i}].citizen_text"), PLACEHOLDER_PROBLEM);
+            }
+            if !s.citizen_text.is_empty() && s.question.is_empty() {
+                p.add(&format!("situations[{i}].question"), "a citizen text needs the question it answers, as a citizen would ask it");
             }
         }
         if g.contacts.is_empty() {
@@ -313,6 +335,7 @@ pub fn changes(old: &Guide, new: &Guide) -> Vec<Change> {
     field("short_status", &old.short_status, &new.short_status);
     field("scope", &old.scope, &new.scope);
     field("expected_duration", &old.expected_duration, &new.expected_duration);
+    field("affected_area", &old.affected_area, &new.affected_area);
     field("callback_email", &old.callback_email, &new.callback_email);
     field("citizen_summary", &old.citizen_summary, &new.citizen_summary);
     if old.next_update_at != new.next_update_at
@@ -346,73 +369,128 @@ fn rows<T: PartialEq>(
     }
 }
 
-fn row(situation: &str, action: &str, citizen_text: &str) -> Situation {
-    Situation { situation: situation.into(), action: action.into(), citizen_text: citizen_text.into(), ..Situation::default() }
+/// A template row's citizen text: a sensible default that may be published as it is, or a
+/// placeholder that must be rewritten for this crisis before the guide can be published.
+#[derive(Clone, Copy)]
+enum Citizen {
+    Default(&'static str),
+    Placeholder(&'static str),
+}
+
+impl Citizen {
+    fn text(self) -> &'static str {
+        match self {
+            Citizen::Default(t) | Citizen::Placeholder(t) => t,
+        }
+    }
+}
+
+/// A template row: the citizen's question, the situation and action for agents, the citizen text.
+type TemplateRow = (&'static str, &'static str, &'static str, Citizen);
+
+/// The rows every crisis needs.
+const COMMON_ROWS: &[TemplateRow] = &[
+    (
+        "Hvad er der sket?",
+        "Borgeren spørger, hvad der sker",
+        "Giv den korte status og tidsperspektivet. Sig, hvornår der kommer nyt.",
+        Citizen::Placeholder("Læs den korte status og hvornår der kommer en opdatering."),
+    ),
+    (
+        "Hvad gør kommunen?",
+        "Borgeren er bekymret eller vred",
+        "Lyt, anerkend, og fortæl, at kommunen håndterer situationen.",
+        Citizen::Default("Kommunen arbejder på at løse situationen."),
+    ),
+    (
+        "Hvad gør jeg, hvis det er akut?",
+        "Borgeren har brug for akut hjælp",
+        "Henvis straks til 112. Ved ikke-akut sygdom: 1813 (Region Hovedstaden) eller egen læge/vagtlæge.",
+        Citizen::Default("Ring 112 ved fare for liv, helbred, miljø eller ejendom."),
+    ),
+    (
+        "Hvad gør jeg, hvis min sag ikke kan vente?",
+        "Borgerens sag kan ikke vente, men er ikke akut",
+        "Opret en anmodning om opkald; kommunen ringer tilbage.",
+        // Only the authority can promise a call back, and say when.
+        Citizen::Placeholder("Du kan blive ringet op af kommunen."),
+    ),
+];
+
+/// The rows of one kind of crisis.
+fn kind_rows(kind: IncidentKind) -> &'static [TemplateRow] {
+    match kind {
+        IncidentKind::ItBreakdown => &[(
+            "Kan jeg tale med min sagsbehandler?",
+            "Borgeren vil tale med en bestemt medarbejder",
+            "Notér navn, nummer og emne i en anmodning om opkald.",
+            Citizen::Placeholder("Kommunen ringer tilbage, når systemerne virker igen."),
+        )],
+        IncidentKind::PowerCut => &[(
+            "Hvornår kommer strømmen igen?",
+            "Borgeren spørger, hvornår strømmen kommer igen",
+            "Giv netselskabets forventede tidspunkt fra den korte status.",
+            Citizen::Placeholder("Følg netselskabets driftsinformation."),
+        )],
+        IncidentKind::HeatSupply => &[(
+            "Hvor kan jeg varme mig?",
+            "Borgeren har koldt hjem",
+            "Oplys varmestuer og råd om opvarmning. Sårbare borgere: anmodning om opkald.",
+            Citizen::Placeholder("Se listen over varmestuer."),
+        )],
+        IncidentKind::Flood => &[(
+            "Jeg har vand i kælderen. Hvad gør jeg?",
+            "Borgeren har vand i kælderen",
+            "Henvis til forsikringsselskabet og beredskabets råd; ved fare 112.",
+            Citizen::Default("Kontakt dit forsikringsselskab."),
+        )],
+        IncidentKind::WaterSupply => &[(
+            "Kan jeg drikke vandet?",
+            "Borgeren spørger, om vandet kan drikkes",
+            "Giv forsyningens aktuelle råd ordret fra den korte status.",
+            Citizen::Placeholder("Følg forsyningens råd om drikkevand."),
+        )],
+        IncidentKind::Evacuation => &[(
+            "Hvor skal jeg hen?",
+            "Borgeren skal evakueres eller er evakueret",
+            "Oplys opsamlingssted og evakueringscenter fra guiden.",
+            Citizen::Placeholder("Se opsamlingssted og evakueringscenter."),
+        )],
+        IncidentKind::CyberAttack => &[(
+            "Er mine data lækket?",
+            "Borgeren spørger, om deres data er lækket",
+            "Sig, at sagen undersøges; spekulér ikke. Henvis til kommunens udmeldinger.",
+            Citizen::Default("Kommunen informerer, så snart der er nyt."),
+        )],
+        IncidentKind::Fire | IncidentKind::Other => &[],
+    }
+}
+
+const PLACEHOLDER_PROBLEM: &str = "is the template's placeholder: write what citizens need to know in this crisis, or clear it";
+
+/// Whether a citizen text is one of the templates' placeholders, unchanged.
+pub fn is_placeholder(citizen_text: &str) -> bool {
+    let typed = text::one_line(citizen_text);
+    !typed.is_empty()
+        && IncidentKind::ALL
+            .iter()
+            .flat_map(|k| COMMON_ROWS.iter().chain(kind_rows(*k)))
+            .any(|(_, _, _, c)| matches!(c, Citizen::Placeholder(t) if *t == typed))
+}
+
+fn row(question: &str, situation: &str, action: &str, citizen_text: &str) -> Situation {
+    Situation {
+        question: question.into(),
+        situation: situation.into(),
+        action: action.into(),
+        citizen_text: citizen_text.into(),
+        ..Situation::default()
+    }
 }
 
 /// A draft pre-filled for an incident kind: the rows every crisis needs, plus the kind's own.
 pub fn template(kind: IncidentKind) -> Guide {
-    let mut situations = vec![
-        row(
-            "Borgeren spørger, hvad der sker",
-            "Giv den korte status og tidsperspektivet. Sig, hvornår der kommer nyt.",
-            "Læs den korte status og hvornår der kommer en opdatering.",
-        ),
-        row(
-            "Borgeren er bekymret eller vred",
-            "Lyt, anerkend, og fortæl, at kommunen håndterer situationen.",
-            "Kommunen arbejder på at løse situationen.",
-        ),
-        row(
-            "Borgeren har brug for akut hjælp",
-            "Henvis straks til 112. Ved ikke-akut sygdom: 1813 (Region Hovedstaden) eller egen læge/vagtlæge.",
-            "Ring 112 ved fare for liv, helbred, miljø eller ejendom.",
-        ),
-        row(
-            "Borgerens sag kan ikke vente, men er ikke akut",
-            "Opret en callback-anmodning; kommunen ringer tilbage.",
-            "Du kan blive ringet op af kommunen.",
-        ),
-    ];
-    let own: &[(&str, &str, &str)] = match kind {
-        IncidentKind::ItBreakdown => &[(
-            "Borgeren vil tale med en bestemt medarbejder",
-            "Notér navn, nummer og emne som callback.",
-            "Kommunen ringer tilbage, når systemerne virker igen.",
-        )],
-        IncidentKind::PowerCut => &[(
-            "Borgeren spørger, hvornår strømmen kommer igen",
-            "Giv netselskabets forventede tidspunkt fra den korte status.",
-            "Følg netselskabets driftsinformation.",
-        )],
-        IncidentKind::HeatSupply => &[(
-            "Borgeren har koldt hjem",
-            "Oplys varmestuer og råd om opvarmning. Sårbare borgere: callback.",
-            "Se listen over varmestuer.",
-        )],
-        IncidentKind::Flood => &[(
-            "Borgeren har vand i kælderen",
-            "Henvis til forsikringsselskabet og beredskabets råd; ved fare 112.",
-            "Kontakt dit forsikringsselskab.",
-        )],
-        IncidentKind::WaterSupply => &[(
-            "Borgeren spørger, om vandet kan drikkes",
-            "Giv forsyningens aktuelle råd ordret fra den korte status.",
-            "Følg forsyningens råd om drikkevand.",
-        )],
-        IncidentKind::Evacuation => &[(
-            "Borgeren skal evakueres eller er evakueret",
-            "Oplys opsamlingssted og evakueringscenter fra guiden.",
-            "Se opsamlingssted og evakueringscenter.",
-        )],
-        IncidentKind::CyberAttack => &[(
-            "Borgeren spørger, om deres data er lækket",
-            "Sig, at sagen undersøges; spekulér ikke. Henvis til kommunens udmeldinger.",
-            "Kommunen informerer, så snart der er nyt.",
-        )],
-        IncidentKind::Fire | IncidentKind::Other => &[],
-    };
-    situations.extend(own.iter().map(|(s, a, c)| row(s, a, c)));
+    let situations = COMMON_ROWS.iter().chain(kind_rows(kind)).map(|(q, s, a, c)| row(q, s, a, c.text())).collect();
     Guide {
         purpose: "Intern note: udfyldes af den berørte myndighed sammen med procesansvarlig. Vises ikke for agenter eller borgere.".into(),
         expected_duration: "Ukendt".into(),
@@ -447,8 +525,46 @@ mod tests {
             next_update_at: Some(datetime!(2026-11-23 14:00 UTC)),
             callback_email: "Callback@Frederikssund.invalid".into(),
             citizen_summary: "Kommunens telefoner virker ikke. Ring til kriselinjen.".into(),
-            ..template(IncidentKind::ItBreakdown)
+            affected_area: "Hele Frederikssund Kommune".into(),
+            ..rewritten(template(IncidentKind::ItBreakdown))
         }
+    }
+
+    /// The template with its placeholders written for this crisis.
+    fn rewritten(mut g: Guide) -> Guide {
+        for s in g.situations.iter_mut().filter(|s| is_placeholder(&s.citizen_text)) {
+            s.citizen_text = format!("Om {}: se kommunens hjemmeside.", s.situation.to_lowercase());
+        }
+        g
+    }
+
+    #[test]
+    fn publishing_refuses_each_placeholder_left_in_the_template() {
+        let mut g = complete();
+        g.situations = template(IncidentKind::WaterSupply).situations;
+        let DomainError::Invalid(problems) = g.clone().validate_for_publish(NOW).unwrap_err() else { panic!() };
+        let rows: Vec<&str> = problems.iter().filter(|p| p.message == PLACEHOLDER_PROBLEM).map(|p| p.field.as_str()).collect();
+        // "Læs den korte status …", "Du kan blive ringet op …" and the water supply's own row; the
+        // defaults ("Ring 112 …") may stay.
+        assert_eq!(rows, ["situations[0].citizen_text", "situations[3].citizen_text", "situations[4].citizen_text"]);
+        // Whitespace does not hide a placeholder; a rewritten row publishes.
+        g.situations[0].citizen_text = " Læs den korte status og hvornår\n der kommer en opdatering. ".into();
+        g.situations[3].citizen_text = "Ring til kriselinjen.".into();
+        g.situations[4].citizen_text.clear();
+        let DomainError::Invalid(problems) = g.clone().validate_for_publish(NOW).unwrap_err() else { panic!() };
+        assert_eq!(problems.iter().map(|p| p.field.as_str()).collect::<Vec<_>>(), ["situations[0].citizen_text"]);
+        g.situations[0].citizen_text = "Vandværket er forurenet; kog vandet.".into();
+        assert!(g.validate_for_publish(NOW).is_ok());
+    }
+
+    #[test]
+    fn publishing_needs_the_area_and_each_answer_its_question() {
+        let mut g = complete();
+        g.affected_area.clear();
+        g.situations[1].question = " ".into();
+        let DomainError::Invalid(problems) = g.validate_for_publish(NOW).unwrap_err() else { panic!() };
+        let fields: Vec<&str> = problems.iter().map(|p| p.field.as_str()).collect();
+        assert_eq!(fields, ["affected_area", "situations[1].question"]);
     }
 
     #[test]
@@ -523,6 +639,8 @@ mod tests {
             assert!(t.situations.len() >= 4, "{kind}");
             assert!(t.contacts.iter().any(|c| c.phone == "112" && c.urgent));
             assert!(t.clone().validate_draft().is_ok(), "{kind}");
+            assert!(t.situations.iter().all(|s| !s.question.is_empty()), "{kind}: every row has its citizen question");
+            assert!(t.situations.iter().any(|s| is_placeholder(&s.citizen_text)), "{kind}: the status row must be rewritten");
         }
     }
 
@@ -532,7 +650,7 @@ mod tests {
         let mut new = old.clone();
         new.short_status = "Fejlen er fundet.".into();
         new.situations.remove(0);
-        new.situations.push(row("Borgeren spørger om betaling", "Henvis til selvbetjening.", ""));
+        new.situations.push(row("", "Borgeren spørger om betaling", "Henvis til selvbetjening.", ""));
         new.contacts[1].phone = "87 65 43 21".into();
         new.purpose = "intern ændring".into();
         let c = changes(&old, &new);

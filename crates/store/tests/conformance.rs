@@ -575,6 +575,10 @@ fn complete_guide(at: time::OffsetDateTime) -> domain::guide::Guide {
     g.next_update_at = Some(at + Duration::hours(1));
     g.callback_email = "callback@frederikssund.invalid".into();
     g.citizen_summary = "Ring til kriselinjen.".into();
+    g.affected_area = "Hele Frederikssund Kommune".into();
+    for s in g.situations.iter_mut().filter(|s| domain::guide::is_placeholder(&s.citizen_text)) {
+        s.citizen_text = "Ring til kriselinjen, hvis du har spørgsmål.".into();
+    }
     g
 }
 
@@ -599,13 +603,7 @@ async fn guide_drafts_publish_as_immutable_versions(store: &Store) {
     assert!(matches!(refused, StoreError::Domain(DomainError::Invalid(_))), "an incomplete draft is refused: {refused:?}");
     assert!(store.guide_version(i.id, None).await.unwrap().is_none());
 
-    g.banner = "Omstillingen er nede".into();
-    g.scope = "Omstillingen afviser opkald.".into();
-    g.short_status = "Leverandøren arbejder på fejlen.".into();
-    g.started_at = Some(now);
-    g.next_update_at = Some(now + Duration::hours(2));
-    g.callback_email = "callback@frederikssund.invalid".into();
-    g.citizen_summary = "Ring til kriselinjen.".into();
+    g = complete_guide(now);
     store.save_guide_draft(i.id, &g, &lead, now).await.unwrap();
     let before = store.log(i.id).await.unwrap().len();
     let v1 = store.publish_guide(i.id, &lead, now).await.unwrap();

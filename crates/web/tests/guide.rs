@@ -30,7 +30,9 @@ async fn an_authority_drafts_and_publishes_and_agents_read_without_the_purpose()
     let (s, v) = kit.call("POST", &format!("{path}/publish"), editor, None).await;
     assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
     let fields: Vec<&str> = v["error"]["fields"].as_array().unwrap().iter().map(|f| f["field"].as_str().unwrap()).collect();
-    for f in ["scope", "short_status", "started_at", "next_update_at", "callback_email", "citizen_summary", "contacts[1].phone"] {
+    for f in
+        ["scope", "affected_area", "short_status", "started_at", "next_update_at", "callback_email", "citizen_summary", "contacts[1].phone"]
+    {
         assert!(fields.contains(&f), "{f} missing in {fields:?}");
     }
 
@@ -43,6 +45,8 @@ async fn an_authority_drafts_and_publishes_and_agents_read_without_the_purpose()
     draft["callback_email"] = json!("callback@frederikssund.invalid");
     draft["citizen_summary"] = json!("Ring til kriselinjen.");
     draft["purpose"] = json!("Kun til os, der udfylder guiden.");
+    draft["affected_area"] = json!("Hele Frederikssund Kommune");
+    common::rewrite_placeholders(&mut draft);
     let (s, v) = kit.call("PUT", &path, editor, Some(draft.clone())).await;
     assert_eq!(s, StatusCode::OK, "{v}");
     assert_eq!(v["draft"]["contacts"][1]["phone"], "12 34 56 78", "phone numbers are written one way");
@@ -161,6 +165,57 @@ async fn the_public_page_shows_citizen_wording_only_and_is_cacheable() {
 }
 
 #[tokio::test]
+async fn the_public_page_answers_each_question_for_its_area_and_never_with_a_placeholder() {
+    let kit = Kit::sqlite().await;
+    let id = kit.incident(&["0250"]).await;
+    kit.activate(&id).await;
+    let lead = kit.token(Role::ProcessLead);
+    let path = format!("/api/v1/incidents/{id}/guide");
+    // The template as it comes, with every other section filled: its placeholders are refused.
+    let (_, v) = kit.call("GET", &format!("{path}/draft"), lead, None).await;
+    let mut draft = v["draft"].clone();
+    for (field, value) in [
+        ("banner", "Omstillingen er nede"),
+        ("scope", "Omstillingen afviser opkald."),
+        ("affected_area", "Jægerspris og Skibby (3630, 3670)"),
+        ("short_status", "Leverandøren arbejder på fejlen."),
+        ("callback_email", "callback@frederikssund.invalid"),
+        ("citizen_summary", "Ring til kriselinjen."),
+    ] {
+        draft[field] = json!(value);
+    }
+    let now = domain::time::now();
+    draft["started_at"] = json!(domain::time::rfc3339(now));
+    draft["next_update_at"] = json!(domain::time::rfc3339(now + time::Duration::hours(2)));
+    kit.call("PUT", &path, lead, Some(draft.clone())).await;
+    let (s, v) = kit.call("POST", &format!("{path}/publish"), lead, None).await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{v}");
+    let refused: Vec<&str> = v["error"]["fields"].as_array().unwrap().iter().map(|f| f["field"].as_str().unwrap()).collect();
+    // The status row, the "can't wait" row and the IT breakdown's own row; "Ring 112 …" may stay.
+    assert_eq!(refused, ["situations[0].citizen_text", "situations[3].citizen_text", "situations[4].citizen_text"], "{v}");
+
+    common::rewrite_placeholders(&mut draft);
+    let (s, v) = kit.call("PUT", &path, lead, Some(draft)).await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    let (s, v) = kit.call("POST", &format!("{path}/publish"), lead, None).await;
+    assert_eq!(s, StatusCode::CREATED, "{v}");
+    common::eventually("the public page to show the guide", || async {
+        get_text(&kit, "/krise/0250", None).await.1.contains("Jægerspris og Skibby")
+    })
+    .await;
+    let (_, page, _) = get_text(&kit, "/krise/0250", None).await;
+    assert!(page.contains("Gælder for"), "the area is named: {page}");
+    // Each answer sits under the question it answers.
+    let urgent = page.find("<h4>Hvad gør jeg, hvis det er akut?</h4>").expect("the question as a heading");
+    let answer = page.find("Ring 112 ved fare for liv").expect("its answer");
+    let next = page[urgent + 1..].find("<h4>").map(|n| n + urgent + 1).unwrap_or(page.len());
+    assert!(urgent < answer && answer < next, "the answer follows its own question");
+    for filler in ["Læs den korte status", "Du kan blive ringet op af kommunen"] {
+        assert!(!page.contains(filler), "{filler} is a placeholder and never reaches citizens");
+    }
+}
+
+#[tokio::test]
 async fn the_editing_page_lists_problems_by_field_and_keeps_what_was_typed() {
     let kit = Kit::sqlite().await;
     let id = kit.incident(&["0250"]).await;
@@ -174,7 +229,7 @@ async fn the_editing_page_lists_problems_by_field_and_keeps_what_was_typed() {
     let path = format!("/incidents/{id}/guide");
     let form = |then: &str, next: &str, phone: &str| {
         format!(
-            "_csrf={}&then={then}&banner=Omstillingen+er+nede&short_status=Fejlen+er+fundet&scope=Omstillingen+afviser+opkald\
+            "_csrf={}&then={then}&banner=Omstillingen+er+nede&short_status=Fejlen+er+fundet&scope=Omstillingen+afviser+opkald&affected_area=Hele+kommunen\
              &started_at=2026-11-23T07%3A40&expected_duration=En+dag&next_update_at={next}\
              &situations%5B0%5D.situation=Borgeren+sp%C3%B8rger&situations%5B0%5D.action=Giv+status&situations%5B0%5D.citizen_text=\
              &situations%5B1%5D.situation=&situations%5B1%5D.action=&situations%5B1%5D.citizen_text=\

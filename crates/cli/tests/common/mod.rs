@@ -127,8 +127,15 @@ pub fn live_incident(port: u16, leader: &str, lead: &str, next_update_in: time::
         ("next_update_at", json!(domain::time::rfc3339(now + next_update_in))),
         ("callback_email", json!("borgerservice@frederikssund.invalid")),
         ("citizen_summary", json!("Ring til kriselinjen.")),
+        ("affected_area", json!("Hele Frederikssund Kommune")),
     ] {
         g[field] = value;
+    }
+    // The template's placeholders must be rewritten before publishing.
+    for row in g["situations"].as_array_mut().into_iter().flatten() {
+        if domain::guide::is_placeholder(row["citizen_text"].as_str().unwrap_or_default()) {
+            row["citizen_text"] = json!("Ring til kriselinjen, hvis du har spørgsmål.");
+        }
     }
     let (status, v) = call(port, "PUT", &guide, lead, Some(g));
     assert_eq!(status, 200, "{v}");

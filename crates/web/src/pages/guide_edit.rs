@@ -136,7 +136,8 @@ async fn form_page(s: &AppState, ctx: &Ctx, i: &Incident, g: &Guide, problem: Op
                 (field("banner", ctx.t("guide.banner"), &g.banner, domain::guide::BANNER_MAX, None, None)) }
             fieldset { legend { (ctx.t("guide.short_status")) }
                 (field("short_status", ctx.t("guide.short_status"), &g.short_status, domain::guide::STATUS_MAX, Some(3), md_hint))
-                (field("scope", ctx.t("guide.scope"), &g.scope, domain::guide::SECTION_MAX, Some(4), md_hint)) }
+                (field("scope", ctx.t("guide.scope"), &g.scope, domain::guide::SECTION_MAX, Some(4), md_hint))
+                (field("affected_area", ctx.t("guide.affected_area"), &g.affected_area, domain::guide::AREA_MAX, None, Some(ctx.t("guide.affected_area_hint")))) }
             fieldset { legend { (ctx.word("section", "time_perspective")) }
                 (time_field("started_at", ctx.t("guide.started_at"), g.started_at))
                 (field("expected_duration", ctx.t("guide.expected_duration"), &g.expected_duration, 200, None, None))
@@ -147,7 +148,10 @@ async fn form_page(s: &AppState, ctx: &Ctx, i: &Incident, g: &Guide, problem: Op
                     div.row-group {
                         (field(&format!("situations[{n}].situation"), ctx.t("guide.situation"), &row.situation, 200, None, None))
                         (field(&format!("situations[{n}].action"), ctx.t("guide.action"), &row.action, domain::guide::ROW_MAX, Some(2), None))
-                        (field(&format!("situations[{n}].citizen_text"), ctx.t("guide.citizen_text"), &row.citizen_text, domain::guide::ROW_MAX, Some(2), None))
+                        (field(&format!("situations[{n}].question"), ctx.t("guide.question"), &row.question, domain::guide::QUESTION_MAX, None, Some(ctx.t("guide.question_hint"))))
+                        // A template's placeholder is marked where it must be rewritten.
+                        @let placeholder = domain::guide::is_placeholder(&row.citizen_text).then(|| ctx.t("guide.placeholder_hint"));
+                        (field(&format!("situations[{n}].citizen_text"), ctx.t("guide.citizen_text"), &row.citizen_text, domain::guide::ROW_MAX, Some(2), placeholder))
                         (field(&format!("situations[{n}].citizen_questions"), ctx.t("guide.citizen_questions"), &row.citizen_questions.join("\n"), QUESTIONS_MAX, Some(3), Some(ctx.t("guide.citizen_questions_hint"))))
                     }
                 }
@@ -213,6 +217,7 @@ impl GuideForm {
         let rows = |key: &'static str| (0..).take_while(move |n| self.fields.contains_key(&key.replace('#', &n.to_string())));
         let situations = rows("situations[#].situation")
             .map(|n| Situation {
+                question: get(&format!("situations[{n}].question")),
                 situation: get(&format!("situations[{n}].situation")),
                 action: get(&format!("situations[{n}].action")),
                 citizen_text: get(&format!("situations[{n}].citizen_text")),
@@ -220,6 +225,7 @@ impl GuideForm {
             })
             .filter(|s| {
                 !(s.situation.trim().is_empty()
+                    && s.question.trim().is_empty()
                     && s.action.trim().is_empty()
                     && s.citizen_text.trim().is_empty()
                     && s.citizen_questions.iter().all(|q| q.trim().is_empty()))
@@ -238,6 +244,7 @@ impl GuideForm {
             banner: get("banner"),
             purpose: get("purpose"),
             scope: get("scope"),
+            affected_area: get("affected_area"),
             short_status: get("short_status"),
             started_at: time("started_at")?,
             expected_duration: get("expected_duration"),

@@ -130,12 +130,16 @@ fn lateness<'a>(guides: impl IntoIterator<Item = &'a Published>) -> String {
 
 fn crisis_article(i: &Incident, v: &Version, crisis_line: Option<&str>) -> Markup {
     let g = &v.guide;
-    // The situations are worded for agents; citizens get only the answers written for them.
-    let answers: Vec<_> = g.situations.iter().map(|s| s.citizen_text.trim()).filter(|t| !t.is_empty()).collect();
+    // The situations are worded for agents; citizens get the answers written for them, each
+    // under the question it answers.
+    let answers: Vec<_> = g.situations.iter().filter(|s| !s.citizen_text.trim().is_empty()).collect();
     html! {
         article.public-crisis aria-labelledby={ "c-" (i.id) } {
             h2 id={ "c-" (i.id) } { (i.title) @if i.exercise { " " span.badge.exercise { (t(LANG, "exercise")) } } }
             p { span class={ "badge status-" (i.status) } { (status_text(i.status)) } }
+            @if !g.affected_area.is_empty() {
+                p.area { strong { (t(LANG, "public.area")) ": " } (g.affected_area) }
+            }
             div.citizen-summary { (md(&g.citizen_summary)) }
             @if let Some(line) = crisis_line {
                 (crisis_line_text(line))
@@ -152,7 +156,13 @@ fn crisis_article(i: &Incident, v: &Version, crisis_line: Option<&str>) -> Marku
             }
             @if !answers.is_empty() {
                 h3 { (t(LANG, "public.answers")) }
-                ul.answers { @for a in answers { li { (md(a)) } } }
+                div.answers {
+                    @for a in answers {
+                        // Versions published before rows had a question show the answer alone.
+                        @if !a.question.is_empty() { h4 { (a.question) } }
+                        div.answer { (md(&a.citizen_text)) }
+                    }
+                }
             }
             h3 { (t(LANG, "public.contacts")) }
             (contacts(LANG, &g.contacts))
