@@ -70,7 +70,8 @@ impl App {
         // Read first: the live stream resumes after this, so nothing committed while the page
         // renders is missed.
         let last_event = self.store.last_event_seq().await?;
-        let incident = self.incident(actor, id, Permission::ViewIncidents).await?;
+        // The room shows the official log.
+        let incident = self.incident(actor, id, Permission::ReadLog).await?;
         let may = |p: Permission| actor.may(p).is_ok();
         let s = &self.store;
         let (roles, checklist, cards, (log, head), latest, freshness, feedback, organisations) = tokio::try_join!(

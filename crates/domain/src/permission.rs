@@ -49,8 +49,11 @@ pub const TABLE: &[(Permission, &[Role])] = &[
     (Permission::CreateIncident, &[Secretariat, CrisisLeader, LogKeeper, AuthorityEditor]),
     (Permission::ChangeStatus, &[Secretariat, CrisisLeader]),
     (Permission::AssignRoles, &[Secretariat, CrisisLeader, StaffingLead]),
-    (Permission::ReadLog, EVERYONE),
-    // The official log is written by the crisis staff only: agents and authorities read it.
+    // The official log is the crisis organisation's record: its staff, the secretariat, the
+    // steering group and the affected authority read it. Agents and member municipalities' shift
+    // contacts get the agent-facing summary (the published guide) instead.
+    (Permission::ReadLog, &[Secretariat, SteeringGroup, CrisisLeader, LogKeeper, ProcessLead, StaffingLead, AuthorityEditor]),
+    // The official log is written by the crisis staff only.
     (Permission::AppendLog, CRISIS_STAFF),
     (Permission::CompleteChecklistItem, &[Secretariat, CrisisLeader, LogKeeper, ProcessLead, StaffingLead, AuthorityEditor]),
     (Permission::AttachActionCard, &[Secretariat, CrisisLeader, LogKeeper, ProcessLead]),
@@ -148,6 +151,8 @@ impl Actor {
     pub fn sees_event(&self, e: &crate::event::Committed) -> bool {
         match e.kind {
             crate::event::EventKind::AdminChanged => allows(self.role, Permission::ManageUsers),
+            // A log entry's text is the log itself.
+            crate::event::EventKind::LogAppended => allows(self.role, Permission::ReadLog) && self.sees(&e.affected),
             _ => self.sees(&e.affected),
         }
     }
@@ -175,10 +180,32 @@ mod tests {
     }
 
     #[test]
-    fn agents_read_but_never_write_the_log() {
-        assert!(allows(Agent, Permission::ReadLog));
-        assert!(!allows(Agent, Permission::AppendLog));
+    fn agents_and_shift_contacts_neither_read_nor_write_the_official_log() {
+        for role in [Agent, ShiftContact] {
+            assert!(!allows(role, Permission::ReadLog) && !allows(role, Permission::AppendLog), "{role}");
+            assert!(allows(role, Permission::ViewIncidents), "{role} still sees the crisis, through the guide");
+        }
         assert!(!allows(Agent, Permission::ChangeStatus));
+        for role in [CrisisLeader, LogKeeper, SteeringGroup, AuthorityEditor] {
+            assert!(allows(role, Permission::ReadLog), "{role}");
+        }
+    }
+
+    #[test]
+    fn log_entries_reach_only_the_live_streams_of_those_who_read_the_log() {
+        let entry = |kind| crate::event::Committed {
+            seq: 1,
+            kind,
+            incident_id: Some(Uuid::nil()),
+            affected: vec!["0250".into()],
+            at: time::OffsetDateTime::UNIX_EPOCH,
+            payload: serde_json::Value::Null,
+        };
+        let log = entry(crate::event::EventKind::LogAppended);
+        assert!(!actor(Agent, "DDH").sees_event(&log));
+        assert!(actor(CrisisLeader, "DDH").sees_event(&log));
+        assert!(!actor(AuthorityEditor, "0101").sees_event(&log), "another authority's crisis");
+        assert!(actor(Agent, "DDH").sees_event(&entry(crate::event::EventKind::GuidePublished)), "the guide reaches agents");
     }
 
     #[test]

@@ -80,8 +80,10 @@ async fn incident_lifecycle_roles_and_log_over_http() {
     assert_eq!(c["corrects"], seq);
     assert_eq!(c["prev_hash"], e["hash"]);
 
-    let (_, v) = kit.call("GET", &format!("/api/v1/incidents/{id}/log/verify"), kit.token(Role::Agent), None).await;
+    let (_, v) = kit.call("GET", &format!("/api/v1/incidents/{id}/log/verify"), kit.token(Role::SteeringGroup), None).await;
     assert_eq!(v, json!({ "valid": true, "entries": seq + 1, "first_invalid": null }));
+    let (status, _) = kit.call("GET", &format!("/api/v1/incidents/{id}/log"), kit.token(Role::Agent), None).await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "agents do not read the official log");
 
     let (status, csv, headers) = kit.raw("GET", &format!("/api/v1/incidents/{id}/log.csv"), leader, None, &[]).await;
     assert_eq!(status, StatusCode::OK);
@@ -334,11 +336,17 @@ async fn pages_ask_for_login_and_permission() {
     assert_eq!(s, StatusCode::SEE_OTHER);
     assert!(h[header::LOCATION].to_str().unwrap().starts_with("/login?next=/incidents/"));
 
-    let (s, page, _) = kit.raw("GET", &format!("/incidents/{id}"), kit.token(Role::Agent), None, &[]).await;
+    let (s, _, h) = kit.raw("GET", &format!("/incidents/{id}"), kit.token(Role::Agent), None, &[]).await;
+    assert_eq!(
+        (s, h[header::LOCATION].to_str().unwrap()),
+        (StatusCode::SEE_OTHER, format!("/agent/{id}").as_str()),
+        "agents get the summary"
+    );
+    let (s, page, _) = kit.raw("GET", &format!("/incidents/{id}"), kit.token(Role::SteeringGroup), None, &[]).await;
     assert_eq!(s, StatusCode::OK);
     let page = String::from_utf8(page).unwrap();
     assert!(page.contains("<html lang=\"da\"") && page.contains("Logbog"));
-    assert!(!page.contains("id=\"log-form\""), "agents do not get the log form");
+    assert!(!page.contains("id=\"log-form\""), "the steering group reads the log but does not write it");
     let (_, page, _) = kit.raw("GET", &format!("/incidents/{id}"), kit.token(Role::LogKeeper), None, &[]).await;
     assert!(String::from_utf8(page).unwrap().contains("id=\"log-form\""));
 

@@ -95,7 +95,7 @@ async fn a_client_that_reconnects_with_last_event_id_misses_nothing() {
     let kit = Kit::sqlite().await;
     let addr = serve(kit.store.clone()).await;
     let incident = kit.incident(&["0250"]).await;
-    let agent = kit.token(Role::Agent).unwrap().to_string();
+    let agent = kit.token(Role::SteeringGroup).unwrap().to_string();
 
     let mut sse = Sse::open(addr, &agent, None).await;
     append(&kit, &incident, "første").await;
@@ -143,7 +143,7 @@ async fn two_nodes_on_postgres_see_each_others_log_within_a_second() {
     let addr_b = serve(node_b.clone()).await;
     let incident = kit.incident(&["0250"]).await;
 
-    let mut sse = Sse::open(addr_b, kit.token(Role::Agent).unwrap(), None).await;
+    let mut sse = Sse::open(addr_b, kit.token(Role::SteeringGroup).unwrap(), None).await;
     for n in 0..5 {
         let started = Instant::now();
         let seq = append(&kit, &incident, &format!("fra node A #{n}")).await;
@@ -166,9 +166,12 @@ async fn a_page_resumes_from_the_position_it_rendered() {
     let rendered = kit.store.last_event_seq().await.unwrap();
     // Committed after the page was rendered, before its script connected:
     append(&kit, &incident, "mens siden indlæstes").await;
-    let mut sse = Sse::request(addr, kit.token(Role::Agent).unwrap(), &format!("/api/v1/events?after={rendered}"), "").await;
+    let mut sse = Sse::request(addr, kit.token(Role::SteeringGroup).unwrap(), &format!("/api/v1/events?after={rendered}"), "").await;
     let e = sse.next(Duration::from_secs(2)).await.expect("the entry committed in between");
     assert_eq!(e.data["payload"]["text"], "mens siden indlæstes");
+    // Agents do not read the official log, live or replayed.
+    let mut agent = Sse::request(addr, kit.token(Role::Agent).unwrap(), &format!("/api/v1/events?after={rendered}"), "").await;
+    assert!(agent.next(Duration::from_millis(300)).await.is_none(), "an agent's stream carries no log entry");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -10,7 +10,8 @@ use domain::{Permission, Role};
 
 const PAGES: &[(&str, Permission)] = &[
     ("/incidents", Permission::ViewIncidents),
-    ("/incidents/{id}", Permission::ViewIncidents),
+    // Without the log, the room is the agent-facing summary (see `SUMMARY`).
+    ("/incidents/{id}", Permission::ReadLog),
     ("/incidents/{id}/log/print", Permission::ReadLog),
     ("/agent", Permission::ViewIncidents),
     ("/agent/{id}", Permission::ViewIncidents),
@@ -30,6 +31,9 @@ const PAGES: &[(&str, Permission)] = &[
     ("/admin/security", Permission::ManageUsers),
     ("/account/totp", Permission::UseSecondFactor),
 ];
+
+/// The crisis room sends those who may not read the official log to the crisis's agent-facing page.
+const SUMMARY: (&str, &str) = ("/incidents/{id}", "/agent/{id}");
 
 /// Form posts, their permission and a body that is valid for those allowed.
 const FORMS: &[(&str, Permission, &str)] = &[
@@ -109,10 +113,18 @@ async fn every_page_and_form_as_every_role_follows_the_permission_table() {
         let (s, _, h) = kit.raw("GET", &path, None, None, &[]).await;
         assert_eq!(s, StatusCode::SEE_OTHER, "anonymous {path}");
         assert!(h[header::LOCATION].to_str().unwrap().starts_with("/login"));
+        let summary = path == SUMMARY.0.replace("{id}", &id);
         for role in Role::ALL {
-            let (s, body, _) = kit.raw("GET", &path, kit.token(*role), None, &[]).await;
-            let expected = if allows(*role, *action) { StatusCode::OK } else { StatusCode::FORBIDDEN };
+            let (s, body, h) = kit.raw("GET", &path, kit.token(*role), None, &[]).await;
+            let expected = match (allows(*role, *action), summary) {
+                (true, _) => StatusCode::OK,
+                (false, true) => StatusCode::SEE_OTHER,
+                (false, false) => StatusCode::FORBIDDEN,
+            };
             assert_eq!(s, expected, "{role} GET {path}: {}", String::from_utf8_lossy(&body).chars().take(300).collect::<String>());
+            if s == StatusCode::SEE_OTHER {
+                assert_eq!(h[header::LOCATION], SUMMARY.1.replace("{id}", &id).as_str(), "{role} GET {path}");
+            }
         }
     }
 

@@ -118,6 +118,10 @@ async fn create(State(s): State<AppState>, ctx: Ctx, Form(f): Form<CreateForm>) 
 }
 
 async fn room(State(s): State<AppState>, ctx: Ctx, Path(id): Path<Uuid>) -> PageResult {
+    // Those who may not read the official log get the crisis's agent-facing summary.
+    if !ctx.may(Permission::ReadLog) {
+        return Ok(axum::response::IntoResponse::into_response(axum::response::Redirect::to(&format!("/agent/{id}"))));
+    }
     let err = PageError::from(ctx.lang);
     let room = s.app.crisis_room(&ctx.caller.actor(), id).await.map_err(&err)?;
     let (i, orgs) = (&room.incident, &room.organisations);
