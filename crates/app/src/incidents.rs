@@ -26,6 +26,19 @@ impl App {
         Ok(all.into_iter().filter(|i| actor.sees(&i.affected)).collect())
     }
 
+    /// The crises the actor sees, each at a glance (guide state, open feedback and questions).
+    pub async fn crisis_list(&self, actor: &Actor) -> Result<Vec<(Incident, domain::guide::Glance)>> {
+        let (list, glances) = tokio::try_join!(self.incidents(actor, None), async { Ok(self.store.glances().await?) })?;
+        let mut glances: std::collections::HashMap<_, _> = glances.into_iter().collect();
+        Ok(list
+            .into_iter()
+            .map(|i| {
+                let g = glances.remove(&i.id).unwrap_or_default();
+                (i, g)
+            })
+            .collect())
+    }
+
     async fn org_codes(&self) -> Result<HashSet<String>> {
         Ok(self.store.organisations().await?.into_iter().map(|o| o.code).collect())
     }

@@ -124,9 +124,9 @@ fn an_overdue_guide_is_found_by_the_server_within_ten_seconds_also_after_a_resta
     let first = live_incident(port, &leader, &lead, time::Duration::seconds(3));
     let waited = wait_overdue(port, &agent, &first, Duration::from_secs(3 + 10));
     assert!(waited < Duration::from_secs(3 + 10), "{waited:?}");
-    let (_, log) = call(port, "GET", &format!("/api/v1/incidents/{first}/log"), &agent, None);
+    let (_, log) = call(port, "GET", &format!("/api/v1/incidents/{first}/log"), &leader, None);
     let last = log["entries"].as_array().unwrap().last().unwrap().clone();
-    assert!(last["text"].as_str().unwrap().contains("forældet"), "{last}");
+    assert!(last["text"].as_str().unwrap().contains("forsinket"), "{last}");
 
     // Due while the server is down: found after it starts again.
     let second = live_incident(port, &leader, &lead, time::Duration::seconds(2));

@@ -23,7 +23,7 @@ fn a_log_entry_through_node_a_streams_from_node_b_within_a_second() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path().to_str().unwrap();
     let leader = add_user(d, Some(&url), "leder@example.invalid", "crisis_leader", "DDH");
-    let agent = add_user(d, Some(&url), "agent@example.invalid", "agent", "DDH");
+    let reader = add_user(d, Some(&url), "styregruppe@example.invalid", "steering_group", "DDH");
 
     let (port_a, port_b) = (free_port(), free_port());
     let _a = start(d, &url, port_a);
@@ -40,7 +40,7 @@ fn a_log_entry_through_node_a_streams_from_node_b_within_a_second() {
     let id = serde_json::from_str::<serde_json::Value>(&body).unwrap()["id"].as_str().unwrap().to_string();
 
     let mut sse = TcpStream::connect(("127.0.0.1", port_b)).unwrap();
-    write!(sse, "GET /api/v1/events HTTP/1.0\r\nHost: t\r\nAuthorization: Bearer {agent}\r\n\r\n").unwrap();
+    write!(sse, "GET /api/v1/events HTTP/1.0\r\nHost: t\r\nAuthorization: Bearer {reader}\r\n\r\n").unwrap();
     sse.set_read_timeout(Some(Duration::from_millis(1500))).unwrap();
     let mut lines = BufReader::new(sse).lines();
     assert!(lines.next().unwrap().unwrap().contains("200"));

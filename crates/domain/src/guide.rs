@@ -305,6 +305,36 @@ impl Freshness {
     }
 }
 
+/// Where a crisis's guide stands, for the crisis list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum GuideState {
+    NotPublished,
+    Fresh,
+    /// The next update's time has passed without a new version.
+    Late,
+}
+
+/// A crisis at a glance: enough for a crisis leader to see where to act.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Glance {
+    pub freshness: Option<Freshness>,
+    /// Feedback from agents not yet resolved.
+    pub open_feedback: i64,
+    /// Questions agents recorded as not covered by the current version.
+    pub open_questions: i64,
+}
+
+impl Glance {
+    pub fn state(&self, now: OffsetDateTime) -> GuideState {
+        match &self.freshness {
+            None => GuideState::NotPublished,
+            // The overdue mark comes within seconds; the clock says it first.
+            Some(f) if f.is_overdue() || f.next_update_at <= now => GuideState::Late,
+            Some(_) => GuideState::Fresh,
+        }
+    }
+}
+
 /// Publishing what is already published changes nothing and is refused.
 pub fn check_changed(latest: Option<&Version>, next: &Guide) -> Result<(), DomainError> {
     match latest {
@@ -341,7 +371,7 @@ pub fn changes(old: &Guide, new: &Guide) -> Vec<Change> {
     if old.next_update_at != new.next_update_at
         && let Some(t) = new.next_update_at
     {
-        out.push(Change { section: "next_update_at", what: crate::time::format_local(t) });
+        out.push(Change { section: "next_update_at", what: crate::time::format_danish(t) });
     }
     rows(&mut out, "situations", &old.situations, &new.situations, |s| s.situation.clone(), |s| s.situation.clone());
     rows(&mut out, "contacts", &old.contacts, &new.contacts, |c| c.name.clone(), |c| format!("{} {}", c.name, c.phone));
@@ -565,6 +595,18 @@ mod tests {
         let DomainError::Invalid(problems) = g.validate_for_publish(NOW).unwrap_err() else { panic!() };
         let fields: Vec<&str> = problems.iter().map(|p| p.field.as_str()).collect();
         assert_eq!(fields, ["affected_area", "situations[1].question"]);
+    }
+
+    #[test]
+    fn a_glance_tells_a_late_update_by_the_clock_before_the_mark() {
+        let due = |next_update_at, overdue_since| Glance {
+            freshness: Some(Freshness { version: 1, next_update_at, overdue_since }),
+            ..Glance::default()
+        };
+        assert_eq!(Glance::default().state(NOW), GuideState::NotPublished);
+        assert_eq!(due(NOW + time::Duration::minutes(1), None).state(NOW), GuideState::Fresh);
+        assert_eq!(due(NOW, None).state(NOW), GuideState::Late);
+        assert_eq!(due(NOW - time::Duration::hours(1), Some(NOW)).state(NOW), GuideState::Late);
     }
 
     #[test]

@@ -173,7 +173,7 @@ pub fn callback_mail(incident: &crate::incident::Incident, c: &Callback) -> (Str
         c.municipality,
         c.reason,
         c.created_by,
-        crate::time::format_local(c.created_at),
+        crate::time::format_danish(c.created_at),
         incident.title,
     );
     (subject, body)

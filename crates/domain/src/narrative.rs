@@ -60,7 +60,10 @@ pub fn guide_published(version: i64) -> NewLogEntry {
 pub fn guide_overdue(version: i64, due: time::OffsetDateTime) -> NewLogEntry {
     entry(
         LogCategory::Information,
-        format!("Beredskabsguiden er forældet: version {version} skulle være opdateret senest {}.", crate::time::format_local(due)),
+        format!(
+            "Opdateringen af beredskabsguiden er forsinket: version {version} skulle være afløst senest {}.",
+            crate::time::format_danish(due)
+        ),
     )
 }
 
@@ -90,7 +93,7 @@ pub fn staffing_settings(s: &crate::calls::StaffingSettings) -> NewLogEntry {
 }
 
 pub fn forecast_override(start: time::OffsetDateTime, calls: Option<f64>) -> NewLogEntry {
-    let when = crate::time::format_local(start);
+    let when = crate::time::format_danish(start);
     entry(
         LogCategory::Staffing,
         match calls {

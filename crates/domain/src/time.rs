@@ -85,7 +85,14 @@ pub fn to_copenhagen(t: OffsetDateTime) -> OffsetDateTime {
     t.to_offset(copenhagen_offset(t))
 }
 
-/// `23.11.2026 14:05` in Copenhagen time, as Danish readers write it.
+/// `23.11.2026 kl. 14.05` in Copenhagen time, as Danish texts write it: what pages, mails and
+/// the log say.
+pub fn format_danish(t: OffsetDateTime) -> String {
+    let l = to_copenhagen(t);
+    format!("{:02}.{:02}.{} kl. {:02}.{:02}", l.day(), l.month() as u8, l.year(), l.hour(), l.minute())
+}
+
+/// `23.11.2026 14:05` in Copenhagen time: the exports' column, which spreadsheets read as a time.
 pub fn format_local(t: OffsetDateTime) -> String {
     let l = to_copenhagen(t);
     format!("{:02}.{:02}.{} {:02}:{:02}", l.day(), l.month() as u8, l.year(), l.hour(), l.minute())
@@ -228,6 +235,7 @@ mod tests {
     #[test]
     fn local_format() {
         assert_eq!(format_local(datetime!(2026-11-23 13:05 UTC)), "23.11.2026 14:05");
+        assert_eq!(format_danish(datetime!(2026-12-02 05:00 UTC)), "02.12.2026 kl. 06.00");
         assert_eq!(rfc3339(datetime!(2026-11-23 13:05:00.000_001 UTC)), "2026-11-23T13:05:00.000001Z");
     }
 

@@ -1,7 +1,7 @@
 //! The crisis guide: drafts, published versions, and their freshness.
 
 use crate::backend::prelude::*;
-use domain::guide::{Freshness, Guide, Version};
+use domain::guide::{Freshness, Glance, Guide, Version};
 
 fn guide_json(g: &Guide) -> Result<String> {
     serde_json::to_string(g).map_err(corrupt)
@@ -35,6 +35,16 @@ struct FreshnessRow {
     version: i64,
     next_update_at: OffsetDateTime,
     overdue_since: Option<OffsetDateTime>,
+}
+
+#[derive(sqlx::FromRow)]
+struct GlanceRow {
+    id: Uuid,
+    version: Option<i64>,
+    next_update_at: Option<OffsetDateTime>,
+    overdue_since: Option<OffsetDateTime>,
+    open_feedback: i64,
+    open_questions: i64,
 }
 
 operations! {
@@ -146,6 +156,29 @@ operations! {
                 .fetch_optional(pool)
                 .await?;
             Ok(row.map(|r| Freshness { version: r.version, next_update_at: r.next_update_at, overdue_since: r.overdue_since }))
+        }
+
+        /// Every incident at a glance, for the crisis list: its guide's freshness, its feedback not
+        /// yet resolved, and the questions recorded as not covered by its current version.
+        pub read fn glances(pool) -> Result<Vec<(Uuid, Glance)>> {
+            let rows: Vec<GlanceRow> = sqlx::query_as(
+                "SELECT i.id, f.version, f.next_update_at, f.overdue_since,
+                    (SELECT COUNT(*) FROM feedback b WHERE b.incident_id = i.id AND b.state <> 'resolved') AS open_feedback,
+                    (SELECT COUNT(*) FROM inquiries q WHERE q.incident_id = i.id AND q.situation IS NULL AND q.version = f.version) AS open_questions
+                 FROM incidents i LEFT JOIN guide_freshness f ON f.incident_id = i.id",
+            )
+            .fetch_all(pool)
+            .await?;
+            Ok(rows
+                .into_iter()
+                .map(|r| {
+                    let freshness = match (r.version, r.next_update_at) {
+                        (Some(version), Some(next_update_at)) => Some(Freshness { version, next_update_at, overdue_since: r.overdue_since }),
+                        _ => None,
+                    };
+                    (r.id, Glance { freshness, open_feedback: r.open_feedback, open_questions: r.open_questions })
+                })
+                .collect())
         }
 
         /// Marks every guide whose next update has passed as overdue, once: the conditional update makes

@@ -647,7 +647,7 @@ async fn overdue_guides_are_marked_once_and_rearmed_by_publishing(store: &Store)
 
     let log = store.log(live.id).await.unwrap();
     let last = log.last().unwrap();
-    assert!(last.text.contains("forældet") && last.text.contains("version 1"), "{}", last.text);
+    assert!(last.text.contains("forsinket") && last.text.contains("version 1"), "{}", last.text);
     assert_eq!(last.author.name, Actor::system().name);
     assert!(store.verify_log(live.id).await.unwrap().unwrap().valid);
     let overdue: Vec<_> = store.events_since(0, 1000).await.unwrap().into_iter().filter(|e| e.kind == EventKind::GuideOverdue).collect();
@@ -907,7 +907,7 @@ async fn staffing_settings_and_overrides_are_logged_decisions(store: &Store) {
     let staffing: Vec<&str> = log.iter().filter(|e| e.category == LogCategory::Staffing).map(|e| e.text.as_str()).collect();
     assert_eq!(staffing.len(), 4, "{staffing:?}");
     assert!(staffing[0].contains("90 % besvaret inden for 20 s") && staffing[0].contains("højst 5 % opgivne"), "{staffing:?}");
-    assert!(staffing[1].contains("23.11.2026 16:00") && staffing[1].contains("320 opkald"), "{staffing:?}");
+    assert!(staffing[1].contains("23.11.2026 kl. 16.00") && staffing[1].contains("320 opkald"), "{staffing:?}");
     assert!(verify(&log).valid, "the chain holds");
 }
 

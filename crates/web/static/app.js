@@ -11,7 +11,7 @@
     var d = new Date(iso);
     var parts = new Intl.DateTimeFormat("da-DK", { timeZone: "Europe/Copenhagen", day: "2-digit", month: "2-digit", year: "numeric", hour: "2-digit", minute: "2-digit", hour12: false }).formatToParts(d);
     var p = {}; parts.forEach(function (x) { p[x.type] = x.value; });
-    return p.day + "." + p.month + "." + p.year + " " + p.hour + ":" + p.minute;
+    return p.day + "." + p.month + "." + p.year + " kl. " + p.hour + "." + p.minute;
   }
   function el(tag, cls, text) {
     var e = document.createElement(tag);

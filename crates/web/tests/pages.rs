@@ -203,3 +203,52 @@ async fn after_login_each_role_lands_where_its_work_is() {
     assert_eq!(land(Role::CrisisLeader, "").await, "/incidents");
     assert_eq!(land(Role::Agent, "%2Fagent%2Fsearch").await, "/agent/search");
 }
+
+/// The crisis list shows at a glance where to act: each crisis's guide state, its next update,
+/// its open feedback and uncovered questions; an exercise stands apart in its own section.
+#[tokio::test]
+async fn the_crisis_list_shows_where_to_act_and_sets_exercises_apart() {
+    let kit = Kit::sqlite().await;
+    let unpublished = kit.incident(&["0250"]).await;
+    let late = kit.incident(&["0250"]).await;
+    kit.activate(&late).await;
+    kit.publish_due(&late, "Leverandøren arbejder på fejlen.", time::Duration::seconds(1)).await;
+    let body = serde_json::json!({ "version": 1, "situation": null, "text": "Kan jeg hente pas?", "municipality": "0250" });
+    let (s, v) = kit.call("POST", &format!("/api/v1/incidents/{late}/inquiries"), kit.token(Role::Agent), Some(body)).await;
+    assert_eq!(s, StatusCode::CREATED, "{v}");
+    let exercise = serde_json::json!({ "title": "Øvelse: Cyberangreb", "kind": "cyber_attack", "affected": ["0253"], "channels": ["phone"], "exercise": true });
+    let (s, v) = kit.call("POST", "/api/v1/incidents", kit.token(Role::CrisisLeader), Some(exercise)).await;
+    assert_eq!(s, StatusCode::CREATED, "{v}");
+    let exercise = v["id"].as_str().unwrap().to_string();
+    tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
+
+    let (_, page, _) = kit.raw("GET", "/incidents", kit.token(Role::CrisisLeader), None, &[]).await;
+    let page = String::from_utf8(page).unwrap();
+    let card = |id: &str| {
+        let at = page.find(&format!("href=\"/incidents/{id}\"")).unwrap_or_else(|| panic!("{id} listed"));
+        page[at..].split("</li>").next().unwrap().to_string()
+    };
+    assert!(card(&unpublished).contains("Guiden er ikke offentliggjort"), "{}", card(&unpublished));
+    let late_card = card(&late);
+    assert!(late_card.contains("Opdateringen er forsinket"), "{late_card}");
+    assert!(late_card.contains("1 spørgsmål guiden ikke dækker") && late_card.contains("0 åbne tilbagemeldinger"), "{late_card}");
+    // The exercise is in its own section, after the real crises, and nowhere else.
+    let section = page.find("<section class=\"exercises\"").expect("an exercise section");
+    let at = page.find(&format!("href=\"/incidents/{exercise}\"")).unwrap();
+    assert!(at > section && page.find(&format!("href=\"/incidents/{late}\"")).unwrap() < section);
+
+    // A fresh guide shows when its next update is due, in Danish.
+    kit.publish(&late, "Fejlen er fundet.").await;
+    let (_, page, _) = kit.raw("GET", "/incidents", kit.token(Role::CrisisLeader), None, &[]).await;
+    let page = String::from_utf8(page).unwrap();
+    let at = page.find(&format!("href=\"/incidents/{late}\"")).unwrap();
+    let fresh = page[at..].split("</li>").next().unwrap();
+    assert!(fresh.contains("Guiden er opdateret") && fresh.contains("Næste opdatering") && fresh.contains(" kl. "), "{fresh}");
+    assert!(fresh.contains("0 spørgsmål guiden ikke dækker"), "a question of an earlier version is not open: {fresh}");
+
+    // Those who may not read the log are linked to the crisis's agent-facing page.
+    let (_, page, _) = kit.raw("GET", "/incidents", kit.token(Role::Agent), None, &[]).await;
+    let page = String::from_utf8(page).unwrap();
+    assert!(page.contains(&format!("href=\"/agent/{late}\"")) && !page.contains(&format!("href=\"/incidents/{late}\"")));
+    assert!(!page.contains("åbne tilbagemeldinger"), "agents do not get the statistics");
+}

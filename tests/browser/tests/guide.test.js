@@ -41,11 +41,11 @@ function copenhagenInput(date) {
   return `${p.year}-${p.month}-${p.day}T${p.hour}:${p.minute}`;
 }
 
-/** How the pages write a time: "23.11.2026 14:05", Copenhagen time. */
+/** How the pages write a time: "23.11.2026 kl. 14.05", Copenhagen time. */
 function copenhagenText(date) {
   const [d, t] = copenhagenInput(date).split('T');
   const [y, m, day] = d.split('-');
-  return `${day}.${m}.${y} ${t}`;
+  return `${day}.${m}.${y} kl. ${t.replace(':', '.')}`;
 }
 
 /** Opens `path` and waits until its event stream is connected, so no event can be missed. */
@@ -156,7 +156,7 @@ test('a newly published banner reaches the open agent console and guide page wit
     const version = Number(await banner.getAttribute('data-version'));
     assert.ok(version >= 1, `the banner names its version (data-version=${version})`);
     assert.match(await banner.locator('.meta').textContent(), new RegExp(`^Version ${version}, `));
-    assert.match(await banner.locator('p.freshness').textContent(), /^Næste opdatering forventes \d\d\.\d\d\.\d{4} \d\d:\d\d/);
+    assert.match(await banner.locator('p.freshness').textContent(), /^Næste opdatering forventes \d\d\.\d\d\.\d{4} kl\. \d\d\.\d\d/);
     // The countdown next to it is filled in by the script (the demo's next update is 2 hours ahead).
     const left = countdownMinutes(await banner.locator('.countdown').textContent());
     assert.ok(left > 0 && left <= 120, `countdown ${left} min`);
@@ -235,18 +235,18 @@ test('a guide whose next update passes turns into the overdue warning on the ope
     }
 
     // The server marks it overdue a moment after the time; both pages switch to the warning.
-    const overdueAt = await seenAt(consolePage, 'Guiden er forældet.', 10000);
+    const overdueAt = await seenAt(consolePage, 'Opdateringen er forsinket.', 10000);
     const took = overdueAt - published.at;
     console.log(`overdue warning on /agent: ${took} ms after the publish response, ${overdueAt - due} ms after the promised time`);
     assert.ok(overdueAt >= due, `the warning came ${due - overdueAt} ms before the promised time`);
     assert.ok(took <= 10000, `the warning came ${took} ms after the publish`);
     const warning = banner.locator('p.freshness.overdue');
     assert.equal(await warning.getAttribute('role'), 'alert');
-    assert.match(await warning.textContent(), /^Guiden er forældet\. Næste opdatering var lovet \d\d\.\d\d\.\d{4} \d\d:\d\d\.$/);
+    assert.match(await warning.textContent(), /^Opdateringen er forsinket\. Næste opdatering var lovet \d\d\.\d\d\.\d{4} kl\. \d\d\.\d\d\.$/);
     assert.equal(await banner.locator('.countdown').count(), 0, 'no countdown on an overdue guide');
     assert.equal((await banner.locator('.banner-text').textContent()).trim(), text, 'the banner text stays');
 
-    const guideOverdueAt = await seenAt(guidePage, 'Guiden er forældet.', 10000);
+    const guideOverdueAt = await seenAt(guidePage, 'Opdateringen er forsinket.', 10000);
     console.log(`overdue warning on /agent/{id}: ${guideOverdueAt - due} ms after the promised time`);
     assert.ok(guideOverdueAt - published.at <= 10000);
     assert.equal(await guidePage.locator(`article#banner-${id} p.freshness.overdue[role=alert]`).count(), 1);

@@ -75,7 +75,7 @@ pub fn calls_chart(ctx: &Ctx, all: &[CallInterval]) -> Markup {
                 } }
                 tbody { @for c in shown {
                     tr {
-                        th scope="row" { (domain::time::format_local(c.start)) }
+                        th scope="row" { (domain::time::format_danish(c.start)) }
                         td.num { (c.offered) } td.num { (c.answered) }
                         td.num { (c.abandoned) " (" (percent(c.abandon_rate())) ")" } td.num { (percent(c.service_level())) }
                     }

@@ -38,30 +38,63 @@ pub fn exercise_badge(ctx: &Ctx, i: &Incident) -> Markup {
 
 async fn overview(State(s): State<AppState>, ctx: Ctx) -> PageResult {
     let err = PageError::from(ctx.lang);
-    let list = s.app.incidents(&ctx.caller.actor(), None).await.map_err(&err)?;
+    let list = s.app.crisis_list(&ctx.caller.actor()).await.map_err(&err)?;
+    // An exercise must never be mistaken for a real crisis: exercises have their own section.
+    let (exercises, real): (Vec<_>, Vec<_>) = list.iter().partition(|(i, _)| i.exercise);
     let body = html! {
         h1 { (ctx.t("incidents.title")) }
-        @if list.is_empty() { p { (ctx.t("incidents.none")) } }
+        @if real.is_empty() { p { (ctx.t("incidents.none")) } }
         @for st in Status::ALL {
-            @let group: Vec<&Incident> = list.iter().filter(|i| i.status == *st).collect();
+            @let group: Vec<_> = real.iter().filter(|(i, _)| i.status == *st).collect();
             @if !group.is_empty() {
                 section aria-labelledby={ "h-" (st) } {
                     h2 id={ "h-" (st) } { (ctx.word("status", st)) " (" (group.len()) ")" }
-                    ul.cards {
-                        @for i in group {
-                            li.card {
-                                a href={ "/incidents/" (i.id) } { (i.title) }
-                                (exercise_badge(&ctx, i))
-                                p.meta { (ctx.word("kind", i.kind)) " · " (i.affected.join(", ")) " · " (ctx.t("field.created")) " " (local_time(i.created_at)) }
-                            }
-                        }
-                    }
+                    ul.cards { @for (i, g) in group { (crisis_card(&ctx, i, g)) } }
                 }
+            }
+        }
+        @if !exercises.is_empty() {
+            section.exercises aria-labelledby="h-exercises" {
+                h2 #h-exercises { span.exercise-label { (ctx.t("exercise")) } " " (ctx.t("incidents.exercises")) " (" (exercises.len()) ")" }
+                ul.cards { @for (i, g) in &exercises { (crisis_card(&ctx, i, g)) } }
             }
         }
         @if ctx.may(Permission::CreateIncident) { (create_form(&ctx)) }
     };
     Ok(page(&ctx, ctx.t("incidents.title"), body, Some("all")))
+}
+
+/// One crisis in the list, with what a crisis leader acts on: the guide's state, the next
+/// update, and the feedback and questions waiting.
+fn crisis_card(ctx: &Ctx, i: &Incident, g: &domain::guide::Glance) -> Markup {
+    use domain::guide::GuideState;
+    // Without the log, a crisis opens as its agent-facing page.
+    let href = if ctx.may(Permission::ReadLog) { format!("/incidents/{}", i.id) } else { format!("/agent/{}", i.id) };
+    let live = !matches!(i.status, Status::Closed);
+    let (state, class) = match g.state(domain::time::now()) {
+        GuideState::NotPublished => (ctx.t("incidents.guide_none"), "guide-none"),
+        GuideState::Fresh => (ctx.t("incidents.guide_fresh"), "guide-fresh"),
+        GuideState::Late => (ctx.t("incidents.guide_late"), "guide-late"),
+    };
+    html! {
+        li.card.exercise-card[i.exercise] {
+            a href=(href) { (i.title) }
+            (exercise_badge(ctx, i))
+            p.meta { (ctx.word("kind", i.kind)) " · " (i.affected.join(", ")) " · " (ctx.t("field.created")) " " (local_time(i.created_at)) }
+            @if live {
+                p.glance {
+                    span class={ "badge " (class) } { (state) }
+                    @if let Some(f) = g.freshness.as_ref().filter(|_| class != "guide-late") {
+                        " " (ctx.t("incidents.next_update")) " " (local_time(f.next_update_at))
+                    }
+                    @if ctx.may(Permission::ViewInquiries) {
+                        " · " a href={ "/incidents/" (i.id) "/feedback" } { (crate::i18n::counted(ctx.lang, "incidents.open_feedback", g.open_feedback as usize)) }
+                        " · " a href={ "/incidents/" (i.id) "/inquiries" } { (crate::i18n::counted(ctx.lang, "incidents.open_questions", g.open_questions as usize)) }
+                    }
+                }
+            }
+        }
+    }
 }
 
 fn create_form(ctx: &Ctx) -> Markup {

@@ -338,7 +338,7 @@ pub fn page(ctx: &Ctx, title: &str, body: Markup, live: Option<&str>) -> Respons
 }
 
 pub fn local_time(t: time::OffsetDateTime) -> Markup {
-    html! { time datetime=(domain::time::rfc3339(t)) { (domain::time::format_local(t)) } }
+    html! { time datetime=(domain::time::rfc3339(t)) { (domain::time::format_danish(t)) } }
 }
 
 /// An action card's problem, solution, communication and who is responsible.

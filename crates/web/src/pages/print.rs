@@ -69,7 +69,7 @@ pub fn callbacks_csv(callbacks: &[domain::inquiry::Callback]) -> String {
         callbacks.iter().map(|c| {
             vec![
                 domain::time::rfc3339(c.created_at),
-                domain::time::format_local(c.created_at),
+                domain::time::format_danish(c.created_at),
                 c.name.clone(),
                 c.phone.clone(),
                 c.email.clone(),
