@@ -21,13 +21,14 @@ fn only_own(mut shifts: Vec<Shift>, org: &str) -> Vec<Shift> {
 
 impl App {
     pub async fn set_plan(&self, actor: &Actor, id: Uuid, plan: NewPlan) -> Result<Vec<Shift>> {
-        self.incident(actor, id, Permission::PlanStaffing).await?;
+        let incident = self.incident(actor, id, Permission::PlanStaffing).await?;
         let plan = plan.validate()?;
         let members: Vec<_> = self.store.organisations().await?.into_iter().filter(|o| o.member).collect();
         if members.is_empty() {
             return Err(DomainError::Conflict("no municipality is a member yet; the secretariat sets the members first".into()).into());
         }
-        let weights: Vec<u64> = members.iter().map(|m| m.population.max(0) as u64).collect();
+        let populations: Vec<(&str, i64)> = members.iter().map(|m| (m.code.as_str(), m.population)).collect();
+        let weights = domain::shifts::base_weights(&populations, &incident.affected)?;
         let bases: Vec<u32> = plan.shifts.iter().map(|s| plan.base(s.agents)).collect();
         let seats = staffing::apportion::spread(&weights, &bases);
         let shifts: Vec<Shift> = plan

@@ -78,7 +78,7 @@ impl ReplyKind {
 /// only when it was).
 pub fn fixed_reply(kind: ReplyKind, line: Option<&str>, crisis: bool, passed_on: bool) -> String {
     let call = match line {
-        Some(l) => format!("Ring til krisetelefonen på {l}, eller bestil et opkald, så ringer en medarbejder dig op."),
+        Some(l) => format!("Ring til kriselinjen på {l}, eller bestil et opkald, så ringer en medarbejder dig op."),
         None => "Bestil et opkald, så ringer en medarbejder dig op.".to_string(),
     };
     match kind {

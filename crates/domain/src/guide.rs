@@ -683,6 +683,8 @@ mod tests {
             assert!(t.clone().validate_draft().is_ok(), "{kind}");
             assert!(t.situations.iter().all(|s| !s.question.is_empty()), "{kind}: every row has its citizen question");
             assert!(t.situations.iter().any(|s| is_placeholder(&s.citizen_text)), "{kind}: the status row must be rewritten");
+            let words = t.situations.iter().flat_map(|s| [&s.situation, &s.action, &s.citizen_text]);
+            assert!(words.clone().all(|w| !w.to_lowercase().contains("callback")), "{kind}: Danish, not \"callback\"");
         }
     }
 

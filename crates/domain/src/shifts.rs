@@ -135,6 +135,20 @@ pub fn rostered(shifts: &[Shift], from: OffsetDateTime, to: OffsetDateTime) -> u
     shifts.iter().filter(|s| s.start <= from && s.end >= to).map(Shift::rostered).sum()
 }
 
+/// Each member's weight for the base seats, by population: a municipality hit by the crisis
+/// has its hands full and gets no base share of its own crisis (it may still bid). Refused when
+/// every member is affected, for then nobody can take the base seats.
+pub fn base_weights(members: &[(&str, i64)], affected: &[String]) -> Result<Vec<u64>, DomainError> {
+    let weights: Vec<u64> =
+        members.iter().map(|(code, population)| if affected.iter().any(|a| a == code) { 0 } else { (*population).max(1) as u64 }).collect();
+    if weights.iter().all(|&w| w == 0) {
+        return Err(DomainError::Conflict(
+            "every member municipality is affected by this crisis: make an unaffected municipality a member to lay base shifts".into(),
+        ));
+    }
+    Ok(weights)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -145,6 +159,14 @@ mod tests {
     }
 
     const T: OffsetDateTime = datetime!(2026-11-23 06:00 UTC);
+
+    #[test]
+    fn the_affected_municipality_gets_no_base_share_of_its_own_crisis() {
+        let members = [("0250", 45_000), ("0253", 50_000), ("0101", 650_000)];
+        assert_eq!(base_weights(&members, &["0250".into()]).unwrap(), [0, 50_000, 650_000]);
+        assert_eq!(base_weights(&[("0250", 0)], &[]).unwrap(), [1], "an unknown population still counts");
+        assert!(base_weights(&members[..1], &["0250".into()]).is_err(), "nobody left to take the base seats");
+    }
 
     #[test]
     fn a_plan_is_checked_by_field() {

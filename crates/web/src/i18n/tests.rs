@@ -21,6 +21,7 @@ fn domain_keys() -> Vec<String> {
     let changed = domain::guide::Guide {
         banner: text(),
         scope: text(),
+        affected_area: text(),
         short_status: text(),
         expected_duration: text(),
         next_update_at: Some(time::OffsetDateTime::UNIX_EPOCH),
@@ -374,6 +375,18 @@ fn keys_are_unique_and_complete() {
         assert_eq!(pd, pe, "{k}: the placeholders differ between Danish and English");
         assert_eq!(da.matches('{').count(), placeholders(da).len(), "{k}: a stray brace");
         assert_eq!(en.matches('{').count(), placeholders(en).len(), "{k}: a stray brace");
+    }
+}
+
+/// The Danish texts are Danish: none of the English words that crept into the interface before.
+#[test]
+fn the_danish_texts_hold_no_english_words() {
+    const ENGLISH: &[&str] = &["callback", "the ", "query", "overdue", "error", "request"];
+    for (k, Text { da, .. }) in TABLE.iter() {
+        let lower = da.to_lowercase();
+        for w in ENGLISH {
+            assert!(!lower.contains(w), "{k}: \"{w}\" in the Danish text \"{da}\"");
+        }
     }
 }
 

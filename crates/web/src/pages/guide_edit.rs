@@ -132,9 +132,9 @@ async fn form_page(s: &AppState, ctx: &Ctx, i: &Incident, g: &Guide, problem: Op
         }
         form.guide-form method="post" action={ "/incidents/" (i.id) "/guide" } {
             (ctx.csrf_field())
-            fieldset { legend { (ctx.t("guide.banner")) }
-                (field("banner", ctx.t("guide.banner"), &g.banner, domain::guide::BANNER_MAX, None, None)) }
-            fieldset { legend { (ctx.t("guide.short_status")) }
+            // A section with one field has no legend of its own: its label says it once.
+            (field("banner", ctx.t("guide.banner"), &g.banner, domain::guide::BANNER_MAX, None, None))
+            fieldset { legend { (ctx.t("guide.situation_now")) }
                 (field("short_status", ctx.t("guide.short_status"), &g.short_status, domain::guide::STATUS_MAX, Some(3), md_hint))
                 (field("scope", ctx.t("guide.scope"), &g.scope, domain::guide::SECTION_MAX, Some(4), md_hint))
                 (field("affected_area", ctx.t("guide.affected_area"), &g.affected_area, domain::guide::AREA_MAX, None, Some(ctx.t("guide.affected_area_hint")))) }
@@ -174,10 +174,8 @@ async fn form_page(s: &AppState, ctx: &Ctx, i: &Incident, g: &Guide, problem: Op
                 }
                 (field("callback_email", ctx.t("guide.callback_email"), &g.callback_email, 254, None, None))
             }
-            fieldset { legend { (ctx.t("guide.citizen_summary")) }
-                (field("citizen_summary", ctx.t("guide.citizen_summary"), &g.citizen_summary, domain::guide::STATUS_MAX, Some(4), md_hint)) }
-            fieldset { legend { (ctx.t("guide.purpose")) }
-                (field("purpose", ctx.t("guide.purpose"), &g.purpose, domain::guide::SECTION_MAX, Some(3), None)) }
+            (field("citizen_summary", ctx.t("guide.citizen_summary"), &g.citizen_summary, domain::guide::STATUS_MAX, Some(4), md_hint))
+            (field("purpose", ctx.t("guide.purpose"), &g.purpose, domain::guide::SECTION_MAX, Some(3), None))
             div.actions {
                 button type="submit" name="then" value="save" { (ctx.t("guide.save")) } " "
                 button type="submit" name="then" value="publish" { (ctx.t("guide.publish")) }
