@@ -4,7 +4,7 @@
 
 use anyhow::{Context, Result, bail};
 use app::{App, Store};
-use domain::incident::{Channel, IncidentKind, NewIncident, Status};
+use domain::incident::{Channel, IncidentKind, NewIncident, Status, Transition};
 use domain::log::{LogCategory, NewLogEntry};
 use domain::role::StaffRole;
 use domain::user::NewUser;
@@ -124,7 +124,7 @@ pub async fn seed(store: &Store) -> Result<()> {
     let request = "Frederikssund Kommune anmoder om kriseservice: omstillingen afviser alle opkald siden kl. 07.40.";
     app.append_log(keeper, act.id, entry(LogCategory::Contact, request)).await?;
     let note = "Kriseservice aktiveret efter aftale med kommunens beredskabschef.";
-    app.change_status(leader, act.id, Status::Active, Some(note)).await?;
+    app.change_status(leader, act.id, &Transition::new(Status::Active, note)).await?;
     let shifts = entry(LogCategory::Staffing, "Ekstra vagter bestilt hos medlemskommunerne fra kl. 10.");
     app.append_log(&actors["bemanding"], act.id, shifts).await?;
     app.append_log(keeper, act.id, entry(LogCategory::Information, "Kommunen forventer status på fejlretning kl. 12.")).await?;

@@ -94,10 +94,22 @@ impl ActionCard {
         Ok(self)
     }
 
+    /// Whether the room offers this card for a crisis of `kind`: the kind's own cards and the
+    /// general ones (kind "other").
+    pub fn fits(&self, kind: IncidentKind) -> bool {
+        self.kind == kind || self.kind == IncidentKind::Other
+    }
+
     /// The checklist items this card adds to an incident.
     pub fn checklist_items(&self) -> Vec<TemplateItem> {
         self.steps.iter().map(|s| item(Side::CrisisStaff, s, self.responsible)).collect()
     }
+}
+
+/// The item that publishing the guide completes: the authority's "Udfyld beredskabsguiden …".
+/// The secretariat may reword the template, so it is known by how its title begins.
+pub fn fills_the_guide(item: &ChecklistItem) -> bool {
+    item.side == Side::Authority && item.title.to_lowercase().starts_with("udfyld beredskabsguiden")
 }
 
 /// Who may tick an item: the crisis staff and the secretariat tick anything;
