@@ -118,7 +118,7 @@ def cmd_setup(a):
     body = {"title": "Benchmark: SSE fan-out", "kind": "it_breakdown", "affected": ["0250"],
             "channels": ["phone"], "exercise": True}
     inc = api.expect(201, "POST", "/api/v1/incidents", body, token=a.leader)["id"]
-    api.expect(200, "POST", f"/api/v1/incidents/{inc}/status", {"status": "active"}, token=a.leader)
+    api.expect(200, "POST", f"/api/v1/incidents/{inc}/status", {"status": "active", "note": "Aktiveret"}, token=a.leader)
     api.expect(200, "GET", f"/api/v1/incidents/{inc}/guide/draft", token=a.lead)
     print(json.dumps({"incident": inc}))
     return 0

@@ -79,7 +79,7 @@ def setup(a):
         new = {"title": s["title"], "kind": s["kind"], "affected": s["affected"],
                "channels": ["phone", "chat"], "exercise": False}
         inc = call(a.port, "POST", "/api/v1/incidents", new, a.leader, want=201)["id"]
-        call(a.port, "POST", f"/api/v1/incidents/{inc}/status", {"status": "active"}, a.leader)
+        call(a.port, "POST", f"/api/v1/incidents/{inc}/status", {"status": "active", "note": "Aktiveret"}, a.leader)
         call(a.port, "PUT", f"/api/v1/incidents/{inc}/guide", s["guide"], a.lead)
         call(a.port, "POST", f"/api/v1/incidents/{inc}/guide/publish", None, a.lead, want=201)
         incidents[s["name"]] = inc

@@ -4,7 +4,7 @@
 use crate::{App, Error, Result, now};
 use domain::guide::{Change, Freshness, Guide, Version};
 use domain::incident::Incident;
-use domain::{Actor, Permission};
+use domain::{Actor, DomainError, Permission};
 use uuid::Uuid;
 
 /// What agents answer from: a live incident the actor sees, with its latest published version
@@ -29,9 +29,20 @@ impl App {
         Ok(guide)
     }
 
+    /// Publishes the draft, and ticks the checklist's "Udfyld beredskabsguiden" that the
+    /// publisher may tick (each tick logged as any tick is).
     pub async fn publish_guide(&self, actor: &Actor, id: Uuid) -> Result<Version> {
         self.incident(actor, id, Permission::EditGuide).await?;
-        Ok(self.store.publish_guide(id, actor, now()).await?)
+        let version = self.store.publish_guide(id, actor, now()).await?;
+        let open = self.store.checklist(id).await?.into_iter().filter(|i| i.done_at.is_none() && domain::checklist::fills_the_guide(i));
+        for item in open.filter(|i| domain::checklist::may_complete(actor, i).is_ok()) {
+            match self.store.complete_item(id, item.id, true, actor, now()).await {
+                // Someone ticked it meanwhile: it is done, as it should be.
+                Ok(_) | Err(store::StoreError::Domain(DomainError::Conflict(_))) => {}
+                Err(e) => return Err(e.into()),
+            }
+        }
+        Ok(version)
     }
 
     /// Every live incident the actor sees, with what agents answer from.

@@ -2,12 +2,11 @@
 
 use crate::{App, Error, Result, now};
 use domain::checklist::{ActionCard, ChecklistItem};
-use domain::incident::{Incident, NewIncident, Status};
+use domain::incident::{Incident, NewIncident, Status, Transition};
 use domain::log::{LogEntry, NewLogEntry, Verification};
 use domain::role::{Assignment, StaffRole};
 use domain::user::User;
-use domain::{Actor, DomainError, Permission};
-use std::collections::HashSet;
+use domain::{Actor, Permission};
 use store::{Appended, Once};
 use uuid::Uuid;
 
@@ -39,21 +38,16 @@ impl App {
             .collect())
     }
 
-    async fn org_codes(&self) -> Result<HashSet<String>> {
-        Ok(self.store.organisations().await?.into_iter().map(|o| o.code).collect())
-    }
-
     pub async fn create_incident(&self, actor: &Actor, n: NewIncident) -> Result<Incident> {
         actor.may(Permission::CreateIncident)?;
-        let codes = self.org_codes().await?;
-        let n = n.validate(|c| codes.contains(c))?;
+        let n = n.validate(&self.store.organisations().await?)?;
         n.check_requester(actor)?;
         Ok(self.store.create_incident(&n, actor, now()).await?)
     }
 
-    pub async fn change_status(&self, actor: &Actor, id: Uuid, to: Status, note: Option<&str>) -> Result<Incident> {
+    pub async fn change_status(&self, actor: &Actor, id: Uuid, step: &Transition) -> Result<Incident> {
         self.incident(actor, id, Permission::ChangeStatus).await?;
-        Ok(self.store.change_status(id, to, note, actor, now()).await?)
+        Ok(self.store.change_status(id, step, actor, now()).await?)
     }
 
     /// Resolves an e-mail to a user, for role assignment; `field` names the request field.
@@ -61,7 +55,11 @@ impl App {
         let Some(email) = email.map(str::trim).filter(|e| !e.is_empty()) else { return Ok(None) };
         match self.store.user_by_email(&email.to_lowercase()).await? {
             Some((u, _)) => Ok(Some(u)),
-            None => Err(DomainError::invalid(field, format!("no user with e-mail '{email}'")).into()),
+            None => {
+                let mut p = domain::error::Problems::default();
+                p.add_about(field, domain::error::code::UNKNOWN_USER, email, format!("no user with e-mail '{email}'"));
+                Err(p.into_error().into())
+            }
         }
     }
 
@@ -137,5 +135,11 @@ impl App {
     pub async fn attach_card(&self, actor: &Actor, id: Uuid, card: Uuid) -> Result<()> {
         self.incident(actor, id, Permission::AttachActionCard).await?;
         Ok(self.store.attach_card(id, card, actor, now()).await?)
+    }
+
+    /// Takes a card off the incident (attaching and detaching are one permission).
+    pub async fn detach_card(&self, actor: &Actor, id: Uuid, card: Uuid) -> Result<()> {
+        self.incident(actor, id, Permission::AttachActionCard).await?;
+        Ok(self.store.detach_card(id, card, actor, now()).await?)
     }
 }

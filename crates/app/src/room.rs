@@ -29,7 +29,7 @@ pub struct CrisisRoom {
     pub verification: Verification,
     /// Who can be given a crisis role (for those who assign roles).
     pub staff: Vec<User>,
-    /// The action cards that can be attached (for those who attach them).
+    /// The action cards that fit the crisis's kind (for those who attach them).
     pub all_cards: Vec<(Uuid, ActionCard)>,
     pub latest: Option<Version>,
     pub freshness: Option<Freshness>,
@@ -89,7 +89,11 @@ impl App {
             true => s.users().await?.into_iter().filter(|u| u.active && u.role.is_crisis_staff()).collect(),
             false => Vec::new(),
         };
-        let all_cards = if may(Permission::AttachActionCard) { s.action_cards().await? } else { Vec::new() };
+        // Offered: the cards for this kind of crisis and the general ones.
+        let all_cards = match may(Permission::AttachActionCard) {
+            true => s.action_cards().await?.into_iter().filter(|(_, c)| c.fits(incident.kind)).collect(),
+            false => Vec::new(),
+        };
         let calls = if may(Permission::ViewStaffing) { s.call_intervals(id).await? } else { Vec::new() };
         Ok(CrisisRoom {
             last_event,

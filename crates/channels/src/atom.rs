@@ -38,7 +38,9 @@ fn entry(w: &mut Writer, p: &Published, base: &str) {
     w.leaf("id", &[], &format!("urn:uuid:{id}"));
     let (title, updated, summary) = if p.is_closed() {
         let at = p.incident.closed_at.unwrap_or(p.version.published_at);
-        (format!("Afsluttet: {}", text::title(p)), at, "Krisen er afsluttet.".to_string())
+        // The authority's all-clear, where it gave one (closed before all-clears were asked for: none).
+        let said = p.incident.all_clear.as_deref().map_or_else(|| "Krisen er afsluttet.".to_string(), |t| text::plain(t, Links::Inline));
+        (format!("Afsluttet: {}", text::title(p)), at, said)
     } else {
         (text::title(p), p.version.published_at, text::plain(&p.version.guide.citizen_summary, Links::Inline))
     };
@@ -97,6 +99,12 @@ mod tests {
             "{doc}"
         );
         assert!(!doc.contains("text/html"), "no area, no public page link");
+        assert!(doc.contains("<summary>Krisen er afsluttet.</summary>"), "{doc}");
+        let mut over = published();
+        over.incident.status = domain::incident::Status::Closed;
+        over.incident.all_clear = Some("Krisen er ovre. Vandet kan drikkes igen.".into());
+        let doc = feed(&[over], "https://k.invalid", datetime!(2026-11-23 15:00 UTC));
+        assert!(doc.contains("<summary>Krisen er ovre. Vandet kan drikkes igen.</summary>"), "the all-clear is the entry's summary: {doc}");
         let empty = feed(&[], "https://k.invalid", datetime!(2026-11-23 15:00 UTC));
         assert!(empty.contains("<author>") && !empty.contains("<entry>"));
     }

@@ -99,6 +99,7 @@ pub(crate) mod fixture {
                 activated_at: Some(datetime!(2026-11-23 07:00 UTC)),
                 standing_down_at: None,
                 closed_at: None,
+                all_clear: None,
             },
             version: Version { version: 1, published_at: datetime!(2026-11-23 07:04 UTC), published_by: "redaktør".into(), guide },
             areas: vec![Area { code: "0250".into(), name: "Frederikssund Kommune".into() }],

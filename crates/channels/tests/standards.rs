@@ -84,6 +84,7 @@ fn published(kind: IncidentKind, title: &str, guide: Guide) -> Published {
             activated_at: Some(at),
             standing_down_at: None,
             closed_at: None,
+            all_clear: None,
         },
         version: Version { version: 1, published_at: at, published_by: "redaktør".into(), guide },
         areas: vec![Area { code: "0250".into(), name: "Frederikssund Kommune".into() }],

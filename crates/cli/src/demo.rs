@@ -4,7 +4,7 @@
 
 use anyhow::{Context, Result, bail};
 use app::{App, Store};
-use domain::incident::{Channel, IncidentKind, NewIncident, Status};
+use domain::incident::{Channel, IncidentKind, NewIncident, Status, Transition};
 use domain::log::{LogCategory, NewLogEntry};
 use domain::role::StaffRole;
 use domain::user::NewUser;
@@ -124,7 +124,7 @@ pub async fn seed(store: &Store) -> Result<()> {
     let request = "Frederikssund Kommune anmoder om kriseservice: omstillingen afviser alle opkald siden kl. 07.40.";
     app.append_log(keeper, act.id, entry(LogCategory::Contact, request)).await?;
     let note = "Kriseservice aktiveret efter aftale med kommunens beredskabschef.";
-    app.change_status(leader, act.id, Status::Active, Some(note)).await?;
+    app.change_status(leader, act.id, &Transition::new(Status::Active, note)).await?;
     let shifts = entry(LogCategory::Staffing, "Ekstra vagter bestilt hos medlemskommunerne fra kl. 10.");
     app.append_log(&actors["bemanding"], act.id, shifts).await?;
     app.append_log(keeper, act.id, entry(LogCategory::Information, "Kommunen forventer status på fejlretning kl. 12.")).await?;
@@ -177,7 +177,7 @@ async fn publish_demo_guide(app: &App, id: uuid::Uuid, editor: &Actor, agent: &A
     g.started_at = Some(started);
     g.expected_duration = "Resten af dagen".into();
     g.next_update_at = Some(now() + time::Duration::hours(2));
-    g.affected_area = "Hele Frederikssund Kommune: borgere, der plejer at ringe til kommunen på 47 35 10 00".into();
+    g.affected_area = "Hele Frederikssund Kommune".into();
     // The template's placeholders, written for this crisis.
     for s in &mut g.situations {
         if s.situation.contains("hvad der sker") {

@@ -94,10 +94,22 @@ impl ActionCard {
         Ok(self)
     }
 
+    /// Whether the room offers this card for a crisis of `kind`: the kind's own cards and the
+    /// general ones (kind "other").
+    pub fn fits(&self, kind: IncidentKind) -> bool {
+        self.kind == kind || self.kind == IncidentKind::Other
+    }
+
     /// The checklist items this card adds to an incident.
     pub fn checklist_items(&self) -> Vec<TemplateItem> {
         self.steps.iter().map(|s| item(Side::CrisisStaff, s, self.responsible)).collect()
     }
+}
+
+/// The item that publishing the guide completes: the authority's "Udfyld beredskabsguiden …".
+/// The secretariat may reword the template, so it is known by how its title begins.
+pub fn fills_the_guide(item: &ChecklistItem) -> bool {
+    item.side == Side::Authority && item.title.to_lowercase().starts_with("udfyld beredskabsguiden")
 }
 
 /// Who may tick an item: the crisis staff and the secretariat tick anything;
@@ -220,6 +232,34 @@ pub fn progress(items: &[ChecklistItem]) -> (usize, usize) {
 
 #[cfg(test)]
 mod tests {
+    use super::*;
+
+    #[test]
+    fn publishing_knows_the_guide_item_and_cards_fit_their_kind_and_the_general_ones() {
+        let items = activation_items(&default_checklist(), &["0250".into()]);
+        let guide: Vec<_> = items
+            .iter()
+            .filter(|(t, org)| {
+                let item = ChecklistItem {
+                    id: uuid::Uuid::nil(),
+                    side: t.side,
+                    org: org.clone(),
+                    title: t.title.clone(),
+                    responsible: t.responsible,
+                    card_id: None,
+                    done_by: None,
+                    done_at: None,
+                };
+                fills_the_guide(&item)
+            })
+            .collect();
+        assert_eq!(guide.len(), 1, "one guide item per affected organisation");
+        let cards = default_action_cards();
+        let power = cards.iter().find(|c| c.kind == IncidentKind::PowerCut).unwrap();
+        assert!(power.fits(IncidentKind::PowerCut) && !power.fits(IncidentKind::Fire));
+        let general = ActionCard { kind: IncidentKind::Other, ..power.clone() };
+        assert!(general.fits(IncidentKind::Fire), "a general card fits every crisis");
+    }
 
     /// The seeded texts are Danish as a Danish user writes it: no "Oprét", no "callback".
     #[test]
@@ -233,7 +273,6 @@ mod tests {
             assert!(!text.contains("Oprét") && !text.to_lowercase().contains("callback"), "{text}");
         }
     }
-    use super::*;
 
     #[test]
     fn default_templates_are_valid() {

@@ -10,6 +10,46 @@ pub struct FieldError {
     #[serde(skip_serializing_if = "Option::is_none")]
     #[schema(required = false)]
     pub code: Option<&'static str>,
+    /// The number a coded rule names (the most characters, rows, …), for the translation;
+    /// the English message already says it.
+    #[serde(skip)]
+    pub limit: Option<usize>,
+    /// What the problem is about, as it was typed or is known (an organisation's name, a
+    /// person's e-mail), for the translation.
+    #[serde(skip)]
+    pub subject: Option<String>,
+}
+
+/// The stable codes of the field problems the pages translate (the English messages stay as
+/// they are for the API).
+pub mod code {
+    pub const REQUIRED: &str = "required";
+    pub const TOO_SHORT: &str = "too_short";
+    pub const TOO_LONG: &str = "too_long";
+    pub const CONTROL: &str = "control_characters";
+    pub const TOO_MANY: &str = "too_many";
+    pub const IN_FUTURE: &str = "in_future";
+    pub const ROW_INCOMPLETE: &str = "row_incomplete";
+    pub const PHONE: &str = "phone_format";
+    pub const EMAIL: &str = "email_format";
+    pub const DATETIME: &str = "datetime_format";
+    pub const UNKNOWN_ORG: &str = "unknown_organisation";
+    pub const AMBIGUOUS_ORG: &str = "ambiguous_organisation";
+    pub const CHOOSE_ONE: &str = "choose_one";
+    pub const CONFIRM: &str = "confirmation";
+    pub const UNKNOWN_USER: &str = "unknown_user";
+    pub const INACTIVE_USER: &str = "inactive_user";
+    pub const WRONG_ROLE: &str = "wrong_role";
+    pub const SAME_PERSON: &str = "same_person";
+    pub const ENTRY_NUMBER: &str = "entry_number";
+    pub const SHIFT_LINE: &str = "shift_line";
+    pub const SHIFT_LENGTH: &str = "shift_length";
+    pub const SHIFT_ORDER: &str = "shift_order";
+    pub const SHIFT_AGENTS: &str = "shift_agents";
+    pub const SHIFT_YEARS: &str = "shift_years";
+    pub const SHARE: &str = "share";
+    pub const PLACEHOLDER: &str = "placeholder";
+    pub const QUESTION_NEEDED: &str = "question_needed";
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -29,7 +69,18 @@ pub enum DomainError {
 
 impl DomainError {
     pub fn invalid(field: impl Into<String>, message: impl Into<String>) -> Self {
-        DomainError::Invalid(vec![FieldError { field: field.into(), message: message.into(), code: None }])
+        DomainError::Invalid(vec![FieldError { field: field.into(), message: message.into(), code: None, limit: None, subject: None }])
+    }
+
+    /// [`DomainError::invalid`] with a stable code the pages translate.
+    pub fn invalid_coded(field: impl Into<String>, code: &'static str, message: impl Into<String>) -> Self {
+        DomainError::Invalid(vec![FieldError {
+            field: field.into(),
+            message: message.into(),
+            code: Some(code),
+            limit: None,
+            subject: None,
+        }])
     }
 }
 
@@ -43,24 +94,53 @@ impl Problems {
     }
 
     pub fn add(&mut self, field: &str, message: impl Into<String>) {
-        self.0.push(FieldError { field: field.to_string(), message: message.into(), code: None });
+        self.0.push(FieldError { field: field.to_string(), message: message.into(), code: None, limit: None, subject: None });
     }
 
     /// A problem with a stable `code`, which the pages translate.
     pub fn add_coded(&mut self, field: &str, code: &'static str, message: impl Into<String>) {
-        self.0.push(FieldError { field: field.to_string(), message: message.into(), code: Some(code) });
+        self.0.push(FieldError { field: field.to_string(), message: message.into(), code: Some(code), limit: None, subject: None });
+    }
+
+    /// [`Problems::add_coded`] for a rule that names a number (`at most 20 rows`).
+    pub fn add_limit(&mut self, field: &str, code: &'static str, limit: usize, message: impl Into<String>) {
+        self.0.push(FieldError { field: field.to_string(), message: message.into(), code: Some(code), limit: Some(limit), subject: None });
+    }
+
+    /// [`Problems::add_coded`] for a rule about something named (`subject`).
+    pub fn add_about(&mut self, field: &str, code: &'static str, subject: &str, message: impl Into<String>) {
+        let subject = Some(subject.to_string());
+        self.0.push(FieldError { field: field.to_string(), message: message.into(), code: Some(code), limit: None, subject });
     }
 
     /// Checks a text field: trimmed length within `min..=max` characters.
     pub fn text(&mut self, field: &str, value: &str, min: usize, max: usize) {
         let len = value.trim().chars().count();
         if crate::text::has_control(value) {
-            self.add(field, "must not contain control characters");
+            self.add_coded(field, code::CONTROL, "must not contain control characters");
+        } else if len < min && min == 1 {
+            self.add_coded(field, code::REQUIRED, "is required");
         } else if len < min {
-            self.add(field, if min == 1 { "is required".to_string() } else { format!("must be at least {min} characters") });
+            self.add_limit(field, code::TOO_SHORT, min, format!("must be at least {min} characters"));
         } else if len > max {
-            self.add(field, format!("must be at most {max} characters (got {len})"));
+            self.add_limit(field, code::TOO_LONG, max, format!("must be at most {max} characters (got {len})"));
         }
+    }
+
+    /// Takes in another command's problems (a part checked on its own).
+    pub fn extend(&mut self, e: DomainError) -> Result<(), DomainError> {
+        match e {
+            DomainError::Invalid(fields) => {
+                self.0.extend(fields);
+                Ok(())
+            }
+            other => Err(other),
+        }
+    }
+
+    /// The refusal with these problems (for a caller that knows there is at least one).
+    pub fn into_error(self) -> DomainError {
+        DomainError::Invalid(self.0)
     }
 
     pub fn into_result(self) -> Result<(), DomainError> {

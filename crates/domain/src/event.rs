@@ -92,6 +92,7 @@ pub enum Event {
 pub enum ChecklistChange {
     Item(ChecklistItem),
     CardAttached { card: Uuid },
+    CardDetached { detached: Uuid },
 }
 
 /// Feedback as the live streams tell it: without its text and who wrote it.

@@ -2,7 +2,7 @@
 //! bots speak from. A draft may be incomplete; publishing requires every section, and each
 //! publish is a new immutable version.
 
-use crate::error::Problems;
+use crate::error::{Problems, code};
 use crate::incident::IncidentKind;
 use crate::{DomainError, text};
 use serde::{Deserialize, Serialize};
@@ -154,10 +154,10 @@ impl Guide {
         p.text("affected_area", &self.affected_area, 0, AREA_MAX);
         p.text("citizen_summary", &self.citizen_summary, 0, STATUS_MAX);
         if self.situations.len() > MAX_SITUATIONS {
-            p.add("situations", format!("at most {MAX_SITUATIONS} rows"));
+            p.add_limit("situations", code::TOO_MANY, MAX_SITUATIONS, format!("at most {MAX_SITUATIONS} rows"));
         }
         if self.contacts.len() > MAX_CONTACTS {
-            p.add("contacts", format!("at most {MAX_CONTACTS} contacts"));
+            p.add_limit("contacts", code::TOO_MANY, MAX_CONTACTS, format!("at most {MAX_CONTACTS} contacts"));
         }
         for (i, s) in self.situations.iter().enumerate() {
             p.text(&format!("situations[{i}].question"), &s.question, 0, QUESTION_MAX);
@@ -166,7 +166,7 @@ impl Guide {
             p.text(&format!("situations[{i}].citizen_text"), &s.citizen_text, 0, ROW_MAX);
             let field = format!("situations[{i}].citizen_questions");
             if s.citizen_questions.len() > MAX_CITIZEN_QUESTIONS {
-                p.add(&field, format!("at most {MAX_CITIZEN_QUESTIONS} questions"));
+                p.add_limit(&field, code::TOO_MANY, MAX_CITIZEN_QUESTIONS, format!("at most {MAX_CITIZEN_QUESTIONS} questions"));
             }
             for q in &s.citizen_questions {
                 p.text(&field, q, 0, QUESTION_MAX);
@@ -183,11 +183,15 @@ impl Guide {
     fn check_formats(&self, p: &mut Problems) {
         for (i, c) in self.contacts.iter().enumerate() {
             if !c.phone.trim().is_empty() && normalise_phone(&c.phone).is_none() {
-                p.add(&format!("contacts[{i}].phone"), format!("'{}' is not a Danish phone number (8 digits, or 112, 114, 1813)", c.phone));
+                p.add_coded(
+                    &format!("contacts[{i}].phone"),
+                    code::PHONE,
+                    format!("'{}' is not a Danish phone number (8 digits, or 112, 114, 1813)", c.phone),
+                );
             }
         }
         if !self.callback_email.is_empty() && !text::is_email(&self.callback_email) {
-            p.add("callback_email", "is not a valid e-mail address");
+            p.add_coded("callback_email", code::EMAIL, "is not a valid e-mail address");
         }
     }
 
@@ -216,37 +220,41 @@ impl Guide {
             ("citizen_summary", &g.citizen_summary),
         ] {
             if value.is_empty() {
-                p.add(field, "is required before publishing");
+                p.add_coded(field, code::REQUIRED, "is required before publishing");
             }
         }
         if g.started_at.is_none() {
-            p.add("started_at", "is required before publishing");
+            p.add_coded("started_at", code::REQUIRED, "is required before publishing");
         }
         match g.next_update_at {
-            None => p.add("next_update_at", "is required before publishing: when will the guide be updated next?"),
-            Some(t) if t <= now => p.add("next_update_at", "must be in the future"),
+            None => p.add_coded("next_update_at", code::REQUIRED, "is required before publishing: when will the guide be updated next?"),
+            Some(t) if t <= now => p.add_coded("next_update_at", code::IN_FUTURE, "must be in the future"),
             Some(_) => {}
         }
         if g.situations.is_empty() {
-            p.add("situations", "add at least one situation and what agents do");
+            p.add_coded("situations", code::REQUIRED, "add at least one situation and what agents do");
         }
         for (i, s) in g.situations.iter().enumerate() {
             if s.situation.is_empty() || s.action.is_empty() {
-                p.add(&format!("situations[{i}]"), "both the situation and the action are required");
+                p.add_coded(&format!("situations[{i}]"), code::ROW_INCOMPLETE, "both the situation and the action are required");
             }
             if is_placeholder(&s.citizen_text) {
-                p.add(&format!("situations[{i}].citizen_text"), PLACEHOLDER_PROBLEM);
+                p.add_coded(&format!("situations[{i}].citizen_text"), crate::error::code::PLACEHOLDER, PLACEHOLDER_PROBLEM);
             }
             if !s.citizen_text.is_empty() && s.question.is_empty() {
-                p.add(&format!("situations[{i}].question"), "a citizen text needs the question it answers, as a citizen would ask it");
+                p.add_coded(
+                    &format!("situations[{i}].question"),
+                    crate::error::code::QUESTION_NEEDED,
+                    "a citizen text needs the question it answers, as a citizen would ask it",
+                );
             }
         }
         if g.contacts.is_empty() {
-            p.add("contacts", "add at least one contact, e.g. the emergency number 112");
+            p.add_coded("contacts", code::REQUIRED, "add at least one contact, e.g. the emergency number 112");
         }
         for (i, c) in g.contacts.iter().enumerate() {
             if c.name.is_empty() || c.phone.trim().is_empty() {
-                p.add(&format!("contacts[{i}]"), "both the name and the phone number are required");
+                p.add_coded(&format!("contacts[{i}]"), code::ROW_INCOMPLETE, "both the name and the phone number are required");
             }
         }
         p.into_result()?;

@@ -1,6 +1,6 @@
 //! An incident (krise): its kinds, channels and lifecycle.
 
-use crate::error::Problems;
+use crate::error::{Problems, code};
 use crate::{DomainError, text, word_enum};
 use serde::Deserialize;
 
@@ -62,23 +62,15 @@ impl Status {
         }
     }
 
-    /// Closing must be explained in the log.
-    pub fn needs_note(self) -> bool {
-        self == Status::Closed
+    /// Standing down and closing end the service for citizens: the room asks the person to
+    /// confirm, naming the crisis.
+    pub fn needs_confirmation(self) -> bool {
+        matches!(self, Status::StandingDown | Status::Closed)
     }
 
-    /// Checks the note that goes into the log with a transition to `self`; returns it trimmed.
-    pub fn check_note(self, note: Option<&str>) -> Result<Option<String>, DomainError> {
-        let note = note.map(text::multi_line).filter(|n| !n.is_empty());
-        if self.needs_note() && note.is_none() {
-            return Err(DomainError::invalid("note", "closing requires a closing log entry: say why the incident is closed"));
-        }
-        let mut p = Problems::default();
-        if let Some(n) = &note {
-            p.text("note", n, 1, NOTE_MAX);
-        }
-        p.into_result()?;
-        Ok(note)
+    /// Closing tells citizens that it is over, in the authority's words.
+    pub fn needs_all_clear(self) -> bool {
+        self == Status::Closed
     }
 
     /// Activation raises the activation checklist, once.
@@ -104,6 +96,56 @@ impl Status {
 pub const TITLE_MAX: usize = 200;
 /// Leaves room within the log's text limit for the status-change wording around the note.
 pub const NOTE_MAX: usize = crate::log::TEXT_MAX - 200;
+/// The all-clear citizens read on the public page and in the feed for a day after closing.
+pub const ALL_CLEAR_MAX: usize = 1000;
+/// How long citizens are shown the all-clear.
+pub const ALL_CLEAR_SHOWN: time::Duration = time::Duration::hours(24);
+
+/// A requested step along the lifecycle: every step gives its reason for the log, and closing
+/// gives the all-clear for citizens ("Krisen er ovre …").
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Transition {
+    pub to: Status,
+    pub note: Option<String>,
+    pub all_clear: Option<String>,
+    /// The person confirmed a step that ends the service (on the room's form, by ticking the
+    /// box that names the crisis; an API call is its own confirmation).
+    pub confirmed: bool,
+}
+
+impl Transition {
+    /// A step with its reason (and no all-clear).
+    pub fn new(to: Status, note: &str) -> Transition {
+        Transition { to, note: Some(note.to_string()), all_clear: None, confirmed: true }
+    }
+
+    /// Checks the step from `from`: an illegal step is a conflict; then every problem of the
+    /// texts at once. Returns the texts trimmed, and no all-clear unless closing.
+    pub fn check(self, from: Status) -> Result<Transition, DomainError> {
+        let to = from.transition(self.to)?;
+        let note = self.note.as_deref().map(text::multi_line).filter(|n| !n.is_empty());
+        let all_clear = self.all_clear.as_deref().map(text::multi_line).filter(|n| !n.is_empty() && to.needs_all_clear());
+        let mut p = Problems::default();
+        match &note {
+            None => p.add_coded("note", code::REQUIRED, "give the reason for the change of status: it goes into the log"),
+            Some(n) => p.text("note", n, 1, NOTE_MAX),
+        }
+        match &all_clear {
+            None if to.needs_all_clear() => p.add_coded(
+                "all_clear",
+                code::REQUIRED,
+                "closing requires an all-clear for citizens (\"Krisen er ovre …\"), shown for a day on the public page and in the feed",
+            ),
+            Some(t) => p.text("all_clear", t, 1, ALL_CLEAR_MAX),
+            None => {}
+        }
+        if to.needs_confirmation() && !self.confirmed {
+            p.add_coded("confirm", code::CONFIRM, "confirm the change by ticking the box that names the crisis");
+        }
+        p.into_result()?;
+        Ok(Transition { to, note, all_clear, confirmed: true })
+    }
+}
 
 /// `POST /api/v1/incidents` as the domain sees it.
 #[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
@@ -121,23 +163,27 @@ pub struct NewIncident {
 }
 
 impl NewIncident {
-    /// Normalises and validates; `known_org` answers whether an organisation code exists.
-    pub fn validate(mut self, known_org: impl Fn(&str) -> bool) -> Result<NewIncident, DomainError> {
+    /// Normalises and validates. Each affected organisation may be named by its code or its
+    /// name (as the form's list offers them, "Frederikssund (0250)"), and becomes its code.
+    pub fn validate(mut self, orgs: &[crate::org::Organisation]) -> Result<NewIncident, DomainError> {
         self.title = text::one_line(&self.title);
         let mut p = Problems::default();
         p.text("title", &self.title, 3, TITLE_MAX);
         if self.affected.is_empty() {
-            p.add("affected", "name at least one affected organisation by its code, e.g. \"0250\"");
+            p.add_coded("affected", code::REQUIRED, "name at least one affected organisation by its code, e.g. \"0250\"");
         }
-        for code in &self.affected {
-            if !known_org(code) {
-                p.add("affected", format!("unknown organisation code '{code}'"));
+        let mut codes = Vec::new();
+        for named in &self.affected {
+            match crate::org::resolve(named, orgs) {
+                Ok(c) => codes.push(c),
+                Err(e) => p.extend(e)?,
             }
         }
+        self.affected = codes;
         self.affected.sort();
         self.affected.dedup();
         if self.channels.is_empty() {
-            p.add("channels", "choose at least one of phone, chat, voice");
+            p.add_coded("channels", code::CHOOSE_ONE, "choose at least one of phone, chat, voice");
         }
         self.channels.sort();
         self.channels.dedup();
@@ -185,6 +231,8 @@ pub struct Incident {
     pub standing_down_at: Option<time::OffsetDateTime>,
     #[serde(with = "time::serde::rfc3339::option")]
     pub closed_at: Option<time::OffsetDateTime>,
+    /// What citizens were told when it closed.
+    pub all_clear: Option<String>,
 }
 
 impl Incident {
@@ -192,6 +240,12 @@ impl Incident {
     /// never while prepared, and never for an exercise.
     pub fn alert_is_public(&self) -> bool {
         !self.exercise && self.status != Status::Prepared
+    }
+
+    /// The all-clear while citizens are still shown it: for a day after closing.
+    pub fn all_clear_shown(&self, now: time::OffsetDateTime) -> Option<&str> {
+        let recent = self.closed_at.is_some_and(|t| now - t < ALL_CLEAR_SHOWN);
+        self.all_clear.as_deref().filter(|_| recent && self.status == Status::Closed)
     }
 }
 
@@ -240,19 +294,59 @@ mod tests {
             channels: vec![],
             exercise: false,
         };
-        let DomainError::Invalid(problems) = n.validate(|c| c == "0250").unwrap_err() else { panic!() };
+        let DomainError::Invalid(problems) = n.validate(&crate::org::reference()).unwrap_err() else { panic!() };
         let fields: Vec<_> = problems.iter().map(|p| p.field.as_str()).collect();
         assert_eq!(fields, ["title", "affected", "channels"]);
     }
 
     #[test]
-    fn closing_note_rules() {
-        assert!(Status::Closed.check_note(Some("  ")).is_err());
-        assert_eq!(Status::Closed.check_note(Some(" Slut. ")).unwrap().as_deref(), Some("Slut."));
-        assert_eq!(Status::Active.check_note(None).unwrap(), None);
-        let long = "x".repeat(NOTE_MAX + 1);
-        let DomainError::Invalid(p) = Status::Active.check_note(Some(&long)).unwrap_err() else { panic!() };
-        assert_eq!(p[0].field, "note");
+    fn every_step_gives_a_reason_and_closing_an_all_clear() {
+        let fields = |e: DomainError| match e {
+            DomainError::Invalid(p) => p.into_iter().map(|f| (f.field, f.code)).collect::<Vec<_>>(),
+            other => panic!("{other:?}"),
+        };
+        let bare = Transition { to: Status::Active, note: Some("  ".into()), all_clear: None, confirmed: false };
+        assert_eq!(fields(bare.check(Status::Prepared).unwrap_err()), [("note".to_string(), Some(code::REQUIRED))]);
+        let close = Transition { to: Status::Closed, note: Some(" Strømmen er tilbage. ".into()), all_clear: None, confirmed: true };
+        assert_eq!(fields(close.clone().check(Status::StandingDown).unwrap_err()), [("all_clear".to_string(), Some(code::REQUIRED))]);
+        let ok = Transition { all_clear: Some(" Krisen er ovre. ".into()), ..close }.check(Status::StandingDown).unwrap();
+        assert_eq!((ok.note.as_deref(), ok.all_clear.as_deref()), (Some("Strømmen er tilbage."), Some("Krisen er ovre.")));
+        // Only closing keeps an all-clear; an illegal step is a conflict before any text is looked at.
+        let active = Transition { to: Status::Active, note: Some("Igen".into()), all_clear: Some("x".into()), confirmed: false };
+        assert_eq!(active.check(Status::StandingDown).unwrap().all_clear, None);
+        assert!(matches!(Transition::new(Status::Closed, "").check(Status::Prepared), Err(DomainError::Conflict(_))));
+        let long = Transition { to: Status::Active, note: Some("x".repeat(NOTE_MAX + 1)), all_clear: None, confirmed: true };
+        assert_eq!(fields(long.check(Status::Prepared).unwrap_err()), [("note".to_string(), Some(code::TOO_LONG))]);
+    }
+
+    #[test]
+    fn standing_down_and_closing_are_confirmed() {
+        let step = |to, confirmed| Transition { to, note: Some("Grund".into()), all_clear: Some("Ovre.".into()), confirmed };
+        assert!(step(Status::Active, false).check(Status::Prepared).is_ok(), "activating needs no confirmation");
+        let DomainError::Invalid(p) = step(Status::StandingDown, false).check(Status::Active).unwrap_err() else { panic!() };
+        assert_eq!((p[0].field.as_str(), p[0].code), ("confirm", Some(code::CONFIRM)));
+        assert!(step(Status::Closed, true).check(Status::StandingDown).is_ok());
+    }
+
+    #[test]
+    fn the_all_clear_is_shown_for_a_day() {
+        let at = time::macros::datetime!(2026-11-23 12:00 UTC);
+        let i = Incident {
+            id: uuid::Uuid::nil(),
+            title: "Brand".into(),
+            kind: IncidentKind::Fire,
+            status: Status::Closed,
+            affected: vec!["0250".into()],
+            channels: vec![Channel::Phone],
+            exercise: false,
+            created_at: at,
+            activated_at: Some(at),
+            standing_down_at: Some(at),
+            closed_at: Some(at),
+            all_clear: Some("Krisen er ovre.".into()),
+        };
+        assert_eq!(i.all_clear_shown(at + time::Duration::hours(23)), Some("Krisen er ovre."));
+        assert_eq!(i.all_clear_shown(at + time::Duration::hours(25)), None);
     }
 
     #[test]

@@ -43,6 +43,11 @@ pub fn status_changed(from: Status, to: Status, note: Option<&str>) -> NewLogEnt
     entry(LogCategory::Decision, text)
 }
 
+/// The all-clear as citizens are told it, logged with the closing.
+pub fn all_clear(text: &str) -> NewLogEntry {
+    entry(LogCategory::Information, format!("Afblæsning offentliggjort for borgerne (vises et døgn): »{}«", text.trim()))
+}
+
 pub fn role_assigned(role: StaffRole, primary: Option<&Person>, deputy: Option<&Person>) -> NewLogEntry {
     let name = |p: Option<&Person>| p.map(|p| p.name.clone()).unwrap_or_else(|| "ingen".into());
     entry(LogCategory::Staffing, format!("{}: primær {}, stedfortræder {}.", staff_role_da(role), name(primary), name(deputy)))
@@ -73,6 +78,10 @@ pub fn callbacks_purged(n: u64, retention_days: i64) -> NewLogEntry {
 
 pub fn card_attached(title: &str) -> NewLogEntry {
     entry(LogCategory::Action, format!("Aktionskort tilknyttet: {title}"))
+}
+
+pub fn card_detached(title: &str, open_steps: u64) -> NewLogEntry {
+    entry(LogCategory::Action, format!("Aktionskort fjernet: {title} ({open_steps} åbne trin fjernet fra tjeklisten)"))
 }
 
 pub fn staffing_settings(s: &crate::calls::StaffingSettings) -> NewLogEntry {

@@ -134,6 +134,40 @@ pub fn is_municipality_code(code: &str) -> bool {
     is_statistics_code(code) && !is_region_code(code)
 }
 
+/// The code of the organisation `named` names: its code, its name (any case), or the two as a
+/// list offers them ("Frederikssund (0250)"). A name that fits several is refused with them
+/// listed, so the person can pick one.
+pub fn resolve(named: &str, orgs: &[Organisation]) -> Result<String, DomainError> {
+    use crate::error::code;
+    let named = named.trim();
+    let by_code = |c: &str| orgs.iter().find(|o| o.code == c).map(|o| o.code.clone());
+    if let Some(c) = by_code(named) {
+        return Ok(c);
+    }
+    if let Some((name, c)) = named.strip_suffix(')').and_then(|n| n.rsplit_once('('))
+        && let Some(o) = orgs.iter().find(|o| o.code == c.trim() && o.name.to_lowercase() == name.trim().to_lowercase())
+    {
+        return Ok(o.code.clone());
+    }
+    let wanted = named.to_lowercase();
+    let matching: Vec<&Organisation> = orgs.iter().filter(|o| o.name.to_lowercase() == wanted).collect();
+    let mut p = crate::error::Problems::default();
+    match matching[..] {
+        [one] => return Ok(one.code.clone()),
+        [] => p.add_about(
+            "affected",
+            code::UNKNOWN_ORG,
+            named,
+            format!("unknown organisation '{named}': give its code (e.g. 0250) or its name as listed"),
+        ),
+        _ => {
+            let which = matching.iter().map(|o| format!("{} ({})", o.name, o.code)).collect::<Vec<_>>().join(", ");
+            p.add_about("affected", code::AMBIGUOUS_ORG, &which, format!("'{named}' names several organisations: {which}"));
+        }
+    }
+    Err(p.into_error())
+}
+
 /// The reference data as a fresh installation starts: nobody is a member until configured.
 pub fn reference_without_members() -> Vec<Organisation> {
     reference().into_iter().map(|o| Organisation { member: false, ..o }).collect()
@@ -142,6 +176,20 @@ pub fn reference_without_members() -> Vec<Organisation> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_organisation_is_named_by_its_code_or_its_name() {
+        let mut orgs = reference();
+        assert_eq!(resolve("0250", &orgs).unwrap(), "0250");
+        assert_eq!(resolve(" frederikssund ", &orgs).unwrap(), "0250");
+        assert_eq!(resolve("Frederikssund (0250)", &orgs).unwrap(), "0250");
+        let unknown = resolve("Frederikssand", &orgs).unwrap_err();
+        assert!(matches!(&unknown, DomainError::Invalid(f) if f[0].code == Some(crate::error::code::UNKNOWN_ORG)), "{unknown:?}");
+        orgs.push(Organisation { code: "FRS".into(), ..orgs.iter().find(|o| o.code == "0250").unwrap().clone() });
+        let two = resolve("Frederikssund", &orgs).unwrap_err().to_string();
+        assert!(two.contains("Frederikssund (0250), Frederikssund (FRS)"), "{two}");
+        assert_eq!(resolve("Frederikssund (FRS)", &orgs).unwrap(), "FRS");
+    }
 
     #[test]
     fn reference_has_98_municipalities_and_5_regions() {

@@ -38,6 +38,13 @@ impl StaffRole {
     }
 }
 
+impl StaffRole {
+    /// Whether a person with account role `r` may fill this crisis role: the form lists only them.
+    pub fn may_hold(self, r: Role) -> bool {
+        r == self.account_role()
+    }
+}
+
 impl Role {
     /// Members of the crisis staff write the official log and work the crisis-side checklist.
     pub fn is_crisis_staff(self) -> bool {
@@ -60,20 +67,21 @@ pub fn check_assignment(
     primary: Option<&crate::user::User>,
     deputy: Option<&crate::user::User>,
 ) -> Result<(), crate::DomainError> {
+    use crate::error::code;
     let mut p = crate::error::Problems::default();
     for (field, user) in [("primary", primary), ("deputy", deputy)] {
         if let Some(u) = user {
             if !u.active {
-                p.add(field, format!("{} is deactivated", u.email));
-            } else if u.role != role.account_role() {
-                p.add(field, format!("{} is a {}, not a {}", u.email, u.role, role.account_role()));
+                p.add_about(field, code::INACTIVE_USER, &u.name, format!("{} is deactivated", u.email));
+            } else if !role.may_hold(u.role) {
+                p.add_about(field, code::WRONG_ROLE, &u.name, format!("{} is a {}, not a {}", u.email, u.role, role.account_role()));
             }
         }
     }
     if let (Some(a), Some(b)) = (primary, deputy)
         && a.id == b.id
     {
-        p.add("deputy", "the deputy must be someone other than the primary");
+        p.add_coded("deputy", code::SAME_PERSON, "the deputy must be someone other than the primary");
     }
     p.into_result()
 }

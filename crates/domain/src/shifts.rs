@@ -1,7 +1,7 @@
 //! Shifts for the crisis line and their distribution over the member municipalities: a base
 //! share (60–70 % by the collaboration's rule) by population, the rest offered for bidding.
 
-use crate::error::Problems;
+use crate::error::{Problems, code};
 use crate::{DomainError, time as local};
 use serde::{Deserialize, Serialize};
 use time::{Duration, OffsetDateTime};
@@ -43,13 +43,15 @@ impl NewPlan {
     pub fn validate(mut self) -> Result<NewPlan, DomainError> {
         let mut p = Problems::default();
         if self.shifts.is_empty() || self.shifts.len() > MAX_SHIFTS {
-            return Err(DomainError::invalid("shifts", format!("send from 1 to {MAX_SHIFTS} shifts")));
+            let mut one = Problems::default();
+            one.add_limit("shifts", code::TOO_MANY, MAX_SHIFTS, format!("send from 1 to {MAX_SHIFTS} shifts"));
+            return one.into_result().map(|_| self);
         }
         if !(self.base_share.is_finite() && (0.0..=1.0).contains(&self.base_share)) {
-            p.add("base_share", "must be a share from 0 to 1, e.g. 0.65");
+            p.add_coded("base_share", code::SHARE, "must be a share from 0 to 1, e.g. 0.65");
         }
         if let Some(i) = self.shifts.iter().position(|s| !local::plausible(s.start) || !local::plausible(s.end)) {
-            return Err(DomainError::invalid(format!("shifts[{i}].start"), "shifts lie in the years 2000–2099"));
+            return Err(DomainError::invalid_coded(format!("shifts[{i}].start"), code::SHIFT_YEARS, "shifts lie in the years 2000–2099"));
         }
         for s in &mut self.shifts {
             s.start = local::truncate(s.start);
@@ -58,13 +60,18 @@ impl NewPlan {
         for (i, s) in self.shifts.iter().enumerate() {
             let long = s.end - s.start;
             if long < Duration::hours(1) || long > Duration::hours(24) {
-                p.add(&format!("shifts[{i}].end"), "a shift lasts from 1 to 24 hours after its start");
+                p.add_coded(&format!("shifts[{i}].end"), code::SHIFT_LENGTH, "a shift lasts from 1 to 24 hours after its start");
             }
             if !(1..=MAX_AGENTS_PER_SHIFT).contains(&s.agents) {
-                p.add(&format!("shifts[{i}].agents"), format!("must be from 1 to {MAX_AGENTS_PER_SHIFT} agents"));
+                p.add_limit(
+                    &format!("shifts[{i}].agents"),
+                    code::SHIFT_AGENTS,
+                    MAX_AGENTS_PER_SHIFT as usize,
+                    format!("must be from 1 to {MAX_AGENTS_PER_SHIFT} agents"),
+                );
             }
             if i > 0 && s.start < self.shifts[i - 1].start {
-                p.add(&format!("shifts[{i}].start"), "shifts must be in time order");
+                p.add_coded(&format!("shifts[{i}].start"), code::SHIFT_ORDER, "shifts must be in time order");
             }
         }
         p.into_result()?;

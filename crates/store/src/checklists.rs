@@ -192,5 +192,33 @@ operations! {
             tx.commit().await?;
             Ok(())
         }
+
+        /// Detaches a card: its steps not yet done leave the checklist; the done ones stay, as
+        /// part of the record.
+        pub write fn detach_card(pool, incident_id: Uuid, card_id: Uuid, actor: &Actor, at: OffsetDateTime) -> Result<()> {
+            let mut tx = pool.begin().await?;
+            let mut events = Vec::new();
+            let incident = lock_incident(&mut tx, incident_id, at).await?;
+            let title: Option<String> = sqlx::query_scalar(
+                "SELECT c.title FROM incident_cards ic JOIN action_cards c ON c.id = ic.card_id WHERE ic.incident_id = $1 AND ic.card_id = $2",
+            )
+            .bind(incident_id)
+            .bind(card_id)
+            .fetch_optional(&mut *tx)
+            .await?;
+            let title = title.ok_or_else(|| not_found("action card attached to this incident"))?;
+            sqlx::query("DELETE FROM incident_cards WHERE incident_id = $1 AND card_id = $2").bind(incident_id).bind(card_id).execute(&mut *tx).await?;
+            let open = sqlx::query("DELETE FROM checklist_items WHERE incident_id = $1 AND card_id = $2 AND done_at IS NULL")
+                .bind(incident_id)
+                .bind(card_id)
+                .execute(&mut *tx)
+                .await?
+                .rows_affected();
+            append_in_tx(&mut tx, &incident, actor, narrative::card_detached(&title, open), at, &mut events).await?;
+            events.push(NewEvent::about(&incident, Event::ChecklistUpdated(ChecklistChange::CardDetached { detached: card_id })));
+            emit_all(&mut tx, events, at).await?;
+            tx.commit().await?;
+            Ok(())
+        }
     }
 }

@@ -3,11 +3,11 @@
 use crate::backend::prelude::*;
 use domain::checklist;
 use domain::checklist::TemplateItem;
-use domain::incident::{Incident, NewIncident, Status, channels_to_string};
+use domain::incident::{Incident, NewIncident, Status, Transition, channels_to_string};
 
 macro_rules! incident_columns {
     () => {
-        "id, title, kind, status, channels, exercise, created_at, activated_at, standing_down_at, closed_at"
+        "id, title, kind, status, channels, exercise, created_at, activated_at, standing_down_at, closed_at, all_clear"
     };
 }
 
@@ -77,6 +77,7 @@ operations! {
                 activated_at: None,
                 standing_down_at: None,
                 closed_at: None,
+                all_clear: None,
             };
             append_in_tx(&mut tx, &incident, actor, narrative::created(&incident), at, &mut events).await?;
             events.push(NewEvent::about(&incident, Event::IncidentCreated(incident.clone())));
@@ -117,28 +118,34 @@ operations! {
             Ok(out)
         }
 
-        /// Moves an incident along its lifecycle; activation instantiates the checklist.
-        pub write fn change_status(pool, id: Uuid, to: Status, note: Option<&str>, actor: &Actor, at: OffsetDateTime) -> Result<Incident> {
+        /// Moves an incident along its lifecycle; activation instantiates the checklist, closing
+        /// keeps the all-clear and logs it with the step.
+        pub write fn change_status(pool, id: Uuid, step: &Transition, actor: &Actor, at: OffsetDateTime) -> Result<Incident> {
             let mut tx = pool.begin().await?;
             let mut events = Vec::new();
             let mut incident = lock_incident(&mut tx, id, at).await?;
             let from = incident.status;
-            let to = from.transition(to)?;
-            let note = to.check_note(note)?;
+            let step = step.clone().check(from)?;
+            let to = step.to;
             let sql = match to {
                 Status::Active => "UPDATE incidents SET status = $2, activated_at = COALESCE(activated_at, $3) WHERE id = $1",
                 Status::StandingDown => "UPDATE incidents SET status = $2, standing_down_at = $3 WHERE id = $1",
-                Status::Closed => "UPDATE incidents SET status = $2, closed_at = $3 WHERE id = $1",
+                Status::Closed => "UPDATE incidents SET status = $2, closed_at = $3, all_clear = $4 WHERE id = $1",
                 Status::Prepared => unreachable!("no transition leads back to prepared"),
             };
-            sqlx::query(sql).bind(id).bind(to.as_str()).bind(at).execute(&mut *tx).await?;
+            let update = sqlx::query(sql).bind(id).bind(to.as_str()).bind(at);
+            let update = if to == Status::Closed { update.bind(&step.all_clear) } else { update };
+            update.execute(&mut *tx).await?;
             incident.status = to;
             match to {
                 Status::Active => incident.activated_at = incident.activated_at.or(Some(at)),
                 Status::StandingDown => incident.standing_down_at = Some(at),
-                _ => incident.closed_at = Some(at),
+                _ => (incident.closed_at, incident.all_clear) = (Some(at), step.all_clear.clone()),
             }
-            append_in_tx(&mut tx, &incident, actor, narrative::status_changed(from, to, note.as_deref()), at, &mut events).await?;
+            append_in_tx(&mut tx, &incident, actor, narrative::status_changed(from, to, step.note.as_deref()), at, &mut events).await?;
+            if let Some(text) = &step.all_clear {
+                append_in_tx(&mut tx, &incident, actor, narrative::all_clear(text), at, &mut events).await?;
+            }
             let existing: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM checklist_items WHERE incident_id = $1").bind(id).fetch_one(&mut *tx).await?;
             if to.raises_checklist(existing) {
                 let templates: Vec<TemplateItem> = checklist_templates_in(&mut *tx).await?.into_iter().map(|(_, t)| t).collect();

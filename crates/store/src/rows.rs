@@ -69,6 +69,7 @@ pub(crate) struct IncidentRow {
     activated_at: Option<OffsetDateTime>,
     standing_down_at: Option<OffsetDateTime>,
     closed_at: Option<OffsetDateTime>,
+    all_clear: Option<String>,
 }
 
 impl IncidentRow {
@@ -85,6 +86,7 @@ impl IncidentRow {
             activated_at: self.activated_at,
             standing_down_at: self.standing_down_at,
             closed_at: self.closed_at,
+            all_clear: self.all_clear,
         })
     }
 }

@@ -4,7 +4,7 @@
 
 use domain::checklist::Side;
 use domain::event::EventKind;
-use domain::incident::{Channel, IncidentKind, NewIncident, Status};
+use domain::incident::{Channel, IncidentKind, NewIncident, Status, Transition};
 use domain::log::{LogCategory, NewLogEntry, verify};
 use domain::role::StaffRole;
 use domain::user::NewUser;
@@ -177,29 +177,38 @@ async fn incident_is_created_prepared_staffed_and_logged(store: &Store) {
     assert_eq!(store.log(i.id).await.unwrap().last().unwrap().category, LogCategory::Staffing);
 }
 
+/// A closing with its reason and its all-clear.
+fn closing(note: &str, all_clear: &str) -> Transition {
+    Transition { all_clear: Some(all_clear.to_string()), ..Transition::new(Status::Closed, note) }
+}
+
 async fn lifecycle_is_enforced_inside_the_transaction(store: &Store) {
     let leader = user(store, "leder@demo.invalid", Role::CrisisLeader, "DDH").await;
     let i = store.create_incident(&new_incident(&["0250"]), &leader, domain::time::now()).await.unwrap();
     let now = domain::time::now;
 
-    let err = store.change_status(i.id, Status::Closed, Some("slut"), &leader, now()).await.unwrap_err();
+    let err = store.change_status(i.id, &Transition::new(Status::Closed, "slut"), &leader, now()).await.unwrap_err();
     assert!(is_conflict(&err));
-    let active = store.change_status(i.id, Status::Active, None, &leader, now()).await.unwrap();
+    let active = store.change_status(i.id, &Transition::new(Status::Active, "Skift"), &leader, now()).await.unwrap();
     assert_eq!(active.status, Status::Active);
     assert!(active.activated_at.is_some());
     assert_eq!(store.checklist(i.id).await.unwrap().len(), domain::checklist::default_checklist().len(), "activation raises the checklist");
 
-    store.change_status(i.id, Status::StandingDown, None, &leader, now()).await.unwrap();
-    let err = store.change_status(i.id, Status::Closed, None, &leader, now()).await.unwrap_err();
-    assert!(matches!(err, StoreError::Domain(DomainError::Invalid(_))), "closing needs a closing entry");
-    let closed = store.change_status(i.id, Status::Closed, Some("Strømmen er tilbage; krisen er slut."), &leader, now()).await.unwrap();
+    store.change_status(i.id, &Transition::new(Status::StandingDown, "Skift"), &leader, now()).await.unwrap();
+    let err = store.change_status(i.id, &Transition::new(Status::Closed, "Strømmen er tilbage."), &leader, now()).await.unwrap_err();
+    assert!(matches!(err, StoreError::Domain(DomainError::Invalid(_))), "closing needs an all-clear");
+    let close = closing("Strømmen er tilbage; krisen er slut.", "Krisen er ovre. Strømmen er tilbage i hele kommunen.");
+    let closed = store.change_status(i.id, &close, &leader, now()).await.unwrap();
     assert_eq!(closed.status, Status::Closed);
-    assert!(store.change_status(i.id, Status::Active, None, &leader, now()).await.is_err());
+    let stored = store.incident(i.id).await.unwrap().unwrap();
+    assert_eq!(stored.all_clear.as_deref(), Some("Krisen er ovre. Strømmen er tilbage i hele kommunen."), "the all-clear is kept");
+    assert!(store.change_status(i.id, &Transition::new(Status::Active, "Skift"), &leader, now()).await.is_err());
 
     let log = store.log(i.id).await.unwrap();
     let texts: Vec<&str> = log.iter().map(|e| e.text.as_str()).collect();
-    assert_eq!(texts.len(), 4, "{texts:?}");
+    assert_eq!(texts.len(), 5, "{texts:?}");
     assert!(texts[3].contains("til lukket") && texts[3].contains("Strømmen er tilbage"));
+    assert!(texts[4].contains("Afblæsning") && texts[4].contains("Krisen er ovre."), "the all-clear is logged with the closing: {texts:?}");
     assert!(verify(&log).valid);
 }
 
@@ -395,7 +404,7 @@ async fn checklist_and_action_cards(store: &Store) {
     let leader = user(store, "leder@demo.invalid", Role::CrisisLeader, "DDH").await;
     let editor = user(store, "redaktor@demo.invalid", Role::AuthorityEditor, "0250").await;
     let i = store.create_incident(&new_incident(&["0250"]), &leader, domain::time::now()).await.unwrap();
-    store.change_status(i.id, Status::Active, None, &leader, domain::time::now()).await.unwrap();
+    store.change_status(i.id, &Transition::new(Status::Active, "Skift"), &leader, domain::time::now()).await.unwrap();
     let items = store.checklist(i.id).await.unwrap();
     let auth_item = items.iter().find(|x| x.side == Side::Authority).unwrap();
     let staff_item = items.iter().find(|x| x.side == Side::CrisisStaff).unwrap();
@@ -414,6 +423,20 @@ async fn checklist_and_action_cards(store: &Store) {
     assert!(is_conflict(&store.attach_card(i.id, *card_id, &leader, domain::time::now()).await.unwrap_err()));
     assert_eq!(store.checklist(i.id).await.unwrap().len(), items.len() + card.steps.len());
     assert_eq!(store.incident_cards(i.id).await.unwrap().len(), 1);
+
+    // Detached: its open steps leave the checklist, a done one stays on the record.
+    let first_step = store.checklist(i.id).await.unwrap().into_iter().find(|x| x.card_id == Some(*card_id)).unwrap();
+    store.complete_item(i.id, first_step.id, true, &leader, domain::time::now()).await.unwrap();
+    store.detach_card(i.id, *card_id, &leader, domain::time::now()).await.unwrap();
+    assert!(store.incident_cards(i.id).await.unwrap().is_empty());
+    let left: Vec<_> = store.checklist(i.id).await.unwrap().into_iter().filter(|x| x.card_id == Some(*card_id)).map(|x| x.id).collect();
+    assert_eq!(left, [first_step.id], "the done step stays");
+    assert!(store.log(i.id).await.unwrap().last().unwrap().text.starts_with("Aktionskort fjernet"));
+    assert!(matches!(
+        store.detach_card(i.id, *card_id, &leader, domain::time::now()).await,
+        Err(StoreError::Domain(DomainError::NotFound(_)))
+    ));
+    store.attach_card(i.id, *card_id, &leader, domain::time::now()).await.unwrap();
     assert!(verify(&store.log(i.id).await.unwrap()).valid);
 }
 
@@ -422,7 +445,7 @@ async fn refused_writes_leave_nothing_behind(store: &Store) {
     let i = store.create_incident(&new_incident(&["0250"]), &leader, domain::time::now()).await.unwrap();
     let events_before = store.last_event_seq().await.unwrap();
     let log_before = store.log(i.id).await.unwrap().len();
-    assert!(store.change_status(i.id, Status::Closed, Some("x"), &leader, domain::time::now()).await.is_err());
+    assert!(store.change_status(i.id, &Transition::new(Status::Closed, "x"), &leader, domain::time::now()).await.is_err());
     assert!(store.append_log(i.id, entry("   "), &leader, domain::time::now()).await.is_err());
     let ghost = uuid::Uuid::new_v4();
     assert!(matches!(
@@ -441,7 +464,7 @@ async fn events_are_ordered_and_relayed(store: &Store) {
     let mut rx = store.subscribe();
     let leader = user(store, "leder@demo.invalid", Role::CrisisLeader, "DDH").await;
     let i = store.create_incident(&new_incident(&["0250"]), &leader, domain::time::now()).await.unwrap();
-    store.change_status(i.id, Status::Active, None, &leader, domain::time::now()).await.unwrap();
+    store.change_status(i.id, &Transition::new(Status::Active, "Skift"), &leader, domain::time::now()).await.unwrap();
     store.append_log(i.id, entry("hej"), &leader, domain::time::now()).await.unwrap();
 
     let mut kinds = Vec::new();
@@ -515,7 +538,7 @@ async fn authority_items_are_per_affected_organisation(store: &Store) {
     let leader = user(store, "leder@demo.invalid", Role::CrisisLeader, "DDH").await;
     let greve = user(store, "greve@demo.invalid", Role::AuthorityEditor, "0253").await;
     let i = store.create_incident(&new_incident(&["0250", "0253"]), &leader, domain::time::now()).await.unwrap();
-    store.change_status(i.id, Status::Active, None, &leader, domain::time::now()).await.unwrap();
+    store.change_status(i.id, &Transition::new(Status::Active, "Skift"), &leader, domain::time::now()).await.unwrap();
     let items = store.checklist(i.id).await.unwrap();
     let authority = domain::checklist::default_checklist().iter().filter(|t| t.side == Side::Authority).count();
     assert_eq!(items.iter().filter(|x| x.org.as_deref() == Some("0250")).count(), authority);
@@ -585,7 +608,7 @@ fn complete_guide(at: time::OffsetDateTime) -> domain::guide::Guide {
 /// An active incident affecting 0250 with version 1 of its guide published at `at`.
 async fn live_with_guide(store: &Store, lead: &Actor, at: time::OffsetDateTime) -> domain::incident::Incident {
     let i = store.create_incident(&new_incident(&["0250"]), lead, at).await.unwrap();
-    store.change_status(i.id, Status::Active, None, lead, at).await.unwrap();
+    store.change_status(i.id, &Transition::new(Status::Active, "Skift"), lead, at).await.unwrap();
     store.save_guide_draft(i.id, &complete_guide(at), lead, at).await.unwrap();
     store.publish_guide(i.id, lead, at).await.unwrap();
     i
@@ -712,7 +735,7 @@ async fn inquiries_need_a_live_incident_and_a_published_guide(store: &Store) {
     let ask = |situation, text: &str| NewInquiry { version: 1, situation, text: text.into(), municipality: "0250".into() };
     let prepared = store.create_incident(&new_incident(&["0250"]), &lead, t0).await.unwrap();
     assert!(is_conflict(&store.record_inquiry(Uuid::new_v4(), prepared.id, ask(Some(0), ""), t0).await.unwrap_err()), "not live");
-    store.change_status(prepared.id, Status::Active, None, &lead, t0).await.unwrap();
+    store.change_status(prepared.id, &Transition::new(Status::Active, "Skift"), &lead, t0).await.unwrap();
     assert!(is_conflict(&store.record_inquiry(Uuid::new_v4(), prepared.id, ask(Some(0), ""), t0).await.unwrap_err()), "no guide yet");
 
     let i = live_with_guide(store, &lead, t0).await;
@@ -776,9 +799,9 @@ async fn callbacks_are_mailed_access_logged_and_purged(store: &Store) {
     assert_eq!(trail, [(e, "export", 1), (e, "view", 1), (agent.name.as_str(), "create", 1)]);
 
     // Purged 30 days after close, not before; logged by the service itself.
-    store.change_status(i.id, Status::StandingDown, None, &lead, t0).await.unwrap();
+    store.change_status(i.id, &Transition::new(Status::StandingDown, "Skift"), &lead, t0).await.unwrap();
     let closed = t0 + Duration::hours(1);
-    store.change_status(i.id, Status::Closed, Some("Afsluttet"), &lead, closed).await.unwrap();
+    store.change_status(i.id, &closing("Afsluttet", "Krisen er ovre."), &lead, closed).await.unwrap();
     assert!(store.purge_callbacks(closed + Duration::days(29), 30).await.unwrap().is_empty());
     assert_eq!(store.purge_callbacks(closed + Duration::days(30), 30).await.unwrap(), vec![(i.id, 1)]);
     assert!(store.callbacks(i.id, &editor, "view", closed + Duration::days(30)).await.unwrap().is_empty());

@@ -40,6 +40,18 @@
     li.appendChild(p);
     list.insertBefore(li, list.firstChild);
     var max = document.getElementById("corrects"); if (max) max.max = e.seq;
+    // The chain grows by the entry, and a corrected entry says which entry corrects it.
+    var count = document.getElementById("chain-count");
+    if (count && Number(count.textContent) < e.seq) count.textContent = String(e.seq);
+    if (e.corrects) markCorrected(e.corrects, e.seq);
+  }
+
+  function markCorrected(seq, by) {
+    var holder = document.querySelector("#log-" + seq + " .corrected-by");
+    if (!holder || holder.querySelector("a[href='#log-" + by + "']")) return;
+    holder.appendChild(document.createTextNode(" · "));
+    var a = el("a", "corrected", words.corrected_by + " #" + by); a.href = "#log-" + by;
+    holder.appendChild(a);
   }
 
   function notice() {

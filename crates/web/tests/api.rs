@@ -93,20 +93,28 @@ async fn incident_lifecycle_roles_and_log_over_http() {
     assert_eq!(csv.lines().count() as i64, 1 + seq + 1);
     assert!(csv.contains("Rettelse: kl. 9"));
 
-    kit.call("POST", &format!("/api/v1/incidents/{id}/status"), leader, Some(json!({ "status": "standing_down" }))).await;
-    let (status, v) = kit.call("POST", &format!("/api/v1/incidents/{id}/status"), leader, Some(json!({ "status": "closed" }))).await;
-    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "closing needs a note: {v}");
-    assert_eq!(v["error"]["fields"][0]["field"], "note");
+    let path = format!("/api/v1/incidents/{id}/status");
+    let (status, v) = kit.call("POST", &path, leader, Some(json!({ "status": "standing_down" }))).await;
+    assert_eq!(
+        (status, &v["error"]["fields"][0]["field"]),
+        (StatusCode::UNPROCESSABLE_ENTITY, &json!("note")),
+        "every step gives its reason: {v}"
+    );
+    kit.call("POST", &path, leader, Some(json!({ "status": "standing_down", "note": "Færre opkald." }))).await;
+    let (status, v) = kit.call("POST", &path, leader, Some(json!({ "status": "closed" }))).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "closing needs a note and an all-clear: {v}");
+    let fields: Vec<_> = v["error"]["fields"].as_array().unwrap().iter().map(|f| f["field"].as_str().unwrap()).collect();
+    assert_eq!(fields, ["note", "all_clear"]);
+    // The old body (a note only) is still read; closing now also asks for the all-clear.
+    let (status, v) = kit.call("POST", &path, leader, Some(json!({ "status": "closed", "note": "Omstillingen virker igen." }))).await;
+    assert_eq!((status, &v["error"]["fields"][0]["field"]), (StatusCode::UNPROCESSABLE_ENTITY, &json!("all_clear")), "{v}");
+    let all_clear = "Krisen er ovre. Kommunens telefoner virker igen.";
     let (status, v) = kit
-        .call(
-            "POST",
-            &format!("/api/v1/incidents/{id}/status"),
-            leader,
-            Some(json!({ "status": "closed", "note": "Omstillingen virker igen." })),
-        )
+        .call("POST", &path, leader, Some(json!({ "status": "closed", "note": "Omstillingen virker igen.", "all_clear": all_clear })))
         .await;
     assert_eq!(status, StatusCode::OK, "{v}");
     assert!(v["closed_at"].is_string());
+    assert_eq!(v["all_clear"], all_clear);
 }
 
 #[tokio::test]

@@ -179,8 +179,8 @@ async fn bad_chat_input_gets_a_clear_4xx_and_a_closed_crisis_a_safe_handover() {
     eventually("the chatbot to know the crisis", || async { ask(&kit, "hvornår kommer strømmen igen?", None).await["kind"] == "answer" })
         .await;
     let conversation = ask(&kit, "hvornår kommer strømmen igen?", None).await["conversation"].as_str().unwrap().to_string();
-    for (to, note) in [("standing_down", None), ("closed", Some("Strømmen er tilbage overalt."))] {
-        let body = json!({ "status": to, "note": note });
+    for to in ["standing_down", "closed"] {
+        let body = json!({ "status": to, "note": "Strømmen er tilbage overalt.", "all_clear": "Krisen er ovre." });
         let (s, v) = kit.call("POST", &format!("/api/v1/incidents/{id}/status"), kit.token(Role::CrisisLeader), Some(body)).await;
         assert_eq!(s, StatusCode::OK, "{v}");
     }
@@ -357,14 +357,9 @@ async fn cap_alerts_follow_the_version_history_and_the_feed_lists_public_alerts(
     assert!(!feed.contains(&exercise), "exercises stay out of the public feed");
 
     // Closing cancels the alert; the feed keeps the Cancel for a day.
-    for (to, note) in [("standing_down", None), ("closed", Some("Strømmen er tilbage overalt."))] {
-        kit.call(
-            "POST",
-            &format!("/api/v1/incidents/{id}/status"),
-            kit.token(Role::CrisisLeader),
-            Some(json!({ "status": to, "note": note })),
-        )
-        .await;
+    for to in ["standing_down", "closed"] {
+        let body = json!({ "status": to, "note": "Strømmen er tilbage overalt.", "all_clear": "Krisen er ovre. Strømmen er tilbage." });
+        kit.call("POST", &format!("/api/v1/incidents/{id}/status"), kit.token(Role::CrisisLeader), Some(body)).await;
     }
     eventually("the cancel", || async { cap_text(&kit.raw("GET", &cap, None, None, &[]).await.1, "msgType") == "Cancel" }).await;
     xmllint(&kit.raw("GET", &cap, None, None, &[]).await.1, Some("cap/CAP-v1.2.xsd"));

@@ -154,7 +154,8 @@ async fn the_public_page_shows_citizen_wording_only_and_is_cacheable() {
 
     // Closing the crisis takes it off the page as soon as the snapshot follows.
     for to in ["standing_down", "closed"] {
-        let body = json!({ "status": to, "note": "Telefonerne virker igen." });
+        let body =
+            json!({ "status": to, "note": "Telefonerne virker igen.", "all_clear": "Krisen er ovre. Kommunens telefoner virker igen." });
         let (s, v) = kit.call("POST", &format!("/api/v1/incidents/{id}/status"), kit.token(Role::CrisisLeader), Some(body)).await;
         assert_eq!(s, StatusCode::OK, "{v}");
     }

@@ -270,6 +270,7 @@ async fn request_bodies_state_the_limits_the_domain_enforces() {
     let named = [
         ("NewIncident", "title", "maxLength", incident::TITLE_MAX),
         ("StatusChange", "note", "maxLength", incident::NOTE_MAX),
+        ("StatusChange", "all_clear", "maxLength", incident::ALL_CLEAR_MAX),
         ("NewLogEntry", "text", "maxLength", log::TEXT_MAX),
         ("NewInquiry", "text", "maxLength", inquiry::INQUIRY_TEXT_MAX),
         ("NewCallback", "reason", "maxLength", inquiry::REASON_MAX),

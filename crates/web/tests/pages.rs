@@ -38,7 +38,7 @@ const SUMMARY: (&str, &str) = ("/incidents/{id}", "/agent/{id}");
 /// Form posts, their permission and a body that is valid for those allowed.
 const FORMS: &[(&str, Permission, &str)] = &[
     ("/incidents", Permission::CreateIncident, "title=Oversv%C3%B8mmelse&kind=flood&affected=0250&channels=phone&channels=chat"),
-    ("/incidents/{id}/status", Permission::ChangeStatus, "status=standing_down"),
+    ("/incidents/{id}/status", Permission::ChangeStatus, "status=standing_down&note=Opkaldene+er+faldet&confirm=yes"),
     ("/incidents/{id}/roles", Permission::AssignRoles, "role=log_keeper&primary=&deputy="),
     ("/incidents/{id}/log", Permission::AppendLog, "category=information&text=Statusm%C3%B8de&corrects="),
     ("/incidents/{id}/checklist/{item}", Permission::CompleteChecklistItem, "done=true"),

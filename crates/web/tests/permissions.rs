@@ -65,7 +65,7 @@ fn body(kit: &Kit, method: &str, path: &str) -> Option<Value> {
         ("post", "/api/v1/incidents") => {
             json!({ "title": "Oversvømmelse", "kind": "flood", "affected": ["0250"], "channels": ["phone"] })
         }
-        ("post", "/api/v1/incidents/{id}/status") => json!({ "status": "standing_down" }),
+        ("post", "/api/v1/incidents/{id}/status") => json!({ "status": "standing_down", "note": "Opkaldene er faldet" }),
         ("put", "/api/v1/incidents/{id}/roles/{role}") | ("put", "/api/v1/roster/{role}") => {
             json!({ "primary": staff, "deputy": other })
         }

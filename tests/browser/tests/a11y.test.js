@@ -79,17 +79,22 @@ test('secretariat: the admin pages', async () => {
   }
 });
 
-test('agent and authority editor: the active crisis room', async () => {
-  for (const [who, email] of [
-    ['agent', USERS.agent],
-    ['authority editor', USERS.editor],
-  ]) {
-    const s = await loggedInPage(env.browser, env.base, email);
-    try {
-      await check(s.page, urls.active, `active crisis room (${who})`);
-    } finally {
-      await s.context.close();
-    }
+test("authority editor: the active crisis room; an agent gets the crisis's agent page instead", async () => {
+  const editor = await loggedInPage(env.browser, env.base, USERS.editor);
+  try {
+    await check(editor.page, urls.active, 'active crisis room (authority editor)');
+  } finally {
+    await editor.context.close();
+  }
+  // Agents do not read the official log: the room sends them to the agent-facing page.
+  const agent = await loggedInPage(env.browser, env.base, USERS.agent);
+  try {
+    await agent.page.goto(urls.active);
+    assert.equal(new URL(agent.page.url()).pathname, `/agent/${new URL(urls.active).pathname.split('/')[2]}`);
+    assert.equal(await agent.page.locator('#log-form, .log').count(), 0, 'no log on the agent page');
+    await assertAccessible(agent.page, 'the crisis for an agent');
+  } finally {
+    await agent.context.close();
   }
 });
 

@@ -16,6 +16,7 @@ const USERS = {
   secretariat: 'sekretariat@demo.kriseservice.invalid',
   agent: 'agent1@demo.kriseservice.invalid',
   editor: 'redaktoer@demo.kriseservice.invalid',
+  steeringGroup: 'styregruppe@demo.kriseservice.invalid',
 };
 
 function binary() {
@@ -178,6 +179,8 @@ async function assertAccessible(page, label) {
     AXE_TAGS,
   );
   assert.ok(result.passes.length > 0, `axe ran no passing rule on ${label}; it did not run`);
+  const ran = [...result.passes, ...result.violations, ...result.incomplete].some((r) => r.id === 'color-contrast');
+  assert.ok(ran, `axe did not run its colour-contrast rule on ${label}`);
   const report = result.violations
     .map((v) => {
       const nodes = v.nodes

@@ -14,10 +14,10 @@ after(async () => {
   if (env) await env.close();
 });
 
-test('a log entry written by the crisis leader appears live for an agent', async () => {
+test('a log entry written by the crisis leader appears live for the steering group, which reads but does not write the log', async () => {
   const { browser, base } = env;
   const a = await loggedInPage(browser, base, USERS.leader);
-  const b = await loggedInPage(browser, base, USERS.agent);
+  const b = await loggedInPage(browser, base, USERS.steeringGroup);
   try {
     const url = await incidentUrl(a.page, base, 'Øvelse:');
 
@@ -25,6 +25,8 @@ test('a log entry written by the crisis leader appears live for an agent', async
     await a.page.goto(url);
     assert.equal(await a.page.locator('#h-status + p .badge').getAttribute('class'), 'badge status-prepared');
     assert.equal(await a.page.locator('#h-checklist ~ ul.checklist li').count(), 0, 'no checklist before activation');
+    // Every step asks for its reason, for the log.
+    await a.page.fill('#note-active', 'Øvelsen begynder');
     await Promise.all([
       a.page.waitForNavigation(),
       a.page.click('button[type=submit][data-status="active"]'),
@@ -41,7 +43,7 @@ test('a log entry written by the crisis leader appears live for an agent', async
     const stream = b.page.waitForResponse((r) => new URL(r.url()).pathname === '/api/v1/events', { timeout: 5000 });
     await b.page.goto(url);
     assert.equal((await stream).status(), 200, 'the crisis room opens an event stream');
-    assert.equal(await b.page.locator('#log-form').count(), 0, 'an agent gets no log form');
+    assert.equal(await b.page.locator('#log-form').count(), 0, 'the steering group gets no log form');
     assert.equal(await b.page.locator('#h-status + p .badge.status-active').count(), 1);
     await b.page.evaluate(() => {
       window.__noReload = 'still here';
@@ -68,6 +70,9 @@ test('a log entry written by the crisis leader appears live for an agent', async
     assert.equal(await b.page.evaluate(() => window.__noReload), 'still here', 'the page was not reloaded');
     assert.equal(bNavigations, 0, 'no navigation happened in the reader');
     assert.equal(await b.page.locator('ol#log > li').count(), before + 1);
+    // The chain's count follows the live entry.
+    const seq = (await b.page.locator('ol#log > li').first().getAttribute('data-seq'));
+    assert.equal(await b.page.locator('#chain-count').textContent(), seq, 'the chain count follows the live entry');
     const first = b.page.locator('ol#log > li').first();
     assert.match(await first.getAttribute('id'), /^log-\d+$/);
     assert.ok((await first.textContent()).includes(text), 'the new entry is at the top');

@@ -96,9 +96,13 @@ test('/krise/0250 shows the citizen summary and the crisis line, never the purpo
     assert.ok(await line.isVisible(), 'the crisis line is shown');
     assert.match(await line.textContent(), /kriselinjen: 70 00 00 00$/);
     assert.equal(await line.locator('a').getAttribute('href'), 'tel:70000000', 'the crisis line can be called with a tap');
-    // The citizen answers of the rows (not the agents' wording of the situations), and the emergency numbers first.
-    const answers = await article.locator('ul.answers li').allTextContents();
-    assert.ok(answers.some((a) => a.includes('Ring 112 ved fare for liv')), JSON.stringify(answers));
+    // The citizen answers of the rows, each under its citizen's question (not the agents' wording
+    // of the situations), and the emergency numbers first.
+    const questions = await article.locator('.answers h4').allTextContents();
+    assert.ok(questions.includes('Hvad gør jeg, hvis det er akut?'), JSON.stringify(questions));
+    const urgent = article.locator('.answers h4', { hasText: 'Hvad gør jeg, hvis det er akut?' }).locator('xpath=following-sibling::div[1]');
+    assert.match(await urgent.textContent(), /Ring 112 ved fare for liv/);
+    assert.match(await article.locator('p.area').textContent(), /^Gælder for: Hele Frederikssund Kommune/, 'the area it applies to');
     assert.equal(await article.locator('ul.contacts li').first().locator('a').getAttribute('href'), 'tel:112');
     assert.equal(await page.locator('header nav, form, input, textarea').count(), 0, 'no staff navigation or forms');
     await assertNoInternalText(page, '/krise/0250');

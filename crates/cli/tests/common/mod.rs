@@ -113,7 +113,8 @@ pub fn live_incident(port: u16, leader: &str, lead: &str, next_update_in: time::
     let (status, v) = call(port, "POST", "/api/v1/incidents", leader, Some(new));
     assert_eq!(status, 201, "{v}");
     let id = v["id"].as_str().unwrap().to_string();
-    let (status, v) = call(port, "POST", &format!("/api/v1/incidents/{id}/status"), leader, Some(json!({ "status": "active" })));
+    let (status, v) =
+        call(port, "POST", &format!("/api/v1/incidents/{id}/status"), leader, Some(json!({ "status": "active", "note": "Aktiveret" })));
     assert_eq!(status, 200, "{v}");
     let guide = format!("/api/v1/incidents/{id}/guide");
     let (_, v) = call(port, "GET", &format!("{guide}/draft"), lead, None);

@@ -59,7 +59,12 @@ pub async fn cap(State(s): State<AppState>, headers: HeaderMap, Path(id): Path<U
 /// `GET /cap.atom`: the live, real (not exercise) alerts, and for a day the Cancel of a closed one.
 pub async fn feed(State(s): State<AppState>, headers: HeaderMap) -> Result<Response, ApiError> {
     let public = s.app.public_alerts()?;
-    let updated = public.iter().map(|p| p.version.published_at).max().unwrap_or(domain::time::truncate(domain::time::now()));
+    // A closed crisis's entry was last updated when it closed.
+    let updated = public
+        .iter()
+        .map(|p| p.incident.closed_at.filter(|_| p.is_closed()).unwrap_or(p.version.published_at))
+        .max()
+        .unwrap_or(domain::time::truncate(domain::time::now()));
     let xml = channels::atom::feed(&public, &base_url(&s, &headers), updated);
     Ok((
         [

@@ -9,7 +9,7 @@ use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use domain::Permission as P;
 use domain::checklist::ChecklistItem;
-use domain::incident::{Incident, NewIncident, Status};
+use domain::incident::{Incident, NewIncident, Status, Transition};
 use domain::log::{LogEntry, NewLogEntry, Verification};
 use domain::role::{Assignment, StaffRole};
 use serde::{Deserialize, Serialize};
@@ -55,12 +55,16 @@ pub async fn show(State(s): State<AppState>, ApiCaller(c): ApiCaller, Path(id): 
 #[schema(as = StatusChange)]
 pub struct StatusRequest {
     status: Status,
-    /// Required when closing.
+    /// The reason, for the log: required for every change of status.
     #[schema(min_length = 1, max_length = 3800, pattern = r"\S")]
     note: Option<String>,
+    /// Required when closing: the all-clear citizens read on the public page and in the feed
+    /// for a day ("Krisen er ovre …"). Ignored for the other steps.
+    #[schema(min_length = 1, max_length = 1000, pattern = r"\S")]
+    all_clear: Option<String>,
 }
 
-/// Move along the lifecycle; closing needs a note
+/// Move along the lifecycle; every step needs a note (its reason), closing also an all-clear
 #[utoipa::path(post, path = "/api/v1/incidents/{id}/status", extensions(("x-permission" = json!(P::ChangeStatus))),
     responses((status = OK, body = Incident)))]
 pub async fn status(
@@ -69,7 +73,9 @@ pub async fn status(
     Path(id): Path<Uuid>,
     Json(r): Json<StatusRequest>,
 ) -> Result<Json<Incident>, ApiError> {
-    Ok(Json(s.app.change_status(&c.actor(), id, r.status, r.note.as_deref()).await?))
+    // The call is its own confirmation; the room's form asks for one.
+    let step = Transition { to: r.status, note: r.note, all_clear: r.all_clear, confirmed: true };
+    Ok(Json(s.app.change_status(&c.actor(), id, &step).await?))
 }
 
 #[derive(Serialize, ToSchema)]

@@ -2,6 +2,7 @@
 //! employee can fill in minutes, saved as a draft or published; problems are listed by field,
 //! linked to the field, with what was typed kept.
 
+use super::form::{self, problem_text};
 use super::guide_view::freshness;
 use super::{Ctx, Form, PageError, PageResult, Path, local_time, page};
 use crate::AppState;
@@ -75,16 +76,29 @@ async fn edit(State(s): State<AppState>, ctx: Ctx, Path(id): Path<Uuid>) -> Page
 async fn form_page(s: &AppState, ctx: &Ctx, i: &Incident, g: &Guide, problem: Option<&ApiError>, done: Option<&str>) -> PageResult {
     let err = PageError::from(ctx.lang);
     let (latest, fresh) = s.app.guide_state(&ctx.caller.actor(), i.id).await.map_err(&err)?;
+    let problems: Vec<_> = problem.map(|e| e.fields.iter().map(|f| form::problem(ctx.lang, f)).collect()).unwrap_or_default();
     let field = |name: &str, label: &str, value: &str, max: usize, rows: Option<u8>, hint: Option<&str>| {
         let fid = field_id(name);
         let hint_id = format!("{fid}-hint");
+        let own: Vec<_> = problems.iter().filter(|p| p.field == name).collect();
+        let error_id = format!("{fid}-error");
+        let described = [hint.map(|_| hint_id.as_str()), (!own.is_empty()).then_some(error_id.as_str())]
+            .into_iter()
+            .flatten()
+            .collect::<Vec<_>>()
+            .join(" ");
+        let described = (!described.is_empty()).then_some(described);
+        let invalid = (!own.is_empty()).then_some("true");
         html! {
             div.field {
                 label for=(fid) { (label) }
                 @if let Some(h) = hint { span.hint id=(hint_id) { (h) } }
                 @match rows {
-                    Some(r) => textarea id=(fid) name=(name) rows=(r) maxlength=(max) aria-describedby=[hint.map(|_| &hint_id)] { (value) },
-                    None => input id=(fid) name=(name) value=(value) maxlength=(max) aria-describedby=[hint.map(|_| &hint_id)];,
+                    Some(r) => textarea id=(fid) name=(name) rows=(r) maxlength=(max) aria-invalid=[invalid] aria-describedby=[&described] { (value) },
+                    None => input id=(fid) name=(name) value=(value) maxlength=(max) aria-invalid=[invalid] aria-describedby=[&described];,
+                }
+                @if !own.is_empty() {
+                    p.field-error id=(error_id) { span.visually-hidden { (ctx.t("form.error")) ": " } @for p in &own { (problem_text(p)) " " } }
                 }
             }
         }
@@ -115,8 +129,8 @@ async fn form_page(s: &AppState, ctx: &Ctx, i: &Incident, g: &Guide, problem: Op
                     p { strong { (ctx.t("guide.not_done")) } " " span lang="en" { (e.message) } }
                 } @else {
                     p { strong { (ctx.t("guide.fix")) } }
-                    // The reasons come from the shared validation, which speaks English.
-                    ul { @for f in &e.fields { li { a href={ "#" (problem_target(&f.field)) } { (problem_label(ctx, &f.field)) } ": " span lang="en" { (f.message) } } } }
+                    // The shared validation names each rule by a code, translated here.
+                    ul { @for f in &e.fields { li { a href={ "#" (problem_target(&f.field)) } { (problem_label(ctx, &f.field)) } ": " (problem_text(&form::problem(ctx.lang, f))) } } }
                 }
             }
         }
@@ -207,9 +221,9 @@ impl GuideForm {
             if raw.trim().is_empty() {
                 return Ok(None);
             }
-            domain::time::from_local_input(&raw)
-                .map(Some)
-                .ok_or_else(|| domain::DomainError::invalid(k, "write a date and time, e.g. 2026-11-23T14:00").into())
+            domain::time::from_local_input(&raw).map(Some).ok_or_else(|| {
+                domain::DomainError::invalid_coded(k, domain::error::code::DATETIME, "write a date and time, e.g. 2026-11-23T14:00").into()
+            })
         };
         // Rows are numbered from 0 without gaps; the first missing key ends them.
         let rows = |key: &'static str| (0..).take_while(move |n| self.fields.contains_key(&key.replace('#', &n.to_string())));

@@ -13,6 +13,7 @@ mod incidents;
 mod login;
 mod print;
 pub mod public;
+mod room;
 mod search;
 mod security;
 mod shifts;
@@ -45,6 +46,7 @@ pub fn routes() -> Router<AppState> {
         .route("/static/public.js", get(|| async { static_file("text/javascript", include_str!("../../static/public.js")) }))
         .route("/static/chat.js", get(|| async { static_file("text/javascript", include_str!("../../static/chat.js")) }))
         .merge(incidents::routes())
+        .merge(room::routes())
         .merge(agent::routes())
         .merge(guide_edit::routes())
         .merge(authority::routes())
@@ -217,27 +219,51 @@ impl<T: DeserializeOwned + Send> FromRequest<AppState> for Form<T> {
     type Rejection = PageError;
     async fn from_request(req: Request, state: &AppState) -> Result<Self, PageError> {
         let lang = Lang::from_headers(req.headers());
-        let caller = match req.extensions().get::<Caller>() {
-            Some(c) => c.clone(),
-            None => auth::identify(state, req.headers())
-                .await
-                .map_err(PageError::from(lang))?
-                .ok_or_else(|| PageError::Api(ApiError::unauthorized(), lang))?
-                .enrolled()
-                .map_err(PageError::from(lang))?,
-        };
-        let bytes = axum::body::Bytes::from_request(req, state).await.map_err(|_| {
-            PageError::Api(ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large", "the form is too large"), lang)
-        })?;
-        let token: CsrfOnly = serde_html_form::from_bytes(&bytes).unwrap_or(CsrfOnly { csrf: String::new() });
-        if !auth::constant_eq(&token.csrf, &caller.csrf) {
-            return Err(PageError::Api(ApiError::new(StatusCode::FORBIDDEN, "csrf", "missing or wrong form token"), lang));
-        }
-        // `serde_html_form` collects repeated fields (checkbox groups) into a `Vec`.
-        serde_html_form::from_bytes(&bytes)
-            .map(Form)
-            .map_err(|e| PageError::Api(ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid_form", e.to_string()), lang))
+        let bytes = checked_form(req, state).await?;
+        parse_form(&bytes, lang).map(Form)
     }
+}
+
+/// [`Form`], with the fields as typed (without the token): what a refused form shows again.
+pub struct Typed<T>(pub T, pub Vec<(String, String)>);
+
+impl<T: DeserializeOwned + Send> FromRequest<AppState> for Typed<T> {
+    type Rejection = PageError;
+    async fn from_request(req: Request, state: &AppState) -> Result<Self, PageError> {
+        let lang = Lang::from_headers(req.headers());
+        let bytes = checked_form(req, state).await?;
+        let pairs: Vec<(String, String)> = serde_html_form::from_bytes(&bytes).unwrap_or_default();
+        let typed = pairs.into_iter().filter(|(k, _)| k != "_csrf").collect();
+        Ok(Typed(parse_form(&bytes, lang)?, typed))
+    }
+}
+
+/// The body of a form post whose CSRF token matches the caller's session.
+async fn checked_form(req: Request, state: &AppState) -> Result<axum::body::Bytes, PageError> {
+    let lang = Lang::from_headers(req.headers());
+    let caller = match req.extensions().get::<Caller>() {
+        Some(c) => c.clone(),
+        None => auth::identify(state, req.headers())
+            .await
+            .map_err(PageError::from(lang))?
+            .ok_or_else(|| PageError::Api(ApiError::unauthorized(), lang))?
+            .enrolled()
+            .map_err(PageError::from(lang))?,
+    };
+    let bytes = axum::body::Bytes::from_request(req, state)
+        .await
+        .map_err(|_| PageError::Api(ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large", "the form is too large"), lang))?;
+    let token: CsrfOnly = serde_html_form::from_bytes(&bytes).unwrap_or(CsrfOnly { csrf: String::new() });
+    if !auth::constant_eq(&token.csrf, &caller.csrf) {
+        return Err(PageError::Api(ApiError::new(StatusCode::FORBIDDEN, "csrf", "missing or wrong form token"), lang));
+    }
+    Ok(bytes)
+}
+
+fn parse_form<T: DeserializeOwned>(bytes: &[u8], lang: Lang) -> Result<T, PageError> {
+    // `serde_html_form` collects repeated fields (checkbox groups) into a `Vec`.
+    serde_html_form::from_bytes(bytes)
+        .map_err(|e| PageError::Api(ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid_form", e.to_string()), lang))
 }
 
 /// A path parameter for pages; a malformed one is a Danish 404 page, not plain text.
@@ -329,6 +355,7 @@ fn live_texts(c: &Ctx) -> Markup {
     let roles = domain::Role::ALL.iter().map(|r| (r.as_str(), c.word("role", r)));
     let mut texts: Vec<(&str, &str)> = categories.chain(roles).collect();
     texts.extend([("corrects", c.t("room.log.corrects")), ("overdue", c.t("live.overdue")), ("in", c.t("live.in"))]);
+    texts.push(("corrected_by", c.t("room.log.corrected_by")));
     script_texts(&texts)
 }
 

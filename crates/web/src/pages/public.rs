@@ -194,7 +194,8 @@ fn loading(s: &AppState) -> Response {
 async fn crisis(State(s): State<AppState>, Path(code): Path<String>, headers: HeaderMap, embed: bool) -> Response {
     let Ok(crises) = s.app.live().loaded_crises() else { return loading(&s) };
     let guides: Vec<&Published> = crises.published.iter().filter(|p| p.incident.affected.contains(&code)).collect();
-    let key = format!("{code}{}#{}", if embed { "/embed" } else { "" }, lateness(guides.iter().copied()));
+    let over = all_clears(&crises, &code);
+    let key = format!("{code}{}#{}#{}", if embed { "/embed" } else { "" }, lateness(guides.iter().copied()), over.len());
     if let Some(r) = s.public.get(&key, crises.generation) {
         return respond(&r, &headers, embed);
     }
@@ -209,12 +210,35 @@ async fn crisis(State(s): State<AppState>, Path(code): Path<String>, headers: He
             p { (tf(LANG, "public.no_crisis_in", &[("name", name)])) }
         }
         @for p in &guides { (crisis_article(&p.incident, &p.version, crisis_line)) }
+        (all_clear_section(&over))
         @if !embed {
             p.noprint { a href="/krise" { (t(LANG, "public.all")) } " · " button.link type="button" data-print { (t(LANG, "public.print")) } }
         }
     };
     let r = s.public.put(key, crises.generation, frame(&title, body, embed));
     respond(&r, &headers, embed)
+}
+
+/// The crises here that closed within the day, with the all-clear they closed with: from the
+/// same snapshot as the live ones. The clock ends them, so the count is part of the page's key.
+fn all_clears<'a>(crises: &'a app::live::Crises, code: &str) -> Vec<(&'a Incident, &'a str)> {
+    let now = domain::time::now();
+    let here = crises.closed.iter().filter(|p| p.incident.affected.iter().any(|c| c == code));
+    here.filter_map(|p| p.incident.all_clear_shown(now).map(|text| (&p.incident, text))).collect()
+}
+
+/// "Krisen er ovre": each all-clear under the crisis it ends, with when it closed.
+fn all_clear_section(over: &[(&Incident, &str)]) -> Markup {
+    html! {
+        @for (i, text) in over {
+            article.public-crisis.all-clear aria-labelledby={ "over-" (i.id) } {
+                h2 id={ "over-" (i.id) } { (i.title) }
+                p { span.badge.status-closed { (t(LANG, "public.closed")) } }
+                div.all-clear-text { (super::paragraphs(text)) }
+                @if let Some(at) = i.closed_at { p.meta { (t(LANG, "public.closed_at")) " " (super::local_time(at)) } }
+            }
+        }
+    }
 }
 
 async fn index(State(s): State<AppState>, headers: HeaderMap) -> Response {

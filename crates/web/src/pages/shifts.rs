@@ -1,11 +1,12 @@
 //! The shift plan's page: the staffing lead lays the plan and awards the open seats; a member
 //! municipality's shift contact sees its own commitments and bids for open shifts.
 
-use super::form::{form_section, lines_field};
-use super::{Ctx, Form, PageError, PageResult, Path, back_to, local_time, page};
+use super::form::{Posted, form_section, lines_field_posted};
+use super::{Ctx, Form, PageError, PageResult, Path, Typed, back_to, local_time, page};
 use crate::AppState;
 use axum::Router;
 use axum::extract::State;
+use axum::response::IntoResponse;
 use axum::routing::{get, post};
 use domain::Permission;
 use domain::shifts::{Bid, NewPlan, NewShift, Shift};
@@ -22,6 +23,11 @@ pub fn routes() -> Router<AppState> {
 }
 
 async fn show(State(s): State<AppState>, ctx: Ctx, Path(id): Path<Uuid>) -> PageResult {
+    show_page(&s, &ctx, id, &Posted::none()).await
+}
+
+/// The page, with a refused plan shown on its form.
+async fn show_page(s: &AppState, ctx: &Ctx, id: Uuid, posted: &Posted) -> PageResult {
     let err = PageError::from(ctx.lang);
     let actor = ctx.caller.actor();
     let i = s.app.incident(&actor, id, Permission::ViewShifts).await.map_err(&err)?;
@@ -45,11 +51,11 @@ async fn show(State(s): State<AppState>, ctx: Ctx, Path(id): Path<Uuid>) -> Page
                     (ctx.csrf_field()) button type="submit" { (ctx.t("shifts.award")) }
                 }
             }
-            @for s in &all { (shift_card(&ctx, id, s, bidder, &name)) }
+            @for s in &all { (shift_card(ctx, id, s, bidder, &name)) }
         }
-        @if lead { (plan_form(&ctx, id)) }
+        @if lead { (plan_form(ctx, id, posted)) }
     };
-    Ok(page(&ctx, ctx.t("shifts.title"), body, None))
+    Ok((posted.status, page(ctx, ctx.t("shifts.title"), body, None)).into_response())
 }
 
 fn shift_card(ctx: &Ctx, id: Uuid, s: &Shift, bidder: bool, name: &dyn Fn(&str) -> String) -> Markup {
@@ -85,8 +91,15 @@ fn shift_card(ctx: &Ctx, id: Uuid, s: &Shift, bidder: bool, name: &dyn Fn(&str) 
     }
 }
 
-fn plan_form(ctx: &Ctx, id: Uuid) -> Markup {
+fn plan_form(ctx: &Ctx, id: Uuid, posted: &Posted) -> Markup {
     let action = format!("/incidents/{id}/shifts/plan");
+    // A line's problem is named by its line: `shifts[2].end` is line 3.
+    let label = |f: &str| match f.strip_prefix("shifts[").and_then(|r| r.split(']').next()).and_then(|n| n.parse::<usize>().ok()) {
+        Some(n) => crate::i18n::tf(ctx.lang, "shifts.line", &[("n", &(n + 1).to_string())]),
+        None if f == "base_share" => ctx.t("shifts.base_share").to_string(),
+        None => ctx.t("shifts.lines").to_string(),
+    };
+    let target = |f: &str| Some(if f == "base_share" { "p-share" } else { "p-shifts" }.to_string());
     form_section(
         ctx,
         "h-plan-form",
@@ -94,10 +107,13 @@ fn plan_form(ctx: &Ctx, id: Uuid) -> Markup {
         &action,
         ctx.t("shifts.lay_button"),
         html! {
-            (lines_field("p-shifts", "shifts", ctx.t("shifts.lines"), ctx.t("shifts.lines_hint")))
+            (posted.summary(ctx.lang, &target, &label))
+            (lines_field_posted(ctx.lang, ("p-shifts", "shifts"), ctx.t("shifts.lines"), ctx.t("shifts.lines_hint"), posted, &label))
             div.field {
                 label for="p-share" { (ctx.t("shifts.base_share")) }
-                input id="p-share" name="base_share" type="number" min="0" max="100" step="1" value="65" inputmode="numeric";
+                input id="p-share" name="base_share" type="number" min="0" max="100" step="1" value=(posted.value("base_share").unwrap_or("65")) inputmode="numeric"
+                    aria-invalid=[posted.invalid("base_share")] aria-describedby=[posted.described_by("base_share", "p-share", None)];
+                (posted.message(ctx.lang, "base_share", "p-share"))
             }
         },
     )
@@ -106,37 +122,54 @@ fn plan_form(ctx: &Ctx, id: Uuid) -> Markup {
 #[derive(Deserialize)]
 struct PlanForm {
     shifts: String,
-    base_share: f64,
+    base_share: String,
 }
 
-/// "2026-11-23 06:00;2026-11-23 14:00;20" per line, in Copenhagen time.
+/// "2026-11-23 06:00;2026-11-23 14:00;20" per line, in Copenhagen time; every wrong line named.
 fn parse_lines(text: &str) -> Result<Vec<NewShift>, domain::DomainError> {
-    text.lines()
-        .filter(|l| !l.trim().is_empty())
-        .enumerate()
-        .map(|(n, line)| {
-            let bad = || {
-                domain::DomainError::invalid(
-                    format!("shifts[{n}]"),
-                    format!("'{line}': write start;end;agents, e.g. 2026-11-23 06:00;2026-11-23 14:00;20"),
-                )
-            };
-            let parts: Vec<&str> = line.split(';').collect();
-            let [start, end, agents] = parts[..] else { return Err(bad()) };
-            Ok(NewShift {
-                start: domain::time::from_local_text(start).ok_or_else(bad)?,
-                end: domain::time::from_local_text(end).ok_or_else(bad)?,
-                agents: agents.trim().parse().map_err(|_| bad())?,
-            })
-        })
-        .collect()
+    let mut problems = domain::error::Problems::default();
+    let mut shifts = Vec::new();
+    for (n, line) in text.lines().filter(|l| !l.trim().is_empty()).enumerate() {
+        match parse_line(line) {
+            Some(s) => shifts.push(s),
+            None => problems.add_coded(
+                &format!("shifts[{n}]"),
+                domain::error::code::SHIFT_LINE,
+                format!("'{line}': write start;end;agents, e.g. 2026-11-23 06:00;2026-11-23 14:00;20"),
+            ),
+        }
+    }
+    problems.into_result().map(|_| shifts)
 }
 
-async fn plan(State(s): State<AppState>, ctx: Ctx, Path(id): Path<Uuid>, Form(f): Form<PlanForm>) -> PageResult {
-    let err = PageError::from(ctx.lang);
-    let new = NewPlan { shifts: parse_lines(&f.shifts).map_err(&err)?, base_share: f.base_share / 100.0 };
-    s.app.set_plan(&ctx.caller.actor(), id, new).await.map_err(PageError::from(ctx.lang))?;
-    Ok(back_to(&format!("/incidents/{id}/shifts")))
+fn parse_line(line: &str) -> Option<NewShift> {
+    let parts: Vec<&str> = line.split(';').collect();
+    let [start, end, agents] = parts[..] else { return None };
+    Some(NewShift {
+        start: domain::time::from_local_text(start)?,
+        end: domain::time::from_local_text(end)?,
+        agents: agents.trim().parse().ok()?,
+    })
+}
+
+/// A share in per cent as typed: a number from 0 to 100 becomes 0–1; anything else is refused
+/// by the plan's rule, as the API's would be.
+fn share(typed: &str) -> f64 {
+    typed.trim().replace(',', ".").parse::<f64>().map_or(f64::NAN, |p| p / 100.0)
+}
+
+async fn plan(State(s): State<AppState>, ctx: Ctx, Path(id): Path<Uuid>, Typed(f, typed): Typed<PlanForm>) -> PageResult {
+    let result = match parse_lines(&f.shifts) {
+        Ok(shifts) => s.app.set_plan(&ctx.caller.actor(), id, NewPlan { shifts, base_share: share(&f.base_share) }).await.map(|_| ()),
+        Err(e) => Err(e.into()),
+    };
+    match result {
+        Ok(()) => Ok(back_to(&format!("/incidents/{id}/shifts"))),
+        Err(e) => match Posted::refused(ctx.lang, "plan", typed, e.into()) {
+            Ok(posted) => show_page(&s, &ctx, id, &posted).await,
+            Err(e) => Err(PageError::Api(e, ctx.lang)),
+        },
+    }
 }
 
 #[derive(Deserialize)]

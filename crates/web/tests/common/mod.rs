@@ -145,7 +145,7 @@ impl Kit {
                 "POST",
                 &format!("/api/v1/incidents/{id}/status"),
                 self.token(Role::CrisisLeader),
-                Some(serde_json::json!({ "status": "active" })),
+                Some(serde_json::json!({ "status": "active", "note": "Aktiveret efter aftale med kommunen." })),
             )
             .await;
         assert_eq!(status, StatusCode::OK, "{v}");
