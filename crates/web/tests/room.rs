@@ -228,16 +228,65 @@ async fn guide_publish_problems_are_danish_on_the_form() {
 }
 
 #[tokio::test]
-async fn a_wrong_shift_line_is_named_on_the_form() {
+async fn the_shift_plan_is_a_form_with_rows_and_a_wrong_row_is_named_on_it() {
     let kit = Kit::sqlite().await;
     let id = kit.incident(&["0250"]).await;
     kit.activate(&id).await;
+    kit.store.set_member("0253", true, "test", domain::time::now()).await.unwrap();
     let staffing = session(&kit, Role::StaffingLead).await;
+    let (_, page_, _) = kit.raw("GET", &format!("/incidents/{id}/shifts"), kit.token(Role::StaffingLead), None, &[]).await;
+    let page_ = String::from_utf8(page_).unwrap();
+    assert!(page_.contains("name=\"shifts[0].start\" type=\"datetime-local\"") && !page_.contains("<textarea"), "rows, not lines");
+    let row = |n: usize, start: &str, end: &str, agents: &str| {
+        format!("&shifts%5B{n}%5D.start={}&shifts%5B{n}%5D.end={}&shifts%5B{n}%5D.agents={agents}", enc(start), enc(end))
+    };
+    // Row 2 is left blank and skipped; row 3 ends before it starts; row 4 has no number of agents.
+    let body = format!(
+        "base_share=65{}{}{}{}",
+        row(0, "2026-11-23T06:00", "2026-11-23T14:00", "20"),
+        row(1, "", "", ""),
+        row(2, "2026-11-23T14:00", "2026-11-23T13:00", "10"),
+        row(3, "2026-11-23T22:00", "2026-11-24T06:00", "tyve")
+    );
+    let (s, page_) = post(&kit, &format!("/incidents/{id}/shifts/plan"), &staffing, &body).await;
+    assert_on_the_form(s, &page_, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(page_.contains("href=\"#p-shift-3-agents\"") && page_.contains("Vagt 4"), "the row without agents: {page_}");
+    assert!(page_.contains("value=\"tyve\"") && page_.contains("value=\"2026-11-23T22:00\""), "what was typed is kept");
+    let body = format!(
+        "base_share=65{}{}{}",
+        row(0, "2026-11-23T06:00", "2026-11-23T14:00", "20"),
+        row(1, "", "", ""),
+        row(2, "2026-11-23T14:00", "2026-11-23T13:00", "10")
+    );
+    let (s, page_) = post(&kit, &format!("/incidents/{id}/shifts/plan"), &staffing, &body).await;
+    assert_on_the_form(s, &page_, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        page_.contains("href=\"#p-shift-2-end\"") && page_.contains("Vagt 3"),
+        "the plan's rule names the form's row, not the plan's: {page_}"
+    );
+
+    let body = format!(
+        "base_share=65{}{}",
+        row(0, "2026-11-23T06:00", "2026-11-23T14:00", "20"),
+        row(1, "2026-11-23T14:00", "2026-11-23T22:00", "10")
+    );
+    let (s, _) = post(&kit, &format!("/incidents/{id}/shifts/plan"), &staffing, &body).await;
+    assert_eq!(s, StatusCode::SEE_OTHER);
+    let (_, v) = kit.call("GET", &format!("/api/v1/incidents/{id}/shifts"), kit.token(Role::StaffingLead), None).await;
+    assert_eq!(v["shifts"].as_array().unwrap().len(), 2, "{v}");
+    assert_eq!(v["shifts"][0]["start"], "2026-11-23T05:00:00Z", "the rows are Copenhagen time");
+    let (_, page_, _) = kit.raw("GET", &format!("/incidents/{id}/shifts"), kit.token(Role::StaffingLead), None, &[]).await;
+    let page_ = String::from_utf8(page_).unwrap();
+    assert!(
+        page_.contains("id=\"p-shift-1-end\" name=\"shifts[1].end\" type=\"datetime-local\" value=\"2026-11-23T22:00\""),
+        "the form shows the plan as laid: {page_}"
+    );
+
+    // The lines that the form took before still work, and a wrong one is named.
     let lines = "2026-11-23 06:00;2026-11-23 14:00;20\n23-11-2026 14;22;10";
     let (s, page_) = post(&kit, &format!("/incidents/{id}/shifts/plan"), &staffing, &format!("shifts={}&base_share=65", enc(lines))).await;
     assert_on_the_form(s, &page_, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(page_.contains("Linje 2") && page_.contains("skriv start;slut;agenter"), "{page_}");
-    assert!(page_.contains("23-11-2026 14;22;10</textarea>"), "the lines are kept");
+    assert!(page_.contains("Vagt 2") && page_.contains("skriv start;slut;agenter"), "{page_}");
 }
 
 #[tokio::test]

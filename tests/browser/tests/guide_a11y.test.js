@@ -122,7 +122,12 @@ test('shift plan: the staffing lead lays it, a member municipality bids, both pa
   const member = await loggedInPage(env.browser, env.base, 'vagter@demo.kriseservice.invalid', { viewport: { width: 390, height: 844 }, isMobile: true });
   try {
     await check(lead.page, `/incidents/${id}/shifts`, '/incidents/{id}/shifts, no plan (staffing lead)');
-    await lead.page.fill('#p-shifts', '2026-12-24 06:00;2026-12-24 14:00;20\n2026-12-24 14:00;2026-12-24 22:00;12');
+    // One shift per row of the form.
+    for (const [n, [start, end, agents]] of [['2026-12-24T06:00', '2026-12-24T14:00', '20'], ['2026-12-24T14:00', '2026-12-24T22:00', '12']].entries()) {
+      await lead.page.fill(`#p-shift-${n}-start`, start);
+      await lead.page.fill(`#p-shift-${n}-end`, end);
+      await lead.page.fill(`#p-shift-${n}-agents`, agents);
+    }
     await Promise.all([lead.page.waitForNavigation(), lead.page.click('form[action$="/shifts/plan"] button[type=submit]')]);
     assert.equal(await lead.page.locator('section.card').count(), 2, 'two shifts laid');
     await assertAccessible(lead.page, '/incidents/{id}/shifts with a plan (staffing lead)');

@@ -1,9 +1,10 @@
 //! The shift plan's page: the staffing lead lays the plan and awards the open seats; a member
 //! municipality's shift contact sees its own commitments and bids for open shifts.
 
-use super::form::{Posted, form_section, lines_field_posted};
+use super::form::{Posted, form_section};
 use super::{Ctx, Form, PageError, PageResult, Path, Typed, back_to, local_time, page};
 use crate::AppState;
+use crate::error::ApiError;
 use axum::Router;
 use axum::extract::State;
 use axum::response::IntoResponse;
@@ -53,7 +54,7 @@ async fn show_page(s: &AppState, ctx: &Ctx, id: Uuid, posted: &Posted) -> PageRe
             }
             @for s in &all { (shift_card(ctx, id, s, bidder, &name)) }
         }
-        @if lead { (plan_form(ctx, id, posted)) }
+        @if lead { (plan_form(ctx, id, posted, &all)) }
     };
     Ok((posted.status, page(ctx, ctx.t("shifts.title"), body, None)).into_response())
 }
@@ -91,15 +92,51 @@ fn shift_card(ctx: &Ctx, id: Uuid, s: &Shift, bidder: bool, name: &dyn Fn(&str) 
     }
 }
 
-fn plan_form(ctx: &Ctx, id: Uuid, posted: &Posted) -> Markup {
+/// Empty rows offered beyond the plan's shifts.
+const SPARE_ROWS: usize = 3;
+
+fn plan_form(ctx: &Ctx, id: Uuid, posted: &Posted, plan: &[Shift]) -> Markup {
     let action = format!("/incidents/{id}/shifts/plan");
-    // A line's problem is named by its line: `shifts[2].end` is line 3.
+    // A row's problem is named by its row: `shifts[2].end` is shift 3.
     let label = |f: &str| match f.strip_prefix("shifts[").and_then(|r| r.split(']').next()).and_then(|n| n.parse::<usize>().ok()) {
         Some(n) => crate::i18n::tf(ctx.lang, "shifts.line", &[("n", &(n + 1).to_string())]),
         None if f == "base_share" => ctx.t("shifts.base_share").to_string(),
         None => ctx.t("shifts.lines").to_string(),
     };
-    let target = |f: &str| Some(if f == "base_share" { "p-share" } else { "p-shifts" }.to_string());
+    let target = |f: &str| {
+        Some(match f.strip_prefix("shifts[").and_then(|r| r.split_once(']')) {
+            Some((n, part)) => format!("p-shift-{n}-{}", part.strip_prefix('.').unwrap_or("start")),
+            None if f == "base_share" => "p-share".to_string(),
+            None => "p-shift-0-start".to_string(),
+        })
+    };
+    // What was typed wins; else the plan as laid, to change and lay again.
+    let typed_rows = (0..).take_while(|n| posted.value(&format!("shifts[{n}].start")).is_some()).count();
+    let rows = typed_rows.max(plan.len() + SPARE_ROWS);
+    let laid = |n: usize, part: &str| -> String {
+        plan.get(n).map_or(String::new(), |s| match part {
+            "start" => domain::time::to_local_input(s.start),
+            "end" => domain::time::to_local_input(s.end),
+            _ => s.agents.to_string(),
+        })
+    };
+    let input = |n: usize, part: &str, text: &str| {
+        let (name, fid) = (format!("shifts[{n}].{part}"), format!("p-shift-{n}-{part}"));
+        let value = if typed_rows > 0 { posted.value(&name).unwrap_or("").to_string() } else { laid(n, part) };
+        html! {
+            div.field {
+                label for=(fid) { (text) }
+                @if part == "agents" {
+                    input id=(fid) name=(name) type="number" min="1" max=(domain::shifts::MAX_AGENTS_PER_SHIFT) inputmode="numeric" value=(value)
+                        aria-invalid=[posted.invalid(&name)] aria-describedby=[posted.described_by(&name, &fid, None)];
+                } @else {
+                    input id=(fid) name=(name) type="datetime-local" value=(value)
+                        aria-invalid=[posted.invalid(&name)] aria-describedby=[posted.described_by(&name, &fid, None)];
+                }
+                (posted.message(ctx.lang, &name, &fid))
+            }
+        }
+    };
     form_section(
         ctx,
         "h-plan-form",
@@ -108,7 +145,13 @@ fn plan_form(ctx: &Ctx, id: Uuid, posted: &Posted) -> Markup {
         ctx.t("shifts.lay_button"),
         html! {
             (posted.summary(ctx.lang, &target, &label))
-            (lines_field_posted(ctx.lang, ("p-shifts", "shifts"), ctx.t("shifts.lines"), ctx.t("shifts.lines_hint"), posted, &label))
+            p.hint { (ctx.t("shifts.rows_hint")) }
+            @for n in 0..rows {
+                fieldset.shift-row {
+                    legend { (label(&format!("shifts[{n}]"))) }
+                    (input(n, "start", ctx.t("shifts.row_start"))) (input(n, "end", ctx.t("shifts.row_end"))) (input(n, "agents", ctx.t("shifts.row_agents")))
+                }
+            }
             div.field {
                 label for="p-share" { (ctx.t("shifts.base_share")) }
                 input id="p-share" name="base_share" type="number" min="0" max="100" step="1" value=(posted.value("base_share").unwrap_or("65")) inputmode="numeric"
@@ -119,10 +162,72 @@ fn plan_form(ctx: &Ctx, id: Uuid, posted: &Posted) -> Markup {
     )
 }
 
+/// The plan as posted: rows (`shifts[0].start`, `.end`, `.agents`), or as the lines that the
+/// form took before (`shifts`: "start;slut;agenter" per line), which scripts may still send.
 #[derive(Deserialize)]
 struct PlanForm {
-    shifts: String,
+    #[serde(default)]
+    shifts: Option<String>,
     base_share: String,
+    #[serde(flatten)]
+    rows: std::collections::HashMap<String, String>,
+}
+
+impl PlanForm {
+    /// The shifts, and for each its row on the form (blank rows are skipped).
+    fn shifts(&self) -> Result<(Vec<NewShift>, Vec<usize>), domain::DomainError> {
+        if let Some(lines) = &self.shifts {
+            return parse_lines(lines).map(|s| {
+                let rows = (0..s.len()).collect();
+                (s, rows)
+            });
+        }
+        let get = |n: usize, part: &str| self.rows.get(&format!("shifts[{n}].{part}")).map_or("", |v| v.trim());
+        let mut problems = domain::error::Problems::default();
+        let (mut shifts, mut rows) = (Vec::new(), Vec::new());
+        for n in (0..).take_while(|n| self.rows.contains_key(&format!("shifts[{n}].start"))) {
+            let (start, end, agents) = (get(n, "start"), get(n, "end"), get(n, "agents"));
+            if start.is_empty() && end.is_empty() && agents.is_empty() {
+                continue;
+            }
+            let time = |part: &str, typed: &str, problems: &mut domain::error::Problems| {
+                let t = domain::time::from_local_input(typed);
+                if t.is_none() {
+                    let field = format!("shifts[{n}].{part}");
+                    let code = if typed.is_empty() { domain::error::code::REQUIRED } else { domain::error::code::DATETIME };
+                    problems.add_coded(&field, code, "write a date and time, e.g. 2026-11-23T06:00");
+                }
+                t
+            };
+            let (start, end) = (time("start", start, &mut problems), time("end", end, &mut problems));
+            let agents = agents.parse::<u32>().ok();
+            if agents.is_none() {
+                problems.add_limit(
+                    &format!("shifts[{n}].agents"),
+                    domain::error::code::SHIFT_AGENTS,
+                    domain::shifts::MAX_AGENTS_PER_SHIFT as usize,
+                    "write the number of agents",
+                );
+            }
+            if let (Some(start), Some(end), Some(agents)) = (start, end, agents) {
+                shifts.push(NewShift { start, end, agents });
+                rows.push(n);
+            }
+        }
+        problems.into_result().map(|_| (shifts, rows))
+    }
+}
+
+/// The plan's problems, named by their row on the form rather than their place in the plan.
+fn on_rows(mut e: ApiError, rows: &[usize]) -> ApiError {
+    for f in &mut e.fields {
+        if let Some((k, rest)) = f.field.strip_prefix("shifts[").and_then(|r| r.split_once(']'))
+            && let Some(n) = k.parse::<usize>().ok().and_then(|k| rows.get(k))
+        {
+            f.field = format!("shifts[{n}]{rest}");
+        }
+    }
+    e
 }
 
 /// "2026-11-23 06:00;2026-11-23 14:00;20" per line, in Copenhagen time; every wrong line named.
@@ -159,13 +264,18 @@ fn share(typed: &str) -> f64 {
 }
 
 async fn plan(State(s): State<AppState>, ctx: Ctx, Path(id): Path<Uuid>, Typed(f, typed): Typed<PlanForm>) -> PageResult {
-    let result = match parse_lines(&f.shifts) {
-        Ok(shifts) => s.app.set_plan(&ctx.caller.actor(), id, NewPlan { shifts, base_share: share(&f.base_share) }).await.map(|_| ()),
-        Err(e) => Err(e.into()),
+    let result = match f.shifts() {
+        Ok((shifts, rows)) => s
+            .app
+            .set_plan(&ctx.caller.actor(), id, NewPlan { shifts, base_share: share(&f.base_share) })
+            .await
+            .map(|_| ())
+            .map_err(|e| on_rows(e.into(), &rows)),
+        Err(e) => Err(ApiError::from(e)),
     };
     match result {
         Ok(()) => Ok(back_to(&format!("/incidents/{id}/shifts"))),
-        Err(e) => match Posted::refused(ctx.lang, "plan", typed, e.into()) {
+        Err(e) => match Posted::refused(ctx.lang, "plan", typed, e) {
             Ok(posted) => show_page(&s, &ctx, id, &posted).await,
             Err(e) => Err(PageError::Api(e, ctx.lang)),
         },
