@@ -134,6 +134,16 @@ pub fn is_municipality_code(code: &str) -> bool {
     is_statistics_code(code) && !is_region_code(code)
 }
 
+/// How a text names an organisation: a municipality as "Greve Kommune" (København in the
+/// genitive, as its council writes it), a region or another authority by its name alone.
+pub fn display_name(code: &str, name: &str) -> String {
+    match (is_municipality_code(code), name) {
+        (true, "København") => "Københavns Kommune".into(),
+        (true, _) => format!("{name} Kommune"),
+        (false, _) => name.to_string(),
+    }
+}
+
 /// The reference data as a fresh installation starts: nobody is a member until configured.
 pub fn reference_without_members() -> Vec<Organisation> {
     reference().into_iter().map(|o| Organisation { member: false, ..o }).collect()
@@ -142,6 +152,13 @@ pub fn reference_without_members() -> Vec<Organisation> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn organisations_are_named_as_danes_write_them() {
+        assert_eq!(display_name("0253", "Greve"), "Greve Kommune");
+        assert_eq!(display_name("0101", "København"), "Københavns Kommune");
+        assert_eq!(display_name("1085", "Region Sjælland"), "Region Sjælland");
+    }
 
     #[test]
     fn reference_has_98_municipalities_and_5_regions() {

@@ -460,6 +460,50 @@ async fn agents_search_crisis_and_everyday_guides_in_danish() {
     assert_eq!(kit.call("GET", &search("pas", "0250"), None, None).await.0, StatusCode::UNAUTHORIZED);
 }
 
+#[tokio::test]
+async fn search_puts_the_callers_municipality_first_and_names_every_other_one() {
+    let kit = Kit::sqlite().await;
+    crisis(&kit, &["0250"], false).await;
+    let body = "# Pas – bestil tid\n\nBestil tid i Borgerservice.\n\n## Inden mødet\n\n- Medbring det gamle pas og et **foto**.";
+    let guide = domain::everyday::EverydayGuide::from_file("0250", "pas.md", body).unwrap();
+    kit.store.import_everyday("0250", vec![guide], domain::time::now()).await.unwrap();
+    let agent = kit.token(Role::Agent);
+    let search = |q: &str, m: &str| format!("/api/v1/search?q={}&municipality={m}", web_encode(q));
+    eventually("the guides in the index", || async {
+        let hits = kit.call("GET", &search("strømmen pas", "0250"), agent, None).await.1["hits"].clone();
+        hits.as_array().is_some_and(|h| h.iter().any(|h| h["kind"] == "crisis") && h.iter().any(|h| h["kind"] == "everyday"))
+    })
+    .await;
+
+    // The crisis rows merely say "nyt" ("så snart der er nyt"): the passport guide is what is asked for.
+    let (_, v) = kit.call("GET", &search("nyt pas", "0250"), agent, None).await;
+    assert_eq!(v["hits"][0]["url"], "/agent/guides/0250/pas", "{v}");
+    assert_eq!((v["hits"][0]["title"].as_str(), v["municipality_has_guide"].as_bool()), (Some("Pas – bestil tid"), Some(true)), "{v}");
+    let snippet = v["hits"][0]["snippet"].as_str().unwrap();
+    assert!(!snippet.contains("##") && !snippet.contains("**"), "plain text: {snippet}");
+
+    // Greve has no guides: Frederikssund's is shown, named, after saying so.
+    let (_, v) = kit.call("GET", &search("pas", "0253"), agent, None).await;
+    assert_eq!(v["municipality_has_guide"], false, "{v}");
+    assert_eq!(
+        (v["hits"][0]["title"].as_str(), v["hits"][0]["for_caller"].as_bool()),
+        (Some("Frederikssund Kommune: Pas – bestil tid"), Some(false))
+    );
+    let s = common::session(&kit, Role::Agent).await;
+    let get = |path: String| {
+        let cookie = s.cookie.clone();
+        let kit = &kit;
+        async move { String::from_utf8(kit.raw("GET", &path, None, None, &[("cookie", &cookie)]).await.1).unwrap() }
+    };
+    let page = get("/agent/search?q=pas&municipality=0253".into()).await;
+    let (notice, named) = (page.find("Greve Kommune har ingen guide om dette."), page.find("Frederikssund Kommune: Pas – bestil tid"));
+    assert!(notice.is_some() && notice < named, "said plainly, before the other municipality's hit: {page}");
+    let page = get("/agent/search?q=pas&municipality=0250".into()).await;
+    assert!(!page.contains("ingen guide om dette") && !page.contains("Frederikssund Kommune: Pas"), "its own guide: {page}");
+    let page = get("/agent/guides/0250/pas".into()).await;
+    assert!(page.contains("<h2>Inden mødet</h2>") && page.contains("<strong>foto</strong>") && !page.contains("## "), "{page}");
+}
+
 fn web_encode(s: &str) -> String {
     s.bytes().map(|b| if b.is_ascii_alphanumeric() { (b as char).to_string() } else { format!("%{b:02X}") }).collect()
 }
