@@ -31,6 +31,17 @@ fn check_municipality(p: &mut Problems, code: &str) {
     }
 }
 
+/// The caller's municipality an agent's form starts with: the agent's last choice, else the one
+/// municipality the crisis reaches; with several, none, so the agent must choose (an inquiry
+/// counted against the wrong municipality misleads its authority).
+pub fn default_municipality<'a>(last: Option<&'a str>, reached: &'a [String]) -> Option<&'a str> {
+    match (last, reached) {
+        (Some(m), _) if crate::org::is_statistics_code(m) => Some(m),
+        (_, [only]) => Some(only.as_str()),
+        _ => None,
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewInquiry {
@@ -234,6 +245,16 @@ mod tests {
     use super::*;
     use crate::guide::{Version, template};
     use crate::incident::IncidentKind;
+
+    #[test]
+    fn the_form_starts_with_the_last_choice_or_the_only_municipality_reached() {
+        let one = vec!["0250".to_string()];
+        let two = vec!["0253".to_string(), "0259".to_string()];
+        assert_eq!(default_municipality(None, &one), Some("0250"));
+        assert_eq!(default_municipality(None, &two), None, "several: the agent chooses");
+        assert_eq!(default_municipality(Some("0259"), &one), Some("0259"), "the last choice wins");
+        assert_eq!(default_municipality(Some("<x>"), &one), Some("0250"), "a mangled address is no choice");
+    }
 
     fn version() -> Version {
         Version {

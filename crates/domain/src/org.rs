@@ -144,6 +144,19 @@ pub fn display_name(code: &str, name: &str) -> String {
     }
 }
 
+/// The municipalities a crisis that affects `affected` reaches, in code order: each affected
+/// municipality, and each municipality of an affected region.
+pub fn municipalities_reached(affected: &[String], orgs: &[Organisation]) -> Vec<String> {
+    let mut out: Vec<String> = orgs
+        .iter()
+        .filter(|o| is_municipality_code(&o.code))
+        .filter(|o| affected.contains(&o.code) || o.region.as_ref().is_some_and(|r| affected.contains(r)))
+        .map(|o| o.code.clone())
+        .collect();
+    out.sort();
+    out
+}
+
 /// The reference data as a fresh installation starts: nobody is a member until configured.
 pub fn reference_without_members() -> Vec<Organisation> {
     reference().into_iter().map(|o| Organisation { member: false, ..o }).collect()
@@ -152,6 +165,14 @@ pub fn reference_without_members() -> Vec<Organisation> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_region_reaches_its_municipalities() {
+        let orgs = reference();
+        assert_eq!(municipalities_reached(&["0250".into()], &orgs), ["0250"]);
+        let sjaelland = municipalities_reached(&["0253".into(), "1085".into()], &orgs);
+        assert!(sjaelland.len() > 10 && sjaelland.contains(&"0253".to_string()) && !sjaelland.contains(&"1085".to_string()));
+    }
 
     #[test]
     fn organisations_are_named_as_danes_write_them() {
