@@ -208,6 +208,40 @@ pub struct Aggregates {
     pub per_situation: Vec<(Option<String>, usize)>,
     /// The most frequent "not covered" questions (as written, grouped case-insensitively).
     pub top_not_covered: Vec<(String, usize)>,
+    /// What the chatbot answered with, most answered first.
+    pub chat_answered: Vec<Answered>,
+}
+
+/// How often the chatbot answered with one piece of a crisis's guide.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+pub struct Answered {
+    pub section: AnsweredSection,
+    /// The situation row's wording, for a situation.
+    pub situation: Option<String>,
+    pub count: i64,
+}
+
+/// The piece of the guide an answer came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum AnsweredSection {
+    Situation,
+    CitizenSummary,
+    Contacts,
+}
+
+impl AnsweredSection {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AnsweredSection::Situation => "situation",
+            AnsweredSection::CitizenSummary => "citizen_summary",
+            AnsweredSection::Contacts => "contacts",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<AnsweredSection> {
+        [AnsweredSection::Situation, AnsweredSection::CitizenSummary, AnsweredSection::Contacts].into_iter().find(|x| x.as_str() == s)
+    }
 }
 
 fn most_first<K: Ord>(counts: BTreeMap<K, usize>) -> Vec<(K, usize)> {
@@ -237,6 +271,7 @@ pub fn aggregate(inquiries: &[Inquiry], top: usize) -> Aggregates {
         per_hour: per_hour.into_iter().collect(),
         per_situation: most_first(per_situation),
         top_not_covered,
+        chat_answered: Vec::new(),
     }
 }
 
