@@ -41,8 +41,10 @@ fn named(crises: &Crises, mut hit: search::Hit) -> search::Hit {
             .map(|p| p.areas.iter().map(|a| (a.code.clone(), a.name.clone())).collect())
             .unwrap_or_default(),
     };
-    // A crisis title usually names its place already.
-    if !names.is_empty() && !names.iter().any(|(_, n)| hit.title.contains(n.as_str())) {
+    // A crisis title usually names its place already; an everyday guide's is always named the
+    // same way, so an agent reads the municipality first.
+    let named = hit.kind == search::DocKind::Crisis && names.iter().any(|(_, n)| hit.title.contains(n.as_str()));
+    if !names.is_empty() && !named {
         let label: Vec<String> = names.iter().map(|(c, n)| domain::org::display_name(c, n)).collect();
         hit.title = format!("{}: {}", label.join(", "), hit.title);
     }
