@@ -5,7 +5,7 @@
 use crate::spool::Spooled;
 use crate::{App, Error, Refusal, Result};
 use domain::chat::{ChatRequest, ReplyKind, fixed_reply};
-use domain::inquiry::{INQUIRY_TEXT_MAX, NewCallback, NewInquiry};
+use domain::inquiry::{AnsweredSection, INQUIRY_TEXT_MAX, NewCallback, NewInquiry};
 use search::Reply;
 use serde::Serialize;
 use std::collections::{HashMap, VecDeque};
@@ -22,10 +22,18 @@ const TURNS_KEPT: usize = 20;
 /// Unanswered questions one conversation may pass on to the authority.
 const RECORDED_MAX: u8 = 3;
 
+/// Where an answer comes from, shown under it: it matters when a municipality has two crises.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct Source {
     pub incident: Uuid,
+    /// The crisis's title.
+    pub incident_title: String,
     pub guide_version: i64,
+    /// When that version of the guide was published.
+    #[serde(with = "time::serde::rfc3339")]
+    pub updated_at: time::OffsetDateTime,
+    /// The same in Danish, as shown under the answer: "Opdateret kl. 06.00".
+    pub updated: String,
     pub section: search::Section,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub situation: Option<usize>,
@@ -94,23 +102,48 @@ impl Conversations {
     }
 }
 
-/// Per-client token buckets; swept at most once a minute, so many clients never cost a scan per message.
+/// Messages a minute one conversation may send: a citizen types a question in no less than
+/// a few seconds, so 10 a minute is never reached by a person, and a script that keeps to one
+/// conversation is stopped without touching the others behind its address.
+pub const PER_CONVERSATION: u32 = 10;
+
+/// Who a token bucket limits.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+enum Client {
+    Address(IpAddr),
+    Conversation(Uuid),
+}
+
+/// Token buckets per address and per conversation; swept at most once a minute, so many
+/// clients never cost a scan per message.
 #[derive(Default)]
 struct Buckets {
-    by_ip: HashMap<IpAddr, (f64, Instant)>,
+    by_client: HashMap<Client, (f64, Instant)>,
     swept: Option<Instant>,
 }
+
+/// What was answered with since the last write: (crisis, section, situation wording or "") → how often.
+type Answered = HashMap<(Uuid, AnsweredSection, String), i64>;
+
+/// How often the answers counted in memory are written: a reply never waits for the database,
+/// and a crash loses at most this much of a statistic.
+pub const ANSWERS_WRITTEN_EVERY: Duration = Duration::from_secs(10);
 
 /// Conversations and the per-client rate limit.
 pub struct Chat {
     conversations: Mutex<Conversations>,
     buckets: Mutex<Buckets>,
     per_minute: u32,
+    answered: Mutex<Answered>,
 }
 
 impl Chat {
     pub fn new(per_minute: u32) -> Chat {
-        Chat { conversations: Mutex::default(), buckets: Mutex::default(), per_minute }
+        Chat { conversations: Mutex::default(), buckets: Mutex::default(), per_minute, answered: Mutex::default() }
+    }
+
+    fn count_answer(&self, incident: Uuid, section: AnsweredSection, situation: String) {
+        *self.answered.lock().expect("chat lock").entry((incident, section, situation)).or_default() += 1;
     }
 
     /// Whether this conversation may pass on one more unanswered question (and counts it).
@@ -130,33 +163,47 @@ impl Chat {
         taken
     }
 
-    /// A token bucket per client address: `per_minute` messages a minute, bursts of a third of
-    /// that. Zero turns the limit off (a load test from one address).
-    pub fn admit(&self, ip: Option<IpAddr>) -> Result<()> {
-        let (Some(ip), rate) = (ip.map(per_subscriber), self.per_minute) else { return Ok(()) };
+    /// Two token buckets: per client address, `per_minute` messages a minute in bursts of a
+    /// third of that (citizens behind a carrier-grade NAT share the address: see
+    /// [`crate::Config::chat_per_minute`]); and per conversation, [`PER_CONVERSATION`] a minute
+    /// in bursts of as many. A message must pass both, and takes a token only when it does.
+    /// Zero turns both off (a load test from one address).
+    pub fn admit(&self, ip: Option<IpAddr>, conversation: Option<Uuid>) -> Result<()> {
+        let rate = self.per_minute;
         if rate == 0 {
             return Ok(());
         }
-        let burst = (rate as f64 / 3.0).max(3.0);
+        let address = ip.map(|ip| (Client::Address(per_subscriber(ip)), rate, (rate as f64 / 3.0).max(3.0)));
+        let talk = conversation.map(|c| (Client::Conversation(c), PER_CONVERSATION, PER_CONVERSATION as f64));
+        let limits: Vec<(Client, u32, f64)> = address.into_iter().chain(talk).collect();
         let mut buckets = self.buckets.lock().expect("chat lock");
         let minute = Duration::from_secs(60);
         if buckets.swept.is_none_or(|t| t.elapsed() >= minute) {
             // A bucket untouched for a minute is full again: forgetting it changes nothing.
-            buckets.by_ip.retain(|_, (_, at)| at.elapsed() < minute);
+            buckets.by_client.retain(|_, (_, at)| at.elapsed() < minute);
             buckets.swept = Some(Instant::now());
         }
-        let (tokens, at) = buckets.by_ip.entry(ip).or_insert((burst, Instant::now()));
-        *tokens = (*tokens + at.elapsed().as_secs_f64() * rate as f64 / 60.0).min(burst);
-        *at = Instant::now();
-        if *tokens < 1.0 {
-            let wait = ((1.0 - *tokens) * 60.0 / rate as f64).ceil();
+        let mut waits = Vec::new();
+        for &(client, rate, burst) in &limits {
+            let (tokens, at) = buckets.by_client.entry(client).or_insert((burst, Instant::now()));
+            *tokens = (*tokens + at.elapsed().as_secs_f64() * rate as f64 / 60.0).min(burst);
+            *at = Instant::now();
+            if *tokens < 1.0 {
+                waits.push(((1.0 - *tokens) * 60.0 / rate as f64).ceil());
+            }
+        }
+        if let Some(wait) = waits.into_iter().reduce(f64::max) {
             return Err(Error::TooMany {
                 code: "rate_limited",
                 message: format!("too many messages; try again in {wait} seconds"),
                 retry_after_s: (wait as u64).max(1),
             });
         }
-        *tokens -= 1.0;
+        for (client, _, _) in limits {
+            if let Some((tokens, _)) = buckets.by_client.get_mut(&client) {
+                *tokens -= 1.0;
+            }
+        }
         Ok(())
     }
 
@@ -191,6 +238,18 @@ impl Chat {
     }
 }
 
+/// The piece of the guide an answer came from, as the authority's statistics name it: a situation
+/// by its wording (as inquiries keep it).
+fn answered_with(crises: &crate::live::Crises, src: &Source) -> (AnsweredSection, String) {
+    let wording = |i: usize| crises.get(src.incident).and_then(|p| p.version.guide.situations.get(i)).map(|s| s.situation.clone());
+    match (&src.section, src.situation) {
+        (search::Section::Situation, Some(i)) => (AnsweredSection::Situation, wording(i).unwrap_or_default()),
+        (search::Section::Situation, None) => (AnsweredSection::Situation, String::new()),
+        (search::Section::CitizenSummary, _) => (AnsweredSection::CitizenSummary, String::new()),
+        (search::Section::Contacts, _) => (AnsweredSection::Contacts, String::new()),
+    }
+}
+
 /// An IPv6 client is one /64 (a household or a phone rotates addresses within it).
 fn per_subscriber(ip: IpAddr) -> IpAddr {
     match ip {
@@ -203,7 +262,7 @@ impl App {
     /// One message to the chatbot and its reply.
     pub async fn chat(&self, ip: Option<IpAddr>, req: ChatRequest) -> Result<ChatReply> {
         let s = self;
-        s.chat.admit(ip)?;
+        s.chat.admit(ip, req.conversation)?;
         let known = domain::org::is_statistics_code;
         let crises = s.live.crises();
         // Before the first load the names are unknown too: check the form only, then wait for the load.
@@ -220,7 +279,16 @@ impl App {
                 let c = crises.answers.candidate(candidate);
                 match c.incident.parse::<Uuid>() {
                     Ok(incident) => {
-                        let source = Source { incident, guide_version: c.version, section: c.section.clone(), situation: c.situation };
+                        let updated_at = crises.get(incident).map_or_else(domain::time::now, |p| p.version.published_at);
+                        let source = Source {
+                            incident,
+                            incident_title: c.incident_title.clone(),
+                            guide_version: c.version,
+                            updated_at,
+                            updated: domain::chat::updated(updated_at, domain::time::now()),
+                            section: c.section.clone(),
+                            situation: c.situation,
+                        };
                         let exercise = crises.get(incident).is_some_and(|p| p.incident.exercise);
                         let answer = if exercise { format!("{} {}", domain::chat::EXERCISE, c.answer) } else { c.answer.clone() };
                         (ReplyKind::Answer, confidence, Some(source), answer)
@@ -233,7 +301,8 @@ impl App {
             Reply::Thanks => (ReplyKind::Thanks, 1.0, None, String::new()),
             Reply::Robot => (ReplyKind::Robot, 1.0, None, String::new()),
             Reply::Person => (ReplyKind::Person, 1.0, None, String::new()),
-            Reply::NotCovered { confidence } => (ReplyKind::NotCovered, confidence, None, String::new()),
+            Reply::NotCovered { confidence, about_crisis: true } => (ReplyKind::NotCovered, confidence, None, String::new()),
+            Reply::NotCovered { confidence, about_crisis: false } => (ReplyKind::OffTopic, confidence, None, String::new()),
         };
         // The crisis the conversation is about: the one answered from, else the citizen's own.
         let incident = source.as_ref().map(|s| s.incident).or(earlier_incident.filter(|_| !ended)).or(local.first().map(|p| p.incident.id));
@@ -241,7 +310,12 @@ impl App {
             (ReplyKind::NotCovered, Some(id), Some(m)) => s.record_not_covered(conversation, id, &req.message, m).await,
             _ => false,
         };
-        let mut answer = if kind == ReplyKind::Answer { answer } else { fixed_reply(kind, line.as_deref(), !local.is_empty(), passed_on) };
+        let place = municipality.as_deref().and_then(|m| crises.name(m).map(|n| domain::org::display_name(m, n)));
+        let mut answer = if kind == ReplyKind::Answer {
+            answer
+        } else {
+            fixed_reply(kind, line.as_deref(), !local.is_empty(), passed_on, place.as_deref())
+        };
         if ended && source.as_ref().is_none_or(|src| Some(src.incident) != earlier_incident) {
             answer = format!("{} {answer}", domain::chat::CRISIS_ENDED);
         }
@@ -253,11 +327,45 @@ impl App {
             confidence: (confidence * 100.0).round() / 100.0,
             source,
             crisis_line: line,
-            callback: incident.is_some_and(|i| crises.get(i).is_some()),
+            // The authority cannot act on another matter: no callback about it.
+            callback: kind != ReplyKind::OffTopic && incident.is_some_and(|i| crises.get(i).is_some()),
             passed_on,
         };
+        if let Some(src) = &reply.source {
+            let (section, situation) = answered_with(&crises, src);
+            s.chat.count_answer(src.incident, section, situation);
+        }
         s.chat.remember(conversation, municipality, incident, req.message, &reply);
         Ok(reply)
+    }
+
+    /// Writes the answers counted since the last write; kept for the next try when the database
+    /// is away.
+    pub async fn write_chat_answers(&self) {
+        let counts: Answered = std::mem::take(&mut *self.chat.answered.lock().expect("chat lock"));
+        if counts.is_empty() {
+            return;
+        }
+        let rows = counts.iter().map(|((i, sec, sit), n)| (*i, *sec, sit.clone(), *n)).collect();
+        if let Err(e) = self.store.add_chat_answers(rows).await {
+            tracing::warn!(error = %e, "the chatbot's answer counts wait for the database");
+            let mut kept = self.chat.answered.lock().expect("chat lock");
+            for (k, n) in counts {
+                *kept.entry(k).or_default() += n;
+            }
+        }
+    }
+
+    /// Writes the answer counts every [`ANSWERS_WRITTEN_EVERY`] (a serving node).
+    pub(crate) fn write_chat_answers_regularly(&self) {
+        let app = self.clone();
+        tokio::spawn(async move {
+            let mut every = tokio::time::interval(ANSWERS_WRITTEN_EVERY);
+            loop {
+                every.tick().await;
+                app.write_chat_answers().await;
+            }
+        });
     }
 
     /// The conversation's turns so far (for the page that works without JavaScript).
@@ -288,7 +396,8 @@ impl App {
     /// per conversation.
     pub async fn chat_callback(&self, ip: Option<IpAddr>, conversation: Uuid, mut new: NewCallback) -> Result<()> {
         let s = self;
-        s.chat.admit(ip)?;
+        // Per address only: a conversation has one callback at most anyway.
+        s.chat.admit(ip, None)?;
         let (municipality, incident) = s.chat.incident_of(conversation).ok_or_else(|| {
             Error::refused(Refusal::NotFound, "unknown_conversation", "this conversation has ended; write your question again")
         })?;
@@ -323,8 +432,33 @@ mod tests {
     fn an_ipv6_client_is_limited_per_64() {
         let chat = Chat::new(9);
         let ip = |n: u16| Some(IpAddr::V6(std::net::Ipv6Addr::new(0x2001, 0xdb8, 0, 1, 0, 0, 0, n)));
-        assert_eq!((0..6).filter(|n| chat.admit(ip(*n)).is_ok()).count(), 3, "rotating within the /64 shares one bucket");
-        assert!(chat.admit(Some(IpAddr::V6(std::net::Ipv6Addr::new(0x2001, 0xdb8, 0, 2, 0, 0, 0, 1)))).is_ok());
+        assert_eq!((0..6).filter(|n| chat.admit(ip(*n), None).is_ok()).count(), 3, "rotating within the /64 shares one bucket");
+        assert!(chat.admit(Some(IpAddr::V6(std::net::Ipv6Addr::new(0x2001, 0xdb8, 0, 2, 0, 0, 0, 1))), None).is_ok());
+    }
+
+    #[test]
+    fn a_conversation_is_limited_on_its_own_and_others_behind_its_address_go_on() {
+        let chat = Chat::new(crate::Config::default().chat_per_minute);
+        let nat = Some(IpAddr::V4(std::net::Ipv4Addr::new(198, 51, 100, 7)));
+        let busy = Uuid::new_v4();
+        let admitted = (0..15).filter(|_| chat.admit(nat, Some(busy)).is_ok()).count();
+        assert_eq!(admitted, PER_CONVERSATION as usize, "a burst of the conversation's minute");
+        let e = chat.admit(nat, Some(busy)).unwrap_err();
+        assert!(matches!(e, Error::TooMany { retry_after_s: 1..=6, .. }), "{e:?}");
+        // Twelve neighbours behind the same carrier-grade NAT each get their answers.
+        for _ in 0..12 {
+            let own = Uuid::new_v4();
+            assert!(chat.admit(nat, Some(own)).is_ok() && chat.admit(nat, Some(own)).is_ok());
+        }
+    }
+
+    #[test]
+    fn an_address_is_limited_however_many_conversations_it_opens() {
+        let chat = Chat::new(30);
+        let ip = Some(IpAddr::V4(std::net::Ipv4Addr::new(192, 0, 2, 1)));
+        assert_eq!((0..20).filter(|_| chat.admit(ip, Some(Uuid::new_v4())).is_ok()).count(), 10, "a third of the minute's rate");
+        assert!(chat.admit(Some(IpAddr::V4(std::net::Ipv4Addr::new(192, 0, 2, 2))), None).is_ok(), "another address is not affected");
+        assert!(Chat::new(0).admit(ip, Some(Uuid::new_v4())).is_ok(), "zero is no limit");
     }
 
     #[test]

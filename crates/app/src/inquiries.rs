@@ -16,9 +16,14 @@ impl App {
         Ok(self.store.record_inquiry(Uuid::new_v4(), id, new, now()).await?)
     }
 
+    /// What citizens asked, and what the chatbot answered with (this node's latest counts
+    /// written first).
     pub async fn inquiry_summary(&self, actor: &Actor, id: Uuid) -> Result<Aggregates> {
         self.incident(actor, id, Permission::ViewInquiries).await?;
-        Ok(domain::inquiry::aggregate(&self.store.inquiries(id).await?, TOP))
+        self.write_chat_answers().await;
+        let mut a = domain::inquiry::aggregate(&self.store.inquiries(id).await?, TOP);
+        a.chat_answered = self.store.chat_answers(id).await?;
+        Ok(a)
     }
 
     pub async fn request_callback(&self, actor: &Actor, id: Uuid, new: NewCallback) -> Result<Callback> {

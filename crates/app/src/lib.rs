@@ -55,7 +55,9 @@ pub struct Config {
     pub session_idle: Duration,
     /// The collaboration's crisis line: where the public pages and a chatbot handover send citizens.
     pub crisis_line: Option<String>,
-    /// Chatbot messages per client address per minute; 0 turns the limit off.
+    /// Chatbot messages per client address per minute ([`CHAT_PER_ADDRESS`] unless configured);
+    /// 0 turns the limits off. Each conversation is limited on its own as well
+    /// ([`chat::PER_CONVERSATION`]).
     pub chat_per_minute: u32,
     /// Where citizens' questions and callback requests wait while the database is away; without
     /// it, a citizen is then sent to the crisis line instead of being told it is passed on.
@@ -68,11 +70,22 @@ impl Default for Config {
             session_lifetime: Duration::from_secs(12 * 3600),
             session_idle: Duration::from_secs(SESSION_IDLE_MINUTES * 60),
             crisis_line: None,
-            chat_per_minute: 30,
+            chat_per_minute: CHAT_PER_ADDRESS,
             spool_dir: None,
         }
     }
 }
+
+/// Chatbot messages a minute from one client address. Citizens on a mobile network share an
+/// IPv4 address through the operator's carrier-grade NAT: with a port block of 256–512 of the
+/// 64,512 ports per subscriber, about 120–250 subscribers share one address. In a crisis that
+/// hits their municipality, say 5 % of them chat at the same time (the busiest hour of a real
+/// crisis line saw one in twenty households call): 6–12 citizens, each at most ~4 messages a
+/// minute (reading an answer and typing the next question takes 15 s): 24–48 a minute. Twice
+/// that for a margin gives 120; the old 30 stopped a single test browser. A script keeping to
+/// one conversation meets [`chat::PER_CONVERSATION`] first; one opening a new conversation per
+/// message meets this.
+pub const CHAT_PER_ADDRESS: u32 = 120;
 
 /// A session idle this long ends: long enough to read a guide through a quiet spell on the
 /// phones, short enough that a forgotten browser does not stay signed in for a whole shift.
@@ -123,6 +136,7 @@ impl App {
         app.live.clone().follow(app.store.clone());
         tokens::TokenCache::follow(app.tokens.clone(), app.store.subscribe());
         app.drain_spool();
+        app.write_chat_answers_regularly();
         app
     }
 

@@ -100,8 +100,10 @@ enum Command {
         /// SMS texts link to. Without it, the address a request arrived at.
         #[arg(long, env = "KRISESERVICE_PUBLIC_URL")]
         public_url: Option<String>,
-        /// Chatbot messages per client address per minute (0: no limit, for load tests).
-        #[arg(long, env = "KRISESERVICE_CHAT_RATE_LIMIT", default_value_t = 30)]
+        /// Chatbot messages per client address per minute (0: no limit, for load tests); each
+        /// conversation is limited to 10 a minute as well. The default allows for many citizens
+        /// behind one carrier-grade NAT address (see the README).
+        #[arg(long, env = "KRISESERVICE_CHAT_RATE_LIMIT", default_value_t = app::CHAT_PER_ADDRESS)]
         chat_rate_limit: u32,
         /// Addresses of load balancers or reverse proxies (comma-separated) whose X-Forwarded-For
         /// names the client, for the chatbot's and the login's per-client limits.

@@ -181,7 +181,7 @@ fn the_citizens_channels_answer_through_a_database_outage_and_nothing_passed_on_
     assert!(took < Duration::from_millis(100), "the write's 503 took {took:?}");
 
     // Questions the guide does not cover: passed on (spooled), and said so.
-    let questions: Vec<String> = (1..=8).map(|n| format!("Må jeg brænde haveaffald af på grund nummer {n} i weekenden?")).collect();
+    let questions: Vec<String> = (1..=8).map(|n| format!("Er omstillingen nede for tolkebestillinger nummer {n}?")).collect();
     for q in &questions {
         // A new conversation each, as from different citizens.
         let (status, v) = call(port, "POST", "/api/v1/chat", "", Some(json!({ "message": q, "municipality": "0250" })));

@@ -65,18 +65,23 @@ pub enum ReplyKind {
     Person,
     /// Not covered by any published guide: handed over, and recorded for the authority.
     NotCovered,
+    /// Not about the crisis (the weather, a passport): pointed to the municipality's ordinary
+    /// channels, and neither passed on nor recorded, since the crisis authority cannot act on it.
+    OffTopic,
 }
 
 impl ReplyKind {
+    /// The crisis line is shown (for an off-topic reply too: a crisis question taken for
+    /// another matter still reaches a person).
     pub fn hands_over(self) -> bool {
-        matches!(self, ReplyKind::Person | ReplyKind::NotCovered)
+        matches!(self, ReplyKind::Person | ReplyKind::NotCovered | ReplyKind::OffTopic)
     }
 }
 
 /// The fixed replies. `line` is the crisis line; `crisis` whether a crisis is live where the
 /// citizen is; `passed_on` whether an unanswered question was kept for the authority (it is said
-/// only when it was).
-pub fn fixed_reply(kind: ReplyKind, line: Option<&str>, crisis: bool, passed_on: bool) -> String {
+/// only when it was); `place` the citizen's municipality as a text names it ("Greve Kommune").
+pub fn fixed_reply(kind: ReplyKind, line: Option<&str>, crisis: bool, passed_on: bool, place: Option<&str>) -> String {
     let call = match line {
         Some(l) => format!("Ring til kriselinjen på {l}, eller bestil et opkald, så ringer en medarbejder dig op."),
         None => "Bestil et opkald, så ringer en medarbejder dig op.".to_string(),
@@ -95,7 +100,35 @@ pub fn fixed_reply(kind: ReplyKind, line: Option<&str>, crisis: bool, passed_on:
         ReplyKind::Person => format!("Du kan tale med en medarbejder. {call}"),
         ReplyKind::NotCovered if passed_on => format!("Det kan jeg desværre ikke svare på. {PASSED_ON} {call}"),
         ReplyKind::NotCovered => format!("Det kan jeg desværre ikke svare på. {call}"),
+        ReplyKind::OffTopic => {
+            let ordinary = format!(
+                "Spørgsmål om andet skal du stille til {}, som du plejer, fx på kommunens hjemmeside eller i Borgerservice. Er det akut, så ring 112.",
+                place.unwrap_or("din kommune")
+            );
+            match (crisis, line) {
+                (true, Some(l)) => {
+                    format!("{ABOUT_THE_CRISIS} {ordinary} Handler dit spørgsmål om krisen, så ring til kriselinjen på {l}.")
+                }
+                (true, None) => format!("{ABOUT_THE_CRISIS} {ordinary}"),
+                (false, _) => format!("Lige nu er der ingen aktuel krise, jeg kan svare på. {ordinary}"),
+            }
+        }
         ReplyKind::Answer => String::new(),
+    }
+}
+
+/// How an off-topic reply begins: what the chat is for.
+pub const ABOUT_THE_CRISIS: &str = "Jeg svarer kun på spørgsmål om den aktuelle krise.";
+
+/// The line under an answer that says when its guide was updated: "Opdateret kl. 06.00" the same
+/// day (Copenhagen time), with the date before that.
+pub fn updated(published_at: time::OffsetDateTime, now: time::OffsetDateTime) -> String {
+    let (t, today) = (crate::time::to_copenhagen(published_at), crate::time::to_copenhagen(now));
+    let clock = format!("kl. {:02}.{:02}", t.hour(), t.minute());
+    if t.date() == today.date() {
+        format!("Opdateret {clock}")
+    } else {
+        format!("Opdateret {:02}.{:02}.{} {clock}", t.day(), t.month() as u8, t.year())
     }
 }
 
@@ -132,11 +165,26 @@ mod tests {
     #[test]
     fn handover_replies_name_the_crisis_line() {
         assert!(ReplyKind::NotCovered.hands_over() && ReplyKind::Person.hands_over() && !ReplyKind::Robot.hands_over());
-        assert!(fixed_reply(ReplyKind::NotCovered, Some("70 00 00 00"), true, true).contains("70 00 00 00"));
-        assert!(fixed_reply(ReplyKind::NotCovered, Some("70 00 00 00"), true, true).contains(PASSED_ON));
-        let not_kept = fixed_reply(ReplyKind::NotCovered, Some("70 00 00 00"), true, false);
+        assert!(fixed_reply(ReplyKind::NotCovered, Some("70 00 00 00"), true, true, None).contains("70 00 00 00"));
+        assert!(fixed_reply(ReplyKind::NotCovered, Some("70 00 00 00"), true, true, None).contains(PASSED_ON));
+        let not_kept = fixed_reply(ReplyKind::NotCovered, Some("70 00 00 00"), true, false, None);
         assert!(!not_kept.contains(PASSED_ON) && not_kept.contains("70 00 00 00"), "no promise that is not kept: {not_kept}");
-        assert!(fixed_reply(ReplyKind::Robot, None, true, false).starts_with("Ja, jeg er en chatbot"));
-        assert_ne!(fixed_reply(ReplyKind::Greeting, None, true, false), fixed_reply(ReplyKind::Greeting, None, false, false));
+        assert!(fixed_reply(ReplyKind::Robot, None, true, false, None).starts_with("Ja, jeg er en chatbot"));
+        assert_ne!(fixed_reply(ReplyKind::Greeting, None, true, false, None), fixed_reply(ReplyKind::Greeting, None, false, false, None));
+    }
+
+    #[test]
+    fn an_off_topic_question_is_sent_to_the_municipality_and_never_promised_to_be_passed_on() {
+        let reply = fixed_reply(ReplyKind::OffTopic, Some("70 00 00 00"), true, false, Some("Greve Kommune"));
+        assert!(reply.starts_with(ABOUT_THE_CRISIS) && reply.contains("til Greve Kommune, som du plejer"), "{reply}");
+        assert!(reply.contains("ring 112") && reply.contains("70 00 00 00") && !reply.contains(PASSED_ON), "{reply}");
+        assert!(fixed_reply(ReplyKind::OffTopic, None, false, false, None).contains("ingen aktuel krise"));
+    }
+
+    #[test]
+    fn an_answer_says_when_its_guide_was_updated_in_danish() {
+        use time::macros::datetime;
+        assert_eq!(updated(datetime!(2026-12-02 05:00 UTC), datetime!(2026-12-02 15:00 UTC)), "Opdateret kl. 06.00");
+        assert_eq!(updated(datetime!(2026-12-01 22:30 UTC), datetime!(2026-12-02 15:00 UTC)), "Opdateret 01.12.2026 kl. 23.30");
     }
 }

@@ -31,6 +31,17 @@ fn check_municipality(p: &mut Problems, code: &str) {
     }
 }
 
+/// The caller's municipality an agent's form starts with: the agent's last choice, else the one
+/// municipality the crisis reaches; with several, none, so the agent must choose (an inquiry
+/// counted against the wrong municipality misleads its authority).
+pub fn default_municipality<'a>(last: Option<&'a str>, reached: &'a [String]) -> Option<&'a str> {
+    match (last, reached) {
+        (Some(m), _) if crate::org::is_statistics_code(m) => Some(m),
+        (_, [only]) => Some(only.as_str()),
+        _ => None,
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewInquiry {
@@ -197,6 +208,40 @@ pub struct Aggregates {
     pub per_situation: Vec<(Option<String>, usize)>,
     /// The most frequent "not covered" questions (as written, grouped case-insensitively).
     pub top_not_covered: Vec<(String, usize)>,
+    /// What the chatbot answered with, most answered first.
+    pub chat_answered: Vec<Answered>,
+}
+
+/// How often the chatbot answered with one piece of a crisis's guide.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+pub struct Answered {
+    pub section: AnsweredSection,
+    /// The situation row's wording, for a situation.
+    pub situation: Option<String>,
+    pub count: i64,
+}
+
+/// The piece of the guide an answer came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum AnsweredSection {
+    Situation,
+    CitizenSummary,
+    Contacts,
+}
+
+impl AnsweredSection {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AnsweredSection::Situation => "situation",
+            AnsweredSection::CitizenSummary => "citizen_summary",
+            AnsweredSection::Contacts => "contacts",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<AnsweredSection> {
+        [AnsweredSection::Situation, AnsweredSection::CitizenSummary, AnsweredSection::Contacts].into_iter().find(|x| x.as_str() == s)
+    }
 }
 
 fn most_first<K: Ord>(counts: BTreeMap<K, usize>) -> Vec<(K, usize)> {
@@ -226,6 +271,7 @@ pub fn aggregate(inquiries: &[Inquiry], top: usize) -> Aggregates {
         per_hour: per_hour.into_iter().collect(),
         per_situation: most_first(per_situation),
         top_not_covered,
+        chat_answered: Vec::new(),
     }
 }
 
@@ -234,6 +280,16 @@ mod tests {
     use super::*;
     use crate::guide::{Version, template};
     use crate::incident::IncidentKind;
+
+    #[test]
+    fn the_form_starts_with_the_last_choice_or_the_only_municipality_reached() {
+        let one = vec!["0250".to_string()];
+        let two = vec!["0253".to_string(), "0259".to_string()];
+        assert_eq!(default_municipality(None, &one), Some("0250"));
+        assert_eq!(default_municipality(None, &two), None, "several: the agent chooses");
+        assert_eq!(default_municipality(Some("0259"), &one), Some("0259"), "the last choice wins");
+        assert_eq!(default_municipality(Some("<x>"), &one), Some("0250"), "a mangled address is no choice");
+    }
 
     fn version() -> Version {
         Version {

@@ -2,11 +2,12 @@
 //! construction: all input is escaped first, and only the tags below are ever produced.
 //!
 //! Supported: paragraphs (blank line), line breaks, `**bold**`, `*italic*`, bullet lists (`- `),
-//! numbered lists (`1. `), and links `[text](url)` to `https:`, `http:`, `mailto:` and `tel:` only.
+//! numbered lists (`1. `), and links `[text](url)` to `https:`, `http:`, `mailto:` and `tel:` only;
+//! in whole documents (the everyday guides, [`document_to_html`]) also `## ` headings.
 //! Raw HTML is shown as text.
 
 /// Tags the renderer may emit; tests check that nothing else ever appears.
-pub const TAGS: &[&str] = &["p", "br", "strong", "em", "ul", "ol", "li", "a"];
+pub const TAGS: &[&str] = &["p", "br", "strong", "em", "ul", "ol", "li", "a", "h2", "h3", "h4"];
 
 pub fn escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
@@ -76,6 +77,8 @@ fn inline(raw: &str) -> String {
 }
 
 enum Block {
+    /// Level 2 to 4: the page's own title is the level 1.
+    Heading(u8, String),
     Paragraph(Vec<String>),
     Bullets(Vec<String>),
     Numbered(Vec<String>),
@@ -86,8 +89,26 @@ fn numbered_item(line: &str) -> Option<&str> {
     (digits > 0 && digits <= 3).then(|| line[digits..].strip_prefix(". ")).flatten()
 }
 
-/// Renders the subset to sanitised HTML.
+/// A `## heading` line: its level (2 to 4; `#` counts as 2, deeper as 4) and its words.
+fn heading(line: &str) -> Option<(u8, &str)> {
+    let hashes = line.chars().take_while(|&c| c == '#').count();
+    let words = line[hashes..].strip_prefix(' ')?.trim();
+    (hashes > 0 && hashes <= 6 && !words.is_empty()).then(|| ((hashes as u8).clamp(2, 4), words))
+}
+
+/// Renders the subset to sanitised HTML. A `#` line stays text: guide fields sit under the
+/// page's own headings.
 pub fn to_html(text: &str) -> String {
+    render(text, false)
+}
+
+/// The same for a whole document under the page's title (an everyday guide): `## ` lines are
+/// headings.
+pub fn document_to_html(text: &str) -> String {
+    render(text, true)
+}
+
+fn render(text: &str, headings: bool) -> String {
     let mut blocks: Vec<Block> = Vec::new();
     for line in text.replace("\r\n", "\n").lines() {
         let trimmed = line.trim();
@@ -95,7 +116,9 @@ pub fn to_html(text: &str) -> String {
             blocks.push(Block::Paragraph(Vec::new()));
             continue;
         }
-        if let Some(item) = trimmed.strip_prefix("- ").or_else(|| trimmed.strip_prefix("* ")) {
+        if let Some((level, words)) = heading(trimmed).filter(|_| headings) {
+            blocks.push(Block::Heading(level, words.to_string()));
+        } else if let Some(item) = trimmed.strip_prefix("- ").or_else(|| trimmed.strip_prefix("* ")) {
             match blocks.last_mut() {
                 Some(Block::Bullets(items)) => items.push(item.to_string()),
                 _ => blocks.push(Block::Bullets(vec![item.to_string()])),
@@ -115,6 +138,7 @@ pub fn to_html(text: &str) -> String {
     let mut out = String::new();
     for b in blocks {
         match b {
+            Block::Heading(level, words) => out.push_str(&format!("<h{level}>{}</h{level}>", inline(&words))),
             Block::Paragraph(lines) if lines.is_empty() => {}
             Block::Paragraph(lines) => {
                 out.push_str("<p>");
@@ -139,11 +163,13 @@ fn list(out: &mut String, tag: &str, items: &[String]) {
     out.push_str(&format!("</{tag}>"));
 }
 
-/// The text without any markup, for channels that cannot show it (SMS, speech).
-/// Links keep their words and their address, so a listener or an SMS reader can still use them.
+/// The text without any markup, for channels that cannot show it (SMS, speech, search snippets).
+/// Links keep their words and their address, so a listener or an SMS reader can still use them;
+/// a heading keeps its words on its own line.
 pub fn to_plain(text: &str) -> String {
+    let text = text.lines().map(|l| heading(l.trim()).map_or(l, |(_, words)| words)).collect::<Vec<_>>().join("\n");
     let mut out = String::with_capacity(text.len());
-    let mut rest = text;
+    let mut rest = text.as_str();
     while let Some(open) = rest.find('[') {
         let after = &rest[open + 1..];
         let link = after.find("](").and_then(|close| after[close + 2..].find(')').map(|end| (close, end)));
@@ -179,6 +205,17 @@ mod tests {
         assert_eq!(to_html("[Kommunen](https://example.invalid/krise)"), "<p><a href=\"https://example.invalid/krise\">Kommunen</a></p>");
         assert_eq!(to_html("[Ring](tel:+4512345678)"), "<p><a href=\"tel:+4512345678\">Ring</a></p>");
         assert_eq!(to_html("[](tel:112)"), "<p><a href=\"tel:112\">tel:112</a></p>", "never a link without a name");
+    }
+
+    #[test]
+    fn documents_have_headings_and_their_plain_text_none_of_the_marks() {
+        let doc = "Intro.\n\n## Inden mødet\n\n- Medbring pas\n\n### Børn <under> 18\n#ikke en overskrift";
+        assert_eq!(
+            document_to_html(doc),
+            "<p>Intro.</p><h2>Inden mødet</h2><ul><li>Medbring pas</li></ul><h3>Børn &lt;under&gt; 18</h3><p>#ikke en overskrift</p>"
+        );
+        assert!(to_html(doc).contains("<p>## Inden mødet</p>"), "guide fields keep their text");
+        assert_eq!(to_plain("Intro.\n## Inden **mødet**\n- Medbring pas"), "Intro.\nInden mødet\n- Medbring pas");
     }
 
     #[test]
@@ -223,9 +260,11 @@ mod tests {
 
     proptest! {
         #[test]
-        fn any_input_gives_only_our_markup(s in r#"([a-zæøå <>"'=/:()\[\]*\-\n.1]|script|onerror|javascript:|https://|\*\*|\]\()*"#) {
+        fn any_input_gives_only_our_markup(s in r#"([a-zæøå <>"'=/:()\[\]*#\-\n.1]|script|onerror|javascript:|https://|\*\*|\]\(|\n## )*"#) {
             let html = to_html(&s);
             prop_assert!(only_our_markup(&html).is_ok(), "{:?} -> {:?}: {:?}", s, html, only_our_markup(&html));
+            let doc = document_to_html(&s);
+            prop_assert!(only_our_markup(&doc).is_ok(), "{:?} -> {:?}: {:?}", s, doc, only_our_markup(&doc));
             prop_assert!(!html.to_lowercase().contains("<script"));
         }
     }

@@ -168,6 +168,29 @@ pub fn resolve(named: &str, orgs: &[Organisation]) -> Result<String, DomainError
     Err(p.into_error())
 }
 
+/// How a text names an organisation: a municipality as "Greve Kommune" (København in the
+/// genitive, as its council writes it), a region or another authority by its name alone.
+pub fn display_name(code: &str, name: &str) -> String {
+    match (is_municipality_code(code), name) {
+        (true, "København") => "Københavns Kommune".into(),
+        (true, _) => format!("{name} Kommune"),
+        (false, _) => name.to_string(),
+    }
+}
+
+/// The municipalities a crisis that affects `affected` reaches, in code order: each affected
+/// municipality, and each municipality of an affected region.
+pub fn municipalities_reached(affected: &[String], orgs: &[Organisation]) -> Vec<String> {
+    let mut out: Vec<String> = orgs
+        .iter()
+        .filter(|o| is_municipality_code(&o.code))
+        .filter(|o| affected.contains(&o.code) || o.region.as_ref().is_some_and(|r| affected.contains(r)))
+        .map(|o| o.code.clone())
+        .collect();
+    out.sort();
+    out
+}
+
 /// The reference data as a fresh installation starts: nobody is a member until configured.
 pub fn reference_without_members() -> Vec<Organisation> {
     reference().into_iter().map(|o| Organisation { member: false, ..o }).collect()
@@ -189,6 +212,21 @@ mod tests {
         let two = resolve("Frederikssund", &orgs).unwrap_err().to_string();
         assert!(two.contains("Frederikssund (0250), Frederikssund (FRS)"), "{two}");
         assert_eq!(resolve("Frederikssund (FRS)", &orgs).unwrap(), "FRS");
+    }
+
+    #[test]
+    fn a_region_reaches_its_municipalities() {
+        let orgs = reference();
+        assert_eq!(municipalities_reached(&["0250".into()], &orgs), ["0250"]);
+        let sjaelland = municipalities_reached(&["0253".into(), "1085".into()], &orgs);
+        assert!(sjaelland.len() > 10 && sjaelland.contains(&"0253".to_string()) && !sjaelland.contains(&"1085".to_string()));
+    }
+
+    #[test]
+    fn organisations_are_named_as_danes_write_them() {
+        assert_eq!(display_name("0253", "Greve"), "Greve Kommune");
+        assert_eq!(display_name("0101", "København"), "Københavns Kommune");
+        assert_eq!(display_name("1085", "Region Sjælland"), "Region Sjælland");
     }
 
     #[test]

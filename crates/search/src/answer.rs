@@ -49,6 +49,18 @@ const GENERIC: f32 = 0.5;
 /// How much the character trigram similarity adds to a candidate's rank, as a share of
 /// what the question's words could score in all.
 const NGRAM: f32 = 0.15;
+/// How strongly a question's topic word must match a word of the caller's crises for the
+/// question to be about the crisis: an exact word of a row's text (0.6) or of its first line,
+/// a synonym, a title or place word of the crisis (0.5); not a compound part or a typo alone.
+/// Chosen on bench/chat-eval (see its README).
+const TOPIC: f32 = 0.5;
+/// A word the crisis knows only weakly counts this much against its being about the crisis.
+const WEAK: f32 = 0.5;
+/// The words a crisis knows must weigh at least this share of those it does not. Chosen on
+/// bench/chat-eval, both sets (see its README): at 1.0 a third of the held-out crisis questions
+/// no row answers were taken for other matters; at 0.5, 3 of 44, while two thirds of the
+/// tuning set's other matters are recognised; 0 (any word the crisis knows) recognises a fifth.
+const KNOWN_SHARE: f32 = 0.5;
 /// Nobody types more in a chat; it bounds the work.
 const MAX_MESSAGE_CHARS: usize = 1000;
 const MAX_WORDS: usize = 40;
@@ -101,9 +113,13 @@ pub enum Reply {
         candidate: usize,
         confidence: f32,
     },
-    /// Below [`THRESHOLD`]: hand over, and record the question as not covered.
+    /// Below [`THRESHOLD`]: hand over. `about_crisis`: a topic word of the question is one of
+    /// the caller's crises' (see [`Answers::about_crisis`]), so the question is worth passing on
+    /// to the authority as not covered; otherwise it is about something else (the weather, a
+    /// passport) that the crisis guide will never answer.
     NotCovered {
         confidence: f32,
+        about_crisis: bool,
     },
 }
 
@@ -237,8 +253,37 @@ impl Answers {
             Some(b) if b.confidence >= THRESHOLD => Reply::Answer { candidate: b.candidate, confidence },
             _ if intents::is_thanks(&words) => Reply::Thanks,
             _ if intents::is_greeting(&words) => Reply::Greeting,
-            _ => Reply::NotCovered { confidence },
+            _ => Reply::NotCovered { confidence, about_crisis: self.about_crisis(&words, municipality) },
         }
+    }
+
+    /// Whether the question is about a crisis that applies to the caller. Of its content words
+    /// (not everyday words, section cues or places), those matching a word of such a crisis at
+    /// least as strongly as [`TOPIC`] must weigh at least [`KNOWN_SHARE`] of those the crisis
+    /// does not know, longer words weighing more as in the confidence (a word matched only weakly, by a
+    /// compound part or a typo, counts [`WEAK`]). "hvem står bag angrebet" is about a
+    /// cyber attack even if no row answers it; "hvad er vejrudsigten for weekenden" is not.
+    pub(crate) fn about_crisis(&self, words: &[String], municipality: Option<&str>) -> bool {
+        let (question, named) = self.question(words);
+        let scope = named.as_deref().or(municipality);
+        // Words and synonyms only: a section ("er der nyt" asks for the status) or a place is no topic.
+        let sections = self.features.layout.summary();
+        let (mut on, mut off) = (0.0, 0.0);
+        for w in question.iter().filter(|w| w.weight >= 1.0 && w.cue.is_none()) {
+            let topic: Vec<(u32, f32)> = w.alts.iter().copied().filter(|&(f, _)| f < sections).collect();
+            let best = |alts: &[(u32, f32)]| {
+                self.match_alts(alts).iter().enumerate().filter(|&(c, _)| self.applies(c, scope)).map(|(_, &m)| m).fold(0.0, f32::max)
+            };
+            // The word itself or a synonym, not a compound's part or a typo ("skraldebil" is no car).
+            let whole: Vec<(u32, f32)> = topic.iter().copied().filter(|&(_, x)| x >= SYNONYM).collect();
+            if best(&whole) >= TOPIC {
+                on += w.len_weight();
+            } else {
+                // Known only by a part or a typo: half a word the crisis does not know.
+                off += if best(&topic) == 0.0 { 1.0 } else { WEAK } * w.len_weight();
+            }
+        }
+        on > 0.0 && on >= KNOWN_SHARE * off
     }
 
     /// The best candidate for a message whatever the threshold, with its confidence; social

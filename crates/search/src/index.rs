@@ -38,8 +38,13 @@ pub struct Hit {
     pub title: String,
     pub url: String,
     pub score: f32,
-    /// HTML: text escaped, matched words in `<mark>`, "…" where cut.
+    /// HTML: text escaped, matched words in `<mark>`, "…" where cut. Plain text: the guides'
+    /// Markdown is stripped before indexing.
     pub snippet: String,
+    /// The municipality codes the document applies to; empty: everyone.
+    pub municipalities: Vec<String>,
+    /// Whether it applies to the caller's municipality: these hits come first.
+    pub for_caller: bool,
 }
 
 /// One document's occurrences of one term, per field. Compounds are found from the query

@@ -1,6 +1,7 @@
 //! Query evaluation: BM25F over title and body, one score per query word (the best of its
 //! alternatives), a coverage factor so documents matching more words rank higher, then
-//! phrases, exclusions, the municipality and crisis boosts, and a top-k heap.
+//! phrases, exclusions, the crisis boost, and a top-k heap in which the caller's municipality
+//! comes first.
 
 use crate::analysis::{is_stop_word, term_of, word_spans};
 use crate::index::{FIELD_BREAK, Hit, Index, Scope};
@@ -13,10 +14,12 @@ const K1: f32 = 1.2;
 const B: f32 = 0.75;
 /// A word in the title says more about the guide than the same word in the body.
 const TITLE_WEIGHT: f32 = 3.0;
-/// A crisis guide for the caller's municipality must beat everyday guides.
+/// A crisis guide for the caller's municipality must beat everyday guides on the same topic.
 const CRISIS_BOOST: f32 = 4.0;
-/// Guides of other municipalities stay visible but rank below the caller's own.
-const OTHER_MUNICIPALITY: f32 = 0.35;
+/// A document that has only some of the query's words, and none in its title, merely mentions
+/// them ("Sig, hvornår der kommer nyt" for "nyt pas"): it ranks below one that is about the
+/// query, and gets no crisis boost, which is for crisis guides on the topic.
+const MENTION: f32 = 0.5;
 
 /// A group's bit lives in a u32 mask; the parser keeps at most 32 words anyway.
 const MAX_GROUPS: usize = 32;
@@ -47,7 +50,7 @@ pub(crate) fn search(ix: &Index, q: &Query, municipality: Option<&str>, limit: u
     if plan.groups.is_empty() {
         return Vec::new();
     }
-    let (scores, masks) = accumulate(ix, &plan);
+    let (scores, masks, titled) = accumulate(ix, &plan);
     let excluded = excluded(ix, &plan);
     let full = plan.groups.len() as f32;
     // The caller's municipality as an interned id; Some(None) = a code no guide names.
@@ -58,15 +61,22 @@ pub(crate) fn search(ix: &Index, q: &Query, municipality: Option<&str>, limit: u
             continue;
         }
         let score = score * mask.count_ones() as f32 / full;
+        let own = applies(ix, ix.scopes[slot], muni);
         // Most documents cannot reach the heap even with the biggest boost: skip them early.
-        if top.len() == limit && top.peek().is_some_and(|Reverse(min)| score * CRISIS_BOOST <= min.score) {
+        if top.len() == limit && top.peek().is_some_and(|Reverse(min)| (own, score * CRISIS_BOOST) <= (min.own, min.score)) {
             continue;
         }
         let Some(entry) = ix.entry(slot as u32) else { continue };
         if !plan.phrases.iter().all(|p| contains_seq(&entry.seq, p)) || plan.excluded_seqs.iter().any(|p| contains_seq(&entry.seq, p)) {
             continue;
         }
-        top.push(Reverse(Scored { score: score * boost(ix, ix.scopes[slot], muni), slot: slot as u32 }));
+        let about = mask.count_ones() as f32 == full || titled[slot] != 0;
+        let factor = match (about, ix.scopes[slot].crisis && own) {
+            (false, _) => MENTION,
+            (true, true) => CRISIS_BOOST,
+            (true, false) => 1.0,
+        };
+        top.push(Reverse(Scored { own, score: score * factor, slot: slot as u32 }));
         if top.len() > limit {
             top.pop();
         }
@@ -125,11 +135,12 @@ fn exact_ids(ix: &Index, words: &[String]) -> Option<Vec<u32>> {
     words.iter().filter(|w| !is_stop_word(w)).map(|w| ix.vocab.get(&term_of(w))).collect()
 }
 
-/// Per document: the summed BM25F score of its best alternative per group, and which groups
-/// it matched.
-fn accumulate(ix: &Index, plan: &Plan) -> (Vec<f32>, Vec<u32>) {
+/// Per document: the summed BM25F score of its best alternative per group, which groups it
+/// matched, and which of them in its title.
+fn accumulate(ix: &Index, plan: &Plan) -> (Vec<f32>, Vec<u32>, Vec<u32>) {
     let n = ix.slots.len();
     let (mut scores, mut masks, mut best) = (vec![0f32; n], vec![0u32; n], vec![0f32; n]);
+    let mut titled = vec![0u32; n];
     let mut touched: Vec<u32> = Vec::new();
     let live = ix.live.max(1) as f32;
     for (g, group) in plan.groups.iter().enumerate() {
@@ -150,6 +161,9 @@ fn accumulate(ix: &Index, plan: &Plan) -> (Vec<f32>, Vec<u32>) {
                     touched.push(p.doc);
                 }
                 *b = b.max(s);
+                if p.title > 0 {
+                    titled[p.doc as usize] |= 1 << g;
+                }
             }
         }
         for d in touched.drain(..) {
@@ -159,7 +173,7 @@ fn accumulate(ix: &Index, plan: &Plan) -> (Vec<f32>, Vec<u32>) {
             best[d] = 0.0;
         }
     }
-    (scores, masks)
+    (scores, masks, titled)
 }
 
 /// BM25F length normalisation of a document's fields, title weight included.
@@ -185,20 +199,15 @@ fn contains_seq(seq: &[u32], phrase: &[u32]) -> bool {
     phrase.is_empty() || seq.windows(phrase.len()).any(|w| w == phrase && !w.contains(&FIELD_BREAK))
 }
 
-/// The municipality and crisis factor: the caller's (or everyone's) crisis guides first,
-/// guides restricted to other municipalities last.
-fn boost(ix: &Index, scope: Scope, municipality: Option<Option<u32>>) -> f32 {
+/// Whether a document is for the caller: it names the caller's municipality, or none (it is
+/// for everyone), or the caller named no municipality.
+fn applies(ix: &Index, scope: Scope, municipality: Option<Option<u32>>) -> bool {
     let munis = &ix.scope_municipalities[scope.start as usize..(scope.start + scope.len) as usize];
-    let applies = munis.is_empty()
+    munis.is_empty()
         || match municipality {
             None => true,
             Some(m) => m.is_some_and(|m| munis.contains(&m)),
-        };
-    match (scope.crisis, applies) {
-        (true, true) => CRISIS_BOOST,
-        (false, true) => 1.0,
-        (_, false) => OTHER_MUNICIPALITY,
-    }
+        }
 }
 
 fn hit(ix: &Index, plan: &Plan, s: Scored) -> Option<Hit> {
@@ -222,12 +231,16 @@ fn hit(ix: &Index, plan: &Plan, s: Scored) -> Option<Hit> {
         url: doc.url.clone(),
         score: s.score,
         snippet: snippet(&doc.body, &words),
+        municipalities: doc.municipalities.clone(),
+        for_caller: s.own,
     })
 }
 
-/// A candidate in the top-k heap: higher score first, then the earlier document.
+/// A candidate in the top-k heap: the caller's municipality first, then the higher score,
+/// then the earlier document.
 #[derive(Clone, Copy, PartialEq)]
 struct Scored {
+    own: bool,
     score: f32,
     slot: u32,
 }
@@ -236,7 +249,7 @@ impl Eq for Scored {}
 
 impl Ord for Scored {
     fn cmp(&self, other: &Self) -> Ordering {
-        self.score.total_cmp(&other.score).then(other.slot.cmp(&self.slot))
+        self.own.cmp(&other.own).then(self.score.total_cmp(&other.score)).then(other.slot.cmp(&self.slot))
     }
 }
 
@@ -305,6 +318,45 @@ mod tests {
         ]);
         assert_eq!(ids(&ix, "strøm", Some("0250")), ["crisis", "e0250", "e0101"]);
         assert_eq!(ids(&ix, "strøm", Some("0101")), ["e0101", "e0250", "crisis"], "other municipalities rank lower, still shown");
+    }
+
+    #[test]
+    fn the_callers_municipality_comes_first_however_weak_its_match() {
+        let ix = index(vec![
+            doc("strong", DocKind::Everyday, &["0250"], "Pas", "Pas: bestil pas i Borgerservice. Pas koster det samme overalt."),
+            doc("weak", DocKind::Everyday, &["0253"], "MitID", "Opret MitID med et pas eller et kørekort, og vælg en kode."),
+        ]);
+        assert_eq!(ids(&ix, "pas", Some("0253")), ["weak", "strong"]);
+        let hits = ix.search(&parse("pas").unwrap(), Some("0253"), 5);
+        assert_eq!(
+            hits.iter().map(|h| (h.for_caller, h.municipalities.clone())).collect::<Vec<_>>(),
+            [(true, vec!["0253".to_string()]), (false, vec!["0250".to_string()])]
+        );
+        assert!(ix.search(&parse("pas").unwrap(), None, 5).iter().all(|h| h.for_caller), "no municipality: everything is for the caller");
+    }
+
+    #[test]
+    fn a_guide_about_the_query_beats_crisis_rows_that_merely_mention_one_of_its_words() {
+        let ix = index(vec![
+            doc(
+                "nyt",
+                DocKind::Crisis,
+                &["0250"],
+                "IT-nedbrud – Borgeren spørger, hvad der sker",
+                "Giv den korte status. Sig, hvornår der kommer nyt.",
+            ),
+            doc("på", DocKind::Crisis, &["0250"], "IT-nedbrud – Borgeren er bekymret", "Lyt og anerkend. Pas på dig selv i pauserne."),
+            everyday(
+                "pas",
+                "Pas – bestil tid og søg om pas",
+                "Pas bestilles i Borgerservice efter tidsbestilling. Borgeren medbringer det gamle pas.",
+            ),
+            everyday("kort", "Sundhedskort", "Borgeren bestiller nyt sundhedskort på borger.dk."),
+        ]);
+        assert_eq!(ids(&ix, "nyt pas", Some("0250"))[0], "pas");
+        // On the topic itself, the caller's crisis guide still comes first.
+        assert_eq!(ids(&ix, "bekymret", Some("0250"))[0], "på");
+        assert_eq!(ids(&ix, "kommer der nyt", Some("0250"))[0], "nyt");
     }
 
     #[test]

@@ -29,6 +29,9 @@ fn chat_eval_does_not_regress() {
     assert!(r.all.handover_rate() >= FLOOR_HANDOVER, "handover {:.3} < {FLOOR_HANDOVER}", r.all.handover_rate());
     assert!(r.all.wrong_rate() <= CEILING_WRONG, "wrong answers {:.3} > {CEILING_WRONG}", r.all.wrong_rate());
     assert_eq!(r.all.social_rate(), 1.0, "greetings, thanks and robot questions");
+    // Of the questions not answered: crisis questions are passed on, most others are not.
+    assert_eq!(r.all.off_topic_answerable, 0, "a crisis question told it is off topic");
+    assert!(r.all.off_topic_handover >= 20, "off-topic questions recognised: {}", r.all.off_topic_handover);
 }
 
 #[test]
@@ -36,4 +39,5 @@ fn the_held_out_questions_do_not_regress() {
     let r = report("holdout.jsonl");
     assert!(r.all.top1() >= HOLDOUT_FLOOR_TOP1, "top-1 {:.3} < {HOLDOUT_FLOOR_TOP1}", r.all.top1());
     assert!(r.all.wrong_rate() <= HOLDOUT_CEILING_WRONG, "wrong answers {:.3} > {HOLDOUT_CEILING_WRONG}", r.all.wrong_rate());
+    assert!(r.all.off_topic_answerable <= 3, "crisis questions told they are off topic: {}", r.all.off_topic_answerable);
 }

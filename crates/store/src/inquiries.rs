@@ -2,7 +2,7 @@
 //! after the retention period.
 
 use crate::backend::prelude::*;
-use domain::inquiry::{Access, Callback, Inquiry, NewCallback, NewInquiry};
+use domain::inquiry::{Access, Answered, AnsweredSection, Callback, Inquiry, NewCallback, NewInquiry};
 
 #[derive(sqlx::FromRow)]
 struct InquiryRow {
@@ -118,6 +118,43 @@ operations! {
             emit_all(&mut tx, vec![NewEvent::about(&incident, Event::InquiryCreated(i.clone()))], at).await?;
             tx.commit().await?;
             Ok(i)
+        }
+
+        /// Adds the chatbot's answers counted since the last call: (incident, section, the
+        /// situation's wording or '', how many). One transaction; a crisis no longer there is skipped.
+        pub write fn add_chat_answers(pool, counts: Vec<(Uuid, AnsweredSection, String, i64)>) -> Result<()> {
+            let mut tx = pool.begin().await?;
+            for (incident_id, section, situation, n) in counts {
+                sqlx::query(
+                    "INSERT INTO chat_answers (incident_id, section, situation, answered)
+                     SELECT $1, $2, $3, $4 WHERE EXISTS (SELECT 1 FROM incidents WHERE id = $1)
+                     ON CONFLICT (incident_id, section, situation) DO UPDATE SET answered = chat_answers.answered + excluded.answered",
+                )
+                .bind(incident_id)
+                .bind(section.as_str())
+                .bind(situation)
+                .bind(n)
+                .execute(&mut *tx)
+                .await?;
+            }
+            tx.commit().await?;
+            Ok(())
+        }
+
+        /// The chatbot's answers of an incident, most answered first.
+        pub read fn chat_answers(pool, incident_id: Uuid) -> Result<Vec<Answered>> {
+            let rows: Vec<(String, String, i64)> = sqlx::query_as(
+                "SELECT section, situation, answered FROM chat_answers WHERE incident_id = $1 ORDER BY answered DESC, section, situation",
+            )
+            .bind(incident_id)
+            .fetch_all(pool)
+            .await?;
+            rows.into_iter()
+                .map(|(section, situation, count)| {
+                    let section = AnsweredSection::parse(&section).ok_or_else(|| corrupt(format!("chat answer section '{section}'")))?;
+                    Ok(Answered { section, situation: Some(situation).filter(|s| !s.is_empty()), count })
+                })
+                .collect()
         }
 
         /// Oldest first.

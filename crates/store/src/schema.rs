@@ -134,6 +134,7 @@ mod tests {
         ("sqlite", 8, "244c39f26796c865bb55f35ca0942aa8aa665fdc50ec260bb79984d1a552117ff693650c43a87995076bf97ed1df2ee3"),
         ("sqlite", 9, "10f39c545f5b5e17aab43a42e2ca6aa6fc763bf9e1166b3defcf77cfd223bd5feeec763fa57bc88893d67d8aa63a7af8"),
         ("sqlite", 10, "6233101c0f68dbf3f5a409bcaaeb9bb9ffd05d279ffad04949cbddb0d32f970c2a83169e8bda233f626d79e91557b2fc"),
+        ("sqlite", 11, "b022550748ced81f3d1f1a467f9c685c4b82f55d90e812178cf519a3157c7b2154ac1056abcbe1182b08f5fd3656eb20"),
         ("postgres", 1, "145f073ba980de225b5123c4664822b345b9484ea1669f3d79dbfe6e1b42d7ae82ecfe2d290ddc4afea09d95083d40c7"),
         ("postgres", 2, "2c2109ee7a3a3185f95dcb71950d937a446b426af1eebde9d65845ad8978087a1d297318e1110262ecde160b8f3f22df"),
         ("postgres", 3, "7bdb670fa0beaa2ebf2514205ca119eb1fa93e0d47ab95b6cd48b0bbd46fd2865244f9ca79b81aac54c3ca50f73a37b6"),
@@ -144,6 +145,7 @@ mod tests {
         ("postgres", 8, "2ff7d615498c5f8d3b87c1a012de7866cdcaf8cb771c53e1760740be79c092bdd0d5cd50c28418c5207631f4576778a8"),
         ("postgres", 9, "c89bbf5741eaa7cf6eaa6f87dec6727f4309c08b37fdbb110ba562616af93302b8a3bc801333ad99d9a68d1a4a90befc"),
         ("postgres", 10, "6233101c0f68dbf3f5a409bcaaeb9bb9ffd05d279ffad04949cbddb0d32f970c2a83169e8bda233f626d79e91557b2fc"),
+        ("postgres", 11, "28d5ee3b25ba21bceaa2679e014364538b92b8865e7cef90177fc1471ef89f30c7b504bfa809c257ce1b9d52f556b6c4"),
     ];
 
     fn embedded(backend: &str, migrator: &Migrator) -> Vec<(String, i64, String)> {

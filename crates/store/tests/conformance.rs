@@ -68,6 +68,7 @@ conformance!(
     overdue_guides_are_marked_once_and_rearmed_by_publishing,
     feedback_is_routed_and_resolved_by_a_newer_version,
     inquiries_need_a_live_incident_and_a_published_guide,
+    chat_answers_add_up_per_situation,
     callbacks_are_mailed_access_logged_and_purged,
     everyday_import_is_idempotent_and_follows_the_folder,
     integration_tokens_name_their_integration,
@@ -756,6 +757,21 @@ async fn inquiries_need_a_live_incident_and_a_published_guide(store: &Store) {
     assert_eq!(a.top_not_covered, vec![("Kan jeg hente medicin på apoteket?".to_string(), 1)]);
     let created = store.events_since(0, 1000).await.unwrap().into_iter().filter(|e| e.kind == EventKind::InquiryCreated).count();
     assert_eq!(created, 2);
+}
+
+async fn chat_answers_add_up_per_situation(store: &Store) {
+    use domain::inquiry::{Answered, AnsweredSection::*};
+    let lead = user(store, "proces@demo.invalid", Role::ProcessLead, "DDH").await;
+    let i = live_with_guide(store, &lead, domain::time::now()).await;
+    let row = "Borgeren spørger, hvad der sker".to_string();
+    store.add_chat_answers(vec![(i.id, Situation, row.clone(), 2), (i.id, Contacts, String::new(), 1)]).await.unwrap();
+    store.add_chat_answers(vec![(i.id, Situation, row.clone(), 3), (Uuid::new_v4(), Situation, row.clone(), 9)]).await.unwrap();
+    store.add_chat_answers(Vec::new()).await.unwrap();
+    assert_eq!(
+        store.chat_answers(i.id).await.unwrap(),
+        [Answered { section: Situation, situation: Some(row), count: 5 }, Answered { section: Contacts, situation: None, count: 1 }],
+        "added up, most first; an incident that is not there is skipped"
+    );
 }
 
 async fn callbacks_are_mailed_access_logged_and_purged(store: &Store) {

@@ -61,7 +61,20 @@
         error(null);
         var reply = res.body;
         bubble("from-citizen", texts.you_wrote + " ", text);
-        bubble("from-bot", texts.bot_replies + " ", reply.answer).setAttribute("data-handover", String(reply.handover));
+        var bot = bubble("from-bot", texts.bot_replies + " ", reply.answer);
+        bot.setAttribute("data-handover", String(reply.handover));
+        if (reply.source) {
+          // Which crisis, and when its guide was updated, as the page without script shows it.
+          var src = document.createElement("p");
+          src.className = "source";
+          var when = document.createElement("time");
+          when.setAttribute("datetime", reply.source.updated_at);
+          when.textContent = reply.source.updated;
+          src.appendChild(document.createTextNode(texts.source + " " + reply.source.incident_title + ". "));
+          src.appendChild(when);
+          src.appendChild(document.createTextNode("."));
+          bot.appendChild(src);
+        }
         conversation.value = reply.conversation;
         input.value = "";
         if (handover) handover.hidden = !reply.handover;

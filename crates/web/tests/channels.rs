@@ -78,6 +78,9 @@ async fn the_chatbot_answers_only_with_approved_wording_and_hands_over() {
     assert_eq!(v["answer"], citizen_texts[0], "verbatim approved wording: {v}");
     assert_eq!((v["source"]["incident"].as_str(), v["source"]["guide_version"].as_i64()), (Some(id.as_str()), Some(1)));
     assert_eq!((v["source"]["section"].as_str(), v["source"]["situation"].as_i64()), (Some("situation"), Some(0)));
+    assert_eq!(v["source"]["incident_title"], scenario()["title"], "which crisis: {v}");
+    let updated = v["source"]["updated"].as_str().unwrap();
+    assert!(updated.starts_with("Opdateret kl. ") && v["source"]["updated_at"].is_string(), "when its guide was updated: {v}");
     assert!(v["confidence"].as_f64().unwrap() > 0.0);
     let conversation = v["conversation"].as_str().unwrap().to_string();
 
@@ -92,15 +95,38 @@ async fn the_chatbot_answers_only_with_approved_wording_and_hands_over() {
         (Some("person"), Some(true), Some(true))
     );
 
-    // Out of scope: a handover, and the question reaches the authority as "not covered".
-    let v = ask(&kit, "hvornår har genbrugspladsen åbent i weekenden", Some(&conversation)).await;
-    assert_eq!((v["kind"].as_str(), v["handover"].as_bool()), (Some("not_covered"), Some(true)), "{v}");
-    assert!(v["source"].is_null());
+    // About the crisis, but no row answers it: a handover, and the question reaches the
+    // authority as "not covered".
+    let v = ask(&kit, "får netselskabet en bøde for strømafbrydelsen", Some(&conversation)).await;
+    assert_eq!(
+        (v["kind"].as_str(), v["handover"].as_bool(), v["passed_on"].as_bool()),
+        (Some("not_covered"), Some(true), Some(true)),
+        "{v}"
+    );
+    assert!(v["source"].is_null() && v["answer"].as_str().unwrap().contains(domain::chat::PASSED_ON), "{v}");
     let uuid = id.parse().unwrap();
     eventually("the unanswered question to be recorded", || async {
-        kit.store.inquiries(uuid).await.unwrap().iter().any(|i| i.situation.is_none() && i.text.contains("genbrugspladsen"))
+        kit.store.inquiries(uuid).await.unwrap().iter().any(|i| i.situation.is_none() && i.text.contains("bøde"))
     })
     .await;
+    // About something else: pointed to the municipality, never promised to be passed on, not recorded.
+    for q in ["hvornår kommer skraldebilen", "hvad bliver vejret i morgen", "hvornår skal jeg forny mit pas"] {
+        let v = ask(&kit, q, Some(&conversation)).await;
+        let answer = v["answer"].as_str().unwrap();
+        assert_eq!(
+            (v["kind"].as_str(), v["passed_on"].as_bool(), v["callback"].as_bool()),
+            (Some("off_topic"), Some(false), Some(false)),
+            "{q}: {v}"
+        );
+        assert!(
+            answer.starts_with(domain::chat::ABOUT_THE_CRISIS)
+                && answer.contains("Frederikssund Kommune")
+                && !answer.contains(domain::chat::PASSED_ON),
+            "{answer}"
+        );
+    }
+    let (_, summary) = kit.call("GET", &format!("/api/v1/incidents/{id}/inquiries/summary"), kit.token(Role::AuthorityEditor), None).await;
+    assert_eq!(summary["top_not_covered"].as_array().unwrap().len(), 1, "only the crisis question is on the list: {summary}");
 
     // The handover's callback form.
     let cb = json!({ "conversation": conversation, "name": "Birthe Borger", "phone": "20 30 40 50", "reason": "Min mor har iltapparat" });
@@ -115,6 +141,38 @@ async fn the_chatbot_answers_only_with_approved_wording_and_hands_over() {
     assert_eq!((status, v["error"]["code"].as_str()), (StatusCode::CONFLICT, Some("already_requested")), "one per conversation");
     let bad = json!({ "conversation": uuid::Uuid::new_v4(), "name": "A", "phone": "20304050", "reason": "x" });
     assert_eq!(kit.call("POST", "/api/v1/chat/callback", None, Some(bad)).await.0, StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn the_authority_sees_how_often_the_chatbot_answered_each_situation() {
+    let kit = Kit::sqlite().await;
+    let id = crisis(&kit, &["0250"], false).await;
+    let question = "hvornår kommer strømmen igen?";
+    eventually("the chatbot to know the crisis", || async { ask(&kit, question, None).await["kind"] == "answer" }).await;
+    let summary = format!("/api/v1/incidents/{id}/inquiries/summary");
+    let editor = kit.token(Role::AuthorityEditor);
+    let row = scenario()["guide"]["situations"][0]["situation"].clone();
+    let count = |v: &Value| {
+        let answered = v["chat_answered"].as_array().unwrap();
+        answered.iter().find(|a| a["situation"] == row).map_or(0, |a| a["count"].as_i64().unwrap())
+    };
+    let before = count(&kit.call("GET", &summary, editor, None).await.1);
+    assert!(before >= 1, "the answers so far are counted");
+    ask(&kit, question, None).await;
+    ask(&kit, question, None).await;
+    ask(&kit, "hvad bliver vejret i morgen", None).await;
+    let (s, v) = kit.call("GET", &summary, editor, None).await;
+    assert_eq!((s, count(&v)), (StatusCode::OK, before + 2), "{v}");
+    assert_eq!(v["chat_answered"][0]["section"], "situation", "{v}");
+    assert_eq!(v["total"], 0, "answers are no inquiries, and an off-topic question is not recorded");
+
+    // Where the authority reads the not-covered list.
+    let session = common::session(&kit, Role::AuthorityEditor).await;
+    let (_, page, _) = kit.raw("GET", &format!("/incidents/{id}/inquiries"), None, None, &[("cookie", &session.cookie)]).await;
+    let page = String::from_utf8(page).unwrap();
+    let at = page.find("Chatbotten: besvaret pr. situation").expect("the heading");
+    let rest = &page[at..];
+    assert!(rest.contains(row.as_str().unwrap()) && rest.contains(&format!(">{}<", before + 2)), "{page}");
 }
 
 #[tokio::test]
@@ -198,13 +256,13 @@ async fn bad_chat_input_gets_a_clear_4xx_and_a_closed_crisis_a_safe_handover() {
 fn the_chat_rate_limit_is_per_client() {
     let chat = app::chat::Chat::new(30);
     let (a, b) = (Some("192.0.2.1".parse().unwrap()), Some("192.0.2.2".parse().unwrap()));
-    let admitted = (0..20).filter(|_| chat.admit(a).is_ok()).count();
+    let admitted = (0..20).filter(|_| chat.admit(a, None).is_ok()).count();
     assert_eq!(admitted, 10, "a burst of a third of the minute's rate");
-    let e = web::error::ApiError::from(chat.admit(a).unwrap_err());
+    let e = web::error::ApiError::from(chat.admit(a, None).unwrap_err());
     assert_eq!((e.status, e.code), (StatusCode::TOO_MANY_REQUESTS, "rate_limited"));
     assert!(e.retry_after.is_some_and(|s| (1..=6).contains(&s)), "a token comes back within seconds: {:?}", e.retry_after);
-    assert!(chat.admit(b).is_ok(), "another client is not affected");
-    assert!(app::chat::Chat::new(0).admit(a).is_ok());
+    assert!(chat.admit(b, None).is_ok(), "another client is not affected");
+    assert!(app::chat::Chat::new(0).admit(a, None).is_ok());
 }
 
 #[tokio::test]
@@ -455,6 +513,50 @@ async fn agents_search_crisis_and_everyday_guides_in_danish() {
     assert_eq!(kit.call("GET", &search("pas", "0250"), None, None).await.0, StatusCode::UNAUTHORIZED);
 }
 
+#[tokio::test]
+async fn search_puts_the_callers_municipality_first_and_names_every_other_one() {
+    let kit = Kit::sqlite().await;
+    crisis(&kit, &["0250"], false).await;
+    let body = "# Pas – bestil tid\n\nBestil tid i Borgerservice.\n\n## Inden mødet\n\n- Medbring det gamle pas og et **foto**.";
+    let guide = domain::everyday::EverydayGuide::from_file("0250", "pas.md", body).unwrap();
+    kit.store.import_everyday("0250", vec![guide], domain::time::now()).await.unwrap();
+    let agent = kit.token(Role::Agent);
+    let search = |q: &str, m: &str| format!("/api/v1/search?q={}&municipality={m}", web_encode(q));
+    eventually("the guides in the index", || async {
+        let hits = kit.call("GET", &search("strømmen pas", "0250"), agent, None).await.1["hits"].clone();
+        hits.as_array().is_some_and(|h| h.iter().any(|h| h["kind"] == "crisis") && h.iter().any(|h| h["kind"] == "everyday"))
+    })
+    .await;
+
+    // The crisis rows merely say "nyt" ("så snart der er nyt"): the passport guide is what is asked for.
+    let (_, v) = kit.call("GET", &search("nyt pas", "0250"), agent, None).await;
+    assert_eq!(v["hits"][0]["url"], "/agent/guides/0250/pas", "{v}");
+    assert_eq!((v["hits"][0]["title"].as_str(), v["municipality_has_guide"].as_bool()), (Some("Pas – bestil tid"), Some(true)), "{v}");
+    let snippet = v["hits"][0]["snippet"].as_str().unwrap();
+    assert!(!snippet.contains("##") && !snippet.contains("**"), "plain text: {snippet}");
+
+    // Greve has no guides: Frederikssund's is shown, named, after saying so.
+    let (_, v) = kit.call("GET", &search("pas", "0253"), agent, None).await;
+    assert_eq!(v["municipality_has_guide"], false, "{v}");
+    assert_eq!(
+        (v["hits"][0]["title"].as_str(), v["hits"][0]["for_caller"].as_bool()),
+        (Some("Frederikssund Kommune: Pas – bestil tid"), Some(false))
+    );
+    let s = common::session(&kit, Role::Agent).await;
+    let get = |path: String| {
+        let cookie = s.cookie.clone();
+        let kit = &kit;
+        async move { String::from_utf8(kit.raw("GET", &path, None, None, &[("cookie", &cookie)]).await.1).unwrap() }
+    };
+    let page = get("/agent/search?q=pas&municipality=0253".into()).await;
+    let (notice, named) = (page.find("Greve Kommune har ingen guide om dette."), page.find("Frederikssund Kommune: Pas – bestil tid"));
+    assert!(notice.is_some() && notice < named, "said plainly, before the other municipality's hit: {page}");
+    let page = get("/agent/search?q=pas&municipality=0250".into()).await;
+    assert!(!page.contains("ingen guide om dette") && !page.contains("Frederikssund Kommune: Pas"), "its own guide: {page}");
+    let page = get("/agent/guides/0250/pas".into()).await;
+    assert!(page.contains("<h2>Inden mødet</h2>") && page.contains("<strong>foto</strong>") && !page.contains("## "), "{page}");
+}
+
 fn web_encode(s: &str) -> String {
     s.bytes().map(|b| if b.is_ascii_alphanumeric() { (b as char).to_string() } else { format!("%{b:02X}") }).collect()
 }
@@ -489,6 +591,10 @@ async fn the_widget_works_without_javascript_and_explains_in_danish() {
         "embeddable, and no inline script: {policy}"
     );
     assert!(page.contains("Netselskabet forventer") && page.contains("Du skrev: "), "{page}");
+    assert!(
+        page.contains("Kilde: Strømafbrydelse i Frederikssund. <time") && page.contains(">Opdateret kl. "),
+        "the source under the answer: {page}"
+    );
 
     let (s, page, _) = widget_post(&kit, "/chat", "municipality=0250&conversation=x&message=+").await;
     assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);

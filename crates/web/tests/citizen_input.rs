@@ -148,3 +148,45 @@ async fn callback_requests_reach_only_the_authority_and_every_reading_is_logged(
     let what: Vec<&str> = v["access"].as_array().unwrap().iter().map(|a| a["what"].as_str().unwrap()).collect();
     assert_eq!(what, ["export", "view", "create"]);
 }
+
+/// The option of the inquiry form's municipality list that is selected, by its value.
+fn selected_municipality(page: &str) -> Option<String> {
+    let form = &page[page.find("id=\"inq-municipality\"")?..];
+    let form = &form[..form.find("</select>")?];
+    let at = form.find(" selected")?;
+    let value = form[..at].rfind("value=\"")? + 7;
+    Some(form[value..].split('"').next()?.to_string())
+}
+
+#[tokio::test]
+async fn the_callers_municipality_starts_as_the_affected_one_and_keeps_the_agents_choice() {
+    let kit = Kit::sqlite().await;
+    let id = kit.incident(&["0250"]).await;
+    kit.activate(&id).await;
+    kit.publish(&id, "Leverandøren arbejder på fejlen.").await;
+    let s = common::session(&kit, Role::Agent).await;
+    let get = |path: String| {
+        let cookie = s.cookie.clone();
+        let kit = &kit;
+        async move { String::from_utf8(kit.raw("GET", &path, None, None, &[("cookie", &cookie)]).await.1).unwrap() }
+    };
+    // The agent works for Greve (0253); the crisis is Frederikssund's.
+    let page = get(format!("/agent/{id}")).await;
+    assert_eq!(selected_municipality(&page).as_deref(), Some("0250"), "the affected municipality, not the agent's own");
+
+    let body = format!("_csrf={}&version=1&municipality=0101&text=&situation=0", s.csrf);
+    let form = [("cookie", s.cookie.as_str()), ("content-type", "application/x-www-form-urlencoded")];
+    let (status, _, headers) = kit.raw("POST", &format!("/agent/{id}/inquiries"), None, Some(body), &form).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let stored = kit.store.inquiries(id.parse().unwrap()).await.unwrap();
+    assert_eq!(stored[0].municipality, "0101");
+    let after = get(headers["location"].to_str().unwrap().to_string()).await;
+    assert_eq!(selected_municipality(&after).as_deref(), Some("0101"), "the last choice is kept");
+
+    // Two municipalities: the agent must choose.
+    let two = kit.incident(&["0253", "0259"]).await;
+    kit.activate(&two).await;
+    kit.publish(&two, "Leverandøren arbejder på fejlen.").await;
+    let page = get(format!("/agent/{two}")).await;
+    assert_eq!(selected_municipality(&page).as_deref(), Some(""), "a blank choice: {page}");
+}

@@ -43,6 +43,8 @@ test('the widget answers with the approved citizen wording, without reloading', 
     const url = page.url();
     const answer = await askByKeyboard(page, 'jeg har brug for akut hjælp hvad gør jeg');
     assert.match(answer, /Ring 112 ved fare for liv/);
+    const source = page.locator('#chat-log .from-bot').last().locator('p.source');
+    assert.match(await source.innerText(), /^Kilde: IT-nedbrud: .+\. Opdateret (\d\d\.\d\d\.\d{4} )?kl\. \d\d\.\d\d\.$/, 'which crisis, and when its guide was updated');
     assert.equal(page.url(), url, 'answered in place, no navigation');
     assert.equal(await page.locator('#chat-message').inputValue(), '', 'the field is cleared for the next question');
     assert.equal(await page.locator('#chat-log').getAttribute('role'), 'log');
@@ -52,12 +54,27 @@ test('the widget answers with the approved citizen wording, without reloading', 
   }
 });
 
-test('a question the guide does not cover is handed over with the crisis line and a callback form', async () => {
+test('a question about something else is sent to the municipality, not passed on and offered no callback', async () => {
   const { context, page } = await anonymous();
   try {
     await page.goto(`${env.base}/chat?municipality=0250`);
     const answer = await askByKeyboard(page, 'hvornår har genbrugspladsen åbent i weekenden');
-    assert.match(answer, /Det kan jeg desværre ikke svare på/);
+    assert.match(answer, /Jeg svarer kun på spørgsmål om den aktuelle krise\. .*Frederikssund Kommune/);
+    assert.doesNotMatch(answer, /givet videre/, 'no promise the authority cannot keep');
+    assert.ok(await page.locator('#handover').isVisible(), 'the crisis line is still shown, in case it is about the crisis');
+    assert.equal(await page.locator('#callback-form').count(), 0, 'no callback about another matter');
+    await assertAccessible(page, '/chat (off topic)');
+  } finally {
+    await context.close();
+  }
+});
+
+test('a crisis question the guide does not cover is handed over with the crisis line and a callback form', async () => {
+  const { context, page } = await anonymous();
+  try {
+    await page.goto(`${env.base}/chat?municipality=0250`);
+    const answer = await askByKeyboard(page, 'får kommunen en bøde for nedbruddet');
+    assert.match(answer, /Det kan jeg desværre ikke svare på\. Dit spørgsmål er givet videre til kommunen/);
     assert.ok(await page.locator('#handover').isVisible(), 'the crisis line is shown');
     assert.equal(await page.locator('#handover a[href^="tel:"]').getAttribute('href'), 'tel:70000000');
     await page.locator('#callback-form').waitFor({ timeout: 5000 });

@@ -278,8 +278,9 @@ test('an agent records an inquiry with one click, and the authority sees the cou
   try {
     const { page } = agent;
     await page.goto(`${env.base}/agent/${id}`);
-    // The caller's municipality is preselected (the agent's own), so a row's button is all it takes.
-    assert.equal(await page.inputValue('#inq-municipality'), '0253', "the agent's municipality is preselected");
+    // The caller's municipality is preselected (the crisis's one affected municipality, not the
+    // agent's own), so a row's button is all it takes.
+    assert.equal(await page.inputValue('#inq-municipality'), '0250', 'the affected municipality is preselected');
     const row = page.locator('table.situations tbody tr').first();
     const situation = (await row.locator('th').textContent()).trim();
     assert.equal(situation, 'Borgeren spørger, hvad der sker');
@@ -293,6 +294,7 @@ test('an agent records an inquiry with one click, and the authority sees the cou
     const url = new URL(page.url());
     assert.equal(url.pathname, `/agent/${id}`);
     assert.equal(url.searchParams.get('done'), 'inquiry');
+    assert.equal(await page.inputValue('#inq-municipality'), '0250', 'the choice is kept after the click');
     const done = page.locator('p.notice[role=status]');
     assert.equal((await done.textContent()).trim(), 'Henvendelsen er registreret.');
     assert.ok(await done.isVisible(), 'the confirmation is visible');

@@ -47,3 +47,27 @@ test('the live crisis guide comes first for a crisis question, and a typo is for
     await context.close();
   }
 });
+
+test('a municipality without a guide is said plainly, and every other municipality\'s hit names it', async () => {
+  const { context, page } = await loggedInPage(env.browser, env.base, USERS.agent);
+  try {
+    await page.goto(`${env.base}/agent/search?q=pas&municipality=0253`);
+    const notice = page.locator('p.no-guide');
+    assert.equal((await notice.innerText()).trim(), 'Greve Kommune har ingen guide om dette.');
+    const titles = await page.locator('ol.hits li.hit h2 a').allInnerTexts();
+    assert.ok(titles.length > 0, 'other municipalities\' guides are still shown');
+    for (const t of titles) assert.match(t, /^[^:]+ Kommune: /, `named: ${t}`);
+    const noticeFirst = await page.evaluate(() => {
+      const n = document.querySelector('p.no-guide');
+      const hit = document.querySelector('ol.hits li.hit');
+      return !!(n.compareDocumentPosition(hit) & Node.DOCUMENT_POSITION_FOLLOWING);
+    });
+    assert.ok(noticeFirst, 'the notice comes before the other municipalities\' hits');
+    await assertAccessible(page, '/agent/search (no guide of its own)');
+    await page.goto(`${env.base}/agent/guides/0250/pas`);
+    assert.ok((await page.locator('.everyday h2').count()) > 0, 'the guide\'s ## headings are headings');
+    assert.doesNotMatch(await page.locator('.everyday').innerText(), /^## /m);
+  } finally {
+    await context.close();
+  }
+});

@@ -141,6 +141,23 @@ fn out_of_scope_and_gibberish_are_handed_over() {
 }
 
 #[test]
+fn a_question_the_guide_does_not_answer_is_about_the_crisis_or_about_something_else() {
+    let a = answers();
+    let about = |q: &str, m: &str| match a.respond(q, Some(m)) {
+        Reply::NotCovered { about_crisis, .. } => Some(about_crisis),
+        _ => None,
+    };
+    for q in ["hvad bliver vejret i weekenden", "hvornår skal jeg forny mit pas", "hvornår tømmer i skraldespanden"] {
+        assert_eq!(about(q, "0250"), Some(false), "{q}");
+    }
+    // The guide's own words, asked in a way no row answers.
+    assert_eq!(about("kan netselskabet give erstatning", "0250"), Some(true));
+    assert_eq!(about("hvem har ansvaret for strømafbrydelsen", "0250"), Some(true));
+    // Another municipality's crisis is not the caller's.
+    assert_eq!(about("kan netselskabet give erstatning", "0461"), Some(false));
+}
+
+#[test]
 fn confidence_falls_with_coverage_and_margin() {
     let full = confidence(&[1.0, 1.0, 1.0, 1.0, 0.0, 1.0, 0.0]);
     assert!((full - 1.0).abs() < 1e-6);
@@ -158,7 +175,7 @@ proptest::proptest! {
             Reply::Answer { candidate, confidence } => {
                 proptest::prop_assert!(candidate < a.len() && (0.0..=1.0).contains(&confidence));
             }
-            Reply::NotCovered { confidence } => proptest::prop_assert!((0.0..=1.0).contains(&confidence)),
+            Reply::NotCovered { confidence, .. } => proptest::prop_assert!((0.0..=1.0).contains(&confidence)),
             _ => {}
         }
     }

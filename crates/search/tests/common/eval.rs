@@ -47,6 +47,12 @@ pub struct Tally {
     pub social_right: usize,
     pub wrong_answers: usize,
     pub total: usize,
+    /// Of the questions not answered: those passed on to the authority as about the crisis,
+    /// and those told that the chat answers about the crisis only; per expected kind.
+    pub passed_on_answerable: usize,
+    pub off_topic_answerable: usize,
+    pub passed_on_handover: usize,
+    pub off_topic_handover: usize,
 }
 
 pub struct Report {
@@ -133,6 +139,11 @@ impl Report {
             100.0 * ratio(a.wrong_answers, answered)
         );
         let _ = writeln!(out, "  greeting/thanks/bot {} ({}/{})", pct(a.social_rate()), a.social_right, a.social);
+        let _ = writeln!(
+            out,
+            "  not answered        handover questions: {} passed on, {} off topic; answerable questions: {} passed on, {} off topic",
+            a.passed_on_handover, a.off_topic_handover, a.passed_on_answerable, a.off_topic_answerable
+        );
         let _ = writeln!(out, "\n  {:<16} {:>4} {:>8} {:>9} {:>6}", "scenario", "n", "top-1", "handover", "wrong");
         for (name, t) in &self.by_scenario {
             let top1 = if t.answerable == 0 { "–".into() } else { pct(t.top1()) };
@@ -261,7 +272,8 @@ fn describe(answers: &Answers, reply: &Reply) -> String {
             };
             format!("{} {what} ({confidence:.2})", c.incident)
         }
-        Reply::NotCovered { confidence } => format!("not covered ({confidence:.2})"),
+        Reply::NotCovered { confidence, about_crisis: true } => format!("not covered, passed on ({confidence:.2})"),
+        Reply::NotCovered { confidence, about_crisis: false } => format!("not covered, off topic ({confidence:.2})"),
         other => format!("{other:?}"),
     }
 }
@@ -324,6 +336,15 @@ pub fn evaluate(dir: &Path, opts: Options) -> Result<Report, String> {
                 }
             }
             t.wrong_answers += usize::from(matches!(reply, Reply::Answer { .. }) && !right);
+            if let Reply::NotCovered { about_crisis, .. } = reply {
+                let handover = q.expect == "handover";
+                match (handover, about_crisis) {
+                    (true, true) => t.passed_on_handover += 1,
+                    (true, false) => t.off_topic_handover += 1,
+                    (false, true) => t.passed_on_answerable += 1,
+                    (false, false) => t.off_topic_answerable += 1,
+                }
+            }
         }
         if !right {
             let muni = q.municipality.as_deref().unwrap_or("----");

@@ -24,6 +24,11 @@ pub struct SearchParams {
 pub struct SearchReply {
     query: String,
     municipality: Option<String>,
+    /// Whether the chosen municipality has an everyday guide among the hits (none when no
+    /// municipality was chosen): when not, the agent is told so plainly, and every hit is
+    /// another municipality's or a crisis guide's.
+    municipality_has_guide: Option<bool>,
+    /// The caller's municipality first; every other hit names its municipality in its title.
     hits: Vec<search::Hit>,
     took_ms: f64,
 }
@@ -31,6 +36,16 @@ pub struct SearchReply {
 /// Runs a search for `actor`.
 pub fn run(s: &AppState, actor: &Actor, p: &SearchParams) -> Result<Vec<search::Hit>, ApiError> {
     Ok(s.app.search(actor, &p.q, p.municipality.as_deref(), p.limit)?)
+}
+
+/// The chosen municipality (trimmed), if any.
+pub fn chosen(p: &SearchParams) -> Option<&str> {
+    p.municipality.as_deref().map(str::trim).filter(|m| !m.is_empty())
+}
+
+/// Whether the chosen municipality has an everyday guide among the hits.
+pub fn has_guide(p: &SearchParams, hits: &[search::Hit]) -> Option<bool> {
+    chosen(p).map(|_| hits.iter().any(|h| h.kind == search::DocKind::Everyday && h.for_caller))
 }
 
 /// Search the live crisis guides and the everyday guides (?q=…&municipality=…&limit=…)
@@ -44,5 +59,6 @@ pub async fn search(
     let started = std::time::Instant::now();
     let hits = run(&s, &c.actor(), &p)?;
     let took_ms = started.elapsed().as_secs_f64() * 1000.0;
-    Ok(Json(SearchReply { query: p.q, municipality: p.municipality, hits, took_ms }))
+    let municipality_has_guide = has_guide(&p, &hits);
+    Ok(Json(SearchReply { query: p.q, municipality: p.municipality, municipality_has_guide, hits, took_ms }))
 }

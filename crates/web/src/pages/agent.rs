@@ -87,6 +87,8 @@ async fn banners_fragment(State(s): State<AppState>, ctx: Ctx, Query(q): Query<B
 #[derive(Deserialize)]
 struct Done {
     done: Option<String>,
+    /// The caller's municipality the agent chose last: the forms keep it.
+    municipality: Option<String>,
 }
 
 async fn guide_page(State(s): State<AppState>, ctx: Ctx, Path(id): Path<Uuid>, Query(d): Query<Done>) -> PageResult {
@@ -99,12 +101,11 @@ async fn guide_page(State(s): State<AppState>, ctx: Ctx, Path(id): Path<Uuid>, Q
         _ => Vec::new(),
     };
     let orgs = s.app.public_organisations().await.map_err(&err)?;
-    let municipalities: Vec<_> = orgs.iter().filter(|o| o.code.len() == 4).collect();
-    let home = if municipalities.iter().any(|o| o.code == ctx.caller.user.org) {
-        ctx.caller.user.org.clone()
-    } else {
-        g.incident.affected[0].clone()
-    };
+    let reached = domain::org::municipalities_reached(&g.incident.affected, &orgs);
+    // The crisis's own municipalities first: they are whom citizens call about.
+    let (near, far): (Vec<_>, Vec<_>) =
+        orgs.iter().filter(|o| domain::org::is_statistics_code(&o.code)).partition(|o| reached.contains(&o.code));
+    let home = domain::inquiry::default_municipality(d.municipality.as_deref(), &reached).unwrap_or_default();
     let title = g.incident.title.clone();
     let done_text = d.done.as_deref().map(|k| match k {
         "inquiry" => ctx.t("agent.done_inquiry"),
@@ -113,8 +114,14 @@ async fn guide_page(State(s): State<AppState>, ctx: Ctx, Path(id): Path<Uuid>, Q
     });
     let municipality_select = |name: &str, id: &str| {
         html! {
-            select name=(name) id=(id) data-remember="municipality" {
-                @for o in &municipalities { option value=(o.code) selected[o.code == home] { (o.name) " (" (o.code) ")" } }
+            select name=(name) id=(id) required {
+                @if home.is_empty() { option value="" selected { (ctx.t("agent.choose_municipality")) } }
+                optgroup label=(ctx.t("agent.affected_municipalities")) {
+                    @for o in &near { option value=(o.code) selected[o.code == home] { (o.name) " (" (o.code) ")" } }
+                }
+                optgroup label=(ctx.t("agent.other_municipalities")) {
+                    @for o in &far { option value=(o.code) selected[o.code == home] { (o.name) " (" (o.code) ")" } }
+                }
             }
         }
     };
@@ -242,8 +249,9 @@ async fn record(State(s): State<AppState>, ctx: Ctx, Path(id): Path<Uuid>, Form(
         n => Some(n.parse().map_err(|_| err(domain::DomainError::invalid("situation", "choose a row of the guide").into()))?),
     };
     let new = NewInquiry { version: f.version, situation, text: f.text, municipality: f.municipality };
+    let chosen = super::urlencode(&new.municipality);
     s.app.record_inquiry(&ctx.caller.actor(), id, new).await.map_err(&err)?;
-    Ok(back_to(&format!("/agent/{id}?done=inquiry")))
+    Ok(back_to(&format!("/agent/{id}?done=inquiry&municipality={chosen}")))
 }
 
 #[derive(Deserialize)]
@@ -261,9 +269,10 @@ async fn feedback(State(s): State<AppState>, ctx: Ctx, Path(id): Path<Uuid>, For
 }
 
 async fn callback(State(s): State<AppState>, ctx: Ctx, Path(id): Path<Uuid>, Form(f): Form<CallbackForm>) -> PageResult {
+    let chosen = super::urlencode(&f.municipality);
     let new = NewCallback { name: f.name, phone: f.phone, email: f.email, reason: f.reason, municipality: f.municipality };
     s.app.request_callback(&ctx.caller.actor(), id, new).await.map_err(PageError::from(ctx.lang))?;
-    Ok(back_to(&format!("/agent/{id}?done=callback")))
+    Ok(back_to(&format!("/agent/{id}?done=callback&municipality={chosen}")))
 }
 
 /// Like `NewCallback`, plus the form token.

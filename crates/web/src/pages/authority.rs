@@ -98,6 +98,16 @@ async fn inquiries(State(s): State<AppState>, ctx: Ctx, Path(id): Path<Uuid>) ->
                 } }
             } }
         }
+        @if !a.chat_answered.is_empty() {
+            h2 #h-chat-answered { (ctx.t("inquiries.chat_answered")) }
+            p.hint { (ctx.t("inquiries.chat_answered_hint")) }
+            div.scroll { table aria-labelledby="h-chat-answered" {
+                thead { tr { th scope="col" { (ctx.t("guide.situation")) } th.num scope="col" { (ctx.t("inquiries.count")) } } }
+                tbody { @for x in &a.chat_answered {
+                    tr { th scope="row" { (answered_label(&ctx, x)) } td.num { (x.count) } }
+                } }
+            } }
+        }
         @if !a.per_hour.is_empty() {
             h2 { (ctx.t("inquiries.per_hour")) }
             div.scroll { table.bars {
@@ -109,6 +119,15 @@ async fn inquiries(State(s): State<AppState>, ctx: Ctx, Path(id): Path<Uuid>) ->
         }
     };
     Ok(page(&ctx, ctx.t("inquiries.title"), body, None))
+}
+
+/// A situation by its wording; the summary and the contacts by their section's name.
+fn answered_label(ctx: &Ctx, x: &domain::inquiry::Answered) -> String {
+    match (x.section, &x.situation) {
+        (_, Some(s)) => s.clone(),
+        (domain::inquiry::AnsweredSection::Contacts, None) => ctx.t("guide.contacts").to_string(),
+        _ => ctx.t("guide.citizen_summary").to_string(),
+    }
 }
 
 async fn callbacks(State(s): State<AppState>, ctx: Ctx, Path(id): Path<Uuid>) -> PageResult {

@@ -72,6 +72,7 @@ fn frame(body: Markup) -> Response {
                 (super::script_texts(&[
                     ("you_wrote", t(LANG, "chat.you_wrote")),
                     ("bot_replies", t(LANG, "chat.bot_replies")),
+                    ("source", t(LANG, "chat.source")),
                     ("rate_limited", t(LANG, "chat.error.rate_limited")),
                     ("validation_failed", t(LANG, "chat.error.write_question")),
                     ("failed", t(LANG, "chat.error.failed")),
@@ -105,7 +106,15 @@ fn turn(turn: &Turn) -> Markup {
         div.turn.from-citizen { p { span.visually-hidden { (t(LANG, "chat.you_wrote")) " " } (turn.question) } }
         div.turn.from-bot data-handover=(turn.reply.handover) {
             p { span.visually-hidden { (t(LANG, "chat.bot_replies")) " " } @for (i, line) in turn.reply.answer.lines().enumerate() { @if i > 0 { br; } (line) } }
+            @if let Some(src) = &turn.reply.source { (source(src)) }
         }
+    }
+}
+
+/// Which crisis an answer comes from, and when its guide was updated.
+fn source(src: &app::chat::Source) -> Markup {
+    html! {
+        p.source { (t(LANG, "chat.source")) " " (src.incident_title) ". " time datetime=(domain::time::rfc3339(src.updated_at)) { (src.updated) } "." }
     }
 }
 

@@ -1,10 +1,9 @@
 //! The agents' one query box: `/agent/search` over the live crisis guides and the everyday
 //! guides, and `/agent/guides/{code}/{slug}` to read an everyday guide.
 
-use super::guide_view::md;
 use super::{Ctx, PageError, PageResult, Path, page};
 use crate::AppState;
-use crate::api::search::{SearchParams, run};
+use crate::api::search::{SearchParams, chosen, has_guide, run};
 use axum::Router;
 use axum::extract::{Query, State};
 use axum::routing::get;
@@ -45,19 +44,32 @@ async fn results(State(s): State<AppState>, ctx: Ctx, Query(p): Query<SearchPara
             Ok(hits) if hits.is_empty() => p role="status" { (ctx.t("search.none")) }
             Ok(hits) => {
                 p role="status" { (crate::i18n::counted(ctx.lang, "search.hits", hits.len())) }
-                ol.hits {
-                    @for h in hits {
-                        li.hit {
-                            h2 { a href=(h.url) { (h.title) } " " span class={ "badge kind-" (kind(h.kind)) } { (kind_label(&ctx, h.kind)) } }
-                            // The snippet is escaped by the search crate; only <mark> is added.
-                            p.snippet { (PreEscaped(&h.snippet)) }
-                        }
-                    }
+                @let own = hits.iter().take_while(|h| h.for_caller).count();
+                @if own > 0 { ol.hits { @for h in &hits[..own] { (hit(&ctx, h)) } } }
+                @if has_guide(&p, hits) == Some(false) {
+                    p.notice.no-guide { (no_guide(&s, &ctx, chosen(&p).unwrap_or_default())) }
                 }
+                @if own < hits.len() { ol.hits start=(own + 1) { @for h in &hits[own..] { (hit(&ctx, h)) } } }
             }
         }
     };
     Ok(page(&ctx, ctx.t("search.title"), body, None))
+}
+
+/// "Greve Kommune har ingen guide om dette": said before the other municipalities' hits.
+fn no_guide(s: &AppState, ctx: &Ctx, code: &str) -> String {
+    let name = s.app.live().crises().name(code).map_or_else(|| code.to_string(), |n| domain::org::display_name(code, n));
+    crate::i18n::tf(ctx.lang, "search.no_guide", &[("name", &name)])
+}
+
+fn hit(ctx: &Ctx, h: &search::Hit) -> Markup {
+    html! {
+        li.hit {
+            h2 { a href=(h.url) { (h.title) } " " span class={ "badge kind-" (kind(h.kind)) } { (kind_label(ctx, h.kind)) } }
+            // Plain text (the Markdown stripped), escaped by the search crate; only <mark> is added.
+            p.snippet { (PreEscaped(&h.snippet)) }
+        }
+    }
 }
 
 fn kind_label(ctx: &Ctx, k: search::DocKind) -> &'static str {
@@ -83,7 +95,7 @@ async fn everyday(State(s): State<AppState>, ctx: Ctx, Path((code, slug)): Path<
         p.crumbs { a href="/agent" { (ctx.t("agent.title")) } }
         h1 { (g.title) }
         p.meta { (ctx.t("search.everyday_for")) " " (name) " (" (code) ")" }
-        div.everyday { (md(&g.body)) }
+        div.everyday { (PreEscaped(domain::markdown::document_to_html(&g.body))) }
     };
     Ok(page(&ctx, &g.title, body, None))
 }
