@@ -252,3 +252,20 @@ async fn the_crisis_list_shows_where_to_act_and_sets_exercises_apart() {
     assert!(page.contains(&format!("href=\"/agent/{late}\"")) && !page.contains(&format!("href=\"/incidents/{late}\"")));
     assert!(!page.contains("åbne tilbagemeldinger"), "agents do not get the statistics");
 }
+
+/// The interface speaks Danish: a query without words is explained in Danish, and large numbers
+/// have Danish thousand separators.
+#[tokio::test]
+async fn the_interface_speaks_danish_with_danish_numbers() {
+    let kit = Kit::sqlite().await;
+    let (s, page, _) = kit.raw("GET", "/agent/search?q=%21%21%3F&municipality=0250", kit.token(Role::Agent), None, &[]).await;
+    let page = String::from_utf8(page).unwrap();
+    assert_eq!(s, StatusCode::OK);
+    assert!(page.contains("Skriv mindst ét ord at søge efter.") && !page.contains("the query"), "{page}");
+    let (_, page, _) = kit.raw("GET", "/admin/organisations", kit.token(Role::Secretariat), None, &[]).await;
+    let page = String::from_utf8(page).unwrap();
+    let copenhagen = domain::org::reference().into_iter().find(|o| o.code == "0101").unwrap().population;
+    assert!(copenhagen > 1000);
+    let danish = copenhagen.to_string().as_bytes().rchunks(3).rev().map(|c| std::str::from_utf8(c).unwrap()).collect::<Vec<_>>().join(".");
+    assert!(page.contains(&format!(">{danish}<")), "København's population as {danish}");
+}

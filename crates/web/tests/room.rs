@@ -142,6 +142,8 @@ async fn closing_publishes_the_all_clear_for_a_day() {
     common::eventually("the all-clear on the public page", || async { page(&kit, "/krise/0250", Role::Agent).await.contains(said) }).await;
     let public = page(&kit, "/krise/0250", Role::Agent).await;
     assert!(public.contains("Krisen er ovre</span>"), "{public}");
+    let index = page(&kit, "/krise", Role::Agent).await;
+    assert!(index.contains("href=\"/krise/0250\"") && index.contains("Krisen er ovre"), "the list leads to the all-clear: {index}");
     let feed = String::from_utf8(kit.raw("GET", "/cap.atom", None, None, &[]).await.1).unwrap();
     assert!(feed.contains(&format!("<summary>{said}</summary>")), "{feed}");
     let log = kit.call("GET", &format!("/api/v1/incidents/{id}/log"), kit.token(Role::CrisisLeader), None).await.1;
@@ -169,6 +171,7 @@ async fn closing_publishes_the_all_clear_for_a_day() {
     })
     .await;
     assert!(!page(&kit, "/krise/0253", Role::Agent).await.contains("Gammel afblæsning"));
+    assert!(!page(&kit, "/krise", Role::Agent).await.contains("href=\"/krise/0253\""), "nor listed");
 }
 
 #[tokio::test]

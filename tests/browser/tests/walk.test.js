@@ -69,3 +69,35 @@ for (const [device, options] of Object.entries(DEVICES)) {
     }
   });
 }
+
+test('on the guide form every hint sits under its label and above its input, and no legend repeats a label', async () => {
+  const s = await loggedInPage(env.browser, env.base, USERS.editor, DEVICES.desktop);
+  try {
+    const room = await incidentUrl(s.page, env.base, 'IT-nedbrud');
+    await s.page.goto(`${room}/guide`);
+    const misplaced = await s.page.$$eval('.field > .hint', (hints) =>
+      hints
+        .map((h) => {
+          const label = h.parentElement.querySelector('label');
+          const input = h.parentElement.querySelector('input, textarea, select');
+          const [l, m, i] = [label, h, input].map((e) => e.getBoundingClientRect());
+          return { text: h.textContent.slice(0, 40), ok: m.top >= l.bottom - 1 && i.top >= m.bottom - 1 };
+        })
+        .filter((x) => !x.ok)
+        .map((x) => x.text),
+    );
+    assert.deepEqual(misplaced, [], 'hints beside their inputs');
+    assert.ok((await s.page.locator('.field > .hint').count()) > 3, 'the form has hints to check');
+    const repeated = await s.page.$$eval('fieldset', (sets) =>
+      sets
+        .filter((f) => {
+          const legend = f.querySelector(':scope > legend');
+          return legend && [...f.querySelectorAll('label')].some((l) => l.textContent.trim() === legend.textContent.trim());
+        })
+        .map((f) => f.querySelector(':scope > legend').textContent),
+    );
+    assert.deepEqual(repeated, [], 'a legend that says its only label again');
+  } finally {
+    await s.context.close();
+  }
+});

@@ -65,7 +65,7 @@ async fn organisations(State(s): State<AppState>, ctx: Ctx) -> PageResult {
                 tbody {
                     @for o in &orgs {
                         tr {
-                            td { (o.code) } th scope="row" { (o.name) } td.num { (o.population) }
+                            td { (o.code) } th scope="row" { (o.name) } td.num { (crate::i18n::thousands(ctx.lang, o.population.max(0) as usize)) }
                             td { (if o.member { ctx.t("admin.yes") } else { ctx.t("admin.no") }) }
                             td {
                                 form.inline method="post" action={ "/admin/organisations/" (o.code) } {

@@ -243,10 +243,21 @@ fn all_clear_section(over: &[(&Incident, &str)]) -> Markup {
 
 async fn index(State(s): State<AppState>, headers: HeaderMap) -> Response {
     let Ok(crises) = s.app.live().loaded_crises() else { return loading(&s) };
-    if let Some(r) = s.public.get("", crises.generation) {
+    // A crisis closed within the day stays listed, for its all-clear; the clock ends that.
+    let now = domain::time::now();
+    let over: Vec<&Incident> = crises.closed.iter().map(|p| &p.incident).filter(|i| i.all_clear_shown(now).is_some()).collect();
+    let key = format!("#{}", over.len());
+    if let Some(r) = s.public.get(&key, crises.generation) {
         return respond(&r, &headers, false);
     }
-    let mut codes: Vec<&str> = crises.published.iter().flat_map(|p| p.incident.affected.iter().map(String::as_str)).collect();
+    let live = |code: &str| crises.published.iter().any(|p| p.incident.affected.iter().any(|c| c == code));
+    let mut codes: Vec<&str> = crises
+        .published
+        .iter()
+        .map(|p| &p.incident)
+        .chain(over.iter().copied())
+        .flat_map(|i| i.affected.iter().map(String::as_str))
+        .collect();
     codes.sort_unstable();
     codes.dedup();
     let body = html! {
@@ -254,10 +265,13 @@ async fn index(State(s): State<AppState>, headers: HeaderMap) -> Response {
         @if codes.is_empty() { p { (t(LANG, "public.none")) } }
         ul.cards {
             @for code in &codes {
-                li.card { a href={ "/krise/" (code) } { (crises.name(code).unwrap_or(code)) } }
+                li.card {
+                    a href={ "/krise/" (code) } { (crises.name(code).unwrap_or(code)) }
+                    @if !live(code) { " " span.badge.status-closed { (t(LANG, "public.closed")) } }
+                }
             }
         }
     };
-    let r = s.public.put(String::new(), crises.generation, frame(t(LANG, "public.index_title"), body, false));
+    let r = s.public.put(key, crises.generation, frame(t(LANG, "public.index_title"), body, false));
     respond(&r, &headers, false)
 }

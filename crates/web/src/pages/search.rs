@@ -40,7 +40,14 @@ async fn results(State(s): State<AppState>, ctx: Ctx, Query(p): Query<SearchPara
         h1 { (ctx.t("search.title")) }
         (search_form(&ctx, &p.q, p.municipality.as_deref()))
         @match &outcome {
-            Err(e) => p.error role="alert" { (ctx.t("search.invalid")) " " span lang="en" { (e.message) } }
+            // The query's problems in the caller's language, by their code.
+            Err(e) => p.error role="alert" {
+                (match e.code {
+                    "query_empty" => ctx.t("search.query_empty"),
+                    "query_too_long" => ctx.t("search.query_too_long"),
+                    _ => ctx.t("search.invalid"),
+                })
+            }
             Ok(hits) if hits.is_empty() => p role="status" { (ctx.t("search.none")) }
             Ok(hits) => {
                 p role="status" { (crate::i18n::counted(ctx.lang, "search.hits", hits.len())) }
