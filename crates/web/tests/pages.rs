@@ -262,6 +262,11 @@ async fn the_interface_speaks_danish_with_danish_numbers() {
     let page = String::from_utf8(page).unwrap();
     assert_eq!(s, StatusCode::OK);
     assert!(page.contains("Skriv mindst ét ord at søge efter.") && !page.contains("the query"), "{page}");
+    // The citizen's municipality is chosen by its name, the chosen one kept.
+    assert!(
+        page.contains("<option value=\"0250\" selected>Frederikssund</option>") && page.contains("<option value=\"0253\">Greve</option>"),
+        "{page}"
+    );
     let (_, page, _) = kit.raw("GET", "/admin/organisations", kit.token(Role::Secretariat), None, &[]).await;
     let page = String::from_utf8(page).unwrap();
     let copenhagen = domain::org::reference().into_iter().find(|o| o.code == "0101").unwrap().population;

@@ -19,7 +19,7 @@ test('an agent searches from the console and opens an everyday guide', async () 
   try {
     await page.goto(`${env.base}/agent`);
     await page.fill('#search-q', 'bestil tid til pas');
-    await page.fill('#search-municipality', '0250');
+    await page.selectOption('#search-municipality', '0250');
     await Promise.all([page.waitForURL(/\/agent\/search\?/), page.press('#search-q', 'Enter')]);
     const hits = page.locator('ol.hits li.hit');
     assert.ok((await hits.count()) > 0, 'there are hits');

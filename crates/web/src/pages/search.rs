@@ -23,12 +23,27 @@ pub fn search_form(ctx: &Ctx, q: &str, municipality: Option<&str>) -> Markup {
             div.search-bar {
                 input #search-q type="search" name="q" value=(q) required maxlength="500" autocomplete="off";
                 label.visually-hidden for="search-municipality" { (ctx.t("agent.caller_municipality")) }
-                input #search-municipality type="text" name="municipality" value=(municipality) inputmode="numeric" pattern="[0-9]{4}" size="4"
-                    title=(ctx.t("agent.caller_municipality")) data-remember="municipality";
+                // Chosen by name: an agent knows "Greve", not 0253.
+                select #search-municipality name="municipality" title=(ctx.t("agent.caller_municipality")) data-remember="municipality" {
+                    @for (code, name) in municipalities() {
+                        option value=(code) selected[code == municipality] { (name) }
+                    }
+                }
                 button type="submit" { (ctx.t("search.button")) }
             }
         }
     }
+}
+
+/// The municipalities by name, from the reference data (their names and codes do not change).
+fn municipalities() -> &'static [(String, String)] {
+    static ALL: std::sync::LazyLock<Vec<(String, String)>> = std::sync::LazyLock::new(|| {
+        let mut all: Vec<(String, String)> =
+            domain::org::reference().into_iter().filter(|o| domain::org::is_municipality_code(&o.code)).map(|o| (o.code, o.name)).collect();
+        all.sort_by(|a, b| a.1.cmp(&b.1));
+        all
+    });
+    &ALL
 }
 
 async fn results(State(s): State<AppState>, ctx: Ctx, Query(p): Query<SearchParams>) -> PageResult {
