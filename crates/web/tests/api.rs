@@ -164,6 +164,13 @@ async fn checklist_and_action_cards_over_http() {
     assert_eq!(status, StatusCode::CONFLICT);
     let (_, attached) = kit.call("GET", &format!("/api/v1/incidents/{id}/action-cards"), editor, None).await;
     assert_eq!(attached["action_cards"][0]["title"], card["title"]);
+    let detach = format!("/api/v1/incidents/{id}/action-cards/{}", card["id"].as_str().unwrap());
+    let (status, v) = kit.call("DELETE", &detach, kit.token(Role::CrisisLeader), None).await;
+    assert_eq!(status, StatusCode::NO_CONTENT, "{v}");
+    let (_, attached) = kit.call("GET", &format!("/api/v1/incidents/{id}/action-cards"), editor, None).await;
+    assert_eq!(attached["action_cards"], json!([]), "detached");
+    let (status, _) = kit.call("DELETE", &detach, kit.token(Role::CrisisLeader), None).await;
+    assert!(status == StatusCode::NOT_FOUND || status == StatusCode::CONFLICT, "a card not attached: {status}");
 }
 
 #[tokio::test]

@@ -56,6 +56,7 @@ async fn fill(kit: &Kit, path: &str, incident: &str, item: &str) -> String {
         .replace("{role}", "log_keeper")
         .replace("{code}", "0250")
         .replace("{file}", "0253.ics")
+        .replace("{card}", &card.to_string())
 }
 
 fn body(kit: &Kit, method: &str, path: &str) -> Option<Value> {

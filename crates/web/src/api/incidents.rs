@@ -238,3 +238,15 @@ pub async fn attach(
     s.app.attach_card(&c.actor(), id, r.card_id).await?;
     Ok((StatusCode::CREATED, Json(Attached { attached: r.card_id })))
 }
+
+/// Detach an action card; its open steps leave the checklist, the done ones stay
+#[utoipa::path(delete, path = "/api/v1/incidents/{id}/action-cards/{card}", extensions(("x-permission" = json!(P::AttachActionCard))),
+    responses((status = NO_CONTENT, description = "detached")))]
+pub async fn detach(
+    State(s): State<AppState>,
+    ApiCaller(c): ApiCaller,
+    Path((id, card)): Path<(Uuid, Uuid)>,
+) -> Result<StatusCode, ApiError> {
+    s.app.detach_card(&c.actor(), id, card).await?;
+    Ok(StatusCode::NO_CONTENT)
+}

@@ -51,6 +51,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(incidents::checklist))
         .routes(routes!(incidents::tick))
         .routes(routes!(incidents::cards, incidents::attach))
+        .routes(routes!(incidents::detach))
         .routes(routes!(guide::published, guide::save))
         .routes(routes!(guide::draft))
         .routes(routes!(guide::publish))
