@@ -67,7 +67,11 @@ impl NewFeedback {
         self.text = text::multi_line(&self.text);
         let mut p = Problems::default();
         if self.version < 1 || self.version > latest {
-            p.add("version", format!("no published version {} (the latest is {latest})", self.version));
+            p.add_coded(
+                "version",
+                crate::error::code::GUIDE_VERSION,
+                format!("no published version {} (the latest is {latest})", self.version),
+            );
         }
         p.text("text", &self.text, 3, TEXT_MAX);
         p.into_result()?;
