@@ -71,6 +71,16 @@ pub mod code {
     /// The header lacks columns (`subject`: which).
     pub const CSV_COLUMNS: &str = "csv_columns";
     pub const CSV_ROWS: &str = "csv_rows";
+    /// A one-time code that does not match the authenticator's key.
+    pub const TOTP_WRONG: &str = "totp_wrong";
+    /// A one-time code confirmed before an enrolment was started.
+    pub const NO_ENROLMENT: &str = "no_enrolment";
+    /// A role required to use a second factor that cannot enrol one.
+    pub const NO_SECOND_FACTOR: &str = "no_second_factor";
+    /// A feedback item resolved by a version that is not after its own.
+    pub const RESOLVING_VERSION: &str = "resolving_version";
+    /// A feedback item handled meanwhile (another tab, another person).
+    pub const FEEDBACK_HANDLED: &str = "feedback_handled";
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

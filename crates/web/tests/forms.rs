@@ -330,3 +330,81 @@ async fn a_call_export_without_its_columns_is_refused_on_the_import_form_with_th
         },
     );
 }
+
+#[tokio::test]
+async fn a_wrong_one_time_code_is_said_on_the_enrolment_form() {
+    let kit = Kit::sqlite().await;
+    let leader = session(&kit, Role::CrisisLeader).await;
+    let (s, _) = post(&kit, "/account/totp", &leader, "").await;
+    assert_eq!(s, StatusCode::SEE_OTHER);
+    // One code in a million is right by chance; two wrong in a row are certain enough.
+    let (mut s, mut page) = post(&kit, "/account/totp/confirm", &leader, "code=000000").await;
+    if s == StatusCode::SEE_OTHER {
+        (s, page) = post(&kit, "/account/totp/confirm", &leader, "code=000000").await;
+    }
+    assert_refused(
+        s,
+        &page,
+        Refused {
+            want: StatusCode::UNPROCESSABLE_ENTITY,
+            danish: "Koden passer ikke med nøglen",
+            english: "the code does not match",
+            field: "totp-code",
+            kept: &["value=\"000000\""],
+        },
+    );
+}
+
+#[tokio::test]
+async fn requiring_a_second_factor_of_a_role_that_cannot_enrol_is_said_on_the_security_form() {
+    let kit = Kit::sqlite().await;
+    let sec = session(&kit, Role::Secretariat).await;
+    let (s, page) = post(&kit, "/admin/security", &sec, "roles=crisis_leader&roles=agent").await;
+    assert_refused(
+        s,
+        &page,
+        Refused {
+            want: StatusCode::UNPROCESSABLE_ENTITY,
+            danish: "kun roller, der kan få totrinslogin",
+            english: "cannot enrol a second factor",
+            field: "role-secretariat",
+            kept: &["value=\"crisis_leader\" checked"],
+        },
+    );
+    assert!(!page.contains("value=\"steering_group\" checked"), "the choice as typed, not as saved");
+}
+
+#[tokio::test]
+async fn handling_feedback_with_the_wrong_version_or_twice_is_said_on_its_item() {
+    let kit = Kit::sqlite().await;
+    let id = live_crisis(&kit).await;
+    let agent = session(&kit, Role::Agent).await;
+    let (s, _) =
+        post(&kit, &format!("/agent/{id}/feedback"), &agent, "version=1&section=contacts&category=other&text=Nummeret+mangler").await;
+    assert_eq!(s, StatusCode::SEE_OTHER);
+    kit.publish(&id, "Omstillingen virker igen.").await;
+    let (_, list) = kit.call("GET", &format!("/api/v1/incidents/{id}/feedback"), kit.token(Role::ProcessLead), None).await;
+    let item =
+        list["feedback"].as_array().and_then(|l| l.first()).and_then(|f| f["id"].as_str()).unwrap_or_else(|| panic!("{list}")).to_string();
+    let lead = session(&kit, Role::ProcessLead).await;
+    let path = format!("/incidents/{id}/feedback/{item}");
+    let (s, page) = post(&kit, &path, &lead, "state=resolved&resolved_by_version=1").await;
+    assert_refused(
+        s,
+        &page,
+        Refused {
+            want: StatusCode::UNPROCESSABLE_ENTITY,
+            danish: "vælg en offentliggjort version, der er nyere",
+            english: "must be a published version after",
+            field: &format!("v-{item}"),
+            // Version 1 is no option of the select (only later versions are offered).
+            kept: &[],
+        },
+    );
+    let (s, _) = post(&kit, &path, &lead, "state=acknowledged").await;
+    assert_eq!(s, StatusCode::SEE_OTHER);
+    let (s, page) = post(&kit, &path, &lead, "state=acknowledged").await;
+    assert_eq!(s, StatusCode::CONFLICT, "{page}");
+    assert!(page.contains("tilbagemeldingen er allerede behandlet") && page.contains("Formularen er ikke gemt"), "{page}");
+    assert!(!page.contains("Noget gik galt") && !page.contains("cannot become"), "{page}");
+}

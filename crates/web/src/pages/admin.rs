@@ -1,7 +1,7 @@
 //! The secretariat's pages: organisations, users, the standing roster, templates.
 
 use super::Path;
-use super::form::{Field, Posted, clash_on, delete_button};
+use super::form::{Field, Posted, delete_button, on_field};
 use super::{Ctx, Form, PageError, PageResult, Typed, back_to, page};
 use crate::AppState;
 use axum::Router;
@@ -180,7 +180,7 @@ async fn create_user(State(s): State<AppState>, ctx: Ctx, Typed(f, typed): Typed
         Ok(_) => Ok(back_to("/admin/users")),
         Err(e) => {
             // The one clash a new account can meet: its e-mail address is taken.
-            let e = clash_on(e.into(), "email", domain::error::code::EMAIL_TAKEN, &email);
+            let e = on_field(e.into(), "conflict", "email", domain::error::code::EMAIL_TAKEN, &email);
             let posted = Posted::refused(ctx.lang, "user", typed, e).map_err(PageError::from(ctx.lang))?;
             users_page(&s, &ctx, &posted).await
         }

@@ -68,10 +68,11 @@ pub struct Posted {
     pub status: StatusCode,
 }
 
-/// A clash about one field (an e-mail address another account has): named on that field by
-/// `code`, about what was typed, so the form can say it; the status stays 409.
-pub fn clash_on(e: ApiError, field: &str, code: &'static str, subject: &str) -> ApiError {
-    if e.code != "conflict" {
+/// A refusal (`refusal`, the API's code: `conflict`, `invalid_totp`) that is about one field
+/// (an e-mail address another account has, a wrong one-time code): named on that field by
+/// `code`, about `subject`, so the form can say it in its reader's language; the status stays.
+pub fn on_field(e: ApiError, refusal: &str, field: &str, code: &'static str, subject: &str) -> ApiError {
+    if e.code != refusal {
         return e;
     }
     let subject = Some(subject.to_string());
@@ -99,7 +100,7 @@ impl Posted {
     /// database away) stays the error page.
     pub fn refused(lang: Lang, form: &str, values: Vec<(String, String)>, e: ApiError) -> Result<Posted, ApiError> {
         let problems = match e.code {
-            "validation_failed" | "invalid_field" | "conflict" if !e.fields.is_empty() => {
+            _ if !e.fields.is_empty() && matches!(e.status, StatusCode::UNPROCESSABLE_ENTITY | StatusCode::CONFLICT) => {
                 e.fields.iter().map(|f| problem(lang, f)).collect()
             }
             "validation_failed" | "invalid_field" | "invalid_form" | "conflict" => {
@@ -301,6 +302,11 @@ fn translated(lang: Lang, f: &domain::FieldError) -> Option<String> {
         c::CSV_UNREADABLE => t(lang, "problem.csv_unreadable").to_string(),
         c::CSV_COLUMNS => tf(lang, "problem.csv_columns", what),
         c::CSV_ROWS => tf(lang, "problem.csv_rows", max),
+        c::TOTP_WRONG => t(lang, "account.totp_wrong").to_string(),
+        c::NO_ENROLMENT => t(lang, "account.no_enrolment").to_string(),
+        c::NO_SECOND_FACTOR => t(lang, "problem.no_second_factor").to_string(),
+        c::RESOLVING_VERSION => t(lang, "problem.resolving_version").to_string(),
+        c::FEEDBACK_HANDLED => t(lang, "problem.feedback_handled").to_string(),
         c::INACTIVE_USER => tf(lang, "problem.inactive_user", what),
         c::WRONG_ROLE => tf(lang, "problem.wrong_role", what),
         c::SAME_PERSON => t(lang, "problem.same_person").to_string(),
