@@ -329,6 +329,22 @@ mod tests {
         assert!(NewInquiry { version: 2, ..inquiry(Some(0), "") }.validate(&version()).is_err());
     }
 
+    /// The codes the pages translate: each refusal an agent meets is named, not only worded.
+    #[test]
+    fn an_agents_refusals_carry_their_codes() {
+        let codes = |r: Result<(NewInquiry, Option<String>), DomainError>| match r {
+            Err(DomainError::Invalid(errs)) => errs.iter().map(|e| (e.field.clone(), e.code)).collect::<Vec<_>>(),
+            other => panic!("must be refused: {other:?}"),
+        };
+        assert_eq!(codes(inquiry(None, "").validate(&version())), [("text".to_string(), Some(code::NOT_COVERED_TEXT))]);
+        let blank = NewInquiry { municipality: " ".into(), ..inquiry(Some(0), "") };
+        assert_eq!(codes(blank.validate(&version())), [("municipality".to_string(), Some(code::CHOOSE_MUNICIPALITY))]);
+        let unknown = NewInquiry { municipality: "9999".into(), ..inquiry(Some(0), "") };
+        assert_eq!(codes(unknown.validate(&version())), [("municipality".to_string(), Some(code::UNKNOWN_MUNICIPALITY))]);
+        let stale = NewInquiry { version: 2, ..inquiry(Some(0), "") };
+        assert_eq!(codes(stale.validate(&version())), [("version".to_string(), Some(code::GUIDE_VERSION))]);
+    }
+
     #[test]
     fn cpr_numbers_are_kept_out() {
         assert!(looks_like_cpr("borger 010203-1234 ringede"));
