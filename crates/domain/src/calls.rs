@@ -224,7 +224,7 @@ impl ForecastOverride {
         if self.calls.is_finite() && (0.0..=1e6).contains(&self.calls) {
             Ok(())
         } else {
-            Err(DomainError::invalid("calls", "must be a number of calls from 0 to 1,000,000"))
+            Err(DomainError::invalid_coded("calls", crate::error::code::CALLS_COUNT, "must be a number of calls from 0 to 1,000,000"))
         }
     }
 }

@@ -71,6 +71,8 @@ pub mod code {
     /// The header lacks columns (`subject`: which).
     pub const CSV_COLUMNS: &str = "csv_columns";
     pub const CSV_ROWS: &str = "csv_rows";
+    /// A hand-set number of calls out of its bounds.
+    pub const CALLS_COUNT: &str = "calls_count";
     /// A one-time code that does not match the authenticator's key.
     pub const TOTP_WRONG: &str = "totp_wrong";
     /// A one-time code confirmed before an enrolment was started.

@@ -310,6 +310,18 @@ async fn a_forecast_override_off_the_interval_start_names_the_interval() {
             kept: &["value=\"2026-11-23T15:10\"", "value=\"120\""],
         },
     );
+    let (s, page) = post(&kit, &format!("/incidents/{id}/staffing/override"), &lead, "start=2026-11-23T15%3A00&calls=-5").await;
+    assert_refused(
+        s,
+        &page,
+        Refused {
+            want: StatusCode::UNPROCESSABLE_ENTITY,
+            danish: "skal være et antal opkald fra 0 til 1.000.000",
+            english: "must be a number of calls",
+            field: "s-calls",
+            kept: &["value=\"-5\""],
+        },
+    );
 }
 
 #[tokio::test]

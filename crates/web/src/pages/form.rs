@@ -302,6 +302,7 @@ fn translated(lang: Lang, f: &domain::FieldError) -> Option<String> {
         c::CSV_UNREADABLE => t(lang, "problem.csv_unreadable").to_string(),
         c::CSV_COLUMNS => tf(lang, "problem.csv_columns", what),
         c::CSV_ROWS => tf(lang, "problem.csv_rows", max),
+        c::CALLS_COUNT => t(lang, "problem.calls_count").to_string(),
         c::TOTP_WRONG => t(lang, "account.totp_wrong").to_string(),
         c::NO_ENROLMENT => t(lang, "account.no_enrolment").to_string(),
         c::NO_SECOND_FACTOR => t(lang, "problem.no_second_factor").to_string(),
