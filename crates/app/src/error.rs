@@ -83,7 +83,10 @@ impl From<StoreError> for Error {
 impl From<staffing::StaffingError> for Error {
     fn from(e: staffing::StaffingError) -> Error {
         match e {
-            staffing::StaffingError::Invalid { field, message } => DomainError::invalid(field, message).into(),
+            // Every such refusal is a target out of its bounds, which the pages word per field.
+            staffing::StaffingError::Invalid { field, message } => {
+                DomainError::invalid_coded(field, domain::error::code::STAFFING_BOUND, message).into()
+            }
             staffing::StaffingError::Impossible(m) => Error::refused(Refusal::Unprocessable, "impossible_targets", m),
         }
     }

@@ -187,7 +187,11 @@ pub fn check_interval_start(start: OffsetDateTime, interval_s: i64) -> Result<()
     if interval_start(start, interval_s) == start {
         Ok(())
     } else {
-        Err(DomainError::invalid("start", format!("must be the start of a planning interval ({} minutes)", interval_s / 60)))
+        let minutes = interval_s / 60;
+        let message = format!("must be the start of a planning interval ({minutes} minutes)");
+        let mut p = crate::error::Problems::default();
+        p.add_limit("start", crate::error::code::INTERVAL_START, minutes as usize, message);
+        Err(p.into_error())
     }
 }
 
@@ -220,7 +224,7 @@ impl ForecastOverride {
         if self.calls.is_finite() && (0.0..=1e6).contains(&self.calls) {
             Ok(())
         } else {
-            Err(DomainError::invalid("calls", "must be a number of calls from 0 to 1,000,000"))
+            Err(DomainError::invalid_coded("calls", crate::error::code::CALLS_COUNT, "must be a number of calls from 0 to 1,000,000"))
         }
     }
 }
@@ -286,8 +290,10 @@ const COLUMNS: [&str; 8] =
 pub fn parse_csv(text: &str) -> Result<(Vec<Row>, Vec<Rejected>), DomainError> {
     // Excel starts its UTF-8 exports with a byte-order mark; the csv reader keeps it.
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    use crate::error::code;
+    let empty = || DomainError::invalid_coded("file", code::CSV_EMPTY, "the file is empty: expected a header line and rows");
     let Some(header) = text.lines().find(|l| !l.trim().is_empty()) else {
-        return Err(DomainError::invalid("file", "the file is empty: expected a header line and rows"));
+        return Err(empty());
     };
     let sep = separator(header);
     let mut reader =
@@ -297,17 +303,18 @@ pub fn parse_csv(text: &str) -> Result<(Vec<Row>, Vec<Rejected>), DomainError> {
         Ok(r) if r.len() == 1 && r[0].is_empty() => None,
         other => Some(other.map(|r| (crate::text::csv_line(text, &r), r))),
     });
-    let unreadable = |e: csv::Error| DomainError::invalid("file", format!("the file cannot be read as CSV: {e}"));
+    let unreadable =
+        |e: csv::Error| DomainError::invalid_coded("file", code::CSV_UNREADABLE, format!("the file cannot be read as CSV: {e}"));
     let Some((_, header)) = records.next().transpose().map_err(unreadable)? else {
-        return Err(DomainError::invalid("file", "the file is empty: expected a header line and rows"));
+        return Err(empty());
     };
     let names: Vec<String> = header.iter().map(|h| unquote(h).to_lowercase()).collect();
     let missing: Vec<&str> = COLUMNS.iter().copied().filter(|c| !names.iter().any(|n| n == c)).collect();
     if !missing.is_empty() {
-        return Err(DomainError::invalid(
-            "file",
-            format!("the header lacks the column(s) {}; it needs {}", missing.join(", "), COLUMNS.join(", ")),
-        ));
+        let mut p = crate::error::Problems::default();
+        let message = format!("the header lacks the column(s) {}; it needs {}", missing.join(", "), COLUMNS.join(", "));
+        p.add_about("file", code::CSV_COLUMNS, &missing.join(", "), message);
+        return Err(p.into_error());
     }
     let at = |c: &str| names.iter().position(|n| n == c).unwrap_or_default();
     let (mut rows, mut rejected) = (Vec::new(), Vec::new());
@@ -323,7 +330,9 @@ pub fn parse_csv(text: &str) -> Result<(Vec<Row>, Vec<Rejected>), DomainError> {
             Err(reason) => rejected.push(Rejected { line, reason }),
         }
         if rows.len() + rejected.len() > MAX_INTERVALS {
-            return Err(DomainError::invalid("file", format!("at most {MAX_INTERVALS} rows per file")));
+            let mut p = crate::error::Problems::default();
+            p.add_limit("file", code::CSV_ROWS, MAX_INTERVALS, format!("at most {MAX_INTERVALS} rows per file"));
+            return Err(p.into_error());
         }
     }
     Ok((rows, rejected))

@@ -85,7 +85,7 @@ impl ActionCard {
         p.text("solution", &self.solution, 1, 2000);
         p.text("communication", &self.communication, 1, 2000);
         if self.steps.len() > 30 {
-            p.add("steps", "at most 30 steps");
+            p.add_limit("steps", crate::error::code::TOO_MANY, 30, "at most 30 steps");
         }
         for s in &self.steps {
             p.text("steps", s, 3, 300);

@@ -50,6 +50,39 @@ pub mod code {
     pub const SHARE: &str = "share";
     pub const PLACEHOLDER: &str = "placeholder";
     pub const QUESTION_NEEDED: &str = "question_needed";
+    /// A form posted against a guide version that is no longer the current one.
+    pub const GUIDE_VERSION: &str = "guide_version";
+    pub const SITUATION_ROW: &str = "situation_row";
+    pub const NOT_COVERED_TEXT: &str = "not_covered_text";
+    pub const CPR_INQUIRY: &str = "cpr_in_inquiry";
+    pub const CPR_CALLBACK: &str = "cpr_in_callback";
+    pub const CHOOSE_MUNICIPALITY: &str = "choose_municipality";
+    pub const UNKNOWN_MUNICIPALITY: &str = "unknown_municipality";
+    /// An account's e-mail address that another account already has.
+    pub const EMAIL_TAKEN: &str = "email_taken";
+    /// A field that takes a number, given something else.
+    pub const NUMBER: &str = "number";
+    /// A staffing target outside its bounds (the pages word each field's bounds).
+    pub const STAFFING_BOUND: &str = "staffing_bound";
+    /// A time that is not the start of a planning interval (`limit`: its minutes).
+    pub const INTERVAL_START: &str = "interval_start";
+    pub const CSV_EMPTY: &str = "csv_empty";
+    pub const CSV_UNREADABLE: &str = "csv_unreadable";
+    /// The header lacks columns (`subject`: which).
+    pub const CSV_COLUMNS: &str = "csv_columns";
+    pub const CSV_ROWS: &str = "csv_rows";
+    /// A hand-set number of calls out of its bounds.
+    pub const CALLS_COUNT: &str = "calls_count";
+    /// A one-time code that does not match the authenticator's key.
+    pub const TOTP_WRONG: &str = "totp_wrong";
+    /// A one-time code confirmed before an enrolment was started.
+    pub const NO_ENROLMENT: &str = "no_enrolment";
+    /// A role required to use a second factor that cannot enrol one.
+    pub const NO_SECOND_FACTOR: &str = "no_second_factor";
+    /// A feedback item resolved by a version that is not after its own.
+    pub const RESOLVING_VERSION: &str = "resolving_version";
+    /// A feedback item handled meanwhile (another tab, another person).
+    pub const FEEDBACK_HANDLED: &str = "feedback_handled";
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

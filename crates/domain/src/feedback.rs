@@ -1,7 +1,7 @@
 //! Feedback from agents on a published guide: what is wrong or missing, routed to whoever can
 //! fix it, and tracked until a new version resolves it.
 
-use crate::error::Problems;
+use crate::error::{Problems, code};
 use crate::{DomainError, Role, text, word_enum};
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
@@ -67,7 +67,11 @@ impl NewFeedback {
         self.text = text::multi_line(&self.text);
         let mut p = Problems::default();
         if self.version < 1 || self.version > latest {
-            p.add("version", format!("no published version {} (the latest is {latest})", self.version));
+            p.add_coded(
+                "version",
+                crate::error::code::GUIDE_VERSION,
+                format!("no published version {} (the latest is {latest})", self.version),
+            );
         }
         p.text("text", &self.text, 3, TEXT_MAX);
         p.into_result()?;
@@ -105,11 +109,11 @@ pub fn transition(
         (FeedbackState::New, FeedbackState::Acknowledged) => Ok((to, None)),
         (FeedbackState::New | FeedbackState::Acknowledged, FeedbackState::Resolved) => match resolved_by {
             Some(v) if v > f.version && v <= latest => Ok((to, Some(v))),
-            Some(v) => Err(DomainError::invalid(
-                "resolved_by_version",
-                format!("must be a published version after {} (the latest is {latest}); got {v}", f.version),
-            )),
-            None => Err(DomainError::invalid("resolved_by_version", "say which published version fixes it")),
+            Some(v) => {
+                let message = format!("must be a published version after {} (the latest is {latest}); got {v}", f.version);
+                Err(DomainError::invalid_coded("resolved_by_version", code::RESOLVING_VERSION, message))
+            }
+            None => Err(DomainError::invalid_coded("resolved_by_version", code::RESOLVING_VERSION, "say which published version fixes it")),
         },
         (from, to) => Err(DomainError::Conflict(format!("feedback that is {from} cannot become {to}"))),
     }

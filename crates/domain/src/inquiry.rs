@@ -1,7 +1,7 @@
 //! What citizens ask (inquiries, no personal data) and callback requests (the only place personal
 //! data lives: minimal, access-logged, purged after the retention period).
 
-use crate::error::Problems;
+use crate::error::{Problems, code};
 use crate::{DomainError, guide, text};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -21,13 +21,18 @@ pub fn looks_like_cpr(s: &str) -> bool {
     digits.len() >= 10 && compact.as_bytes().windows(10).any(|w| w.iter().all(u8::is_ascii_digit))
 }
 
-fn check_municipality(p: &mut Problems, code: &str) {
+fn check_municipality(p: &mut Problems, given: &str) {
     // Parsed once: every inquiry and callback asks.
     static CODES: std::sync::OnceLock<Vec<String>> = std::sync::OnceLock::new();
     let codes = CODES.get_or_init(|| crate::org::reference().into_iter().map(|o| o.code).collect());
-    let numeric = code.len() == 4 && code.chars().all(|c| c.is_ascii_digit());
-    if !numeric || !codes.iter().any(|c| c == code) {
-        p.add("municipality", format!("'{code}' is not a known municipality or region code (four digits, e.g. 0250)"));
+    let numeric = given.len() == 4 && given.chars().all(|c| c.is_ascii_digit());
+    if !numeric || !codes.iter().any(|c| c == given) {
+        let message = format!("'{given}' is not a known municipality or region code (four digits, e.g. 0250)");
+        // Blank is the form's "choose" option: the agent has not chosen yet.
+        match given {
+            "" => p.add_coded("municipality", code::CHOOSE_MUNICIPALITY, message),
+            _ => p.add_about("municipality", code::UNKNOWN_MUNICIPALITY, given, message),
+        }
     }
 }
 
@@ -64,24 +69,29 @@ impl NewInquiry {
         self.municipality = self.municipality.trim().to_string();
         let mut p = Problems::default();
         if self.version != v.version {
-            p.add("version", format!("record inquiries against the current version {} (got {})", v.version, self.version));
+            let message = format!("record inquiries against the current version {} (got {})", v.version, self.version);
+            p.add_coded("version", code::GUIDE_VERSION, message);
         }
         let situation = match self.situation {
             Some(i) => match v.guide.situations.get(i) {
                 Some(s) => Some(s.situation.clone()),
                 None => {
-                    p.add("situation", format!("version {} has no situation row {i}", v.version));
+                    p.add_coded("situation", code::SITUATION_ROW, format!("version {} has no situation row {i}", v.version));
                     None
                 }
             },
             None => None,
         };
         if situation.is_none() && self.situation.is_none() && self.text.is_empty() {
-            p.add("text", "say in a few words what the citizen asked about: it is not covered by the guide");
+            p.add_coded("text", code::NOT_COVERED_TEXT, "say in a few words what the citizen asked about: it is not covered by the guide");
         }
         p.text("text", &self.text, 0, INQUIRY_TEXT_MAX);
         if looks_like_cpr(&self.text) {
-            p.add("text", "looks like a CPR number: personal data belongs in a callback request, not in an inquiry");
+            p.add_coded(
+                "text",
+                code::CPR_INQUIRY,
+                "looks like a CPR number: personal data belongs in a callback request, not in an inquiry",
+            );
         }
         check_municipality(&mut p, &self.municipality);
         p.into_result()?;
@@ -128,14 +138,18 @@ impl NewCallback {
         p.text("name", &self.name, 1, 120);
         match guide::normalise_phone(&self.phone) {
             Some(n) if n.len() > 4 => self.phone = n,
-            _ => p.add("phone", format!("'{}' is not a Danish phone number (8 digits)", self.phone.trim())),
+            _ => p.add_coded("phone", code::PHONE, format!("'{}' is not a Danish phone number (8 digits)", self.phone.trim())),
         }
         if !self.email.is_empty() && !text::is_email(&self.email) {
-            p.add("email", "is not a valid e-mail address (or leave it empty)");
+            p.add_coded("email", code::EMAIL, "is not a valid e-mail address (or leave it empty)");
         }
         p.text("reason", &self.reason, 3, REASON_MAX);
         if looks_like_cpr(&self.reason) {
-            p.add("reason", "do not write CPR numbers: the authority calls the citizen back and asks what it needs");
+            p.add_coded(
+                "reason",
+                code::CPR_CALLBACK,
+                "do not write CPR numbers: the authority calls the citizen back and asks what it needs",
+            );
         }
         check_municipality(&mut p, &self.municipality);
         p.into_result()?;
@@ -313,6 +327,22 @@ mod tests {
         assert!(inquiry(Some(99), "").validate(&version()).is_err());
         assert!(NewInquiry { municipality: "9999".into(), ..inquiry(Some(0), "") }.validate(&version()).is_err());
         assert!(NewInquiry { version: 2, ..inquiry(Some(0), "") }.validate(&version()).is_err());
+    }
+
+    /// The codes the pages translate: each refusal an agent meets is named, not only worded.
+    #[test]
+    fn an_agents_refusals_carry_their_codes() {
+        let codes = |r: Result<(NewInquiry, Option<String>), DomainError>| match r {
+            Err(DomainError::Invalid(errs)) => errs.iter().map(|e| (e.field.clone(), e.code)).collect::<Vec<_>>(),
+            other => panic!("must be refused: {other:?}"),
+        };
+        assert_eq!(codes(inquiry(None, "").validate(&version())), [("text".to_string(), Some(code::NOT_COVERED_TEXT))]);
+        let blank = NewInquiry { municipality: " ".into(), ..inquiry(Some(0), "") };
+        assert_eq!(codes(blank.validate(&version())), [("municipality".to_string(), Some(code::CHOOSE_MUNICIPALITY))]);
+        let unknown = NewInquiry { municipality: "9999".into(), ..inquiry(Some(0), "") };
+        assert_eq!(codes(unknown.validate(&version())), [("municipality".to_string(), Some(code::UNKNOWN_MUNICIPALITY))]);
+        let stale = NewInquiry { version: 2, ..inquiry(Some(0), "") };
+        assert_eq!(codes(stale.validate(&version())), [("version".to_string(), Some(code::GUIDE_VERSION))]);
     }
 
     #[test]

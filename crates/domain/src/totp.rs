@@ -96,7 +96,8 @@ pub fn roles() -> Vec<Role> {
 pub fn check_required(required: &[Role]) -> Result<(), DomainError> {
     let mut p = crate::error::Problems::default();
     for r in required.iter().filter(|r| !roles().contains(r)) {
-        p.add("roles", format!("the role '{r}' cannot enrol a second factor, so it cannot be required of it"));
+        let message = format!("the role '{r}' cannot enrol a second factor, so it cannot be required of it");
+        p.add_coded("roles", crate::error::code::NO_SECOND_FACTOR, message);
     }
     p.into_result()
 }

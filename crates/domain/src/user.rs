@@ -1,6 +1,6 @@
 //! User accounts.
 
-use crate::error::Problems;
+use crate::error::{Problems, code};
 use crate::{DomainError, Role, text};
 
 pub const PASSWORD_MIN: usize = 12;
@@ -20,11 +20,11 @@ impl NewUser {
         self.name = text::one_line(&self.name);
         let mut p = Problems::default();
         if !text::is_email(&self.email) {
-            p.add("email", "is not a valid e-mail address");
+            p.add_coded("email", code::EMAIL, "is not a valid e-mail address");
         }
         p.text("name", &self.name, 2, 120);
         if !known_org(&self.org) {
-            p.add("org", format!("unknown organisation code '{}'", self.org));
+            p.add_about("org", code::UNKNOWN_ORG, &self.org, format!("unknown organisation code '{}'", self.org));
         }
         check_password(&mut p, password);
         p.into_result()?;

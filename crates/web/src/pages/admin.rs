@@ -1,12 +1,12 @@
 //! The secretariat's pages: organisations, users, the standing roster, templates.
 
 use super::Path;
-use super::form::delete_button;
-use super::{Ctx, Form, PageError, PageResult, back_to, page};
+use super::form::{Field, Posted, delete_button, on_field};
+use super::{Ctx, Form, PageError, PageResult, Typed, back_to, page};
 use crate::AppState;
 use axum::Router;
 use axum::extract::State;
-use axum::response::Redirect;
+use axum::response::{IntoResponse, Redirect};
 use axum::routing::{get, post};
 use domain::checklist::{ActionCard, Side, TemplateItem};
 use domain::incident::IncidentKind;
@@ -96,12 +96,17 @@ async fn set_member(State(s): State<AppState>, ctx: Ctx, Path(code): Path<String
 }
 
 async fn users(State(s): State<AppState>, ctx: Ctx) -> PageResult {
-    require(&ctx, Permission::ManageUsers)?;
+    users_page(&s, &ctx, &Posted::none()).await
+}
+
+/// The users, and the form for a new one with `posted` on it when a post was refused.
+async fn users_page(s: &AppState, ctx: &Ctx, posted: &Posted) -> PageResult {
+    require(ctx, Permission::ManageUsers)?;
     let err = PageError::from(ctx.lang);
     let users = s.app.users(&ctx.caller.actor()).await.map_err(&err)?;
     let orgs = s.app.organisations(&ctx.caller.actor()).await.map_err(&err)?;
     let body = html! {
-        (tabs(&ctx, "/admin/users"))
+        (tabs(ctx, "/admin/users"))
         h2 { (ctx.t("admin.users")) " (" (users.len()) ")" }
         div.scroll {
             table {
@@ -125,18 +130,38 @@ async fn users(State(s): State<AppState>, ctx: Ctx) -> PageResult {
                 }
             }
         }
+        (user_form(ctx, &orgs, posted.only("user")))
+    };
+    Ok((posted.status, page(ctx, ctx.t("admin.users"), body, None)).into_response())
+}
+
+fn user_form(ctx: &Ctx, orgs: &[domain::org::Organisation], posted: &Posted) -> Markup {
+    let fields = [
+        Field::new("name", "u-name", ctx.t("admin.name")),
+        Field::new("email", "u-email", ctx.t("login.email")),
+        Field::new("role", "u-role", ctx.t("admin.role")),
+        Field::new("org", "u-org", ctx.t("admin.org")),
+        Field::new("password", "u-password", ctx.t("admin.password")),
+    ];
+    let (role, org) = (posted.value("role"), posted.value("org").unwrap_or("DDH"));
+    html! {
         h2 #h-new-user { (ctx.t("admin.new_user")) }
         form method="post" action="/admin/users" {
             (ctx.csrf_field())
-            div.field { label for="u-name" { (ctx.t("admin.name")) } input #u-name name="name" required maxlength="120"; }
-            div.field { label for="u-email" { (ctx.t("login.email")) } input #u-email name="email" type="email" required autocomplete="off"; }
-            div.field { label for="u-role" { (ctx.t("admin.role")) } select #u-role name="role" { @for r in Role::ALL { option value=(r) { (ctx.word("role", r)) } } } }
-            div.field { label for="u-org" { (ctx.t("admin.org")) } select #u-org name="org" { @for o in &orgs { option value=(o.code) selected[o.code == "DDH"] { (o.name) " (" (o.code) ")" } } } }
-            div.field { label for="u-password" { (ctx.t("admin.password")) } input #u-password name="password" type="password" required minlength="12" autocomplete="new-password"; }
+            (posted.summary_of(ctx.lang, &fields))
+            (posted.field(ctx.lang, fields[0], |i, d| html! { input #u-name name="name" required maxlength="120" value=[posted.value("name")] aria-invalid=[i] aria-describedby=[d]; }))
+            (posted.field(ctx.lang, fields[1], |i, d| html! { input #u-email name="email" type="email" required autocomplete="off" value=[posted.value("email")] aria-invalid=[i] aria-describedby=[d]; }))
+            (posted.field(ctx.lang, fields[2], |i, d| html! {
+                select #u-role name="role" aria-invalid=[i] aria-describedby=[d] { @for r in Role::ALL { option value=(r) selected[role == Some(r.as_str())] { (ctx.word("role", r)) } } }
+            }))
+            (posted.field(ctx.lang, fields[3], |i, d| html! {
+                select #u-org name="org" aria-invalid=[i] aria-describedby=[d] { @for o in orgs { option value=(o.code) selected[o.code == org] { (o.name) " (" (o.code) ")" } } }
+            }))
+            // A refused password is not shown again: it is typed anew.
+            (posted.field(ctx.lang, fields[4], |i, d| html! { input #u-password name="password" type="password" required minlength="12" autocomplete="new-password" aria-invalid=[i] aria-describedby=[d]; }))
             button type="submit" { (ctx.t("admin.create")) }
         }
-    };
-    Ok(page(&ctx, ctx.t("admin.users"), body, None))
+    }
 }
 
 #[derive(Deserialize)]
@@ -148,10 +173,18 @@ struct UserForm {
     password: String,
 }
 
-async fn create_user(State(s): State<AppState>, ctx: Ctx, Form(f): Form<UserForm>) -> PageResult {
+async fn create_user(State(s): State<AppState>, ctx: Ctx, Typed(f, typed): Typed<UserForm>) -> PageResult {
+    let email = f.email.trim().to_lowercase();
     let new = NewUser { email: f.email, name: f.name, org: f.org, role: f.role };
-    s.app.create_user(&ctx.caller.actor(), new, f.password).await.map_err(PageError::from(ctx.lang))?;
-    Ok(back_to("/admin/users"))
+    match s.app.create_user(&ctx.caller.actor(), new, f.password).await {
+        Ok(_) => Ok(back_to("/admin/users")),
+        Err(e) => {
+            // The one clash a new account can meet: its e-mail address is taken.
+            let e = on_field(e.into(), "conflict", "email", domain::error::code::EMAIL_TAKEN, &email);
+            let posted = Posted::refused(ctx.lang, "user", typed, e).map_err(PageError::from(ctx.lang))?;
+            users_page(&s, &ctx, &posted).await
+        }
+    }
 }
 
 #[derive(Deserialize)]
@@ -165,35 +198,43 @@ async fn set_active(State(s): State<AppState>, ctx: Ctx, Path(id): Path<Uuid>, F
 }
 
 async fn roster(State(s): State<AppState>, ctx: Ctx) -> PageResult {
-    require(&ctx, Permission::ManageRoster)?;
+    roster_page(&s, &ctx, &Posted::none()).await
+}
+
+/// The standing roster, one form per role (`roster-{role}`), with `posted` on its form.
+async fn roster_page(s: &AppState, ctx: &Ctx, posted: &Posted) -> PageResult {
+    require(ctx, Permission::ManageRoster)?;
     let err = PageError::from(ctx.lang);
     let roster = s.app.roster(&ctx.caller.actor()).await.map_err(&err)?;
     let staff: Vec<_> = s.app.crisis_staff(&ctx.caller.actor()).await.map_err(&err)?;
-    let select = |id: String, name: &str, current: Option<&str>| {
-        html! {
-            select id=(id) name=(name) {
-                option value="" { (ctx.t("room.nobody")) }
-                @for u in &staff { option value=(u.email) selected[current == Some(u.email.as_str())] { (u.name) " – " (ctx.word("role", u.role)) } }
-            }
-        }
-    };
     let body = html! {
-        (tabs(&ctx, "/admin/roster"))
+        (tabs(ctx, "/admin/roster"))
         h2 { (ctx.t("admin.roster")) }
         @for a in &roster {
+            @let posted = posted.only(&format!("roster-{}", a.role));
+            @let (pid, did) = (format!("p-{}", a.role), format!("d-{}", a.role));
+            @let fields = [Field::new("primary", &pid, ctx.t("room.primary")), Field::new("deputy", &did, ctx.t("room.deputy"))];
             form.roster method="post" action="/admin/roster" {
                 (ctx.csrf_field())
                 input type="hidden" name="role" value=(a.role);
                 fieldset {
                     legend { (ctx.word("role", a.role)) }
-                    div.field { label for={ "p-" (a.role) } { (ctx.t("room.primary")) } (select(format!("p-{}", a.role), "primary", a.primary.as_ref().map(|p| p.email.as_str()))) }
-                    div.field { label for={ "d-" (a.role) } { (ctx.t("room.deputy")) } (select(format!("d-{}", a.role), "deputy", a.deputy.as_ref().map(|p| p.email.as_str()))) }
+                    (posted.summary_of(ctx.lang, &fields))
+                    @for (f, held) in fields.iter().zip([&a.primary, &a.deputy]) {
+                        @let current = posted.value(f.name).or(held.as_ref().map(|p| p.email.as_str()));
+                        (posted.field(ctx.lang, *f, |i, d| html! {
+                            select id=(f.id) name=(f.name) aria-invalid=[i] aria-describedby=[d] {
+                                option value="" { (ctx.t("room.nobody")) }
+                                @for u in &staff { option value=(u.email) selected[current == Some(u.email.as_str())] { (u.name) " – " (ctx.word("role", u.role)) } }
+                            }
+                        }))
+                    }
                     button type="submit" { (ctx.t("admin.save")) }
                 }
             }
         }
     };
-    Ok(page(&ctx, ctx.t("admin.roster"), body, None))
+    Ok((posted.status, page(ctx, ctx.t("admin.roster"), body, None)).into_response())
 }
 
 #[derive(Deserialize)]
@@ -203,20 +244,29 @@ struct RosterForm {
     deputy: Option<String>,
 }
 
-async fn set_roster(State(s): State<AppState>, ctx: Ctx, Form(f): Form<RosterForm>) -> PageResult {
-    s.app.set_roster(&ctx.caller.actor(), f.role, f.primary.as_deref(), f.deputy.as_deref()).await.map_err(PageError::from(ctx.lang))?;
-    Ok(back_to("/admin/roster"))
+async fn set_roster(State(s): State<AppState>, ctx: Ctx, Typed(f, typed): Typed<RosterForm>) -> PageResult {
+    match s.app.set_roster(&ctx.caller.actor(), f.role, f.primary.as_deref(), f.deputy.as_deref()).await {
+        Ok(_) => Ok(back_to("/admin/roster")),
+        Err(e) => {
+            let posted = Posted::refused(ctx.lang, &format!("roster-{}", f.role), typed, e.into()).map_err(PageError::from(ctx.lang))?;
+            roster_page(&s, &ctx, &posted).await
+        }
+    }
 }
 
 async fn templates(State(s): State<AppState>, ctx: Ctx) -> PageResult {
-    require(&ctx, Permission::ManageTemplates)?;
+    templates_page(&s, &ctx, &Posted::none()).await
+}
+
+/// The checklist and action card templates, with `posted` on the form (`item` or `card`) that
+/// was refused.
+async fn templates_page(s: &AppState, ctx: &Ctx, posted: &Posted) -> PageResult {
+    require(ctx, Permission::ManageTemplates)?;
     let err = PageError::from(ctx.lang);
     let items = s.app.checklist_templates(&ctx.caller.actor()).await.map_err(&err)?;
     let cards = s.app.action_cards(&ctx.caller.actor()).await.map_err(&err)?;
-    let role_select =
-        |id: &str| html! { select id=(id) name="responsible" { @for r in Role::ALL { option value=(r) { (ctx.word("role", r)) } } } };
     let body = html! {
-        (tabs(&ctx, "/admin/templates"))
+        (tabs(ctx, "/admin/templates"))
         h2 { (ctx.t("admin.checklist")) }
         @for side in Side::ALL {
             h3 { (ctx.word("side", side)) }
@@ -224,46 +274,95 @@ async fn templates(State(s): State<AppState>, ctx: Ctx) -> PageResult {
                 @for (id, item) in items.iter().filter(|(_, i)| i.side == *side) {
                     li {
                         span.item-title { (item.title) } span.meta { (ctx.t("responsible")) ": " (ctx.word("role", item.responsible)) }
-                        (delete_button(&ctx, &format!("/admin/templates/checklist/{id}/delete"), &item.title))
+                        (delete_button(ctx, &format!("/admin/templates/checklist/{id}/delete"), &item.title))
                     }
                 }
             }
         }
-        form method="post" action="/admin/templates/checklist" {
-            (ctx.csrf_field())
-            fieldset {
-                legend { (ctx.t("admin.add_item")) }
-                div.field { label for="t-side" { (ctx.t("admin.side")) } select #t-side name="side" { @for s in Side::ALL { option value=(s) { (ctx.word("side", s)) } } } }
-                div.field { label for="t-title" { (ctx.t("field.title")) } input #t-title name="title" required maxlength="300"; }
-                div.field { label for="t-resp" { (ctx.t("responsible")) } (role_select("t-resp")) }
-                button type="submit" { (ctx.t("admin.add_item")) }
-            }
-        }
+        (item_form(ctx, posted.only("item")))
         h2 { (ctx.t("admin.cards")) }
         @for (id, c) in &cards {
             article.actioncard {
                 h3 { (ctx.word("kind", c.kind)) ": " (c.title) }
-                (super::card_details(&ctx, c))
+                (super::card_details(ctx, c))
                 @if !c.steps.is_empty() { ol { @for s in &c.steps { li { (s) } } } }
-                (delete_button(&ctx, &format!("/admin/templates/cards/{id}/delete"), &c.title))
+                (delete_button(ctx, &format!("/admin/templates/cards/{id}/delete"), &c.title))
             }
         }
+        (card_form(ctx, posted.only("card")))
+    };
+    Ok((posted.status, page(ctx, ctx.t("admin.templates"), body, None)).into_response())
+}
+
+/// The responsible role, as chosen on a refused form.
+fn role_select(ctx: &Ctx, id: &str, posted: &Posted, invalid: Option<&str>, described: Option<String>) -> Markup {
+    let chosen = posted.value("responsible");
+    html! {
+        select id=(id) name="responsible" aria-invalid=[invalid] aria-describedby=[described] {
+            @for r in Role::ALL { option value=(r) selected[chosen == Some(r.as_str())] { (ctx.word("role", r)) } }
+        }
+    }
+}
+
+fn item_form(ctx: &Ctx, posted: &Posted) -> Markup {
+    let fields = [
+        Field::new("side", "t-side", ctx.t("admin.side")),
+        Field::new("title", "t-title", ctx.t("field.title")),
+        Field::new("responsible", "t-resp", ctx.t("responsible")),
+    ];
+    let side = posted.value("side");
+    html! {
+        form method="post" action="/admin/templates/checklist" {
+            (ctx.csrf_field())
+            fieldset {
+                legend { (ctx.t("admin.add_item")) }
+                (posted.summary_of(ctx.lang, &fields))
+                (posted.field(ctx.lang, fields[0], |i, d| html! {
+                    select #t-side name="side" aria-invalid=[i] aria-describedby=[d] { @for s in Side::ALL { option value=(s) selected[side == Some(s.as_str())] { (ctx.word("side", s)) } } }
+                }))
+                (posted.field(ctx.lang, fields[1], |i, d| html! { input #t-title name="title" required maxlength="300" value=[posted.value("title")] aria-invalid=[i] aria-describedby=[d]; }))
+                (posted.field(ctx.lang, fields[2], |i, d| role_select(ctx, "t-resp", posted, i, d)))
+                button type="submit" { (ctx.t("admin.add_item")) }
+            }
+        }
+    }
+}
+
+fn card_form(ctx: &Ctx, posted: &Posted) -> Markup {
+    let fields = [
+        Field::new("kind", "c-kind", ctx.t("field.kind")),
+        Field::new("title", "c-title", ctx.t("field.title")),
+        Field::new("problem", "c-problem", ctx.t("admin.problem")),
+        Field::new("solution", "c-solution", ctx.t("admin.solution")),
+        Field::new("communication", "c-comm", ctx.t("admin.communication")),
+        Field::new("responsible", "c-resp", ctx.t("responsible")),
+        Field::new("steps", "c-steps", ctx.t("admin.steps")),
+    ];
+    let kind = posted.value("kind");
+    let text = |f: Field, rows: &'static str, required: bool| {
+        posted.field(ctx.lang, f, |i, d| html! {
+            textarea id=(f.id) name=(f.name) required[required] rows=(rows) aria-invalid=[i] aria-describedby=[d] { (posted.value(f.name).unwrap_or("")) }
+        })
+    };
+    html! {
         form method="post" action="/admin/templates/cards" {
             (ctx.csrf_field())
             fieldset {
                 legend { (ctx.t("admin.add_card")) }
-                div.field { label for="c-kind" { (ctx.t("field.kind")) } select #c-kind name="kind" { @for k in IncidentKind::ALL { option value=(k) { (ctx.word("kind", k)) } } } }
-                div.field { label for="c-title" { (ctx.t("field.title")) } input #c-title name="title" required maxlength="200"; }
-                div.field { label for="c-problem" { (ctx.t("admin.problem")) } textarea #c-problem name="problem" required rows="2" {} }
-                div.field { label for="c-solution" { (ctx.t("admin.solution")) } textarea #c-solution name="solution" required rows="2" {} }
-                div.field { label for="c-comm" { (ctx.t("admin.communication")) } textarea #c-comm name="communication" required rows="2" {} }
-                div.field { label for="c-resp" { (ctx.t("responsible")) } (role_select("c-resp")) }
-                div.field { label for="c-steps" { (ctx.t("admin.steps")) } textarea #c-steps name="steps" rows="3" {} }
+                (posted.summary_of(ctx.lang, &fields))
+                (posted.field(ctx.lang, fields[0], |i, d| html! {
+                    select #c-kind name="kind" aria-invalid=[i] aria-describedby=[d] { @for k in IncidentKind::ALL { option value=(k) selected[kind == Some(k.as_str())] { (ctx.word("kind", k)) } } }
+                }))
+                (posted.field(ctx.lang, fields[1], |i, d| html! { input #c-title name="title" required maxlength="200" value=[posted.value("title")] aria-invalid=[i] aria-describedby=[d]; }))
+                (text(fields[2], "2", true))
+                (text(fields[3], "2", true))
+                (text(fields[4], "2", true))
+                (posted.field(ctx.lang, fields[5], |i, d| role_select(ctx, "c-resp", posted, i, d)))
+                (text(fields[6], "3", false))
                 button type="submit" { (ctx.t("admin.add_card")) }
             }
         }
-    };
-    Ok(page(&ctx, ctx.t("admin.templates"), body, None))
+    }
 }
 
 /// The form's own shape: `TemplateItem` refuses unknown fields, and a form carries `_csrf`.
@@ -274,10 +373,18 @@ struct ItemForm {
     responsible: Role,
 }
 
-async fn add_item(State(s): State<AppState>, ctx: Ctx, Form(f): Form<ItemForm>) -> PageResult {
+/// The templates page again after a refused post of `form`.
+async fn templates_refused(s: &AppState, ctx: &Ctx, form: &str, typed: Vec<(String, String)>, e: app::Error) -> PageResult {
+    let posted = Posted::refused(ctx.lang, form, typed, e.into()).map_err(PageError::from(ctx.lang))?;
+    templates_page(s, ctx, &posted).await
+}
+
+async fn add_item(State(s): State<AppState>, ctx: Ctx, Typed(f, typed): Typed<ItemForm>) -> PageResult {
     let item = TemplateItem { side: f.side, title: f.title, responsible: f.responsible };
-    s.app.add_checklist_template(&ctx.caller.actor(), item).await.map_err(PageError::from(ctx.lang))?;
-    Ok(back_to("/admin/templates"))
+    match s.app.add_checklist_template(&ctx.caller.actor(), item).await {
+        Ok(_) => Ok(back_to("/admin/templates")),
+        Err(e) => templates_refused(&s, &ctx, "item", typed, e).await,
+    }
 }
 
 async fn delete_item(State(s): State<AppState>, ctx: Ctx, Path(id): Path<Uuid>, Form(_): Form<super::login::Empty>) -> PageResult {
@@ -297,7 +404,7 @@ struct CardForm {
     steps: String,
 }
 
-async fn add_card(State(s): State<AppState>, ctx: Ctx, Form(f): Form<CardForm>) -> PageResult {
+async fn add_card(State(s): State<AppState>, ctx: Ctx, Typed(f, typed): Typed<CardForm>) -> PageResult {
     let card = ActionCard {
         kind: f.kind,
         title: f.title,
@@ -307,8 +414,10 @@ async fn add_card(State(s): State<AppState>, ctx: Ctx, Form(f): Form<CardForm>) 
         responsible: f.responsible,
         steps: f.steps.lines().map(String::from).collect(),
     };
-    s.app.add_action_card(&ctx.caller.actor(), card).await.map_err(PageError::from(ctx.lang))?;
-    Ok(back_to("/admin/templates"))
+    match s.app.add_action_card(&ctx.caller.actor(), card).await {
+        Ok(_) => Ok(back_to("/admin/templates")),
+        Err(e) => templates_refused(&s, &ctx, "card", typed, e).await,
+    }
 }
 
 async fn delete_card(State(s): State<AppState>, ctx: Ctx, Path(id): Path<Uuid>, Form(_): Form<super::login::Empty>) -> PageResult {

@@ -1,9 +1,11 @@
 //! The agent console: the banners of every live crisis (updated live), and for each crisis the
 //! guide with the situation → action table first, where one click records what a citizen asked.
 
+use super::form::{Field, Posted};
 use super::guide_view::{contacts, freshness, md};
-use super::{Ctx, Form, PageError, PageResult, Path, back_to, local_time, page};
+use super::{Ctx, PageError, PageResult, Path, Typed, back_to, local_time, page};
 use crate::AppState;
+use crate::error::ApiError;
 use app::LiveGuide;
 use axum::Router;
 use axum::extract::{Query, State};
@@ -92,6 +94,11 @@ struct Done {
 }
 
 async fn guide_page(State(s): State<AppState>, ctx: Ctx, Path(id): Path<Uuid>, Query(d): Query<Done>) -> PageResult {
+    agent_page(&s, &ctx, id, &d, &Posted::none()).await
+}
+
+/// The crisis's page for agents, with `posted` shown on its form when a post was refused.
+async fn agent_page(s: &AppState, ctx: &Ctx, id: Uuid, d: &Done, posted: &Posted) -> PageResult {
     let err = PageError::from(ctx.lang);
     let actor = ctx.caller.actor();
     let last = s.app.last_event_seq().await.map_err(&err)?;
@@ -112,22 +119,24 @@ async fn guide_page(State(s): State<AppState>, ctx: Ctx, Path(id): Path<Uuid>, Q
         "feedback" => ctx.t("agent.done_feedback"),
         _ => ctx.t("agent.done_callback"),
     });
-    let municipality_select = |name: &str, id: &str| {
+    // A refused form keeps the municipality chosen on it, even the empty "choose" option.
+    let municipality_select = |id: &str, posted: &Posted, invalid: Option<&str>, described: Option<String>| {
+        let chosen = posted.value("municipality").unwrap_or(home);
         html! {
-            select name=(name) id=(id) required {
-                @if home.is_empty() { option value="" selected { (ctx.t("agent.choose_municipality")) } }
+            select name="municipality" id=(id) required aria-invalid=[invalid] aria-describedby=[described] {
+                @if chosen.is_empty() || home.is_empty() { option value="" selected[chosen.is_empty()] { (ctx.t("agent.choose_municipality")) } }
                 optgroup label=(ctx.t("agent.affected_municipalities")) {
-                    @for o in &near { option value=(o.code) selected[o.code == home] { (o.name) " (" (o.code) ")" } }
+                    @for o in &near { option value=(o.code) selected[o.code == chosen] { (o.name) " (" (o.code) ")" } }
                 }
                 optgroup label=(ctx.t("agent.other_municipalities")) {
-                    @for o in &far { option value=(o.code) selected[o.code == home] { (o.name) " (" (o.code) ")" } }
+                    @for o in &far { option value=(o.code) selected[o.code == chosen] { (o.name) " (" (o.code) ")" } }
                 }
             }
         }
     };
     let body = html! {
         p.crumbs { a href="/agent" { (ctx.t("agent.title")) } }
-        div data-last-event=(last) data-agent=(id) { (banner(&ctx, &g, false)) }
+        div data-last-event=(last) data-agent=(id) { (banner(ctx, &g, false)) }
         @if let Some(text) = done_text { p.notice role="status" { (text) } }
         @match &g.version {
             None => p { (ctx.t("agent.no_guide")) }
@@ -141,19 +150,9 @@ async fn guide_page(State(s): State<AppState>, ctx: Ctx, Path(id): Path<Uuid>, Q
                 section aria-labelledby="h-situations" {
                     h2 #h-situations { (ctx.t("guide.situations")) }
                     @if ctx.may(Permission::RecordInquiry) {
-                        form method="post" action={ "/agent/" (id) "/inquiries" } {
-                            (ctx.csrf_field())
-                            input type="hidden" name="version" value=(v.version);
-                            div.inquiry-bar {
-                                div.field { label for="inq-municipality" { (ctx.t("agent.caller_municipality")) } (municipality_select("municipality", "inq-municipality")) }
-                                div.field { label for="inq-text" { (ctx.t("agent.question")) } input #inq-text type="text" name="text" maxlength="200" autocomplete="off" aria-describedby="inq-hint"; }
-                            }
-                            p.hint #inq-hint { (ctx.t("agent.inquiry_hint")) }
-                            (situations_table(&ctx, v, true))
-                            button type="submit" name="situation" value="none" { (ctx.t("agent.not_covered")) }
-                        }
+                        (inquiry_form(ctx, id, v, posted.only("inquiry"), &municipality_select))
                     } @else {
-                        (situations_table(&ctx, v, false))
+                        (situations_table(ctx, v, false))
                     }
                 }
                 section aria-labelledby="h-contacts" {
@@ -171,40 +170,99 @@ async fn guide_page(State(s): State<AppState>, ctx: Ctx, Path(id): Path<Uuid>, Q
                     }
                     h3 { (ctx.t("guide.citizen_summary")) } (md(&v.guide.citizen_summary))
                 }
-                @if ctx.may(Permission::RecordInquiry) {
-                    section aria-labelledby="h-callback" {
-                        h2 #h-callback { (ctx.t("agent.callback")) }
-                        p.hint { (ctx.t("agent.callback_hint")) }
-                        form.stack method="post" action={ "/agent/" (id) "/callbacks" } {
-                            (ctx.csrf_field())
-                            div.field { label for="cb-name" { (ctx.t("field.name")) } input #cb-name name="name" required maxlength="120" autocomplete="off"; }
-                            div.field { label for="cb-phone" { (ctx.t("field.phone")) } input #cb-phone name="phone" type="tel" required inputmode="tel" autocomplete="off"; }
-                            div.field { label for="cb-email" { (ctx.t("field.email_optional")) } input #cb-email name="email" type="email" autocomplete="off"; }
-                            div.field { label for="cb-municipality" { (ctx.t("agent.caller_municipality")) } (municipality_select("municipality", "cb-municipality")) }
-                            div.field { label for="cb-reason" { (ctx.t("field.reason")) } textarea #cb-reason name="reason" required maxlength="500" rows="3" {} }
-                            button type="submit" { (ctx.t("agent.send_callback")) }
-                        }
-                    }
-                }
-                @if ctx.may(Permission::SendFeedback) {
-                    section aria-labelledby="h-feedback" {
-                        h2 #h-feedback { (ctx.t("agent.feedback")) }
-                        form.stack method="post" action={ "/agent/" (id) "/feedback" } {
-                            (ctx.csrf_field())
-                            input type="hidden" name="version" value=(v.version);
-                            div.field { label for="fb-section" { (ctx.t("feedback.section")) }
-                                select #fb-section name="section" { @for sec in GuideSection::ALL { option value=(sec) { (ctx.word("section", sec)) } } } }
-                            div.field { label for="fb-category" { (ctx.t("feedback.category")) }
-                                select #fb-category name="category" { @for c in FeedbackCategory::ALL { option value=(c) { (ctx.word("feedback", c)) } } } }
-                            div.field { label for="fb-text" { (ctx.t("feedback.text")) } textarea #fb-text name="text" required maxlength="1000" rows="3" {} }
-                            button type="submit" { (ctx.t("agent.send_feedback")) }
-                        }
-                    }
-                }
+                @if ctx.may(Permission::RecordInquiry) { (callback_form(ctx, id, posted.only("callback"), &municipality_select)) }
+                @if ctx.may(Permission::SendFeedback) { (feedback_form(ctx, id, v, posted.only("feedback"))) }
             }
         }
     };
-    Ok(page(&ctx, &title, body, None))
+    Ok((posted.status, page(ctx, &title, body, None)).into_response())
+}
+
+/// Draws the caller's municipality select: its id, the posting, `aria-invalid`, `aria-describedby`.
+type MunicipalitySelect<'a> = dyn Fn(&str, &Posted, Option<&str>, Option<String>) -> Markup + 'a;
+
+/// One click on a situation row records what a citizen asked; "not covered" needs a few words.
+fn inquiry_form(ctx: &Ctx, id: Uuid, v: &domain::guide::Version, posted: &Posted, municipality: &MunicipalitySelect) -> Markup {
+    let fields = [
+        Field::new("municipality", "inq-municipality", ctx.t("agent.caller_municipality")),
+        Field::new("text", "inq-text", ctx.t("agent.question")),
+    ];
+    html! {
+        form method="post" action={ "/agent/" (id) "/inquiries" } {
+            (ctx.csrf_field())
+            input type="hidden" name="version" value=(v.version);
+            (posted.summary_of(ctx.lang, &fields))
+            div.inquiry-bar {
+                (posted.field(ctx.lang, fields[0], |invalid, described| municipality(fields[0].id, posted, invalid, described)))
+                (posted.field(ctx.lang, fields[1], |invalid, described| {
+                    // The hint below the bar is read out with the question as well.
+                    let described = Some(described.map_or("inq-hint".to_string(), |d| format!("inq-hint {d}")));
+                    html! { input #inq-text type="text" name="text" maxlength="200" autocomplete="off" value=[posted.value("text")] aria-invalid=[invalid] aria-describedby=[described]; }
+                }))
+            }
+            p.hint #inq-hint { (ctx.t("agent.inquiry_hint")) }
+            (situations_table(ctx, v, true))
+            button type="submit" name="situation" value="none" { (ctx.t("agent.not_covered")) }
+        }
+    }
+}
+
+/// The callback request: the only form with personal data, which a refusal shows again to the
+/// agent and nowhere else.
+fn callback_form(ctx: &Ctx, id: Uuid, posted: &Posted, municipality: &MunicipalitySelect) -> Markup {
+    let fields = [
+        Field::new("name", "cb-name", ctx.t("field.name")),
+        Field::new("phone", "cb-phone", ctx.t("field.phone")),
+        Field::new("email", "cb-email", ctx.t("field.email_optional")),
+        Field::new("municipality", "cb-municipality", ctx.t("agent.caller_municipality")),
+        Field::new("reason", "cb-reason", ctx.t("field.reason")),
+    ];
+    let value = |name| posted.value(name);
+    html! {
+        section aria-labelledby="h-callback" {
+            h2 #h-callback { (ctx.t("agent.callback")) }
+            p.hint { (ctx.t("agent.callback_hint")) }
+            form.stack method="post" action={ "/agent/" (id) "/callbacks" } {
+                (ctx.csrf_field())
+                (posted.summary_of(ctx.lang, &fields))
+                (posted.field(ctx.lang, fields[0], |i, d| html! { input #cb-name name="name" required maxlength="120" autocomplete="off" value=[value("name")] aria-invalid=[i] aria-describedby=[d]; }))
+                (posted.field(ctx.lang, fields[1], |i, d| html! { input #cb-phone name="phone" type="tel" required inputmode="tel" autocomplete="off" value=[value("phone")] aria-invalid=[i] aria-describedby=[d]; }))
+                (posted.field(ctx.lang, fields[2], |i, d| html! { input #cb-email name="email" type="email" autocomplete="off" value=[value("email")] aria-invalid=[i] aria-describedby=[d]; }))
+                (posted.field(ctx.lang, fields[3], |i, d| municipality(fields[3].id, posted, i, d)))
+                (posted.field(ctx.lang, fields[4], |i, d| html! { textarea #cb-reason name="reason" required maxlength="500" rows="3" aria-invalid=[i] aria-describedby=[d] { (value("reason").unwrap_or("")) } }))
+                button type="submit" { (ctx.t("agent.send_callback")) }
+            }
+        }
+    }
+}
+
+fn feedback_form(ctx: &Ctx, id: Uuid, v: &domain::guide::Version, posted: &Posted) -> Markup {
+    let fields = [
+        Field::new("section", "fb-section", ctx.t("feedback.section")),
+        Field::new("category", "fb-category", ctx.t("feedback.category")),
+        Field::new("text", "fb-text", ctx.t("feedback.text")),
+    ];
+    let (section, category) = (posted.value("section"), posted.value("category"));
+    html! {
+        section aria-labelledby="h-feedback" {
+            h2 #h-feedback { (ctx.t("agent.feedback")) }
+            form.stack method="post" action={ "/agent/" (id) "/feedback" } {
+                (ctx.csrf_field())
+                input type="hidden" name="version" value=(v.version);
+                (posted.summary_of(ctx.lang, &fields))
+                (posted.field(ctx.lang, fields[0], |i, d| html! {
+                    select #fb-section name="section" aria-invalid=[i] aria-describedby=[d] { @for sec in GuideSection::ALL { option value=(sec) selected[section == Some(sec.as_str())] { (ctx.word("section", sec)) } } }
+                }))
+                (posted.field(ctx.lang, fields[1], |i, d| html! {
+                    select #fb-category name="category" aria-invalid=[i] aria-describedby=[d] { @for c in FeedbackCategory::ALL { option value=(c) selected[category == Some(c.as_str())] { (ctx.word("feedback", c)) } } }
+                }))
+                (posted.field(ctx.lang, fields[2], |i, d| html! {
+                    textarea #fb-text name="text" required maxlength="1000" rows="3" aria-invalid=[i] aria-describedby=[d] { (posted.value("text").unwrap_or("")) }
+                }))
+                button type="submit" { (ctx.t("agent.send_feedback")) }
+            }
+        }
+    }
 }
 
 fn situations_table(ctx: &Ctx, v: &domain::guide::Version, record: bool) -> Markup {
@@ -242,16 +300,33 @@ struct InquiryForm {
     municipality: String,
 }
 
-async fn record(State(s): State<AppState>, ctx: Ctx, Path(id): Path<Uuid>, Form(f): Form<InquiryForm>) -> PageResult {
-    let err = PageError::from(ctx.lang);
+/// The agent's page again after a refused post of `form`, with the municipality chosen on it;
+/// anything no form can show is the error page.
+async fn refused(s: &AppState, ctx: &Ctx, id: Uuid, form: &str, typed: Vec<(String, String)>, e: ApiError) -> PageResult {
+    let municipality = typed.iter().find(|(k, _)| k == "municipality").map(|(_, v)| v.clone());
+    match Posted::refused(ctx.lang, form, typed, e) {
+        Ok(posted) => agent_page(s, ctx, id, &Done { done: None, municipality }, &posted).await,
+        Err(e) => Err(PageError::Api(e, ctx.lang)),
+    }
+}
+
+async fn record(State(s): State<AppState>, ctx: Ctx, Path(id): Path<Uuid>, Typed(f, typed): Typed<InquiryForm>) -> PageResult {
     let situation = match f.situation.as_str() {
         "none" => None,
-        n => Some(n.parse().map_err(|_| err(domain::DomainError::invalid("situation", "choose a row of the guide").into()))?),
+        n => match n.parse() {
+            Ok(n) => Some(n),
+            Err(_) => {
+                let e = domain::DomainError::invalid_coded("situation", domain::error::code::SITUATION_ROW, "choose a row of the guide");
+                return refused(&s, &ctx, id, "inquiry", typed, e.into()).await;
+            }
+        },
     };
     let new = NewInquiry { version: f.version, situation, text: f.text, municipality: f.municipality };
     let chosen = super::urlencode(&new.municipality);
-    s.app.record_inquiry(&ctx.caller.actor(), id, new).await.map_err(&err)?;
-    Ok(back_to(&format!("/agent/{id}?done=inquiry&municipality={chosen}")))
+    match s.app.record_inquiry(&ctx.caller.actor(), id, new).await {
+        Ok(_) => Ok(back_to(&format!("/agent/{id}?done=inquiry&municipality={chosen}"))),
+        Err(e) => refused(&s, &ctx, id, "inquiry", typed, e.into()).await,
+    }
 }
 
 #[derive(Deserialize)]
@@ -262,17 +337,22 @@ struct FeedbackForm {
     text: String,
 }
 
-async fn feedback(State(s): State<AppState>, ctx: Ctx, Path(id): Path<Uuid>, Form(f): Form<FeedbackForm>) -> PageResult {
+async fn feedback(State(s): State<AppState>, ctx: Ctx, Path(id): Path<Uuid>, Typed(f, typed): Typed<FeedbackForm>) -> PageResult {
     let new = NewFeedback { version: f.version, section: f.section, category: f.category, text: f.text };
-    s.app.send_feedback(&ctx.caller.actor(), id, new).await.map_err(PageError::from(ctx.lang))?;
-    Ok(back_to(&format!("/agent/{id}?done=feedback#h-feedback")))
+    match s.app.send_feedback(&ctx.caller.actor(), id, new).await {
+        Ok(_) => Ok(back_to(&format!("/agent/{id}?done=feedback#h-feedback"))),
+        Err(e) => refused(&s, &ctx, id, "feedback", typed, e.into()).await,
+    }
 }
 
-async fn callback(State(s): State<AppState>, ctx: Ctx, Path(id): Path<Uuid>, Form(f): Form<CallbackForm>) -> PageResult {
+async fn callback(State(s): State<AppState>, ctx: Ctx, Path(id): Path<Uuid>, Typed(f, typed): Typed<CallbackForm>) -> PageResult {
     let chosen = super::urlencode(&f.municipality);
     let new = NewCallback { name: f.name, phone: f.phone, email: f.email, reason: f.reason, municipality: f.municipality };
-    s.app.request_callback(&ctx.caller.actor(), id, new).await.map_err(PageError::from(ctx.lang))?;
-    Ok(back_to(&format!("/agent/{id}?done=callback&municipality={chosen}")))
+    match s.app.request_callback(&ctx.caller.actor(), id, new).await {
+        Ok(_) => Ok(back_to(&format!("/agent/{id}?done=callback&municipality={chosen}"))),
+        // The personal data typed goes back in this response only: nothing here logs it.
+        Err(e) => refused(&s, &ctx, id, "callback", typed, e.into()).await,
+    }
 }
 
 /// Like `NewCallback`, plus the form token.

@@ -1,10 +1,12 @@
 //! What flows back to the authority and the process lead: feedback on the guide, what citizens
 //! ask, and callback requests (personal data; every view is logged by the store).
 
-use super::{Ctx, Form, PageError, PageResult, Path, back_to, local_time, page, paragraphs};
+use super::form::{Field, Posted, on_field};
+use super::{Ctx, PageError, PageResult, Path, Typed, back_to, local_time, page, paragraphs};
 use crate::AppState;
 use axum::Router;
 use axum::extract::State;
+use axum::response::IntoResponse;
 use axum::routing::{get, post};
 use domain::Permission;
 use domain::feedback::FeedbackState;
@@ -21,6 +23,11 @@ pub fn routes() -> Router<AppState> {
 }
 
 async fn feedback(State(s): State<AppState>, ctx: Ctx, Path(id): Path<Uuid>) -> PageResult {
+    feedback_page(&s, &ctx, id, &Posted::none()).await
+}
+
+/// The feedback list, with a refused handling on its item's form (`feedback-{item}`).
+async fn feedback_page(s: &AppState, ctx: &Ctx, id: Uuid, posted: &Posted) -> PageResult {
     let err = PageError::from(ctx.lang);
     let actor = ctx.caller.actor();
     let i = s.app.incident(&actor, id, Permission::HandleFeedback).await.map_err(&err)?;
@@ -40,6 +47,10 @@ async fn feedback(State(s): State<AppState>, ctx: Ctx, Path(id): Path<Uuid>) -> 
                         strong { (ctx.word("feedback_state", f.state)) }
                         @if let Some(v) = f.resolved_by_version { " (" (ctx.t("guide.version")) " " (v) ")" }
                     }
+                    @let posted = posted.only(&format!("feedback-{}", f.id));
+                    @let version_id = format!("v-{}", f.id);
+                    @let fields = [Field::new("resolved_by_version", &version_id, ctx.t("feedback.resolve"))];
+                    (posted.summary_of(ctx.lang, &fields))
                     @if f.state != FeedbackState::Resolved {
                         form.inline method="post" action={ "/incidents/" (id) "/feedback/" (f.id) } {
                             (ctx.csrf_field())
@@ -47,11 +58,14 @@ async fn feedback(State(s): State<AppState>, ctx: Ctx, Path(id): Path<Uuid>) -> 
                                 button.small type="submit" name="state" value="acknowledged" { (ctx.t("feedback.acknowledge")) } " "
                             }
                             @if latest > f.version {
-                                label.visually-hidden for={ "v-" (f.id) } { (ctx.t("feedback.resolve")) }
-                                select.narrow-select id={ "v-" (f.id) } name="resolved_by_version" {
-                                    @for v in (f.version + 1..=latest).rev() { option value=(v) { (v) } }
+                                @let chosen = posted.value("resolved_by_version");
+                                label.visually-hidden for=(version_id) { (ctx.t("feedback.resolve")) }
+                                select.narrow-select id=(version_id) name="resolved_by_version" aria-invalid=[posted.invalid("resolved_by_version")]
+                                    aria-describedby=[posted.described_by("resolved_by_version", &version_id, None)] {
+                                    @for v in (f.version + 1..=latest).rev() { option value=(v) selected[chosen == Some(v.to_string().as_str())] { (v) } }
                                 }
                                 " " button.small type="submit" name="state" value="resolved" { (ctx.t("feedback.resolve")) }
+                                (posted.message(ctx.lang, "resolved_by_version", &version_id))
                             }
                         }
                     }
@@ -59,7 +73,7 @@ async fn feedback(State(s): State<AppState>, ctx: Ctx, Path(id): Path<Uuid>) -> 
             }
         }
     };
-    Ok(page(&ctx, ctx.t("feedback.title"), body, None))
+    Ok((posted.status, page(ctx, ctx.t("feedback.title"), body, None)).into_response())
 }
 
 #[derive(Deserialize)]
@@ -68,10 +82,22 @@ struct HandleForm {
     resolved_by_version: Option<i64>,
 }
 
-async fn handle(State(s): State<AppState>, ctx: Ctx, Path((id, item)): Path<(Uuid, Uuid)>, Form(f): Form<HandleForm>) -> PageResult {
+async fn handle(
+    State(s): State<AppState>,
+    ctx: Ctx,
+    Path((id, item)): Path<(Uuid, Uuid)>,
+    Typed(f, typed): Typed<HandleForm>,
+) -> PageResult {
     let resolved_by = if f.state == FeedbackState::Resolved { f.resolved_by_version } else { None };
-    s.app.handle_feedback(&ctx.caller.actor(), id, item, f.state, resolved_by).await.map_err(PageError::from(ctx.lang))?;
-    Ok(back_to(&format!("/incidents/{id}/feedback")))
+    match s.app.handle_feedback(&ctx.caller.actor(), id, item, f.state, resolved_by).await {
+        Ok(_) => Ok(back_to(&format!("/incidents/{id}/feedback"))),
+        Err(e) => {
+            // The one clash: the item was handled meanwhile; the page shows its state now.
+            let e = on_field(e.into(), "conflict", "state", domain::error::code::FEEDBACK_HANDLED, "");
+            let posted = Posted::refused(ctx.lang, &format!("feedback-{item}"), typed, e).map_err(PageError::from(ctx.lang))?;
+            feedback_page(&s, &ctx, id, &posted).await
+        }
+    }
 }
 
 async fn inquiries(State(s): State<AppState>, ctx: Ctx, Path(id): Path<Uuid>) -> PageResult {

@@ -22,13 +22,8 @@ pub fn form_section(ctx: &Ctx, heading_id: &str, heading: &str, action: &str, su
     }
 }
 
-/// A required text area for pasted lines, with a hint that is read out with it.
-pub fn lines_field(id: &str, name: &str, label: &str, hint: &str) -> Markup {
-    // Nothing posted: no problem to word, in any language.
-    lines_field_posted(Lang::Da, (id, name), label, hint, &Posted::none(), &|_| String::new())
-}
-
-/// [`lines_field`] as a refused form shows it again: the lines as typed, each line's problem
+/// A required text area for pasted lines, with a hint that is read out with it, as a
+/// refused form shows it again: the lines as typed, each line's problem
 /// under it (`line` names a line by its problem's field).
 pub fn lines_field_posted(
     lang: Lang,
@@ -73,6 +68,18 @@ pub struct Posted {
     pub status: StatusCode,
 }
 
+/// A refusal (`refusal`, the API's code: `conflict`, `invalid_totp`) that is about one field
+/// (an e-mail address another account has, a wrong one-time code): named on that field by
+/// `code`, about `subject`, so the form can say it in its reader's language; the status stays.
+pub fn on_field(e: ApiError, refusal: &str, field: &str, code: &'static str, subject: &str) -> ApiError {
+    if e.code != refusal {
+        return e;
+    }
+    let subject = Some(subject.to_string());
+    let f = domain::FieldError { field: field.to_string(), message: e.message.clone(), code: Some(code), limit: None, subject };
+    ApiError { fields: vec![f], ..e }
+}
+
 /// One problem as the page shows it.
 pub struct Problem {
     /// The domain's field name (`note`, `contacts[0].phone`); empty for the form as a whole.
@@ -93,7 +100,9 @@ impl Posted {
     /// database away) stays the error page.
     pub fn refused(lang: Lang, form: &str, values: Vec<(String, String)>, e: ApiError) -> Result<Posted, ApiError> {
         let problems = match e.code {
-            "validation_failed" | "invalid_field" if !e.fields.is_empty() => e.fields.iter().map(|f| problem(lang, f)).collect(),
+            _ if !e.fields.is_empty() && matches!(e.status, StatusCode::UNPROCESSABLE_ENTITY | StatusCode::CONFLICT) => {
+                e.fields.iter().map(|f| problem(lang, f)).collect()
+            }
             "validation_failed" | "invalid_field" | "invalid_form" | "conflict" => {
                 let lead = if e.code == "conflict" { t(lang, "error.conflict") } else { t(lang, "error.invalid") };
                 let lead = Problem { field: String::new(), text: lead.to_string(), english: false };
@@ -179,9 +188,11 @@ impl Posted {
                     ul {
                         @for p in &self.problems {
                             li {
-                                @match target(&p.field).filter(|_| !p.field.is_empty()) {
-                                    Some(id) => { a href={ "#" (id) } { (label(&p.field)) } ": " }
-                                    None => { @if !p.field.is_empty() { (label(&p.field)) ": " } }
+                                // A field without a name on the form (a hidden version) is said alone.
+                                @let name = if p.field.is_empty() { String::new() } else { label(&p.field) };
+                                @match target(&p.field).filter(|_| !name.is_empty()) {
+                                    Some(id) => { a href={ "#" (id) } { (name) } ": " }
+                                    None => { @if !name.is_empty() { (name) ": " } }
                                 }
                                 (problem_text(p))
                             }
@@ -190,6 +201,52 @@ impl Posted {
                 }
             }
         }
+    }
+}
+
+/// One labelled field of a form: its domain name, its input's id, its label and a hint read
+/// out with it.
+#[derive(Clone, Copy)]
+pub struct Field<'a> {
+    pub name: &'a str,
+    pub id: &'a str,
+    pub label: &'a str,
+    pub hint: Option<&'a str>,
+}
+
+impl<'a> Field<'a> {
+    pub fn new(name: &'a str, id: &'a str, label: &'a str) -> Field<'a> {
+        Field { name, id, label, hint: None }
+    }
+
+    pub fn hint(self, hint: &'a str) -> Field<'a> {
+        Field { hint: Some(hint), ..self }
+    }
+}
+
+impl Posted {
+    /// A field with its label, hint and message; `control` draws the input itself with the
+    /// `aria-invalid` and `aria-describedby` it is given.
+    pub fn field(&self, lang: Lang, f: Field, control: impl FnOnce(Option<&'static str>, Option<String>) -> Markup) -> Markup {
+        let hint_id = format!("{}-hint", f.id);
+        let hint = f.hint.map(|_| hint_id.as_str());
+        html! {
+            div.field {
+                label for=(f.id) { (f.label) }
+                @if let Some(h) = f.hint { span.hint id=(hint_id) { (h) } }
+                (control(self.invalid(f.name), self.described_by(f.name, f.id, hint)))
+                (self.message(lang, f.name, f.id))
+            }
+        }
+    }
+
+    /// [`Posted::summary`] for a form whose fields are `fields`: each problem links to its
+    /// field's input and is named by its label; a problem of no listed field is listed alone.
+    pub fn summary_of(&self, lang: Lang, fields: &[Field]) -> Markup {
+        let find = |name: &str| fields.iter().find(|f| f.name == name);
+        self.summary(lang, &|name| find(name).map(|f| f.id.to_string()), &|name| {
+            find(name).map(|f| f.label.to_string()).unwrap_or_default()
+        })
     }
 }
 
@@ -237,6 +294,20 @@ fn translated(lang: Lang, f: &domain::FieldError) -> Option<String> {
         c::CHOOSE_ONE => t(lang, "problem.choose_one").to_string(),
         c::CONFIRM => t(lang, "problem.confirmation").to_string(),
         c::UNKNOWN_USER => tf(lang, "problem.unknown_user", what),
+        c::EMAIL_TAKEN => tf(lang, "problem.email_taken", what),
+        c::NUMBER => t(lang, "problem.number").to_string(),
+        c::STAFFING_BOUND => staffing_bound(lang, &f.field).to_string(),
+        c::INTERVAL_START => tf(lang, "problem.interval_start", max),
+        c::CSV_EMPTY => t(lang, "problem.csv_empty").to_string(),
+        c::CSV_UNREADABLE => t(lang, "problem.csv_unreadable").to_string(),
+        c::CSV_COLUMNS => tf(lang, "problem.csv_columns", what),
+        c::CSV_ROWS => tf(lang, "problem.csv_rows", max),
+        c::CALLS_COUNT => t(lang, "problem.calls_count").to_string(),
+        c::TOTP_WRONG => t(lang, "account.totp_wrong").to_string(),
+        c::NO_ENROLMENT => t(lang, "account.no_enrolment").to_string(),
+        c::NO_SECOND_FACTOR => t(lang, "problem.no_second_factor").to_string(),
+        c::RESOLVING_VERSION => t(lang, "problem.resolving_version").to_string(),
+        c::FEEDBACK_HANDLED => t(lang, "problem.feedback_handled").to_string(),
         c::INACTIVE_USER => tf(lang, "problem.inactive_user", what),
         c::WRONG_ROLE => tf(lang, "problem.wrong_role", what),
         c::SAME_PERSON => t(lang, "problem.same_person").to_string(),
@@ -249,6 +320,27 @@ fn translated(lang: Lang, f: &domain::FieldError) -> Option<String> {
         c::SHARE => t(lang, "problem.share").to_string(),
         c::PLACEHOLDER => t(lang, "problem.placeholder").to_string(),
         c::QUESTION_NEEDED => t(lang, "problem.question_needed").to_string(),
+        c::GUIDE_VERSION => t(lang, "problem.guide_version").to_string(),
+        c::SITUATION_ROW => t(lang, "problem.situation_row").to_string(),
+        c::NOT_COVERED_TEXT => t(lang, "problem.not_covered_text").to_string(),
+        c::CPR_INQUIRY => t(lang, "problem.cpr_in_inquiry").to_string(),
+        c::CPR_CALLBACK => t(lang, "problem.cpr_in_callback").to_string(),
+        c::CHOOSE_MUNICIPALITY => t(lang, "problem.choose_municipality").to_string(),
+        c::UNKNOWN_MUNICIPALITY => tf(lang, "problem.unknown_municipality", what),
         _ => return None,
     })
+}
+
+/// A staffing target's bounds as its form field takes it (a percentage, seconds).
+fn staffing_bound(lang: Lang, field: &str) -> &'static str {
+    match field {
+        "target_service_level" => t(lang, "problem.staffing_bound.target_service_level"),
+        "target_answer_s" => t(lang, "problem.staffing_bound.target_answer_s"),
+        "max_occupancy" => t(lang, "problem.staffing_bound.max_occupancy"),
+        "shrinkage" => t(lang, "problem.staffing_bound.shrinkage"),
+        "aht_s" => t(lang, "problem.staffing_bound.aht_s"),
+        "patience_s" => t(lang, "problem.staffing_bound.patience_s"),
+        "max_abandon" => t(lang, "problem.staffing_bound.max_abandon"),
+        _ => t(lang, "problem.staffing_bound"),
+    }
 }

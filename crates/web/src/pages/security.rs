@@ -2,10 +2,12 @@
 //! and removing a lost one.
 
 use super::admin::{require, tabs};
-use super::{Ctx, Form, NoFields, PageError, PageResult, Path, back_to, page};
+use super::form::{Field, Posted};
+use super::{Ctx, Form, NoFields, PageError, PageResult, Path, Typed, back_to, page};
 use crate::AppState;
 use axum::Router;
 use axum::extract::State;
+use axum::response::IntoResponse;
 use axum::routing::{get, post};
 use domain::{Permission, Role};
 use maud::html;
@@ -17,22 +19,35 @@ pub fn routes() -> Router<AppState> {
 }
 
 async fn show(State(s): State<AppState>, ctx: Ctx) -> PageResult {
-    require(&ctx, Permission::ManageUsers)?;
+    security_page(&s, &ctx, &Posted::none()).await
+}
+
+/// The page, with a refused choice of roles on its form.
+async fn security_page(s: &AppState, ctx: &Ctx, posted: &Posted) -> PageResult {
+    require(ctx, Permission::ManageUsers)?;
     let err = PageError::from(ctx.lang);
     let settings = s.app.second_factor_settings(&ctx.caller.actor()).await.map_err(&err)?;
     let users: Vec<_> =
         s.app.users(&ctx.caller.actor()).await.map_err(&err)?.into_iter().filter(|u| settings.eligible.contains(&u.role)).collect();
     let body = html! {
-        (tabs(&ctx, "/admin/security"))
+        (tabs(ctx, "/admin/security"))
         h2 { (ctx.t("security.totp")) }
         p { (ctx.t("security.intro")) }
         form method="post" action="/admin/security" {
             (ctx.csrf_field())
+            @let first = settings.eligible.first().map(|r| format!("role-{r}")).unwrap_or_default();
+            (posted.summary_of(ctx.lang, &[Field::new("roles", &first, ctx.t("security.require_for"))]))
             fieldset {
                 legend { (ctx.t("security.require_for")) }
                 @for r in &settings.eligible {
-                    label.check { input type="checkbox" name="roles" value=(r) checked[settings.required.contains(r)]; " " (ctx.word("role", r)) }
+                    @let on = if posted.is_refused() { posted.values("roles").any(|v| v == r.as_str()) } else { settings.required.contains(r) };
+                    label.check {
+                        input id={ "role-" (r) } type="checkbox" name="roles" value=(r) checked[on]
+                            aria-invalid=[posted.invalid("roles")] aria-describedby=[posted.described_by("roles", &first, None)];
+                        " " (ctx.word("role", r))
+                    }
                 }
+                (posted.message(ctx.lang, "roles", &first))
             }
             button type="submit" { (ctx.t("admin.save")) }
         }
@@ -61,7 +76,7 @@ async fn show(State(s): State<AppState>, ctx: Ctx) -> PageResult {
             }
         }
     };
-    Ok(page(&ctx, ctx.t("admin.security"), body, None))
+    Ok((posted.status, page(ctx, ctx.t("admin.security"), body, None)).into_response())
 }
 
 #[derive(Deserialize)]
@@ -70,9 +85,14 @@ struct RequiredForm {
     roles: Vec<Role>,
 }
 
-async fn set_required(State(s): State<AppState>, ctx: Ctx, Form(f): Form<RequiredForm>) -> PageResult {
-    s.app.set_totp_required(&ctx.caller.actor(), f.roles).await.map_err(PageError::from(ctx.lang))?;
-    Ok(back_to("/admin/security"))
+async fn set_required(State(s): State<AppState>, ctx: Ctx, Typed(f, typed): Typed<RequiredForm>) -> PageResult {
+    match s.app.set_totp_required(&ctx.caller.actor(), f.roles).await {
+        Ok(_) => Ok(back_to("/admin/security")),
+        Err(e) => {
+            let posted = Posted::refused(ctx.lang, "roles", typed, e.into()).map_err(PageError::from(ctx.lang))?;
+            security_page(&s, &ctx, &posted).await
+        }
+    }
 }
 
 async fn remove(State(s): State<AppState>, ctx: Ctx, Path(id): Path<Uuid>, Form(_): Form<NoFields>) -> PageResult {
