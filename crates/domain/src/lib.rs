@@ -1,6 +1,7 @@
 //! The Kriseservice domain: what things are, who may do what, and which changes are legal.
 //! Pure and synchronous: no I/O, no async, no storage or HTTP types.
 
+pub mod callout;
 pub mod calls;
 pub mod chat;
 pub mod checklist;

@@ -1,0 +1,221 @@
+//! Calling out the crisis staff: the contact methods people have verified, when a method goes
+//! stale, who can be reached, and the escalation chain a call-out follows (primary, deputy, then
+//! the crisis leader, repeated), fixed when the call-out starts.
+
+use crate::role::StaffRole;
+use crate::word_enum;
+use time::{Duration, OffsetDateTime};
+use uuid::Uuid;
+
+word_enum!(
+    /// A channel a person can be reached on.
+    Channel, "contact channel" {
+        Email = "email",
+        Sms = "sms",
+        Teams = "teams",
+    }
+);
+
+/// A method goes stale this long after it was last verified, unless the secretariat sets another.
+pub const DEFAULT_STALE_AFTER_DAYS: i64 = 90;
+/// The person is reminded this long before a method goes stale.
+pub const REMIND_BEFORE_DAYS: i64 = 14;
+/// How long a step of the chain waits for an acknowledgement before the next, by default.
+pub const DEFAULT_WAIT_MINUTES: i64 = 5;
+/// How many times the chain is run through before the call-out gives up, by default.
+pub const DEFAULT_ROUNDS: u32 = 2;
+/// Every outbound text of an exercise starts with this, so nobody mistakes it for a real crisis.
+pub const EXERCISE_PREFIX: &str = "ØVELSE";
+
+/// One way to reach a person, and when it was last shown to work.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ContactMethod {
+    pub channel: Channel,
+    /// An e-mail address, a mobile number or a Teams webhook.
+    pub address: String,
+    pub verified_at: Option<OffsetDateTime>,
+}
+
+/// How a verified method stands today.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Standing {
+    Unverified,
+    Verified,
+    /// Verified, but going stale within [`REMIND_BEFORE_DAYS`]: the person is reminded.
+    RemindSoon,
+    Stale,
+}
+
+impl ContactMethod {
+    pub fn standing(&self, now: OffsetDateTime, stale_after_days: i64) -> Standing {
+        let Some(at) = self.verified_at else { return Standing::Unverified };
+        let stale_at = at + Duration::days(stale_after_days);
+        if now >= stale_at {
+            Standing::Stale
+        } else if now >= stale_at - Duration::days(REMIND_BEFORE_DAYS) {
+            Standing::RemindSoon
+        } else {
+            Standing::Verified
+        }
+    }
+
+    /// Whether a call-out may rely on this method today.
+    pub fn reaches(&self, now: OffsetDateTime, stale_after_days: i64) -> bool {
+        matches!(self.standing(now, stale_after_days), Standing::Verified | Standing::RemindSoon)
+    }
+}
+
+/// Whether any of a person's methods reaches them today.
+pub fn reachable(methods: &[ContactMethod], now: OffsetDateTime, stale_after_days: i64) -> bool {
+    methods.iter().any(|m| m.reaches(now, stale_after_days))
+}
+
+/// A role is at risk (the readiness view's red line) when neither its primary nor its deputy can
+/// be reached by a verified method. A missing person reaches nobody.
+pub fn at_risk(primary: Option<&[ContactMethod]>, deputy: Option<&[ContactMethod]>, now: OffsetDateTime, stale_after_days: i64) -> bool {
+    ![primary, deputy].into_iter().flatten().any(|m| reachable(m, now, stale_after_days))
+}
+
+/// How a role's call-out escalates: who waits how long, and how many rounds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Policy {
+    pub wait: Duration,
+    pub rounds: u32,
+}
+
+impl Default for Policy {
+    fn default() -> Policy {
+        Policy { wait: Duration::minutes(DEFAULT_WAIT_MINUTES), rounds: DEFAULT_ROUNDS }
+    }
+}
+
+/// One step of a chain: whom to notify, and when.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Step {
+    pub person: Uuid,
+    pub at: OffsetDateTime,
+}
+
+/// A role's chain, fixed when the call-out starts: a roster change afterwards does not reroute it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Chain {
+    pub role: StaffRole,
+    pub steps: Vec<Step>,
+}
+
+impl Chain {
+    /// The primary, the deputy, then the crisis leader (the whole call-out's escalation point),
+    /// each after the one before has had `wait` to acknowledge, for `rounds` rounds. A person
+    /// missing is skipped, and nobody is asked twice in a row.
+    pub fn plan(
+        role: StaffRole,
+        primary: Option<Uuid>,
+        deputy: Option<Uuid>,
+        leader: Option<Uuid>,
+        policy: Policy,
+        start: OffsetDateTime,
+    ) -> Chain {
+        let round: Vec<Uuid> = [primary, deputy, leader].into_iter().flatten().collect();
+        let mut people: Vec<Uuid> = Vec::new();
+        for p in (0..policy.rounds.max(1)).flat_map(|_| round.iter().copied()) {
+            if people.last() != Some(&p) {
+                people.push(p);
+            }
+        }
+        // With one person only, the rounds are that person asked again after each wait.
+        if round.len() == 1 {
+            people = vec![round[0]; policy.rounds.max(1) as usize];
+        }
+        let steps = people.into_iter().enumerate().map(|(n, person)| Step { person, at: start + policy.wait * n as i32 }).collect();
+        Chain { role, steps }
+    }
+
+    /// The steps due by `now` that have not been sent (the first `sent` have), unless the role
+    /// was acknowledged: an acknowledgement stops the chain.
+    pub fn due(&self, sent: usize, acknowledged: bool, now: OffsetDateTime) -> &[Step] {
+        if acknowledged {
+            return &[];
+        }
+        let due = self.steps.iter().take_while(|s| s.at <= now).count();
+        &self.steps[sent.min(due)..due]
+    }
+
+    /// When the chain has nobody left to ask: after its last step's wait.
+    pub fn exhausted_at(&self, policy: Policy) -> Option<OffsetDateTime> {
+        self.steps.last().map(|s| s.at + policy.wait)
+    }
+}
+
+/// A text as it goes out: an exercise's starts with [`EXERCISE_PREFIX`].
+pub fn outbound(exercise: bool, text: &str) -> String {
+    if exercise && !text.starts_with(EXERCISE_PREFIX) { format!("{EXERCISE_PREFIX}: {text}") } else { text.to_string() }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use time::macros::datetime;
+
+    const NOW: OffsetDateTime = datetime!(2026-12-02 06:00 UTC);
+
+    fn method(days_ago: Option<i64>) -> ContactMethod {
+        ContactMethod { channel: Channel::Email, address: "a@b.invalid".into(), verified_at: days_ago.map(|d| NOW - Duration::days(d)) }
+    }
+
+    fn id(n: u128) -> Uuid {
+        Uuid::from_u128(n)
+    }
+
+    #[test]
+    fn a_method_is_verified_then_reminded_then_stale() {
+        assert_eq!(method(None).standing(NOW, 90), Standing::Unverified);
+        assert_eq!(method(Some(10)).standing(NOW, 90), Standing::Verified);
+        assert_eq!(method(Some(80)).standing(NOW, 90), Standing::RemindSoon);
+        assert_eq!(method(Some(90)).standing(NOW, 90), Standing::Stale);
+        assert!(method(Some(80)).reaches(NOW, 90) && !method(Some(91)).reaches(NOW, 90) && !method(None).reaches(NOW, 90));
+        assert_eq!(method(Some(20)).standing(NOW, 30), Standing::RemindSoon, "the secretariat's period counts");
+    }
+
+    #[test]
+    fn a_role_is_at_risk_when_neither_primary_nor_deputy_can_be_reached() {
+        let (good, stale) = (vec![method(Some(1))], vec![method(Some(120)), method(None)]);
+        assert!(!at_risk(Some(&good), Some(&stale), NOW, 90));
+        assert!(!at_risk(None, Some(&good), NOW, 90));
+        assert!(at_risk(Some(&stale), Some(&stale), NOW, 90));
+        assert!(at_risk(Some(&stale), None, NOW, 90), "a missing deputy reaches nobody");
+    }
+
+    #[test]
+    fn the_chain_escalates_to_the_deputy_then_the_leader_and_repeats() {
+        let policy = Policy::default();
+        let c = Chain::plan(StaffRole::LogKeeper, Some(id(1)), Some(id(2)), Some(id(9)), policy, NOW);
+        let who: Vec<u128> = c.steps.iter().map(|s| s.person.as_u128()).collect();
+        assert_eq!(who, [1, 2, 9, 1, 2, 9]);
+        assert_eq!(c.steps[1].at, NOW + Duration::minutes(5));
+        assert_eq!(c.exhausted_at(policy), Some(NOW + Duration::minutes(30)));
+        // The crisis leader's own chain does not ask the leader twice in a row.
+        let leader = Chain::plan(StaffRole::CrisisLeader, Some(id(9)), Some(id(3)), Some(id(9)), policy, NOW);
+        let who: Vec<u128> = leader.steps.iter().map(|s| s.person.as_u128()).collect();
+        assert_eq!(who, [9, 3, 9, 3, 9]);
+        let alone = Chain::plan(StaffRole::ProcessLead, Some(id(4)), None, None, Policy { rounds: 3, ..policy }, NOW);
+        assert_eq!(alone.steps.len(), 3, "one person is asked again after each wait");
+    }
+
+    #[test]
+    fn due_steps_follow_the_clock_and_an_acknowledgement_stops_the_chain() {
+        let c = Chain::plan(StaffRole::LogKeeper, Some(id(1)), Some(id(2)), Some(id(9)), Policy::default(), NOW);
+        assert_eq!(c.due(0, false, NOW).len(), 1, "the primary at once");
+        assert!(c.due(1, false, NOW + Duration::minutes(4)).is_empty(), "the deputy waits");
+        assert_eq!(c.due(1, false, NOW + Duration::minutes(5))[0].person, id(2));
+        assert_eq!(c.due(1, false, NOW + Duration::minutes(11)).len(), 2, "a late tick sends what is due, in order");
+        assert!(c.due(1, true, NOW + Duration::minutes(11)).is_empty());
+        assert!(c.due(9, false, NOW + Duration::hours(1)).is_empty(), "nothing is sent twice");
+    }
+
+    #[test]
+    fn an_exercise_says_so_first_in_every_text() {
+        assert_eq!(outbound(true, "Krisestaben kaldes ind"), "ØVELSE: Krisestaben kaldes ind");
+        assert_eq!(outbound(true, "ØVELSE: allerede mærket"), "ØVELSE: allerede mærket");
+        assert_eq!(outbound(false, "Krisestaben kaldes ind"), "Krisestaben kaldes ind");
+    }
+}
