@@ -47,6 +47,12 @@ pub struct Hit {
     pub for_caller: bool,
 }
 
+/// Whether the caller's municipality has an everyday guide among `hits`: when it has none, the
+/// agent is told so plainly before the other municipalities' guides.
+pub fn caller_has_guide(hits: &[Hit]) -> bool {
+    hits.iter().any(|h| h.kind == DocKind::Everyday && h.for_caller)
+}
+
 /// One document's occurrences of one term, per field. Compounds are found from the query
 /// side (see `Vocab::expand_word`), so postings hold whole words only.
 #[derive(Debug, Clone, Copy)]

@@ -14,5 +14,5 @@ mod snippet;
 pub mod vocab;
 
 pub use answer::{Answers, Candidate, Reply, Section, THRESHOLD};
-pub use index::{Doc, DocKind, Hit, Index};
+pub use index::{Doc, DocKind, Hit, Index, caller_has_guide};
 pub use query::{Query, QueryError, parse};

@@ -471,7 +471,7 @@ async fn agents_search_crisis_and_everyday_guides_in_danish() {
         .await
         .unwrap();
     let agent = kit.token(Role::Agent);
-    let search = |q: &str, m: &str| format!("/api/v1/search?q={}&municipality={m}", web_encode(q));
+    let search = |q: &str, m: &str| format!("/api/v1/search?q={}&municipality={m}", common::enc(q));
     // Each import is re-read on its own: wait for both, and for the crisis guide.
     eventually("the everyday guides and the crisis guide in the index", || async {
         let mut all = true;
@@ -521,7 +521,7 @@ async fn search_puts_the_callers_municipality_first_and_names_every_other_one() 
     let guide = domain::everyday::EverydayGuide::from_file("0250", "pas.md", body).unwrap();
     kit.store.import_everyday("0250", vec![guide], domain::time::now()).await.unwrap();
     let agent = kit.token(Role::Agent);
-    let search = |q: &str, m: &str| format!("/api/v1/search?q={}&municipality={m}", web_encode(q));
+    let search = |q: &str, m: &str| format!("/api/v1/search?q={}&municipality={m}", common::enc(q));
     eventually("the guides in the index", || async {
         let hits = kit.call("GET", &search("strømmen pas", "0250"), agent, None).await.1["hits"].clone();
         hits.as_array().is_some_and(|h| h.iter().any(|h| h["kind"] == "crisis") && h.iter().any(|h| h["kind"] == "everyday"))
@@ -555,10 +555,6 @@ async fn search_puts_the_callers_municipality_first_and_names_every_other_one() 
     assert!(!page.contains("ingen guide om dette") && !page.contains("Frederikssund Kommune: Pas"), "its own guide: {page}");
     let page = get("/agent/guides/0250/pas".into()).await;
     assert!(page.contains("<h2>Inden mødet</h2>") && page.contains("<strong>foto</strong>") && !page.contains("## "), "{page}");
-}
-
-fn web_encode(s: &str) -> String {
-    s.bytes().map(|b| if b.is_ascii_alphanumeric() { (b as char).to_string() } else { format!("%{b:02X}") }).collect()
 }
 
 /// A form post as the widget sends it without JavaScript.

@@ -4,12 +4,8 @@
 mod common;
 
 use axum::http::StatusCode;
-use common::{Kit, Session, post_form, session};
+use common::{Kit, enc, post_signed as post, session};
 use domain::Role;
-
-async fn post(kit: &Kit, path: &str, s: &Session, body: &str) -> (StatusCode, String) {
-    post_form(kit, path, s, format!("{body}&_csrf={}", s.csrf)).await
-}
 
 /// A refused form as the page shows it: the status, a Danish summary that is an alert, the
 /// page with its navigation (not the separate error page), the Danish message, none of the
@@ -133,15 +129,6 @@ async fn feedback_too_short_is_said_on_the_feedback_form() {
             kept: &[">x</textarea>", "value=\"information_wrong\" selected"],
         },
     );
-}
-
-fn enc(s: &str) -> String {
-    s.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' => (b as char).to_string(),
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
 }
 
 fn user_form(name: &str, email: &str, org: &str, password: &str) -> String {

@@ -5,7 +5,7 @@
 mod common;
 
 use axum::http::StatusCode;
-use common::{Kit, Session, post_form, session};
+use common::{Kit, enc, post_signed as post, session};
 use domain::Role;
 use serde_json::json;
 
@@ -13,19 +13,6 @@ async fn page(kit: &Kit, path: &str, role: Role) -> String {
     let (s, body, _) = kit.raw("GET", path, kit.token(role), None, &[]).await;
     assert_eq!(s, StatusCode::OK, "{path}");
     String::from_utf8(body).unwrap()
-}
-
-async fn post(kit: &Kit, path: &str, s: &Session, body: &str) -> (StatusCode, String) {
-    post_form(kit, path, s, format!("{body}&_csrf={}", s.csrf)).await
-}
-
-fn enc(s: &str) -> String {
-    s.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' => (b as char).to_string(),
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
 }
 
 /// A refused form as the page shows it: the status, a summary that is an alert, a field marked

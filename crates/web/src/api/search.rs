@@ -45,7 +45,7 @@ pub fn chosen(p: &SearchParams) -> Option<&str> {
 
 /// Whether the chosen municipality has an everyday guide among the hits.
 pub fn has_guide(p: &SearchParams, hits: &[search::Hit]) -> Option<bool> {
-    chosen(p).map(|_| hits.iter().any(|h| h.kind == search::DocKind::Everyday && h.for_caller))
+    chosen(p).map(|_| search::caller_has_guide(hits))
 }
 
 /// Search the live crisis guides and the everyday guides (?q=…&municipality=…&limit=…)

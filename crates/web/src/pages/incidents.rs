@@ -63,7 +63,8 @@ fn crisis_card(ctx: &Ctx, i: &Incident, g: &domain::guide::Glance) -> Markup {
     // Without the log, a crisis opens as its agent-facing page.
     let href = if ctx.may(Permission::ReadLog) { format!("/incidents/{}", i.id) } else { format!("/agent/{}", i.id) };
     let live = !matches!(i.status, Status::Closed);
-    let (state, class) = match g.state(domain::time::now()) {
+    let state = g.state(domain::time::now());
+    let (text, class) = match state {
         GuideState::NotPublished => (ctx.t("incidents.guide_none"), "guide-none"),
         GuideState::Fresh => (ctx.t("incidents.guide_fresh"), "guide-fresh"),
         GuideState::Late => (ctx.t("incidents.guide_late"), "guide-late"),
@@ -75,8 +76,9 @@ fn crisis_card(ctx: &Ctx, i: &Incident, g: &domain::guide::Glance) -> Markup {
             p.meta { (ctx.word("kind", i.kind)) " · " (i.affected.join(", ")) " · " (ctx.t("field.created")) " " (local_time(i.created_at)) }
             @if live {
                 p.glance {
-                    span class={ "badge " (class) } { (state) }
-                    @if let Some(f) = g.freshness.as_ref().filter(|_| class != "guide-late") {
+                    span class={ "badge " (class) } { (text) }
+                    // A late update's time has passed: the badge says so instead.
+                    @if let (GuideState::Fresh, Some(f)) = (state, &g.freshness) {
                         " " (ctx.t("incidents.next_update")) " " (local_time(f.next_update_at))
                     }
                     @if ctx.may(Permission::ViewInquiries) {

@@ -223,6 +223,23 @@ pub async fn post_form(kit: &Kit, path: &str, s: &Session, body: String) -> (Sta
     (status, text)
 }
 
+/// `post_form` with the session's form token appended.
+#[allow(dead_code)]
+pub async fn post_signed(kit: &Kit, path: &str, s: &Session, body: &str) -> (StatusCode, String) {
+    post_form(kit, path, s, format!("{body}&_csrf={}", s.csrf)).await
+}
+
+/// A value percent-encoded for a form body or a query string.
+#[allow(dead_code)]
+pub fn enc(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
 /// The channels follow the event bus; waits until `check` holds (or fails after 10 s).
 #[allow(dead_code)]
 pub async fn eventually<F, Fut>(what: &str, mut check: F)
