@@ -1,21 +1,18 @@
 //! Background work of a serving node: the overdue check of published guides, delivery of the
-//! mail outbox, and the retention purge of personal data, expired sessions and idempotency keys. Each job is safe
+//! outbox (`outbox.rs`), and the retention purge of personal data, expired sessions and idempotency keys. Each job is safe
 //! to run on several nodes at once: the store makes each change happen once.
 
 use crate::Shutdown;
-use lettre::message::{Mailbox, header::ContentType};
-use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
+use lettre::message::Mailbox;
+use lettre::{AsyncSmtpTransport, Tokio1Executor};
+use std::sync::Arc;
 use std::time::Duration;
-use store::{OutgoingMail, Store};
-use time::OffsetDateTime;
+use store::Store;
+use tokio::sync::Notify;
 
 /// Overdue guides are found within this (the issue asks for 10 s).
 const OVERDUE_EVERY: Duration = Duration::from_secs(2);
-const MAIL_EVERY: Duration = Duration::from_secs(2);
 const PURGE_EVERY: Duration = Duration::from_secs(3600);
-/// A claimed mail is someone else's to retry only after this.
-const MAIL_LEASE: time::Duration = time::Duration::minutes(2);
-const MAIL_ATTEMPTS: i64 = 12;
 
 #[derive(Debug, Clone)]
 pub struct Settings {
@@ -25,11 +22,18 @@ pub struct Settings {
     pub mail_from: String,
     /// Callback requests are deleted this many days after their incident closed.
     pub retention_days: i64,
+    /// What links in outbound messages (acknowledgements, shift bidding) start with.
+    pub public_url: String,
 }
 
 impl Default for Settings {
     fn default() -> Self {
-        Settings { smtp_url: None, mail_from: "kriseservice@localhost".into(), retention_days: domain::inquiry::DEFAULT_RETENTION_DAYS }
+        Settings {
+            smtp_url: None,
+            mail_from: "kriseservice@localhost".into(),
+            retention_days: domain::inquiry::DEFAULT_RETENTION_DAYS,
+            public_url: "http://127.0.0.1:8080".into(),
+        }
     }
 }
 
@@ -48,11 +52,11 @@ pub fn check(settings: &Settings) -> Result<(), String> {
 impl crate::App {
     /// Starts every job of a serving node; they end when `shutdown` triggers.
     pub fn start_jobs(&self, settings: Settings, shutdown: Shutdown) {
-        start(self.store.clone(), settings, shutdown)
+        start(self.store.clone(), settings, self.outbox_wake.clone(), shutdown)
     }
 }
 
-fn start(store: Store, settings: Settings, shutdown: Shutdown) {
+fn start(store: Store, settings: Settings, wake: Arc<Notify>, shutdown: Shutdown) {
     let s = store.clone();
     every(OVERDUE_EVERY, shutdown.clone(), move || {
         let s = s.clone();
@@ -84,15 +88,22 @@ fn start(store: Store, settings: Settings, shutdown: Shutdown) {
             }
         }
     });
-    match settings.smtp_url.as_deref().map(AsyncSmtpTransport::<Tokio1Executor>::from_url) {
+    let mail = match settings.smtp_url.as_deref().map(AsyncSmtpTransport::<Tokio1Executor>::from_url) {
         Some(Ok(builder)) => {
             let transport = builder.timeout(Some(Duration::from_secs(20))).build();
-            let from: Mailbox = settings.mail_from.parse().expect("checked at start-up");
-            every(MAIL_EVERY, shutdown, move || deliver_due(store.clone(), transport.clone(), from.clone()));
+            Some((transport, settings.mail_from.parse().expect("checked at start-up")))
         }
-        Some(Err(e)) => tracing::error!(error = %e, "smtp_url is unusable: callback mails stay queued"),
-        None => tracing::warn!("no smtp_url: callback mails stay queued until one is configured"),
-    }
+        Some(Err(e)) => {
+            tracing::error!(error = %e, "smtp_url is unusable: mails stay queued");
+            None
+        }
+        None => {
+            tracing::warn!("no smtp_url: mails stay queued until one is configured");
+            None
+        }
+    };
+    let senders = crate::outbox::Senders { mail, public_url: settings.public_url.clone() };
+    tokio::spawn(crate::outbox::run(store, senders, wake, shutdown));
 }
 
 fn every<F, Fut>(period: Duration, shutdown: Shutdown, mut job: F)
@@ -111,64 +122,9 @@ where
     });
 }
 
-/// When a failed mail is tried again: 30 s, doubling, at most an hour apart; then never.
-fn retry_at(now: OffsetDateTime, attempts: i64) -> Option<OffsetDateTime> {
-    (attempts < MAIL_ATTEMPTS).then(|| now + time::Duration::seconds((30i64 << (attempts - 1).clamp(0, 7)).min(3600)))
-}
-
-async fn deliver_due(store: Store, transport: AsyncSmtpTransport<Tokio1Executor>, from: Mailbox) {
-    loop {
-        let now = domain::time::now();
-        let mail = match store.claim_mail(now, now + MAIL_LEASE).await {
-            Ok(Some(m)) => m,
-            Ok(None) => return,
-            Err(e) => return tracing::warn!(error = %e, "cannot read the mail outbox"),
-        };
-        // The body holds a citizen's personal data: it is never logged.
-        let result = match message(&from, &mail) {
-            Ok(m) => transport.send(m).await.map(|_| ()).map_err(|e| e.to_string()),
-            Err(e) => Err(e),
-        };
-        let done = match result {
-            Ok(()) => {
-                tracing::info!(mail = mail.id, "callback mail delivered");
-                store.mail_sent(mail.id, domain::time::now()).await
-            }
-            Err(e) => {
-                let retry = retry_at(domain::time::now(), mail.attempts);
-                tracing::warn!(mail = mail.id, attempts = mail.attempts, error = %e, gives_up = retry.is_none(), "callback mail not delivered");
-                store.mail_failed(mail.id, &e, retry).await
-            }
-        };
-        if let Err(e) = done {
-            return tracing::warn!(error = %e, "cannot record the mail's delivery");
-        }
-    }
-}
-
-fn message(from: &Mailbox, mail: &OutgoingMail) -> Result<Message, String> {
-    let to: Mailbox = mail.recipient.parse().map_err(|e| format!("the callback mailbox '{}' is not an address: {e}", mail.recipient))?;
-    Message::builder()
-        .from(from.clone())
-        .to(to)
-        .subject(&mail.subject)
-        .header(ContentType::TEXT_PLAIN)
-        .body(mail.body.clone())
-        .map_err(|e| e.to_string())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn retries_back_off_and_stop() {
-        let t = time::macros::datetime!(2026-11-23 12:00 UTC);
-        assert_eq!(retry_at(t, 1), Some(t + time::Duration::seconds(30)));
-        assert_eq!(retry_at(t, 2), Some(t + time::Duration::seconds(60)));
-        assert_eq!(retry_at(t, 9), Some(t + time::Duration::seconds(3600)), "at most an hour apart");
-        assert_eq!(retry_at(t, MAIL_ATTEMPTS), None);
-    }
 
     #[test]
     fn settings_are_checked_at_start() {

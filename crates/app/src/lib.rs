@@ -18,6 +18,7 @@ pub mod jobs;
 pub mod live;
 mod lookup;
 mod once;
+mod outbox;
 mod room;
 mod second_factor;
 mod shifts;
@@ -126,6 +127,8 @@ pub struct App {
     tokens: Arc<tokens::TokenCache>,
     /// What citizens were told is passed on, kept on local disk while the database is away.
     spool: Option<Arc<spool::Spool>>,
+    /// Wakes the outbox worker when a use case queued a message.
+    outbox_wake: Arc<tokio::sync::Notify>,
 }
 
 impl App {
@@ -151,6 +154,7 @@ impl App {
             spool: config.spool_dir.as_deref().and_then(|dir| {
                 spool::Spool::open(dir).map(Arc::new).inspect_err(|e| tracing::error!(dir = %dir.display(), error = %e, "no spool")).ok()
             }),
+            outbox_wake: Arc::default(),
             config: Arc::new(config),
             store,
         }

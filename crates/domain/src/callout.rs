@@ -76,6 +76,9 @@ pub fn at_risk(primary: Option<&[ContactMethod]>, deputy: Option<&[ContactMethod
     ![primary, deputy].into_iter().flatten().any(|m| reachable(m, now, stale_after_days))
 }
 
+/// The periods the secretariat may set before a verified method goes stale.
+pub const STALE_AFTER_DAYS_RANGE: std::ops::RangeInclusive<i64> = 14..=730;
+
 /// How a role's call-out escalates: who waits how long, and how many rounds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Policy {
@@ -86,6 +89,25 @@ pub struct Policy {
 impl Default for Policy {
     fn default() -> Policy {
         Policy { wait: Duration::minutes(DEFAULT_WAIT_MINUTES), rounds: DEFAULT_ROUNDS }
+    }
+}
+
+/// A step may wait from a second (exercises and tests run a chain through quickly) to two hours.
+pub const WAIT_SECONDS_RANGE: std::ops::RangeInclusive<i64> = 1..=7200;
+/// A chain is run through once to five times.
+pub const ROUNDS_RANGE: std::ops::RangeInclusive<u32> = 1..=5;
+
+impl Policy {
+    pub fn check(self) -> Result<Policy, crate::DomainError> {
+        let mut p = crate::error::Problems::default();
+        let (w, r) = (WAIT_SECONDS_RANGE, ROUNDS_RANGE);
+        if !w.contains(&self.wait.whole_seconds()) {
+            p.add_coded("wait_seconds", crate::error::code::NUMBER, format!("must be from {} to {} seconds", w.start(), w.end()));
+        }
+        if !r.contains(&self.rounds) {
+            p.add_coded("rounds", crate::error::code::NUMBER, format!("must be from {} to {}", r.start(), r.end()));
+        }
+        p.into_result().map(|()| self)
     }
 }
 
@@ -146,6 +168,18 @@ impl Chain {
     }
 }
 
+/// A message as the outbox queues it, for one channel and address.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Message {
+    pub channel: Channel,
+    /// An e-mail address, a mobile number (`+45…`) or a Teams team's name or webhook.
+    pub address: String,
+    pub subject: String,
+    pub body: String,
+    /// A button or link: its label and a path on the service, made absolute when sent.
+    pub link: Option<(String, String)>,
+}
+
 /// A text as it goes out: an exercise's starts with [`EXERCISE_PREFIX`].
 pub fn outbound(exercise: bool, text: &str) -> String {
     if exercise && !text.starts_with(EXERCISE_PREFIX) { format!("{EXERCISE_PREFIX}: {text}") } else { text.to_string() }
@@ -174,6 +208,15 @@ mod tests {
         assert_eq!(method(Some(90)).standing(NOW, 90), Standing::Stale);
         assert!(method(Some(80)).reaches(NOW, 90) && !method(Some(91)).reaches(NOW, 90) && !method(None).reaches(NOW, 90));
         assert_eq!(method(Some(20)).standing(NOW, 30), Standing::RemindSoon, "the secretariat's period counts");
+    }
+
+    #[test]
+    fn a_policy_waits_a_second_to_two_hours_for_one_to_five_rounds() {
+        assert!(Policy::default().check().is_ok());
+        assert!(Policy { wait: Duration::seconds(1), rounds: 5 }.check().is_ok());
+        assert!(Policy { wait: Duration::ZERO, rounds: 2 }.check().is_err());
+        assert!(Policy { wait: Duration::hours(3), rounds: 2 }.check().is_err());
+        assert!(Policy { wait: Duration::minutes(5), rounds: 0 }.check().is_err());
     }
 
     #[test]

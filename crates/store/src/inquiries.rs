@@ -63,7 +63,7 @@ impl From<CallbackRow> for Callback {
 macro_rules! callback_columns {
     () => {
         "c.id, c.incident_id, c.name, c.phone, c.email, c.reason, c.municipality, c.created_by, c.created_at,
-         EXISTS (SELECT 1 FROM outbox_mail m WHERE m.callback_id = c.id AND m.sent_at IS NOT NULL) AS mailed"
+         EXISTS (SELECT 1 FROM outbox m WHERE m.callback_id = c.id AND m.sent_at IS NOT NULL) AS mailed"
     };
 }
 
@@ -213,7 +213,7 @@ operations! {
             if let Some(mailbox) = latest.map(|v| v.guide.callback_email).filter(|m| !m.is_empty()) {
                 let (subject, body) = domain::inquiry::callback_mail(&incident, &c);
                 sqlx::query(
-                    "INSERT INTO outbox_mail (callback_id, recipient, subject, body, created_at, next_attempt_at) VALUES ($1, $2, $3, $4, $5, $5)",
+                    "INSERT INTO outbox (callback_id, channel, address, subject, body, created_at, next_attempt_at) VALUES ($1, 'email', $2, $3, $4, $5, $5)",
                 )
                 .bind(c.id)
                 .bind(mailbox)
@@ -268,7 +268,7 @@ operations! {
             for incident_id in due {
                 let mut tx = pool.begin().await?;
                 let incident = lock_incident(&mut tx, incident_id, at).await?;
-                sqlx::query("DELETE FROM outbox_mail WHERE callback_id IN (SELECT id FROM callback_requests WHERE incident_id = $1)")
+                sqlx::query("DELETE FROM outbox WHERE callback_id IN (SELECT id FROM callback_requests WHERE incident_id = $1)")
                     .bind(incident_id)
                     .execute(&mut *tx)
                     .await?;

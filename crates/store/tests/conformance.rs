@@ -795,15 +795,17 @@ async fn callbacks_are_mailed_access_logged_and_purged(store: &Store) {
     assert!(!event.payload.to_string().contains("Birthe"), "events carry no personal data");
 
     // The outbox: one mail to the guide's callback mailbox, leased to one sender at a time.
-    let mail = store.claim_mail(t0, t0 + Duration::minutes(1)).await.unwrap().expect("a mail is queued");
-    assert_eq!(mail.recipient, "callback@frederikssund.invalid");
-    assert!(mail.body.contains("Birthe Borger") && mail.body.contains("20 30 40 50"));
-    assert!(store.claim_mail(t0, t0 + Duration::minutes(1)).await.unwrap().is_none(), "leased");
-    store.mail_failed(mail.id, "connection refused", Some(t0 + Duration::seconds(30))).await.unwrap();
-    let again = store.claim_mail(t0 + Duration::seconds(31), t0 + Duration::minutes(2)).await.unwrap().unwrap();
-    assert_eq!((again.id, again.attempts), (mail.id, 2));
-    store.mail_sent(again.id, t0).await.unwrap();
-    assert!(store.claim_mail(t0 + Duration::hours(1), t0 + Duration::hours(2)).await.unwrap().is_none());
+    let mail = [domain::callout::Channel::Email];
+    assert!(store.claim_message(&[domain::callout::Channel::Sms], t0, t0).await.unwrap().is_none(), "only the channels asked for");
+    let m = store.claim_message(&mail, t0, t0 + Duration::minutes(1)).await.unwrap().expect("a mail is queued");
+    assert_eq!((m.channel, m.address.as_str()), (mail[0], "callback@frederikssund.invalid"));
+    assert!(m.body.contains("Birthe Borger") && m.body.contains("20 30 40 50"));
+    assert!(store.claim_message(&mail, t0, t0 + Duration::minutes(1)).await.unwrap().is_none(), "leased");
+    store.message_failed(m.id, "connection refused", Some(t0 + Duration::seconds(30)), false).await.unwrap();
+    let again = store.claim_message(&mail, t0 + Duration::seconds(31), t0 + Duration::minutes(2)).await.unwrap().unwrap();
+    assert_eq!((again.id, again.attempts), (m.id, 2));
+    store.message_sent(again.id, t0, None).await.unwrap();
+    assert!(store.claim_message(&mail, t0 + Duration::hours(1), t0 + Duration::hours(2)).await.unwrap().is_none());
 
     let seen = store.callbacks(i.id, &editor, "view", t0).await.unwrap();
     assert_eq!(seen.len(), 1);

@@ -1,0 +1,150 @@
+//! People's contact methods, when each was last verified, and the call-out settings the
+//! secretariat keeps: how long a verification lasts and how each role escalates.
+
+use crate::backend::prelude::*;
+use domain::callout::{Channel, ContactMethod, DEFAULT_STALE_AFTER_DAYS, Policy};
+use domain::role::StaffRole;
+use std::collections::HashMap;
+
+/// A stored contact method: its id, whose it is, and the method.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredMethod {
+    pub id: Uuid,
+    pub user_id: Uuid,
+    pub method: ContactMethod,
+}
+
+#[derive(sqlx::FromRow)]
+struct MethodRow {
+    id: Uuid,
+    user_id: Uuid,
+    channel: String,
+    address: String,
+    verified_at: Option<OffsetDateTime>,
+}
+
+impl MethodRow {
+    fn into_domain(self) -> Result<StoredMethod> {
+        let channel: Channel = self.channel.parse().map_err(corrupt)?;
+        Ok(StoredMethod {
+            id: self.id,
+            user_id: self.user_id,
+            method: ContactMethod { channel, address: self.address, verified_at: self.verified_at },
+        })
+    }
+}
+
+operations! {
+    helpers {
+        /// Every method of these people, by person, in the order they were added.
+        pub(crate) async fn methods_of(ex: &mut <Db as sqlx::Database>::Connection, users: &[Uuid]) -> Result<HashMap<Uuid, Vec<ContactMethod>>> {
+            let mut out: HashMap<Uuid, Vec<ContactMethod>> = HashMap::new();
+            for user in users {
+                let rows: Vec<MethodRow> =
+                    sqlx::query_as("SELECT id, user_id, channel, address, verified_at FROM contact_methods WHERE user_id = $1 ORDER BY created_at, id")
+                        .bind(user)
+                        .fetch_all(&mut *ex)
+                        .await?;
+                for r in rows {
+                    out.entry(*user).or_default().push(r.into_domain()?.method);
+                }
+            }
+            Ok(out)
+        }
+
+        pub(crate) async fn stale_after_in<'e, E: sqlx::Executor<'e, Database = Db>>(ex: E) -> Result<i64> {
+            let days: Option<i64> = sqlx::query_scalar("SELECT stale_after_days FROM callout_settings WHERE id = 1").fetch_optional(ex).await?;
+            Ok(days.unwrap_or(DEFAULT_STALE_AFTER_DAYS))
+        }
+
+        pub(crate) async fn policies_in<'e, E: sqlx::Executor<'e, Database = Db>>(ex: E) -> Result<HashMap<StaffRole, Policy>> {
+            let rows: Vec<(String, i64, i64)> = sqlx::query_as("SELECT role, wait_seconds, rounds FROM callout_policies").fetch_all(ex).await?;
+            let mut out: HashMap<StaffRole, Policy> = StaffRole::ALL.iter().map(|&r| (r, Policy::default())).collect();
+            for (role, wait, rounds) in rows {
+                let role: StaffRole = role.parse().map_err(corrupt)?;
+                out.insert(role, Policy { wait: time::Duration::seconds(wait), rounds: u32::try_from(rounds).map_err(corrupt)? });
+            }
+            Ok(out)
+        }
+    }
+
+    ops {
+        /// Adds a method, unverified unless `verified_at` is given (the demo's seed, an import).
+        pub write fn add_contact_method(pool, user_id: Uuid, method: &ContactMethod, at: OffsetDateTime) -> Result<StoredMethod> {
+            let id = Uuid::new_v4();
+            sqlx::query("INSERT INTO contact_methods (id, user_id, channel, address, verified_at, created_at) VALUES ($1, $2, $3, $4, $5, $6)")
+                .bind(id)
+                .bind(user_id)
+                .bind(method.channel.as_str())
+                .bind(&method.address)
+                .bind(method.verified_at)
+                .bind(at)
+                .execute(pool)
+                .await
+                .map_err(|e| unique(e, "this person already has that contact method"))?;
+            Ok(StoredMethod { id, user_id, method: method.clone() })
+        }
+
+        pub read fn contact_methods(pool, user_id: Uuid) -> Result<Vec<StoredMethod>> {
+            let rows: Vec<MethodRow> =
+                sqlx::query_as("SELECT id, user_id, channel, address, verified_at FROM contact_methods WHERE user_id = $1 ORDER BY created_at, id")
+                    .bind(user_id)
+                    .fetch_all(pool)
+                    .await?;
+            rows.into_iter().map(MethodRow::into_domain).collect()
+        }
+
+        pub read fn contact_methods_of(pool, users: &[Uuid]) -> Result<HashMap<Uuid, Vec<ContactMethod>>> {
+            methods_of(&mut *pool.acquire().await?, users).await
+        }
+
+        /// Records that the method was shown to work at `at`.
+        pub write fn verify_contact_method(pool, id: Uuid, at: OffsetDateTime) -> Result<()> {
+            let done = sqlx::query("UPDATE contact_methods SET verified_at = $2 WHERE id = $1").bind(id).bind(at).execute(pool).await?;
+            if done.rows_affected() == 0 {
+                return Err(not_found("contact method"));
+            }
+            Ok(())
+        }
+
+        pub write fn remove_contact_method(pool, id: Uuid) -> Result<()> {
+            let done = sqlx::query("DELETE FROM contact_methods WHERE id = $1").bind(id).execute(pool).await?;
+            if done.rows_affected() == 0 {
+                return Err(not_found("contact method"));
+            }
+            Ok(())
+        }
+
+        pub read fn stale_after_days(pool) -> Result<i64> {
+            stale_after_in(pool).await
+        }
+
+        /// `days` must be within `domain::callout::STALE_AFTER_DAYS_RANGE`.
+        pub write fn set_stale_after_days(pool, days: i64) -> Result<()> {
+            sqlx::query("INSERT INTO callout_settings (id, stale_after_days) VALUES (1, $1) ON CONFLICT (id) DO UPDATE SET stale_after_days = excluded.stale_after_days")
+                .bind(days)
+                .execute(pool)
+                .await?;
+            Ok(())
+        }
+
+        /// Each role's policy, the default where the secretariat set none.
+        pub read fn callout_policies(pool) -> Result<HashMap<StaffRole, Policy>> {
+            policies_in(pool).await
+        }
+
+        /// `policy` must have passed `domain::callout::Policy::check`.
+        pub write fn set_callout_policy(pool, role: StaffRole, policy: Policy) -> Result<()> {
+            sqlx::query(
+                "INSERT INTO callout_policies (role, wait_seconds, rounds) VALUES ($1, $2, $3)
+                 ON CONFLICT (role) DO UPDATE SET wait_seconds = excluded.wait_seconds, rounds = excluded.rounds",
+            )
+            .bind(role.as_str())
+            .bind(policy.wait.whole_seconds())
+            .bind(i64::from(policy.rounds))
+            .execute(pool)
+            .await?;
+            Ok(())
+        }
+    }
+}
