@@ -47,7 +47,10 @@ impl App {
 
     pub async fn change_status(&self, actor: &Actor, id: Uuid, step: &Transition) -> Result<Incident> {
         self.incident(actor, id, Permission::ChangeStatus).await?;
-        Ok(self.store.change_status(id, step, actor, now()).await?)
+        let changed = self.store.change_status(id, step, actor, now()).await?;
+        // Activation queued the call-out's first messages.
+        self.outbox_wake.notify_one();
+        Ok(changed)
     }
 
     /// Resolves an e-mail to a user, for role assignment; `field` names the request field.

@@ -52,6 +52,7 @@ pub fn check(settings: &Settings) -> Result<(), String> {
 impl crate::App {
     /// Starts every job of a serving node; they end when `shutdown` triggers.
     pub fn start_jobs(&self, settings: Settings, shutdown: Shutdown) {
+        self.escalate_regularly(shutdown.clone());
         start(self.store.clone(), settings, self.outbox_wake.clone(), shutdown)
     }
 }

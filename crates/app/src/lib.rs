@@ -6,6 +6,7 @@
 
 pub mod accounts;
 mod admin;
+mod callout;
 pub mod chat;
 pub mod console;
 mod error;

@@ -180,6 +180,136 @@ pub struct Message {
     pub link: Option<(String, String)>,
 }
 
+/// An acknowledgement link lasts this long after its message went.
+pub const LINK_LIFETIME: Duration = Duration::hours(24);
+/// The word a person texts back to acknowledge by SMS (any case; "OK" too).
+pub const SMS_KEYWORD: &str = "KVITTER";
+
+/// What is kept of an acknowledgement token: its SHA-256, hex. The token itself is only in the
+/// message that carried it.
+pub fn token_digest(token: &str) -> String {
+    use sha2::{Digest, Sha256};
+    Sha256::digest(token.as_bytes()).iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// A Danish mobile number as SMS methods keep it, `+4512345678`: from "12 34 56 78",
+/// "+45 1234 5678", "004512345678" or "4512345678" (as gateways write a sender).
+pub fn mobile_e164(raw: &str) -> Option<String> {
+    let digits: String = raw.chars().filter(|c| !matches!(c, ' ' | '-' | '.' | '(' | ')')).collect();
+    let national = digits.strip_prefix("+45").or_else(|| digits.strip_prefix("0045")).unwrap_or(&digits);
+    let national = if national.len() == 10 { national.strip_prefix("45").unwrap_or(national) } else { national };
+    let ok = national.len() == 8 && national.bytes().all(|b| b.is_ascii_digit()) && !national.starts_with('0');
+    ok.then(|| format!("+45{national}"))
+}
+
+/// Whether an inbound SMS says "acknowledged": the keyword, or "OK", alone but for spaces and a full stop.
+pub fn is_acknowledgement(text: &str) -> bool {
+    let word = text.trim().trim_end_matches(['.', '!']).trim();
+    word.eq_ignore_ascii_case(SMS_KEYWORD) || word.eq_ignore_ascii_case("ok")
+}
+
+word_enum!(
+    /// How a call-out came about: the crisis staff's, or a staffing call to the shift contacts.
+    CalloutKind, "call-out kind" {
+        Staff = "staff",
+        Staffing = "staffing",
+    }
+);
+
+word_enum!(
+    /// How an acknowledgement came in.
+    AckVia, "acknowledgement channel" {
+        Link = "link",
+        App = "app",
+        Sms = "sms",
+    }
+);
+
+/// The message a person in a crisis role gets when called out. `note` is what the one who
+/// started the call-out added.
+pub fn staff_message(exercise: bool, title: &str, role: StaffRole, note: &str) -> (String, String) {
+    let role = crate::narrative::staff_role_da(role);
+    let subject = outbound(exercise, &format!("Udkald: {title}"));
+    let mut body = outbound(exercise, &format!("Du kaldes ud som {} i krisen »{title}«.", role.to_lowercase()));
+    if !note.trim().is_empty() {
+        body.push(' ');
+        body.push_str(note.trim());
+    }
+    body.push_str(" Kvittér med linket, så ved krisestaben, at du har set det.");
+    (subject, body)
+}
+
+/// The staffing call to a member municipality's shift contact.
+pub fn staffing_message(exercise: bool, title: &str, need: &str) -> (String, String) {
+    let subject = outbound(exercise, &format!("Bemandingskald: {title}"));
+    let body = outbound(exercise, &format!("Krisen »{title}« har brug for agenter: {need}. Byd ind på vagterne med linket."));
+    (subject, body)
+}
+
+/// A call-out as the crisis room and the API show it: per role, who was notified on which
+/// channel, when, whether it was delivered, and who acknowledged when. No addresses.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
+pub struct CalloutStatus {
+    pub id: Uuid,
+    pub incident_id: Uuid,
+    pub kind: CalloutKind,
+    /// What the one who started it added (a staffing call: what is needed).
+    pub message: String,
+    pub exercise: bool,
+    #[serde(with = "time::serde::rfc3339")]
+    pub started_at: OffsetDateTime,
+    pub started_by: String,
+    pub roles: Vec<RoleCallout>,
+}
+
+/// One role's chain in a call-out (a staffing call has one, without a role).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
+pub struct RoleCallout {
+    pub role: Option<StaffRole>,
+    pub acknowledged: Option<Acknowledgement>,
+    pub steps: Vec<StepStatus>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
+pub struct Acknowledgement {
+    pub user_id: Uuid,
+    pub name: String,
+    pub via: AckVia,
+    #[serde(with = "time::serde::rfc3339")]
+    pub at: OffsetDateTime,
+}
+
+/// One step of a chain: the person, when they were due, and what was sent to them.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
+pub struct StepStatus {
+    pub position: u32,
+    pub user_id: Uuid,
+    pub name: String,
+    #[serde(with = "time::serde::rfc3339")]
+    pub due_at: OffsetDateTime,
+    #[serde(with = "time::serde::rfc3339::option")]
+    pub notified_at: Option<OffsetDateTime>,
+    pub messages: Vec<MessageStatus>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
+pub struct MessageStatus {
+    pub channel: Channel,
+    /// queued, sending, sent, failed, unknown (may have gone), delivered, undelivered.
+    pub state: String,
+    #[serde(with = "time::serde::rfc3339::option")]
+    pub sent_at: Option<OffsetDateTime>,
+    #[serde(with = "time::serde::rfc3339::option")]
+    pub delivered_at: Option<OffsetDateTime>,
+}
+
+impl RoleCallout {
+    /// Nobody left to ask and nobody acknowledged.
+    pub fn unanswered(&self, now: OffsetDateTime, wait: Duration) -> bool {
+        self.acknowledged.is_none() && self.steps.last().is_some_and(|s| s.notified_at.is_some_and(|t| now >= t + wait))
+    }
+}
+
 /// A text as it goes out: an exercise's starts with [`EXERCISE_PREFIX`].
 pub fn outbound(exercise: bool, text: &str) -> String {
     if exercise && !text.starts_with(EXERCISE_PREFIX) { format!("{EXERCISE_PREFIX}: {text}") } else { text.to_string() }
@@ -217,6 +347,32 @@ mod tests {
         assert!(Policy { wait: Duration::ZERO, rounds: 2 }.check().is_err());
         assert!(Policy { wait: Duration::hours(3), rounds: 2 }.check().is_err());
         assert!(Policy { wait: Duration::minutes(5), rounds: 0 }.check().is_err());
+    }
+
+    #[test]
+    fn mobile_numbers_are_kept_as_plus_45() {
+        for raw in ["12 34 56 78", "+45 1234 5678", "004512345678", "4512345678", "+4512345678"] {
+            assert_eq!(mobile_e164(raw).as_deref(), Some("+4512345678"), "{raw}");
+        }
+        assert_eq!(mobile_e164("112"), None);
+        assert_eq!(mobile_e164("02345678"), None);
+        assert_eq!(mobile_e164("+46 12345678"), None);
+    }
+
+    #[test]
+    fn a_reply_acknowledges_with_the_keyword_or_ok() {
+        assert!(is_acknowledgement("kvitter") && is_acknowledgement(" OK. ") && is_acknowledgement("Kvitter!"));
+        assert!(!is_acknowledgement("ok, men jeg kan først om en time") && !is_acknowledgement(""));
+    }
+
+    #[test]
+    fn an_exercise_message_says_so_first() {
+        let (subject, body) = staff_message(true, "Strømafbrydelse", StaffRole::LogKeeper, "Mød på Teams kl. 7.");
+        assert!(subject.starts_with("ØVELSE: Udkald") && body.starts_with("ØVELSE: Du kaldes ud som logfører"), "{subject} {body}");
+        assert!(body.contains("Mød på Teams kl. 7."));
+        let (subject, body) = staffing_message(false, "Strømafbrydelse", "12 agenter 14.00–22.00");
+        assert!(!subject.contains(EXERCISE_PREFIX) && body.contains("12 agenter 14.00–22.00"));
+        assert_eq!(token_digest("abc").len(), 64);
     }
 
     #[test]

@@ -37,6 +37,8 @@ word_enum!(
         EverydayImported = "everyday.imported",
         // Organisations, users, roster and templates: the secretariat's changes, kept as a trail.
         AdminChanged = "admin.changed",
+        // A call-out of the crisis staff (or a staffing call) moved on: started, someone notified, acknowledged.
+        CalloutChanged = "callout.changed",
     }
 );
 
@@ -78,6 +80,8 @@ pub enum Event {
     StaffingChanged(StaffingChange),
     #[serde(rename = "everyday.imported")]
     EverydayImported { municipality: String, added: u64, updated: u64, removed: u64 },
+    #[serde(rename = "callout.changed")]
+    CalloutChanged { incident_id: Uuid, callout_id: Uuid, role: Option<StaffRole>, what: CalloutChange },
     #[serde(rename = "admin.changed")]
     AdminChanged {
         #[serde(flatten)]
@@ -87,6 +91,15 @@ pub enum Event {
 }
 
 /// A checklist item ticked or un-ticked, or an action card's steps added.
+/// What happened to a call-out; names only the role, never an address.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CalloutChange {
+    Started,
+    Notified,
+    Acknowledged,
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
 pub enum ChecklistChange {
@@ -194,6 +207,7 @@ impl Event {
             Event::StaffingChanged(_) => EventKind::StaffingChanged,
             Event::EverydayImported { .. } => EventKind::EverydayImported,
             Event::AdminChanged { .. } => EventKind::AdminChanged,
+            Event::CalloutChanged { .. } => EventKind::CalloutChanged,
         }
     }
 

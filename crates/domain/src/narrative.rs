@@ -149,3 +149,40 @@ pub fn staffing_recommendation(advice: &[&str]) -> NewLogEntry {
     let text = if advice.is_empty() { "Bemandingen dækker behovet de næste otte timer.".to_string() } else { advice.join(" ") };
     entry(LogCategory::Staffing, format!("Bemandingsanbefaling: {text}"))
 }
+
+/// The call-out started: who is called first in each role.
+pub fn callout_started(first: &[(StaffRole, String)], note: &str) -> NewLogEntry {
+    let who: Vec<String> = first.iter().map(|(r, name)| format!("{} {name}", staff_role_da(*r).to_lowercase())).collect();
+    let who = if who.is_empty() { "ingen (krisestaben er ikke bemandet)".to_string() } else { who.join(", ") };
+    let mut text = format!("Krisestaben kaldes ud: {who}.");
+    if !note.trim().is_empty() {
+        text.push_str(&format!(" Besked: »{}«", note.trim()));
+    }
+    entry(LogCategory::Staffing, text)
+}
+
+/// No acknowledgement in time: the chain went on to the next person.
+pub fn callout_escalated(role: StaffRole, to: &str, reachable: bool) -> NewLogEntry {
+    let role = staff_role_da(role);
+    let text = if reachable {
+        format!("{role}: ingen kvittering i tide, {to} kaldes nu ud.")
+    } else {
+        format!("{role}: ingen kvittering i tide; {to} står næst, men har ingen bekræftet kontaktmetode.")
+    };
+    entry(LogCategory::Staffing, text)
+}
+
+/// Someone acknowledged their call-out.
+pub fn callout_acknowledged(role: StaffRole, name: &str, via: crate::callout::AckVia, at: time::OffsetDateTime) -> NewLogEntry {
+    let how = match via {
+        crate::callout::AckVia::Link => "med linket i udkaldet",
+        crate::callout::AckVia::App => "i Kriseservice",
+        crate::callout::AckVia::Sms => "med en sms",
+    };
+    entry(LogCategory::Staffing, format!("{}: {name} kvitterede for udkaldet {how} {}.", staff_role_da(role), crate::time::format_danish(at)))
+}
+
+/// The staffing lead called the member municipalities' shift contacts.
+pub fn staffing_call(recipients: usize, need: &str) -> NewLogEntry {
+    entry(LogCategory::Staffing, format!("Bemandingskald sendt til {recipients} vagtkontakter: {need}."))
+}

@@ -33,6 +33,9 @@ word_enum!(
         ViewShifts = "view_shifts",
         BidForShifts = "bid_for_shifts",
         UseSecondFactor = "use_second_factor",
+        StartCallout = "start_callout",
+        ViewCallout = "view_callout",
+        SendStaffingCall = "send_staffing_call",
     }
 );
 
@@ -87,6 +90,12 @@ pub const TABLE: &[(Permission, &[Role])] = &[
     // A second factor at login (TOTP) for the accounts that steer a crisis: the secretariat, the
     // steering group and the crisis staff; the secretariat may require it of any of these roles.
     (Permission::UseSecondFactor, &[Secretariat, SteeringGroup, CrisisLeader, LogKeeper, ProcessLead, StaffingLead]),
+    // Calling the crisis staff out again, with a message: whoever leads or supports the crisis.
+    (Permission::StartCallout, &[Secretariat, CrisisLeader, LogKeeper]),
+    // Who was called, on which channel, who acknowledged: the crisis organisation.
+    (Permission::ViewCallout, &[Secretariat, SteeringGroup, CrisisLeader, LogKeeper, ProcessLead, StaffingLead]),
+    // Asking the member municipalities for agents is the staffing lead's.
+    (Permission::SendStaffingCall, &[StaffingLead]),
 ];
 
 /// What a dedicated integration token (a contact-centre platform, not a person) may do.
@@ -153,6 +162,7 @@ impl Actor {
             crate::event::EventKind::AdminChanged => allows(self.role, Permission::ManageUsers),
             // A log entry's text is the log itself.
             crate::event::EventKind::LogAppended => allows(self.role, Permission::ReadLog) && self.sees(&e.affected),
+            crate::event::EventKind::CalloutChanged => allows(self.role, Permission::ViewCallout) && self.sees(&e.affected),
             _ => self.sees(&e.affected),
         }
     }

@@ -12,7 +12,7 @@ macro_rules! incident_columns {
 }
 
 operations! {
-    uses: log, events, checklists;
+    uses: log, events, checklists, callouts;
 
     helpers {
         async fn affected_in<'e, E: sqlx::Executor<'e, Database = Db>>(ex: E, id: Uuid) -> Result<Vec<String>> {
@@ -118,8 +118,8 @@ operations! {
             Ok(out)
         }
 
-        /// Moves an incident along its lifecycle; activation instantiates the checklist, closing
-        /// keeps the all-clear and logs it with the step.
+        /// Moves an incident along its lifecycle; activation calls the crisis staff out and
+        /// instantiates the checklist, closing keeps the all-clear and logs it with the step.
         pub write fn change_status(pool, id: Uuid, step: &Transition, actor: &Actor, at: OffsetDateTime) -> Result<Incident> {
             let mut tx = pool.begin().await?;
             let mut events = Vec::new();
@@ -145,6 +145,10 @@ operations! {
             append_in_tx(&mut tx, &incident, actor, narrative::status_changed(from, to, step.note.as_deref()), at, &mut events).await?;
             if let Some(text) = &step.all_clear {
                 append_in_tx(&mut tx, &incident, actor, narrative::all_clear(text), at, &mut events).await?;
+            }
+            // Activation calls the crisis staff out, in the same transaction: it cannot be lost.
+            if from == Status::Prepared && to == Status::Active {
+                start_in(&mut tx, &incident, "", actor, at, &mut events).await?;
             }
             let existing: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM checklist_items WHERE incident_id = $1").bind(id).fetch_one(&mut *tx).await?;
             if to.raises_checklist(existing) {

@@ -9,6 +9,7 @@
 // (see `backend::operations!`), and the `Store` methods that run them.
 mod accounts;
 mod backend;
+mod callouts;
 mod checklists;
 mod commit;
 mod contacts;
@@ -39,7 +40,8 @@ use domain::event::Committed;
 pub use error::{Result, StoreError};
 pub use everyday::ImportReport;
 pub use idempotency::{Claim, IdempotencyKey, KEY_LIFETIME, StoredReply};
-pub use outbox::{Delivery, Outgoing};
+pub use callouts::Acknowledged;
+pub use outbox::Outgoing;
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 pub use staffing::CallsReport;

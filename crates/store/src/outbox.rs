@@ -20,17 +20,6 @@ pub struct Outgoing {
     pub attempts: i64,
 }
 
-/// Where a queued message stands, as the status views show it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Delivery {
-    pub id: i64,
-    pub channel: Channel,
-    pub state: String,
-    pub sent_at: Option<OffsetDateTime>,
-    pub delivered_at: Option<OffsetDateTime>,
-    pub last_error: Option<String>,
-}
-
 #[derive(sqlx::FromRow)]
 struct OutgoingRow {
     channel: String,
@@ -166,18 +155,6 @@ operations! {
             .fetch_all(pool)
             .await?;
             Ok(ids)
-        }
-
-        pub read fn deliveries(pool, ids: &[i64]) -> Result<Vec<Delivery>> {
-            let mut out = Vec::with_capacity(ids.len());
-            for id in ids {
-                let row: Option<(String, String, Option<OffsetDateTime>, Option<OffsetDateTime>, Option<String>)> =
-                    sqlx::query_as("SELECT channel, state, sent_at, delivered_at, last_error FROM outbox WHERE id = $1").bind(id).fetch_optional(pool).await?;
-                if let Some((channel, state, sent_at, delivered_at, last_error)) = row {
-                    out.push(Delivery { id: *id, channel: channel.parse().map_err(corrupt)?, state, sent_at, delivered_at, last_error });
-                }
-            }
-            Ok(out)
         }
     }
 }

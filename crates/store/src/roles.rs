@@ -45,7 +45,7 @@ operations! {
     uses: incidents, log, events;
 
     helpers {
-        async fn roles_in<'e, E: sqlx::Executor<'e, Database = Db>>(ex: E, incident_id: Uuid) -> Result<Vec<Assignment>> {
+        pub(crate) async fn roles_in<'e, E: sqlx::Executor<'e, Database = Db>>(ex: E, incident_id: Uuid) -> Result<Vec<Assignment>> {
             let rows: Vec<AssignmentRow> = sqlx::query_as(concat!(assignment_select!(), " FROM incident_roles r LEFT JOIN users p ON p.id = r.primary_user
                  LEFT JOIN users d ON d.id = r.deputy_user WHERE r.incident_id = $1"))
             .bind(incident_id)

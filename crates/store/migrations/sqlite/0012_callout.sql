@@ -70,8 +70,9 @@ CREATE TABLE callouts (
 CREATE INDEX callouts_incident ON callouts (incident_id, started_at);
 
 -- The frozen chain: each role's steps, fixed when the call-out started. A step is notified once,
--- when due, unless the role was acknowledged first. The token (its SHA-256 digest kept) is the
--- step's one-time acknowledgement link.
+-- when due, unless the role was acknowledged first; its acknowledgement link's token is made then
+-- (only its SHA-256 digest is kept) and lasts until `expires_at`. A staffing call's steps are its
+-- recipients, all due at once (role 'shift_contact').
 CREATE TABLE callout_steps (
     callout_id BLOB NOT NULL REFERENCES callouts(id) ON DELETE CASCADE,
     role TEXT NOT NULL,
@@ -80,8 +81,8 @@ CREATE TABLE callout_steps (
     person_name TEXT NOT NULL,
     due_at TEXT NOT NULL,
     notified_at TEXT,
-    token_digest TEXT NOT NULL UNIQUE,
-    expires_at TEXT NOT NULL,
+    token_digest TEXT UNIQUE,
+    expires_at TEXT,
     PRIMARY KEY (callout_id, role, position)
 );
 CREATE INDEX callout_steps_due ON callout_steps (due_at) WHERE notified_at IS NULL;
