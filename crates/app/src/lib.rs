@@ -36,7 +36,7 @@ pub use second_factor::{SecondFactorSettings, TotpSecret, TotpStatus};
 /// The database handle, for wiring only: `cli` opens it (`console::open`) and hands it to
 /// [`App::start`]; nothing above `app` calls it.
 pub use store::Store;
-pub use store::{Appended, IdempotencyKey, Once, StoredReply};
+pub use store::{Acknowledged, Appended, IdempotencyKey, Once, StoredReply};
 pub use store::{CallsReport, ImportReport};
 pub use voice::VoiceLine;
 

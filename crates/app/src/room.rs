@@ -37,6 +37,8 @@ pub struct CrisisRoom {
     /// Calls per interval (for those who see staffing).
     pub calls: Vec<CallInterval>,
     pub organisations: Vec<Organisation>,
+    /// The call-outs, newest first (for those who see them).
+    pub callouts: Vec<domain::callout::CalloutStatus>,
 }
 
 #[derive(Debug, Clone, Copy, Serialize, utoipa::ToSchema)]
@@ -95,6 +97,7 @@ impl App {
             false => Vec::new(),
         };
         let calls = if may(Permission::ViewStaffing) { s.call_intervals(id).await? } else { Vec::new() };
+        let callouts = if may(Permission::ViewCallout) { s.callouts(id).await? } else { Vec::new() };
         Ok(CrisisRoom {
             last_event,
             incident,
@@ -110,6 +113,7 @@ impl App {
             feedback,
             calls,
             organisations,
+            callouts,
         })
     }
 

@@ -76,7 +76,12 @@ struct Jobs {
 
 impl Jobs {
     fn settings(self) -> Result<app::jobs::Settings> {
-        let s = app::jobs::Settings { smtp_url: self.smtp_url, mail_from: self.mail_from, retention_days: self.retention_days };
+        let s = app::jobs::Settings {
+            smtp_url: self.smtp_url,
+            mail_from: self.mail_from,
+            retention_days: self.retention_days,
+            ..Default::default()
+        };
         app::jobs::check(&s).map_err(|e| anyhow::anyhow!(e))?;
         Ok(s)
     }

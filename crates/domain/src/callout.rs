@@ -217,6 +217,19 @@ word_enum!(
 );
 
 word_enum!(
+    /// Where an outbound message stands (`unknown`: it may have gone, a gateway timed out; it is not sent again).
+    DeliveryState, "delivery state" {
+        Queued = "queued",
+        Sending = "sending",
+        Sent = "sent",
+        Failed = "failed",
+        Unknown = "unknown",
+        Delivered = "delivered",
+        Undelivered = "undelivered",
+    }
+);
+
+word_enum!(
     /// How an acknowledgement came in.
     AckVia, "acknowledgement channel" {
         Link = "link",
@@ -295,8 +308,7 @@ pub struct StepStatus {
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
 pub struct MessageStatus {
     pub channel: Channel,
-    /// queued, sending, sent, failed, unknown (may have gone), delivered, undelivered.
-    pub state: String,
+    pub state: DeliveryState,
     #[serde(with = "time::serde::rfc3339::option")]
     pub sent_at: Option<OffsetDateTime>,
     #[serde(with = "time::serde::rfc3339::option")]

@@ -179,7 +179,10 @@ pub fn callout_acknowledged(role: StaffRole, name: &str, via: crate::callout::Ac
         crate::callout::AckVia::App => "i Kriseservice",
         crate::callout::AckVia::Sms => "med en sms",
     };
-    entry(LogCategory::Staffing, format!("{}: {name} kvitterede for udkaldet {how} {}.", staff_role_da(role), crate::time::format_danish(at)))
+    entry(
+        LogCategory::Staffing,
+        format!("{}: {name} kvitterede for udkaldet {how} {}.", staff_role_da(role), crate::time::format_danish(at)),
+    )
 }
 
 /// The staffing lead called the member municipalities' shift contacts.

@@ -87,7 +87,14 @@ fn group(steps: Vec<StepRow>, messages: Vec<MessageRow>, acks: Vec<AckRow>) -> R
         for s in mine {
             let sent = messages.iter().filter(|m| m.role == name && m.position == s.position);
             let sent = sent
-                .map(|m| Ok(callout::MessageStatus { channel: m.channel.parse().map_err(corrupt)?, state: m.state.clone(), sent_at: m.sent_at, delivered_at: m.delivered_at }))
+                .map(|m| {
+                    Ok(callout::MessageStatus {
+                        channel: m.channel.parse().map_err(corrupt)?,
+                        state: m.state.parse().map_err(corrupt)?,
+                        sent_at: m.sent_at,
+                        delivered_at: m.delivered_at,
+                    })
+                })
                 .collect::<Result<Vec<_>>>()?;
             rows.push(callout::StepStatus {
                 position: u32::try_from(s.position).map_err(corrupt)?,
@@ -99,7 +106,12 @@ fn group(steps: Vec<StepRow>, messages: Vec<MessageRow>, acks: Vec<AckRow>) -> R
             });
         }
         let acknowledged = match acks.iter().find(|a| a.role == name) {
-            Some(a) => Some(callout::Acknowledgement { user_id: a.user_id, name: a.person_name.clone(), via: a.via.parse().map_err(corrupt)?, at: a.at }),
+            Some(a) => Some(callout::Acknowledgement {
+                user_id: a.user_id,
+                name: a.person_name.clone(),
+                via: a.via.parse().map_err(corrupt)?,
+                at: a.at,
+            }),
             None => None,
         };
         let role = if name == SHIFT_CONTACT { None } else { Some(name.parse().map_err(corrupt)?) };

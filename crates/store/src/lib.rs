@@ -34,13 +34,13 @@ mod staffing;
 mod tokens;
 mod totp;
 
+pub use callouts::Acknowledged;
 pub use commit::{Appended, Once};
 pub use contacts::StoredMethod;
 use domain::event::Committed;
 pub use error::{Result, StoreError};
 pub use everyday::ImportReport;
 pub use idempotency::{Claim, IdempotencyKey, KEY_LIFETIME, StoredReply};
-pub use callouts::Acknowledged;
 pub use outbox::Outgoing;
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};

@@ -135,6 +135,7 @@ mod tests {
         ("sqlite", 9, "10f39c545f5b5e17aab43a42e2ca6aa6fc763bf9e1166b3defcf77cfd223bd5feeec763fa57bc88893d67d8aa63a7af8"),
         ("sqlite", 10, "6233101c0f68dbf3f5a409bcaaeb9bb9ffd05d279ffad04949cbddb0d32f970c2a83169e8bda233f626d79e91557b2fc"),
         ("sqlite", 11, "b022550748ced81f3d1f1a467f9c685c4b82f55d90e812178cf519a3157c7b2154ac1056abcbe1182b08f5fd3656eb20"),
+        ("sqlite", 12, "b02105716023bb670a58cc511e2a181459957827b60dc845bc2b5c4ff9577e7d34e653f44dab65f77f783d0eff914b1c"),
         ("postgres", 1, "145f073ba980de225b5123c4664822b345b9484ea1669f3d79dbfe6e1b42d7ae82ecfe2d290ddc4afea09d95083d40c7"),
         ("postgres", 2, "2c2109ee7a3a3185f95dcb71950d937a446b426af1eebde9d65845ad8978087a1d297318e1110262ecde160b8f3f22df"),
         ("postgres", 3, "7bdb670fa0beaa2ebf2514205ca119eb1fa93e0d47ab95b6cd48b0bbd46fd2865244f9ca79b81aac54c3ca50f73a37b6"),
@@ -146,6 +147,7 @@ mod tests {
         ("postgres", 9, "c89bbf5741eaa7cf6eaa6f87dec6727f4309c08b37fdbb110ba562616af93302b8a3bc801333ad99d9a68d1a4a90befc"),
         ("postgres", 10, "6233101c0f68dbf3f5a409bcaaeb9bb9ffd05d279ffad04949cbddb0d32f970c2a83169e8bda233f626d79e91557b2fc"),
         ("postgres", 11, "28d5ee3b25ba21bceaa2679e014364538b92b8865e7cef90177fc1471ef89f30c7b504bfa809c257ce1b9d52f556b6c4"),
+        ("postgres", 12, "547457520b84f099fd63372834e0e6bb6999b642cc06fb33fb7d395e8de76144fea359e3af516db5687f7fb0d9acc573"),
     ];
 
     fn embedded(backend: &str, migrator: &Migrator) -> Vec<(String, i64, String)> {

@@ -85,6 +85,26 @@
   ["incident.status", "incident.roles", "checklist.updated", "incident.created", "guide.published"].forEach(function (kind) {
     source.addEventListener(kind, function (ev) { if (mine(ev)) notice(); });
   });
+  // The call-out section is drawn again from the server when the call-out moves on, and every
+  // 15 s while it is open, for the delivery states that come back from the gateways.
+  function refreshCallout(announce) {
+    var box = document.getElementById("callout");
+    if (!box || box.querySelector("details[open]")) return;
+    fetch("/incidents/" + box.getAttribute("data-callout") + "/callout", { credentials: "same-origin" })
+      .then(function (r) { return r.ok ? r.text() : null; })
+      .then(function (html) {
+        var now = document.getElementById("callout");
+        if (!html || !now) return;
+        var t = document.createElement("template"); t.innerHTML = html.trim();
+        var next = t.content.firstElementChild;
+        if (!next) return;
+        now.replaceWith(next);
+        var say = document.getElementById("callout-live");
+        if (announce && say) say.textContent = words.callout;
+      });
+  }
+  source.addEventListener("callout.changed", function (ev) { if (mine(ev)) refreshCallout(true); });
+  if (document.getElementById("callout")) setInterval(function () { refreshCallout(false); }, 15000);
   wirePrint();
 
   function wirePrint() {

@@ -9,6 +9,7 @@
 mod account;
 mod admin;
 mod alerts;
+mod callout;
 mod chat;
 mod events;
 mod feedback;
@@ -52,6 +53,10 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(incidents::tick))
         .routes(routes!(incidents::cards, incidents::attach))
         .routes(routes!(incidents::detach))
+        .routes(routes!(callout::list, callout::start))
+        .routes(routes!(callout::acknowledge))
+        .routes(routes!(callout::acknowledge_token))
+        .routes(routes!(callout::staffing_call))
         .routes(routes!(guide::published, guide::save))
         .routes(routes!(guide::draft))
         .routes(routes!(guide::publish))

@@ -4,6 +4,7 @@ mod account;
 mod admin;
 mod agent;
 mod authority;
+mod callout;
 mod chart;
 mod chat;
 mod form;
@@ -47,6 +48,7 @@ pub fn routes() -> Router<AppState> {
         .route("/static/chat.js", get(|| async { static_file("text/javascript", include_str!("../../static/chat.js")) }))
         .merge(incidents::routes())
         .merge(room::routes())
+        .merge(callout::routes())
         .merge(agent::routes())
         .merge(guide_edit::routes())
         .merge(authority::routes())
@@ -356,6 +358,7 @@ fn live_texts(c: &Ctx) -> Markup {
     let mut texts: Vec<(&str, &str)> = categories.chain(roles).collect();
     texts.extend([("corrects", c.t("room.log.corrects")), ("overdue", c.t("live.overdue")), ("in", c.t("live.in"))]);
     texts.push(("corrected_by", c.t("room.log.corrected_by")));
+    texts.push(("callout", c.t("live.callout")));
     script_texts(&texts)
 }
 

@@ -66,6 +66,7 @@ async fn room_page(s: &AppState, ctx: &Ctx, id: Uuid, posted: &Posted) -> PageRe
                 (status_section(ctx, i, posted))
                 (guide_section(ctx, i, room.latest.as_ref(), room.freshness.as_ref(), room.feedback))
                 (roles_section(ctx, i, &room.roles, &room.staff, posted))
+                @if ctx.may(Permission::ViewCallout) { (super::callout::section(ctx, i, &room.callouts, posted)) }
                 (checklist_section(ctx, i, &room.checklist, &org_name, posted))
                 (cards_section(ctx, i, &room.cards, &room.all_cards, posted))
                 (staffing_links(ctx, i, &room.calls))
@@ -78,7 +79,7 @@ async fn room_page(s: &AppState, ctx: &Ctx, id: Uuid, posted: &Posted) -> PageRe
 }
 
 /// The room again after a refused post of `form`, or the error page for what no form can show.
-async fn refused(s: &AppState, ctx: &Ctx, id: Uuid, form: &str, typed: Vec<(String, String)>, e: app::Error) -> PageResult {
+pub(super) async fn refused(s: &AppState, ctx: &Ctx, id: Uuid, form: &str, typed: Vec<(String, String)>, e: app::Error) -> PageResult {
     match Posted::refused(ctx.lang, form, typed, ApiError::from(e)) {
         Ok(posted) => room_page(s, ctx, id, &posted).await,
         Err(e) => Err(PageError::Api(e, ctx.lang)),
