@@ -207,9 +207,10 @@ async fn lifecycle_is_enforced_inside_the_transaction(store: &Store) {
 
     let log = store.log(i.id).await.unwrap();
     let texts: Vec<&str> = log.iter().map(|e| e.text.as_str()).collect();
-    assert_eq!(texts.len(), 5, "{texts:?}");
-    assert!(texts[3].contains("til lukket") && texts[3].contains("Strømmen er tilbage"));
-    assert!(texts[4].contains("Afblæsning") && texts[4].contains("Krisen er ovre."), "the all-clear is logged with the closing: {texts:?}");
+    assert_eq!(texts.len(), 6, "{texts:?}");
+    assert!(texts[2].starts_with("Krisestaben kaldes ud"), "activation calls the crisis staff out: {texts:?}");
+    assert!(texts[4].contains("til lukket") && texts[4].contains("Strømmen er tilbage"));
+    assert!(texts[5].contains("Afblæsning") && texts[5].contains("Krisen er ovre."), "the all-clear is logged with the closing: {texts:?}");
     assert!(verify(&log).valid);
 }
 
@@ -470,7 +471,7 @@ async fn events_are_ordered_and_relayed(store: &Store) {
 
     let mut kinds = Vec::new();
     let mut last = 0;
-    while kinds.len() < 5 {
+    while kinds.len() < 7 {
         let e = tokio::time::timeout(std::time::Duration::from_secs(3), rx.recv()).await.expect("event within 3 s").unwrap();
         assert!(e.seq > last, "events arrive in sequence order");
         last = e.seq;
@@ -481,9 +482,10 @@ async fn events_are_ordered_and_relayed(store: &Store) {
         kinds.push(e.kind);
     }
     use EventKind::*;
-    assert_eq!(kinds, [LogAppended, IncidentCreated, LogAppended, IncidentStatus, LogAppended]);
+    // Activation logs the step and the call-out it starts, in the same transaction.
+    assert_eq!(kinds, [LogAppended, IncidentCreated, LogAppended, LogAppended, CalloutChanged, IncidentStatus, LogAppended]);
     let replay = store.events_since(0, 100).await.unwrap();
-    assert_eq!(replay.iter().filter(|e| e.kind != EventKind::AdminChanged).count(), 5);
+    assert_eq!(replay.iter().filter(|e| e.kind != EventKind::AdminChanged).count(), 7);
 }
 
 async fn truncation_and_unreadable_rows_are_caught(store: &Store) {

@@ -57,6 +57,7 @@ async fn fill(kit: &Kit, path: &str, incident: &str, item: &str) -> String {
         .replace("{code}", "0250")
         .replace("{file}", "0253.ics")
         .replace("{card}", &card.to_string())
+        .replace("{callout}", &uuid::Uuid::new_v4().to_string())
 }
 
 fn body(kit: &Kit, method: &str, path: &str) -> Option<Value> {
@@ -75,6 +76,10 @@ fn body(kit: &Kit, method: &str, path: &str) -> Option<Value> {
             json!({ "category": "information", "text": "Statusmøde holdt" })
         }
         ("post", "/api/v1/incidents/{id}/checklist/{item}") => json!({ "done": true }),
+        ("post", "/api/v1/incidents/{id}/callout") => json!({ "message": "Mød på Teams kl. 7.00" }),
+        ("post", "/api/v1/incidents/{id}/callout/{callout}/acknowledgement") => json!({ "role": "log_keeper" }),
+        ("post", "/api/v1/callout/acknowledgement") => json!({ "token": "0123456789abcdef0123456789abcdef" }),
+        ("post", "/api/v1/incidents/{id}/staffing-call") => json!({ "need": "12 agenter 14.00–22.00" }),
         ("post", "/api/v1/incidents/{id}/feedback") => {
             json!({ "version": 1, "section": "contacts", "category": "contact_details", "text": "Nummeret er forkert" })
         }

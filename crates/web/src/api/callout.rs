@@ -25,7 +25,7 @@ pub struct Callouts {
 /// Every call-out of the incident: per role who was notified, on which channel, when, whether delivered, who acknowledged
 #[utoipa::path(get, path = "/api/v1/incidents/{id}/callout", extensions(("x-permission" = json!(P::ViewCallout))),
     responses((status = OK, body = Callouts)))]
-pub async fn list(State(s): State<AppState>, ApiCaller(c): ApiCaller, Path(id): Path<Uuid>) -> Result<Json<Callouts>, ApiError> {
+pub async fn callout_status(State(s): State<AppState>, ApiCaller(c): ApiCaller, Path(id): Path<Uuid>) -> Result<Json<Callouts>, ApiError> {
     Ok(Json(Callouts { callouts: s.app.callouts(&c.actor(), id).await? }))
 }
 
@@ -46,7 +46,7 @@ pub struct Started {
 /// Call the crisis staff out (again), with a message; activation does it by itself
 #[utoipa::path(post, path = "/api/v1/incidents/{id}/callout", extensions(("x-permission" = json!(P::StartCallout))),
     responses((status = CREATED, body = Started)))]
-pub async fn start(
+pub async fn start_callout(
     State(s): State<AppState>,
     ApiCaller(c): ApiCaller,
     Path(id): Path<Uuid>,
@@ -84,7 +84,7 @@ pub struct AckRequest {
 /// Acknowledge your own call-out in a role (you must have been notified in it)
 #[utoipa::path(post, path = "/api/v1/incidents/{id}/callout/{callout}/acknowledgement", extensions(("x-permission" = json!(P::ViewIncidents))),
     params(("id" = Uuid, Path), ("callout" = Uuid, Path)), responses((status = OK, body = Acknowledgement)))]
-pub async fn acknowledge(
+pub async fn acknowledge_callout(
     State(s): State<AppState>,
     ApiCaller(c): ApiCaller,
     Path((id, callout)): Path<(Uuid, Uuid)>,
@@ -103,7 +103,7 @@ pub struct TokenAck {
 
 /// Acknowledge with the token of a message's link: once, for its own person and call-out, until it expires
 #[utoipa::path(post, path = "/api/v1/callout/acknowledgement", security(()), responses((status = OK, body = Acknowledgement)))]
-pub async fn acknowledge_token(State(s): State<AppState>, Json(r): Json<TokenAck>) -> Result<Json<Acknowledgement>, ApiError> {
+pub async fn acknowledge_callout_link(State(s): State<AppState>, Json(r): Json<TokenAck>) -> Result<Json<Acknowledgement>, ApiError> {
     Ok(Json(s.app.acknowledge_link(&r.token).await?.into()))
 }
 

@@ -213,11 +213,20 @@ async fn link_ack(State(s): State<AppState>, Path(token): Path<String>, headers:
     let lang = Lang::from_headers(&headers);
     match s.app.acknowledge_link(&token).await {
         Ok(a) => {
-            let role = t(lang, &format!("role.{}", a.role));
-            let key = if a.before { "ack.before" } else { "ack.done" };
+            let role = match a.role {
+                StaffRole::CrisisLeader => t(lang, "role.crisis_leader"),
+                StaffRole::LogKeeper => t(lang, "role.log_keeper"),
+                StaffRole::ProcessLead => t(lang, "role.process_lead"),
+                StaffRole::StaffingLead => t(lang, "role.staffing_lead"),
+            };
+            let said = if a.before {
+                tf(lang, "ack.before", &[("role", role), ("name", &a.by)])
+            } else {
+                tf(lang, "ack.done", &[("role", role), ("name", &a.by)])
+            };
             let body = html! {
                 h1 { (t(lang, "ack.title")) }
-                p role="status" { (tf(lang, key, &[("role", role), ("name", &a.by)])) " " (local_time(a.at)) }
+                p role="status" { (said) " " (local_time(a.at)) }
                 p { a href={ "/incidents/" (a.incident_id) } { (t(lang, "ack.open")) } }
             };
             public_page(lang, body)
