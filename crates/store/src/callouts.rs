@@ -203,7 +203,7 @@ operations! {
             let Some((user, name)) = claimed else { return Ok(None) };
             let (note, exercise): (String, bool) = sqlx::query_as("SELECT message, exercise FROM callouts WHERE id = $1").bind(callout_id).fetch_one(&mut **tx).await?;
             let stale = stale_after_in(&mut **tx).await?;
-            let methods = methods_of(&mut **tx, &[user]).await?.remove(&user).unwrap_or_default();
+            let methods = methods_of(tx, &[user]).await?.remove(&user).unwrap_or_default();
             let role: StaffRole = role.parse().map_err(corrupt)?;
             let (subject, body) = callout::staff_message(exercise, &incident.title, role, &note);
             let mut sent = 0;
@@ -385,7 +385,7 @@ operations! {
                 .await?;
             let stale = stale_after_in(&mut *tx).await?;
             let ids: Vec<Uuid> = recipients.iter().map(|(u, _)| *u).collect();
-            let methods = methods_of(&mut *tx, &ids).await?;
+            let methods = methods_of(&mut tx, &ids).await?;
             let (subject, body) = callout::staffing_message(incident.exercise, &incident.title, need);
             for (n, (user, name)) in recipients.iter().enumerate() {
                 sqlx::query("INSERT INTO callout_steps (callout_id, role, position, user_id, person_name, due_at, notified_at) VALUES ($1, $2, $3, $4, $5, $6, $6)")
