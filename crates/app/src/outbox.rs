@@ -2,7 +2,7 @@
 //! a failure is retried with backoff where that is safe, and recorded where it is not. A use case
 //! that queues a message wakes the worker, so that a call-out does not wait for the next round.
 
-use domain::callout::Channel;
+use domain::callout::ContactChannel;
 use lettre::message::{Mailbox, header::ContentType};
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 use std::sync::Arc;
@@ -28,10 +28,10 @@ pub(crate) struct Senders {
 }
 
 impl Senders {
-    fn channels(&self) -> Vec<Channel> {
+    fn channels(&self) -> Vec<ContactChannel> {
         let mut c = Vec::new();
         if self.mail.is_some() {
-            c.push(Channel::Email);
+            c.push(ContactChannel::Email);
         }
         c
     }
@@ -62,7 +62,7 @@ pub(crate) async fn run(store: Store, senders: Senders, wake: Arc<Notify>, shutd
     }
 }
 
-async fn deliver_due(store: &Store, senders: &Senders, channels: &[Channel]) {
+async fn deliver_due(store: &Store, senders: &Senders, channels: &[ContactChannel]) {
     if let Ok(ids) = store.orphaned_sends(domain::time::now() - ORPHANED_AFTER).await
         && !ids.is_empty()
     {
@@ -104,7 +104,7 @@ async fn deliver_due(store: &Store, senders: &Senders, channels: &[Channel]) {
 
 async fn send(senders: &Senders, m: &Outgoing) -> Outcome {
     match m.channel {
-        Channel::Email => {
+        ContactChannel::Email => {
             let Some((transport, from)) = &senders.mail else { unreachable!("only configured channels are claimed") };
             match mail(from, m, &senders.public_url) {
                 Ok(message) => match transport.send(message).await {
@@ -115,7 +115,7 @@ async fn send(senders: &Senders, m: &Outgoing) -> Outcome {
                 Err(e) => Outcome::Failed { error: e, retry: false },
             }
         }
-        Channel::Sms | Channel::Teams => Outcome::Unknown(format!("no sender for {}", m.channel)),
+        ContactChannel::Sms | ContactChannel::Teams => Outcome::Unknown(format!("no sender for {}", m.channel)),
     }
 }
 
@@ -163,7 +163,7 @@ mod tests {
     fn a_link_is_made_absolute_and_written_under_the_text() {
         let m = Outgoing {
             id: 7,
-            channel: Channel::Email,
+            channel: ContactChannel::Email,
             address: "kriseleder@k.invalid".into(),
             subject: "Krisen er aktiveret".into(),
             body: "Du er kaldt ud.".into(),

@@ -9,7 +9,7 @@ use uuid::Uuid;
 
 word_enum!(
     /// A channel a person can be reached on.
-    Channel, "contact channel" {
+    ContactChannel, "contact channel" {
         Email = "email",
         Sms = "sms",
         Teams = "teams",
@@ -30,7 +30,7 @@ pub const EXERCISE_PREFIX: &str = "ØVELSE";
 /// One way to reach a person, and when it was last shown to work.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ContactMethod {
-    pub channel: Channel,
+    pub channel: ContactChannel,
     /// An e-mail address, a mobile number or a Teams webhook.
     pub address: String,
     pub verified_at: Option<OffsetDateTime>,
@@ -171,7 +171,7 @@ impl Chain {
 /// A message as the outbox queues it, for one channel and address.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Message {
-    pub channel: Channel,
+    pub channel: ContactChannel,
     /// An e-mail address, a mobile number (`+45…`) or a Teams team's name or webhook.
     pub address: String,
     pub subject: String,
@@ -307,7 +307,7 @@ pub struct StepStatus {
 
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
 pub struct MessageStatus {
-    pub channel: Channel,
+    pub channel: ContactChannel,
     pub state: DeliveryState,
     #[serde(with = "time::serde::rfc3339::option")]
     pub sent_at: Option<OffsetDateTime>,
@@ -335,7 +335,11 @@ mod tests {
     const NOW: OffsetDateTime = datetime!(2026-12-02 06:00 UTC);
 
     fn method(days_ago: Option<i64>) -> ContactMethod {
-        ContactMethod { channel: Channel::Email, address: "a@b.invalid".into(), verified_at: days_ago.map(|d| NOW - Duration::days(d)) }
+        ContactMethod {
+            channel: ContactChannel::Email,
+            address: "a@b.invalid".into(),
+            verified_at: days_ago.map(|d| NOW - Duration::days(d)),
+        }
     }
 
     fn id(n: u128) -> Uuid {

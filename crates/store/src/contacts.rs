@@ -2,7 +2,7 @@
 //! secretariat keeps: how long a verification lasts and how each role escalates.
 
 use crate::backend::prelude::*;
-use domain::callout::{Channel, ContactMethod, DEFAULT_STALE_AFTER_DAYS, Policy};
+use domain::callout::{ContactChannel, ContactMethod, DEFAULT_STALE_AFTER_DAYS, Policy};
 use domain::role::StaffRole;
 use std::collections::HashMap;
 
@@ -25,7 +25,7 @@ struct MethodRow {
 
 impl MethodRow {
     fn into_domain(self) -> Result<StoredMethod> {
-        let channel: Channel = self.channel.parse().map_err(corrupt)?;
+        let channel: ContactChannel = self.channel.parse().map_err(corrupt)?;
         Ok(StoredMethod {
             id: self.id,
             user_id: self.user_id,

@@ -4,13 +4,13 @@
 //! or Teams message is taken once, since a gateway that timed out may still have sent it.
 
 use crate::backend::prelude::*;
-use domain::callout::{Channel, Message};
+use domain::callout::{ContactChannel, Message};
 
 /// A message taken from the outbox for one delivery attempt.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Outgoing {
     pub id: i64,
-    pub channel: Channel,
+    pub channel: ContactChannel,
     pub address: String,
     pub subject: String,
     pub body: String,
@@ -69,7 +69,7 @@ operations! {
         /// (or this one after a crash) retries it only once the lease has run out; any other channel
         /// is taken once and comes back only if its failure is recorded as safe to retry.
         /// Only messages of `channels` (those this node can send) are taken.
-        pub write fn claim_message(pool, channels: &[Channel], now: OffsetDateTime, lease_until: OffsetDateTime) -> Result<Option<Outgoing>> {
+        pub write fn claim_message(pool, channels: &[ContactChannel], now: OffsetDateTime, lease_until: OffsetDateTime) -> Result<Option<Outgoing>> {
             let mut tx = pool.begin().await?;
             let pick = if POSTGRES {
                 "SELECT id FROM outbox WHERE sent_at IS NULL AND next_attempt_at <= $1 AND position(',' || channel || ',' IN $2) > 0 ORDER BY id LIMIT 1 FOR UPDATE SKIP LOCKED"

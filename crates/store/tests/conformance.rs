@@ -797,8 +797,8 @@ async fn callbacks_are_mailed_access_logged_and_purged(store: &Store) {
     assert!(!event.payload.to_string().contains("Birthe"), "events carry no personal data");
 
     // The outbox: one mail to the guide's callback mailbox, leased to one sender at a time.
-    let mail = [domain::callout::Channel::Email];
-    assert!(store.claim_message(&[domain::callout::Channel::Sms], t0, t0).await.unwrap().is_none(), "only the channels asked for");
+    let mail = [domain::callout::ContactChannel::Email];
+    assert!(store.claim_message(&[domain::callout::ContactChannel::Sms], t0, t0).await.unwrap().is_none(), "only the channels asked for");
     let m = store.claim_message(&mail, t0, t0 + Duration::minutes(1)).await.unwrap().expect("a mail is queued");
     assert_eq!((m.channel, m.address.as_str()), (mail[0], "callback@frederikssund.invalid"));
     assert!(m.body.contains("Birthe Borger") && m.body.contains("20 30 40 50"));

@@ -300,7 +300,8 @@ async fn an_upgraded_database_takes_new_writes(kind: Kind) {
         municipality: "0250".into(),
     };
     store.create_callback(Uuid::new_v4(), i.id, new.validate().unwrap(), &agent.actor(), at).await.unwrap();
-    let mail = store.claim_message(&[domain::callout::Channel::Email], at, at + time::Duration::minutes(1)).await.unwrap().expect("queued");
+    let mail =
+        store.claim_message(&[domain::callout::ContactChannel::Email], at, at + time::Duration::minutes(1)).await.unwrap().expect("queued");
     assert!(mail.id > 1 && mail.body.contains("Carl Borger"), "{mail:?}");
     let (editor, _) = store.user_by_email("redaktoer@frederikssund.invalid").await.unwrap().unwrap();
     assert_eq!(store.callbacks(i.id, &editor.actor(), "view", at).await.unwrap().len(), 2);

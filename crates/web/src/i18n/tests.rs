@@ -16,7 +16,7 @@ fn domain_keys() -> Vec<String> {
     keys.extend(domain::feedback::FeedbackCategory::ALL.iter().map(|s| format!("feedback.{s}")));
     keys.extend(domain::feedback::FeedbackState::ALL.iter().map(|s| format!("feedback_state.{s}")));
     keys.extend(domain::feedback::GuideSection::ALL.iter().map(|s| format!("section.{s}")));
-    keys.extend(domain::callout::Channel::ALL.iter().map(|s| format!("contact_channel.{s}")));
+    keys.extend(domain::callout::ContactChannel::ALL.iter().map(|s| format!("contact_channel.{s}")));
     keys.extend(domain::callout::DeliveryState::ALL.iter().map(|s| format!("delivery.{s}")));
     keys.extend(domain::callout::AckVia::ALL.iter().map(|s| format!("ack_via.{s}")));
     // The agents' "new since version" list names the guide's fields: change every one of them.
