@@ -53,6 +53,7 @@ impl crate::App {
     /// Starts every job of a serving node; they end when `shutdown` triggers.
     pub fn start_jobs(&self, settings: Settings, shutdown: Shutdown) {
         self.escalate_regularly(shutdown.clone());
+        self.remind_regularly(shutdown.clone());
         start(self.store.clone(), settings, self.outbox_wake.clone(), shutdown)
     }
 }

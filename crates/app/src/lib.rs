@@ -9,6 +9,7 @@ mod admin;
 mod callout;
 pub mod chat;
 pub mod console;
+mod contact_methods;
 mod error;
 mod events;
 mod feedback;
@@ -28,6 +29,7 @@ pub mod staffing;
 mod tokens;
 mod voice;
 
+pub use contact_methods::CalloutSettings;
 pub use error::{Error, Refusal, Result};
 pub use guide::LiveGuide;
 pub use lookup::LIMIT_MAX as SEARCH_LIMIT_MAX;
@@ -36,7 +38,7 @@ pub use second_factor::{SecondFactorSettings, TotpSecret, TotpStatus};
 /// The database handle, for wiring only: `cli` opens it (`console::open`) and hands it to
 /// [`App::start`]; nothing above `app` calls it.
 pub use store::Store;
-pub use store::{Acknowledged, Appended, IdempotencyKey, Once, StoredReply};
+pub use store::{Acknowledged, Appended, IdempotencyKey, Once, StoredMethod, StoredReply};
 pub use store::{CallsReport, ImportReport};
 pub use voice::VoiceLine;
 

@@ -4,6 +4,7 @@
 
 use anyhow::{Context, Result, bail};
 use app::{App, Store};
+use domain::callout::{ContactChannel, ContactMethod};
 use domain::incident::{Channel, IncidentKind, NewIncident, Status, Transition};
 use domain::log::{LogCategory, NewLogEntry};
 use domain::role::StaffRole;
@@ -14,6 +15,8 @@ use std::path::Path;
 
 pub const PASSWORD: &str = "demo-blaa-cykel-ved-havnen";
 const MARKER: &str = "KRISESERVICE-DEMO";
+/// The one person whose contact method is stale.
+const STALE_DEPUTY: &str = "logfoerer2";
 
 /// (e-mail local part, name, organisation, role)
 const PEOPLE: &[(&str, &str, &str, Role)] = &[
@@ -85,6 +88,13 @@ pub async fn seed(store: &Store) -> Result<()> {
         let new = NewUser { email: email(local), name: name.to_string(), org: org.to_string(), role: *role };
         let user = app::console::add_user(store, new, PASSWORD.into(), "demo").await?;
         actors.insert(*local, user.actor());
+        // Every e-mail is a verified contact method, checked within the last month; the log
+        // keeper's deputy last verified 120 days ago, so the readiness view shows a stale deputy.
+        let days = if *local == STALE_DEPUTY { 120 } else { 1 + (actors.len() as i64 * 3) % 30 };
+        let at = domain::time::now();
+        let method =
+            ContactMethod { channel: ContactChannel::Email, address: email(local), verified_at: Some(at - time::Duration::days(days)) };
+        store.add_contact_method(user.id, &method, at).await?;
     }
     let app = App::new(store.clone(), app::Config::default());
     let secretariat: &Actor = &actors["sekretariat"];

@@ -36,15 +36,16 @@ pub struct ContactMethod {
     pub verified_at: Option<OffsetDateTime>,
 }
 
-/// How a verified method stands today.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Standing {
-    Unverified,
-    Verified,
-    /// Verified, but going stale within [`REMIND_BEFORE_DAYS`]: the person is reminded.
-    RemindSoon,
-    Stale,
-}
+word_enum!(
+    /// How a method stands today (`remind_soon`: verified, but going stale within
+    /// [`REMIND_BEFORE_DAYS`], so the person is reminded).
+    Standing, "standing" {
+        Unverified = "unverified",
+        Verified = "verified",
+        RemindSoon = "remind_soon",
+        Stale = "stale",
+    }
+);
 
 impl ContactMethod {
     pub fn standing(&self, now: OffsetDateTime, stale_after_days: i64) -> Standing {
@@ -74,6 +75,93 @@ pub fn reachable(methods: &[ContactMethod], now: OffsetDateTime, stale_after_day
 /// be reached by a verified method. A missing person reaches nobody.
 pub fn at_risk(primary: Option<&[ContactMethod]>, deputy: Option<&[ContactMethod]>, now: OffsetDateTime, stale_after_days: i64) -> bool {
     ![primary, deputy].into_iter().flatten().any(|m| reachable(m, now, stale_after_days))
+}
+
+impl ContactMethod {
+    /// When a verified method goes stale.
+    pub fn stale_at(&self, stale_after_days: i64) -> Option<OffsetDateTime> {
+        self.verified_at.map(|at| at + Duration::days(stale_after_days))
+    }
+
+    /// Whether the person is to be reminded now: the method goes stale soon (or has) and they
+    /// were not reminded since it was last verified.
+    pub fn needs_reminder(&self, reminded_at: Option<OffsetDateTime>, now: OffsetDateTime, stale_after_days: i64) -> bool {
+        let soon = matches!(self.standing(now, stale_after_days), Standing::RemindSoon | Standing::Stale);
+        soon && self.verified_at.is_some_and(|v| reminded_at.is_none_or(|r| r < v))
+    }
+}
+
+/// The readiness view: for each crisis role of the standing roster, its primary and deputy, how
+/// each can be reached, and whether neither can (`at_risk`, the red line).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
+pub struct Readiness {
+    pub stale_after_days: i64,
+    pub roles: Vec<RoleReadiness>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
+pub struct RoleReadiness {
+    pub role: StaffRole,
+    pub primary: Option<PersonReadiness>,
+    pub deputy: Option<PersonReadiness>,
+    pub at_risk: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
+pub struct PersonReadiness {
+    pub user_id: Uuid,
+    pub name: String,
+    pub org: String,
+    /// Whether a verified method reaches the person today.
+    pub reachable: bool,
+    pub methods: Vec<MethodReadiness>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
+pub struct MethodReadiness {
+    pub channel: ContactChannel,
+    pub address: String,
+    pub standing: Standing,
+    #[serde(with = "time::serde::rfc3339::option")]
+    pub verified_at: Option<OffsetDateTime>,
+    #[serde(with = "time::serde::rfc3339::option")]
+    pub stale_at: Option<OffsetDateTime>,
+}
+
+/// A person in a role, with their methods.
+pub type Slot = (crate::user::Person, Vec<ContactMethod>);
+
+impl Readiness {
+    /// The view of the roster `(role, primary, deputy)`, each person with their methods.
+    pub fn of(roster: Vec<(StaffRole, Option<Slot>, Option<Slot>)>, now: OffsetDateTime, stale_after_days: i64) -> Readiness {
+        let person = |slot: Option<Slot>| {
+            slot.map(|(p, methods)| PersonReadiness {
+                user_id: p.id,
+                name: p.name,
+                org: p.org,
+                reachable: reachable(&methods, now, stale_after_days),
+                methods: methods
+                    .iter()
+                    .map(|m| MethodReadiness {
+                        channel: m.channel,
+                        address: m.address.clone(),
+                        standing: m.standing(now, stale_after_days),
+                        verified_at: m.verified_at,
+                        stale_at: m.stale_at(stale_after_days),
+                    })
+                    .collect(),
+            })
+        };
+        let roles = roster
+            .into_iter()
+            .map(|(role, primary, deputy)| {
+                let at_risk =
+                    at_risk(primary.as_ref().map(|(_, m)| m.as_slice()), deputy.as_ref().map(|(_, m)| m.as_slice()), now, stale_after_days);
+                RoleReadiness { role, primary: person(primary), deputy: person(deputy), at_risk }
+            })
+            .collect();
+        Readiness { stale_after_days, roles }
+    }
 }
 
 /// The periods the secretariat may set before a verified method goes stale.
@@ -208,6 +296,52 @@ pub fn is_acknowledgement(text: &str) -> bool {
     word.eq_ignore_ascii_case(SMS_KEYWORD) || word.eq_ignore_ascii_case("ok")
 }
 
+/// A verification code lasts this long and may be typed in this many times; the link in the same
+/// message lasts longer, since it may wait in an inbox.
+pub const CODE_LIFETIME: Duration = Duration::minutes(30);
+pub const CODE_TRIES: i64 = 5;
+pub const VERIFY_LINK_LIFETIME: Duration = Duration::days(7);
+
+/// A method's address as it is kept: an e-mail address in lower case, a Danish mobile number as
+/// `+45…`, a Teams team's name (the webhook it posts to is the server's setting, not personal data).
+pub fn checked_address(channel: ContactChannel, raw: &str) -> Result<String, crate::DomainError> {
+    let raw = raw.trim();
+    let bad = |m: &str| Err(crate::DomainError::invalid("address", m));
+    match channel {
+        ContactChannel::Email => {
+            let ok = raw.len() <= 254
+                && raw.split_once('@').is_some_and(|(l, d)| !l.is_empty() && d.contains('.') && !raw.contains(char::is_whitespace));
+            if ok { Ok(raw.to_lowercase()) } else { bad("an e-mail address, e.g. navn@kommune.dk") }
+        }
+        ContactChannel::Sms => mobile_e164(raw).map_or_else(|| bad("a Danish mobile number of 8 digits, e.g. 20 12 34 56"), Ok),
+        ContactChannel::Teams => {
+            let ok = !raw.is_empty() && raw.len() <= 64 && raw.chars().all(|c| c.is_alphanumeric() || matches!(c, '-' | '_'));
+            if ok { Ok(raw.to_string()) } else { bad("the team's name as the server's --teams-webhook setting gives it, e.g. staben") }
+        }
+    }
+}
+
+/// The message that asks a person to show that a method works: a code to type in and a link.
+/// `stale_on` is given when it is a reminder before the method goes stale.
+pub fn verification_message(method: &ContactMethod, code: &str, token: &str, stale_on: Option<OffsetDateTime>) -> Message {
+    let subject = match stale_on {
+        Some(_) => "Bekræft din kontaktmetode til krisestaben".to_string(),
+        None => "Din kode til kontaktmetoden".to_string(),
+    };
+    let mut body = String::new();
+    if let Some(day) = stale_on {
+        body.push_str(&format!("Din kontaktmetode til udkald i krisestaben skal bekræftes inden {}. ", crate::time::format_danish(day)));
+    }
+    body.push_str(&format!("Din kode er {code}. Den gælder i 30 minutter. Eller bekræft med linket."));
+    Message {
+        channel: method.channel,
+        address: method.address.clone(),
+        subject,
+        body,
+        link: Some(("Bekræft kontaktmetoden".into(), format!("/bekraeft/{token}"))),
+    }
+}
+
 word_enum!(
     /// How a call-out came about: the crisis staff's, or a staffing call to the shift contacts.
     CalloutKind, "call-out kind" {
@@ -334,6 +468,34 @@ mod tests {
 
     const NOW: OffsetDateTime = datetime!(2026-12-02 06:00 UTC);
 
+    #[test]
+    fn addresses_are_kept_in_one_form_and_bad_ones_say_what_is_expected() {
+        assert_eq!(checked_address(ContactChannel::Email, " Leder@Kommune.DK ").unwrap(), "leder@kommune.dk");
+        assert_eq!(checked_address(ContactChannel::Sms, "20 12 34 56").unwrap(), "+4520123456");
+        assert_eq!(checked_address(ContactChannel::Teams, "staben").unwrap(), "staben");
+        for (channel, bad) in [
+            (ContactChannel::Email, "leder"),
+            (ContactChannel::Email, "a b@c.dk"),
+            (ContactChannel::Sms, "1234"),
+            (ContactChannel::Teams, "https://x/y"),
+        ] {
+            let e = checked_address(channel, bad).unwrap_err().to_string();
+            assert!(e.starts_with("address: "), "{bad}: {e}");
+        }
+    }
+
+    #[test]
+    fn a_verification_message_carries_the_code_and_the_link_and_a_reminder_says_by_when() {
+        let m = method(Some(80));
+        let plain = verification_message(&m, "123456", "tok", None);
+        assert!(plain.body.contains("123456"), "{}", plain.body);
+        assert_eq!(plain.link.as_ref().map(|(_, p)| p.as_str()), Some("/bekraeft/tok"));
+        assert_eq!((plain.channel, plain.address.as_str()), (ContactChannel::Email, "a@b.invalid"));
+        let reminder = verification_message(&m, "123456", "tok", Some(NOW + Duration::days(10)));
+        assert!(reminder.body.contains("inden 12.12.2026"), "{}", reminder.body);
+        assert_ne!(plain.subject, reminder.subject);
+    }
+
     fn method(days_ago: Option<i64>) -> ContactMethod {
         ContactMethod {
             channel: ContactChannel::Email,
@@ -389,6 +551,41 @@ mod tests {
         let (subject, body) = staffing_message(false, "Strømafbrydelse", "12 agenter 14.00–22.00");
         assert!(!subject.contains(EXERCISE_PREFIX) && body.contains("12 agenter 14.00–22.00"));
         assert_eq!(token_digest("abc").len(), 64);
+    }
+
+    #[test]
+    fn a_reminder_goes_once_per_verification_before_the_method_goes_stale() {
+        let soon = method(Some(80));
+        assert!(soon.needs_reminder(None, NOW, 90));
+        assert!(!soon.needs_reminder(Some(NOW - Duration::days(1)), NOW, 90), "already reminded since it was verified");
+        assert!(soon.needs_reminder(Some(NOW - Duration::days(85)), NOW, 90), "the last reminder was for an earlier verification");
+        assert!(!method(Some(10)).needs_reminder(None, NOW, 90));
+        assert!(!method(None).needs_reminder(None, NOW, 90), "an unverified method is not reminded of");
+    }
+
+    #[test]
+    fn the_readiness_view_draws_the_red_line_where_nobody_can_be_reached() {
+        let who = |name: &str| crate::user::Person {
+            id: Uuid::new_v4(),
+            name: name.into(),
+            email: format!("{name}@k.invalid"),
+            org: "DDH".into(),
+        };
+        let view = Readiness::of(
+            vec![
+                (StaffRole::CrisisLeader, Some((who("a"), vec![method(Some(1))])), Some((who("b"), vec![method(Some(120))]))),
+                (StaffRole::LogKeeper, Some((who("c"), vec![method(None)])), Some((who("d"), vec![method(Some(120))]))),
+                (StaffRole::ProcessLead, None, None),
+            ],
+            NOW,
+            90,
+        );
+        let risk: Vec<bool> = view.roles.iter().map(|r| r.at_risk).collect();
+        assert_eq!(risk, [false, true, true]);
+        let deputy = view.roles[0].deputy.as_ref().unwrap();
+        assert!(!deputy.reachable);
+        assert_eq!(deputy.methods[0].standing, Standing::Stale);
+        assert_eq!(deputy.methods[0].stale_at, Some(NOW - Duration::days(30)));
     }
 
     #[test]

@@ -36,6 +36,9 @@ word_enum!(
         StartCallout = "start_callout",
         ViewCallout = "view_callout",
         SendStaffingCall = "send_staffing_call",
+        KeepOwnContactMethods = "keep_own_contact_methods",
+        ViewReadiness = "view_readiness",
+        ManageCalloutPolicy = "manage_callout_policy",
     }
 );
 
@@ -94,6 +97,12 @@ pub const TABLE: &[(Permission, &[Role])] = &[
     (Permission::StartCallout, &[Secretariat, CrisisLeader, LogKeeper]),
     // Who was called, on which channel, who acknowledged: the crisis organisation.
     (Permission::ViewCallout, &[Secretariat, SteeringGroup, CrisisLeader, LogKeeper, ProcessLead, StaffingLead]),
+    // Everyone keeps their own ways of being reached; the readiness view (who can be reached by
+    // a verified method) is for those who staff the crisis organisation, and the secretariat
+    // sets how call-outs escalate.
+    (Permission::KeepOwnContactMethods, EVERYONE),
+    (Permission::ViewReadiness, &[Secretariat, SteeringGroup, CrisisLeader, LogKeeper, ProcessLead, StaffingLead]),
+    (Permission::ManageCalloutPolicy, &[Secretariat]),
     // Asking the member municipalities for agents is the staffing lead's.
     (Permission::SendStaffingCall, &[StaffingLead]),
 ];

@@ -36,7 +36,7 @@ mod totp;
 
 pub use callouts::Acknowledged;
 pub use commit::{Appended, Once};
-pub use contacts::StoredMethod;
+pub use contacts::{CodeCheck, StoredMethod};
 use domain::event::Committed;
 pub use error::{Result, StoreError};
 pub use everyday::ImportReport;

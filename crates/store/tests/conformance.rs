@@ -76,6 +76,8 @@ conformance!(
     staffing_settings_and_overrides_are_logged_decisions,
     shift_plans_keep_bids_and_awards,
     second_factor_enrolment_steps_and_requirement,
+    contact_methods_are_verified_by_code_or_link_once,
+    a_callout_follows_its_frozen_chain_until_acknowledged,
 );
 
 async fn user(store: &Store, email: &str, role: Role, org: &str) -> Actor {
@@ -1048,4 +1050,126 @@ async fn second_factor_enrolment_steps_and_requirement(store: &Store) {
             format!(r#"user.totp_removed {{"id":"{id}"}}"#),
         ]
     );
+}
+
+fn email_method(address: &str, verified_at: Option<time::OffsetDateTime>) -> domain::callout::ContactMethod {
+    domain::callout::ContactMethod { channel: domain::callout::ContactChannel::Email, address: address.into(), verified_at }
+}
+
+async fn contact_methods_are_verified_by_code_or_link_once(store: &Store) {
+    use domain::callout::{CODE_TRIES, ContactChannel, verification_message};
+    use store::CodeCheck;
+    let person = user(store, "leder@demo.invalid", Role::CrisisLeader, "DDH").await;
+    let t0 = domain::time::now();
+    let m = store.add_contact_method(person.user_id, &email_method("leder@demo.invalid", None), t0).await.unwrap();
+    let err = store.add_contact_method(person.user_id, &email_method("leder@demo.invalid", None), t0).await.unwrap_err();
+    assert!(is_conflict(&err), "the same method twice: {err:?}");
+    assert_eq!(store.verify_by_code(m.id, "123456", t0).await.unwrap(), CodeCheck::NotAsked);
+
+    // The code: queued with the message in one transaction; wrong tries are counted.
+    let message = verification_message(&m.method, "123456", "a".repeat(32).as_str(), None);
+    store.request_verification(m.id, "123456", &"a".repeat(32), &message, false, t0).await.unwrap();
+    let queued = store.claim_message(&[ContactChannel::Email], t0, t0 + Duration::minutes(1)).await.unwrap().expect("the code is queued");
+    assert!(queued.body.contains("123456") && queued.address == "leder@demo.invalid");
+    assert_eq!(store.verify_by_code(m.id, "000000", t0).await.unwrap(), CodeCheck::Wrong { tries_left: CODE_TRIES - 1 });
+    assert_eq!(store.verify_by_code(m.id, "123456", t0 + Duration::minutes(31)).await.unwrap(), CodeCheck::Expired, "30 minutes");
+    assert_eq!(store.verify_by_code(m.id, "123456", t0 + Duration::minutes(1)).await.unwrap(), CodeCheck::Verified);
+    assert_eq!(store.contact_method(m.id).await.unwrap().method.verified_at, Some(t0 + Duration::minutes(1)));
+    assert_eq!(store.verify_by_code(m.id, "123456", t0 + Duration::minutes(2)).await.unwrap(), CodeCheck::NotAsked, "a code is spent");
+
+    // Too many wrong tries spend the code even if the right one comes after.
+    store.request_verification(m.id, "654321", &"b".repeat(32), &message, false, t0).await.unwrap();
+    for _ in 0..CODE_TRIES {
+        store.verify_by_code(m.id, "000000", t0).await.unwrap();
+    }
+    assert_eq!(store.verify_by_code(m.id, "654321", t0).await.unwrap(), CodeCheck::Expired);
+
+    // The link: works once, within its 7 days, and a new request replaces the old link.
+    let (old, link) = ("c".repeat(32), "d".repeat(32));
+    store.request_verification(m.id, "111111", &old, &message, true, t0).await.unwrap();
+    store.request_verification(m.id, "222222", &link, &message, false, t0).await.unwrap();
+    assert!(matches!(store.verify_by_link(&old, t0).await, Err(StoreError::Domain(DomainError::NotFound(_)))), "replaced");
+    assert!(
+        matches!(store.verification_link(&link, t0 + Duration::days(8)).await, Err(StoreError::Domain(DomainError::NotFound(_)))),
+        "expired"
+    );
+    assert_eq!(store.verification_link(&link, t0).await.unwrap().id, m.id);
+    let later = t0 + Duration::days(2);
+    assert_eq!(store.verify_by_link(&link, later).await.unwrap().method.verified_at, Some(later));
+    assert!(store.verify_by_link(&link, later).await.is_err(), "a link works once");
+
+    // The reminder job's list: verified methods with when each was last reminded.
+    let listed = store.verified_methods().await.unwrap();
+    let (mine, reminded) = listed.iter().find(|(x, _)| x.id == m.id).unwrap();
+    assert_eq!((mine.method.verified_at, *reminded), (Some(later), Some(t0)), "the reminder request was recorded");
+    assert!(store.request_verification(Uuid::new_v4(), "1", &"e".repeat(32), &message, false, t0).await.is_err(), "no such method");
+    store.remove_contact_method(m.id).await.unwrap();
+    assert!(store.contact_methods(person.user_id).await.unwrap().is_empty());
+}
+
+async fn a_callout_follows_its_frozen_chain_until_acknowledged(store: &Store) {
+    use domain::callout::{ContactChannel, DeliveryState, Policy};
+    let t0 = domain::time::now();
+    let leader = user(store, "leder@demo.invalid", Role::CrisisLeader, "DDH").await;
+    let deputy = user(store, "leder2@demo.invalid", Role::CrisisLeader, "DDH").await;
+    let keeper = user(store, "log@demo.invalid", Role::LogKeeper, "DDH").await;
+    let other = user(store, "log2@demo.invalid", Role::LogKeeper, "DDH").await;
+    for (a, email) in
+        [(&leader, "leder@demo.invalid"), (&deputy, "leder2@demo.invalid"), (&keeper, "log@demo.invalid"), (&other, "log2@demo.invalid")]
+    {
+        store.add_contact_method(a.user_id, &email_method(email, Some(t0 - Duration::days(1))), t0).await.unwrap();
+    }
+    store.set_roster(StaffRole::CrisisLeader, Some(leader.user_id), Some(deputy.user_id), "test", t0).await.unwrap();
+    store.set_roster(StaffRole::LogKeeper, Some(keeper.user_id), None, "test", t0).await.unwrap();
+    store.set_callout_policy(StaffRole::LogKeeper, Policy { wait: Duration::seconds(60), rounds: 1 }).await.unwrap();
+    let i = store.create_incident(&new_incident(&["0250"]), &leader, t0).await.unwrap();
+    store.change_status(i.id, &Transition::new(Status::Active, "Aktiveret"), &leader, t0).await.unwrap();
+
+    // Activation calls the primaries out in the same transaction.
+    let status = store.callouts(i.id).await.unwrap();
+    assert_eq!(status.len(), 1);
+    let c = &status[0];
+    let keeper_chain = c.roles.iter().find(|r| r.role == Some(StaffRole::LogKeeper)).unwrap();
+    let notified: Vec<Uuid> = keeper_chain.steps.iter().filter(|s| s.notified_at.is_some()).map(|s| s.user_id).collect();
+    assert_eq!(notified, [keeper.user_id]);
+    assert_eq!(keeper_chain.steps[0].messages[0].state, DeliveryState::Queued);
+    let mut mails = Vec::new();
+    while let Some(m) = store.claim_message(&[ContactChannel::Email], t0, t0 + Duration::minutes(2)).await.unwrap() {
+        mails.push(m);
+    }
+    let to: Vec<&str> = mails.iter().map(|m| m.address.as_str()).collect();
+    assert!(to.contains(&"leder@demo.invalid") && to.contains(&"log@demo.invalid") && !to.contains(&"leder2@demo.invalid"), "{to:?}");
+
+    // A roster change mid-way does not reroute the frozen chain.
+    store.set_roster(StaffRole::LogKeeper, Some(other.user_id), None, "test", t0).await.unwrap();
+    assert_eq!(store.notify_due_steps(t0 + Duration::seconds(30)).await.unwrap(), 0, "nobody is due before the wait");
+    assert!(store.notify_due_steps(t0 + Duration::seconds(61)).await.unwrap() >= 1);
+    let keeper_chain =
+        store.callouts(i.id).await.unwrap().remove(0).roles.into_iter().find(|r| r.role == Some(StaffRole::LogKeeper)).unwrap();
+    let notified: Vec<Uuid> = keeper_chain.steps.iter().filter(|s| s.notified_at.is_some()).map(|s| s.user_id).collect();
+    assert_eq!(notified, [keeper.user_id, leader.user_id], "no deputy: the crisis leader is next, as frozen");
+
+    // The link acknowledges its own role, once; the chain stops.
+    let mail = mails.iter().find(|m| m.address == "log@demo.invalid").unwrap();
+    let token = mail.link.as_ref().unwrap().1.rsplit('/').next().unwrap().to_string();
+    let done = store.acknowledge_by_token(&token, t0 + Duration::seconds(70)).await.unwrap();
+    assert_eq!((done.role, done.before), (StaffRole::LogKeeper, false));
+    assert!(store.acknowledge_by_token(&token, t0 + Duration::seconds(71)).await.unwrap().before, "the second click changes nothing");
+    assert!(store.acknowledge_by_token(&"0".repeat(32), t0).await.is_err());
+    let before = store.callouts(i.id).await.unwrap();
+    store.notify_due_steps(t0 + Duration::hours(1)).await.unwrap();
+    let after = store.callouts(i.id).await.unwrap();
+    let steps = |s: &[domain::callout::CalloutStatus]| {
+        s[0].roles.iter().find(|r| r.role == Some(StaffRole::LogKeeper)).unwrap().steps.iter().filter(|x| x.notified_at.is_some()).count()
+    };
+    assert_eq!(steps(&before), steps(&after), "an acknowledged role is not notified again");
+    let ack = after[0].roles.iter().find(|r| r.role == Some(StaffRole::LogKeeper)).unwrap().acknowledged.clone().unwrap();
+    assert_eq!((ack.user_id, ack.via), (keeper.user_id, domain::callout::AckVia::Link));
+
+    // The log says who was called and who acknowledged, in order.
+    let log: Vec<String> = store.log(i.id).await.unwrap().into_iter().map(|e| e.text).collect();
+    let started = log.iter().position(|t| t.starts_with("Krisestaben kaldes ud")).expect("logged");
+    let acked = log.iter().position(|t| t.contains("kvitterede for udkaldet med linket")).unwrap_or_else(|| panic!("{log:?}"));
+    assert!(started < acked, "{log:?}");
+    assert!(store.verify_log(i.id).await.unwrap().unwrap().valid);
 }

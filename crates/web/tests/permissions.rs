@@ -80,6 +80,14 @@ fn body(kit: &Kit, method: &str, path: &str) -> Option<Value> {
         ("post", "/api/v1/incidents/{id}/callout/{callout}/acknowledgement") => json!({ "role": "log_keeper" }),
         ("post", "/api/v1/callout/acknowledgement") => json!({ "token": "0123456789abcdef0123456789abcdef" }),
         ("post", "/api/v1/incidents/{id}/staffing-call") => json!({ "need": "12 agenter 14.00–22.00" }),
+        ("post", "/api/v1/account/contact-methods") => {
+            json!({ "channel": "email", "address": format!("m-{}@test.invalid", uuid::Uuid::new_v4()) })
+        }
+        ("post", "/api/v1/account/contact-methods/{id}/verify") => json!({ "code": "123456" }),
+        ("post", "/api/v1/contact-methods/verification") => json!({ "token": "0123456789abcdef0123456789abcdef" }),
+        ("put", "/api/v1/callout-policy") => {
+            json!({ "stale_after_days": 90, "policies": [{ "role": "log_keeper", "wait_seconds": 300, "rounds": 2 }] })
+        }
         ("post", "/api/v1/incidents/{id}/feedback") => {
             json!({ "version": 1, "section": "contacts", "category": "contact_details", "text": "Nummeret er forkert" })
         }

@@ -131,7 +131,7 @@ pub async fn set_security(
 
 #[derive(Serialize, ToSchema)]
 pub struct Removed {
-    removed: bool,
+    pub(super) removed: bool,
 }
 
 /// Remove a user's second factor (a lost phone); they enrol again

@@ -16,6 +16,7 @@ mod feedback;
 mod guide;
 mod incidents;
 mod inquiries;
+mod readiness;
 pub mod search;
 mod session;
 mod shifts;
@@ -57,6 +58,13 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(callout::acknowledge_callout))
         .routes(routes!(callout::acknowledge_callout_link))
         .routes(routes!(callout::staffing_call))
+        .routes(routes!(readiness::my_methods, readiness::add_method))
+        .routes(routes!(readiness::remove_method))
+        .routes(routes!(readiness::request_verification))
+        .routes(routes!(readiness::verify_code))
+        .routes(routes!(readiness::verify_link))
+        .routes(routes!(readiness::readiness))
+        .routes(routes!(readiness::callout_policy, readiness::set_callout_policy))
         .routes(routes!(guide::published, guide::save))
         .routes(routes!(guide::draft))
         .routes(routes!(guide::publish))

@@ -14,6 +14,7 @@ mod incidents;
 mod login;
 mod print;
 pub mod public;
+mod readiness;
 mod room;
 mod search;
 mod security;
@@ -49,6 +50,7 @@ pub fn routes() -> Router<AppState> {
         .merge(incidents::routes())
         .merge(room::routes())
         .merge(callout::routes())
+        .merge(readiness::routes())
         .merge(agent::routes())
         .merge(guide_edit::routes())
         .merge(authority::routes())
@@ -318,7 +320,9 @@ pub fn layout(lang: Lang, ctx: Option<&Ctx>, title: &str, body: Markup, live: Op
                                 @if !c.caller.must_enrol {
                                     li { a href="/incidents" { (t(lang, "nav.incidents")) } }
                                     li { a href="/agent" { (t(lang, "nav.agent")) } }
+                                    @if c.may(domain::Permission::ViewReadiness) { li { a href=(readiness::READINESS) { (t(lang, "nav.readiness")) } } }
                                     @if c.may(domain::Permission::ManageUsers) { li { a href="/admin" { (t(lang, "nav.admin")) } } }
+                                    @if c.may(domain::Permission::KeepOwnContactMethods) { li { a href=(readiness::MINE) { (t(lang, "nav.contact")) } } }
                                 }
                                 @if c.may(domain::Permission::UseSecondFactor) { li { a href=(account::PATH) { (t(lang, "nav.totp")) } } }
                                 li { a href={ "/lang/" (if lang == Lang::Da { "en" } else { "da" }) } lang=(if lang == Lang::Da { "en" } else { "da" }) { (t(lang, "nav.lang")) } }
