@@ -228,8 +228,39 @@ operations! {
             if position > 0 {
                 append_in_tx(tx, incident, &Actor::system(), narrative::callout_escalated(role, &name, sent > 0), at, events).await?;
             }
+            if sent == 0 {
+                bring_forward(tx, callout_id, role.as_str(), position, at).await?;
+            }
             events.push(callout_event(incident, callout_id, Some(role), CalloutChange::Notified));
             Ok(Some(sent))
+        }
+
+        /// Nobody could be told at `position`: waiting for their acknowledgement is pointless, so
+        /// the rest of the role's chain moves forward and the next step is due now.
+        async fn bring_forward(tx: &mut Tx, callout_id: Uuid, role: &str, position: i64, at: OffsetDateTime) -> Result<()> {
+            let later: Vec<(i64, OffsetDateTime)> = sqlx::query_as(
+                "SELECT position, due_at FROM callout_steps WHERE callout_id = $1 AND role = $2 AND position > $3 AND notified_at IS NULL ORDER BY position",
+            )
+            .bind(callout_id)
+            .bind(role)
+            .bind(position)
+            .fetch_all(&mut **tx)
+            .await?;
+            let Some(&(_, next_due)) = later.first() else { return Ok(()) };
+            let shift = next_due - at;
+            if shift <= time::Duration::ZERO {
+                return Ok(());
+            }
+            for (p, due) in later {
+                sqlx::query("UPDATE callout_steps SET due_at = $4 WHERE callout_id = $1 AND role = $2 AND position = $3")
+                    .bind(callout_id)
+                    .bind(role)
+                    .bind(p)
+                    .bind(due - shift)
+                    .execute(&mut **tx)
+                    .await?;
+            }
+            Ok(())
         }
 
         /// Acknowledges `role` of `callout_id` for `user`, in the log as that person.

@@ -1122,6 +1122,9 @@ async fn a_callout_follows_its_frozen_chain_until_acknowledged(store: &Store) {
     store.set_roster(StaffRole::CrisisLeader, Some(leader.user_id), Some(deputy.user_id), "test", t0).await.unwrap();
     store.set_roster(StaffRole::LogKeeper, Some(keeper.user_id), None, "test", t0).await.unwrap();
     store.set_callout_policy(StaffRole::LogKeeper, Policy { wait: Duration::seconds(60), rounds: 1 }).await.unwrap();
+    // A primary with no verified method: the chain does not wait for them.
+    let unreachable = user(store, "proces@demo.invalid", Role::ProcessLead, "DDH").await;
+    store.set_roster(StaffRole::ProcessLead, Some(unreachable.user_id), None, "test", t0).await.unwrap();
     let i = store.create_incident(&new_incident(&["0250"]), &leader, t0).await.unwrap();
     store.change_status(i.id, &Transition::new(Status::Active, "Aktiveret"), &leader, t0).await.unwrap();
 
@@ -1139,6 +1142,12 @@ async fn a_callout_follows_its_frozen_chain_until_acknowledged(store: &Store) {
     }
     let to: Vec<&str> = mails.iter().map(|m| m.address.as_str()).collect();
     assert!(to.contains(&"leder@demo.invalid") && to.contains(&"log@demo.invalid") && !to.contains(&"leder2@demo.invalid"), "{to:?}");
+
+    store.notify_due_steps(t0 + Duration::seconds(1)).await.unwrap();
+    let process = store.callouts(i.id).await.unwrap().remove(0).roles.into_iter().find(|r| r.role == Some(StaffRole::ProcessLead)).unwrap();
+    let notified: Vec<(Uuid, usize)> =
+        process.steps.iter().filter(|s| s.notified_at.is_some()).map(|s| (s.user_id, s.messages.len())).collect();
+    assert_eq!(notified, [(unreachable.user_id, 0), (leader.user_id, 1)], "the next step is due at once when nobody could be told");
 
     // A roster change mid-way does not reroute the frozen chain.
     store.set_roster(StaffRole::LogKeeper, Some(other.user_id), None, "test", t0).await.unwrap();
