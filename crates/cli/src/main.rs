@@ -271,7 +271,7 @@ fn init_logging() {
 async fn run(cli: Cli) -> Result<()> {
     match cli.command {
         Command::Serve { storage, listen, secure_cookies, crisis_line, public_url, chat_rate_limit, trusted_proxies, jobs } => {
-            let jobs = jobs.settings()?;
+            let mut jobs = jobs.settings()?;
             let crisis_line = match crisis_line {
                 Some(raw) => Some(
                     domain::guide::normalise_phone(&raw).with_context(|| format!("crisis_line '{raw}' is not a Danish phone number"))?,
@@ -283,6 +283,8 @@ async fn run(cli: Cli) -> Result<()> {
             {
                 bail!("public_url '{url}' must start with https:// (or http://)");
             }
+            // Links in outbound messages (acknowledgements, verifications) lead here.
+            jobs.public_url = public_url.clone().unwrap_or_else(|| format!("http://{listen}"));
             let store = storage.open().await?;
             let from = cli.config.as_ref().map(|p| format!(" (settings file {})", p.display())).unwrap_or_default();
             let proxies = trusted_proxies.iter().map(|p| p.to_string()).collect::<Vec<_>>().join(", ");

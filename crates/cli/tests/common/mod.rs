@@ -16,6 +16,79 @@ impl Drop for Node {
     }
 }
 
+pub struct Smtp(std::process::Child);
+
+impl Drop for Smtp {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// Debian's aiosmtpd, storing what it receives in a Maildir.
+pub fn smtp_server(port: u16, maildir: &std::path::Path) -> Smtp {
+    let child = Command::new("/usr/bin/python3")
+        .args(["-m", "aiosmtpd", "-n", "-l", &format!("127.0.0.1:{port}"), "-c", "aiosmtpd.handlers.Mailbox"])
+        .arg(maildir)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("aiosmtpd (Debian package python3-aiosmtpd; scripts/test installs it)");
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+        assert!(Instant::now() < deadline, "the SMTP server did not start");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    Smtp(child)
+}
+
+/// The first mail delivered to the Maildir, parsed by Python's `email` package: to, subject, body.
+pub fn delivered(maildir: &std::path::Path, within: Duration) -> Value {
+    let new = maildir.join("new");
+    let deadline = Instant::now() + within;
+    loop {
+        if let Some(file) = std::fs::read_dir(&new).ok().and_then(|mut d| d.next()).map(|e| e.unwrap().path()) {
+            let script = "import email, email.policy, json, sys\n\
+                m = email.message_from_binary_file(open(sys.argv[1], 'rb'), policy=email.policy.default)\n\
+                print(json.dumps({'to': str(m['To']), 'from': str(m['From']), 'subject': str(m['Subject']), 'body': m.get_content()}))";
+            let out = Command::new("/usr/bin/python3").args(["-c", script]).arg(&file).output().unwrap();
+            assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+            return serde_json::from_slice(&out.stdout).unwrap();
+        }
+        assert!(Instant::now() < deadline, "no mail arrived within {within:?}");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
+
+/// Every mail in the Maildir, parsed by Python's `email` package: to, subject, body, message id.
+pub fn mails(maildir: &std::path::Path) -> Vec<Value> {
+    let Ok(dir) = std::fs::read_dir(maildir.join("new")) else { return Vec::new() };
+    let files: Vec<std::path::PathBuf> = dir.map(|e| e.unwrap().path()).collect();
+    if files.is_empty() {
+        return Vec::new();
+    }
+    let script = "import email, email.policy, json, sys\n\
+        out = []\n\
+        for f in sys.argv[1:]:\n    m = email.message_from_binary_file(open(f, 'rb'), policy=email.policy.default)\n    out.append({'to': str(m['To']), 'subject': str(m['Subject']), 'id': str(m['Message-ID']), 'body': m.get_content()})\n\
+        print(json.dumps(out))";
+    let out = Command::new("/usr/bin/python3").args(["-c", script]).args(&files).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+/// Waits until a mail to `to` whose subject starts with `subject` is in the Maildir.
+pub fn mail_to(maildir: &std::path::Path, to: &str, subject: &str, within: Duration) -> Value {
+    let deadline = Instant::now() + within;
+    loop {
+        if let Some(m) = mails(maildir).into_iter().find(|m| m["to"] == to && m["subject"].as_str().is_some_and(|s| s.starts_with(subject)))
+        {
+            return m;
+        }
+        assert!(Instant::now() < deadline, "no mail to {to} ({subject}…) within {within:?}");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
 pub fn free_port() -> u16 {
     TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
 }
