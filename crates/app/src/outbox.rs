@@ -17,6 +17,10 @@ const ATTEMPTS: i64 = 12;
 /// A message of another channel than mail claimed this long ago and never recorded was being
 /// sent when the process died.
 const ORPHANED_AFTER: time::Duration = time::Duration::minutes(10);
+/// Messages sent at once. Each mail waits on its server's round trips (and on Nagle's algorithm
+/// at the end of its data, which the SMTP client cannot turn off): overlapping them is what makes
+/// a call-out of hundreds go in seconds.
+const IN_FLIGHT: usize = 8;
 /// The round when nothing wakes the worker (another node may have queued).
 pub(crate) const EVERY: Duration = Duration::from_secs(2);
 
@@ -73,31 +77,45 @@ async fn deliver_due(store: &Store, senders: &Senders, channels: &[ContactChanne
     }
     loop {
         let now = domain::time::now();
-        let message = match store.claim_message(channels, now, now + MAIL_LEASE).await {
-            Ok(Some(m)) => m,
-            Ok(None) => return,
-            Err(e) => return tracing::warn!(error = %e, "cannot read the outbox"),
-        };
+        let mut batch = Vec::with_capacity(IN_FLIGHT);
+        while batch.len() < IN_FLIGHT {
+            match store.claim_message(channels, now, now + MAIL_LEASE).await {
+                Ok(Some(m)) => batch.push(m),
+                Ok(None) => break,
+                Err(e) => {
+                    tracing::warn!(error = %e, "cannot read the outbox");
+                    break;
+                }
+            }
+        }
+        if batch.is_empty() {
+            return;
+        }
         // The body may hold personal data: only the id and the channel are logged.
-        let outcome = send(senders, &message).await;
-        let now = domain::time::now();
-        let done = match outcome {
-            Outcome::Sent(provider_ref) => {
-                tracing::info!(message = message.id, channel = %message.channel, "message handed over");
-                store.message_sent(message.id, now, provider_ref.as_deref()).await
+        let outcomes = futures_util::future::join_all(batch.iter().map(|m| send(senders, m))).await;
+        for (message, outcome) in batch.iter().zip(outcomes) {
+            if let Err(e) = record(store, message, outcome).await {
+                return tracing::warn!(error = %e, "cannot record the message's delivery");
             }
-            Outcome::Failed { error, retry } => {
-                let retry = retry.then(|| retry_at(now, message.attempts)).flatten();
-                tracing::warn!(message = message.id, channel = %message.channel, attempts = message.attempts, error = %error, gives_up = retry.is_none(), "message not delivered");
-                store.message_failed(message.id, &error, retry, false).await
-            }
-            Outcome::Unknown(error) => {
-                tracing::warn!(message = message.id, channel = %message.channel, error = %error, "message may have gone: not sent again, so that nobody gets it twice");
-                store.message_failed(message.id, &error, None, true).await
-            }
-        };
-        if let Err(e) = done {
-            return tracing::warn!(error = %e, "cannot record the message's delivery");
+        }
+    }
+}
+
+async fn record(store: &Store, message: &Outgoing, outcome: Outcome) -> store::Result<()> {
+    let now = domain::time::now();
+    match outcome {
+        Outcome::Sent(provider_ref) => {
+            tracing::info!(message = message.id, channel = %message.channel, "message handed over");
+            store.message_sent(message.id, now, provider_ref.as_deref()).await
+        }
+        Outcome::Failed { error, retry } => {
+            let retry = retry.then(|| retry_at(now, message.attempts)).flatten();
+            tracing::warn!(message = message.id, channel = %message.channel, attempts = message.attempts, error = %error, gives_up = retry.is_none(), "message not delivered");
+            store.message_failed(message.id, &error, retry, false).await
+        }
+        Outcome::Unknown(error) => {
+            tracing::warn!(message = message.id, channel = %message.channel, error = %error, "message may have gone: not sent again, so that nobody gets it twice");
+            store.message_failed(message.id, &error, None, true).await
         }
     }
 }
