@@ -190,3 +190,44 @@ fn checked_token(token: &str) -> Result<()> {
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use domain::user::NewUser;
+
+    #[tokio::test]
+    async fn a_method_about_to_go_stale_is_reminded_once() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = store::Store::open_sqlite(&dir.path().join("db.sqlite")).await.unwrap();
+        store.seed_defaults().await.unwrap();
+        let new =
+            NewUser { email: "leder@k.invalid".into(), name: "Lea Leder".into(), org: "DDH".into(), role: domain::Role::CrisisLeader };
+        let user = store.create_user(&new, "not-a-hash", "test", now()).await.unwrap();
+        let soon = ContactMethod {
+            channel: ContactChannel::Email,
+            address: "leder@k.invalid".into(),
+            verified_at: Some(now() - time::Duration::days(80)),
+        };
+        let fresh = ContactMethod { channel: ContactChannel::Email, address: "leder2@k.invalid".into(), verified_at: Some(now()) };
+        let m = store.add_contact_method(user.id, &soon, now()).await.unwrap();
+        store.add_contact_method(user.id, &fresh, now()).await.unwrap();
+        let app = App::new(store.clone(), crate::Config::default());
+
+        assert_eq!(app.remind_stale().await.unwrap(), 1, "only the one going stale");
+        assert_eq!(app.remind_stale().await.unwrap(), 0, "once");
+        let t = now();
+        let mail = store
+            .claim_message(&[ContactChannel::Email], t, t + time::Duration::minutes(1))
+            .await
+            .unwrap()
+            .expect("the reminder is queued");
+        assert_eq!(mail.address, "leder@k.invalid");
+        assert!(mail.body.contains("skal bekræftes inden"), "{}", mail.body);
+        assert!(store.claim_message(&[ContactChannel::Email], t, t).await.unwrap().is_none());
+
+        // Verified again: good for another period, nothing to remind of.
+        store.verify_contact_method(m.id, now()).await.unwrap();
+        assert_eq!(app.remind_stale().await.unwrap(), 0);
+    }
+}
