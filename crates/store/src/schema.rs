@@ -136,6 +136,7 @@ mod tests {
         ("sqlite", 10, "6233101c0f68dbf3f5a409bcaaeb9bb9ffd05d279ffad04949cbddb0d32f970c2a83169e8bda233f626d79e91557b2fc"),
         ("sqlite", 11, "b022550748ced81f3d1f1a467f9c685c4b82f55d90e812178cf519a3157c7b2154ac1056abcbe1182b08f5fd3656eb20"),
         ("sqlite", 12, "b02105716023bb670a58cc511e2a181459957827b60dc845bc2b5c4ff9577e7d34e653f44dab65f77f783d0eff914b1c"),
+        ("sqlite", 13, "c533f41e36723bbeca486a9d6b7942a0ca16a326a8ce1a1af3b7da5f1333409d7d46541dbd59b38bab21b6e4dc4877ba"),
         ("postgres", 1, "145f073ba980de225b5123c4664822b345b9484ea1669f3d79dbfe6e1b42d7ae82ecfe2d290ddc4afea09d95083d40c7"),
         ("postgres", 2, "2c2109ee7a3a3185f95dcb71950d937a446b426af1eebde9d65845ad8978087a1d297318e1110262ecde160b8f3f22df"),
         ("postgres", 3, "7bdb670fa0beaa2ebf2514205ca119eb1fa93e0d47ab95b6cd48b0bbd46fd2865244f9ca79b81aac54c3ca50f73a37b6"),
@@ -148,6 +149,7 @@ mod tests {
         ("postgres", 10, "6233101c0f68dbf3f5a409bcaaeb9bb9ffd05d279ffad04949cbddb0d32f970c2a83169e8bda233f626d79e91557b2fc"),
         ("postgres", 11, "28d5ee3b25ba21bceaa2679e014364538b92b8865e7cef90177fc1471ef89f30c7b504bfa809c257ce1b9d52f556b6c4"),
         ("postgres", 12, "547457520b84f099fd63372834e0e6bb6999b642cc06fb33fb7d395e8de76144fea359e3af516db5687f7fb0d9acc573"),
+        ("postgres", 13, "4222fdc7c1ade778e28503c402f125b95befebf687a152b170a40cf3ce36b0671fcc224c4b309feb4f373617273eceeb"),
     ];
 
     fn embedded(backend: &str, migrator: &Migrator) -> Vec<(String, i64, String)> {
