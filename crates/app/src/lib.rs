@@ -9,6 +9,7 @@ mod admin;
 mod callout;
 pub mod chat;
 pub mod console;
+mod contact_lists;
 mod error;
 mod events;
 mod feedback;
@@ -28,6 +29,7 @@ pub mod staffing;
 mod tokens;
 mod voice;
 
+pub use contact_lists::{ContactList, ContactListsOverview};
 pub use error::{Error, Refusal, Result};
 pub use guide::LiveGuide;
 pub use lookup::LIMIT_MAX as SEARCH_LIMIT_MAX;

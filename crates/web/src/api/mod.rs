@@ -11,6 +11,7 @@ mod admin;
 mod alerts;
 mod callout;
 mod chat;
+mod contact_lists;
 mod events;
 mod feedback;
 mod guide;
@@ -57,6 +58,11 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(callout::acknowledge_callout))
         .routes(routes!(callout::acknowledge_callout_link))
         .routes(routes!(callout::staffing_call))
+        .routes(routes!(contact_lists::list, contact_lists::add))
+        .routes(routes!(contact_lists::update, contact_lists::remove))
+        .routes(routes!(contact_lists::verified))
+        .routes(routes!(contact_lists::csv))
+        .routes(routes!(contact_lists::vcard))
         .routes(routes!(guide::published, guide::save))
         .routes(routes!(guide::draft))
         .routes(routes!(guide::publish))
