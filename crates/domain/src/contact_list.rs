@@ -187,19 +187,25 @@ pub fn csv(entries: &[Entry], org_name: &str, kind_label: &dyn Fn(EntryKind) -> 
     format!("\u{feff}{}", crate::export::csv(&header, rows))
 }
 
-/// A vCard 4.0 text value (RFC 6350 §3.4): backslash, comma, semicolon and line breaks escaped.
+/// A vCard 4.0 text value (RFC 6350 §3.4): backslash, comma and line breaks escaped; a
+/// semicolon too in a component of a structured value (`N`, `ORG`), where it separates the
+/// components (in a plain text value the grammar has no `\;`, and readers keep it as it is).
 fn escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.replace("\r\n", "\n").chars() {
         match c {
             '\\' => out.push_str("\\\\"),
             ',' => out.push_str("\\,"),
-            ';' => out.push_str("\\;"),
             '\n' | '\r' => out.push_str("\\n"),
             c => out.push(c),
         }
     }
     out
+}
+
+/// [`escape`] for one component of a structured value.
+fn component(s: &str) -> String {
+    escape(s).replace(';', "\\;")
 }
 
 /// A content line folded at 75 octets (RFC 6350 §3.2), never inside a UTF-8 character, each
@@ -222,8 +228,8 @@ fn fold(line: &str, out: &mut String) {
 /// `Sørensen;Mette Holm`); a single word is the family name.
 fn structured_name(name: &str) -> String {
     match name.rsplit_once(' ') {
-        Some((given, family)) => format!("{};{};;;", escape(family), escape(given)),
-        None => format!("{};;;;", escape(name)),
+        Some((given, family)) => format!("{};{};;;", component(family), component(given)),
+        None => format!("{};;;;", component(name)),
     }
 }
 
@@ -244,7 +250,7 @@ pub fn vcards(entries: &[Entry], org_name: &str, kind_label: &dyn Fn(EntryKind) 
             format!("UID:urn:uuid:{}", e.id),
             format!("FN:{}", escape(&e.name)),
             format!("N:{}", structured_name(&e.name)),
-            format!("ORG:{}", escape(org_name)),
+            format!("ORG:{}", component(org_name)),
             format!("CATEGORIES:{}", escape(&kind_label(e.kind))),
         ];
         if !e.function.is_empty() {
@@ -403,7 +409,9 @@ mod tests {
         assert!(out.contains("\r\nN:Sørensen;Mette Holm;;;\r\n"));
         assert!(out.contains("\r\nTEL;VALUE=uri;TYPE=work:tel:+4512345678\r\n"));
         assert!(out.contains("\r\nEMAIL;TYPE=work:mette@frederiksberg.invalid\r\n"));
-        assert!(out.contains("NOTE:Ring først\\; spørg efter vagten\\, ellers \\\\ mail\\nNat: 1813\r\n"));
+        assert!(out.contains("NOTE:Ring først; spørg efter vagten\\, ellers \\\\ mail\\nNat: 1813\r\n"));
+        let org = vcards(&[e.clone()], "Kommune; Syd", &|_| String::new());
+        assert!(org.contains("\r\nORG:Kommune\\; Syd\r\n"), "a semicolon in a structured value is escaped");
         assert!(out.contains(&format!("\r\nREV:{}\r\n", vcard_time(NOW - Duration::days(1)))));
         assert!(out.ends_with("END:VCARD\r\n"));
         assert!(!out.replace("\r\n", "").contains('\n'), "no bare line feeds");
