@@ -9,6 +9,7 @@ mod admin;
 mod callout;
 pub mod chat;
 pub mod console;
+mod contact_lists;
 mod contact_methods;
 mod error;
 mod events;
@@ -29,6 +30,7 @@ pub mod staffing;
 mod tokens;
 mod voice;
 
+pub use contact_lists::{ContactList, ContactListsOverview};
 pub use contact_methods::CalloutSettings;
 pub use error::{Error, Refusal, Result};
 pub use guide::LiveGuide;

@@ -145,7 +145,61 @@ pub async fn seed(store: &Store) -> Result<()> {
         app.complete_item(&actors[responsible_local(first.responsible)], act.id, first.id, true).await?;
     }
     demo_calls(&app, &actors["bemanding"], act.id).await?;
+    demo_contact_lists(&app, secretariat).await?;
     publish_demo_guide(&app, act.id, &actors["redaktoer"], &actors["agent1"]).await
+}
+
+/// The contact lists the secretariat keeps: the affected authority's crisis contacts, a member
+/// municipality's shift contact, the phone vendor's helpdesk and the knowledge-base contact. All
+/// are checked today except the knowledge-base contact, never checked, so the list shows a stale one.
+async fn demo_contact_lists(app: &App, secretariat: &Actor) -> Result<()> {
+    use domain::contact_list::{EntryKind as K, NewEntry};
+    let entries: &[(&str, K, &str, &str, &str, &str, &str)] = &[
+        (
+            "0250",
+            K::AuthorityCrisis,
+            "Mette Holm Sørensen",
+            "Beredskabschef",
+            "47 35 10 00",
+            "beredskab@frederikssund.invalid",
+            "Uden for kontortid: vagtcentralen; sig, at det gælder Kriseservice.",
+        ),
+        ("0250", K::AuthorityCrisis, "Jonas Friis", "Kommunikationschef", "47 35 10 20", "kommunikation@frederikssund.invalid", ""),
+        (
+            "0253",
+            K::ShiftContact,
+            "Vibeke Vagtkontakt",
+            "Teamleder, Borgerservice",
+            "43 35 20 00",
+            "vagter@broendby.invalid",
+            "Svarer på bemandingskald hverdage 8–16.",
+        ),
+        (
+            "DDH",
+            K::VendorHelpdesk,
+            "Telefoniens helpdesk",
+            "Døgnåben support",
+            "70 20 30 40",
+            "support@telefoni.invalid",
+            "Oplys aftalenummer 4711; omstillinger tager 4–5 dage uden kriseaftale.",
+        ),
+        ("DDH", K::KnowledgeBase, "Vidensbasens redaktion", "Redaktør", "", "redaktion@videnbase.invalid", ""),
+    ];
+    for (org, kind, name, function, phone, email, note) in entries {
+        let new = NewEntry {
+            kind: *kind,
+            name: name.to_string(),
+            function: function.to_string(),
+            phone: phone.to_string(),
+            email: email.to_string(),
+            note: note.to_string(),
+        };
+        let e = app.add_contact_entry(secretariat, org, new).await?;
+        if *kind != K::KnowledgeBase {
+            app.mark_contact_verified(secretariat, org, e.id).await?;
+        }
+    }
+    Ok(())
 }
 
 /// The crisis line's last six hours, as the contact centre would report them: a steep rise in

@@ -83,6 +83,8 @@ pub mod code {
     pub const RESOLVING_VERSION: &str = "resolving_version";
     /// A feedback item handled meanwhile (another tab, another person).
     pub const FEEDBACK_HANDLED: &str = "feedback_handled";
+    /// A contact that gives neither a phone number nor an e-mail address.
+    pub const PHONE_OR_EMAIL: &str = "phone_or_email";
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

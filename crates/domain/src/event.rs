@@ -187,6 +187,21 @@ pub enum AdminChange {
     /// The secretariat required, or stopped requiring, a second factor of a role.
     #[serde(rename = "security.totp_required")]
     TotpRequired { role: Role, required: bool },
+    /// An entry of an organisation's contact list added, changed or removed (no contact details).
+    #[serde(rename = "contact_list.added")]
+    ContactAdded { org: String, id: Uuid },
+    #[serde(rename = "contact_list.updated")]
+    ContactUpdated { org: String, id: Uuid },
+    #[serde(rename = "contact_list.removed")]
+    ContactRemoved { org: String, id: Uuid },
+    /// "I checked this today": somebody confirmed the entry is right, at `at`.
+    #[serde(rename = "contact_list.verified")]
+    ContactVerified {
+        org: String,
+        id: Uuid,
+        #[serde(with = "time::serde::rfc3339")]
+        at: OffsetDateTime,
+    },
 }
 
 impl Event {

@@ -5,6 +5,7 @@ pub mod callout;
 pub mod calls;
 pub mod chat;
 pub mod checklist;
+pub mod contact_list;
 pub mod error;
 pub mod event;
 pub mod everyday;

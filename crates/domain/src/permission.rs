@@ -39,6 +39,8 @@ word_enum!(
         KeepOwnContactMethods = "keep_own_contact_methods",
         ViewReadiness = "view_readiness",
         ManageCalloutPolicy = "manage_callout_policy",
+        KeepContactLists = "keep_contact_lists",
+        ReadContactLists = "read_contact_lists",
     }
 );
 
@@ -105,6 +107,12 @@ pub const TABLE: &[(Permission, &[Role])] = &[
     (Permission::ManageCalloutPolicy, &[Secretariat]),
     // Asking the member municipalities for agents is the staffing lead's.
     (Permission::SendStaffingCall, &[StaffingLead]),
+    // The contact lists per organisation (the authorities' crisis contacts, the members' shift
+    // contacts, the phone vendor's helpdesk, the knowledge base) are the secretariat's to keep.
+    (Permission::KeepContactLists, &[Secretariat]),
+    // The crisis organisation reads them; an authority editor reads its own organisation's list
+    // only (see [`Actor::may_for_org`]), to see that its own contacts are right.
+    (Permission::ReadContactLists, &[Secretariat, SteeringGroup, CrisisLeader, LogKeeper, ProcessLead, StaffingLead, AuthorityEditor]),
 ];
 
 /// What a dedicated integration token (a contact-centre platform, not a person) may do.
@@ -156,6 +164,17 @@ impl Actor {
                 "this incident does not affect your organisation ({}); only its own authority may act on it",
                 self.org
             )))
+        }
+    }
+
+    /// May this actor perform `action` on organisation `org`'s records (its contact list)?
+    /// An authority editor acts only on its own organisation's, as on its own incidents.
+    pub fn may_for_org(&self, action: Permission, org: &str) -> Result<(), DomainError> {
+        self.may(action)?;
+        if self.role != Role::AuthorityEditor || self.org == org {
+            Ok(())
+        } else {
+            Err(DomainError::Forbidden(format!("this is not your organisation ({}); an authority sees only its own list", self.org)))
         }
     }
 
@@ -242,6 +261,18 @@ mod tests {
         assert!(actor(AuthorityEditor, "0250").may_on(Permission::ViewCallbacks, &["0101".into()]).is_err());
         assert!(allows(Agent, Permission::RecordInquiry) && allows(Agent, Permission::SendFeedback));
         assert!(!allows(Agent, Permission::ViewInquiries), "agents record; the authority reads the statistics");
+    }
+
+    #[test]
+    fn the_secretariat_keeps_the_contact_lists_and_an_authority_reads_its_own() {
+        for role in Role::ALL {
+            assert_eq!(allows(*role, Permission::KeepContactLists), *role == Secretariat, "{role}");
+        }
+        assert!(!allows(Agent, Permission::ReadContactLists) && !allows(ShiftContact, Permission::ReadContactLists));
+        let editor = actor(AuthorityEditor, "0250");
+        assert!(editor.may_for_org(Permission::ReadContactLists, "0250").is_ok());
+        assert!(matches!(editor.may_for_org(Permission::ReadContactLists, "0101"), Err(DomainError::Forbidden(_))));
+        assert!(actor(StaffingLead, "DDH").may_for_org(Permission::ReadContactLists, "0101").is_ok());
     }
 
     #[test]

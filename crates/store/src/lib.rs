@@ -12,6 +12,7 @@ mod backend;
 mod callouts;
 mod checklists;
 mod commit;
+mod contact_lists;
 mod contacts;
 mod error;
 mod events;

@@ -78,6 +78,7 @@ conformance!(
     second_factor_enrolment_steps_and_requirement,
     contact_methods_are_verified_by_code_or_link_once,
     a_callout_follows_its_frozen_chain_until_acknowledged,
+    contact_lists_keep_entries_and_a_trail_of_checks,
 );
 
 async fn user(store: &Store, email: &str, role: Role, org: &str) -> Actor {
@@ -1181,4 +1182,76 @@ async fn a_callout_follows_its_frozen_chain_until_acknowledged(store: &Store) {
     let acked = log.iter().position(|t| t.contains("kvitterede for udkaldet med linket")).unwrap_or_else(|| panic!("{log:?}"));
     assert!(started < acked, "{log:?}");
     assert!(store.verify_log(i.id).await.unwrap().unwrap().valid);
+}
+
+fn contact(name: &str, phone: &str) -> domain::contact_list::NewEntry {
+    domain::contact_list::NewEntry {
+        kind: domain::contact_list::EntryKind::AuthorityCrisis,
+        name: name.into(),
+        function: "Beredskabschef".into(),
+        phone: phone.into(),
+        email: String::new(),
+        note: String::new(),
+    }
+    .validate()
+    .unwrap()
+}
+
+async fn contact_lists_keep_entries_and_a_trail_of_checks(store: &Store) {
+    let t = time::macros::datetime!(2026-12-03 09:00 UTC);
+    let before = store.last_event_seq().await.unwrap();
+    let a = store.add_contact_entry("0250", &contact("Mette Holm", "12345678"), "Sanne", t).await.unwrap();
+    assert_eq!((a.org.as_str(), a.phone.as_str(), a.last_verified_at, a.created_at), ("0250", "12 34 56 78", None, t));
+    let b = store.add_contact_entry("0250", &contact("Jens Vagt", "1813"), "Sanne", t + Duration::minutes(1)).await.unwrap();
+    store.add_contact_entry("0101", &contact("Anne Aarhus", "87654321"), "Sanne", t).await.unwrap();
+    let refused = store.add_contact_entry("9999", &contact("Ingen", "12345678"), "Sanne", t).await.unwrap_err();
+    assert!(matches!(refused, StoreError::Domain(DomainError::NotFound(_))), "{refused:?}");
+
+    let list = store.contact_list("0250").await.unwrap();
+    assert_eq!(list.iter().map(|e| e.name.as_str()).collect::<Vec<_>>(), ["Mette Holm", "Jens Vagt"]);
+    assert_eq!(store.contact_lists().await.unwrap().len(), 3);
+
+    let mut changed = contact("Mette Holm Sørensen", "+45 2222 3333");
+    changed.email = "mette@frederiksberg.invalid".into();
+    let later = t + Duration::hours(1);
+    let u = store.update_contact_entry("0250", a.id, &changed, "Sanne", later).await.unwrap();
+    assert_eq!(
+        (u.name.as_str(), u.phone.as_str(), u.email.as_str(), u.updated_at, u.created_at),
+        ("Mette Holm Sørensen", "22 22 33 33", "mette@frederiksberg.invalid", later, t)
+    );
+
+    let checked = t + Duration::hours(2);
+    let v = store.mark_contact_verified("0250", a.id, "Sanne Sekretær", checked).await.unwrap();
+    assert_eq!((v.last_verified_at, v.last_verified_by.as_deref(), v.updated_at), (Some(checked), Some("Sanne Sekretær"), later));
+
+    // Another organisation's entry is not on this list.
+    for e in [
+        store.mark_contact_verified("0101", a.id, "Sanne", checked).await.unwrap_err(),
+        store.update_contact_entry("0101", a.id, &changed, "Sanne", checked).await.unwrap_err(),
+        store.remove_contact_entry("0101", a.id, "Sanne", checked).await.unwrap_err(),
+        store.mark_contact_verified("0250", Uuid::new_v4(), "Sanne", checked).await.unwrap_err(),
+    ] {
+        assert!(matches!(e, StoreError::Domain(DomainError::NotFound(_))), "{e:?}");
+    }
+    store.remove_contact_entry("0250", b.id, "Sanne", checked).await.unwrap();
+    assert_eq!(store.contact_list("0250").await.unwrap().len(), 1);
+
+    // Each change and each check left its trail, naming who, and nothing more.
+    let events = store.events_since(before, 100).await.unwrap();
+    let what: Vec<&str> = events.iter().map(|e| e.payload["what"].as_str().unwrap()).collect();
+    assert_eq!(
+        what,
+        [
+            "contact_list.added",
+            "contact_list.added",
+            "contact_list.added",
+            "contact_list.updated",
+            "contact_list.verified",
+            "contact_list.removed"
+        ]
+    );
+    assert!(events.iter().all(|e| e.kind == EventKind::AdminChanged && e.incident_id.is_none()));
+    assert_eq!(events[4].payload["by"], "Sanne Sekretær");
+    assert_eq!(events[4].payload["detail"]["id"], a.id.to_string());
+    assert!(!events.iter().any(|e| e.payload.to_string().contains("12 34")), "no contact details in the trail");
 }

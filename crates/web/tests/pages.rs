@@ -30,6 +30,11 @@ const PAGES: &[(&str, Permission)] = &[
     ("/admin/templates", Permission::ManageTemplates),
     ("/admin/security", Permission::ManageUsers),
     ("/account/totp", Permission::UseSecondFactor),
+    ("/kontaktlister", Permission::ReadContactLists),
+    // The authority editor's own organisation: it reads that list.
+    ("/kontaktlister/0250", Permission::ReadContactLists),
+    ("/kontaktlister/0250/udskrift", Permission::ReadContactLists),
+    ("/kontaktlister/0250/kontakter/{contact}", Permission::KeepContactLists),
 ];
 
 /// The crisis room sends those who may not read the official log to the crisis's agent-facing page.
@@ -80,6 +85,15 @@ const FORMS: &[(&str, Permission, &str)] = &[
         Permission::ManageTemplates,
         "kind=fire&title=Brand&problem=p&solution=s&communication=c&responsible=process_lead&steps=Trin+1",
     ),
+    ("/kontaktlister/0250", Permission::KeepContactLists, "kind=authority_crisis&name=Mette+Holm&function=&phone=33445566&email=&note="),
+    (
+        "/kontaktlister/0250/kontakter/{contact}",
+        Permission::KeepContactLists,
+        "kind=knowledge_base&name=Vidensbasen&phone=&email=viden%40ddh.invalid",
+    ),
+    ("/kontaktlister/0250/kontakter/{contact}/tjekket", Permission::KeepContactLists, ""),
+    // Last: it removes the entry the forms above work on.
+    ("/kontaktlister/0250/kontakter/{contact}/slet", Permission::KeepContactLists, ""),
 ];
 
 #[tokio::test]
@@ -104,12 +118,21 @@ async fn every_page_and_form_as_every_role_follows_the_permission_table() {
     for code in ["0253", "0250"] {
         kit.store.set_member(code, true, "test", domain::time::now()).await.unwrap();
     }
+    let contact = domain::contact_list::NewEntry {
+        kind: domain::contact_list::EntryKind::AuthorityCrisis,
+        name: "Jens Vagt".into(),
+        function: String::new(),
+        phone: "1813".into(),
+        email: String::new(),
+        note: String::new(),
+    };
+    let contact = kit.store.add_contact_entry("0250", &contact, "test", domain::time::now()).await.unwrap().id.to_string();
     let plan = serde_json::json!({ "shifts": [{ "start": "2026-11-23T05:00:00Z", "end": "2026-11-23T13:00:00Z", "agents": 10 }] });
     let (s, v) = kit.call("POST", &format!("/api/v1/incidents/{id}/shifts/plan"), kit.token(Role::StaffingLead), Some(plan)).await;
     assert_eq!(s, StatusCode::CREATED, "{v}");
 
     for (path, action) in PAGES {
-        let path = path.replace("{id}", &id);
+        let path = path.replace("{id}", &id).replace("{contact}", &contact);
         let (s, _, h) = kit.raw("GET", &path, None, None, &[]).await;
         assert_eq!(s, StatusCode::SEE_OTHER, "anonymous {path}");
         assert!(h[header::LOCATION].to_str().unwrap().starts_with("/login"));
@@ -135,7 +158,8 @@ async fn every_page_and_form_as_every_role_follows_the_permission_table() {
                 .replace("{id}", &id)
                 .replace("{item}", &item.to_string())
                 .replace("{user}", &user.to_string())
-                .replace("{feedback}", &feedback.to_string());
+                .replace("{feedback}", &feedback.to_string())
+                .replace("{contact}", &contact);
             // The shift plan may have been laid again by an earlier form: bid on the current one.
             let shift = kit.store.shifts(id.parse().unwrap()).await.unwrap().first().map(|s| s.id.to_string()).unwrap_or_default();
             let body = body

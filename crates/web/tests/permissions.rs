@@ -55,6 +55,8 @@ async fn fill(kit: &Kit, path: &str, incident: &str, item: &str) -> String {
         .replace("{item}", item)
         .replace("{role}", "log_keeper")
         .replace("{code}", "0250")
+        // The authority editor's own organisation: it reads that list, and only that one.
+        .replace("{org}", "0250")
         .replace("{file}", "0253.ics")
         .replace("{card}", &card.to_string())
         .replace("{callout}", &uuid::Uuid::new_v4().to_string())
@@ -98,6 +100,9 @@ fn body(kit: &Kit, method: &str, path: &str) -> Option<Value> {
         }
         ("post", "/api/v1/incidents/{id}/action-cards") => Value::Null,
         ("put", "/api/v1/organisations/{code}") => json!({ "member": true }),
+        ("post", "/api/v1/contact-lists/{org}") | ("put", "/api/v1/contact-lists/{org}/entries/{id}") => {
+            json!({ "kind": "authority_crisis", "name": "Mette Holm", "function": "Beredskabschef", "phone": "33 44 55 66" })
+        }
         ("post", "/api/v1/users") => {
             json!({ "email": format!("ny-{}@test.invalid", uuid::Uuid::new_v4()), "name": "Ny Bruger", "org": "0250", "role": "agent", "password": "gule roser i vindueskarmen" })
         }

@@ -11,6 +11,7 @@ mod admin;
 mod alerts;
 mod callout;
 mod chat;
+mod contact_lists;
 mod events;
 mod feedback;
 mod guide;
@@ -65,6 +66,11 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(readiness::verify_link))
         .routes(routes!(readiness::readiness))
         .routes(routes!(readiness::callout_policy, readiness::set_callout_policy))
+        .routes(routes!(contact_lists::list, contact_lists::add))
+        .routes(routes!(contact_lists::update, contact_lists::remove))
+        .routes(routes!(contact_lists::verified))
+        .routes(routes!(contact_lists::csv))
+        .routes(routes!(contact_lists::vcard))
         .routes(routes!(guide::published, guide::save))
         .routes(routes!(guide::draft))
         .routes(routes!(guide::publish))

@@ -20,6 +20,7 @@ fn domain_keys() -> Vec<String> {
     keys.extend(domain::callout::DeliveryState::ALL.iter().map(|s| format!("delivery.{s}")));
     keys.extend(domain::callout::AckVia::ALL.iter().map(|s| format!("ack_via.{s}")));
     keys.extend(domain::callout::Standing::ALL.iter().map(|s| format!("standing.{s}")));
+    keys.extend(domain::contact_list::EntryKind::ALL.iter().map(|s| format!("contact_kind.{s}")));
     // The agents' "new since version" list names the guide's fields: change every one of them.
     let text = || "x".to_string();
     let changed = domain::guide::Guide {

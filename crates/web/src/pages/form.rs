@@ -308,6 +308,7 @@ fn translated(lang: Lang, f: &domain::FieldError) -> Option<String> {
         c::NO_SECOND_FACTOR => t(lang, "problem.no_second_factor").to_string(),
         c::RESOLVING_VERSION => t(lang, "problem.resolving_version").to_string(),
         c::FEEDBACK_HANDLED => t(lang, "problem.feedback_handled").to_string(),
+        c::PHONE_OR_EMAIL => t(lang, "problem.phone_or_email").to_string(),
         c::INACTIVE_USER => tf(lang, "problem.inactive_user", what),
         c::WRONG_ROLE => tf(lang, "problem.wrong_role", what),
         c::SAME_PERSON => t(lang, "problem.same_person").to_string(),

@@ -7,6 +7,7 @@ mod authority;
 mod callout;
 mod chart;
 mod chat;
+pub mod contact_lists;
 mod form;
 mod guide_edit;
 mod guide_view;
@@ -63,6 +64,8 @@ pub fn routes() -> Router<AppState> {
         .merge(security::routes())
         .merge(staffing::routes())
         .merge(shifts::routes())
+        .merge(contact_lists::routes())
+        .route("/kontaktlister/vaelg", get(contact_lists::choose))
         .fallback(not_found)
 }
 
@@ -321,6 +324,7 @@ pub fn layout(lang: Lang, ctx: Option<&Ctx>, title: &str, body: Markup, live: Op
                                     li { a href="/incidents" { (t(lang, "nav.incidents")) } }
                                     li { a href="/agent" { (t(lang, "nav.agent")) } }
                                     @if c.may(domain::Permission::ViewReadiness) { li { a href=(readiness::READINESS) { (t(lang, "nav.readiness")) } } }
+                                    @if c.may(domain::Permission::ReadContactLists) { li { a href=(contact_lists::PATH) { (t(lang, "nav.contacts")) } } }
                                     @if c.may(domain::Permission::ManageUsers) { li { a href="/admin" { (t(lang, "nav.admin")) } } }
                                     @if c.may(domain::Permission::KeepOwnContactMethods) { li { a href=(readiness::MINE) { (t(lang, "nav.contact")) } } }
                                 }
