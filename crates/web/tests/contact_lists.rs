@@ -99,6 +99,14 @@ async fn an_authority_reads_its_own_list_only() {
     let body = String::from_utf8(body).unwrap();
     assert_eq!(s, StatusCode::OK);
     assert!(body.contains("/kontaktlister/0250") && !body.contains("/kontaktlister/0101"), "the overview shows its own list only");
+    // The printed crisis plan's contacts: every list for the crisis staff, its own for an authority.
+    let (_, body, _) = kit.raw("GET", "/kontaktlister/udskrift", editor, None, &[]).await;
+    let body = String::from_utf8(body).unwrap();
+    assert!(body.contains("Frederikssund") && !body.contains("København"), "the editor prints its own list only");
+    let (s, body, _) = kit.raw("GET", "/kontaktlister/udskrift", kit.token(Role::CrisisLeader), None, &[]).await;
+    let body = String::from_utf8(body).unwrap();
+    assert_eq!(s, StatusCode::OK);
+    assert!(body.contains("Frederikssund") && body.contains("København") && body.contains("print-sheet"));
 }
 
 #[tokio::test]
