@@ -185,7 +185,7 @@ fn checked(ctx: &Ctx, e: &Entry) -> Markup {
                 None => { (ctx.t("contacts.never")) }
             }
         }
-        @if e.stale { " " span.badge.stale { "⚠ " (ctx.t("contacts.stale")) } }
+        @if e.stale { " " span.badge.stale { span aria-hidden="true" { "⚠ " } (ctx.t("contacts.stale")) } }
     }
 }
 
