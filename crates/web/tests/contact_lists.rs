@@ -156,6 +156,10 @@ async fn the_page_links_the_numbers_marks_the_stale_and_checks_in_one_click() {
     let page = String::from_utf8(body).unwrap();
     assert!(!page.contains("Aldrig tjekket") && !page.contains("⚠"), "checked today");
 
+    // The overview opens any organisation's list, without JavaScript.
+    let (s, _, h) = kit.raw("GET", "/kontaktlister/vaelg?org=0101", kit.token(Role::Secretariat), None, &[]).await;
+    assert_eq!((s, h[header::LOCATION].to_str().unwrap()), (StatusCode::SEE_OTHER, "/kontaktlister/0101"));
+
     // A refused form shows its problems on the form, in Danish, with what was typed.
     let (s, page) = post_signed(&kit, "/kontaktlister/0250", &sec, "kind=shift_contact&name=Vagten&phone=&email=").await;
     assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);

@@ -24,6 +24,7 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .route(PATH, get(overview))
         .route("/kontaktlister/udskrift", get(print_all))
+        .route("/kontaktlister/vaelg", get(choose))
         .route("/kontaktlister/{org}", get(show).post(add))
         .route("/kontaktlister/{org}/udskrift", get(print))
         .route("/kontaktlister/{org}/kontakter/{id}", get(edit).post(update))
@@ -92,11 +93,11 @@ async fn overview(State(s): State<AppState>, ctx: Ctx) -> PageResult {
 
 /// The overview's "open a list" form, without JavaScript.
 #[derive(Deserialize)]
-pub struct Choose {
+struct Choose {
     org: String,
 }
 
-pub async fn choose(_ctx: Ctx, axum::extract::Query(c): axum::extract::Query<Choose>) -> PageResult {
+async fn choose(_ctx: Ctx, axum::extract::Query(c): axum::extract::Query<Choose>) -> PageResult {
     Ok(back_to(&list_path(&c.org)))
 }
 
