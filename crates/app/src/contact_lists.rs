@@ -61,6 +61,27 @@ impl App {
         Ok(ContactList { organisation, stale_after_days: days, entries: contact_list::sorted(entries) })
     }
 
+    /// Every list with entries that the caller may read, by organisation: the printed crisis plan's contacts.
+    pub async fn all_contact_lists(&self, actor: &Actor) -> Result<Vec<ContactList>> {
+        actor.may(Permission::ReadContactLists)?;
+        let days = self.store.stale_after_days().await?;
+        let at = now();
+        let organisations = self.store.organisations().await?;
+        let mut by_org: std::collections::BTreeMap<String, Vec<Entry>> = std::collections::BTreeMap::new();
+        for e in self.store.contact_lists().await? {
+            if actor.may_for_org(Permission::ReadContactLists, &e.org).is_ok() {
+                by_org.entry(e.org.clone()).or_default().push(e.as_of(at, days));
+            }
+        }
+        Ok(by_org
+            .into_iter()
+            .filter_map(|(code, entries)| {
+                let organisation = organisations.iter().find(|o| o.code == code)?.clone();
+                Some(ContactList { organisation, stale_after_days: days, entries: contact_list::sorted(entries) })
+            })
+            .collect())
+    }
+
     pub async fn add_contact_entry(&self, actor: &Actor, org: &str, entry: NewEntry) -> Result<Entry> {
         actor.may_for_org(Permission::KeepContactLists, org)?;
         let entry = entry.validate()?;

@@ -321,6 +321,10 @@ mod tests {
                 },
                 json!({ "what": "roster", "by": "S", "detail": { "role": "crisis_leader", "primary": id(6), "deputy": null } }),
             ),
+            (
+                Event::AdminChanged { change: AdminChange::ContactVerified { org: "0250".into(), id: id(7), at }, by: "S".into() },
+                json!({ "what": "contact_list.verified", "by": "S", "detail": { "org": "0250", "id": id(7), "at": "2026-11-23T12:00:00Z" } }),
+            ),
         ];
         for (event, payload) in cases {
             assert_eq!(event.payload(), payload, "{:?}", event.kind());

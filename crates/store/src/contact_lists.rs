@@ -59,6 +59,14 @@ operations! {
             row.ok_or_else(|| not_found("contact list entry"))?.into_domain()
         }
 
+        /// Binds an entry's fields, in the column order `kind, name, function, phone, email, note`.
+        fn bind_fields<'q>(
+            q: sqlx::query::Query<'q, Db, <Db as sqlx::Database>::Arguments>,
+            e: &'q NewEntry,
+        ) -> sqlx::query::Query<'q, Db, <Db as sqlx::Database>::Arguments> {
+            q.bind(e.kind.as_str()).bind(&e.name).bind(&e.function).bind(&e.phone).bind(&e.email).bind(&e.note)
+        }
+
         fn rows(rows: Vec<EntryRow>) -> Result<Vec<Entry>> {
             rows.into_iter().map(EntryRow::into_domain).collect()
         }
@@ -86,21 +94,11 @@ operations! {
                 return Err(not_found("organisation"));
             }
             let id = Uuid::new_v4();
-            sqlx::query(
+            let insert = sqlx::query(
                 "INSERT INTO contact_list_entries (id, org, kind, name, function, phone, email, note, created_at, updated_at)
                  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9)",
-            )
-            .bind(id)
-            .bind(org)
-            .bind(entry.kind.as_str())
-            .bind(&entry.name)
-            .bind(&entry.function)
-            .bind(&entry.phone)
-            .bind(&entry.email)
-            .bind(&entry.note)
-            .bind(at)
-            .execute(&mut *tx)
-            .await?;
+            );
+            bind_fields(insert.bind(id).bind(org), entry).bind(at).execute(&mut *tx).await?;
             let stored = entry_in(&mut tx, org, id).await?;
             admin_event(&mut tx, AdminChange::ContactAdded { org: org.to_string(), id }, by, at).await?;
             tx.commit().await?;
@@ -110,21 +108,11 @@ operations! {
         /// Replaces an entry's fields; when it was last checked stays as it was.
         pub write fn update_contact_entry(pool, org: &str, id: Uuid, entry: &NewEntry, by: &str, at: OffsetDateTime) -> Result<Entry> {
             let mut tx = pool.begin().await?;
-            let done = sqlx::query(
+            let update = sqlx::query(
                 "UPDATE contact_list_entries SET kind = $3, name = $4, function = $5, phone = $6, email = $7, note = $8, updated_at = $9
                  WHERE id = $1 AND org = $2",
-            )
-            .bind(id)
-            .bind(org)
-            .bind(entry.kind.as_str())
-            .bind(&entry.name)
-            .bind(&entry.function)
-            .bind(&entry.phone)
-            .bind(&entry.email)
-            .bind(&entry.note)
-            .bind(at)
-            .execute(&mut *tx)
-            .await?;
+            );
+            let done = bind_fields(update.bind(id).bind(org), entry).bind(at).execute(&mut *tx).await?;
             if done.rows_affected() == 0 {
                 return Err(not_found("contact list entry"));
             }

@@ -99,6 +99,14 @@ async fn an_authority_reads_its_own_list_only() {
     let body = String::from_utf8(body).unwrap();
     assert_eq!(s, StatusCode::OK);
     assert!(body.contains("/kontaktlister/0250") && !body.contains("/kontaktlister/0101"), "the overview shows its own list only");
+    // The printed crisis plan's contacts: every list for the crisis staff, its own for an authority.
+    let (_, body, _) = kit.raw("GET", "/kontaktlister/udskrift", editor, None, &[]).await;
+    let body = String::from_utf8(body).unwrap();
+    assert!(body.contains("Frederikssund") && !body.contains("København"), "the editor prints its own list only");
+    let (s, body, _) = kit.raw("GET", "/kontaktlister/udskrift", kit.token(Role::CrisisLeader), None, &[]).await;
+    let body = String::from_utf8(body).unwrap();
+    assert_eq!(s, StatusCode::OK);
+    assert!(body.contains("Frederikssund") && body.contains("København") && body.contains("print-sheet"));
 }
 
 #[tokio::test]
@@ -147,6 +155,10 @@ async fn the_page_links_the_numbers_marks_the_stale_and_checks_in_one_click() {
     let (_, body, _) = kit.raw("GET", "/kontaktlister/0250", kit.token(Role::Secretariat), None, &[]).await;
     let page = String::from_utf8(body).unwrap();
     assert!(!page.contains("Aldrig tjekket") && !page.contains("⚠"), "checked today");
+
+    // The overview opens any organisation's list, without JavaScript.
+    let (s, _, h) = kit.raw("GET", "/kontaktlister/vaelg?org=0101", kit.token(Role::Secretariat), None, &[]).await;
+    assert_eq!((s, h[header::LOCATION].to_str().unwrap()), (StatusCode::SEE_OTHER, "/kontaktlister/0101"));
 
     // A refused form shows its problems on the form, in Danish, with what was typed.
     let (s, page) = post_signed(&kit, "/kontaktlister/0250", &sec, "kind=shift_contact&name=Vagten&phone=&email=").await;

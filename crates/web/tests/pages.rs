@@ -34,6 +34,7 @@ const PAGES: &[(&str, Permission)] = &[
     // The authority editor's own organisation: it reads that list.
     ("/kontaktlister/0250", Permission::ReadContactLists),
     ("/kontaktlister/0250/udskrift", Permission::ReadContactLists),
+    ("/kontaktlister/udskrift", Permission::ReadContactLists),
     ("/kontaktlister/0250/kontakter/{contact}", Permission::KeepContactLists),
 ];
 

@@ -54,9 +54,18 @@ for (const [name, viewport] of [['desktop', DESKTOP], ['phone', PHONE]]) {
       assert.match(await tel.getAttribute('href'), /^tel:\+45\d{8}$/);
       assert.equal(await page.locator('table.contacts a[href^="mailto:"]').count() >= 1, true);
 
-      await page.goto(`${env.base}/kontaktlister/DDH/udskrift`);
-      await assertAccessible(page, `the print view (${name})`);
-      await assertNoSidewaysScroll(page, `the print view (${name})`);
+      for (const print of ['/kontaktlister/DDH/udskrift', '/kontaktlister/udskrift']) {
+        await page.goto(`${env.base}${print}`);
+        await assertAccessible(page, `${print} (${name})`);
+        await assertNoSidewaysScroll(page, `${print} (${name})`);
+        await page.emulateMedia({ media: 'print' });
+        const shown = (l) => l.evaluate((el) => getComputedStyle(el).display !== 'none' && el.getClientRects().length > 0);
+        assert.equal(await shown(page.locator('header.top')), false, `${print}: the header is not printed`);
+        assert.equal(await shown(page.locator('button[data-print]')), false, `${print}: the print button is not printed`);
+        assert.equal(await shown(page.locator('table.ics').first()), true, `${print}: the contacts are printed`);
+        await assertNoSidewaysScroll(page, `${print} on paper (${name})`);
+        await page.emulateMedia({ media: 'screen' });
+      }
     } finally {
       await context.close();
     }

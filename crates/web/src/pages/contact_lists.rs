@@ -23,6 +23,8 @@ pub const PATH: &str = "/kontaktlister";
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route(PATH, get(overview))
+        .route("/kontaktlister/udskrift", get(print_all))
+        .route("/kontaktlister/vaelg", get(choose))
         .route("/kontaktlister/{org}", get(show).post(add))
         .route("/kontaktlister/{org}/udskrift", get(print))
         .route("/kontaktlister/{org}/kontakter/{id}", get(edit).post(update))
@@ -73,6 +75,7 @@ async fn overview(State(s): State<AppState>, ctx: Ctx) -> PageResult {
                 }
             }
         }
+        p.links { a href="/kontaktlister/udskrift" { (ctx.t("contacts.print_all")) } }
         @if keeper {
             form.stack method="get" action="/kontaktlister/vaelg" {
                 div.field {
@@ -90,11 +93,11 @@ async fn overview(State(s): State<AppState>, ctx: Ctx) -> PageResult {
 
 /// The overview's "open a list" form, without JavaScript.
 #[derive(Deserialize)]
-pub struct Choose {
+struct Choose {
     org: String,
 }
 
-pub async fn choose(_ctx: Ctx, axum::extract::Query(c): axum::extract::Query<Choose>) -> PageResult {
+async fn choose(_ctx: Ctx, axum::extract::Query(c): axum::extract::Query<Choose>) -> PageResult {
     Ok(back_to(&list_path(&c.org)))
 }
 
@@ -183,7 +186,7 @@ fn checked(ctx: &Ctx, e: &Entry) -> Markup {
                 None => { (ctx.t("contacts.never")) }
             }
         }
-        @if e.stale { " " span.badge.stale { "⚠ " (ctx.t("contacts.stale")) } }
+        @if e.stale { " " span.badge.stale { span aria-hidden="true" { "⚠ " } (ctx.t("contacts.stale")) } }
     }
 }
 
@@ -332,39 +335,61 @@ async fn verified(
     Ok(back_to(&format!("{}#c-{id}", list_path(&org))))
 }
 
-/// The list for paper, as a section of the printed crisis plan: the same sheet as the printed log.
+/// One list for paper, as a section of the printed crisis plan: the same sheet as the printed log.
 async fn print(State(s): State<AppState>, ctx: Ctx, Path(org): Path<String>) -> PageResult {
-    let err = PageError::from(ctx.lang);
-    let list = s.app.contact_list(&ctx.caller.actor(), &org).await.map_err(&err)?;
+    let list = s.app.contact_list(&ctx.caller.actor(), &org).await.map_err(PageError::from(ctx.lang))?;
+    let title = format!("{}: {}", ctx.t("contacts.print_title"), list.organisation.name);
+    Ok(print_sheet(&ctx, &title, &list_path(&list.organisation.code), &[list], false))
+}
+
+/// Every list the caller reads, for paper: the contacts of the printed crisis plan.
+async fn print_all(State(s): State<AppState>, ctx: Ctx) -> PageResult {
+    let lists = s.app.all_contact_lists(&ctx.caller.actor()).await.map_err(PageError::from(ctx.lang))?;
+    Ok(print_sheet(&ctx, ctx.t("contacts.print_all"), PATH, &lists, true))
+}
+
+/// `by_org`: each list under its organisation's heading (the sheet of every list).
+fn print_sheet(ctx: &Ctx, title: &str, back: &str, lists: &[ContactList], by_org: bool) -> axum::response::Response {
+    let days = lists.first().map(|l| l.stale_after_days).unwrap_or(domain::callout::DEFAULT_STALE_AFTER_DAYS);
     let body = html! {
         div.print-sheet {
-            h1 { (ctx.t("contacts.print_title")) ": " (list.organisation.name) }
-            p.noprint { button type="button" data-print { (ctx.t("print.print")) } " " a href=(list_path(&list.organisation.code)) { (list.organisation.name) } }
-            p { (ctx.t("field.created")) ": " (local_time(domain::time::now())) ". " (tf(ctx.lang, "contacts.period", &[("days", &list.stale_after_days.to_string())])) }
-            @for kind in EntryKind::ALL {
-                @let of_kind: Vec<&Entry> = list.entries.iter().filter(|e| e.kind == *kind).collect();
-                @if !of_kind.is_empty() {
-                    h2 { (kind_label(ctx.lang, *kind)) }
-                    table.ics {
-                        thead { tr {
-                            th scope="col" { (ctx.t("contacts.name")) }
-                            th scope="col" { (ctx.t("contacts.phone")) }
-                            th scope="col" { (ctx.t("contacts.email")) }
-                            th scope="col" { (ctx.t("contacts.note")) }
-                            th scope="col" { (ctx.t("contacts.checked")) }
-                        } }
-                        tbody { @for e in of_kind { tr {
-                            td { (e.name) @if !e.function.is_empty() { br; (e.function) } }
-                            td.nowrap { (e.phone) }
-                            td { (e.email) }
-                            td { (super::paragraphs(&e.note)) }
-                            td { (checked(&ctx, e)) }
-                        } } }
-                    }
-                }
+            h1 { (title) }
+            p.noprint { button type="button" data-print { (ctx.t("print.print")) } " " a href=(back) { (ctx.t("contacts.back")) } }
+            p { (ctx.t("field.created")) ": " (local_time(domain::time::now())) ". " (tf(ctx.lang, "contacts.period", &[("days", &days.to_string())])) }
+            @for list in lists {
+                @if by_org { h2 { (list.organisation.name) " (" (list.organisation.code) ")" } }
+                (print_list(ctx, list, by_org))
             }
-            @if list.entries.is_empty() { p { (ctx.t("contacts.none")) } }
+            @if lists.iter().all(|l| l.entries.is_empty()) { p { (ctx.t("contacts.none")) } }
         }
     };
-    Ok(page(&ctx, &format!("{}: {}", ctx.t("contacts.print_title"), list.organisation.name), body, None))
+    page(ctx, title, body, None)
+}
+
+/// One list's entries by kind, as tables for paper (`nested`: under an organisation's heading).
+fn print_list(ctx: &Ctx, list: &ContactList, nested: bool) -> Markup {
+    html! {
+        @for kind in EntryKind::ALL {
+            @let of_kind: Vec<&Entry> = list.entries.iter().filter(|e| e.kind == *kind).collect();
+            @if !of_kind.is_empty() {
+                @if nested { h3 { (kind_label(ctx.lang, *kind)) } } @else { h2 { (kind_label(ctx.lang, *kind)) } }
+                table.ics {
+                    thead { tr {
+                        th scope="col" { (ctx.t("contacts.name")) }
+                        th scope="col" { (ctx.t("contacts.phone")) }
+                        th scope="col" { (ctx.t("contacts.email")) }
+                        th scope="col" { (ctx.t("contacts.note")) }
+                        th scope="col" { (ctx.t("contacts.checked")) }
+                    } }
+                    tbody { @for e in of_kind { tr {
+                        td { (e.name) @if !e.function.is_empty() { br; (e.function) } }
+                        td.nowrap { (e.phone) }
+                        td { (e.email) }
+                        td { (super::paragraphs(&e.note)) }
+                        td { (checked(ctx, e)) }
+                    } } }
+                }
+            }
+        }
+    }
 }

@@ -65,7 +65,6 @@ pub fn routes() -> Router<AppState> {
         .merge(staffing::routes())
         .merge(shifts::routes())
         .merge(contact_lists::routes())
-        .route("/kontaktlister/vaelg", get(contact_lists::choose))
         .fallback(not_found)
 }
 
