@@ -9,6 +9,7 @@ mod admin;
 mod callout;
 pub mod chat;
 pub mod console;
+pub mod deliver;
 mod error;
 mod events;
 mod feedback;
