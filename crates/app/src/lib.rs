@@ -29,6 +29,7 @@ pub mod staffing;
 mod tokens;
 mod voice;
 
+pub use callout::SmsWebhooks;
 pub use error::{Error, Refusal, Result};
 pub use guide::LiveGuide;
 pub use lookup::LIMIT_MAX as SEARCH_LIMIT_MAX;
@@ -65,6 +66,9 @@ pub struct Config {
     /// Where citizens' questions and callback requests wait while the database is away; without
     /// it, a citizen is then sent to the crisis line instead of being told it is passed on.
     pub spool_dir: Option<std::path::PathBuf>,
+    /// The SMS gateway whose delivery reports and inbound texts are accepted, and the secret
+    /// path segment they are posted under; `None` answers 404 to both.
+    pub sms_webhooks: Option<callout::SmsWebhooks>,
 }
 
 impl Default for Config {
@@ -75,6 +79,7 @@ impl Default for Config {
             crisis_line: None,
             chat_per_minute: CHAT_PER_ADDRESS,
             spool_dir: None,
+            sms_webhooks: None,
         }
     }
 }

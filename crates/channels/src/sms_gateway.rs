@@ -104,6 +104,8 @@ impl Auth {
     pub fn masked(&self) -> String {
         match self {
             Auth::None => "none".into(),
+            // GatewayAPI takes its token as the user with no password: then the user is the secret.
+            Auth::Basic { password, .. } if password.is_empty() => "basic:***:".into(),
             Auth::Basic { user, .. } => format!("basic:{user}:***"),
             Auth::Bearer(_) => "bearer:***".into(),
             Auth::Header { name, .. } => format!("header:{name}:***"),
@@ -695,6 +697,7 @@ mod tests {
             ("header:X-Api-Key:k", "header:X-Api-Key:***"),
             ("query:token:t s", "query:token:***"),
             ("none", "none"),
+            ("basic:token:", "basic:***:"),
         ] {
             let a = Auth::parse(raw).unwrap();
             assert_eq!(a.masked(), masked);

@@ -19,6 +19,7 @@ mod inquiries;
 pub mod search;
 mod session;
 mod shifts;
+mod sms;
 mod staffing;
 mod voice;
 
@@ -57,6 +58,8 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(callout::acknowledge_callout))
         .routes(routes!(callout::acknowledge_callout_link))
         .routes(routes!(callout::staffing_call))
+        .routes(routes!(sms::delivery_report))
+        .routes(routes!(sms::inbound))
         .routes(routes!(guide::published, guide::save))
         .routes(routes!(guide::draft))
         .routes(routes!(guide::publish))
