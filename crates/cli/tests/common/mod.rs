@@ -144,3 +144,132 @@ pub fn live_incident(port: u16, leader: &str, lead: &str, next_update_in: time::
     assert_eq!(status, 201, "{v}");
     id
 }
+
+/// One request a [`Recorder`] received.
+#[derive(Debug, Clone)]
+pub struct Recorded {
+    /// `POST /hook HTTP/1.1`
+    pub request_line: String,
+    /// Names lower-cased.
+    pub headers: Vec<(String, String)>,
+    pub body: String,
+}
+
+impl Recorded {
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.iter().find(|(n, _)| n == name).map(|(_, v)| v.as_str())
+    }
+
+    pub fn json(&self) -> Value {
+        serde_json::from_str(&self.body).unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.body))
+    }
+}
+
+/// An HTTP server on 127.0.0.1 standing in for an SMS gateway or a Teams webhook: it records
+/// every request (line, headers, body) and answers each with 200 and the JSON `reply`.
+pub struct Recorder {
+    pub port: u16,
+    seen: std::sync::Arc<std::sync::Mutex<Vec<Recorded>>>,
+}
+
+impl Recorder {
+    pub fn start(reply: &str) -> Recorder {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let seen = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+        let (store, reply) = (seen.clone(), reply.to_string());
+        std::thread::spawn(move || {
+            for stream in listener.incoming() {
+                let Ok(mut s) = stream else { continue };
+                if let Some(r) = read_request(&mut s) {
+                    store.lock().unwrap().push(r);
+                }
+                let answer = format!(
+                    "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{reply}",
+                    reply.len()
+                );
+                let _ = s.write_all(answer.as_bytes());
+            }
+        });
+        Recorder { port, seen }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("http://127.0.0.1:{}{path}", self.port)
+    }
+
+    pub fn requests(&self) -> Vec<Recorded> {
+        self.seen.lock().unwrap().clone()
+    }
+
+    /// Waits until `n` requests came, and returns them.
+    pub fn wait_for(&self, n: usize, within: Duration) -> Vec<Recorded> {
+        let deadline = Instant::now() + within;
+        loop {
+            let seen = self.requests();
+            if seen.len() >= n {
+                return seen;
+            }
+            assert!(Instant::now() < deadline, "{} of {n} requests within {within:?}: {seen:?}", seen.len());
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+}
+
+impl Recorder {
+    /// Waits for the first request whose body contains `needle`.
+    pub fn wait_for_body(&self, needle: &str, within: Duration) -> Recorded {
+        let deadline = Instant::now() + within;
+        loop {
+            if let Some(r) = self.requests().into_iter().find(|r| r.body.contains(needle)) {
+                return r;
+            }
+            assert!(Instant::now() < deadline, "no request with {needle:?} within {within:?}: {:?}", self.requests());
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+}
+
+fn read_request(s: &mut TcpStream) -> Option<Recorded> {
+    s.set_read_timeout(Some(Duration::from_secs(5))).ok()?;
+    let mut buf = Vec::new();
+    let mut chunk = [0u8; 8192];
+    let head_end = loop {
+        if let Some(at) = buf.windows(4).position(|w| w == b"\r\n\r\n") {
+            break at;
+        }
+        let n = s.read(&mut chunk).ok()?;
+        if n == 0 {
+            return None;
+        }
+        buf.extend_from_slice(&chunk[..n]);
+    };
+    let head = String::from_utf8_lossy(&buf[..head_end]).into_owned();
+    let mut lines = head.split("\r\n");
+    let request_line = lines.next()?.to_string();
+    let headers: Vec<(String, String)> =
+        lines.filter_map(|l| l.split_once(':')).map(|(n, v)| (n.trim().to_lowercase(), v.trim().to_string())).collect();
+    let length: usize = headers.iter().find(|(n, _)| n == "content-length").and_then(|(_, v)| v.parse().ok()).unwrap_or(0);
+    let mut body = buf[head_end + 4..].to_vec();
+    while body.len() < length {
+        let n = s.read(&mut chunk).ok()?;
+        if n == 0 {
+            break;
+        }
+        body.extend_from_slice(&chunk[..n]);
+    }
+    Some(Recorded { request_line, headers, body: String::from_utf8_lossy(&body).into_owned() })
+}
+
+/// Gives the person with `email` a contact method verified now, straight in the SQLite database
+/// of `dir` (no endpoint adds one yet).
+pub fn verified_method(dir: &str, email: &str, channel: domain::callout::ContactChannel, address: &str) {
+    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    rt.block_on(async {
+        let store = app::testing::Store::open_sqlite(&std::path::Path::new(dir).join("kriseservice.db")).await.unwrap();
+        let (user, _) = store.user_by_email(email).await.unwrap().expect("the person exists");
+        let now = domain::time::now();
+        let method = domain::callout::ContactMethod { channel, address: address.into(), verified_at: Some(now) };
+        store.add_contact_method(user.id, &method, now).await.unwrap();
+    });
+}
