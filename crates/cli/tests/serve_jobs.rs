@@ -4,54 +4,9 @@
 
 mod common;
 
-use common::{Node, add_user, call, free_port, live_incident, start_with};
-use serde_json::{Value, json};
-use std::process::{Command, Stdio};
+use common::{Node, add_user, call, delivered, free_port, live_incident, smtp_server, start_with};
+use serde_json::json;
 use std::time::{Duration, Instant};
-
-struct Smtp(std::process::Child);
-
-impl Drop for Smtp {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-/// Debian's aiosmtpd, storing what it receives in a Maildir.
-fn smtp_server(port: u16, maildir: &std::path::Path) -> Smtp {
-    let child = Command::new("/usr/bin/python3")
-        .args(["-m", "aiosmtpd", "-n", "-l", &format!("127.0.0.1:{port}"), "-c", "aiosmtpd.handlers.Mailbox"])
-        .arg(maildir)
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("aiosmtpd (Debian package python3-aiosmtpd; scripts/test installs it)");
-    let deadline = Instant::now() + Duration::from_secs(10);
-    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
-        assert!(Instant::now() < deadline, "the SMTP server did not start");
-        std::thread::sleep(Duration::from_millis(100));
-    }
-    Smtp(child)
-}
-
-/// The first mail delivered to the Maildir, parsed by Python's `email` package: to, subject, body.
-fn delivered(maildir: &std::path::Path, within: Duration) -> Value {
-    let new = maildir.join("new");
-    let deadline = Instant::now() + within;
-    loop {
-        if let Some(file) = std::fs::read_dir(&new).ok().and_then(|mut d| d.next()).map(|e| e.unwrap().path()) {
-            let script = "import email, email.policy, json, sys\n\
-                m = email.message_from_binary_file(open(sys.argv[1], 'rb'), policy=email.policy.default)\n\
-                print(json.dumps({'to': str(m['To']), 'from': str(m['From']), 'subject': str(m['Subject']), 'body': m.get_content()}))";
-            let out = Command::new("/usr/bin/python3").args(["-c", script]).arg(&file).output().unwrap();
-            assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-            return serde_json::from_slice(&out.stdout).unwrap();
-        }
-        assert!(Instant::now() < deadline, "no mail arrived within {within:?}");
-        std::thread::sleep(Duration::from_millis(100));
-    }
-}
 
 #[test]
 fn a_callback_request_is_mailed_to_the_guides_callback_mailbox() {

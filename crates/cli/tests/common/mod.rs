@@ -273,3 +273,47 @@ pub fn verified_method(dir: &str, email: &str, channel: domain::callout::Contact
         store.add_contact_method(user.id, &method, now).await.unwrap();
     });
 }
+
+pub struct Smtp(std::process::Child);
+
+impl Drop for Smtp {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// Debian's aiosmtpd, storing what it receives in a Maildir.
+pub fn smtp_server(port: u16, maildir: &std::path::Path) -> Smtp {
+    let child = std::process::Command::new("/usr/bin/python3")
+        .args(["-m", "aiosmtpd", "-n", "-l", &format!("127.0.0.1:{port}"), "-c", "aiosmtpd.handlers.Mailbox"])
+        .arg(maildir)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("aiosmtpd (Debian package python3-aiosmtpd; scripts/test installs it)");
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+        assert!(Instant::now() < deadline, "the SMTP server did not start");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    Smtp(child)
+}
+
+/// The first mail delivered to the Maildir, parsed by Python's `email` package: to, subject, body.
+pub fn delivered(maildir: &std::path::Path, within: Duration) -> Value {
+    let new = maildir.join("new");
+    let deadline = Instant::now() + within;
+    loop {
+        if let Some(file) = std::fs::read_dir(&new).ok().and_then(|mut d| d.next()).map(|e| e.unwrap().path()) {
+            let script = "import email, email.policy, json, sys\n\
+                m = email.message_from_binary_file(open(sys.argv[1], 'rb'), policy=email.policy.default)\n\
+                print(json.dumps({'to': str(m['To']), 'from': str(m['From']), 'subject': str(m['Subject']), 'body': m.get_content()}))";
+            let out = std::process::Command::new("/usr/bin/python3").args(["-c", script]).arg(&file).output().unwrap();
+            assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+            return serde_json::from_slice(&out.stdout).unwrap();
+        }
+        assert!(Instant::now() < deadline, "no mail arrived within {within:?}");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
