@@ -14,7 +14,8 @@ pub fn card(title: &str, text: &str, link: Option<(&str, &str)>) -> Value {
         "type": "AdaptiveCard",
         "$schema": "http://adaptivecards.io/schemas/adaptive-card.json",
         "version": CARD_VERSION,
-        "lang": "da",
+        // No `lang`: the adaptivecards library checks it with a global (stateful) regex, so every
+        // other card it parses reports "da" as invalid. Teams renders in the reader's language anyway.
         "body": [
             { "type": "TextBlock", "text": title, "size": "Large", "weight": "Bolder", "wrap": true, "style": "heading" },
             { "type": "TextBlock", "text": text, "wrap": true },

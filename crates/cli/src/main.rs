@@ -169,6 +169,19 @@ enum NotifyCommand {
         #[arg(long)]
         email: String,
     },
+    /// Print the Teams webhook message (an Adaptive Card) a call-out posts, e.g. to check it in
+    /// the Adaptive Cards designer or a Workflow's test run.
+    Card {
+        #[arg(long)]
+        title: String,
+        #[arg(long)]
+        text: String,
+        /// The acknowledgement link the card's button opens.
+        #[arg(long)]
+        link: Option<String>,
+        #[arg(long, default_value = "Kvittér for udkaldet")]
+        link_label: String,
+    },
 }
 
 #[derive(Subcommand)]
@@ -349,6 +362,11 @@ async fn run(cli: Cli) -> Result<()> {
             serve(store, served).await
         }
         Command::Notify { command: NotifyCommand::Test { storage, jobs, email } } => notify_test(&storage, jobs, &email).await,
+        Command::Notify { command: NotifyCommand::Card { title, text, link, link_label } } => {
+            let link = link.as_deref().map(|url| (link_label.as_str(), url));
+            println!("{:#}", channels::teams::webhook_message(&title, &text, link));
+            Ok(())
+        }
         Command::Migrate { storage } => {
             storage.open().await?;
             eprintln!("migrations applied to {}", storage.describe());

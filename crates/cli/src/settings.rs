@@ -110,6 +110,7 @@ pub fn resolve(matches: &ArgMatches) -> Result<Cli> {
             fill_storage(m, storage, file.data_dir.clone(), file.database_url.clone())?;
             fill_jobs(m, jobs, file);
         }
+        Command::Notify { command: NotifyCommand::Card { .. } } => {}
         Command::Migrate { storage }
         | Command::VerifyLog { storage, .. }
         | Command::User { command: UserCommand::Add { storage, .. } | UserCommand::RemoveTotp { storage, .. } }
