@@ -60,19 +60,23 @@ pub fn parse(text: &str) -> Result<File, String> {
     })
 }
 
-fn ip_addresses<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<Vec<IpAddr>>, D::Error> {
+/// A list in the file, or one comma-separated string as in the environment; `expected` says how
+/// it should look when it is neither.
+fn comma_list<'de, D: serde::Deserializer<'de>>(d: D, expected: &str) -> Result<Vec<String>, D::Error> {
     #[derive(Deserialize)]
     #[serde(untagged)]
     enum List {
         One(String),
         Many(Vec<String>),
     }
-    let list = List::deserialize(d)
-        .map_err(|_| serde::de::Error::custom("trusted_proxies: expected a list of IP addresses, e.g. [\"10.0.0.5\", \"2001:db8::1\"]"))?;
-    let items = match list {
+    Ok(match List::deserialize(d).map_err(|_| serde::de::Error::custom(expected))? {
         List::One(s) => s.split(',').map(|a| a.trim().to_string()).filter(|a| !a.is_empty()).collect(),
         List::Many(v) => v,
-    };
+    })
+}
+
+fn ip_addresses<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<Vec<IpAddr>>, D::Error> {
+    let items = comma_list(d, "trusted_proxies: expected a list of IP addresses, e.g. [\"10.0.0.5\", \"2001:db8::1\"]")?;
     items
         .iter()
         .map(|a| a.trim().parse().map_err(|_| serde::de::Error::custom(format!("trusted_proxies: '{a}' is not an IP address"))))
@@ -81,18 +85,7 @@ fn ip_addresses<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<Vec<IpA
 }
 
 fn strings<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<Vec<String>>, D::Error> {
-    #[derive(Deserialize)]
-    #[serde(untagged)]
-    enum List {
-        One(String),
-        Many(Vec<String>),
-    }
-    let list = List::deserialize(d)
-        .map_err(|_| serde::de::Error::custom("teams_webhook: expected a list of [TEAM=]URL, e.g. [\"staben=https://…\"]"))?;
-    Ok(Some(match list {
-        List::One(s) => s.split(',').map(|a| a.trim().to_string()).filter(|a| !a.is_empty()).collect(),
-        List::Many(v) => v,
-    }))
+    comma_list(d, "teams_webhook: expected a list of [TEAM=]URL, e.g. [\"staben=https://…\"]").map(Some)
 }
 
 /// The command line as clap parsed it, with the settings file (`--config` or

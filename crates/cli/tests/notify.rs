@@ -4,18 +4,15 @@
 
 mod common;
 
-use common::{Recorder, add_user, bin, delivered, free_port, smtp_server, verified_method};
+use common::{Recorder, add_user, bin, data_and_smtp, delivered, verified_method};
 use domain::callout::ContactChannel;
 use std::time::Duration;
 
 #[test]
 fn notify_test_sends_through_every_method_and_says_what_happened() {
     let dir = tempfile::tempdir().unwrap();
-    let d = dir.path().join("data");
-    let d = d.to_str().unwrap();
-    let maildir = dir.path().join("mail");
-    let smtp_port = free_port();
-    let _smtp = smtp_server(smtp_port, &maildir);
+    let (d, _smtp, maildir, smtp_port) = data_and_smtp(dir.path());
+    let d = d.as_str();
     let gateway = Recorder::start(r#"{"ids":[777]}"#);
     let teams = Recorder::start("{}");
     add_user(d, None, "leder@example.invalid", "crisis_leader", "DDH");

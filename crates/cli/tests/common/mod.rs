@@ -284,6 +284,15 @@ impl Drop for Smtp {
 }
 
 /// Debian's aiosmtpd, storing what it receives in a Maildir.
+/// A data directory `data` and an SMTP server delivering to the Maildir `mail`, both under `dir`;
+/// returns the data directory, the server, its Maildir and its port.
+pub fn data_and_smtp(dir: &std::path::Path) -> (String, Smtp, std::path::PathBuf, u16) {
+    let maildir = dir.join("mail");
+    let port = free_port();
+    let smtp = smtp_server(port, &maildir);
+    (dir.join("data").to_str().unwrap().to_string(), smtp, maildir, port)
+}
+
 pub fn smtp_server(port: u16, maildir: &std::path::Path) -> Smtp {
     let child = std::process::Command::new("/usr/bin/python3")
         .args(["-m", "aiosmtpd", "-n", "-l", &format!("127.0.0.1:{port}"), "-c", "aiosmtpd.handlers.Mailbox"])
