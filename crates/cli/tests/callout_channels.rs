@@ -127,6 +127,8 @@ fn sms_and_teams_go_out_and_the_delivery_report_and_the_reply_come_back() {
         .flat_map(|s| s["messages"].as_array().unwrap().clone())
         .filter(|m| m["channel"] == "sms")
         .count();
+    gateway.wait_for(queued, Duration::from_secs(10));
+    std::thread::sleep(Duration::from_millis(300));
     let texts: std::collections::HashSet<String> =
         gateway.requests().iter().map(|r| r.json()["message"].as_str().unwrap().to_string()).collect();
     assert_eq!((gateway.requests().len(), texts.len()), (queued, queued), "nothing was sent twice");
