@@ -58,6 +58,41 @@ impl App {
         Ok(self.store.acknowledge_by_phone(&number, now()).await?)
     }
 
+    /// The gateway's delivery reports for the messages it names (by its id or ours). Returns how
+    /// many matched a message we sent. A wrong secret is "not found", like any unknown path.
+    pub async fn sms_delivery_reports(&self, secret: &str, body: &str) -> Result<usize> {
+        let hooks = self.sms_webhooks(secret)?;
+        let reports = hooks.gateway.delivery_reports(body).map_err(bad_callback)?;
+        let mut matched = 0;
+        for r in reports {
+            if self.store.message_delivered(&r.reference, r.delivered, now()).await? {
+                matched += 1;
+            } else {
+                tracing::info!(reference = %r.reference, "a delivery report for no message of ours");
+            }
+        }
+        Ok(matched)
+    }
+
+    /// Texts the gateway received for us: each reply with the keyword acknowledges the sender's
+    /// open call-out. Returns the acknowledgements made.
+    pub async fn sms_inbound(&self, secret: &str, body: &str) -> Result<Vec<Acknowledged>> {
+        let hooks = self.sms_webhooks(secret)?;
+        let texts = hooks.gateway.inbound(body).map_err(bad_callback)?;
+        let mut done = Vec::new();
+        for t in texts {
+            done.extend(self.sms_reply(&t.from, &t.text).await?);
+        }
+        Ok(done)
+    }
+
+    fn sms_webhooks(&self, secret: &str) -> Result<&SmsWebhooks> {
+        match &self.config().sms_webhooks {
+            Some(h) if constant_time_eq(h.secret.as_bytes(), secret.as_bytes()) => Ok(h),
+            _ => Err(crate::Error::not_found("page")),
+        }
+    }
+
     /// The staffing lead asks the member municipalities' shift contacts for agents; the message
     /// links to the incident's shift bidding page. Returns the call-out and how many were called.
     pub async fn staffing_call(&self, actor: &Actor, incident_id: Uuid, need: &str) -> Result<(Uuid, usize)> {
@@ -98,6 +133,22 @@ impl App {
             }
         });
     }
+}
+
+/// The SMS gateway whose callbacks are accepted, under a secret path segment.
+#[derive(Debug, Clone)]
+pub struct SmsWebhooks {
+    pub gateway: channels::sms_gateway::Gateway,
+    pub secret: String,
+}
+
+fn bad_callback(e: String) -> crate::Error {
+    crate::Error::refused(crate::Refusal::BadRequest, "bad_callback", e)
+}
+
+/// Compares without telling by its time how much of a secret was right.
+fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 
 fn checked_note(field: &str, text: &str, min: usize) -> Result<String> {

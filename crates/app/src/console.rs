@@ -108,3 +108,51 @@ pub async fn verify_log(store: &Store, id: Uuid) -> Result<(String, Verification
     let (_, head) = store.log_head(id).await?.unwrap_or((0, domain::log::GENESIS.to_string()));
     Ok((incident.title, v, head))
 }
+
+/// What `notify test` did through one of a person's contact methods.
+#[derive(Debug, Clone)]
+pub struct NotifyResult {
+    pub channel: domain::callout::ContactChannel,
+    pub address: String,
+    pub outcome: crate::deliver::Outcome,
+}
+
+/// Sends one test message through every contact method of the person with `email`, directly
+/// (not through the outbox), with the channels `settings` configure.
+pub async fn notify_test(store: &Store, settings: &crate::jobs::Settings, email: &str) -> Result<Vec<NotifyResult>> {
+    use crate::deliver::Outcome;
+    use domain::callout::ContactChannel;
+    let user = user_by_email(store, email).await?;
+    let methods = store.contact_methods(user.id).await?;
+    let senders = crate::jobs::senders(settings);
+    let mut out = Vec::with_capacity(methods.len());
+    for m in methods {
+        let m = m.method;
+        let configured = match m.channel {
+            ContactChannel::Email => senders.mail.is_some(),
+            ContactChannel::Sms => senders.sms.is_some(),
+            ContactChannel::Teams => !senders.teams.is_empty(),
+        };
+        let outcome = if configured {
+            let message = store::Outgoing {
+                id: 0,
+                channel: m.channel,
+                address: m.address.clone(),
+                subject: "Test fra Kriseservice".into(),
+                body: format!("Dette er en test af din kontaktmetode hos Kriseservice, sendt til {}. Du skal ikke gøre noget.", user.name),
+                link: None,
+                attempts: 1,
+            };
+            crate::outbox::send(&senders, &message).await
+        } else {
+            let setting = match m.channel {
+                ContactChannel::Email => "smtp_url",
+                ContactChannel::Sms => "sms_gateway",
+                ContactChannel::Teams => "teams_webhook",
+            };
+            Outcome::Failed { error: format!("{setting} is not configured"), retry: false }
+        };
+        out.push(NotifyResult { channel: m.channel, address: m.address, outcome });
+    }
+    Ok(out)
+}

@@ -37,6 +37,8 @@ pub enum Error {
 /// The kinds of [`Error::Refused`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Refusal {
+    /// The request itself is malformed (a body no field of which can be read).
+    BadRequest,
     NotFound,
     Conflict,
     Unprocessable,

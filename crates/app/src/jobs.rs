@@ -24,6 +24,10 @@ pub struct Settings {
     pub retention_days: i64,
     /// What links in outbound messages (acknowledgements, shift bidding) start with.
     pub public_url: String,
+    /// The SMS gateway; `None` keeps SMS queued until one is configured.
+    pub sms: Option<channels::sms_gateway::Gateway>,
+    /// The Teams Workflows webhooks by team; none keeps Teams messages queued.
+    pub teams: crate::deliver::TeamsWebhooks,
 }
 
 impl Default for Settings {
@@ -33,6 +37,8 @@ impl Default for Settings {
             mail_from: "kriseservice@localhost".into(),
             retention_days: domain::inquiry::DEFAULT_RETENTION_DAYS,
             public_url: "http://127.0.0.1:8080".into(),
+            sms: None,
+            teams: crate::deliver::TeamsWebhooks::default(),
         }
     }
 }
@@ -42,6 +48,12 @@ pub fn check(settings: &Settings) -> Result<(), String> {
     settings.mail_from.parse::<Mailbox>().map_err(|e| format!("mail_from '{}' is not an e-mail address: {e}", settings.mail_from))?;
     if let Some(url) = &settings.smtp_url {
         AsyncSmtpTransport::<Tokio1Executor>::from_url(url).map_err(|e| format!("smtp_url is not a usable SMTP URL: {e}"))?;
+    }
+    for (team, url) in &settings.teams.0 {
+        if !(url.starts_with("https://") || url.starts_with("http://")) {
+            let team = if team.is_empty() { String::new() } else { format!(" of the team '{team}'") };
+            return Err(format!("teams_webhook{team} must be an https:// URL"));
+        }
     }
     if !(1..=3650).contains(&settings.retention_days) {
         return Err(format!("retention_days must be between 1 and 3650 (got {})", settings.retention_days));
@@ -90,7 +102,13 @@ fn start(store: Store, settings: Settings, wake: Arc<Notify>, shutdown: Shutdown
             }
         }
     });
-    let mail = match settings.smtp_url.as_deref().map(AsyncSmtpTransport::<Tokio1Executor>::from_url) {
+    let senders = senders(&settings);
+    tokio::spawn(crate::outbox::run(store, senders, wake, shutdown));
+}
+
+/// The SMTP transport and sender, if a usable `smtp_url` is set.
+fn mail(settings: &Settings) -> Option<(AsyncSmtpTransport<Tokio1Executor>, Mailbox)> {
+    match settings.smtp_url.as_deref().map(AsyncSmtpTransport::<Tokio1Executor>::from_url) {
         Some(Ok(builder)) => {
             let transport = builder.timeout(Some(Duration::from_secs(20))).build();
             Some((transport, settings.mail_from.parse().expect("checked at start-up")))
@@ -103,9 +121,24 @@ fn start(store: Store, settings: Settings, wake: Arc<Notify>, shutdown: Shutdown
             tracing::warn!("no smtp_url: mails stay queued until one is configured");
             None
         }
-    };
-    let senders = crate::outbox::Senders { mail, public_url: settings.public_url.clone() };
-    tokio::spawn(crate::outbox::run(store, senders, wake, shutdown));
+    }
+}
+
+/// Everything the outbox can send with, as configured.
+pub(crate) fn senders(settings: &Settings) -> crate::outbox::Senders {
+    if settings.sms.is_none() {
+        tracing::warn!("no sms_gateway: text messages stay queued until one is configured");
+    }
+    if settings.teams.is_empty() {
+        tracing::warn!("no teams_webhook: Teams messages stay queued until one is configured");
+    }
+    crate::outbox::Senders {
+        mail: mail(settings),
+        sms: settings.sms.clone(),
+        teams: settings.teams.clone(),
+        http: crate::deliver::client(),
+        public_url: settings.public_url.clone(),
+    }
 }
 
 fn every<F, Fut>(period: Duration, shutdown: Shutdown, mut job: F)

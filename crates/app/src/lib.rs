@@ -11,6 +11,7 @@ pub mod chat;
 pub mod console;
 mod contact_lists;
 mod contact_methods;
+pub mod deliver;
 mod error;
 mod events;
 mod feedback;
@@ -30,6 +31,7 @@ pub mod staffing;
 mod tokens;
 mod voice;
 
+pub use callout::SmsWebhooks;
 pub use contact_lists::{ContactList, ContactListsOverview};
 pub use contact_methods::CalloutSettings;
 pub use error::{Error, Refusal, Result};
@@ -68,6 +70,9 @@ pub struct Config {
     /// Where citizens' questions and callback requests wait while the database is away; without
     /// it, a citizen is then sent to the crisis line instead of being told it is passed on.
     pub spool_dir: Option<std::path::PathBuf>,
+    /// The SMS gateway whose delivery reports and inbound texts are accepted, and the secret
+    /// path segment they are posted under; `None` answers 404 to both.
+    pub sms_webhooks: Option<callout::SmsWebhooks>,
 }
 
 impl Default for Config {
@@ -78,6 +83,7 @@ impl Default for Config {
             crisis_line: None,
             chat_per_minute: CHAT_PER_ADDRESS,
             spool_dir: None,
+            sms_webhooks: None,
         }
     }
 }

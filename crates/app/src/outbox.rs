@@ -2,6 +2,8 @@
 //! a failure is retried with backoff where that is safe, and recorded where it is not. A use case
 //! that queues a message wakes the worker, so that a call-out does not wait for the next round.
 
+use crate::deliver::{self, Outcome, TeamsWebhooks};
+use channels::sms_gateway::Gateway;
 use domain::callout::ContactChannel;
 use lettre::message::{Mailbox, header::ContentType};
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
@@ -28,6 +30,9 @@ pub(crate) const EVERY: Duration = Duration::from_secs(2);
 #[derive(Clone)]
 pub(crate) struct Senders {
     pub mail: Option<(AsyncSmtpTransport<Tokio1Executor>, Mailbox)>,
+    pub sms: Option<Gateway>,
+    pub teams: TeamsWebhooks,
+    pub http: reqwest::Client,
     pub public_url: String,
 }
 
@@ -37,20 +42,14 @@ impl Senders {
         if self.mail.is_some() {
             c.push(ContactChannel::Email);
         }
+        if self.sms.is_some() {
+            c.push(ContactChannel::Sms);
+        }
+        if !self.teams.is_empty() {
+            c.push(ContactChannel::Teams);
+        }
         c
     }
-}
-
-/// How one attempt went.
-enum Outcome {
-    Sent(Option<String>),
-    /// Not sent: `retry` when trying again cannot send it twice.
-    Failed {
-        error: String,
-        retry: bool,
-    },
-    /// It may have gone (a time-out after the request was written): never tried again.
-    Unknown(String),
 }
 
 /// Delivers every due message, then waits for a wake-up or the next round.
@@ -120,7 +119,7 @@ async fn record(store: &Store, message: &Outgoing, outcome: Outcome) -> store::R
     }
 }
 
-async fn send(senders: &Senders, m: &Outgoing) -> Outcome {
+pub(crate) async fn send(senders: &Senders, m: &Outgoing) -> Outcome {
     match m.channel {
         ContactChannel::Email => {
             let Some((transport, from)) = &senders.mail else { unreachable!("only configured channels are claimed") };
@@ -133,7 +132,26 @@ async fn send(senders: &Senders, m: &Outgoing) -> Outcome {
                 Err(e) => Outcome::Failed { error: e, retry: false },
             }
         }
-        ContactChannel::Sms | ContactChannel::Teams => Outcome::Unknown(format!("no sender for {}", m.channel)),
+        ContactChannel::Sms => {
+            let Some(gateway) = &senders.sms else { unreachable!("only configured channels are claimed") };
+            deliver::sms(&senders.http, gateway, &m.address, &sms_text(m, &senders.public_url), &m.id.to_string()).await
+        }
+        ContactChannel::Teams => match senders.teams.url(&m.address) {
+            Some(url) => {
+                let link = m.link.as_ref().map(|(label, path)| (label.as_str(), absolute(&senders.public_url, path)));
+                let link = link.as_ref().map(|(label, url)| (*label, url.as_str()));
+                deliver::teams(&senders.http, url, &m.subject, &m.body, link).await
+            }
+            None => Outcome::Failed { error: format!("no Teams webhook for the team '{}'", m.address), retry: false },
+        },
+    }
+}
+
+/// An SMS is the body and the link, on one line each.
+fn sms_text(m: &Outgoing, public_url: &str) -> String {
+    match &m.link {
+        Some((label, path)) => format!("{}\n{label}: {}", m.body, absolute(public_url, path)),
+        None => m.body.clone(),
     }
 }
 

@@ -7,12 +7,16 @@
 //! - [`sms`]: the citizen summary as an SMS, GSM-7 where it fits, with its segment count.
 //! - [`routing`]: the IVR routing answer (crisis active, route, message) as a value and as XML.
 //! - [`atom`]: an Atom feed (RFC 4287) of the current public alerts, linking their CAP.
+//! - [`sms_gateway`]: an HTTP SMS gateway's request, answer and callbacks, as data.
+//! - [`teams`]: an Adaptive Card for a Teams Workflows webhook.
 
 pub mod atom;
 pub mod cap;
 pub mod routing;
 pub mod sms;
+pub mod sms_gateway;
 mod speech;
+pub mod teams;
 mod text;
 pub mod voice;
 mod xml;

@@ -72,57 +72,129 @@ struct Jobs {
     /// Days after an incident closes until its callback requests (personal data) are deleted.
     #[arg(long, env = "KRISESERVICE_RETENTION_DAYS", default_value_t = domain::inquiry::DEFAULT_RETENTION_DAYS)]
     retention_days: i64,
+    #[command(flatten)]
+    channels: Channels,
+}
+
+/// The SMS gateway and the Teams webhooks the call-out sends through.
+#[derive(Args, Clone)]
+struct Channels {
+    /// The SMS gateway: gatewayapi, inmobile, cpsms, linkmobility or custom (with --sms-url and
+    /// --sms-body). Without it, text messages wait in the outbox.
+    #[arg(long, env = "KRISESERVICE_SMS_GATEWAY")]
+    sms_gateway: Option<String>,
+    /// The gateway's send URL (a preset has its own; set it to use a test or regional address).
+    #[arg(long, env = "KRISESERVICE_SMS_URL")]
+    sms_url: Option<String>,
+    /// How the gateway knows us: basic:USER:PASSWORD, bearer:TOKEN, header:NAME:VALUE or
+    /// query:NAME:VALUE.
+    #[arg(long, env = "KRISESERVICE_SMS_AUTH")]
+    sms_auth: Option<String>,
+    /// The sender recipients see: a name of up to 11 characters, or a number.
+    #[arg(long, env = "KRISESERVICE_SMS_SENDER", default_value = "Krisestab")]
+    sms_sender: String,
+    /// A custom gateway's body: JSON or a form, with the placeholders {sender}, {to}, {text},
+    /// {encoding} and {reference} (unquoted in JSON: they are filled in as JSON values).
+    #[arg(long, env = "KRISESERVICE_SMS_BODY")]
+    sms_body: Option<String>,
+    /// The secret path segment of the gateway's callbacks (at least 16 letters, digits, - or _):
+    /// /api/v1/sms/delivery-report/SECRET and /api/v1/sms/inbound/SECRET. Without it they are off.
+    #[arg(long, env = "KRISESERVICE_SMS_WEBHOOK_SECRET")]
+    sms_webhook_secret: Option<String>,
+    /// A team's Teams Workflows webhook, TEAM=URL (repeat it, or separate by commas); a URL
+    /// without TEAM= serves every team that has none of its own. A Teams contact method's address
+    /// is its team's name.
+    #[arg(long = "teams-webhook", env = "KRISESERVICE_TEAMS_WEBHOOK", value_delimiter = ',')]
+    teams_webhook: Vec<String>,
 }
 
 impl Jobs {
-    fn settings(self) -> Result<app::jobs::Settings> {
+    /// The jobs' settings, checked, and the SMS callbacks to accept; links in messages start
+    /// with `public_url`.
+    fn settings(self, public_url: String) -> Result<(app::jobs::Settings, Option<app::SmsWebhooks>)> {
+        let (sms, teams, webhooks) = settings::channels(&self.channels)?;
         let s = app::jobs::Settings {
             smtp_url: self.smtp_url,
             mail_from: self.mail_from,
             retention_days: self.retention_days,
-            ..Default::default()
+            public_url,
+            sms,
+            teams,
         };
         app::jobs::check(&s).map_err(|e| anyhow::anyhow!(e))?;
-        Ok(s)
+        Ok((s, webhooks))
     }
+}
+
+/// What `serve` (and the demo) are told.
+#[derive(Args, Clone)]
+struct ServeArgs {
+    #[command(flatten)]
+    storage: Storage,
+    #[arg(long, env = "KRISESERVICE_LISTEN", default_value = "127.0.0.1:8080")]
+    listen: SocketAddr,
+    /// Mark the session cookie Secure (when served over TLS, e.g. behind a proxy).
+    #[arg(long, env = "KRISESERVICE_SECURE_COOKIES")]
+    secure_cookies: bool,
+    /// The crisis line citizens are sent to, shown on the public crisis pages (a Danish number).
+    #[arg(long, env = "KRISESERVICE_CRISIS_LINE")]
+    crisis_line: Option<String>,
+    /// The service's public address, e.g. https://krise.example.dk: what the CAP feed, SMS
+    /// texts and call-out links point to. Without it, the address a request arrived at (and
+    /// http://LISTEN in messages).
+    #[arg(long, env = "KRISESERVICE_PUBLIC_URL")]
+    public_url: Option<String>,
+    /// Chatbot messages per client address per minute (0: no limit, for load tests); each
+    /// conversation is limited to 10 a minute as well. The default allows for many citizens
+    /// behind one carrier-grade NAT address (see the README).
+    #[arg(long, env = "KRISESERVICE_CHAT_RATE_LIMIT", default_value_t = app::CHAT_PER_ADDRESS)]
+    chat_rate_limit: u32,
+    /// Addresses of load balancers or reverse proxies (comma-separated) whose X-Forwarded-For
+    /// names the client, for the chatbot's and the login's per-client limits.
+    #[arg(long, env = "KRISESERVICE_TRUSTED_PROXIES", value_delimiter = ',')]
+    trusted_proxies: Vec<std::net::IpAddr>,
+    #[command(flatten)]
+    jobs: Jobs,
+}
+
+#[derive(Subcommand)]
+enum NotifyCommand {
+    /// Send one test message through every contact method of a person, directly (not through
+    /// the outbox), and print what happened; exit 1 if any failed.
+    Test {
+        #[command(flatten)]
+        storage: Storage,
+        #[command(flatten)]
+        jobs: Jobs,
+        #[arg(long)]
+        email: String,
+    },
+    /// Print the Teams webhook message (an Adaptive Card) a call-out posts, e.g. to check it in
+    /// the Adaptive Cards designer or a Workflow's test run.
+    Card {
+        #[arg(long)]
+        title: String,
+        #[arg(long)]
+        text: String,
+        /// The acknowledgement link the card's button opens.
+        #[arg(long)]
+        link: Option<String>,
+        #[arg(long, default_value = "Kvittér for udkaldet")]
+        link_label: String,
+    },
 }
 
 #[derive(Subcommand)]
 enum Command {
     /// Serve the web application and the API.
-    Serve {
-        #[command(flatten)]
-        storage: Storage,
-        #[arg(long, env = "KRISESERVICE_LISTEN", default_value = "127.0.0.1:8080")]
-        listen: SocketAddr,
-        /// Mark the session cookie Secure (when served over TLS, e.g. behind a proxy).
-        #[arg(long, env = "KRISESERVICE_SECURE_COOKIES")]
-        secure_cookies: bool,
-        /// The crisis line citizens are sent to, shown on the public crisis pages (a Danish number).
-        #[arg(long, env = "KRISESERVICE_CRISIS_LINE")]
-        crisis_line: Option<String>,
-        /// The service's public address, e.g. https://krise.example.dk: what the CAP feed and
-        /// SMS texts link to. Without it, the address a request arrived at.
-        #[arg(long, env = "KRISESERVICE_PUBLIC_URL")]
-        public_url: Option<String>,
-        /// Chatbot messages per client address per minute (0: no limit, for load tests); each
-        /// conversation is limited to 10 a minute as well. The default allows for many citizens
-        /// behind one carrier-grade NAT address (see the README).
-        #[arg(long, env = "KRISESERVICE_CHAT_RATE_LIMIT", default_value_t = app::CHAT_PER_ADDRESS)]
-        chat_rate_limit: u32,
-        /// Addresses of load balancers or reverse proxies (comma-separated) whose X-Forwarded-For
-        /// names the client, for the chatbot's and the login's per-client limits.
-        #[arg(long, env = "KRISESERVICE_TRUSTED_PROXIES", value_delimiter = ',')]
-        trusted_proxies: Vec<std::net::IpAddr>,
-        #[command(flatten)]
-        jobs: Jobs,
-    },
-    /// Start a fresh, realistic demo (fictitious people) and serve it.
-    Demo {
-        #[arg(long, env = "KRISESERVICE_DATA_DIR")]
-        data_dir: Option<PathBuf>,
-        #[arg(long, env = "KRISESERVICE_LISTEN", default_value = "127.0.0.1:8080")]
-        listen: SocketAddr,
+    Serve(ServeArgs),
+    /// Start a fresh, realistic demo (fictitious people) and serve it; it takes every flag of
+    /// `serve` (the demo's database is SQLite in the data directory).
+    Demo(ServeArgs),
+    /// Send test messages.
+    Notify {
+        #[command(subcommand)]
+        command: NotifyCommand,
     },
     /// Apply database migrations and exit.
     Migrate {
@@ -270,46 +342,30 @@ fn init_logging() {
 
 async fn run(cli: Cli) -> Result<()> {
     match cli.command {
-        Command::Serve { storage, listen, secure_cookies, crisis_line, public_url, chat_rate_limit, trusted_proxies, jobs } => {
-            let mut jobs = jobs.settings()?;
-            let crisis_line = match crisis_line {
-                Some(raw) => Some(
-                    domain::guide::normalise_phone(&raw).with_context(|| format!("crisis_line '{raw}' is not a Danish phone number"))?,
-                ),
-                None => None,
-            };
-            if let Some(url) = &public_url
-                && !(url.starts_with("https://") || url.starts_with("http://"))
-            {
-                bail!("public_url '{url}' must start with https:// (or http://)");
-            }
-            // Links in outbound messages (acknowledgements, verifications) lead here.
-            jobs.public_url = public_url.clone().unwrap_or_else(|| format!("http://{listen}"));
-            let store = storage.open().await?;
+        Command::Serve(args) => {
             let from = cli.config.as_ref().map(|p| format!(" (settings file {})", p.display())).unwrap_or_default();
-            let proxies = trusted_proxies.iter().map(|p| p.to_string()).collect::<Vec<_>>().join(", ");
-            eprintln!(
-                "kriseservice {}{from}: database {}, listening on http://{listen}, secure cookies {secure_cookies}, mail {} from {}, personal data kept {} days after close, trusted proxies [{proxies}]",
-                env!("CARGO_PKG_VERSION"),
-                storage.describe(),
-                jobs.smtp_url.as_deref().map(mask).unwrap_or_else(|| "not configured".into()),
-                jobs.mail_from,
-                jobs.retention_days,
-            );
-            // Citizens' requests wait in the data directory while the database is away.
-            let spool_dir = Some(storage.data_dir().join("spool"));
-            let app = app::Config { crisis_line, chat_per_minute: chat_rate_limit, spool_dir, ..Default::default() };
-            let web = web::Config { secure_cookies, public_url, trusted_proxies, ..Default::default() };
-            serve(store, listen, app, web, jobs).await
+            let served = Served::check(args)?;
+            let store = served.storage.open().await?;
+            served.print(&from);
+            serve(store, served).await
         }
-        Command::Demo { data_dir, listen } => {
-            let data_dir = data_dir.expect("checked by settings::resolve");
-            let store = demo::prepare(&data_dir).await?;
-            demo::print_logins(listen);
+        Command::Demo(mut args) => {
+            if args.storage.database_url.is_some() {
+                bail!("the demo keeps its database in SQLite in the data directory: --database-url is not for the demo");
+            }
             // The demo's crisis line is a placeholder, marked as such on the page by its number alone.
-            let spool_dir = Some(data_dir.join("spool"));
-            let app = app::Config { crisis_line: Some(demo::CRISIS_LINE.into()), spool_dir, ..Default::default() };
-            serve(store, listen, app, web::Config::default(), app::jobs::Settings::default()).await
+            args.crisis_line.get_or_insert_with(|| demo::CRISIS_LINE.into());
+            let served = Served::check(args)?;
+            let store = demo::prepare(served.storage.data_dir()).await?;
+            served.print(" (demo)");
+            demo::print_logins(served.listen);
+            serve(store, served).await
+        }
+        Command::Notify { command: NotifyCommand::Test { storage, jobs, email } } => notify_test(&storage, jobs, &email).await,
+        Command::Notify { command: NotifyCommand::Card { title, text, link, link_label } } => {
+            let link = link.as_deref().map(|url| (link_label.as_str(), url));
+            println!("{:#}", channels::teams::webhook_message(&title, &text, link));
+            Ok(())
         }
         Command::Migrate { storage } => {
             storage.open().await?;
@@ -401,6 +457,29 @@ async fn run(cli: Cli) -> Result<()> {
     }
 }
 
+/// One line per contact method: what sending the test message through it did.
+async fn notify_test(storage: &Storage, jobs: Jobs, email: &str) -> Result<()> {
+    let (settings, _) = jobs.settings("http://127.0.0.1:8080".into())?;
+    let store = storage.open().await?;
+    let results = match app::console::notify_test(&store, &settings, email).await {
+        Err(app::Error::Domain(domain::DomainError::NotFound(_))) => bail!("no user with e-mail {email}"),
+        other => other?,
+    };
+    if results.is_empty() {
+        println!("<{email}> has no contact methods");
+        std::process::exit(1);
+    }
+    let mut failed = false;
+    for r in &results {
+        failed |= !matches!(r.outcome, app::deliver::Outcome::Sent(_));
+        println!("{} {}: {}", r.channel, r.address, r.outcome);
+    }
+    if failed {
+        std::process::exit(1);
+    }
+    Ok(())
+}
+
 async fn verify_log(storage: &Storage, id: uuid::Uuid) -> Result<()> {
     let store = storage.open().await?;
     eprintln!("verifying the log of incident {id}…");
@@ -417,7 +496,61 @@ async fn verify_log(storage: &Storage, id: uuid::Uuid) -> Result<()> {
     }
 }
 
-async fn serve(store: Store, listen: SocketAddr, app: app::Config, web: web::Config, jobs: app::jobs::Settings) -> Result<()> {
+/// `serve`'s settings, checked, as the parts of the program take them.
+struct Served {
+    storage: Storage,
+    listen: SocketAddr,
+    app: app::Config,
+    web: web::Config,
+    jobs: app::jobs::Settings,
+    proxies: String,
+}
+
+impl Served {
+    fn check(args: ServeArgs) -> Result<Served> {
+        let ServeArgs { storage, listen, secure_cookies, crisis_line, public_url, chat_rate_limit, trusted_proxies, jobs } = args;
+        let crisis_line = match crisis_line {
+            Some(raw) => {
+                Some(domain::guide::normalise_phone(&raw).with_context(|| format!("crisis_line '{raw}' is not a Danish phone number"))?)
+            }
+            None => None,
+        };
+        if let Some(url) = &public_url
+            && !(url.starts_with("https://") || url.starts_with("http://"))
+        {
+            bail!("public_url '{url}' must start with https:// (or http://)");
+        }
+        let links = public_url.clone().unwrap_or_else(|| format!("http://{listen}"));
+        let (jobs, sms_webhooks) = jobs.settings(links)?;
+        // Citizens' requests wait in the data directory while the database is away.
+        let spool_dir = Some(storage.data_dir().join("spool"));
+        let app = app::Config { crisis_line, chat_per_minute: chat_rate_limit, spool_dir, sms_webhooks, ..Default::default() };
+        let proxies = trusted_proxies.iter().map(|p| p.to_string()).collect::<Vec<_>>().join(", ");
+        let web = web::Config { secure_cookies, public_url, trusted_proxies, ..Default::default() };
+        Ok(Served { storage, listen, app, web, jobs, proxies })
+    }
+
+    /// The settings at start-up, secrets masked.
+    fn print(&self, from: &str) {
+        let jobs = &self.jobs;
+        eprintln!(
+            "kriseservice {}{from}: database {}, listening on http://{}, secure cookies {}, mail {} from {}, {}, {}, personal data kept {} days after close, trusted proxies [{}]",
+            env!("CARGO_PKG_VERSION"),
+            self.storage.describe(),
+            self.listen,
+            self.web.secure_cookies,
+            jobs.smtp_url.as_deref().map(mask).unwrap_or_else(|| "not configured".into()),
+            jobs.mail_from,
+            settings::describe_sms(jobs.sms.as_ref(), self.app.sms_webhooks.is_some()),
+            settings::describe_teams(&jobs.teams),
+            jobs.retention_days,
+            self.proxies,
+        );
+    }
+}
+
+async fn serve(store: Store, served: Served) -> Result<()> {
+    let Served { listen, app, web, jobs, .. } = served;
     let app = app::App::start(store, app);
     app.start_relay().await?;
     app.start_jobs(jobs, web.shutdown.clone());

@@ -4,8 +4,10 @@
 //! with one key per flag, fills in each setting that neither the command line nor the
 //! environment gave, as `ArgMatches::value_source` tells.
 
-use crate::{Cli, Command, ImportCommand, Storage, TokenCommand, UserCommand};
+use crate::{Channels, Cli, Command, ImportCommand, Jobs, NotifyCommand, ServeArgs, Storage, TokenCommand, UserCommand};
 use anyhow::{Context, Result, bail};
+use app::deliver::TeamsWebhooks;
+use channels::sms_gateway::{Auth, Gateway, Preset};
 use clap::{ArgMatches, FromArgMatches, parser::ValueSource};
 use serde::Deserialize;
 use std::net::{IpAddr, SocketAddr};
@@ -28,6 +30,15 @@ pub struct File {
     pub smtp_url: Option<String>,
     pub mail_from: Option<String>,
     pub retention_days: Option<i64>,
+    pub sms_gateway: Option<String>,
+    pub sms_url: Option<String>,
+    pub sms_auth: Option<String>,
+    pub sms_sender: Option<String>,
+    pub sms_body: Option<String>,
+    pub sms_webhook_secret: Option<String>,
+    /// `["staben=https://…", "https://…"]`, or one comma-separated string as in the environment.
+    #[serde(default, deserialize_with = "strings")]
+    pub teams_webhook: Option<Vec<String>>,
 }
 
 /// Reads and parses the settings file; errors name the file, and the key and line.
@@ -49,24 +60,32 @@ pub fn parse(text: &str) -> Result<File, String> {
     })
 }
 
-fn ip_addresses<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<Vec<IpAddr>>, D::Error> {
+/// A list in the file, or one comma-separated string as in the environment; `expected` says how
+/// it should look when it is neither.
+fn comma_list<'de, D: serde::Deserializer<'de>>(d: D, expected: &str) -> Result<Vec<String>, D::Error> {
     #[derive(Deserialize)]
     #[serde(untagged)]
     enum List {
         One(String),
         Many(Vec<String>),
     }
-    let list = List::deserialize(d)
-        .map_err(|_| serde::de::Error::custom("trusted_proxies: expected a list of IP addresses, e.g. [\"10.0.0.5\", \"2001:db8::1\"]"))?;
-    let items = match list {
+    Ok(match List::deserialize(d).map_err(|_| serde::de::Error::custom(expected))? {
         List::One(s) => s.split(',').map(|a| a.trim().to_string()).filter(|a| !a.is_empty()).collect(),
         List::Many(v) => v,
-    };
+    })
+}
+
+fn ip_addresses<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<Vec<IpAddr>>, D::Error> {
+    let items = comma_list(d, "trusted_proxies: expected a list of IP addresses, e.g. [\"10.0.0.5\", \"2001:db8::1\"]")?;
     items
         .iter()
         .map(|a| a.trim().parse().map_err(|_| serde::de::Error::custom(format!("trusted_proxies: '{a}' is not an IP address"))))
         .collect::<Result<_, _>>()
         .map(Some)
+}
+
+fn strings<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<Vec<String>>, D::Error> {
+    comma_list(d, "teams_webhook: expected a list of [TEAM=]URL, e.g. [\"staben=https://…\"]").map(Some)
 }
 
 /// The command line as clap parsed it, with the settings file (`--config` or
@@ -79,23 +98,12 @@ pub fn resolve(matches: &ArgMatches) -> Result<Cli> {
     };
     let m = leaf(matches);
     match &mut cli.command {
-        Command::Serve { storage, listen, secure_cookies, crisis_line, public_url, chat_rate_limit, trusted_proxies, jobs } => {
-            fill_storage(m, storage, file.data_dir, file.database_url)?;
-            fill(m, "listen", listen, file.listen);
-            fill(m, "secure_cookies", secure_cookies, file.secure_cookies);
-            fill(m, "crisis_line", crisis_line, file.crisis_line.map(Some));
-            fill(m, "public_url", public_url, file.public_url.map(Some));
-            fill(m, "chat_rate_limit", chat_rate_limit, file.chat_rate_limit);
-            fill(m, "trusted_proxies", trusted_proxies, file.trusted_proxies);
-            fill(m, "smtp_url", &mut jobs.smtp_url, file.smtp_url.map(Some));
-            fill(m, "mail_from", &mut jobs.mail_from, file.mail_from);
-            fill(m, "retention_days", &mut jobs.retention_days, file.retention_days);
+        Command::Serve(args) | Command::Demo(args) => fill_serve(m, args, file)?,
+        Command::Notify { command: NotifyCommand::Test { storage, jobs, .. } } => {
+            fill_storage(m, storage, file.data_dir.clone(), file.database_url.clone())?;
+            fill_jobs(m, jobs, file);
         }
-        Command::Demo { data_dir, listen } => {
-            fill(m, "data_dir", data_dir, file.data_dir.map(Some));
-            require_data_dir(data_dir)?;
-            fill(m, "listen", listen, file.listen);
-        }
+        Command::Notify { command: NotifyCommand::Card { .. } } => {}
         Command::Migrate { storage }
         | Command::VerifyLog { storage, .. }
         | Command::User { command: UserCommand::Add { storage, .. } | UserCommand::RemoveTotp { storage, .. } }
@@ -105,6 +113,122 @@ pub fn resolve(matches: &ArgMatches) -> Result<Cli> {
         | Command::Import { command: ImportCommand::Guides { storage, .. } } => fill_storage(m, storage, file.data_dir, file.database_url)?,
     }
     Ok(cli)
+}
+
+fn fill_serve(m: &ArgMatches, args: &mut ServeArgs, file: File) -> Result<()> {
+    fill_storage(m, &mut args.storage, file.data_dir.clone(), file.database_url.clone())?;
+    fill(m, "listen", &mut args.listen, file.listen);
+    fill(m, "secure_cookies", &mut args.secure_cookies, file.secure_cookies);
+    fill(m, "crisis_line", &mut args.crisis_line, file.crisis_line.clone().map(Some));
+    fill(m, "public_url", &mut args.public_url, file.public_url.clone().map(Some));
+    fill(m, "chat_rate_limit", &mut args.chat_rate_limit, file.chat_rate_limit);
+    fill(m, "trusted_proxies", &mut args.trusted_proxies, file.trusted_proxies.clone());
+    fill_jobs(m, &mut args.jobs, file);
+    Ok(())
+}
+
+fn fill_jobs(m: &ArgMatches, jobs: &mut Jobs, file: File) {
+    fill(m, "smtp_url", &mut jobs.smtp_url, file.smtp_url.map(Some));
+    fill(m, "mail_from", &mut jobs.mail_from, file.mail_from);
+    fill(m, "retention_days", &mut jobs.retention_days, file.retention_days);
+    let c = &mut jobs.channels;
+    fill(m, "sms_gateway", &mut c.sms_gateway, file.sms_gateway.map(Some));
+    fill(m, "sms_url", &mut c.sms_url, file.sms_url.map(Some));
+    fill(m, "sms_auth", &mut c.sms_auth, file.sms_auth.map(Some));
+    fill(m, "sms_sender", &mut c.sms_sender, file.sms_sender);
+    fill(m, "sms_body", &mut c.sms_body, file.sms_body.map(Some));
+    fill(m, "sms_webhook_secret", &mut c.sms_webhook_secret, file.sms_webhook_secret.map(Some));
+    fill(m, "teams_webhook", &mut c.teams_webhook, file.teams_webhook);
+}
+
+/// The SMS gateway, the Teams webhooks and the SMS callbacks, from the channel settings;
+/// errors say which setting is wrong and how it should look.
+pub fn channels(c: &Channels) -> Result<(Option<Gateway>, TeamsWebhooks, Option<app::SmsWebhooks>)> {
+    let gateway = match &c.sms_gateway {
+        Some(name) => {
+            let preset: Preset = name.parse().map_err(|e: String| anyhow::anyhow!("sms_gateway: {e}"))?;
+            let auth = c.sms_auth.as_deref().map(Auth::parse).transpose().map_err(|e| anyhow::anyhow!(e))?.unwrap_or(Auth::None);
+            Some(
+                Gateway::configured(preset, c.sms_url.as_deref(), auth, &c.sms_sender, c.sms_body.as_deref())
+                    .map_err(|e| anyhow::anyhow!(e))?,
+            )
+        }
+        None => {
+            let stray = [("sms_url", c.sms_url.is_some()), ("sms_auth", c.sms_auth.is_some()), ("sms_body", c.sms_body.is_some())];
+            if let Some((name, _)) = stray.iter().find(|(_, set)| *set) {
+                bail!("{name} is set but sms_gateway is not: give --sms-gateway gatewayapi|inmobile|cpsms|linkmobility|custom");
+            }
+            None
+        }
+    };
+    let webhooks = match (&c.sms_webhook_secret, &gateway) {
+        (Some(secret), Some(g)) => {
+            if secret.len() < 16 || !secret.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_') {
+                bail!("sms_webhook_secret must be at least 16 letters, digits, - or _ (it is part of the callback URL)");
+            }
+            Some(app::SmsWebhooks { gateway: g.clone(), secret: secret.clone() })
+        }
+        (Some(_), None) => bail!("sms_webhook_secret is set but sms_gateway is not"),
+        (None, _) => None,
+    };
+    let mut teams: Vec<(String, String)> = Vec::new();
+    for raw in &c.teams_webhook {
+        let raw = raw.trim();
+        let (team, url) = if raw.starts_with("https://") || raw.starts_with("http://") {
+            ("", raw)
+        } else {
+            match raw.split_once('=') {
+                Some((team, url)) if !team.trim().is_empty() && team.trim().chars().count() <= 100 => (team.trim(), url.trim()),
+                _ => bail!("teams_webhook '{}' must be TEAM=URL or a URL", mask_webhook(raw)),
+            }
+        };
+        if !(url.starts_with("https://") || url.starts_with("http://")) {
+            bail!("teams_webhook of '{team}': '{}' is not an https:// URL", mask_webhook(url));
+        }
+        if teams.iter().any(|(t, _)| t.eq_ignore_ascii_case(team)) {
+            let which = if team.is_empty() { "without a team".to_string() } else { format!("of the team '{team}'") };
+            bail!("teams_webhook: two webhooks {which}");
+        }
+        teams.push((team.to_string(), url.to_string()));
+    }
+    Ok((gateway, TeamsWebhooks(teams), webhooks))
+}
+
+/// A webhook URL for logs and start-up output: a Workflows URL's signature is in its query, so
+/// the query (and any password) is hidden.
+pub fn mask_webhook(url: &str) -> String {
+    let url = mask(url);
+    match url.split_once('?') {
+        Some((base, _)) => format!("{base}?***"),
+        None => url,
+    }
+}
+
+/// The SMS gateway as the start-up line names it.
+pub fn describe_sms(gateway: Option<&Gateway>, webhooks: bool) -> String {
+    match gateway {
+        Some(g) => format!(
+            "sms {} {} (auth {}, sender {}, callbacks {})",
+            g.preset.as_str(),
+            mask_webhook(&g.url),
+            g.auth.masked(),
+            g.sender,
+            if webhooks { "/api/v1/sms/…/***" } else { "off" }
+        ),
+        None => "sms not configured".into(),
+    }
+}
+
+pub fn describe_teams(teams: &TeamsWebhooks) -> String {
+    if teams.is_empty() {
+        return "teams not configured".into();
+    }
+    let hooks: Vec<String> = teams
+        .0
+        .iter()
+        .map(|(team, url)| if team.is_empty() { mask_webhook(url) } else { format!("{team}={}", mask_webhook(url)) })
+        .collect();
+    format!("teams [{}]", hooks.join(", "))
 }
 
 /// The matches of the subcommand that runs (`user add`: those of `add`).
@@ -213,7 +337,7 @@ mod tests {
              trusted_proxies = [\"10.0.0.5\", \"2001:db8::1\"]\nsmtp_url = \"smtp://u:pa#ss@host:587\"\nretention_days = 7\n",
         );
         let path = f.path().to_str().unwrap();
-        let Command::Serve { storage, listen, secure_cookies, chat_rate_limit, trusted_proxies, jobs, .. } =
+        let Command::Serve(ServeArgs { storage, listen, secure_cookies, chat_rate_limit, trusted_proxies, jobs, .. }) =
             cli(&["serve", "--config", path, "--chat-rate-limit", "9"]).unwrap().command
         else {
             panic!("serve")
@@ -245,6 +369,73 @@ mod tests {
         assert!(e.contains("cannot read the settings file /nonexistent/ks.toml"), "{e}");
         let e = format!("{:#}", cli(&["migrate"]).err().unwrap());
         assert!(e.contains("no data directory"), "{e}");
+    }
+
+    fn channels_of(args: &[&str]) -> Result<(Option<Gateway>, TeamsWebhooks, Option<app::SmsWebhooks>)> {
+        let mut all = vec!["serve", "--data-dir", "/tmp/x"];
+        all.extend_from_slice(args);
+        let Command::Serve(a) = cli(&all)?.command else { panic!("serve") };
+        channels(&a.jobs.channels)
+    }
+
+    #[test]
+    fn the_sms_gateway_and_teams_webhooks_are_checked_and_masked() {
+        let (g, teams, hooks) = channels_of(&[
+            "--sms-gateway",
+            "gatewayapi",
+            "--sms-auth",
+            "basic:tok:",
+            "--sms-webhook-secret",
+            "s3cret-s3cret-s3cret",
+            "--teams-webhook",
+            "staben=https://prod.logic.azure.com/workflows/1/triggers/manual/paths/invoke?api-version=1&sig=HEMMELIG",
+            "--teams-webhook",
+            "https://alle.invalid/hook",
+        ])
+        .unwrap();
+        let g = g.unwrap();
+        assert_eq!(g.url, "https://gatewayapi.com/rest/mtsms");
+        assert_eq!(hooks.unwrap().secret, "s3cret-s3cret-s3cret");
+        assert_eq!(teams.url("staben").map(|u| u.ends_with("sig=HEMMELIG")), Some(true));
+        assert_eq!(teams.url("andre"), Some("https://alle.invalid/hook"));
+        let shown = format!("{} {}", describe_sms(Some(&g), true), describe_teams(&teams));
+        assert!(!shown.contains("HEMMELIG") && !shown.contains("s3cret") && !shown.contains("tok:"), "{shown}");
+        assert!(shown.contains("auth basic:***:"), "{shown}");
+        assert!(shown.contains("staben=https://prod.logic.azure.com/workflows/1/triggers/manual/paths/invoke?***"), "{shown}");
+
+        for (args, says) in [
+            (&["--sms-gateway", "twilio"][..], "unknown SMS gateway 'twilio'"),
+            (&["--sms-url", "https://x"][..], "sms_url is set but sms_gateway is not"),
+            (&["--sms-gateway", "custom"][..], "needs sms_url"),
+            (&["--sms-gateway", "cpsms", "--sms-auth", "digest:x"][..], "basic:USER:PASSWORD"),
+            (&["--sms-gateway", "cpsms", "--sms-webhook-secret", "short"][..], "at least 16"),
+            (&["--sms-webhook-secret", "s3cret-s3cret-s3cret"][..], "sms_gateway is not"),
+            (&["--teams-webhook", "staben"][..], "TEAM=URL"),
+            (&["--teams-webhook", "staben=ftp://x?sig=HEMMELIG"][..], "is not an https:// URL"),
+            (&["--teams-webhook", "a=https://x,A=https://y"][..], "two webhooks of the team 'A'"),
+        ] {
+            let e = format!("{:#}", channels_of(args).err().unwrap_or_else(|| panic!("{args:?} accepted")));
+            assert!(e.contains(says) && !e.contains("HEMMELIG"), "{args:?}: {e}");
+        }
+    }
+
+    #[test]
+    fn the_channel_keys_come_from_the_file_and_the_demo_takes_them_too() {
+        let f = file_with(
+            "data_dir = \"/srv/ks\"\nsms_gateway = \"cpsms\"\nsms_auth = \"basic:ks:k\"\nsms_sender = \"DDH\"\n\
+             teams_webhook = [\"staben=https://t.invalid/h\"]\nsmtp_url = \"smtp://127.0.0.1:2525\"\n",
+        );
+        let path = f.path().to_str().unwrap();
+        for command in ["serve", "demo"] {
+            let (Command::Serve(a) | Command::Demo(a)) = cli(&[command, "--config", path, "--public-url", "https://k.dk"]).unwrap().command
+            else {
+                panic!("{command}")
+            };
+            let (g, teams, _) = channels(&a.jobs.channels).unwrap();
+            assert_eq!((g.unwrap().sender, teams.url("staben")), ("DDH".to_string(), Some("https://t.invalid/h")), "{command}");
+            assert_eq!(a.jobs.smtp_url.as_deref(), Some("smtp://127.0.0.1:2525"));
+            assert_eq!(a.public_url.as_deref(), Some("https://k.dk"));
+        }
     }
 
     #[test]

@@ -4,18 +4,15 @@
 
 mod common;
 
-use common::{Node, add_user, call, delivered, free_port, live_incident, smtp_server, start_with};
+use common::{Node, add_user, call, data_and_smtp, delivered, free_port, live_incident, start_with};
 use serde_json::json;
 use std::time::{Duration, Instant};
 
 #[test]
 fn a_callback_request_is_mailed_to_the_guides_callback_mailbox() {
     let dir = tempfile::tempdir().unwrap();
-    let d = dir.path().join("data");
-    let d = d.to_str().unwrap();
-    let maildir = dir.path().join("mail");
-    let smtp_port = free_port();
-    let _smtp = smtp_server(smtp_port, &maildir);
+    let (d, _smtp, maildir, smtp_port) = data_and_smtp(dir.path());
+    let d = d.as_str();
     let leader = add_user(d, None, "leder@example.invalid", "crisis_leader", "DDH");
     let lead = add_user(d, None, "proces@example.invalid", "process_lead", "DDH");
     let agent = add_user(d, None, "agent@example.invalid", "agent", "0253");

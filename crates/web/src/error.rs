@@ -61,6 +61,7 @@ impl From<app::Error> for ApiError {
             Error::Domain(d) => d.into(),
             Error::Refused { refusal, code, message } => {
                 let status = match refusal {
+                    Refusal::BadRequest => StatusCode::BAD_REQUEST,
                     Refusal::NotFound => StatusCode::NOT_FOUND,
                     Refusal::Conflict => StatusCode::CONFLICT,
                     Refusal::Unprocessable => StatusCode::UNPROCESSABLE_ENTITY,

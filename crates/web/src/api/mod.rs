@@ -21,6 +21,7 @@ mod readiness;
 pub mod search;
 mod session;
 mod shifts;
+mod sms;
 mod staffing;
 mod voice;
 
@@ -71,6 +72,8 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(contact_lists::verified))
         .routes(routes!(contact_lists::csv))
         .routes(routes!(contact_lists::vcard))
+        .routes(routes!(sms::delivery_report))
+        .routes(routes!(sms::inbound))
         .routes(routes!(guide::published, guide::save))
         .routes(routes!(guide::draft))
         .routes(routes!(guide::publish))
