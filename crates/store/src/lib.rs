@@ -87,6 +87,24 @@ impl Store {
     }
 
     pub async fn open_sqlite(path: &Path) -> Result<Store> {
+        // Two nodes starting at once on one file can meet SQLITE_BUSY where SQLite does not wait
+        // (switching a new or older file's journal to WAL): the one that lost tries again shortly.
+        let mut tries = 0;
+        loop {
+            match Store::open_sqlite_once(path).await {
+                Err(StoreError::Database(sqlx::Error::Database(e)))
+                    if tries < 5 && matches!(e.code().as_deref(), Some("5" | "261" | "517")) =>
+                {
+                    tries += 1;
+                    tracing::info!(tries, "the SQLite file is busy (another node starting?); trying again");
+                    tokio::time::sleep(Duration::from_millis(100 * tries)).await;
+                }
+                done => return done,
+            }
+        }
+    }
+
+    async fn open_sqlite_once(path: &Path) -> Result<Store> {
         let options = SqliteConnectOptions::new()
             .filename(path)
             .create_if_missing(true)
