@@ -11,6 +11,7 @@ mod ngram;
 pub mod query;
 mod rank;
 mod snippet;
+pub mod thesaurus;
 pub mod vocab;
 
 pub use answer::{Answers, Candidate, Reply, Section, THRESHOLD};
