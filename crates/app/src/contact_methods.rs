@@ -3,7 +3,7 @@
 //! and the call-out settings the secretariat keeps.
 
 use crate::{App, Error, Result, Shutdown, now};
-use domain::callout::{ContactChannel, ContactMethod, Policy, Readiness, STALE_AFTER_DAYS_RANGE, checked_address, verification_message};
+use domain::callout::{ContactChannel, ContactMethod, Policy, Readiness, check_stale_after_days, checked_address, verification_message};
 use domain::role::StaffRole;
 use domain::{Actor, DomainError, Permission};
 use rand::Rng;
@@ -112,11 +112,8 @@ impl App {
         policies: &[(StaffRole, Policy)],
     ) -> Result<CalloutSettings> {
         actor.may(Permission::ManageCalloutPolicy)?;
-        if let Some(days) = stale_after_days
-            && !STALE_AFTER_DAYS_RANGE.contains(&days)
-        {
-            let (a, b) = (STALE_AFTER_DAYS_RANGE.start(), STALE_AFTER_DAYS_RANGE.end());
-            return Err(DomainError::invalid("stale_after_days", format!("must be from {a} to {b} days")).into());
+        if let Some(days) = stale_after_days {
+            check_stale_after_days(days)?;
         }
         for (_, p) in policies {
             p.check()?;

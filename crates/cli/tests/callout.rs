@@ -6,7 +6,7 @@
 
 mod common;
 
-use common::{Node, add_user, call, free_port, mail_to, mails, smtp_server, start_with};
+use common::{Node, active_incident, add_user, call, free_port, mail_to, mails, smtp_server, start_with};
 use serde_json::{Value, json};
 use std::collections::HashSet;
 use std::path::Path;
@@ -86,17 +86,6 @@ fn roster(port: u16, s: &Staff, waits: &[(&str, i64)]) {
     assert_eq!(status, 200, "{v}");
 }
 
-fn activate(port: u16, leader: &str) -> String {
-    let new = json!({ "title": "IT-nedbrud: omstillingen er nede", "kind": "it_breakdown", "affected": ["0250"], "channels": ["phone"] });
-    let (status, v) = call(port, "POST", "/api/v1/incidents", leader, Some(new));
-    assert_eq!(status, 201, "{v}");
-    let id = v["id"].as_str().unwrap().to_string();
-    let (status, v) =
-        call(port, "POST", &format!("/api/v1/incidents/{id}/status"), leader, Some(json!({ "status": "active", "note": "Aktiveret" })));
-    assert_eq!(status, 200, "{v}");
-    id
-}
-
 #[test]
 fn activation_calls_the_primaries_then_the_deputy_after_the_wait_and_an_acknowledgement_stops_the_chain() {
     let dir = tempfile::tempdir().unwrap();
@@ -117,7 +106,7 @@ fn activation_calls_the_primaries_then_the_deputy_after_the_wait_and_an_acknowle
     roster(port, &s, &[("crisis_leader", 2), ("log_keeper", 4)]);
 
     let started = Instant::now();
-    let id = activate(port, &s.leader);
+    let id = active_incident(port, &s.leader);
     // 1. The primaries, on their verified method.
     let to_keeper = mail_to(&maildir, "log@k.invalid", "Udkald", WITHIN);
     mail_to(&maildir, "leder@k.invalid", "Udkald", WITHIN);
@@ -184,7 +173,7 @@ fn a_server_killed_with_messages_queued_sends_them_all_after_a_restart_none_twic
             call(port, "POST", "/api/v1/account/contact-methods", token, Some(json!({ "channel": "email", "address": email })));
         assert_eq!(status, 201, "{v}");
     }
-    let id = activate(port, &s.leader);
+    let id = active_incident(port, &s.leader);
     let (status, v) =
         call(port, "POST", &format!("/api/v1/incidents/{id}/callout"), &s.leader, Some(json!({ "message": "Mød på Teams kl. 7.00" })));
     assert_eq!(status, 201, "{v}");

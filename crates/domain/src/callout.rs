@@ -167,6 +167,20 @@ impl Readiness {
 /// The periods the secretariat may set before a verified method goes stale.
 pub const STALE_AFTER_DAYS_RANGE: std::ops::RangeInclusive<i64> = 14..=730;
 
+/// A stale period the secretariat may set.
+pub fn check_stale_after_days(days: i64) -> Result<i64, crate::DomainError> {
+    let r = STALE_AFTER_DAYS_RANGE;
+    if r.contains(&days) {
+        Ok(days)
+    } else {
+        Err(crate::DomainError::invalid_coded(
+            "stale_after_days",
+            crate::error::code::NUMBER,
+            format!("must be from {} to {} days", r.start(), r.end()),
+        ))
+    }
+}
+
 /// How a role's call-out escalates: who waits how long, and how many rounds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Policy {

@@ -148,7 +148,7 @@ operations! {
             stale_after_in(pool).await
         }
 
-        /// `days` must be within `domain::callout::STALE_AFTER_DAYS_RANGE`.
+        /// `days` must have passed `domain::callout::check_stale_after_days`.
         pub write fn set_stale_after_days(pool, days: i64) -> Result<()> {
             sqlx::query("INSERT INTO callout_settings (id, stale_after_days) VALUES (1, $1) ON CONFLICT (id) DO UPDATE SET stale_after_days = excluded.stale_after_days")
                 .bind(days)

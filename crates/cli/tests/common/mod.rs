@@ -135,9 +135,8 @@ pub fn call(port: u16, method: &str, path: &str, token: &str, body: Option<Value
     (status, serde_json::from_str(&text).unwrap_or(Value::Null))
 }
 
-/// Creates and activates an incident affecting 0250 and publishes its guide, due for its next
-/// update `next_update_in` from now. Returns the incident id.
-pub fn live_incident(port: u16, leader: &str, lead: &str, next_update_in: time::Duration) -> String {
+/// Creates and activates an incident affecting 0250 (which calls its crisis staff out). Returns its id.
+pub fn active_incident(port: u16, leader: &str) -> String {
     let new = json!({ "title": "IT-nedbrud: omstillingen er nede", "kind": "it_breakdown", "affected": ["0250"], "channels": ["phone"] });
     let (status, v) = call(port, "POST", "/api/v1/incidents", leader, Some(new));
     assert_eq!(status, 201, "{v}");
@@ -145,6 +144,13 @@ pub fn live_incident(port: u16, leader: &str, lead: &str, next_update_in: time::
     let (status, v) =
         call(port, "POST", &format!("/api/v1/incidents/{id}/status"), leader, Some(json!({ "status": "active", "note": "Aktiveret" })));
     assert_eq!(status, 200, "{v}");
+    id
+}
+
+/// [`active_incident`] with its guide published, due for its next
+/// update `next_update_in` from now. Returns the incident id.
+pub fn live_incident(port: u16, leader: &str, lead: &str, next_update_in: time::Duration) -> String {
+    let id = active_incident(port, leader);
     let guide = format!("/api/v1/incidents/{id}/guide");
     let (_, v) = call(port, "GET", &format!("{guide}/draft"), lead, None);
     let mut g = v["draft"].clone();

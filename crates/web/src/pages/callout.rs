@@ -206,7 +206,7 @@ async fn link_page(Path(token): Path<String>, headers: HeaderMap) -> Response {
             button type="submit" { (t(lang, "ack.button")) }
         }
     };
-    public_page(lang, body)
+    public_page(lang, t(lang, "ack.title"), body)
 }
 
 async fn link_ack(State(s): State<AppState>, Path(token): Path<String>, headers: HeaderMap) -> Response {
@@ -229,16 +229,18 @@ async fn link_ack(State(s): State<AppState>, Path(token): Path<String>, headers:
                 p role="status" { (said) " " (local_time(a.at)) }
                 p { a href={ "/incidents/" (a.incident_id) } { (t(lang, "ack.open")) } }
             };
-            public_page(lang, body)
+            public_page(lang, t(lang, "ack.title"), body)
         }
         Err(e) => PageError::Api(ApiError::from(e), lang).into_response(),
     }
 }
 
-fn public_page(lang: Lang, body: Markup) -> Response {
+/// A page a message's link opens, without a session: never cached, and its token not passed
+/// on in a Referer.
+pub(super) fn public_page(lang: Lang, title: &str, body: Markup) -> Response {
     (
         [(axum::http::header::CACHE_CONTROL, "no-store"), (axum::http::header::REFERRER_POLICY, "no-referrer")],
-        layout(lang, None, t(lang, "ack.title"), body, None),
+        layout(lang, None, title, body, None),
     )
         .into_response()
 }

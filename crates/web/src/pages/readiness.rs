@@ -2,8 +2,9 @@
 //! for a new one, remove it), the page a verification link opens, and the readiness view of the
 //! standing roster with the secretariat's call-out settings.
 
+use super::callout::public_page;
 use super::form::{Field, Posted};
-use super::{Ctx, Form, NoFields, PageError, PageResult, Path, Typed, back_to, layout, local_time, page};
+use super::{Ctx, Form, NoFields, PageError, PageResult, Path, Typed, back_to, local_time, page};
 use crate::AppState;
 use crate::error::ApiError;
 use crate::i18n::{Lang, t, tf};
@@ -168,7 +169,7 @@ async fn link_page(State(s): State<AppState>, Path(token): Path<String>, headers
                     button type="submit" { (t(lang, "verify.button")) }
                 }
             };
-            public_page(lang, body)
+            public_page(lang, t(lang, "verify.title"), body)
         }
         Err(e) => PageError::Api(ApiError::from(e), lang).into_response(),
     }
@@ -183,7 +184,7 @@ async fn link_verify(State(s): State<AppState>, Path(token): Path<String>, heade
                 p role="status" { (tf(lang, "verify.done", &[("channel", channel_word(lang, m.method.channel))])) }
                 p { a href=(MINE) { (t(lang, "verify.open")) } }
             };
-            public_page(lang, body)
+            public_page(lang, t(lang, "verify.title"), body)
         }
         Err(e) => PageError::Api(ApiError::from(e), lang).into_response(),
     }
@@ -196,14 +197,6 @@ fn channel_word(lang: Lang, c: ContactChannel) -> &'static str {
         ContactChannel::Sms => t(lang, "contact_channel.sms"),
         ContactChannel::Teams => t(lang, "contact_channel.teams"),
     }
-}
-
-fn public_page(lang: Lang, body: Markup) -> Response {
-    (
-        [(axum::http::header::CACHE_CONTROL, "no-store"), (axum::http::header::REFERRER_POLICY, "no-referrer")],
-        layout(lang, None, t(lang, "verify.title"), body, None),
-    )
-        .into_response()
 }
 
 async fn readiness(State(s): State<AppState>, ctx: Ctx) -> PageResult {
@@ -323,8 +316,8 @@ async fn set_policy(State(s): State<AppState>, ctx: Ctx, Typed(f, typed): Typed<
     let mut policies = Vec::new();
     for &role in StaffRole::ALL {
         match (number(&format!("wait-{role}")), number(&format!("rounds-{role}")).and_then(|r| u32::try_from(r).ok())) {
-            (Some(w), Some(r)) if (1..=120).contains(&w) => policies.push((role, Policy { wait: time::Duration::minutes(w), rounds: r })),
-            _ => problems.add(&format!("wait-{role}"), "the wait is 1 to 120 minutes and the rounds a whole number from 1 to 5"),
+            (Some(w), Some(r)) => policies.push((role, Policy { wait: time::Duration::minutes(w), rounds: r })),
+            _ => problems.add(&format!("wait-{role}"), "the wait and the rounds are whole numbers"),
         }
     }
     let done = match problems.into_result() {
