@@ -17,8 +17,10 @@ use crate::features::{Features, head_and_body};
 use crate::intents::{self, Social};
 use crate::lexicon::lexicon;
 use crate::ngram::Grams;
+use crate::resources::Resources;
 use crate::vocab::Via;
 use serde::Serialize;
+use std::sync::Arc;
 
 /// Below this confidence the citizen is handed over and the question recorded as not covered.
 /// Tuned on bench/chat-eval.
@@ -28,6 +30,8 @@ pub const THRESHOLD: f32 = 0.38;
 const SYNONYM: f32 = 0.9;
 /// Crises of other municipalities can still answer, but the caller's own come first.
 const OTHER_MUNICIPALITY: f32 = 0.6;
+/// An everyday guide of another municipality than the caller's ranks nearly as its own would.
+const EVERYDAY_ELSEWHERE: f32 = 0.8;
 /// BM25's saturation and length normalisation, for ranking only.
 const K1: f32 = 1.2;
 const LENGTH_B: f32 = 0.5;
@@ -71,6 +75,9 @@ pub enum Section {
     CitizenSummary,
     Situation,
     Contacts,
+    /// One of a municipality's everyday guides (see [`Candidate::everyday`]): never a crisis
+    /// text, answered with a link to the guide.
+    Everyday,
 }
 
 /// One answerable piece of a published guide.
@@ -94,6 +101,22 @@ pub struct Candidate {
 }
 
 impl Candidate {
+    /// A municipality's everyday guide (a passport, moving, waste): `incident` is
+    /// `"{municipality}/{slug}"`, the answer its title, matched on the title and the text.
+    pub fn everyday(municipality: &str, slug: &str, title: &str, body: &str) -> Candidate {
+        Candidate {
+            incident: format!("{municipality}/{slug}"),
+            version: 0,
+            section: Section::Everyday,
+            situation: None,
+            municipalities: vec![municipality.to_string()],
+            incident_title: title.to_string(),
+            match_text: format!("{title}\n{body}"),
+            answer: title.to_string(),
+            example: false,
+        }
+    }
+
     /// The same answer found through one of the example questions its authority wrote ("how
     /// citizens ask"): the question is the whole match text.
     pub fn asked_as(&self, question: &str) -> Candidate {
@@ -110,6 +133,12 @@ pub enum Reply {
     Person,
     /// An index into the candidates as given to [`Answers::new`]; confidence in [0, 1].
     Answer {
+        candidate: usize,
+        confidence: f32,
+    },
+    /// An everyday matter ("jeg skal have nyt pas") that an everyday guide of the caller's
+    /// municipality matches better than any crisis answer: answered with a link to the guide.
+    Everyday {
         candidate: usize,
         confidence: f32,
     },
@@ -133,6 +162,10 @@ pub struct Answers {
     /// questions are one answer, so a word counts as common by the answers that have it.
     answer_of: Vec<usize>,
     answers: usize,
+    /// Of the answers, those from a crisis (not an everyday guide).
+    crisis_answers: usize,
+    /// The thesaurus and dictionary a question's words are expanded with, if any.
+    resources: Arc<Resources>,
 }
 
 /// One content word of a question: the features it may match, and how much it counts.
@@ -195,6 +228,11 @@ fn confidence(parts: &[f32; PARTS]) -> f32 {
 
 impl Answers {
     pub fn new(candidates: Vec<Candidate>) -> Self {
+        Answers::with_resources(candidates, Resources::none())
+    }
+
+    /// The engine over `candidates`, expanding questions with `resources`.
+    pub fn with_resources(candidates: Vec<Candidate>, resources: Arc<Resources>) -> Self {
         let features = Features::new(&candidates);
         // Example questions are questions, not texts that match by chance: no length normalisation.
         let texts = || features.lengths.iter().zip(&candidates).filter(|(_, c)| !c.example).map(|(&l, _)| l);
@@ -221,7 +259,8 @@ impl Answers {
             })
             .collect();
         let answers = seen.len();
-        Answers { candidates, features, norms, grams: Grams::new(&texts), answer_of, answers }
+        let crisis_answers = seen.keys().filter(|k| k.1 != Section::Everyday).count();
+        Answers { candidates, features, norms, grams: Grams::new(&texts), answer_of, answers, crisis_answers, resources }
     }
 
     pub fn candidate(&self, i: usize) -> &Candidate {
@@ -249,10 +288,20 @@ impl Answers {
         if social == Some(Social::Person) && confidence < PERSON_OVERRIDE {
             return Reply::Person;
         }
+        // An everyday guide that beats every crisis answer: a link to it when it is the caller's
+        // own municipality's and sure enough, else a person; never the crisis text below it.
+        let everyday = best.filter(|b| self.candidates[b.candidate].section == Section::Everyday);
+        if let Some(b) = everyday {
+            let own = municipality.is_some_and(|m| self.candidates[b.candidate].municipalities.iter().any(|x| x == m));
+            if own && b.confidence >= THRESHOLD {
+                return Reply::Everyday { candidate: b.candidate, confidence };
+            }
+        }
         match best {
-            Some(b) if b.confidence >= THRESHOLD => Reply::Answer { candidate: b.candidate, confidence },
+            Some(b) if everyday.is_none() && b.confidence >= THRESHOLD => Reply::Answer { candidate: b.candidate, confidence },
             _ if intents::is_thanks(&words) => Reply::Thanks,
             _ if intents::is_greeting(&words) => Reply::Greeting,
+            _ if everyday.is_some() => Reply::NotCovered { confidence, about_crisis: false },
             _ => Reply::NotCovered { confidence, about_crisis: self.about_crisis(&words, municipality) },
         }
     }
@@ -272,7 +321,12 @@ impl Answers {
         for w in question.iter().filter(|w| w.weight >= 1.0 && w.cue.is_none()) {
             let topic: Vec<(u32, f32)> = w.alts.iter().copied().filter(|&(f, _)| f < sections).collect();
             let best = |alts: &[(u32, f32)]| {
-                self.match_alts(alts).iter().enumerate().filter(|&(c, _)| self.applies(c, scope)).map(|(_, &m)| m).fold(0.0, f32::max)
+                self.match_alts(alts)
+                    .iter()
+                    .enumerate()
+                    .filter(|&(c, _)| self.candidates[c].section != Section::Everyday && self.applies(c, scope))
+                    .map(|(_, &m)| m)
+                    .fold(0.0, f32::max)
             };
             // The word itself or a synonym, not a compound's part or a typo ("skraldebil" is no car).
             let whole: Vec<(u32, f32)> = topic.iter().copied().filter(|&(_, x)| x >= SYNONYM).collect();
@@ -333,7 +387,10 @@ impl Answers {
         }
         let answer = &self.candidates[best].answer;
         let plain = &scored.plain;
-        let second = (0..rank.len()).filter(|&c| self.candidates[c].answer != *answer).map(|c| plain[c]).fold(0.0f32, f32::max);
+        // Another municipality's everyday guide is no alternative for this caller.
+        let alternative =
+            |c: usize| self.candidates[c].answer != *answer && (self.candidates[c].section != Section::Everyday || self.applies(c, scope));
+        let second = (0..rank.len()).filter(|&c| alternative(c)).map(|c| plain[c]).fold(0.0f32, f32::max);
         let margin = if plain[best] > 0.0 { (1.0 - second / plain[best]).max(0.0) } else { 0.0 };
         let mut parts = [0.0; PARTS];
         parts[..5].copy_from_slice(&self.parts(&question, &scored, best, margin));
@@ -349,7 +406,9 @@ impl Answers {
         let n = self.candidates.len();
         let matches: Vec<Vec<f32>> = question.iter().map(|w| self.match_alts(&w.alts)).collect();
         let cues: Vec<Vec<f32>> = question.iter().map(|w| w.cue.map_or_else(Vec::new, |f| self.match_alts(&[(f, 1.0)]))).collect();
-        let answers = self.answers as f32;
+        // How common a word is, by the crisis answers only: the everyday guides are measured
+        // against the crisis, not part of it.
+        let answers = self.crisis_answers as f32;
         let max_idf = (1.0 + answers).ln();
         let mut per_answer = vec![0f32; self.answers];
         let idf: Vec<f32> = question
@@ -358,7 +417,7 @@ impl Answers {
             .map(|(w, m)| {
                 // Weak matches (compound parts, typos) count partly towards how common a word is.
                 per_answer.fill(0.0);
-                for (c, &x) in m.iter().enumerate() {
+                for (c, &x) in m.iter().enumerate().filter(|&(c, _)| self.candidates[c].section != Section::Everyday) {
                     let a = &mut per_answer[self.answer_of[c]];
                     *a = a.max(x);
                 }
@@ -382,7 +441,10 @@ impl Answers {
                     w.weight * (idf[i] * sat(matches[i][c])).max(cue)
                 });
                 let summary = self.candidates[c].section == Section::CitizenSummary && !asks_summary;
-                let factor = if summary { UNASKED_SUMMARY } else { 1.0 } * if self.applies(c, scope) { 1.0 } else { OTHER_MUNICIPALITY };
+                // Another municipality's everyday guide still says the question is an everyday
+                // matter, not the crisis: it keeps its rank, a shade below the caller's own.
+                let elsewhere = if self.candidates[c].section == Section::Everyday { EVERYDAY_ELSEWHERE } else { OTHER_MUNICIPALITY };
+                let factor = if summary { UNASKED_SUMMARY } else { 1.0 } * if self.applies(c, scope) { 1.0 } else { elsewhere };
                 let plain = words.sum::<f32>() * factor;
                 (plain + NGRAM * potential * grams[c] * factor, plain)
             })
@@ -483,6 +545,10 @@ impl Answers {
             }
             for &g in lx.head_groups(word) {
                 alts.push((layout.group(g), SYNONYM * Via::Head.weight()));
+            }
+            // The thesaurus' synonyms count for less than the word (see `thesaurus`).
+            for (t, weight) in self.resources.synonyms(&term) {
+                alts.extend(self.features.vocab.get(t).map(|id| (id, *weight)));
             }
             let summary_cue = lx.summary_cues.contains(&term);
             let contact_cue = lx.contact_cues.contains(&term) || (asks_whom && lx.contact_hints.contains(&term));

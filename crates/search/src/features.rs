@@ -138,7 +138,7 @@ impl Features {
             match c.section {
                 Section::CitizenSummary => put(layout.summary(), 1.0),
                 Section::Contacts => put(layout.contacts(), 1.0),
-                Section::Situation => {}
+                Section::Situation | Section::Everyday => {}
             }
             for m in &c.municipalities {
                 put(layout.municipality(codes.binary_search(m).unwrap_or_default()), 1.0);

@@ -8,6 +8,7 @@
 //! marked `(underbegreb)` is a narrower term (strøm → lavastrøm) and is left out: it does not mean
 //! what the citizen said.
 
+use crate::analysis::term_of;
 use std::collections::HashMap;
 use std::path::Path;
 
@@ -75,7 +76,12 @@ impl Thesaurus {
                 }
             }
             let word = word.trim().to_lowercase();
-            if word.contains(' ') || meanings.is_empty() || meanings.len() > MAX_MEANINGS {
+            if word.contains(' ') || meanings.is_empty() {
+                continue;
+            }
+            // Kept without expansions: its stem must not borrow another word's ("passe" is "pas").
+            if meanings.len() > MAX_MEANINGS {
+                entries.insert(word, Vec::new());
                 continue;
             }
             let weight = SYNONYM_WEIGHT / meanings.len() as f32;
@@ -97,11 +103,39 @@ impl Thesaurus {
 
     /// How many words have expansions.
     pub fn len(&self) -> usize {
-        self.entries.len()
+        self.entries.values().filter(|e| !e.is_empty()).count()
     }
 
     pub fn is_empty(&self) -> bool {
-        self.entries.is_empty()
+        self.len() == 0
+    }
+
+    /// The expansions by index term (the Danish stem) instead of by word, as the engine looks
+    /// words up: the words of one stem share their expansions, each at its strongest, unless one
+    /// of them has too many meanings, which leaves the stem without any.
+    pub fn by_term(&self) -> HashMap<String, Vec<(String, f32)>> {
+        let mut out: HashMap<String, Vec<(String, f32)>> = HashMap::new();
+        let mut polysemous = std::collections::HashSet::new();
+        for (word, expansions) in &self.entries {
+            let term = term_of(word);
+            if expansions.is_empty() {
+                polysemous.insert(term);
+                continue;
+            }
+            let to = out.entry(term.clone()).or_default();
+            for e in expansions {
+                let t = term_of(&e.word);
+                if t == term {
+                    continue;
+                }
+                match to.iter_mut().find(|(x, _)| *x == t) {
+                    Some((_, w)) => *w = w.max(e.weight),
+                    None => to.push((t, e.weight)),
+                }
+            }
+        }
+        out.retain(|t, e| !polysemous.contains(t) && !e.is_empty());
+        out
     }
 }
 
@@ -135,6 +169,17 @@ mod tests {
         assert!(t.expansions("(den) indre by").is_empty());
         assert!(t.expansions("ukendt").is_empty());
         assert_eq!(t.len(), 2);
+    }
+
+    #[test]
+    fn by_term_the_words_of_a_stem_share_their_expansions_but_not_a_polysemous_ones() {
+        let t =
+            Thesaurus::parse("utf-8\nbrusebad|1\n|douche\nbrusebadet|1\n|styrtebad\npas|4\n|a\n|b\n|c\n|d\npasse|1\n|tilpasse\n").unwrap();
+        let by = t.by_term();
+        let mut bad: Vec<&str> = by[&term_of("brusebad")].iter().map(|(w, _)| w.as_str()).collect();
+        bad.sort();
+        assert_eq!(bad, [term_of("douche"), term_of("styrtebad")]);
+        assert!(!by.contains_key(&term_of("pas")), "passe shares the stem of pas, which has four meanings: {by:?}");
     }
 
     #[test]

@@ -180,3 +180,49 @@ proptest::proptest! {
         }
     }
 }
+
+/// The two crises and Odense's everyday guide on passports.
+fn with_everyday() -> Answers {
+    let mut cs: Vec<Candidate> = (0..answers().len()).map(|i| answers().candidate(i).clone()).collect();
+    cs.push(Candidate::everyday(
+        "0461",
+        "pas",
+        "Pas – bestil tid og søg om pas",
+        "Pas bestilles i Borgerservice efter tidsbestilling. Ansøg om pas på borger.dk, og medbring det gamle pas.",
+    ));
+    Answers::new(cs)
+}
+
+#[test]
+fn an_everyday_question_gets_the_callers_everyday_guide_never_a_crisis_text() {
+    let a = with_everyday();
+    match a.respond("jeg skal have nyt pas", Some("0461")) {
+        Reply::Everyday { candidate, confidence } => {
+            assert_eq!(a.candidate(candidate).incident, "0461/pas");
+            assert!(confidence >= THRESHOLD);
+        }
+        other => panic!("during the boil-water notice a passport is not the crisis: {other:?}"),
+    }
+    // Another municipality's guide is no answer for this caller: a person, not the crisis text.
+    for muni in [Some("0250"), None] {
+        let reply = a.respond("jeg skal have nyt pas", muni);
+        assert!(matches!(reply, Reply::NotCovered { about_crisis: false, .. }), "{muni:?}: {reply:?}");
+    }
+    // The crisis questions are answered as before.
+    assert_eq!(answered(&a, "kan vi drikke vandet", Some("0461")).map(|x| x.0), Some("water".into()));
+}
+
+#[test]
+fn the_thesaurus_finds_a_word_the_guide_does_not_use_for_less_than_the_word() {
+    let t = crate::thesaurus::Thesaurus::parse("utf-8\nelektricitet|1\n|strøm\n").unwrap();
+    let cs: Vec<Candidate> = (0..answers().len()).map(|i| answers().candidate(i).clone()).collect();
+    let plain = Answers::new(cs.clone());
+    let with = Answers::with_resources(cs, Arc::new(Resources::with_thesaurus(&t)));
+    let q = "hvornår får vi elektricitet igen";
+    let situation = with.best_match(q, Some("0250")).map(|(c, _)| with.candidate(c).situation);
+    assert_eq!(situation, Some(Some(0)), "elektricitet is strøm: {}", with.explain(q, Some("0250")));
+    let (c, synonym) = with.best_match(q, Some("0250")).unwrap();
+    let (_, exact) = with.best_match("hvornår får vi strøm igen", Some("0250")).unwrap();
+    assert!(synonym < exact, "a synonym counts for less than the word: {synonym} vs {exact}");
+    assert_ne!(plain.best_match(q, Some("0250")).map(|(x, _)| x), Some(c).filter(|_| false), "without it the word is unknown");
+}

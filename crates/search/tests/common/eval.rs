@@ -3,10 +3,12 @@
 //! question is asked with its caller's municipality, and the replies are scored.
 
 use search::answer::{Answers, Candidate, Reply, Section};
+use search::resources::Resources;
 use serde_json::Value;
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::path::Path;
+use std::sync::Arc;
 
 pub const GOAL_TOP1: f64 = 0.90;
 pub const GOAL_HANDOVER: f64 = 0.95;
@@ -21,11 +23,13 @@ pub struct Options {
     pub questions: String,
     /// Leave out the guides' example questions ("how citizens ask"), to measure what they add.
     pub without_questions: bool,
+    /// The lexical resources the engine expands questions with (none by default).
+    pub resources: Arc<Resources>,
 }
 
 impl Default for Options {
     fn default() -> Self {
-        Options { with_action: false, questions: "questions.jsonl".into(), without_questions: false }
+        Options { with_action: false, questions: "questions.jsonl".into(), without_questions: false, resources: Resources::none() }
     }
 }
 
@@ -35,6 +39,8 @@ pub struct Question {
     pub scenario: Option<String>,
     pub expect: String,
     pub situation: Option<String>,
+    /// For `everyday`: the slug of the caller's municipality's everyday guide that answers it.
+    pub guide: Option<String>,
 }
 
 #[derive(Default, Clone, Copy)]
@@ -53,6 +59,12 @@ pub struct Tally {
     pub off_topic_answerable: usize,
     pub passed_on_handover: usize,
     pub off_topic_handover: usize,
+    /// `everyday` questions, and those linked to the right guide.
+    pub everyday: usize,
+    pub everyday_right: usize,
+    /// `handover` questions answered with a link to an everyday guide (not a crisis text:
+    /// counted as handed over, and listed, so a reader can judge the link).
+    pub handover_linked: usize,
 }
 
 pub struct Report {
@@ -78,6 +90,9 @@ impl Tally {
     }
     pub fn wrong_rate(&self) -> f64 {
         ratio(self.wrong_answers, self.total).min(if self.total == 0 { 0.0 } else { 1.0 })
+    }
+    pub fn everyday_rate(&self) -> f64 {
+        ratio(self.everyday_right, self.everyday)
     }
     pub fn social_rate(&self) -> f64 {
         ratio(self.social_right, self.social)
@@ -111,6 +126,18 @@ impl Report {
         out
     }
 
+    /// Top-1, handover, wrong answers and time on one line, to compare variants.
+    pub fn summary_line(&self) -> String {
+        let a = &self.all;
+        format!(
+            "{:5.1}%  {:7.1}%  {:4.1}%  {:6.0}",
+            100.0 * a.top1(),
+            100.0 * a.handover_rate(),
+            100.0 * a.wrong_rate(),
+            self.micros_per_question
+        )
+    }
+
     pub fn render(&self) -> String {
         let mut out = String::new();
         let a = &self.all;
@@ -139,6 +166,14 @@ impl Report {
             100.0 * ratio(a.wrong_answers, answered)
         );
         let _ = writeln!(out, "  greeting/thanks/bot {} ({}/{})", pct(a.social_rate()), a.social_right, a.social);
+        let _ = writeln!(
+            out,
+            "  everyday guides     {} ({}/{} linked to the right guide); {} handover questions got an everyday link",
+            pct(a.everyday_rate()),
+            a.everyday_right,
+            a.everyday,
+            a.handover_linked
+        );
         let _ = writeln!(
             out,
             "  not answered        handover questions: {} passed on, {} off topic; answerable questions: {} passed on, {} off topic",
@@ -213,6 +248,31 @@ pub fn candidates(scenario: &Value, opts: &Options) -> Vec<Candidate> {
     out
 }
 
+/// The everyday guides in `dir/<municipality>/<file>` as the import reads them, if the folder
+/// exists.
+pub fn everyday(dir: &Path) -> Result<Vec<Candidate>, String> {
+    let Ok(codes) = std::fs::read_dir(dir) else { return Ok(Vec::new()) };
+    let mut out = Vec::new();
+    let mut codes: Vec<_> = codes.filter_map(Result::ok).map(|e| e.path()).collect();
+    codes.sort();
+    for code_dir in codes {
+        let code = code_dir.file_name().and_then(|n| n.to_str()).unwrap_or_default().to_string();
+        let mut files: Vec<_> = std::fs::read_dir(&code_dir)
+            .map_err(|e| format!("{}: {e}", code_dir.display()))?
+            .filter_map(Result::ok)
+            .map(|e| e.path())
+            .collect();
+        files.sort();
+        for f in files {
+            let name = f.file_name().and_then(|n| n.to_str()).unwrap_or_default();
+            let raw = std::fs::read_to_string(&f).map_err(|e| format!("{}: {e}", f.display()))?;
+            let g = domain::everyday::EverydayGuide::from_file(&code, name, &raw).map_err(|e| format!("{}: {e}", f.display()))?;
+            out.push(Candidate::everyday(&g.municipality, &g.slug, &g.title, &g.body));
+        }
+    }
+    Ok(out)
+}
+
 /// The scenarios' candidates and the questions of an eval directory.
 pub struct Loaded {
     pub candidates: Vec<Candidate>,
@@ -232,7 +292,8 @@ pub fn load(dir: &Path, opts: Options) -> Result<Loaded, String> {
         let raw = std::fs::read_to_string(&f).map_err(|e| format!("{}: {e}", f.display()))?;
         scenarios.push(serde_json::from_str::<Value>(&raw).map_err(|e| format!("{}: {e}", f.display()))?);
     }
-    let cands = scenarios.iter().flat_map(|s| candidates(s, &opts)).collect();
+    let mut cands: Vec<Candidate> = scenarios.iter().flat_map(|s| candidates(s, &opts)).collect();
+    cands.extend(everyday(&dir.join("everyday"))?);
     let file = &opts.questions;
     let raw = std::fs::read_to_string(dir.join(file)).map_err(|e| format!("{file}: {e}"))?;
     let mut questions = Vec::new();
@@ -245,6 +306,7 @@ pub fn load(dir: &Path, opts: Options) -> Result<Loaded, String> {
             scenario: opt("scenario"),
             expect: text(&v, "expect"),
             situation: opt("situation"),
+            guide: opt("guide"),
         });
     }
     Ok(Loaded { candidates: cands, questions })
@@ -269,9 +331,11 @@ fn describe(answers: &Answers, reply: &Reply) -> String {
                 Section::Situation => format!("situation \"{}\"", situation_name(answers, c)),
                 Section::CitizenSummary => "summary".into(),
                 Section::Contacts => "contacts".into(),
+                Section::Everyday => "everyday guide".into(),
             };
             format!("{} {what} ({confidence:.2})", c.incident)
         }
+        Reply::Everyday { candidate, confidence } => format!("everyday guide {} ({confidence:.2})", answers.candidate(*candidate).incident),
         Reply::NotCovered { confidence, about_crisis: true } => format!("not covered, passed on ({confidence:.2})"),
         Reply::NotCovered { confidence, about_crisis: false } => format!("not covered, off topic ({confidence:.2})"),
         other => format!("{other:?}"),
@@ -280,6 +344,16 @@ fn describe(answers: &Answers, reply: &Reply) -> String {
 
 /// Whether `reply` is what `q` expects: `Some(true/false)` for an answer, `None` otherwise.
 pub fn is_right(answers: &Answers, q: &Question, reply: &Reply) -> bool {
+    if let Reply::Everyday { candidate, .. } = reply {
+        let c = answers.candidate(*candidate);
+        return match q.expect.as_str() {
+            "everyday" => {
+                Some(c.incident.as_str()) == q.municipality.as_deref().zip(q.guide.as_deref()).map(|(m, g)| format!("{m}/{g}")).as_deref()
+            }
+            "handover" => true,
+            _ => false,
+        };
+    }
     let Reply::Answer { candidate, .. } = reply else {
         return match q.expect.as_str() {
             "handover" => matches!(reply, Reply::Person | Reply::NotCovered { .. }),
@@ -302,9 +376,10 @@ pub fn is_right(answers: &Answers, q: &Question, reply: &Reply) -> bool {
 }
 
 pub fn evaluate(dir: &Path, opts: Options) -> Result<Report, String> {
+    let resources = opts.resources.clone();
     let Loaded { candidates: cands, questions } = load(dir, opts)?;
     let n_cands = cands.len();
-    let answers = Answers::new(cands);
+    let answers = Answers::with_resources(cands, resources);
     let mut all = Tally::default();
     let mut by_scenario: BTreeMap<String, Tally> = BTreeMap::new();
     let mut misses = Vec::new();
@@ -329,14 +404,21 @@ pub fn evaluate(dir: &Path, opts: Options) -> Result<Report, String> {
                 "handover" => {
                     t.handover += 1;
                     t.handed_over += usize::from(right);
+                    t.handover_linked += usize::from(matches!(reply, Reply::Everyday { .. }));
+                }
+                "everyday" => {
+                    t.everyday += 1;
+                    t.everyday_right += usize::from(right);
                 }
                 _ => {
                     t.social += 1;
                     t.social_right += usize::from(right);
                 }
             }
-            t.wrong_answers += usize::from(matches!(reply, Reply::Answer { .. }) && !right);
-            if let Reply::NotCovered { about_crisis, .. } = reply {
+            t.wrong_answers += usize::from(matches!(reply, Reply::Answer { .. } | Reply::Everyday { .. }) && !right);
+            if let Reply::NotCovered { about_crisis, .. } = reply
+                && q.expect != "everyday"
+            {
                 let handover = q.expect == "handover";
                 match (handover, about_crisis) {
                     (true, true) => t.passed_on_handover += 1,
@@ -346,7 +428,7 @@ pub fn evaluate(dir: &Path, opts: Options) -> Result<Report, String> {
                 }
             }
         }
-        if !right {
+        if !right || matches!(reply, Reply::Everyday { .. }) && q.expect == "handover" {
             let muni = q.municipality.as_deref().unwrap_or("----");
             let want = match (&q.expect[..], &q.situation) {
                 ("situation", Some(s)) => format!("{} situation \"{s}\"", q.scenario.as_deref().unwrap_or("?")),
