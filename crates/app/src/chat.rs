@@ -54,6 +54,16 @@ pub struct ChatReply {
     /// Whether the question was passed on to the authority: stored, or spooled while the
     /// database is away. Only then does the answer say so.
     pub passed_on: bool,
+    /// For an everyday matter: the municipality's everyday guide the answer links to.
+    pub guide: Option<GuideLink>,
+}
+
+/// A link to one of a municipality's everyday guides, as the public reads it.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct GuideLink {
+    pub title: String,
+    /// The public page, e.g. `/vejledning/0461/pas`.
+    pub href: String,
 }
 
 #[derive(Debug, Clone)]
@@ -247,6 +257,8 @@ fn answered_with(crises: &crate::live::Crises, src: &Source) -> (AnsweredSection
         (search::Section::Situation, None) => (AnsweredSection::Situation, String::new()),
         (search::Section::CitizenSummary, _) => (AnsweredSection::CitizenSummary, String::new()),
         (search::Section::Contacts, _) => (AnsweredSection::Contacts, String::new()),
+        // Never a source: an everyday guide answers with a link, not as a crisis text.
+        (search::Section::Everyday, _) => (AnsweredSection::Situation, String::new()),
     }
 }
 
@@ -274,7 +286,16 @@ impl App {
         let local = municipality.as_deref().map(|m| crises.for_municipality(m)).unwrap_or_default();
         let ended = earlier_incident.is_some_and(|i| crises.get(i).is_none());
 
+        let mut guide = None;
         let (kind, confidence, source, answer) = match crises.answers.respond(&req.message, municipality.as_deref()) {
+            Reply::Everyday { candidate, confidence } => {
+                let c = crises.answers.candidate(candidate);
+                let (code, slug) = c.incident.split_once('/').unwrap_or_default();
+                let link = GuideLink { title: c.answer.clone(), href: domain::chat::everyday_path(code, slug) };
+                let answer = domain::chat::everyday_reply(&link.title);
+                guide = Some(link);
+                (ReplyKind::Everyday, confidence, None, answer)
+            }
             Reply::Answer { candidate, confidence } => {
                 let c = crises.answers.candidate(candidate);
                 match c.incident.parse::<Uuid>() {
@@ -311,7 +332,7 @@ impl App {
             _ => false,
         };
         let place = municipality.as_deref().and_then(|m| crises.name(m).map(|n| domain::org::display_name(m, n)));
-        let mut answer = if kind == ReplyKind::Answer {
+        let mut answer = if matches!(kind, ReplyKind::Answer | ReplyKind::Everyday) {
             answer
         } else {
             fixed_reply(kind, line.as_deref(), !local.is_empty(), passed_on, place.as_deref())
@@ -330,6 +351,7 @@ impl App {
             // The authority cannot act on another matter: no callback about it.
             callback: kind != ReplyKind::OffTopic && incident.is_some_and(|i| crises.get(i).is_some()),
             passed_on,
+            guide,
         };
         if let Some(src) = &reply.source {
             let (section, situation) = answered_with(&crises, src);

@@ -73,6 +73,9 @@ pub struct Config {
     /// The SMS gateway whose delivery reports and inbound texts are accepted, and the secret
     /// path segment they are posted under; `None` answers 404 to both.
     pub sms_webhooks: Option<callout::SmsWebhooks>,
+    /// The Danish thesaurus and dictionary the chatbot expands questions with (none: its own
+    /// lexicon only).
+    pub language: Arc<search::Resources>,
 }
 
 impl Default for Config {
@@ -84,6 +87,7 @@ impl Default for Config {
             chat_per_minute: CHAT_PER_ADDRESS,
             spool_dir: None,
             sms_webhooks: None,
+            language: search::Resources::none(),
         }
     }
 }
@@ -157,7 +161,7 @@ impl App {
     /// The use cases over `store`, without the live snapshot (for the console and the demo's seed).
     pub fn new(store: Store, config: Config) -> App {
         App {
-            live: Arc::new(live::Live::default()),
+            live: Arc::new(live::Live::new(config.language.clone())),
             chat: Arc::new(chat::Chat::new(config.chat_per_minute)),
             throttle: Arc::new(accounts::Throttle::default()),
             verified: Arc::default(),

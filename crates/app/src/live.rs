@@ -70,6 +70,8 @@ impl Crises {
 pub struct Live {
     crises: RwLock<Arc<Crises>>,
     index: RwLock<Indexed>,
+    /// What the chatbot expands questions with.
+    language: Arc<search::Resources>,
 }
 
 /// The index, and which everyday guides are in it by content hash, so a re-import re-indexes only
@@ -81,12 +83,16 @@ struct Indexed {
 
 impl Default for Live {
     fn default() -> Self {
-        let index = Indexed { index: search::Index::new(), everyday: HashMap::new() };
-        Live { crises: RwLock::new(Arc::new(Crises::empty())), index: RwLock::new(index) }
+        Live::new(search::Resources::none())
     }
 }
 
 impl Live {
+    pub fn new(language: Arc<search::Resources>) -> Live {
+        let index = Indexed { index: search::Index::new(), everyday: HashMap::new() };
+        Live { crises: RwLock::new(Arc::new(Crises::empty())), index: RwLock::new(index), language }
+    }
+
     pub fn crises(&self) -> Arc<Crises> {
         self.crises.read().expect("crises lock").clone()
     }
@@ -119,7 +125,9 @@ impl Live {
             let Some(p) = published_of(store, &orgs, incident).await? else { continue };
             if p.incident.status.is_live() { published.push(p) } else { closed.push(p) }
         }
-        let mut crises = build(published, &orgs);
+        // The chatbot tells an everyday matter from the crisis by the everyday guides.
+        let everyday = store.everyday_guides().await?;
+        let mut crises = build(published, &orgs, &everyday, self.language.clone());
         crises.closed = closed;
         crises.generation = self.crises().generation + 1;
         let mut indexed = self.index.write().expect("index lock");
@@ -186,7 +194,7 @@ impl Live {
                     Ok(e) if matches!(e.kind, EventKind::GuidePublished | EventKind::IncidentStatus | EventKind::AdminChanged) => {
                         crises_due = true
                     }
-                    Ok(e) if e.kind == EventKind::EverydayImported => everyday_due = true,
+                    Ok(e) if e.kind == EventKind::EverydayImported => (crises_due, everyday_due) = (true, true),
                     Ok(_) => {}
                     Err(RecvError::Lagged(_)) => (crises_due, everyday_due) = (true, true),
                     Err(RecvError::Closed) => break,
@@ -215,6 +223,12 @@ impl crate::App {
         let incident = self.store.incident(id).await?.ok_or_else(|| crate::Error::not_found("incident"))?;
         actor.may_on(domain::Permission::ViewIncidents, &incident.affected)?;
         self.published(id).await
+    }
+
+    /// An everyday guide for the public: the chatbot links to it for an everyday matter. The
+    /// guides are the municipalities' own citizen information, so no permission is asked.
+    pub async fn public_everyday_guide(&self, code: &str, slug: &str) -> crate::Result<Option<EverydayGuide>> {
+        Ok(self.store.everyday_guide(code, slug).await?)
     }
 
     /// An everyday guide of the shared knowledge base, for agents.
@@ -251,7 +265,7 @@ fn reached(affected: &[String], orgs: &[Organisation]) -> Vec<String> {
     out
 }
 
-fn build(published: Vec<Published>, orgs: &[Organisation]) -> Crises {
+fn build(published: Vec<Published>, orgs: &[Organisation], everyday: &[EverydayGuide], language: Arc<search::Resources>) -> Crises {
     let mut reach: HashMap<String, Vec<usize>> = HashMap::new();
     let mut candidates = Vec::new();
     for (i, p) in published.iter().enumerate() {
@@ -261,8 +275,17 @@ fn build(published: Vec<Published>, orgs: &[Organisation]) -> Crises {
         }
         candidates.extend(answer_candidates(p, codes));
     }
+    candidates.extend(everyday.iter().map(|g| Candidate::everyday(&g.municipality, &g.slug, &g.title, &g.body)));
     let names = orgs.iter().map(|o| (o.code.clone(), o.name.clone())).collect();
-    Crises { published, answers: search::Answers::new(candidates), reach, names, loaded: true, closed: Vec::new(), generation: 0 }
+    Crises {
+        published,
+        answers: search::Answers::with_resources(candidates, language),
+        reach,
+        names,
+        loaded: true,
+        closed: Vec::new(),
+        generation: 0,
+    }
 }
 
 /// What the chatbot may answer with: only the approved citizen wording of the published guide.
@@ -368,7 +391,7 @@ mod tests {
     fn nothing_is_said_about_crises_before_the_first_load() {
         let live = Live::default();
         assert!(matches!(live.loaded_crises(), Err(crate::Error::NotReady)), "not loaded yet");
-        let loaded = build(Vec::new(), &domain::org::reference());
+        let loaded = build(Vec::new(), &domain::org::reference(), &[], search::Resources::none());
         assert!(loaded.loaded && loaded.name("0250") == Some("Frederikssund"));
     }
 }

@@ -153,6 +153,11 @@ struct ServeArgs {
     /// names the client, for the chatbot's and the login's per-client limits.
     #[arg(long, env = "KRISESERVICE_TRUSTED_PROXIES", value_delimiter = ',')]
     trusted_proxies: Vec<std::net::IpAddr>,
+    /// The Danish thesaurus (MyThes `th_da_DK.dat`) the chatbot expands questions with. Without
+    /// it, Debian's `mythes-da` at /usr/share/mythes/th_da_DK.dat if installed; if neither, the
+    /// chatbot answers without it and start-up says so.
+    #[arg(long, env = "KRISESERVICE_THESAURUS")]
+    thesaurus: Option<std::path::PathBuf>,
     #[command(flatten)]
     jobs: Jobs,
 }
@@ -508,7 +513,17 @@ struct Served {
 
 impl Served {
     fn check(args: ServeArgs) -> Result<Served> {
-        let ServeArgs { storage, listen, secure_cookies, crisis_line, public_url, chat_rate_limit, trusted_proxies, jobs } = args;
+        let ServeArgs { storage, listen, secure_cookies, crisis_line, public_url, chat_rate_limit, trusted_proxies, thesaurus, jobs } =
+            args;
+        if let Some(path) = &thesaurus
+            && !path.is_file()
+        {
+            bail!("thesaurus '{}' is not a file: give the path of a MyThes th_da_DK.dat, or leave the setting out", path.display());
+        }
+        let (language, notes) = search::Resources::load(&search::resources::Paths { thesaurus });
+        for note in notes {
+            eprintln!("note: {note}");
+        }
         let crisis_line = match crisis_line {
             Some(raw) => {
                 Some(domain::guide::normalise_phone(&raw).with_context(|| format!("crisis_line '{raw}' is not a Danish phone number"))?)
@@ -524,7 +539,8 @@ impl Served {
         let (jobs, sms_webhooks) = jobs.settings(links)?;
         // Citizens' requests wait in the data directory while the database is away.
         let spool_dir = Some(storage.data_dir().join("spool"));
-        let app = app::Config { crisis_line, chat_per_minute: chat_rate_limit, spool_dir, sms_webhooks, ..Default::default() };
+        let language = std::sync::Arc::new(language);
+        let app = app::Config { crisis_line, chat_per_minute: chat_rate_limit, spool_dir, sms_webhooks, language, ..Default::default() };
         let proxies = trusted_proxies.iter().map(|p| p.to_string()).collect::<Vec<_>>().join(", ");
         let web = web::Config { secure_cookies, public_url, trusted_proxies, ..Default::default() };
         Ok(Served { storage, listen, app, web, jobs, proxies })

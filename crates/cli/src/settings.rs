@@ -27,6 +27,7 @@ pub struct File {
     /// `["10.0.0.5", "2001:db8::1"]`, or one comma-separated string as in the environment.
     #[serde(default, deserialize_with = "ip_addresses")]
     pub trusted_proxies: Option<Vec<IpAddr>>,
+    pub thesaurus: Option<PathBuf>,
     pub smtp_url: Option<String>,
     pub mail_from: Option<String>,
     pub retention_days: Option<i64>,
@@ -123,6 +124,7 @@ fn fill_serve(m: &ArgMatches, args: &mut ServeArgs, file: File) -> Result<()> {
     fill(m, "public_url", &mut args.public_url, file.public_url.clone().map(Some));
     fill(m, "chat_rate_limit", &mut args.chat_rate_limit, file.chat_rate_limit);
     fill(m, "trusted_proxies", &mut args.trusted_proxies, file.trusted_proxies.clone());
+    fill(m, "thesaurus", &mut args.thesaurus, file.thesaurus.clone().map(Some));
     fill_jobs(m, &mut args.jobs, file);
     Ok(())
 }

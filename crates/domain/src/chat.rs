@@ -68,6 +68,9 @@ pub enum ReplyKind {
     /// Not about the crisis (the weather, a passport): pointed to the municipality's ordinary
     /// channels, and neither passed on nor recorded, since the crisis authority cannot act on it.
     OffTopic,
+    /// An everyday matter (a passport, moving) that an everyday guide of the citizen's
+    /// municipality answers: a link to the guide, never a crisis text.
+    Everyday,
 }
 
 impl ReplyKind {
@@ -113,8 +116,18 @@ pub fn fixed_reply(kind: ReplyKind, line: Option<&str>, crisis: bool, passed_on:
                 (false, _) => format!("Lige nu er der ingen aktuel krise, jeg kan svare på. {ordinary}"),
             }
         }
-        ReplyKind::Answer => String::new(),
+        ReplyKind::Answer | ReplyKind::Everyday => String::new(),
     }
+}
+
+/// The reply to an everyday matter, above the link to the guide.
+pub fn everyday_reply(title: &str) -> String {
+    format!("Det hører ikke under krisen, men kommunen har en vejledning om det: »{title}«.")
+}
+
+/// Where the public reads a municipality's everyday guide.
+pub fn everyday_path(municipality: &str, slug: &str) -> String {
+    format!("/vejledning/{municipality}/{slug}")
 }
 
 /// How an off-topic reply begins: what the chat is for.

@@ -75,6 +75,16 @@
           src.appendChild(document.createTextNode("."));
           bot.appendChild(src);
         }
+        if (reply.guide) {
+          // An everyday matter: the municipality's own guide, as the page without script links it.
+          var link = document.createElement("a");
+          link.href = reply.guide.href;
+          link.textContent = reply.guide.title;
+          var p = document.createElement("p");
+          p.className = "guide-link";
+          p.appendChild(link);
+          bot.appendChild(p);
+        }
         conversation.value = reply.conversation;
         input.value = "";
         if (handover) handover.hidden = !reply.handover;

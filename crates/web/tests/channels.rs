@@ -603,3 +603,28 @@ async fn the_widget_works_without_javascript_and_explains_in_danish() {
     assert!(page.contains("Samtalen er udløbet"), "{page}");
     assert_eq!(kit.raw("GET", "/chat?conversation=%00%ff", None, None, &[]).await.0, StatusCode::OK);
 }
+
+#[tokio::test]
+async fn an_everyday_matter_gets_a_link_to_the_municipalitys_guide_never_a_crisis_text() {
+    let kit = Kit::sqlite().await;
+    crisis(&kit, &["0250"], false).await;
+    let pas = include_str!("../../cli/demo/everyday/0250/pas.md");
+    let guide = domain::everyday::EverydayGuide::from_file("0250", "pas.md", pas).unwrap();
+    kit.store.import_everyday("0250", vec![guide], domain::time::now()).await.unwrap();
+    let question = "jeg skal have nyt pas";
+    eventually("the everyday guide to reach the chatbot", || async { ask(&kit, question, None).await["kind"] == "everyday" }).await;
+    let v = ask(&kit, question, None).await;
+    assert_eq!(v["guide"]["href"], "/vejledning/0250/pas", "{v}");
+    assert!(v["source"].is_null() && v["answer"].as_str().unwrap().contains("Pas – bestil tid"), "a link, not a crisis text: {v}");
+    // The crisis questions are answered from the crisis as before.
+    assert_eq!(ask(&kit, "hvornår kommer strømmen igen", None).await["kind"], "answer");
+
+    let (status, page, _) = kit.raw("GET", "/vejledning/0250/pas", None, None, &[]).await;
+    let page = String::from_utf8(page).unwrap();
+    assert_eq!(status, StatusCode::OK);
+    assert!(page.contains("<h1>Pas – bestil tid og søg om pas</h1>") && page.contains("Torvet 2"), "{page}");
+    assert_eq!(kit.raw("GET", "/vejledning/0250/nej", None, None, &[]).await.0, StatusCode::NOT_FOUND);
+    // Another municipality's citizen is not sent to Frederikssund's guide, nor given the crisis text.
+    let (_, other) = chat(&kit, json!({ "message": question, "municipality": "0101" })).await;
+    assert!(other["kind"] != "answer" && other["kind"] != "everyday", "{other}");
+}

@@ -107,6 +107,7 @@ fn turn(turn: &Turn) -> Markup {
         div.turn.from-bot data-handover=(turn.reply.handover) {
             p { span.visually-hidden { (t(LANG, "chat.bot_replies")) " " } @for (i, line) in turn.reply.answer.lines().enumerate() { @if i > 0 { br; } (line) } }
             @if let Some(src) = &turn.reply.source { (source(src)) }
+            @if let Some(g) = &turn.reply.guide { p.guide-link { a href=(g.href) { (g.title) } } }
         }
     }
 }

@@ -15,7 +15,7 @@ use axum::routing::get;
 use channels::Published;
 use domain::guide::Version;
 use domain::incident::{Incident, Status};
-use maud::{DOCTYPE, Markup, html};
+use maud::{DOCTYPE, Markup, PreEscaped, html};
 use sha2::{Digest, Sha256};
 use std::collections::HashMap;
 use std::sync::RwLock;
@@ -29,6 +29,22 @@ pub fn routes() -> Router<AppState> {
         .route("/krise", get(index))
         .route("/krise/{code}", get(|s, p, h| crisis(s, p, h, false)))
         .route("/krise/{code}/embed", get(|s, p, h| crisis(s, p, h, true)))
+        .route("/vejledning/{code}/{slug}", get(everyday))
+}
+
+/// A municipality's everyday guide, where the chatbot sends a citizen with an everyday matter.
+async fn everyday(State(s): State<AppState>, Path((code, slug)): Path<(String, String)>) -> Response {
+    match s.app.public_everyday_guide(&code, &slug).await {
+        Ok(Some(g)) => {
+            let body = html! {
+                h1 { (g.title) }
+                div.everyday { (PreEscaped(domain::markdown::document_to_html(&g.body))) }
+            };
+            super::callout::public_page(LANG, &g.title, body)
+        }
+        Ok(None) => super::PageError::Api(crate::error::ApiError::not_found("guide"), LANG).into_response(),
+        Err(e) => super::PageError::from(LANG)(e).into_response(),
+    }
 }
 
 /// A rendered public page, and the snapshot of the published guides it was rendered from.
