@@ -24,12 +24,15 @@
 //! a rule meant for words in capitals (the genitive `'s` of an abbreviation) applies to every
 //! word that ends the same way.
 //!
-//! Measured on the real files (release build, 2 shared cores): loading 157 838 words and 2 085
-//! rules takes about 0.2 s and about 30 MB; `lemmas` takes about 1 µs a word, `is_word` of a
-//! compound a few µs, `suggest` 100–300 µs for a misspelt word of 8–12 letters.
+//! Measured on the real files, release build, on 2 cores shared with other builds (load about 5):
+//! loading 157 838 words and 2 085 rules takes 0.25 s and about 34 MB; `lemmas` about 1 µs a
+//! word; `is_word` of a compound 50–100 µs (most of it `CHECKCOMPOUNDREP`: every `REP` variant of
+//! the word is checked); `suggest` 0.2 ms of CPU for a five-letter word and 0.6–1.6 ms for one
+//! of 9–12 letters, about 1 µs for each of its 1 100 candidates (60-odd rules of the letters
+//! the candidate ends with checked, ten stems looked up).
 
-use std::collections::HashMap;
-use std::hash::{BuildHasherDefault, Hasher};
+use std::collections::{HashMap, HashSet};
+use std::hash::{BuildHasher, BuildHasherDefault, Hasher};
 use std::path::Path;
 
 /// Where Debian's `hunspell-da` installs the affix file.
@@ -69,8 +72,14 @@ impl Hasher for Fx {
         self.add(u64::from(i));
     }
 
+    /// Mixed at the end (murmur3's finaliser): a multiplication only carries bits upwards, and
+    /// the table picks its bucket by the low ones.
     fn finish(&self) -> u64 {
-        self.0
+        let mut h = self.0;
+        h ^= h >> 33;
+        h = h.wrapping_mul(0xff51_afd7_ed55_8ccd);
+        h ^= h >> 33;
+        h
     }
 }
 
@@ -81,6 +90,41 @@ impl Fx {
 }
 
 type FxMap<K, V> = HashMap<K, V, BuildHasherDefault<Fx>>;
+
+/// A Bloom filter of the words' hashes: 2²¹ bits (256 kB), two bits a word; for the 158 000
+/// Danish words about one stem in fifty that is no word gets past it.
+struct Bloom(Vec<u64>);
+
+const BLOOM_BITS: u32 = 21;
+
+impl Default for Bloom {
+    fn default() -> Bloom {
+        Bloom(vec![0; 1 << (BLOOM_BITS - 6)])
+    }
+}
+
+impl std::fmt::Debug for Bloom {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Bloom({} bits)", self.0.len() * 64)
+    }
+}
+
+impl Bloom {
+    fn bits(hash: u64) -> [usize; 2] {
+        let mask = (1u64 << BLOOM_BITS) - 1;
+        [(hash & mask) as usize, ((hash >> 32) & mask) as usize]
+    }
+
+    fn insert(&mut self, hash: u64) {
+        for b in Bloom::bits(hash) {
+            self.0[b / 64] |= 1 << (b % 64);
+        }
+    }
+
+    fn contains(&self, hash: u64) -> bool {
+        Bloom::bits(hash).iter().all(|&b| self.0[b / 64] & (1 << (b % 64)) != 0)
+    }
+}
 
 #[derive(Debug, Clone, Copy, PartialEq)]
 enum FlagKind {
@@ -170,25 +214,71 @@ struct Affix {
     /// Continuation flags: what the affixed form carries (compound flags, `NEEDAFFIX`) and which
     /// further affixes it takes.
     cont: Box<[Flag]>,
+    /// A suffix whose flag another suffix's continuation carries: it may follow that one.
+    followed: bool,
 }
 
-/// Rules by the text they add, each list ordered by what they strip (one stem per strip).
+/// Rules by the text they add, each list ordered by what they strip (one stem per strip). Every
+/// end of a suffix's text (every start of a prefix's) is a key, most with no rules: a look-up
+/// that finds no key ends the search, as no longer affix can match either.
 #[derive(Debug, Default)]
 struct AffixIndex {
-    by_add: FxMap<Box<str>, Vec<u32>>,
+    by_add: FxMap<Box<str>, Vec<Slot>>,
     max_chars: usize,
+    suffix: bool,
+}
+
+/// A rule in an [`AffixIndex`] list, with what is checked before the rule itself is read.
+#[derive(Debug, Clone, Copy)]
+struct Slot {
+    rule: u32,
+    /// Which strip of the list's (rules are ordered by strip, and one stem serves a strip).
+    strip: u32,
+    /// The letter the condition wants next to the affix, where it wants one: "bbe" of the
+    /// imperative `be → 0` wants a "b" before the "e" left; most rules of a list are told apart
+    /// by it without reading the condition.
+    next_to: Option<char>,
 }
 
 impl AffixIndex {
+    fn new(suffix: bool) -> AffixIndex {
+        AffixIndex { suffix, ..AffixIndex::default() }
+    }
+
     fn insert(&mut self, rules: &[Affix], i: usize) {
-        let add = &rules[i].add;
+        let rule = &rules[i];
+        let add = &rule.add;
         self.max_chars = self.max_chars.max(add.chars().count());
-        self.by_add.entry(add.clone()).or_default().push(i as u32);
+        let cuts = add.char_indices().map(|(c, _)| c).chain([add.len()]);
+        for cut in cuts {
+            let part = if self.suffix { &add[cut..] } else { &add[..cut] };
+            self.by_add.entry(part.into()).or_default();
+        }
+        let (n, s) = (rule.cond.0.len(), rule.strip.chars().count());
+        let unit = if n <= s {
+            None
+        } else if self.suffix {
+            rule.cond.0.get(n - s - 1)
+        } else {
+            rule.cond.0.get(s)
+        };
+        let next_to = match unit {
+            Some(Unit::Char(c)) => Some(*c),
+            _ => None,
+        };
+        self.by_add.entry(add.clone()).or_default().push(Slot { rule: i as u32, strip: 0, next_to });
     }
 
     fn sort(&mut self, rules: &[Affix]) {
         for list in self.by_add.values_mut() {
-            list.sort_by(|a, b| rules[*a as usize].strip.cmp(&rules[*b as usize].strip));
+            list.sort_by(|a, b| rules[a.rule as usize].strip.cmp(&rules[b.rule as usize].strip));
+            let mut group = 0;
+            for k in 1..list.len() {
+                if rules[list[k].rule as usize].strip != rules[list[k - 1].rule as usize].strip {
+                    group += 1;
+                }
+                list[k].strip = group;
+            }
         }
     }
 }
@@ -248,12 +338,13 @@ struct Flags {
 #[derive(Debug)]
 pub struct Hunspell {
     words: FxMap<Box<str>, Vec<Homonym>>,
+    bloom: Bloom,
     flag_sets: Vec<Box<[Flag]>>,
     rules: Vec<Affix>,
     suffixes: AffixIndex,
     prefixes: AffixIndex,
-    /// Suffixes by a flag in their continuation: the inner suffixes an outer one can follow.
-    inner_suffixes: FxMap<Flag, AffixIndex>,
+    /// The suffixes whose continuation carries another suffix's flag: those an outer one follows.
+    inner_suffixes: AffixIndex,
     reps: Vec<Rep>,
     try_chars: Vec<char>,
     flags: Flags,
@@ -312,11 +403,12 @@ impl Hunspell {
     fn parse_aff(text: &str) -> Result<Hunspell, String> {
         let mut h = Hunspell {
             words: FxMap::default(),
+            bloom: Bloom::default(),
             flag_sets: Vec::new(),
             rules: Vec::new(),
-            suffixes: AffixIndex::default(),
-            prefixes: AffixIndex::default(),
-            inner_suffixes: FxMap::default(),
+            suffixes: AffixIndex::new(true),
+            prefixes: AffixIndex::new(false),
+            inner_suffixes: AffixIndex::new(true),
             reps: Vec::new(),
             try_chars: Vec::new(),
             flags: Flags::default(),
@@ -330,6 +422,7 @@ impl Hunspell {
         // The rule lines a `SFX`/`PFX` header still promises, by kind and flag.
         let mut pending: HashMap<(bool, Flag), (bool, usize)> = HashMap::new();
         let mut reps_pending: Option<usize> = None;
+        let mut suffix_rules: Vec<usize> = Vec::new();
         for (n, line) in text.lines().enumerate() {
             let at = |e: String| format!("line {}: {e}", n + 1);
             let line = line.trim_start_matches('\u{feff}');
@@ -405,14 +498,13 @@ impl Hunspell {
                                 add: zero(add).to_lowercase().into(),
                                 cond: Condition::parse(&f.get(4).unwrap_or(&".").to_lowercase()).map_err(at)?,
                                 cont: parse_flags(kind, cont).map_err(at)?.into(),
+                                followed: false,
                             };
                             h.rules.push(rule);
                             let i = h.rules.len() - 1;
                             if suffix {
                                 h.suffixes.insert(&h.rules, i);
-                                for &c in &h.rules[i].cont {
-                                    h.inner_suffixes.entry(c).or_default().insert(&h.rules, i);
-                                }
+                                suffix_rules.push(i);
                             } else {
                                 h.prefixes.insert(&h.rules, i);
                             }
@@ -432,11 +524,17 @@ impl Hunspell {
             }
         }
         h.flag_kind = kind;
+        let suffix_flags: HashSet<Flag> = suffix_rules.iter().map(|&i| h.rules[i].flag).collect();
+        let continued: HashSet<Flag> = suffix_rules.iter().flat_map(|&i| h.rules[i].cont.iter().copied()).collect();
+        for &i in &suffix_rules {
+            h.rules[i].followed = continued.contains(&h.rules[i].flag);
+            if h.rules[i].cont.iter().any(|c| suffix_flags.contains(c)) {
+                h.inner_suffixes.insert(&h.rules, i);
+            }
+        }
         h.suffixes.sort(&h.rules);
         h.prefixes.sort(&h.rules);
-        for ix in h.inner_suffixes.values_mut() {
-            ix.sort(&h.rules);
-        }
+        h.inner_suffixes.sort(&h.rules);
         Ok(h)
     }
 
@@ -485,6 +583,7 @@ impl Hunspell {
             };
             let stem = morph.split_whitespace().find_map(|m| m.strip_prefix("st:")).map(|s| s.to_lowercase().into());
             let word = word.replace("\\/", "/").to_lowercase();
+            self.bloom.insert(BuildHasherDefault::<Fx>::default().hash_one(word.as_str()));
             self.words.entry(word.into()).or_default().push(Homonym { flags: id, stem });
         }
         Ok(())
@@ -501,39 +600,58 @@ impl Hunspell {
 }
 
 impl Hunspell {
+    /// The word list's entry for `word`. Most stems tried are no words, and the list is too
+    /// big for the cache: a bit set of the words' hashes answers most of them first.
+    fn entry(&self, word: &str) -> Option<(&str, &[Homonym])> {
+        let hash = BuildHasherDefault::<Fx>::default().hash_one(word);
+        if !self.bloom.contains(hash) {
+            return None;
+        }
+        self.words.get_key_value(word).map(|(k, v)| (&**k, v.as_slice()))
+    }
+
     fn flags_of(&self, h: &Homonym) -> &[Flag] {
         &self.flag_sets[h.flags as usize]
     }
 
     /// Every way `word` is a dictionary word as it stands or with affixes, until `visit` says
     /// it has found what it looks for (returns true).
+    /// A word the list forbids (`FORBIDDENWORD`) has none, whatever its affixes would allow.
     fn analyses<'s>(&'s self, word: &str, visit: &mut dyn FnMut(&Analysis<'s>) -> bool) -> bool {
-        if let Some((root, homonyms)) = self.words.get_key_value(word) {
+        let whole = self.entry(word);
+        if let Some((root, homonyms)) = whole {
+            if homonyms.iter().any(|h| has(self.flags_of(h), self.flags.forbidden)) {
+                return false;
+            }
             for homonym in homonyms {
                 if visit(&Analysis { root, homonym, prefix: None, suffixes: [None, None] }) {
                     return true;
                 }
             }
         }
-        if self.suffix_analyses(word, None, visit) {
+        if self.suffix_analyses(word, Some(whole), None, visit) {
             return true;
         }
-        let mut stem = String::with_capacity(word.len() + 8);
+        let mut stem = String::new();
         let starts = std::iter::once(0).chain(word.char_indices().skip(1).map(|(i, _)| i)).take(self.prefixes.max_chars + 1);
         for cut in starts {
-            let Some(list) = self.prefixes.by_add.get(&word[..cut]) else { continue };
+            let Some(list) = self.prefixes.by_add.get(&word[..cut]) else { break };
             if cut == word.len() {
                 continue;
             }
-            for &i in list {
-                let rule = &self.rules[i as usize];
+            let next = word[cut..].chars().next();
+            for slot in list {
+                if slot.next_to.is_some_and(|c| Some(c) != next) {
+                    continue;
+                }
+                let rule = &self.rules[slot.rule as usize];
                 stem.clear();
                 stem.push_str(&rule.strip);
                 stem.push_str(&word[cut..]);
                 if !rule.cond.matches_start(&stem) {
                     continue;
                 }
-                if let Some((root, homonyms)) = self.words.get_key_value(stem.as_str()) {
+                if let Some((root, homonyms)) = self.entry(&stem) {
                     for homonym in homonyms {
                         if self.flags_of(homonym).contains(&rule.flag)
                             && visit(&Analysis { root, homonym, prefix: Some(rule), suffixes: [None, None] })
@@ -542,7 +660,7 @@ impl Hunspell {
                         }
                     }
                 }
-                if rule.cross && self.suffix_analyses(&stem, Some(rule), visit) {
+                if rule.cross && self.suffix_analyses(&stem, None, Some(rule), visit) {
                     return true;
                 }
             }
@@ -550,34 +668,56 @@ impl Hunspell {
         false
     }
 
-    /// The analyses of `word` by one suffix, or two, or one after `prefix` was taken off.
-    fn suffix_analyses<'s>(&'s self, word: &str, prefix: Option<&'s Affix>, visit: &mut dyn FnMut(&Analysis<'s>) -> bool) -> bool {
-        let mut stem = String::with_capacity(word.len() + 8);
-        let mut inner_stem = String::with_capacity(word.len() + 8);
+    /// The analyses of `word` by one suffix, or two, or one after `prefix` was taken off;
+    /// `whole` is the word's own entry where it was looked up already.
+    #[allow(clippy::type_complexity)]
+    fn suffix_analyses<'s>(
+        &'s self,
+        word: &str,
+        whole: Option<Option<(&'s str, &'s [Homonym])>>,
+        prefix: Option<&'s Affix>,
+        visit: &mut dyn FnMut(&Analysis<'s>) -> bool,
+    ) -> bool {
+        // Built only for a rule that strips something; otherwise the stem is a slice of the word.
+        let mut built = String::new();
+        // The rules of one strip whose condition holds and that an inner suffix may precede.
+        let mut outer: Vec<&'s Affix> = Vec::new();
         let cuts = std::iter::once(word.len()).chain(word.char_indices().rev().map(|(i, _)| i)).take(self.suffixes.max_chars + 1);
         for cut in cuts {
             if cut == 0 {
                 break;
             }
-            let Some(list) = self.suffixes.by_add.get(&word[cut..]) else { continue };
-            let mut last_strip: Option<&str> = None;
-            let mut found: Option<(&'s str, &'s [Homonym])> = None;
-            for &i in list {
-                let rule = &self.rules[i as usize];
-                if prefix.is_some() && !rule.cross {
+            let Some(list) = self.suffixes.by_add.get(&word[cut..]) else { break };
+            let before = word[..cut].chars().next_back();
+            for group in list.chunk_by(|a, b| a.strip == b.strip) {
+                if !group.iter().any(|s| s.next_to.is_none_or(|c| Some(c) == before)) {
                     continue;
                 }
-                if last_strip != Some(&*rule.strip) {
-                    stem.clear();
-                    stem.push_str(&word[..cut]);
-                    stem.push_str(&rule.strip);
-                    last_strip = Some(&rule.strip);
-                    found = self.words.get_key_value(stem.as_str()).map(|(k, v)| (&**k, v.as_slice()));
-                }
-                if !rule.cond.matches_end(&stem) {
-                    continue;
-                }
-                if let Some((root, homonyms)) = found {
+                let strip = &self.rules[group[0].rule as usize].strip;
+                let stem = if strip.is_empty() {
+                    &word[..cut]
+                } else {
+                    built.clear();
+                    built.push_str(&word[..cut]);
+                    built.push_str(strip);
+                    built.as_str()
+                };
+                // The stem's dictionary entry, looked up once a rule's condition holds for it.
+                let mut found: Option<Option<(&'s str, &'s [Homonym])>> = if cut == word.len() && strip.is_empty() { whole } else { None };
+                outer.clear();
+                for slot in group {
+                    if slot.next_to.is_some_and(|c| Some(c) != before) {
+                        continue;
+                    }
+                    let rule = &self.rules[slot.rule as usize];
+                    if (prefix.is_some() && !rule.cross) || !rule.cond.matches_end(stem) {
+                        continue;
+                    }
+                    if rule.followed && prefix.is_none() {
+                        outer.push(rule);
+                    }
+                    let entry = *found.get_or_insert_with(|| self.entry(stem));
+                    let Some((root, homonyms)) = entry else { continue };
                     for homonym in homonyms {
                         let flags = self.flags_of(homonym);
                         let suffix_ok = flags.contains(&rule.flag) || prefix.is_some_and(|p| p.cont.contains(&rule.flag));
@@ -587,29 +727,48 @@ impl Hunspell {
                         }
                     }
                 }
-                // Two suffixes: the inner one's continuation carries this one's flag.
-                let Some(inner) = self.inner_suffixes.get(&rule.flag).filter(|_| prefix.is_none()) else { continue };
-                let inner_cuts = std::iter::once(stem.len()).chain(stem.char_indices().rev().map(|(i, _)| i)).take(inner.max_chars + 1);
-                for inner_cut in inner_cuts {
-                    if inner_cut == 0 {
-                        break;
+                if !outer.is_empty() && self.inner_analyses(stem, &outer, visit) {
+                    return true;
+                }
+            }
+        }
+        false
+    }
+
+    /// Two suffixes: `stem` is what an outer rule of `outer` left, and an inner suffix whose
+    /// continuation carries the outer one's flag comes off it.
+    fn inner_analyses<'s>(&'s self, stem: &str, outer: &[&'s Affix], visit: &mut dyn FnMut(&Analysis<'s>) -> bool) -> bool {
+        let inner = &self.inner_suffixes;
+        let mut built = String::new();
+        let cuts = std::iter::once(stem.len()).chain(stem.char_indices().rev().map(|(i, _)| i)).take(inner.max_chars + 1);
+        for cut in cuts {
+            if cut == 0 {
+                break;
+            }
+            let Some(list) = inner.by_add.get(&stem[cut..]) else { break };
+            let before = stem[..cut].chars().next_back();
+            for slot in list {
+                if slot.next_to.is_some_and(|c| Some(c) != before) {
+                    continue;
+                }
+                let inner_rule = &self.rules[slot.rule as usize];
+                if !outer.iter().any(|o| inner_rule.cont.contains(&o.flag)) {
+                    continue;
+                }
+                built.clear();
+                built.push_str(&stem[..cut]);
+                built.push_str(&inner_rule.strip);
+                if !inner_rule.cond.matches_end(&built) {
+                    continue;
+                }
+                let Some((root, homonyms)) = self.entry(&built) else { continue };
+                for homonym in homonyms {
+                    if !self.flags_of(homonym).contains(&inner_rule.flag) {
+                        continue;
                     }
-                    let Some(inner_list) = inner.by_add.get(&stem[inner_cut..]) else { continue };
-                    for &j in inner_list {
-                        let inner_rule = &self.rules[j as usize];
-                        inner_stem.clear();
-                        inner_stem.push_str(&stem[..inner_cut]);
-                        inner_stem.push_str(&inner_rule.strip);
-                        if !inner_rule.cond.matches_end(&inner_stem) {
-                            continue;
-                        }
-                        let Some((root, homonyms)) = self.words.get_key_value(inner_stem.as_str()) else { continue };
-                        for homonym in homonyms {
-                            if self.flags_of(homonym).contains(&inner_rule.flag)
-                                && visit(&Analysis { root, homonym, prefix: None, suffixes: [Some(rule), Some(inner_rule)] })
-                            {
-                                return true;
-                            }
+                    for &rule in outer.iter().filter(|o| inner_rule.cont.contains(&o.flag)) {
+                        if visit(&Analysis { root, homonym, prefix: None, suffixes: [Some(rule), Some(inner_rule)] }) {
+                            return true;
                         }
                     }
                 }
@@ -666,15 +825,12 @@ impl Hunspell {
     }
 
     fn forbidden(&self, word: &str) -> bool {
-        self.words.get(word).is_some_and(|hs| hs.iter().any(|h| has(self.flags_of(h), self.flags.forbidden)))
+        self.entry(word).is_some_and(|(_, hs)| hs.iter().any(|h| has(self.flags_of(h), self.flags.forbidden)))
     }
 
     /// Whether `word` is a dictionary word or a form of one (compounds aside), and a root of it
     /// that may be suggested.
     fn simple_word(&self, word: &str) -> Option<bool> {
-        if self.forbidden(word) {
-            return None;
-        }
         let mut any = false;
         let mut suggestible = false;
         self.analyses(word, &mut |a| {
@@ -693,9 +849,6 @@ impl Hunspell {
     /// see [`Hunspell::compound_parts`]).
     pub fn lemmas(&self, word: &str) -> Vec<&str> {
         let mut out: Vec<&str> = Vec::new();
-        if self.forbidden(word) {
-            return out;
-        }
         self.analyses(word, &mut |a| {
             if self.standalone(a) {
                 if !out.contains(&a.root) {
@@ -833,34 +986,30 @@ impl Hunspell {
         for candidate in self.rep_variants(word) {
             consider(candidate, &mut out);
         }
-        let chars: Vec<char> = word.chars().collect();
-        let build = |cs: &[char]| cs.iter().collect::<String>();
-        for i in 0..chars.len() {
-            let mut cs = chars.clone();
-            cs.remove(i);
-            consider(build(&cs), &mut out);
+        let bounds: Vec<usize> = word.char_indices().map(|(i, _)| i).chain([word.len()]).collect();
+        let letters: Vec<char> = word.chars().collect();
+        let n = letters.len();
+        let join = |parts: &[&str]| parts.concat();
+        for i in 0..n {
+            consider(join(&[&word[..bounds[i]], &word[bounds[i + 1]..]]), &mut out);
         }
-        for i in 1..chars.len() {
-            if chars[i] != chars[i - 1] {
-                let mut cs = chars.clone();
-                cs.swap(i - 1, i);
-                consider(build(&cs), &mut out);
+        for i in 1..n {
+            if letters[i] != letters[i - 1] {
+                let (a, b) = (&word[bounds[i - 1]..bounds[i]], &word[bounds[i]..bounds[i + 1]]);
+                consider(join(&[&word[..bounds[i - 1]], b, a, &word[bounds[i + 1]..]]), &mut out);
             }
         }
-        for i in 0..chars.len() {
+        let mut letter = [0u8; 4];
+        for i in 0..n {
             for &c in &self.try_chars {
-                if c != chars[i] {
-                    let mut cs = chars.clone();
-                    cs[i] = c;
-                    consider(build(&cs), &mut out);
+                if c != letters[i] {
+                    consider(join(&[&word[..bounds[i]], c.encode_utf8(&mut letter), &word[bounds[i + 1]..]]), &mut out);
                 }
             }
         }
-        for i in 0..=chars.len() {
+        for i in 0..=n {
             for &c in &self.try_chars {
-                let mut cs = chars.clone();
-                cs.insert(i, c);
-                consider(build(&cs), &mut out);
+                consider(join(&[&word[..bounds[i]], c.encode_utf8(&mut letter), &word[bounds[i]..]]), &mut out);
             }
         }
         out
