@@ -4,6 +4,7 @@
 pub mod analysis;
 pub mod answer;
 mod features;
+pub mod hunspell;
 pub mod index;
 mod intents;
 mod lexicon;
