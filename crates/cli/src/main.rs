@@ -158,6 +158,11 @@ struct ServeArgs {
     /// chatbot answers without it and start-up says so.
     #[arg(long, env = "KRISESERVICE_THESAURUS")]
     thesaurus: Option<std::path::PathBuf>,
+    /// The Danish Hunspell dictionary's `.dic` (its `.aff` beside it) for inflections and
+    /// spelling. Without it, Debian's `hunspell-da` at /usr/share/hunspell/da_DK.dic if
+    /// installed; if neither, start-up says so.
+    #[arg(long, env = "KRISESERVICE_HUNSPELL")]
+    hunspell: Option<std::path::PathBuf>,
     #[command(flatten)]
     jobs: Jobs,
 }
@@ -513,14 +518,29 @@ struct Served {
 
 impl Served {
     fn check(args: ServeArgs) -> Result<Served> {
-        let ServeArgs { storage, listen, secure_cookies, crisis_line, public_url, chat_rate_limit, trusted_proxies, thesaurus, jobs } =
-            args;
+        let ServeArgs {
+            storage,
+            listen,
+            secure_cookies,
+            crisis_line,
+            public_url,
+            chat_rate_limit,
+            trusted_proxies,
+            thesaurus,
+            hunspell,
+            jobs,
+        } = args;
         if let Some(path) = &thesaurus
             && !path.is_file()
         {
             bail!("thesaurus '{}' is not a file: give the path of a MyThes th_da_DK.dat, or leave the setting out", path.display());
         }
-        let (language, notes) = search::Resources::load(&search::resources::Paths { thesaurus });
+        if let Some(path) = &hunspell
+            && !(path.is_file() && path.with_extension("aff").is_file())
+        {
+            bail!("hunspell '{}': give the path of a Hunspell .dic with its .aff beside it, or leave the setting out", path.display());
+        }
+        let (language, notes) = search::Resources::load(&search::resources::Paths { thesaurus, hunspell });
         for note in notes {
             eprintln!("note: {note}");
         }

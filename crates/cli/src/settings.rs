@@ -28,6 +28,7 @@ pub struct File {
     #[serde(default, deserialize_with = "ip_addresses")]
     pub trusted_proxies: Option<Vec<IpAddr>>,
     pub thesaurus: Option<PathBuf>,
+    pub hunspell: Option<PathBuf>,
     pub smtp_url: Option<String>,
     pub mail_from: Option<String>,
     pub retention_days: Option<i64>,
@@ -125,6 +126,7 @@ fn fill_serve(m: &ArgMatches, args: &mut ServeArgs, file: File) -> Result<()> {
     fill(m, "chat_rate_limit", &mut args.chat_rate_limit, file.chat_rate_limit);
     fill(m, "trusted_proxies", &mut args.trusted_proxies, file.trusted_proxies.clone());
     fill(m, "thesaurus", &mut args.thesaurus, file.thesaurus.clone().map(Some));
+    fill(m, "hunspell", &mut args.hunspell, file.hunspell.clone().map(Some));
     fill_jobs(m, &mut args.jobs, file);
     Ok(())
 }

@@ -1,5 +1,5 @@
 //! Chatbot quality on bench/chat-eval: `cargo run --release -p search --example chat_eval --
-//! bench/chat-eval [--with-action] [--without-questions] [--questions FILE] [--sweep] [--resources none|thesaurus|all]`. Exits
+//! bench/chat-eval [--with-action] [--without-questions] [--questions FILE] [--sweep] [--resources none|thesaurus|hunspell|all]`. Exits
 //! non-zero when a goal is missed. The report is for the engine with every Danish resource this
 //! machine has; a table compares it, in the same run, with each resource left out.
 
@@ -31,6 +31,9 @@ fn main() {
     let mut variants: Vec<(&str, Arc<Resources>)> = vec![("none", Resources::none())];
     if let Ok(t) = Thesaurus::load(Path::new(SYSTEM_PATH)) {
         variants.push(("thesaurus", Arc::new(Resources::with_thesaurus(&t))));
+    }
+    if let Ok(h) = search::hunspell::Hunspell::load(Path::new(search::hunspell::SYSTEM_AFF), Path::new(search::hunspell::SYSTEM_DIC)) {
+        variants.push(("hunspell", Arc::new(Resources::with_hunspell(h))));
     }
     variants.push(("all", Arc::new(all)));
     // `--resources NAME`: the variant the full report is for (all by default).

@@ -28,6 +28,8 @@ pub const THRESHOLD: f32 = 0.38;
 
 /// A lexicon synonym is nearly as good as the word itself.
 const SYNONYM: f32 = 0.9;
+/// The dictionary word of an inflected form is nearly the word itself.
+const LEMMA: f32 = 0.9;
 /// Crises of other municipalities can still answer, but the caller's own come first.
 const OTHER_MUNICIPALITY: f32 = 0.6;
 /// An everyday guide of another municipality than the caller's ranks nearly as its own would.
@@ -561,6 +563,19 @@ impl Answers {
             // The thesaurus' synonyms count for less than the word (see `thesaurus`).
             for (t, weight) in self.resources.synonyms(&term) {
                 alts.extend(self.features.vocab.get(t).map(|id| (id, *weight)));
+            }
+            // A form the stemmer cuts differently from its dictionary word ("børnene", "gik"),
+            // and, for a word not Danish at all, what it was probably meant to be.
+            if !alts.iter().any(|&(f, x)| f < layout.terms && x >= 1.0) {
+                let known = |w: &str| self.features.vocab.get(&term_of(w));
+                for lemma in self.resources.lemmas(word) {
+                    alts.extend(known(lemma).map(|id| (id, LEMMA)));
+                }
+                if alts.is_empty() {
+                    for fix in self.resources.corrections(word) {
+                        alts.extend(known(&fix).map(|id| (id, Via::Fuzzy.weight())));
+                    }
+                }
             }
             let summary_cue = lx.summary_cues.contains(&term);
             let contact_cue = lx.contact_cues.contains(&term) || (asks_whom && lx.contact_hints.contains(&term));

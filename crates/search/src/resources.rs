@@ -2,15 +2,21 @@
 //! thesaurus (`mythes-da`) for synonyms the guides do not use. They are optional: without them
 //! the engine gives the answers it gave before, and the server says at start-up what is missing.
 
+use crate::hunspell::{self, Hunspell};
 use crate::thesaurus::{self, Thesaurus};
 use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::Arc;
 
+/// A misspelt word's first few corrections are the likely ones.
+const MAX_CORRECTIONS: usize = 3;
+
 /// Where to read the resources from; `None` is Debian's system path.
 #[derive(Debug, Clone, Default)]
 pub struct Paths {
     pub thesaurus: Option<PathBuf>,
+    /// The Hunspell dictionary's `.dic`; its `.aff` lies beside it.
+    pub hunspell: Option<PathBuf>,
 }
 
 /// What the engine expands a question's words with.
@@ -18,6 +24,8 @@ pub struct Paths {
 pub struct Resources {
     /// Index term → its thesaurus expansions (terms) and what each counts for.
     synonyms: HashMap<String, Vec<(String, f32)>>,
+    /// The Danish dictionary: a word's dictionary forms, and a misspelt word's corrections.
+    hunspell: Option<Hunspell>,
 }
 
 impl Resources {
@@ -27,7 +35,11 @@ impl Resources {
     }
 
     pub fn with_thesaurus(t: &Thesaurus) -> Resources {
-        Resources { synonyms: t.by_term() }
+        Resources { synonyms: t.by_term(), hunspell: None }
+    }
+
+    pub fn with_hunspell(h: Hunspell) -> Resources {
+        Resources { synonyms: HashMap::new(), hunspell: Some(h) }
     }
 
     /// Reads what `paths` names (or the system paths). A resource that cannot be read is left
@@ -44,13 +56,36 @@ impl Resources {
                 HashMap::new()
             }
         };
-        (Resources { synonyms }, notes)
+        let dic = paths.hunspell.clone().unwrap_or_else(|| PathBuf::from(hunspell::SYSTEM_DIC));
+        let hunspell = match Hunspell::load(&dic.with_extension("aff"), &dic) {
+            Ok(h) => Some(h),
+            Err(e) => {
+                let hint =
+                    if paths.hunspell.is_none() { "install Debian's hunspell-da, or give --hunspell PATH.dic" } else { "check --hunspell" };
+                notes.push(format!("{e}; the chatbot answers without the Danish dictionary ({hint})"));
+                None
+            }
+        };
+        (Resources { synonyms, hunspell }, notes)
     }
 
     /// The thesaurus expansions of an index term; Snowball is not idempotent, so the stem of
     /// the term is tried as well ("elektriciteten" → "elektricitet" → "elektricit").
     pub fn synonyms(&self, term: &str) -> &[(String, f32)] {
         self.synonyms.get(term).or_else(|| self.synonyms.get(&crate::analysis::stem(term))).map_or(&[], Vec::as_slice)
+    }
+
+    /// The dictionary words `word` is a form of ("børnene" → "barn"), by the dictionary.
+    pub fn lemmas(&self, word: &str) -> Vec<&str> {
+        self.hunspell.as_ref().map(|h| h.lemmas(word)).unwrap_or_default()
+    }
+
+    /// For a word the dictionary does not know: what it was probably meant to be.
+    pub fn corrections(&self, word: &str) -> Vec<String> {
+        match &self.hunspell {
+            Some(h) if !h.is_word(word) => h.suggest(word, MAX_CORRECTIONS),
+            _ => Vec::new(),
+        }
     }
 
     /// Whether a thesaurus was read.
@@ -65,9 +100,12 @@ mod tests {
 
     #[test]
     fn a_missing_thesaurus_is_a_note_and_no_expansions() {
-        let (r, notes) = Resources::load(&Paths { thesaurus: Some("/nonexistent/th_da_DK.dat".into()) });
-        assert!(!r.has_thesaurus());
-        assert_eq!(notes.len(), 1);
+        let (r, notes) = Resources::load(&Paths {
+            thesaurus: Some("/nonexistent/th_da_DK.dat".into()),
+            hunspell: Some("/nonexistent/da_DK.dic".into()),
+        });
+        assert!(!r.has_thesaurus() && r.lemmas("husene").is_empty());
+        assert_eq!(notes.len(), 2);
         assert!(notes[0].contains("/nonexistent/th_da_DK.dat") && notes[0].contains("--thesaurus"), "{notes:?}");
     }
 
