@@ -10,6 +10,7 @@ mod lexicon;
 mod ngram;
 pub mod query;
 mod rank;
+pub mod similar;
 mod snippet;
 pub mod thesaurus;
 pub mod vocab;
