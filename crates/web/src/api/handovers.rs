@@ -11,7 +11,7 @@ use domain::Permission as P;
 use uuid::Uuid;
 
 /// The questions the chatbot handed over or answered with low confidence, grouped by similarity
-#[utoipa::path(get, path = "/api/v1/incidents/{id}/inquiries/handovers", extensions(("x-permission" = json!(P::ViewInquiries))),
+#[utoipa::path(get, path = "/api/v1/incidents/{id}/inquiries/handovers", operation_id = "chatbot_handovers", extensions(("x-permission" = json!(P::ViewInquiries))),
     responses((status = OK, body = Handovers)))]
 pub async fn list(State(s): State<AppState>, ApiCaller(c): ApiCaller, Path(id): Path<Uuid>) -> Result<Json<Handovers>, ApiError> {
     Ok(Json(s.app.handovers(&c.actor(), id).await?))
@@ -20,7 +20,7 @@ pub async fn list(State(s): State<AppState>, ApiCaller(c): ApiCaller, Path(id): 
 /// Add a group's question to the guide: as an example question of a published row (published at
 /// once, or kept in the draft when the draft has other unpublished changes), or as a new row in
 /// the draft
-#[utoipa::path(post, path = "/api/v1/incidents/{id}/inquiries/handovers", extensions(("x-permission" = json!(P::EditGuide))),
+#[utoipa::path(post, path = "/api/v1/incidents/{id}/inquiries/handovers", operation_id = "adopt_chatbot_question", extensions(("x-permission" = json!(P::EditGuide))),
     responses((status = CREATED, body = Adopted)))]
 pub async fn adopt(
     State(s): State<AppState>,
