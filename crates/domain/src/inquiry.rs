@@ -314,7 +314,9 @@ pub fn aggregate(inquiries: &[Inquiry], top: usize) -> Aggregates {
         *per_hour.entry(format!("{}-{:02}-{:02} {:02}:00", l.year(), l.month() as u8, l.day(), l.hour())).or_insert(0) += 1;
         *per_situation.entry(i.situation.clone()).or_insert(0) += 1;
         if i.situation.is_none() && !i.text.is_empty() {
-            let e = not_covered.entry(i.text.to_lowercase()).or_insert_with(|| (i.text.clone(), 0));
+            // Shown as the authority may read it, whatever was stored before numbers were masked.
+            let text = mask_personal(&i.text);
+            let e = not_covered.entry(text.to_lowercase()).or_insert_with(|| (text, 0));
             e.1 += 1;
         }
     }
@@ -441,12 +443,19 @@ mod tests {
             municipality: "0250".into(),
             at: at(h),
         };
-        let all =
-            vec![mk(Some("A"), "", 9), mk(Some("A"), "", 9), mk(None, "Medicin?", 10), mk(None, "medicin?", 10), mk(None, "Skole", 10)];
+        let all = vec![
+            mk(Some("A"), "", 9),
+            mk(Some("A"), "", 9),
+            mk(None, "Medicin?", 10),
+            mk(None, "medicin?", 10),
+            mk(None, "Skole", 10),
+            mk(None, "Chatbot: ring 2030 4050", 10),
+        ];
         let a = aggregate(&all, 1);
-        assert_eq!(a.total, 5);
-        assert_eq!(a.per_hour, vec![("2026-11-23 10:00".to_string(), 2), ("2026-11-23 11:00".to_string(), 3)]);
-        assert_eq!(a.per_situation[0], (None, 3));
+        assert_eq!(aggregate(&all, 3).top_not_covered[1], ("Chatbot: ring [tal]".to_string(), 1), "numbers masked");
+        assert_eq!(a.total, 6);
+        assert_eq!(a.per_hour, vec![("2026-11-23 10:00".to_string(), 2), ("2026-11-23 11:00".to_string(), 4)]);
+        assert_eq!(a.per_situation[0], (None, 4));
         assert_eq!(a.per_situation[1], (Some("A".to_string()), 2));
         assert_eq!(a.top_not_covered, vec![("Medicin?".to_string(), 2)]);
     }

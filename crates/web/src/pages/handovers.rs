@@ -87,7 +87,7 @@ pub fn section(ctx: &Ctx, id: Uuid, h: &Handovers, notice: &Notice) -> Markup {
             @if h.may_edit && h.draft_pending && !h.groups.is_empty() {
                 p.notice { (ctx.t("handovers.draft_pending")) " " a href={ "/incidents/" (id) "/guide" } { (ctx.t("handovers.open_editor")) } }
             }
-            ol.cards.handovers {
+            ul.cards.handovers {
                 @for (n, g) in h.groups.iter().enumerate() {
                     li.card {
                         p { strong { (g.question) } }
