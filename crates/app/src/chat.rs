@@ -2,10 +2,12 @@
 //! below the threshold or on request, and records what it could not answer as a "not covered"
 //! inquiry for the authority. Conversations live in memory only, briefly.
 
+mod handover;
+
 use crate::spool::Spooled;
 use crate::{App, Error, Refusal, Result};
 use domain::chat::{ChatRequest, ReplyKind, fixed_reply};
-use domain::inquiry::{AnsweredSection, INQUIRY_TEXT_MAX, NewCallback, NewInquiry};
+use domain::inquiry::{AnsweredSection, NewCallback};
 use search::Reply;
 use serde::Serialize;
 use std::collections::{HashMap, VecDeque};
@@ -327,10 +329,8 @@ impl App {
         };
         // The crisis the conversation is about: the one answered from, else the citizen's own.
         let incident = source.as_ref().map(|s| s.incident).or(earlier_incident.filter(|_| !ended)).or(local.first().map(|p| p.incident.id));
-        let passed_on = match (kind, incident, municipality.clone()) {
-            (ReplyKind::NotCovered, Some(id), Some(m)) => s.record_not_covered(conversation, id, &req.message, m).await,
-            _ => false,
-        };
+        let passed_on =
+            s.pass_on_to_authority(conversation, (kind, confidence, source.as_ref()), incident, &req.message, municipality.clone()).await;
         let place = municipality.as_deref().and_then(|m| crises.name(m).map(|n| domain::org::display_name(m, n)));
         let mut answer = if matches!(kind, ReplyKind::Answer | ReplyKind::Everyday) {
             answer
@@ -393,25 +393,6 @@ impl App {
     /// The conversation's turns so far (for the page that works without JavaScript).
     pub fn chat_turns(&self, conversation: Uuid) -> Vec<Turn> {
         self.chat.turns(conversation)
-    }
-
-    /// The unanswered question goes to the authority as a "not covered" inquiry; personal data (a
-    /// CPR-like number) is left out. Whether it was kept (stored, or spooled while the database is
-    /// away): only then is the citizen told it is passed on.
-    async fn record_not_covered(&self, conversation: Uuid, incident: Uuid, message: &str, municipality: String) -> bool {
-        let s = self;
-        let Some(p) = s.live.crises().get(incident).map(|p| p.version.version) else { return false };
-        if !s.chat.may_record(conversation) {
-            return false;
-        }
-        let mut text: String = message.chars().take(INQUIRY_TEXT_MAX).collect();
-        if domain::inquiry::looks_like_cpr(&text) {
-            text = domain::chat::CPR_LEFT_OUT.into();
-        }
-        let text = format!("Chatbot: {text}").chars().take(INQUIRY_TEXT_MAX).collect();
-        let new = NewInquiry { version: p, situation: None, text, municipality };
-        let request = Spooled::Inquiry { id: Uuid::new_v4(), incident, new, at: domain::time::now() };
-        s.pass_on(request).await.map_err(|e| tracing::warn!(error = %e, "the chatbot's unanswered question was not kept")).is_ok()
     }
 
     /// A callback request from the chat's handover: for the crisis the conversation is about, once

@@ -16,6 +16,7 @@ mod error;
 mod events;
 mod feedback;
 mod guide;
+pub mod handovers;
 mod incidents;
 mod inquiries;
 pub mod jobs;

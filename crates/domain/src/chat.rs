@@ -10,6 +10,16 @@ pub const MESSAGE_MAX: usize = 1000;
 /// An organisation code is at most this long, spaces included.
 pub const MUNICIPALITY_MAX: usize = 12;
 
+/// Below this confidence an answer is "low confidence": the citizen gets it, and the question is
+/// also passed on to the authority (as a handover is), so that the guide can answer it better.
+/// Between the answer engine's threshold and this line the match rests on few or weak words.
+pub const LOW_CONFIDENCE: f32 = 0.5;
+
+/// Whether an answer of this confidence is passed on to the authority as well.
+pub fn is_low_confidence(confidence: f32) -> bool {
+    confidence < LOW_CONFIDENCE
+}
+
 /// A citizen's message as it arrives.
 #[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]

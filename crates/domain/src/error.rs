@@ -85,6 +85,14 @@ pub mod code {
     pub const FEEDBACK_HANDLED: &str = "feedback_handled";
     /// A contact that gives neither a phone number nor an e-mail address.
     pub const PHONE_OR_EMAIL: &str = "phone_or_email";
+    /// A chatbot question that cannot become an example: empty, personal data left out, too long.
+    pub const EXAMPLE_TEXT: &str = "example_text";
+    /// The row already has the question among its examples.
+    pub const EXAMPLE_KNOWN: &str = "example_known";
+    /// The row has as many examples as it may (`limit`).
+    pub const EXAMPLES_FULL: &str = "examples_full";
+    /// The published row is no longer in the working draft (renamed or removed there).
+    pub const ROW_NOT_IN_DRAFT: &str = "row_not_in_draft";
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

@@ -21,6 +21,47 @@ pub fn looks_like_cpr(s: &str) -> bool {
     digits.len() >= 10 && compact.as_bytes().windows(10).any(|w| w.iter().all(u8::is_ascii_digit))
 }
 
+/// What a run of four or more digits is shown as in a citizen's question.
+pub const NUMBER_LEFT_OUT: &str = "[tal]";
+
+/// A citizen's question as the authority may read it: a CPR-like text is left out entirely (as
+/// [`crate::chat::CPR_LEFT_OUT`]), and every run of four or more digits (a phone number written
+/// "20 30 40 50", an address's house number and postcode) becomes [`NUMBER_LEFT_OUT`]. Digits
+/// separated by one space, `-`, `.` or `/` count as one run.
+pub fn mask_personal(text: &str) -> String {
+    if looks_like_cpr(text) {
+        return crate::chat::CPR_LEFT_OUT.to_string();
+    }
+    let chars: Vec<char> = text.chars().collect();
+    let mut out = String::with_capacity(text.len());
+    let mut i = 0;
+    while i < chars.len() {
+        if !chars[i].is_ascii_digit() {
+            out.push(chars[i]);
+            i += 1;
+            continue;
+        }
+        let (start, mut end, mut digits) = (i, i, 0);
+        while end < chars.len() {
+            if chars[end].is_ascii_digit() {
+                digits += 1;
+                end += 1;
+            } else if matches!(chars[end], ' ' | '-' | '.' | '/') && chars.get(end + 1).is_some_and(char::is_ascii_digit) {
+                end += 1;
+            } else {
+                break;
+            }
+        }
+        if digits >= 4 {
+            out.push_str(NUMBER_LEFT_OUT);
+        } else {
+            out.extend(&chars[start..end]);
+        }
+        i = end;
+    }
+    out
+}
+
 fn check_municipality(p: &mut Problems, given: &str) {
     // Parsed once: every inquiry and callback asks.
     static CODES: std::sync::OnceLock<Vec<String>> = std::sync::OnceLock::new();
@@ -273,7 +314,9 @@ pub fn aggregate(inquiries: &[Inquiry], top: usize) -> Aggregates {
         *per_hour.entry(format!("{}-{:02}-{:02} {:02}:00", l.year(), l.month() as u8, l.day(), l.hour())).or_insert(0) += 1;
         *per_situation.entry(i.situation.clone()).or_insert(0) += 1;
         if i.situation.is_none() && !i.text.is_empty() {
-            let e = not_covered.entry(i.text.to_lowercase()).or_insert_with(|| (i.text.clone(), 0));
+            // Shown as the authority may read it, whatever was stored before numbers were masked.
+            let text = mask_personal(&i.text);
+            let e = not_covered.entry(text.to_lowercase()).or_insert_with(|| (text, 0));
             e.1 += 1;
         }
     }
@@ -354,6 +397,17 @@ mod tests {
     }
 
     #[test]
+    fn personal_numbers_are_masked_and_short_ones_kept() {
+        assert_eq!(mask_personal("Ring til mig på 20 30 40 50 tak"), "Ring til mig på [tal] tak");
+        assert_eq!(mask_personal("mobil 2030-4050, eller fastnet 4433.2211"), "mobil [tal], eller fastnet [tal]");
+        assert_eq!(mask_personal("Jeg bor på Vestergade 12, 3630"), "Jeg bor på Vestergade 12, [tal]");
+        assert_eq!(mask_personal("Kan jeg drikke vandet om 2 dage?"), "Kan jeg drikke vandet om 2 dage?");
+        assert_eq!(mask_personal("mit cpr er 010203-1234"), crate::chat::CPR_LEFT_OUT, "a CPR-like text goes entirely");
+        assert_eq!(mask_personal("1 2 3"), "1 2 3", "three digits are no number to hide");
+        assert_eq!(mask_personal("æøå 1234"), "æøå [tal]");
+    }
+
+    #[test]
     fn callback_validation_lists_every_problem() {
         let c = NewCallback { name: "".into(), phone: "12".into(), email: "x".into(), reason: "".into(), municipality: "0250".into() };
         let Err(DomainError::Invalid(errs)) = c.validate() else { panic!("must be refused") };
@@ -389,12 +443,19 @@ mod tests {
             municipality: "0250".into(),
             at: at(h),
         };
-        let all =
-            vec![mk(Some("A"), "", 9), mk(Some("A"), "", 9), mk(None, "Medicin?", 10), mk(None, "medicin?", 10), mk(None, "Skole", 10)];
+        let all = vec![
+            mk(Some("A"), "", 9),
+            mk(Some("A"), "", 9),
+            mk(None, "Medicin?", 10),
+            mk(None, "medicin?", 10),
+            mk(None, "Skole", 10),
+            mk(None, "Chatbot: ring 2030 4050", 10),
+        ];
         let a = aggregate(&all, 1);
-        assert_eq!(a.total, 5);
-        assert_eq!(a.per_hour, vec![("2026-11-23 10:00".to_string(), 2), ("2026-11-23 11:00".to_string(), 3)]);
-        assert_eq!(a.per_situation[0], (None, 3));
+        assert_eq!(aggregate(&all, 3).top_not_covered[1], ("Chatbot: ring [tal]".to_string(), 1), "numbers masked");
+        assert_eq!(a.total, 6);
+        assert_eq!(a.per_hour, vec![("2026-11-23 10:00".to_string(), 2), ("2026-11-23 11:00".to_string(), 4)]);
+        assert_eq!(a.per_situation[0], (None, 4));
         assert_eq!(a.per_situation[1], (Some("A".to_string()), 2));
         assert_eq!(a.top_not_covered, vec![("Medicin?".to_string(), 2)]);
     }

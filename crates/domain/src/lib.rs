@@ -12,6 +12,7 @@ pub mod everyday;
 pub mod export;
 pub mod feedback;
 pub mod guide;
+pub mod handover;
 pub mod incident;
 pub mod inquiry;
 pub mod log;

@@ -12,6 +12,7 @@ mod ngram;
 pub mod query;
 mod rank;
 pub mod resources;
+pub mod similar;
 mod snippet;
 pub mod thesaurus;
 pub mod vocab;

@@ -95,6 +95,8 @@ fn body(kit: &Kit, method: &str, path: &str) -> Option<Value> {
         }
         ("put", "/api/v1/incidents/{id}/feedback/{item}") => json!({ "state": "acknowledged" }),
         ("post", "/api/v1/incidents/{id}/inquiries") => json!({ "version": 1, "situation": 0, "municipality": "0250" }),
+        // Version 0 is refused once the permission is granted: nothing is published mid-test.
+        ("post", "/api/v1/incidents/{id}/inquiries/handovers") => json!({ "question": "Må jeg grille?", "version": 0, "row": 0 }),
         ("post", "/api/v1/incidents/{id}/callbacks") => {
             json!({ "name": "Birthe Borger", "phone": "20304050", "reason": "Vil ringes op", "municipality": "0250" })
         }

@@ -15,6 +15,7 @@ mod contact_lists;
 mod events;
 mod feedback;
 mod guide;
+mod handovers;
 mod incidents;
 mod inquiries;
 mod readiness;
@@ -81,6 +82,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(feedback::handle))
         .routes(routes!(inquiries::record))
         .routes(routes!(inquiries::summary))
+        .routes(routes!(handovers::list, handovers::adopt))
         .routes(routes!(inquiries::callbacks, inquiries::request_callback))
         .routes(routes!(inquiries::callbacks_csv))
         .routes(routes!(inquiries::access))

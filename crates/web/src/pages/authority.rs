@@ -2,10 +2,11 @@
 //! ask, and callback requests (personal data; every view is logged by the store).
 
 use super::form::{Field, Posted, on_field};
+use super::handovers;
 use super::{Ctx, PageError, PageResult, Path, Typed, back_to, local_time, page, paragraphs};
 use crate::AppState;
 use axum::Router;
-use axum::extract::State;
+use axum::extract::{Query, State};
 use axum::response::IntoResponse;
 use axum::routing::{get, post};
 use domain::Permission;
@@ -100,17 +101,29 @@ async fn handle(
     }
 }
 
-async fn inquiries(State(s): State<AppState>, ctx: Ctx, Path(id): Path<Uuid>) -> PageResult {
+async fn inquiries(State(s): State<AppState>, ctx: Ctx, Path(id): Path<Uuid>, Query(added): Query<handovers::Added>) -> PageResult {
+    Ok(inquiries_page(&s, &ctx, id, &handovers::Notice::Added(added)).await?.into_response())
+}
+
+/// What citizens ask, with `notice` on the chatbot's questions (what the last click did).
+pub(super) async fn inquiries_page(
+    s: &AppState,
+    ctx: &Ctx,
+    id: Uuid,
+    notice: &handovers::Notice,
+) -> Result<axum::response::Response, PageError> {
     let err = PageError::from(ctx.lang);
     let actor = ctx.caller.actor();
     let i = s.app.incident(&actor, id, Permission::ViewInquiries).await.map_err(&err)?;
     let a = s.app.inquiry_summary(&actor, id).await.map_err(&err)?;
+    let chatbot = s.app.handovers(&actor, id).await.map_err(&err)?;
     let max_hour = a.per_hour.iter().map(|h| h.1).max().unwrap_or(1);
     let body = html! {
         p.crumbs { a href={ "/incidents/" (id) } { (i.title) } }
         h1 { (ctx.t("inquiries.title")) }
         p { (ctx.t("inquiries.total")) ": " strong { (a.total) } }
         @if a.total == 0 { p { (ctx.t("inquiries.none")) } }
+        (handovers::section(ctx, id, &chatbot, notice))
         @if !a.top_not_covered.is_empty() {
             h2 { (ctx.t("inquiries.top_not_covered")) }
             ol { @for (q, n) in &a.top_not_covered { li { (q) " (" (n) ")" } } }
@@ -130,7 +143,7 @@ async fn inquiries(State(s): State<AppState>, ctx: Ctx, Path(id): Path<Uuid>) ->
             div.scroll { table aria-labelledby="h-chat-answered" {
                 thead { tr { th scope="col" { (ctx.t("guide.situation")) } th.num scope="col" { (ctx.t("inquiries.count")) } } }
                 tbody { @for x in &a.chat_answered {
-                    tr { th scope="row" { (answered_label(&ctx, x)) } td.num { (x.count) } }
+                    tr { th scope="row" { (answered_label(ctx, x)) } td.num { (x.count) } }
                 } }
             } }
         }
@@ -144,7 +157,7 @@ async fn inquiries(State(s): State<AppState>, ctx: Ctx, Path(id): Path<Uuid>) ->
             } }
         }
     };
-    Ok(page(&ctx, ctx.t("inquiries.title"), body, None))
+    Ok(page(ctx, ctx.t("inquiries.title"), body, None))
 }
 
 /// A situation by its wording; the summary and the contacts by their section's name.

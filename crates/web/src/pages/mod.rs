@@ -11,6 +11,7 @@ pub mod contact_lists;
 mod form;
 mod guide_edit;
 mod guide_view;
+mod handovers;
 mod incidents;
 mod login;
 mod print;
@@ -55,6 +56,7 @@ pub fn routes() -> Router<AppState> {
         .merge(agent::routes())
         .merge(guide_edit::routes())
         .merge(authority::routes())
+        .merge(handovers::routes())
         .merge(public::routes())
         .merge(chat::routes())
         .merge(search::routes())
