@@ -1,6 +1,6 @@
 //! "What citizens ask", from the chatbot's handovers back into the guide in one click: the
-//! public chat hands a question over, the inquiries page lists it grouped with its count (numbers
-//! masked), the click adds it as an example question of a row through the guide's draft → publish
+//! public chat hands a question over (or answers one with low confidence), the inquiries page lists
+//! it grouped with its count (numbers masked), the click adds it as an example question of a row through the guide's draft → publish
 //! → log path, and the next identical question is answered with that row. Who may not edit the
 //! guide sees no button and is refused. On SQLite and on PostgreSQL.
 
@@ -17,6 +17,8 @@ fn scenario() -> Value {
 }
 
 const FINE: &str = "får netselskabet en bøde for strømafbrydelsen";
+/// Answered from the row on candles and generators indoors, but on few words: below the line.
+const LOW: &str = "må jeg bruge stearinlys";
 /// The row the question is added to: compensation from the grid company.
 const ROW: usize = 9;
 
@@ -71,10 +73,20 @@ async fn a_handed_over_question_becomes_a_rows_example_in_one_click_and_is_answe
         let v = ask(&kit, q).await;
         assert_eq!((v["kind"].as_str(), v["passed_on"].as_bool()), (Some("not_covered"), Some(true)), "{q}: {v}");
     }
-    eventually("the three to be grouped", || async {
-        handovers(&kit, &id, Role::ProcessLead).await["groups"].as_array().unwrap().iter().any(|g| g["count"] == 3)
+    // Answered, but with low confidence: the citizen has the answer, and the authority the question.
+    let low = ask(&kit, LOW).await;
+    assert_eq!(low["kind"], "answer", "{low}");
+    let confidence = low["confidence"].as_f64().unwrap() as f32;
+    assert!(domain::chat::is_low_confidence(confidence), "{LOW:?} must be answered below the low-confidence line: {low}");
+    eventually("the three to be grouped, and the low-confidence answer kept", || async {
+        let h = handovers(&kit, &id, Role::ProcessLead).await;
+        let groups = h["groups"].as_array().unwrap().clone();
+        groups.iter().any(|g| g["count"] == 3) && groups.iter().any(|g| g["question"] == LOW && g["low_confidence"] == 1)
     })
     .await;
+    let (_, summary) = kit.call("GET", &format!("/api/v1/incidents/{id}/inquiries/summary"), kit.token(Role::ProcessLead), None).await;
+    let answered_row = scenario()["guide"]["situations"][low["source"]["situation"].as_u64().unwrap() as usize]["situation"].clone();
+    assert!(summary["per_situation"].as_array().unwrap().iter().any(|p| p[0] == answered_row), "counted with its row: {summary}");
     let h = handovers(&kit, &id, Role::ProcessLead).await;
     let group = h["groups"].as_array().unwrap().iter().find(|g| g["count"] == 3).unwrap().clone();
     assert_eq!((group["handed_over"].as_u64(), group["adoptable"].as_bool()), (Some(3), Some(true)), "{group}");

@@ -35,7 +35,11 @@ impl App {
             (ReplyKind::Answer, Some(src), _) if domain::chat::is_low_confidence(confidence) => {
                 // Counted with the row it was answered from, as an agent's inquiry would be.
                 let row = src.situation.filter(|_| matches!(src.section, search::Section::Situation));
-                self.keep_question(conversation, src.incident, row, ChatOrigin::LowConfidence, message, municipality).await;
+                let (app, incident, message) = (self.clone(), src.incident, message.to_string());
+                // The citizen has an answer: it does not wait for the database.
+                tokio::spawn(async move {
+                    app.keep_question(conversation, incident, row, ChatOrigin::LowConfidence, &message, municipality).await
+                });
                 false
             }
             _ => false,
