@@ -1,5 +1,5 @@
 //! Fuzzes the search query parser and what runs behind it (`search::parse`, `Index::search`,
-//! `Answers::respond`) with any UTF-8 text, as the search box and the chatbot receive it.
+//! `Answers::respond`, with the thesaurus and dictionary expansions) with any UTF-8 text, as the search box and the chatbot receive it.
 //!
 //! Nothing may panic; a refused query says why with one of the three error codes; an accepted one
 //! is searched over a small Danish index whose snippets must hold escaped text and no markup but
@@ -49,12 +49,21 @@ fn answers() -> &'static Answers {
             incident_title: "Strømafbrydelse".into(),
             match_text: text.into(),
             answer: text.into(),
+            example: false,
         };
-        Answers::new(vec![
-            c(Section::CitizenSummary, None, "Der er strømafbrydelse i kommunen."),
-            c(Section::Situation, Some(0), "Hvornår kommer strømmen igen? Netselskabet forventer strøm i aften."),
-            c(Section::Contacts, None, "Alarmcentralen: 112"),
-        ])
+        let row = c(Section::Situation, Some(0), "Hvornår kommer strømmen igen? Netselskabet forventer strøm i aften.");
+        // The expansions too: Debian's thesaurus and dictionary where installed, as the server reads them.
+        let (resources, _) = search::Resources::load(&search::resources::Paths::default());
+        Answers::with_resources(
+            vec![
+                c(Section::CitizenSummary, None, "Der er strømafbrydelse i kommunen."),
+                row.asked_as("hvornår får vi elektricitet"),
+                row,
+                c(Section::Contacts, None, "Alarmcentralen: 112"),
+                Candidate::everyday("0250", "pas", "Pas", "Bestil tid til nyt pas i Borgerservice."),
+            ],
+            std::sync::Arc::new(resources),
+        )
     })
 }
 
@@ -83,8 +92,12 @@ fuzz_target!(|text: &str| {
     match a.respond(text, Some("0250")) {
         Reply::Answer { candidate, confidence } => {
             assert!(candidate < a.len() && (0.0..=1.0).contains(&confidence), "{candidate} {confidence}");
+            assert!(a.candidate(candidate).section != Section::Everyday, "an everyday guide is never a crisis answer");
         }
-        Reply::NotCovered { confidence } => assert!((0.0..=1.0).contains(&confidence), "{confidence}"),
+        Reply::Everyday { candidate, confidence } => {
+            assert!(a.candidate(candidate).section == Section::Everyday && (0.0..=1.0).contains(&confidence), "{candidate} {confidence}");
+        }
+        Reply::NotCovered { confidence, .. } => assert!((0.0..=1.0).contains(&confidence), "{confidence}"),
         _ => {}
     }
 });
