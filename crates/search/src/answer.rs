@@ -399,11 +399,11 @@ impl Answers {
         if rank[best] <= 0.0 {
             return None;
         }
-        let answer = &self.candidates[best].answer;
+        let answer = self.answer_of[best];
         let plain = &scored.plain;
         // Another municipality's everyday guide is no alternative for this caller.
         let alternative =
-            |c: usize| self.candidates[c].answer != *answer && (self.candidates[c].section != Section::Everyday || self.applies(c, scope));
+            |c: usize| self.answer_of[c] != answer && (self.candidates[c].section != Section::Everyday || self.applies(c, scope));
         let second = (0..rank.len()).filter(|&c| alternative(c)).map(|c| plain[c]).fold(0.0f32, f32::max);
         let margin = if plain[best] > 0.0 { (1.0 - second / plain[best]).max(0.0) } else { 0.0 };
         let mut parts = [0.0; PARTS];

@@ -3,6 +3,7 @@
 
 pub mod analysis;
 pub mod answer;
+mod fasthash;
 mod features;
 pub mod hunspell;
 pub mod index;

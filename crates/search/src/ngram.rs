@@ -4,8 +4,7 @@
 //! trigrams still match. Trigrams are taken per word, padded with a space at either end, so
 //! a word's start and end count as much as its middle.
 
-use std::collections::HashMap;
-use std::hash::{DefaultHasher, Hash, Hasher};
+use crate::fasthash::{FastMap, key_of};
 
 /// Trigrams of words below a candidate's first line count less, like the words do.
 const BODY: f32 = 0.6;
@@ -14,16 +13,10 @@ const MIN_CHARS: usize = 3;
 
 pub struct Grams {
     /// Trigram → (candidate, strength): the strongest occurrence in the candidate.
-    postings: HashMap<u64, Vec<(u32, f32)>>,
+    postings: FastMap<u64, Vec<(u32, f32)>>,
     /// How rare a trigram the candidates never use is: like one found once.
     max_idf: f32,
     candidates: usize,
-}
-
-fn key(gram: &[char]) -> u64 {
-    let mut h = DefaultHasher::new();
-    gram.hash(&mut h);
-    h.finish()
 }
 
 /// The distinct trigrams of lower-cased words, each padded " word ".
@@ -34,7 +27,7 @@ fn trigrams<'a>(words: impl IntoIterator<Item = &'a str>) -> Vec<u64> {
             continue;
         }
         let chars: Vec<char> = std::iter::once(' ').chain(w.chars()).chain(std::iter::once(' ')).collect();
-        out.extend(chars.windows(3).map(key));
+        out.extend(chars.windows(3).map(|g| key_of(g.iter().copied())));
     }
     out.sort_unstable();
     out.dedup();
@@ -44,7 +37,7 @@ fn trigrams<'a>(words: impl IntoIterator<Item = &'a str>) -> Vec<u64> {
 impl Grams {
     /// `texts`: per candidate, the content words of its first line and of the rest.
     pub fn new(texts: &[(Vec<String>, Vec<String>)]) -> Self {
-        let mut postings: HashMap<u64, Vec<(u32, f32)>> = HashMap::new();
+        let mut postings: FastMap<u64, Vec<(u32, f32)>> = FastMap::default();
         for (c, (head, body)) in texts.iter().enumerate() {
             let head_grams = trigrams(head.iter().map(String::as_str));
             for (grams, weight) in [(&head_grams, 1.0), (&trigrams(body.iter().map(String::as_str)), BODY)] {

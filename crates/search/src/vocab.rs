@@ -3,8 +3,7 @@
 //! joining words a citizen wrote apart ("drikke vand") into a known compound.
 
 use crate::analysis::{MAX_WORD_CHARS, is_stop_word, stem, term_of};
-use std::collections::HashMap;
-use std::hash::{DefaultHasher, Hash, Hasher};
+use crate::fasthash::{FastMap, key_of};
 
 /// A compound part is at least this many letters; shorter pieces are mostly noise.
 const MIN_PART: usize = 3;
@@ -47,14 +46,14 @@ impl Via {
 
 #[derive(Debug, Default, Clone)]
 pub struct Vocab {
-    ids: HashMap<Box<str>, u32>,
+    ids: FastMap<Box<str>, u32>,
     terms: Vec<Box<str>>,
     /// Hash of a term or of the term with one character deleted → terms.
-    deletions: HashMap<u64, Vec<u32>>,
+    deletions: FastMap<u64, Vec<u32>>,
     /// Hash of a leading / trailing piece (≥ 3 letters, ≥ 3 left over) → terms: finds the
     /// compounds a word is part of, at query time, so the order of indexing does not matter.
-    prefixes: HashMap<u64, Vec<u32>>,
-    suffixes: HashMap<u64, Vec<u32>>,
+    prefixes: FastMap<u64, Vec<u32>>,
+    suffixes: FastMap<u64, Vec<u32>>,
 }
 
 impl Vocab {
@@ -272,14 +271,6 @@ fn push_unique(ids: &mut Vec<u32>, id: u32) {
     if !ids.contains(&id) {
         ids.push(id);
     }
-}
-
-fn key_of(chars: impl Iterator<Item = char>) -> u64 {
-    let mut h = DefaultHasher::new();
-    for c in chars {
-        c.hash(&mut h);
-    }
-    h.finish()
 }
 
 /// The term itself and every one-deletion variant: two strings within one edit share a key.

@@ -35,11 +35,13 @@ impl App {
             (ReplyKind::Answer, Some(src), _) if domain::chat::is_low_confidence(confidence) => {
                 // Counted with the row it was answered from, as an agent's inquiry would be.
                 let row = src.situation.filter(|_| matches!(src.section, search::Section::Situation));
-                let (app, incident, message) = (self.clone(), src.incident, message.to_string());
-                // The citizen has an answer: it does not wait for the database.
-                tokio::spawn(async move {
-                    app.keep_question(conversation, incident, row, ChatOrigin::LowConfidence, &message, municipality).await
-                });
+                // The citizen has an answer: the question waits in memory and is written with the
+                // answer counts, so a busy chatbot does not queue a write per answer.
+                if let Some(request) =
+                    self.question_to_keep(conversation, src.incident, row, ChatOrigin::LowConfidence, message, municipality)
+                {
+                    self.chat.hold_question(request);
+                }
                 false
             }
             _ => false,
@@ -57,12 +59,36 @@ impl App {
         message: &str,
         municipality: String,
     ) -> bool {
-        let Some(version) = self.live.crises().get(incident).map(|p| p.version.version) else { return false };
+        let Some(request) = self.question_to_keep(conversation, incident, situation, origin, message, municipality) else { return false };
+        self.pass_on(request).await.map_err(|e| tracing::warn!(error = %e, "the chatbot's question was not kept")).is_ok()
+    }
+
+    /// The inquiry a question becomes, if the crisis is live and the conversation may pass on one more.
+    fn question_to_keep(
+        &self,
+        conversation: Uuid,
+        incident: Uuid,
+        situation: Option<usize>,
+        origin: ChatOrigin,
+        message: &str,
+        municipality: String,
+    ) -> Option<Spooled> {
+        let version = self.live.crises().get(incident).map(|p| p.version.version)?;
         if !self.chat.may_record(conversation) {
-            return false;
+            return None;
         }
         let new = NewInquiry { version, situation, text: inquiry_text(origin, message), municipality };
-        let request = Spooled::Inquiry { id: Uuid::new_v4(), incident, new, at: domain::time::now() };
-        self.pass_on(request).await.map_err(|e| tracing::warn!(error = %e, "the chatbot's question was not kept")).is_ok()
+        Some(Spooled::Inquiry { id: Uuid::new_v4(), incident, new, at: domain::time::now() })
+    }
+
+    /// Writes the low-confidence questions held since the last write, one by one, off the
+    /// citizens' path.
+    pub(crate) async fn write_held_questions(&self) {
+        let held = self.chat.take_held_questions();
+        for request in held {
+            if let Err(e) = self.pass_on(request).await {
+                tracing::warn!(error = %e, "a low-confidence question of the chatbot was not kept");
+            }
+        }
     }
 }
