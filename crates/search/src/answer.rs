@@ -297,7 +297,9 @@ impl Answers {
         if social == Some(Social::Robot) {
             return Reply::Robot;
         }
-        let best = self.best(&words, municipality);
+        // Read once: the best answer and, if none, whether it is about the crisis.
+        let read = self.question(&words);
+        let best = self.best_of(&read, municipality);
         let confidence = best.map_or(0.0, |b| b.confidence);
         if social == Some(Social::Person) && confidence < PERSON_OVERRIDE {
             return Reply::Person;
@@ -316,7 +318,7 @@ impl Answers {
             _ if intents::is_thanks(&words) => Reply::Thanks,
             _ if intents::is_greeting(&words) => Reply::Greeting,
             _ if everyday.is_some() => Reply::NotCovered { confidence, about_crisis: false },
-            _ => Reply::NotCovered { confidence, about_crisis: self.about_crisis(&words, municipality) },
+            _ => Reply::NotCovered { confidence, about_crisis: self.about_crisis(&read, municipality) },
         }
     }
 
@@ -326,8 +328,7 @@ impl Answers {
     /// does not know, longer words weighing more as in the confidence (a word matched only weakly, by a
     /// compound part or a typo, counts [`WEAK`]). "hvem står bag angrebet" is about a
     /// cyber attack even if no row answers it; "hvad er vejrudsigten for weekenden" is not.
-    pub(crate) fn about_crisis(&self, words: &[String], municipality: Option<&str>) -> bool {
-        let (question, named) = self.question(words);
+    fn about_crisis(&self, (question, named): &(Vec<Word>, Option<String>), municipality: Option<&str>) -> bool {
         let scope = named.as_deref().or(municipality);
         // Words and synonyms only: a section ("er der nyt" asks for the status) or a place is no topic.
         let sections = self.features.layout.summary();
@@ -387,13 +388,17 @@ impl Answers {
 
     /// The best candidate for the lower-cased `words`, if any matches at all.
     pub(crate) fn best(&self, words: &[String], municipality: Option<&str>) -> Option<Best> {
-        let (question, named) = self.question(words);
+        self.best_of(&self.question(words), municipality)
+    }
+
+    /// [`Answers::best`] for a question already read into words and features.
+    fn best_of(&self, (question, named): &(Vec<Word>, Option<String>), municipality: Option<&str>) -> Option<Best> {
         if question.is_empty() || self.candidates.is_empty() {
             return None;
         }
         // A municipality named in the question beats the caller's own.
         let scope = named.as_deref().or(municipality);
-        let scored = self.score(&question, scope);
+        let scored = self.score(question, scope);
         let rank = &scored.rank;
         let best = (0..rank.len()).max_by(|&a, &b| rank[a].total_cmp(&rank[b]).then(b.cmp(&a)))?;
         if rank[best] <= 0.0 {
@@ -407,7 +412,7 @@ impl Answers {
         let second = (0..rank.len()).filter(|&c| alternative(c)).map(|c| plain[c]).fold(0.0f32, f32::max);
         let margin = if plain[best] > 0.0 { (1.0 - second / plain[best]).max(0.0) } else { 0.0 };
         let mut parts = [0.0; PARTS];
-        parts[..5].copy_from_slice(&self.parts(&question, &scored, best, margin));
+        parts[..5].copy_from_slice(&self.parts(question, &scored, best, margin));
         parts[5] = if self.applies(best, scope) { 1.0 } else { 0.0 };
         parts[6] = scored.grams[best];
         let confidence = confidence(&parts);

@@ -120,6 +120,49 @@ operations! {
             Ok(i)
         }
 
+        /// The chatbot's low-confidence questions held since the last call, in one transaction
+        /// (one short hold of the write lock, not one per question): each as
+        /// [`Store::record_inquiry`] would store it; one whose crisis is no longer live, or that
+        /// the guide refuses, is left out. How many were stored.
+        pub write fn record_inquiries(pool, all: Vec<(Uuid, Uuid, NewInquiry, OffsetDateTime)>) -> Result<usize> {
+            let mut tx = pool.begin().await?;
+            let mut events = Vec::new();
+            let mut incidents: Vec<Uuid> = all.iter().map(|(_, i, _, _)| *i).collect();
+            incidents.sort();
+            incidents.dedup();
+            let Some(&(_, _, _, at)) = all.last() else { return Ok(0) };
+            for incident_id in incidents {
+                let incident = lock_incident(&mut tx, incident_id, at).await?;
+                if incident.status.check_live().is_err() {
+                    continue;
+                }
+                let Some(latest) = guide_version_in(&mut *tx, incident_id, None).await? else { continue };
+                for (id, _, new, at) in all.iter().filter(|(_, i, _, _)| *i == incident_id) {
+                    let Ok((new, situation)) = new.clone().validate(&latest) else { continue };
+                    let i = Inquiry { id: *id, incident_id, version: new.version, situation, text: new.text, municipality: new.municipality, at: *at };
+                    let done = sqlx::query(
+                        "INSERT INTO inquiries (id, incident_id, version, situation, text, municipality, at) VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (id) DO NOTHING",
+                    )
+                    .bind(i.id)
+                    .bind(i.incident_id)
+                    .bind(i.version)
+                    .bind(&i.situation)
+                    .bind(&i.text)
+                    .bind(&i.municipality)
+                    .bind(i.at)
+                    .execute(&mut *tx)
+                    .await?;
+                    if done.rows_affected() == 1 {
+                        events.push(NewEvent::about(&incident, Event::InquiryCreated(i)));
+                    }
+                }
+            }
+            let stored = events.len();
+            emit_all(&mut tx, events, at).await?;
+            tx.commit().await?;
+            Ok(stored)
+        }
+
         /// Adds the chatbot's answers counted since the last call: (incident, section, the
         /// situation's wording or '', how many). One transaction; a crisis no longer there is skipped.
         pub write fn add_chat_answers(pool, counts: Vec<(Uuid, AnsweredSection, String, i64)>) -> Result<()> {

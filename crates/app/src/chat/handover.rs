@@ -81,14 +81,24 @@ impl App {
         Some(Spooled::Inquiry { id: Uuid::new_v4(), incident, new, at: domain::time::now() })
     }
 
-    /// Writes the low-confidence questions held since the last write, one by one, off the
-    /// citizens' path.
+    /// Writes the low-confidence questions held since the last write, in one transaction, off
+    /// the citizens' path.
     pub(crate) async fn write_held_questions(&self) {
-        let held = self.chat.take_held_questions();
-        for request in held {
-            if let Err(e) = self.pass_on(request).await {
-                tracing::warn!(error = %e, "a low-confidence question of the chatbot was not kept");
-            }
+        let held: Vec<_> = self
+            .chat
+            .take_held_questions()
+            .into_iter()
+            .filter_map(|r| match r {
+                Spooled::Inquiry { id, incident, new, at } => Some((id, incident, new, at)),
+                Spooled::Callback { .. } => None,
+            })
+            .collect();
+        if held.is_empty() {
+            return;
+        }
+        let n = held.len();
+        if let Err(e) = self.store.record_inquiries(held).await {
+            tracing::warn!(error = %e, questions = n, "the chatbot's low-confidence questions were not kept");
         }
     }
 }

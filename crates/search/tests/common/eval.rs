@@ -384,7 +384,6 @@ pub fn evaluate(dir: &Path, opts: Options) -> Result<Report, String> {
     let mut by_scenario: BTreeMap<String, Tally> = BTreeMap::new();
     let mut misses = Vec::new();
     let mut calibration = Vec::new();
-    let start = std::time::Instant::now();
     for q in &questions {
         let reply = answers.respond(&q.q, q.municipality.as_deref());
         let (best_right, conf) = match answers.best_match(&q.q, q.municipality.as_deref()) {
@@ -437,11 +436,10 @@ pub fn evaluate(dir: &Path, opts: Options) -> Result<Report, String> {
             misses.push(format!("[{muni}] {:?}\n      want: {want}\n      got:  {}", q.q, describe(&answers, &reply)));
         }
     }
-    let _ = start;
     // The time of an answer alone (`respond`, as the chat calls it): the fastest of a few passes
     // over every question, so that a busy machine's interruptions count as little as they can.
     let mut micros_per_question = f64::INFINITY;
-    for _ in 0..std::env::var("PASSES").ok().and_then(|v| v.parse().ok()).unwrap_or(5) {
+    for _ in 0..5 {
         let pass = std::time::Instant::now();
         for q in &questions {
             std::hint::black_box(answers.respond(&q.q, q.municipality.as_deref()));
