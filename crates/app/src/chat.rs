@@ -151,9 +151,12 @@ pub struct Chat {
     held: Mutex<Vec<crate::spool::Spooled>>,
 }
 
-/// At most this many low-confidence questions wait between two writes (10 s); beyond it they are
-/// not kept: they are samples for the authority, and the answer counts still count them.
-const HELD_MAX: usize = 1000;
+/// At most this many low-confidence questions wait between two writes (10 s), 20 a second: more
+/// than a real crisis brings (the busiest crisis line had a few chats a second), and few enough
+/// that writing them holds the database's write lock only briefly (1,000 held the chatbot's
+/// handed-over writes up for 0.2 s under `bench/chat`). Beyond it they are not kept: they are
+/// samples for the authority, and the answer counts still count them.
+const HELD_MAX: usize = 200;
 
 impl Chat {
     pub fn new(per_minute: u32) -> Chat {
