@@ -68,6 +68,7 @@ conformance!(
     overdue_guides_are_marked_once_and_rearmed_by_publishing,
     feedback_is_routed_and_resolved_by_a_newer_version,
     inquiries_need_a_live_incident_and_a_published_guide,
+    held_chatbot_questions_are_stored_in_one_go_and_once,
     chat_answers_add_up_per_situation,
     callbacks_are_mailed_access_logged_and_purged,
     everyday_import_is_idempotent_and_follows_the_folder,
@@ -762,6 +763,33 @@ async fn inquiries_need_a_live_incident_and_a_published_guide(store: &Store) {
     assert_eq!(a.top_not_covered, vec![("Kan jeg hente medicin på apoteket?".to_string(), 1)]);
     let created = store.events_since(0, 1000).await.unwrap().into_iter().filter(|e| e.kind == EventKind::InquiryCreated).count();
     assert_eq!(created, 2);
+}
+
+async fn held_chatbot_questions_are_stored_in_one_go_and_once(store: &Store) {
+    use domain::inquiry::NewInquiry;
+    let lead = user(store, "proces@demo.invalid", Role::ProcessLead, "DDH").await;
+    let t0 = domain::time::now();
+    let ask = |situation, text: &str| NewInquiry { version: 1, situation, text: text.into(), municipality: "0250".into() };
+    let i = live_with_guide(store, &lead, t0).await;
+    let closed = store.create_incident(&new_incident(&["0250"]), &lead, t0).await.unwrap();
+    assert_eq!(store.record_inquiries(Vec::new()).await.unwrap(), 0);
+    let (a, b) = (Uuid::new_v4(), Uuid::new_v4());
+    let held = vec![
+        (a, i.id, ask(Some(0), "Chatbot (usikkert svar): kan vi drikke vandet"), t0),
+        (b, i.id, ask(None, "Chatbot (usikkert svar): hvornår er der nyt"), t0),
+        (Uuid::new_v4(), i.id, ask(Some(42), "no such row: left out"), t0),
+        (Uuid::new_v4(), closed.id, ask(None, "a crisis not live: left out"), t0),
+    ];
+    assert_eq!(store.record_inquiries(held.clone()).await.unwrap(), 2, "the valid ones, the rest left out");
+    assert_eq!(store.record_inquiries(held).await.unwrap(), 0, "written again (a retry): nothing new");
+    let mut ids: Vec<Uuid> = store.inquiries(i.id).await.unwrap().iter().map(|x| x.id).collect();
+    ids.sort();
+    let mut want = vec![a, b];
+    want.sort();
+    assert_eq!(ids, want);
+    assert!(store.inquiries(closed.id).await.unwrap().is_empty());
+    let created = store.events_since(0, 1000).await.unwrap().into_iter().filter(|e| e.kind == EventKind::InquiryCreated).count();
+    assert_eq!(created, 2, "one event per question stored");
 }
 
 async fn chat_answers_add_up_per_situation(store: &Store) {
