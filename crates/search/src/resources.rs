@@ -8,9 +8,6 @@ use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::Arc;
 
-/// A misspelt word's first few corrections are the likely ones.
-const MAX_CORRECTIONS: usize = 3;
-
 /// Where to read the resources from; `None` is Debian's system path.
 #[derive(Debug, Clone, Default)]
 pub struct Paths {
@@ -24,7 +21,7 @@ pub struct Paths {
 pub struct Resources {
     /// Index term → its thesaurus expansions (terms) and what each counts for.
     synonyms: HashMap<String, Vec<(String, f32)>>,
-    /// The Danish dictionary: a word's dictionary forms, and a misspelt word's corrections.
+    /// The Danish dictionary: a word's dictionary forms.
     hunspell: Option<Hunspell>,
 }
 
@@ -78,14 +75,6 @@ impl Resources {
     /// The dictionary words `word` is a form of ("børnene" → "barn"), by the dictionary.
     pub fn lemmas(&self, word: &str) -> Vec<&str> {
         self.hunspell.as_ref().map(|h| h.lemmas(word)).unwrap_or_default()
-    }
-
-    /// For a word the dictionary does not know: what it was probably meant to be.
-    pub fn corrections(&self, word: &str) -> Vec<String> {
-        match &self.hunspell {
-            Some(h) if !h.is_word(word) => h.suggest(word, MAX_CORRECTIONS),
-            _ => Vec::new(),
-        }
     }
 
     /// Whether a thesaurus was read.

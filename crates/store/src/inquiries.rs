@@ -71,6 +71,23 @@ operations! {
     uses: incidents, log, events, guides;
 
     helpers {
+        /// Whether the inquiry was new (an id stored before is left as it is).
+        async fn insert_inquiry(tx: &mut Tx, i: &Inquiry) -> Result<bool> {
+            let done = sqlx::query(
+                "INSERT INTO inquiries (id, incident_id, version, situation, text, municipality, at) VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (id) DO NOTHING",
+            )
+            .bind(i.id)
+            .bind(i.incident_id)
+            .bind(i.version)
+            .bind(&i.situation)
+            .bind(&i.text)
+            .bind(&i.municipality)
+            .bind(i.at)
+            .execute(&mut **tx)
+            .await?;
+            Ok(done.rows_affected() == 1)
+        }
+
         async fn log_access(tx: &mut Tx, incident_id: Uuid, actor: &Actor, what: &str, records: i64, at: OffsetDateTime) -> Result<()> {
             sqlx::query("INSERT INTO personal_data_access (at, user_id, user_name, incident_id, what, records) VALUES ($1, $2, $3, $4, $5, $6)")
                 .bind(at)
@@ -105,16 +122,7 @@ operations! {
             let latest = guide_version_in(&mut *tx, incident_id, None).await?.ok_or_else(|| conflict("the guide has not been published yet"))?;
             let (new, situation) = new.validate(&latest)?;
             let i = Inquiry { id, incident_id, version: new.version, situation, text: new.text, municipality: new.municipality, at };
-            sqlx::query("INSERT INTO inquiries (id, incident_id, version, situation, text, municipality, at) VALUES ($1, $2, $3, $4, $5, $6, $7)")
-                .bind(i.id)
-                .bind(i.incident_id)
-                .bind(i.version)
-                .bind(&i.situation)
-                .bind(&i.text)
-                .bind(&i.municipality)
-                .bind(i.at)
-                .execute(&mut *tx)
-                .await?;
+            insert_inquiry(&mut tx, &i).await?;
             emit_all(&mut tx, vec![NewEvent::about(&incident, Event::InquiryCreated(i.clone()))], at).await?;
             tx.commit().await?;
             Ok(i)
@@ -140,19 +148,7 @@ operations! {
                 for (id, _, new, at) in all.iter().filter(|(_, i, _, _)| *i == incident_id) {
                     let Ok((new, situation)) = new.clone().validate(&latest) else { continue };
                     let i = Inquiry { id: *id, incident_id, version: new.version, situation, text: new.text, municipality: new.municipality, at: *at };
-                    let done = sqlx::query(
-                        "INSERT INTO inquiries (id, incident_id, version, situation, text, municipality, at) VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (id) DO NOTHING",
-                    )
-                    .bind(i.id)
-                    .bind(i.incident_id)
-                    .bind(i.version)
-                    .bind(&i.situation)
-                    .bind(&i.text)
-                    .bind(&i.municipality)
-                    .bind(i.at)
-                    .execute(&mut *tx)
-                    .await?;
-                    if done.rows_affected() == 1 {
+                    if insert_inquiry(&mut tx, &i).await? {
                         events.push(NewEvent::about(&incident, Event::InquiryCreated(i)));
                     }
                 }

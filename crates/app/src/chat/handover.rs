@@ -30,7 +30,10 @@ impl App {
         let Some(municipality) = municipality else { return false };
         match (kind, source, incident) {
             (ReplyKind::NotCovered, _, Some(id)) => {
-                self.keep_question(conversation, id, None, ChatOrigin::HandedOver, message, municipality).await
+                let Some(request) = self.question_to_keep(conversation, id, None, ChatOrigin::HandedOver, message, municipality) else {
+                    return false;
+                };
+                self.pass_on(request).await.map_err(|e| tracing::warn!(error = %e, "the chatbot's question was not kept")).is_ok()
             }
             (ReplyKind::Answer, Some(src), _) if domain::chat::is_low_confidence(confidence) => {
                 // Counted with the row it was answered from, as an agent's inquiry would be.
@@ -48,22 +51,8 @@ impl App {
         }
     }
 
-    /// Keeps one question as an inquiry against the crisis's live version; a conversation passes
-    /// on a few at most.
-    async fn keep_question(
-        &self,
-        conversation: Uuid,
-        incident: Uuid,
-        situation: Option<usize>,
-        origin: ChatOrigin,
-        message: &str,
-        municipality: String,
-    ) -> bool {
-        let Some(request) = self.question_to_keep(conversation, incident, situation, origin, message, municipality) else { return false };
-        self.pass_on(request).await.map_err(|e| tracing::warn!(error = %e, "the chatbot's question was not kept")).is_ok()
-    }
-
-    /// The inquiry a question becomes, if the crisis is live and the conversation may pass on one more.
+    /// The inquiry a question becomes against the crisis's live version, if the crisis is live
+    /// and the conversation may pass on one more (a conversation passes on a few at most).
     fn question_to_keep(
         &self,
         conversation: Uuid,
