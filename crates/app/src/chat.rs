@@ -3,6 +3,7 @@
 //! inquiry for the authority. Conversations live in memory only, briefly.
 
 mod handover;
+pub(crate) mod keeper;
 
 use crate::spool::Spooled;
 use crate::{App, Error, Refusal, Result};
@@ -147,31 +148,11 @@ pub struct Chat {
     buckets: Mutex<Buckets>,
     per_minute: u32,
     answered: Mutex<Answered>,
-    /// Low-confidence questions waiting to be written with the answer counts.
-    held: Mutex<Vec<crate::spool::Spooled>>,
 }
-
-/// At most this many low-confidence questions wait between two writes (10 s), 20 a second: more
-/// than a real crisis brings (the busiest crisis line had a few chats a second), and few enough
-/// that writing them holds the database's write lock only briefly (1,000 held the chatbot's
-/// handed-over writes up for 0.2 s under `bench/chat`). Beyond it they are not kept: they are
-/// samples for the authority, and the answer counts still count them.
-const HELD_MAX: usize = 200;
 
 impl Chat {
     pub fn new(per_minute: u32) -> Chat {
-        Chat { conversations: Mutex::default(), buckets: Mutex::default(), per_minute, answered: Mutex::default(), held: Mutex::default() }
-    }
-
-    fn hold_question(&self, request: crate::spool::Spooled) {
-        let mut held = self.held.lock().expect("chat lock");
-        if held.len() < HELD_MAX {
-            held.push(request);
-        }
-    }
-
-    fn take_held_questions(&self) -> Vec<crate::spool::Spooled> {
-        std::mem::take(&mut *self.held.lock().expect("chat lock"))
+        Chat { conversations: Mutex::default(), buckets: Mutex::default(), per_minute, answered: Mutex::default() }
     }
 
     fn count_answer(&self, incident: Uuid, section: AnsweredSection, situation: String) {
@@ -384,7 +365,6 @@ impl App {
     /// Writes the answers counted since the last write; kept for the next try when the database
     /// is away.
     pub async fn write_chat_answers(&self) {
-        self.write_held_questions().await;
         let counts: Answered = std::mem::take(&mut *self.chat.answered.lock().expect("chat lock"));
         if counts.is_empty() {
             return;

@@ -81,8 +81,8 @@ impl App {
             };
             v.guide.situations.iter().enumerate().map(row).collect()
         });
-        // The low-confidence questions this node holds, written first.
-        self.write_held_questions().await;
+        // The questions on their way from this node's chatbot, written first.
+        self.questions_kept().await;
         let groups = search::similar::group_chatbot_questions(&self.store.inquiries(id).await?);
         Ok(Handovers { version: latest.map(|v| v.version), rows, may_edit, draft_pending, groups })
     }

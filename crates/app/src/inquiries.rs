@@ -20,6 +20,7 @@ impl App {
     /// written first).
     pub async fn inquiry_summary(&self, actor: &Actor, id: Uuid) -> Result<Aggregates> {
         self.incident(actor, id, Permission::ViewInquiries).await?;
+        self.questions_kept().await;
         self.write_chat_answers().await;
         let mut a = domain::inquiry::aggregate(&self.store.inquiries(id).await?, TOP);
         a.chat_answered = self.store.chat_answers(id).await?;

@@ -145,6 +145,8 @@ pub struct App {
     spool: Option<Arc<spool::Spool>>,
     /// Wakes the outbox worker when a use case queued a message.
     outbox_wake: Arc<tokio::sync::Notify>,
+    /// The chatbot's questions on their way to the database, written together.
+    keeper: Arc<chat::keeper::Keeper>,
 }
 
 impl App {
@@ -171,6 +173,7 @@ impl App {
                 spool::Spool::open(dir).map(Arc::new).inspect_err(|e| tracing::error!(dir = %dir.display(), error = %e, "no spool")).ok()
             }),
             outbox_wake: Arc::default(),
+            keeper: Arc::default(),
             config: Arc::new(config),
             store,
         }

@@ -183,11 +183,13 @@ impl crate::App {
                 Err(e) => tracing::warn!(error = %e, "the database did not take a citizen's request; spooling it"),
             }
         }
-        let Some(spool) = &self.spool else { return Err(crate::Error::Unavailable(store::StoreError::Unavailable)) };
-        spool.put(&request).await.map_err(|e| {
-            tracing::error!(error = %e, "a citizen's request could not be spooled either");
-            crate::Error::Unavailable(store::StoreError::Unavailable)
-        })
+        if self.spool(&request).await { Ok(()) } else { Err(crate::Error::Unavailable(store::StoreError::Unavailable)) }
+    }
+
+    /// Keeps a request in the spool until the database answers: whether it was kept.
+    pub(crate) async fn spool(&self, request: &Spooled) -> bool {
+        let Some(spool) = &self.spool else { return false };
+        spool.put(request).await.inspect_err(|e| tracing::error!(error = %e, "a citizen's request could not be spooled either")).is_ok()
     }
 
     /// The spool's counts, when there is a spool.

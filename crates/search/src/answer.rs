@@ -13,6 +13,7 @@
 //! affects the caller. Social intents (greeting, thanks, robot, person) are patterns.
 
 use crate::analysis::{NEGATION, content_words, term_of, tokenize};
+use crate::fasthash::FastMap;
 use crate::features::{Features, head_and_body};
 use crate::intents::{self, Social};
 use crate::lexicon::lexicon;
@@ -172,6 +173,11 @@ pub struct Answers {
     crisis_answers: usize,
     /// The thesaurus and dictionary a question's words are expanded with, if any.
     resources: Arc<Resources>,
+    /// Per municipality, which candidates apply to a caller from it (looked up once a question,
+    /// not compared per candidate); a caller from elsewhere gets `unscoped`, an unknown caller all.
+    applying: FastMap<String, Vec<bool>>,
+    unscoped: Vec<bool>,
+    everywhere: Vec<bool>,
 }
 
 /// One content word of a question: the features it may match, and how much it counts.
@@ -274,7 +280,27 @@ impl Answers {
             .collect();
         let answers = seen.len();
         let crisis_answers = seen.keys().filter(|k| k.1 != Section::Everyday).count();
-        Answers { candidates, features, norms, grams: Grams::new(&texts), answer_of, answers, crisis_answers, resources }
+        let unscoped: Vec<bool> = candidates.iter().map(|c| c.municipalities.is_empty()).collect();
+        let mut applying: FastMap<String, Vec<bool>> = FastMap::default();
+        for (i, c) in candidates.iter().enumerate() {
+            for m in &c.municipalities {
+                applying.entry(m.clone()).or_insert_with(|| unscoped.clone())[i] = true;
+            }
+        }
+        let everywhere = vec![true; candidates.len()];
+        Answers {
+            candidates,
+            features,
+            norms,
+            grams: Grams::new(&texts),
+            answer_of,
+            answers,
+            crisis_answers,
+            resources,
+            applying,
+            unscoped,
+            everywhere,
+        }
     }
 
     pub fn candidate(&self, i: usize) -> &Candidate {
@@ -332,6 +358,7 @@ impl Answers {
         let scope = named.as_deref().or(municipality);
         // Words and synonyms only: a section ("er der nyt" asks for the status) or a place is no topic.
         let sections = self.features.layout.summary();
+        let applies = self.applying(scope);
         let (mut on, mut off) = (0.0, 0.0);
         for w in question.iter().filter(|w| w.weight >= 1.0 && w.cue.is_none()) {
             let topic: Vec<(u32, f32)> = w.alts.iter().copied().filter(|&(f, _)| f < sections).collect();
@@ -339,7 +366,7 @@ impl Answers {
                 self.match_alts(alts)
                     .iter()
                     .enumerate()
-                    .filter(|&(c, _)| self.candidates[c].section != Section::Everyday && self.applies(c, scope))
+                    .filter(|&(c, _)| self.candidates[c].section != Section::Everyday && applies[c])
                     .map(|(_, &m)| m)
                     .fold(0.0, f32::max)
             };
@@ -406,14 +433,14 @@ impl Answers {
         }
         let answer = self.answer_of[best];
         let plain = &scored.plain;
+        let applies = self.applying(scope);
         // Another municipality's everyday guide is no alternative for this caller.
-        let alternative =
-            |c: usize| self.answer_of[c] != answer && (self.candidates[c].section != Section::Everyday || self.applies(c, scope));
+        let alternative = |c: usize| self.answer_of[c] != answer && (self.candidates[c].section != Section::Everyday || applies[c]);
         let second = (0..rank.len()).filter(|&c| alternative(c)).map(|c| plain[c]).fold(0.0f32, f32::max);
         let margin = if plain[best] > 0.0 { (1.0 - second / plain[best]).max(0.0) } else { 0.0 };
         let mut parts = [0.0; PARTS];
         parts[..5].copy_from_slice(&self.parts(question, &scored, best, margin));
-        parts[5] = if self.applies(best, scope) { 1.0 } else { 0.0 };
+        parts[5] = if applies[best] { 1.0 } else { 0.0 };
         parts[6] = scored.grams[best];
         let confidence = confidence(&parts);
         Some(Best { candidate: best, confidence, parts })
@@ -447,6 +474,7 @@ impl Answers {
             })
             .collect();
         let asks_summary = question.iter().any(|w| w.asks_summary);
+        let applies = self.applying(scope);
         // Section cues ("ringe", "sker") ask for a section, not about a topic: no trigrams.
         let topic = || question.iter().zip(&idf).filter(|(w, _)| w.cue.is_none());
         let grams = self.grams.similarity(topic().map(|(w, _)| w.text.as_str()));
@@ -463,7 +491,7 @@ impl Answers {
                 // Another municipality's everyday guide still says the question is an everyday
                 // matter, not the crisis: it keeps its rank, a shade below the caller's own.
                 let elsewhere = if self.candidates[c].section == Section::Everyday { EVERYDAY_ELSEWHERE } else { OTHER_MUNICIPALITY };
-                let factor = if summary { UNASKED_SUMMARY } else { 1.0 } * if self.applies(c, scope) { 1.0 } else { elsewhere };
+                let factor = if summary { UNASKED_SUMMARY } else { 1.0 } * if applies[c] { 1.0 } else { elsewhere };
                 let plain = words.sum::<f32>() * factor;
                 (plain + NGRAM * potential * grams[c] * factor, plain)
             })
@@ -507,9 +535,12 @@ impl Answers {
         [coverage, specific, margin, head, unknown]
     }
 
-    fn applies(&self, c: usize, municipality: Option<&str>) -> bool {
-        let ms = &self.candidates[c].municipalities;
-        ms.is_empty() || municipality.is_none_or(|m| ms.iter().any(|x| x == m))
+    /// Per candidate, whether it applies to a caller from `municipality` (unknown: all do).
+    fn applying(&self, municipality: Option<&str>) -> &[bool] {
+        match municipality {
+            None => &self.everywhere,
+            Some(m) => self.applying.get(m).unwrap_or(&self.unscoped),
+        }
     }
 
     /// How well alternatives match each candidate's first line, in [0, 1].

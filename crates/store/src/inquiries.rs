@@ -128,17 +128,18 @@ operations! {
             Ok(i)
         }
 
-        /// The chatbot's low-confidence questions held since the last call, in one transaction
-        /// (one short hold of the write lock, not one per question): each as
+        /// The questions the chatbot passes on, many in one transaction (one short hold of the
+        /// write lock, not one per question): each as
         /// [`Store::record_inquiry`] would store it; one whose crisis is no longer live, or that
-        /// the guide refuses, is left out. How many were stored.
-        pub write fn record_inquiries(pool, all: Vec<(Uuid, Uuid, NewInquiry, OffsetDateTime)>) -> Result<usize> {
+        /// the guide refuses, is left out, and so is one whose id is already stored (a retry). The
+        /// ids stored.
+        pub write fn record_inquiries(pool, all: Vec<(Uuid, Uuid, NewInquiry, OffsetDateTime)>) -> Result<Vec<Uuid>> {
             let mut tx = pool.begin().await?;
-            let mut events = Vec::new();
+            let (mut events, mut stored) = (Vec::new(), Vec::new());
             let mut incidents: Vec<Uuid> = all.iter().map(|(_, i, _, _)| *i).collect();
             incidents.sort();
             incidents.dedup();
-            let Some(&(_, _, _, at)) = all.last() else { return Ok(0) };
+            let Some(&(_, _, _, at)) = all.last() else { return Ok(Vec::new()) };
             for incident_id in incidents {
                 let incident = lock_incident(&mut tx, incident_id, at).await?;
                 if incident.status.check_live().is_err() {
@@ -149,11 +150,11 @@ operations! {
                     let Ok((new, situation)) = new.clone().validate(&latest) else { continue };
                     let i = Inquiry { id: *id, incident_id, version: new.version, situation, text: new.text, municipality: new.municipality, at: *at };
                     if insert_inquiry(&mut tx, &i).await? {
+                        stored.push(i.id);
                         events.push(NewEvent::about(&incident, Event::InquiryCreated(i)));
                     }
                 }
             }
-            let stored = events.len();
             emit_all(&mut tx, events, at).await?;
             tx.commit().await?;
             Ok(stored)

@@ -772,7 +772,7 @@ async fn held_chatbot_questions_are_stored_in_one_go_and_once(store: &Store) {
     let ask = |situation, text: &str| NewInquiry { version: 1, situation, text: text.into(), municipality: "0250".into() };
     let i = live_with_guide(store, &lead, t0).await;
     let closed = store.create_incident(&new_incident(&["0250"]), &lead, t0).await.unwrap();
-    assert_eq!(store.record_inquiries(Vec::new()).await.unwrap(), 0);
+    assert!(store.record_inquiries(Vec::new()).await.unwrap().is_empty());
     let (a, b) = (Uuid::new_v4(), Uuid::new_v4());
     let held = vec![
         (a, i.id, ask(Some(0), "Chatbot (usikkert svar): kan vi drikke vandet"), t0),
@@ -780,8 +780,8 @@ async fn held_chatbot_questions_are_stored_in_one_go_and_once(store: &Store) {
         (Uuid::new_v4(), i.id, ask(Some(42), "no such row: left out"), t0),
         (Uuid::new_v4(), closed.id, ask(None, "a crisis not live: left out"), t0),
     ];
-    assert_eq!(store.record_inquiries(held.clone()).await.unwrap(), 2, "the valid ones, the rest left out");
-    assert_eq!(store.record_inquiries(held).await.unwrap(), 0, "written again (a retry): nothing new");
+    assert_eq!(store.record_inquiries(held.clone()).await.unwrap(), vec![a, b], "the valid ones, the rest left out");
+    assert!(store.record_inquiries(held).await.unwrap().is_empty(), "written again (a retry): nothing new");
     let mut ids: Vec<Uuid> = store.inquiries(i.id).await.unwrap().iter().map(|x| x.id).collect();
     ids.sort();
     let mut want = vec![a, b];

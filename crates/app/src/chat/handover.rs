@@ -4,8 +4,8 @@
 //! example questions.
 
 use super::Source;
+use super::keeper::Question;
 use crate::App;
-use crate::spool::Spooled;
 use domain::chat::ReplyKind;
 use domain::handover::{ChatOrigin, inquiry_text};
 use domain::inquiry::NewInquiry;
@@ -30,20 +30,18 @@ impl App {
         let Some(municipality) = municipality else { return false };
         match (kind, source, incident) {
             (ReplyKind::NotCovered, _, Some(id)) => {
-                let Some(request) = self.question_to_keep(conversation, id, None, ChatOrigin::HandedOver, message, municipality) else {
+                let Some(question) = self.question_to_keep(conversation, id, None, ChatOrigin::HandedOver, message, municipality) else {
                     return false;
                 };
-                self.pass_on(request).await.map_err(|e| tracing::warn!(error = %e, "the chatbot's question was not kept")).is_ok()
+                self.keep_question(question).await
             }
             (ReplyKind::Answer, Some(src), _) if domain::chat::is_low_confidence(confidence) => {
                 // Counted with the row it was answered from, as an agent's inquiry would be.
                 let row = src.situation.filter(|_| matches!(src.section, search::Section::Situation));
-                // The citizen has an answer: the question waits in memory and is written with the
-                // answer counts, so a busy chatbot does not queue a write per answer.
-                if let Some(request) =
+                if let Some(question) =
                     self.question_to_keep(conversation, src.incident, row, ChatOrigin::LowConfidence, message, municipality)
                 {
-                    self.chat.hold_question(request);
+                    self.keep_question_later(question);
                 }
                 false
             }
@@ -61,33 +59,12 @@ impl App {
         origin: ChatOrigin,
         message: &str,
         municipality: String,
-    ) -> Option<Spooled> {
+    ) -> Option<Question> {
         let version = self.live.crises().get(incident).map(|p| p.version.version)?;
         if !self.chat.may_record(conversation) {
             return None;
         }
         let new = NewInquiry { version, situation, text: inquiry_text(origin, message), municipality };
-        Some(Spooled::Inquiry { id: Uuid::new_v4(), incident, new, at: domain::time::now() })
-    }
-
-    /// Writes the low-confidence questions held since the last write, in one transaction, off
-    /// the citizens' path.
-    pub(crate) async fn write_held_questions(&self) {
-        let held: Vec<_> = self
-            .chat
-            .take_held_questions()
-            .into_iter()
-            .filter_map(|r| match r {
-                Spooled::Inquiry { id, incident, new, at } => Some((id, incident, new, at)),
-                Spooled::Callback { .. } => None,
-            })
-            .collect();
-        if held.is_empty() {
-            return;
-        }
-        let n = held.len();
-        if let Err(e) = self.store.record_inquiries(held).await {
-            tracing::warn!(error = %e, questions = n, "the chatbot's low-confidence questions were not kept");
-        }
+        Some((Uuid::new_v4(), incident, new, domain::time::now()))
     }
 }
