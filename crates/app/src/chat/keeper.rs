@@ -32,7 +32,7 @@ pub(crate) struct Keeper {
 }
 
 impl Keeper {
-    /// Takes the next batch, or, with nothing waiting, stops being the writer. Whether to write.
+    /// Takes the next batch; with nothing waiting, an empty one, and the writer stops.
     fn next_batch(&self) -> Vec<(Question, Option<oneshot::Sender<bool>>)> {
         let mut waiting = self.waiting.lock().expect("keeper lock");
         let n = waiting.len().min(BATCH_MAX);
@@ -102,7 +102,10 @@ impl App {
         let ids: Vec<Uuid> = questions.iter().map(|q| q.0).collect();
         let written = if self.store.database_up() { Some(self.store.record_inquiries(questions.clone()).await) } else { None };
         let kept: Vec<bool> = match written {
-            Some(Ok(stored)) => ids.iter().map(|id| stored.contains(id)).collect(),
+            Some(Ok(stored)) => {
+                let stored: std::collections::HashSet<Uuid> = stored.into_iter().collect();
+                ids.iter().map(|id| stored.contains(id)).collect()
+            }
             Some(Err(e)) => {
                 tracing::warn!(error = %e, questions = ids.len(), "the database did not take the chatbot's questions; spooling them");
                 self.spool_questions(questions).await
