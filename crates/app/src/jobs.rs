@@ -66,6 +66,7 @@ impl crate::App {
     pub fn start_jobs(&self, settings: Settings, shutdown: Shutdown) {
         self.escalate_regularly(shutdown.clone());
         self.remind_regularly(shutdown.clone());
+        self.play_exercises_regularly(shutdown.clone());
         start(self.store.clone(), settings, self.outbox_wake.clone(), shutdown)
     }
 }

@@ -14,6 +14,7 @@ mod contact_methods;
 pub mod deliver;
 mod error;
 mod events;
+pub mod exercises;
 mod feedback;
 mod guide;
 pub mod handovers;

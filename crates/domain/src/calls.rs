@@ -339,7 +339,7 @@ pub fn parse_csv(text: &str) -> Result<(Vec<Row>, Vec<Rejected>), DomainError> {
 }
 
 /// `;` when the header line has one outside quotes, else `,`.
-fn separator(header: &str) -> u8 {
+pub(crate) fn separator(header: &str) -> u8 {
     let mut quoted = false;
     for c in header.chars() {
         match c {
@@ -353,7 +353,7 @@ fn separator(header: &str) -> u8 {
 
 /// A field as the reader gives it, trimmed, less the quotes of a field quoted after a space
 /// (`1800; "90"`), which the reader keeps.
-fn unquote(field: &str) -> &str {
+pub(crate) fn unquote(field: &str) -> &str {
     field.trim().trim_matches('"')
 }
 

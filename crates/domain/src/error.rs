@@ -93,6 +93,16 @@ pub mod code {
     pub const EXAMPLES_FULL: &str = "examples_full";
     /// The published row is no longer in the working draft (renamed or removed there).
     pub const ROW_NOT_IN_DRAFT: &str = "row_not_in_draft";
+    /// A scenario's id that cannot be part of its address.
+    pub const SCENARIO_ID: &str = "scenario_id";
+    /// A scenario time that is not "T+HH:MM" or "manual", or lies after the exercise's end.
+    pub const OFFSET: &str = "scenario_offset";
+    /// The same number or id given twice (`subject`: which).
+    pub const DUPLICATE: &str = "duplicate";
+    /// An inject's recipient that is no crisis role, agents or affected authority.
+    pub const RECIPIENT: &str = "inject_recipient";
+    /// An inject or observation naming an objective the scenario lacks.
+    pub const OBJECTIVE: &str = "unknown_objective";
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

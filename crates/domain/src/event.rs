@@ -39,6 +39,8 @@ word_enum!(
         AdminChanged = "admin.changed",
         // A call-out of the crisis staff (or a staffing call) moved on: started, someone notified, acknowledged.
         CalloutChanged = "callout.changed",
+        // An exercise's clock moved, an inject was delivered or edited, or an observation written.
+        ExerciseChanged = "exercise.changed",
     }
 );
 
@@ -82,6 +84,8 @@ pub enum Event {
     EverydayImported { municipality: String, added: u64, updated: u64, removed: u64 },
     #[serde(rename = "callout.changed")]
     CalloutChanged { incident_id: Uuid, callout_id: Uuid, role: Option<StaffRole>, what: CalloutChange },
+    #[serde(rename = "exercise.changed")]
+    ExerciseChanged { incident_id: Uuid, what: ExerciseChange },
     #[serde(rename = "admin.changed")]
     AdminChanged {
         #[serde(flatten)]
@@ -98,6 +102,18 @@ pub enum CalloutChange {
     Started,
     Notified,
     Acknowledged,
+}
+
+/// What moved in an exercise; the inject's number, never its text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ExerciseChange {
+    Started,
+    Clock,
+    Delivered { number: u32 },
+    Edited { number: u32 },
+    Observed,
+    Archived,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -194,6 +210,11 @@ pub enum AdminChange {
     ContactUpdated { org: String, id: Uuid },
     #[serde(rename = "contact_list.removed")]
     ContactRemoved { org: String, id: Uuid },
+    /// A scenario kept (added or replaced) or removed by the secretariat.
+    #[serde(rename = "scenario.kept")]
+    ScenarioKept { id: String },
+    #[serde(rename = "scenario.removed")]
+    ScenarioRemoved { id: String },
     /// "I checked this today": somebody confirmed the entry is right, at `at`.
     #[serde(rename = "contact_list.verified")]
     ContactVerified {
@@ -223,6 +244,7 @@ impl Event {
             Event::EverydayImported { .. } => EventKind::EverydayImported,
             Event::AdminChanged { .. } => EventKind::AdminChanged,
             Event::CalloutChanged { .. } => EventKind::CalloutChanged,
+            Event::ExerciseChanged { .. } => EventKind::ExerciseChanged,
         }
     }
 

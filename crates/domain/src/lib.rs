@@ -9,6 +9,7 @@ pub mod contact_list;
 pub mod error;
 pub mod event;
 pub mod everyday;
+pub mod exercise;
 pub mod export;
 pub mod feedback;
 pub mod guide;

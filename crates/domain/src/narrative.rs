@@ -161,6 +161,27 @@ pub fn callout_started(first: &[(StaffRole, String)], note: &str) -> NewLogEntry
     entry(LogCategory::Staffing, text)
 }
 
+/// An exercise's inject delivered: its number, time, sender, recipients and text, marked as practice.
+pub fn inject_delivered(i: &crate::exercise::Inject, to: &[String], note: &str) -> NewLogEntry {
+    let who = if to.is_empty() { "ingen deltagere".to_string() } else { to.join(", ") };
+    let mut text =
+        format!("{}: inject {} ({}) fra {} til {who} via {}: »{}«", crate::exercise::MARK, i.number, i.at, i.from, i.channel, i.message);
+    if !note.is_empty() {
+        text.push_str(&format!(" {note}"));
+    }
+    let max = crate::log::TEXT_MAX;
+    if text.chars().count() > max {
+        text = text.chars().take(max - 1).collect::<String>() + "…";
+    }
+    entry(LogCategory::Information, text)
+}
+
+/// The exercise clock started, paused, jumped, reset or changed speed.
+pub fn exercise_clock(what: &str, at_s: i64, speed: u32) -> NewLogEntry {
+    let t = crate::exercise::scenario::format_offset(at_s);
+    entry(LogCategory::Information, format!("{}: øvelsesuret {what} ved {t} ({speed}×).", crate::exercise::MARK))
+}
+
 /// No acknowledgement in time: the chain went on to the next person.
 pub fn callout_escalated(role: StaffRole, to: &str, reachable: bool) -> NewLogEntry {
     let role = staff_role_da(role);

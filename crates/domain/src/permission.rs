@@ -41,6 +41,11 @@ word_enum!(
         ManageCalloutPolicy = "manage_callout_policy",
         KeepContactLists = "keep_contact_lists",
         ReadContactLists = "read_contact_lists",
+        ViewScenarios = "view_scenarios",
+        KeepScenarios = "keep_scenarios",
+        RunExercise = "run_exercise",
+        ViewExercise = "view_exercise",
+        ObserveExercise = "observe_exercise",
     }
 );
 
@@ -113,6 +118,20 @@ pub const TABLE: &[(Permission, &[Role])] = &[
     // The crisis organisation reads them; an authority editor reads its own organisation's list
     // only (see [`Actor::may_for_org`]), to see that its own contacts are right.
     (Permission::ReadContactLists, &[Secretariat, SteeringGroup, CrisisLeader, LogKeeper, ProcessLead, StaffingLead, AuthorityEditor]),
+    // Exercises are the secretariat's to keep and to run (it names the controller); the crisis
+    // organisation reads the scenarios it will practise.
+    (Permission::ViewScenarios, &[Secretariat, SteeringGroup, CrisisLeader, LogKeeper, ProcessLead, StaffingLead]),
+    (Permission::KeepScenarios, &[Secretariat]),
+    // Starting an exercise, and running its clock: the secretariat, and the person it names as
+    // the exercise's controller (asked per exercise, see `App::control_exercise`).
+    (Permission::RunExercise, &[Secretariat, CrisisLeader, LogKeeper, ProcessLead, StaffingLead, SteeringGroup]),
+    // The injects and observations: whoever takes part, and the leadership.
+    (Permission::ViewExercise, &[Secretariat, SteeringGroup, CrisisLeader, LogKeeper, ProcessLead, StaffingLead, AuthorityEditor, Agent]),
+    // Evaluators are named per exercise; any account but a shift contact may be one.
+    (
+        Permission::ObserveExercise,
+        &[Secretariat, SteeringGroup, CrisisLeader, LogKeeper, ProcessLead, StaffingLead, AuthorityEditor, Agent],
+    ),
 ];
 
 /// What a dedicated integration token (a contact-centre platform, not a person) may do.
@@ -191,6 +210,7 @@ impl Actor {
             // A log entry's text is the log itself.
             crate::event::EventKind::LogAppended => allows(self.role, Permission::ReadLog) && self.sees(&e.affected),
             crate::event::EventKind::CalloutChanged => allows(self.role, Permission::ViewCallout) && self.sees(&e.affected),
+            crate::event::EventKind::ExerciseChanged => allows(self.role, Permission::ViewExercise) && self.sees(&e.affected),
             _ => self.sees(&e.affected),
         }
     }

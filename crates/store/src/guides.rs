@@ -78,14 +78,8 @@ operations! {
             .await?;
             Ok(())
         }
-    }
 
-    ops {
-        /// Saves the working draft; `guide` must have passed `Guide::validate_draft`. No log entry:
-        /// drafts are work in progress.
-        pub write fn save_guide_draft(pool, incident_id: Uuid, guide: &Guide, actor: &Actor, at: OffsetDateTime) -> Result<()> {
-            let mut tx = pool.begin().await?;
-            lock_incident(&mut tx, incident_id, at).await?;
+        pub(crate) async fn save_draft_in(tx: &mut Tx, incident_id: Uuid, guide: &Guide, actor: &Actor, at: OffsetDateTime) -> Result<()> {
             sqlx::query(
                 "INSERT INTO guide_drafts (incident_id, content, updated_at, updated_by) VALUES ($1, $2, $3, $4)
                  ON CONFLICT (incident_id) DO UPDATE SET content = excluded.content, updated_at = excluded.updated_at, updated_by = excluded.updated_by",
@@ -94,8 +88,19 @@ operations! {
             .bind(guide_json(guide)?)
             .bind(at)
             .bind(&actor.name)
-            .execute(&mut *tx)
+            .execute(&mut **tx)
             .await?;
+            Ok(())
+        }
+    }
+
+    ops {
+        /// Saves the working draft; `guide` must have passed `Guide::validate_draft`. No log entry:
+        /// drafts are work in progress.
+        pub write fn save_guide_draft(pool, incident_id: Uuid, guide: &Guide, actor: &Actor, at: OffsetDateTime) -> Result<()> {
+            let mut tx = pool.begin().await?;
+            lock_incident(&mut tx, incident_id, at).await?;
+            save_draft_in(&mut tx, incident_id, guide, actor, at).await?;
             tx.commit().await?;
             Ok(())
         }

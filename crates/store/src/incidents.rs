@@ -31,14 +31,11 @@ operations! {
                 sqlx::query_as(concat!("SELECT ", incident_columns!(), " FROM incidents WHERE id = $1")).bind(id).fetch_one(&mut **tx).await?;
             row.into_domain(affected_in(&mut **tx, id).await?)
         }
-    }
 
-    ops {
-        /// Creates a prepared incident, staffed from the standing roster. `n` must be validated.
-        pub write fn create_incident(pool, n: &NewIncident, actor: &Actor, at: OffsetDateTime) -> Result<Incident> {
+        /// Creates a prepared incident, staffed from the standing roster, in the caller's
+        /// transaction. `n` must be validated.
+        pub(crate) async fn create_in(tx: &mut Tx, n: &NewIncident, actor: &Actor, at: OffsetDateTime, events: &mut Vec<NewEvent>) -> Result<Incident> {
             let id = Uuid::new_v4();
-            let mut tx = pool.begin().await?;
-            let mut events = Vec::new();
             sqlx::query(
                 "INSERT INTO incidents (id, title, kind, status, channels, exercise, created_at, created_by, updated_at)
                  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $7)",
@@ -51,10 +48,10 @@ operations! {
             .bind(n.exercise)
             .bind(at)
             .bind(actor.user_id)
-            .execute(&mut *tx)
+            .execute(&mut **tx)
             .await?;
             for code in &n.affected {
-                sqlx::query("INSERT INTO incident_orgs (incident_id, org_code) VALUES ($1, $2)").bind(id).bind(code).execute(&mut *tx).await?;
+                sqlx::query("INSERT INTO incident_orgs (incident_id, org_code) VALUES ($1, $2)").bind(id).bind(code).execute(&mut **tx).await?;
             }
             // The standing roster pre-fills the incident's crisis staff; deactivated people are left out.
             sqlx::query(
@@ -63,7 +60,7 @@ operations! {
                  FROM roster r LEFT JOIN users p ON p.id = r.primary_user LEFT JOIN users d ON d.id = r.deputy_user",
             )
             .bind(id)
-            .execute(&mut *tx)
+            .execute(&mut **tx)
             .await?;
             let incident = Incident {
                 id,
@@ -79,8 +76,18 @@ operations! {
                 closed_at: None,
                 all_clear: None,
             };
-            append_in_tx(&mut tx, &incident, actor, narrative::created(&incident), at, &mut events).await?;
+            append_in_tx(tx, &incident, actor, narrative::created(&incident), at, events).await?;
             events.push(NewEvent::about(&incident, Event::IncidentCreated(incident.clone())));
+            Ok(incident)
+        }
+    }
+
+    ops {
+        /// Creates a prepared incident, staffed from the standing roster. `n` must be validated.
+        pub write fn create_incident(pool, n: &NewIncident, actor: &Actor, at: OffsetDateTime) -> Result<Incident> {
+            let mut tx = pool.begin().await?;
+            let mut events = Vec::new();
+            let incident = create_in(&mut tx, n, actor, at, &mut events).await?;
             emit_all(&mut tx, events, at).await?;
             tx.commit().await?;
             Ok(incident)

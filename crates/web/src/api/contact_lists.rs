@@ -1,6 +1,7 @@
 //! The contact lists per organisation: reading, keeping, "I checked this today", and the CSV
 //! and vCard exports.
 
+use super::file;
 use crate::AppState;
 use crate::auth::ApiCaller;
 use crate::error::{ApiError, Json, Path};
@@ -8,8 +9,8 @@ use crate::i18n::Lang;
 use crate::pages::contact_lists::kind_label;
 use app::ContactList;
 use axum::extract::State;
-use axum::http::{StatusCode, header};
-use axum::response::{IntoResponse, Response};
+use axum::http::StatusCode;
+use axum::response::Response;
 use domain::Permission as P;
 use domain::contact_list::{Entry, NewEntry};
 use uuid::Uuid;
@@ -94,11 +95,4 @@ pub async fn vcard(State(s): State<AppState>, ApiCaller(c): ApiCaller, Path(org)
     let list = s.app.contact_list(&c.actor(), &org).await?;
     let body = domain::contact_list::vcards(&list.entries, &list.organisation.name, &|k| kind_label(Lang::Da, k).to_string());
     Ok(file("text/vcard; charset=utf-8", &format!("kontaktliste-{}.vcf", list.organisation.code), body))
-}
-
-/// A download: its type and its file name (the code is letters and digits only).
-fn file(content_type: &'static str, name: &str, body: String) -> Response {
-    let safe: String = name.chars().filter(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '.')).collect();
-    let disposition = format!("attachment; filename=\"{safe}\"");
-    ([(header::CONTENT_TYPE, content_type.to_string()), (header::CONTENT_DISPOSITION, disposition)], body).into_response()
 }

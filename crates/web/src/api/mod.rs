@@ -13,6 +13,7 @@ mod callout;
 mod chat;
 mod contact_lists;
 mod events;
+mod exercises;
 mod feedback;
 mod guide;
 mod handovers;
@@ -117,6 +118,16 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(admin::delete_checklist_template))
         .routes(routes!(admin::action_cards, admin::add_action_card))
         .routes(routes!(admin::delete_action_card))
+        .routes(routes!(exercises::scenarios, exercises::keep))
+        .routes(routes!(exercises::scenario, exercises::remove))
+        .routes(routes!(exercises::msel))
+        .routes(routes!(exercises::run))
+        .routes(routes!(exercises::show))
+        .routes(routes!(exercises::clock))
+        .routes(routes!(exercises::deliver))
+        .routes(routes!(exercises::edit_inject))
+        .routes(routes!(exercises::set_part))
+        .routes(routes!(exercises::observe))
 }
 
 /// The API as served: the documented routes, the JSON answer for unknown endpoints and methods,
@@ -171,4 +182,13 @@ pub async fn documented_only(
         }
         _ => res,
     }
+}
+
+/// A download: its type and its file name (kept to letters, digits, '-' and '.').
+fn file(content_type: &'static str, name: &str, body: String) -> axum::response::Response {
+    use axum::http::header;
+    use axum::response::IntoResponse;
+    let safe: String = name.chars().filter(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '.')).collect();
+    let disposition = format!("attachment; filename=\"{safe}\"");
+    ([(header::CONTENT_TYPE, content_type.to_string()), (header::CONTENT_DISPOSITION, disposition)], body).into_response()
 }

@@ -1,0 +1,264 @@
+//! Exercises: the scenarios the secretariat keeps, running one as an exercise incident, its
+//! clock and injects, parts and observations, and the job that delivers injects on time.
+
+use crate::{App, Error, Result, Shutdown, now};
+use domain::error::{Problems, code};
+use domain::exercise::clock::MAX_SPEED;
+use domain::exercise::{Exercise, NewInject, NewObservation, NewScenario, Observation, Part, Scenario, builtin};
+use domain::incident::{Channel, Incident, NewIncident};
+use domain::{Actor, DomainError, Permission};
+use std::time::Duration;
+use uuid::Uuid;
+
+/// How often the clock job looks for due injects: an inject goes at most this late (at 60×, a
+/// minute of scenario time).
+pub const TICK: Duration = Duration::from_secs(1);
+
+/// A scenario and whether it comes with the program (then it cannot be changed, only copied).
+#[derive(Debug, Clone)]
+pub struct KeptScenario {
+    pub scenario: Scenario,
+    pub builtin: bool,
+}
+
+/// What the controller does to the clock.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ClockAction {
+    Play,
+    Pause,
+    /// Jump to the next timed inject and deliver it.
+    Next,
+    /// Back to T+0, paused; every inject goes again when its time comes.
+    Reset,
+    /// Only a new speed.
+    Speed,
+}
+
+impl App {
+    fn check_speed(speed: u32) -> Result<u32> {
+        if (1..=MAX_SPEED).contains(&speed) {
+            Ok(speed)
+        } else {
+            Err(DomainError::invalid_coded("speed", code::NUMBER, format!("the clock's speed is 1 (real time) to {MAX_SPEED}")).into())
+        }
+    }
+
+    pub async fn scenarios(&self, actor: &Actor) -> Result<Vec<KeptScenario>> {
+        actor.may(Permission::ViewScenarios)?;
+        let orgs = self.store.organisations().await?;
+        let mut out: Vec<KeptScenario> = builtin::all(&orgs).into_iter().map(|scenario| KeptScenario { scenario, builtin: true }).collect();
+        out.extend(self.store.kept_scenarios().await?.into_iter().map(|scenario| KeptScenario { scenario, builtin: false }));
+        Ok(out)
+    }
+
+    pub async fn scenario(&self, actor: &Actor, id: &str) -> Result<KeptScenario> {
+        actor.may(Permission::ViewScenarios)?;
+        if builtin::is_builtin(id) {
+            let orgs = self.store.organisations().await?;
+            return Ok(KeptScenario { scenario: builtin::get(id, &orgs).expect("a built-in id"), builtin: true });
+        }
+        let scenario = self.store.kept_scenario(id).await?.ok_or_else(|| Error::not_found("scenario"))?;
+        Ok(KeptScenario { scenario, builtin: false })
+    }
+
+    /// Adds or replaces one of the secretariat's scenarios; a built-in one's id is taken.
+    pub async fn keep_scenario(&self, actor: &Actor, new: NewScenario) -> Result<Scenario> {
+        actor.may(Permission::KeepScenarios)?;
+        if builtin::is_builtin(new.id.trim()) {
+            let message = format!("'{}' is a built-in scenario, which cannot be changed: give your copy another id", new.id.trim());
+            return Err(DomainError::invalid_coded("id", code::DUPLICATE, message).into());
+        }
+        let scenario = new.validate(&self.store.organisations().await?)?;
+        self.store.keep_scenario(&scenario, &actor.name, now()).await?;
+        Ok(scenario)
+    }
+
+    pub async fn remove_scenario(&self, actor: &Actor, id: &str) -> Result<()> {
+        actor.may(Permission::KeepScenarios)?;
+        if builtin::is_builtin(id) {
+            return Err(DomainError::Conflict(format!("'{id}' is a built-in scenario and cannot be removed")).into());
+        }
+        Ok(self.store.remove_scenario(id, &actor.name, now()).await?)
+    }
+
+    /// Starts an exercise of scenario `id` at `speed`: an exercise incident with its own
+    /// roster (the standing one, to change like any incident's), the guide template as its
+    /// draft, the clock paused at T+0, and the caller as its controller.
+    pub async fn run_scenario(&self, actor: &Actor, id: &str, speed: u32) -> Result<Incident> {
+        actor.may(Permission::RunExercise)?;
+        let speed = Self::check_speed(speed)?;
+        let scenario = self.scenario(actor, id).await?.scenario;
+        let mut title = format!("{}: {}", domain::exercise::MARK, scenario.title);
+        title = title.chars().take(domain::incident::TITLE_MAX).collect();
+        let n = NewIncident {
+            title,
+            kind: scenario.kind,
+            affected: scenario.affected.clone(),
+            channels: vec![Channel::Phone, Channel::Chat, Channel::Voice],
+            exercise: true,
+        };
+        let n = n.validate(&self.store.organisations().await?)?;
+        Ok(self.store.start_exercise(&n, &scenario, speed, actor, now()).await?)
+    }
+
+    /// The exercise on incident `id`, for anyone who may see the incident and its exercise.
+    pub async fn exercise(&self, actor: &Actor, id: Uuid) -> Result<Exercise> {
+        self.incident(actor, id, Permission::ViewExercise).await?;
+        self.store.exercise(id).await?.ok_or_else(|| Error::not_found("exercise"))
+    }
+
+    /// The exercise, if `actor` is its controller (or the secretariat, which runs exercises).
+    async fn controlled(&self, actor: &Actor, id: Uuid) -> Result<Exercise> {
+        actor.may(Permission::RunExercise)?;
+        let e = self.exercise(actor, id).await?;
+        if actor.role != domain::Role::Secretariat && e.part_of(actor.user_id) != Some(Part::Controller) {
+            return Err(DomainError::Forbidden("only the exercise's controller runs its clock and injects".into()).into());
+        }
+        if e.archived_at.is_some() {
+            return Err(DomainError::Conflict("the exercise is archived".into()).into());
+        }
+        Ok(e)
+    }
+
+    /// Plays, pauses, jumps to the next inject or resets the clock; `speed` changes its speed too.
+    pub async fn control_exercise(&self, actor: &Actor, id: Uuid, action: ClockAction, speed: Option<u32>) -> Result<Exercise> {
+        let e = self.controlled(actor, id).await?;
+        let at = now();
+        let mut clock = e.clock;
+        if let Some(s) = speed {
+            clock = clock.with_speed(Self::check_speed(s)?, at);
+        }
+        let what = match action {
+            ClockAction::Play => {
+                clock = clock.play(at);
+                "startet"
+            }
+            ClockAction::Pause => {
+                clock = clock.pause(at);
+                "sat på pause"
+            }
+            ClockAction::Reset => {
+                clock = clock.reset(at);
+                "nulstillet"
+            }
+            ClockAction::Speed => "fik ny hastighed",
+            ClockAction::Next => {
+                let next = e
+                    .next_due()
+                    .and_then(|i| i.at_s)
+                    .ok_or_else(|| DomainError::Conflict("every timed inject has been delivered".into()))?;
+                clock = clock.jump(next * 1000, at);
+                "sprang frem til næste inject"
+            }
+        };
+        self.store.set_exercise_clock(id, &clock, what, action == ClockAction::Reset, actor, at).await?;
+        if action == ClockAction::Next {
+            self.store.deliver_injects(id, clock.seconds(at), None, actor, at).await?;
+            self.outbox_wake.notify_one();
+        }
+        self.exercise(actor, id).await
+    }
+
+    /// The controller delivers an inject by hand: a manual one, or a timed one ahead of its time.
+    pub async fn deliver_inject(&self, actor: &Actor, id: Uuid, number: u32) -> Result<Exercise> {
+        let e = self.controlled(actor, id).await?;
+        let at = now();
+        self.store.deliver_injects(id, e.clock.seconds(at), Some(number), actor, at).await?;
+        self.outbox_wake.notify_one();
+        self.exercise(actor, id).await
+    }
+
+    /// The controller changes an inject not yet delivered; it is checked as the scenario's.
+    pub async fn edit_inject(&self, actor: &Actor, id: Uuid, inject: NewInject) -> Result<Exercise> {
+        let e = self.controlled(actor, id).await?;
+        let number = inject.number;
+        if !e.injects.iter().any(|i| i.inject.number == number) {
+            return Err(Error::not_found("inject"));
+        }
+        let mut written = e.scenario.to_new();
+        written.injects = e.injects.iter().map(|i| if i.inject.number == number { inject.clone() } else { i.inject.to_new() }).collect();
+        let checked = written.validate(&self.store.organisations().await?).map_err(inject_problems)?;
+        let inject = checked.inject(number).expect("validated with it").clone();
+        self.store.edit_inject(id, &inject, actor, now()).await?;
+        self.exercise(actor, id).await
+    }
+
+    /// Names what a person is in the exercise (by e-mail); `None` takes them out.
+    pub async fn set_exercise_part(&self, actor: &Actor, id: Uuid, email: &str, part: Option<Part>) -> Result<Exercise> {
+        let e = self.controlled(actor, id).await?;
+        let email = email.trim().to_lowercase();
+        let Some((user, _)) = self.store.user_by_email(&email).await? else {
+            let mut p = Problems::default();
+            p.add_about("email", code::UNKNOWN_USER, &email, format!("no user with e-mail '{email}'"));
+            return Err(p.into_error().into());
+        };
+        if user.id == actor.user_id && e.part_of(user.id) == Some(Part::Controller) && part != Some(Part::Controller) {
+            return Err(DomainError::Conflict("the controller cannot step down: let the secretariat name another".into()).into());
+        }
+        self.store.set_exercise_part(id, user.id, part).await?;
+        self.exercise(actor, id).await
+    }
+
+    /// An evaluator's observation, about an inject and an objective.
+    pub async fn observe(&self, actor: &Actor, id: Uuid, o: NewObservation) -> Result<Observation> {
+        actor.may(Permission::ObserveExercise)?;
+        let e = self.exercise(actor, id).await?;
+        if e.part_of(actor.user_id) != Some(Part::Evaluator) {
+            return Err(DomainError::Forbidden("only the exercise's evaluators write observations".into()).into());
+        }
+        let o = o.validate(&e.scenario)?;
+        Ok(self.store.record_observation(id, &o, actor, now()).await?)
+    }
+
+    /// Delivers every inject that is due on a running clock. Returns how many went.
+    pub async fn deliver_due_injects(&self) -> Result<usize> {
+        let at = now();
+        let mut sent = 0;
+        for r in self.store.running_exercises().await? {
+            let t = r.clock.seconds(at);
+            if r.next_at_s.is_some_and(|next| next <= t) {
+                sent += self.store.deliver_injects(r.incident_id, t, None, &Actor::system(), at).await?.len();
+            }
+        }
+        if sent > 0 {
+            self.outbox_wake.notify_one();
+        }
+        Ok(sent)
+    }
+
+    pub(crate) fn play_exercises_regularly(&self, shutdown: Shutdown) {
+        let app = self.clone();
+        tokio::spawn(async move {
+            let mut tick = tokio::time::interval(TICK);
+            tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+            loop {
+                tokio::select! {
+                    _ = tick.tick() => {}
+                    _ = shutdown.wait() => break,
+                }
+                if let Err(e) = app.deliver_due_injects().await {
+                    tracing::warn!(error = %e, "exercise injects could not be delivered");
+                }
+            }
+        });
+    }
+}
+
+/// An edited inject's problems by its own fields (`at`, not `injects[4].at`): the rest of the
+/// scenario was checked when it was kept.
+fn inject_problems(e: DomainError) -> DomainError {
+    match e {
+        DomainError::Invalid(fields) => DomainError::Invalid(
+            fields
+                .into_iter()
+                .map(|mut f| {
+                    if let Some((_, rest)) = f.field.strip_prefix("injects[").and_then(|r| r.split_once("].")) {
+                        f.field = rest.to_string();
+                    }
+                    f
+                })
+                .collect(),
+        ),
+        other => other,
+    }
+}
