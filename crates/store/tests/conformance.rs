@@ -80,6 +80,8 @@ conformance!(
     contact_methods_are_verified_by_code_or_link_once,
     a_callout_follows_its_frozen_chain_until_acknowledged,
     contact_lists_keep_entries_and_a_trail_of_checks,
+    scenarios_are_kept_whole_with_a_trail,
+    an_exercise_delivers_each_inject_once_to_its_players_marked_and_logged,
 );
 
 async fn user(store: &Store, email: &str, role: Role, org: &str) -> Actor {
@@ -1282,4 +1284,124 @@ async fn contact_lists_keep_entries_and_a_trail_of_checks(store: &Store) {
     assert_eq!(events[4].payload["by"], "Sanne Sekretær");
     assert_eq!(events[4].payload["detail"]["id"], a.id.to_string());
     assert!(!events.iter().any(|e| e.payload.to_string().contains("12 34")), "no contact details in the trail");
+}
+
+fn drill(id: &str) -> domain::exercise::Scenario {
+    let json = serde_json::json!({
+        "id": id, "title": "Strømsvigt i Nordjylland", "kind": "power_cut", "summary": "Øvelse.",
+        "affected": ["0851"], "duration": "T+03:00",
+        "objectives": [{"id": "M1", "text": "Krisestaben aktiveres."}],
+        "guide": {"banner": "Strømsvigt i Nordjylland"},
+        "injects": [
+            {"number": 1, "at": "T+00:00", "from": "Energinet", "to": "crisis_leader", "channel": "mail", "message": "Strømmen er væk.", "objective": "M1"},
+            {"number": 2, "at": "T+02:00", "from": "TDC", "to": "authority:0851", "channel": "sms", "message": "Masterne er nede.", "objective": "M1"},
+            {"number": 3, "at": "T+02:30", "from": "Politiet", "to": "log_keeper", "channel": "log", "message": "Politiet melder ro.", "objective": "M1"},
+            {"number": 4, "at": "manual", "from": "Journalist", "to": "agents", "channel": "app", "message": "En journalist ringer.", "objective": "M1"}
+        ],
+        "load": {"interval_min": 15, "calls": [10, 20], "avg_handle_s": 240}
+    });
+    let n: domain::exercise::NewScenario = serde_json::from_value(json).unwrap();
+    n.validate(&domain::org::reference()).unwrap()
+}
+
+async fn scenarios_are_kept_whole_with_a_trail(store: &Store) {
+    let t0 = domain::time::now();
+    let admin_events = async || store.events_since(0, 1000).await.unwrap().into_iter().filter(|e| e.kind == EventKind::AdminChanged).count();
+    let before = admin_events().await;
+    let s = drill("nordjylland-test");
+    store.keep_scenario(&s, "Sekretariatet", t0).await.unwrap();
+    assert_eq!(store.kept_scenario("nordjylland-test").await.unwrap(), Some(s.clone()), "read back as written");
+    let mut changed = s.clone();
+    changed.title = "Strømsvigt, anden udgave".into();
+    store.keep_scenario(&changed, "Sekretariatet", t0).await.unwrap();
+    assert_eq!(store.kept_scenarios().await.unwrap(), vec![changed], "replaced, not added");
+    store.remove_scenario("nordjylland-test", "Sekretariatet", t0).await.unwrap();
+    assert!(store.kept_scenario("nordjylland-test").await.unwrap().is_none());
+    assert!(matches!(store.remove_scenario("nordjylland-test", "S", t0).await, Err(StoreError::Domain(DomainError::NotFound(_)))));
+    assert_eq!(admin_events().await - before, 3, "kept, replaced, removed");
+}
+
+async fn an_exercise_delivers_each_inject_once_to_its_players_marked_and_logged(store: &Store) {
+    use domain::callout::ContactChannel;
+    use domain::exercise::{NewObservation, Part, Rating};
+    let t0 = domain::time::now();
+    let secretariat = user(store, "sekr@demo.invalid", Role::Secretariat, "DDH").await;
+    let leader = user(store, "leder@demo.invalid", Role::CrisisLeader, "DDH").await;
+    let deputy = user(store, "leder2@demo.invalid", Role::CrisisLeader, "DDH").await;
+    let editor = user(store, "redaktor@demo.invalid", Role::AuthorityEditor, "0851").await;
+    let outsider = user(store, "anden@demo.invalid", Role::AuthorityEditor, "0851").await;
+    for (a, email) in [(&leader, "leder@demo.invalid"), (&deputy, "leder2@demo.invalid"), (&outsider, "anden@demo.invalid")] {
+        store.add_contact_method(a.user_id, &email_method(email, Some(t0 - Duration::days(1))), t0).await.unwrap();
+    }
+    let sms = domain::callout::ContactMethod { channel: ContactChannel::Sms, address: "+4520123456".into(), verified_at: Some(t0) };
+    store.add_contact_method(editor.user_id, &sms, t0).await.unwrap();
+    store.set_roster(StaffRole::CrisisLeader, Some(leader.user_id), Some(deputy.user_id), "test", t0).await.unwrap();
+
+    let scenario = drill("nordjylland-test");
+    let mut n = new_incident(&["0851"]);
+    assert!(is_conflict(&store.start_exercise(&n, &scenario, 60, &secretariat, t0).await.unwrap_err()), "a real incident is no exercise");
+    assert!(store.incidents(None).await.unwrap().is_empty(), "and nothing was written");
+    n.exercise = true;
+    let i = store.start_exercise(&n, &scenario, 60, &secretariat, t0).await.unwrap();
+    assert!(i.exercise);
+    let e = store.exercise(i.id).await.unwrap().unwrap();
+    assert_eq!((e.clock.running, e.clock.speed, e.clock.scenario_ms), (false, 60, 0));
+    assert_eq!(e.injects.len(), 4);
+    assert_eq!(e.part_of(secretariat.user_id), Some(Part::Controller));
+    assert_eq!(store.guide_draft(i.id).await.unwrap().unwrap().banner, "Strømsvigt i Nordjylland", "the template is the draft");
+    assert!(store.running_exercises().await.unwrap().is_empty(), "paused at T+0");
+    store.set_exercise_part(i.id, editor.user_id, Some(Part::Player)).await.unwrap();
+
+    let playing = e.clock.play(t0);
+    store.set_exercise_clock(i.id, &playing, "startet", false, &secretariat, t0).await.unwrap();
+    let running = store.running_exercises().await.unwrap();
+    assert_eq!((running.len(), running[0].next_at_s), (1, Some(0)));
+
+    // Up to T+02:00: the first two, in order, each once.
+    let system = Actor::system();
+    assert_eq!(store.deliver_injects(i.id, 7200, None, &system, t0).await.unwrap(), vec![1, 2]);
+    assert!(store.deliver_injects(i.id, 7200, None, &system, t0).await.unwrap().is_empty(), "never twice");
+    let mut sent = Vec::new();
+    while let Some(m) = store.claim_message(&[ContactChannel::Email, ContactChannel::Sms], t0, t0 + Duration::minutes(1)).await.unwrap() {
+        sent.push(m);
+    }
+    let mut to: Vec<&str> = sent.iter().map(|m| m.address.as_str()).collect();
+    to.sort();
+    assert_eq!(to, ["+4520123456", "leder2@demo.invalid", "leder@demo.invalid"], "the role's two people and the authority's player, nobody else");
+    assert!(sent.iter().all(|m| m.subject.starts_with("ØVELSE") && m.body.starts_with("ØVELSE")), "marked");
+    let e = store.exercise(i.id).await.unwrap().unwrap();
+    let delivered: Vec<(u32, Option<i64>)> = e.injects.iter().filter(|x| x.delivered_at.is_some()).map(|x| (x.inject.number, x.delivered_s)).collect();
+    assert_eq!(delivered, [(1, Some(7200)), (2, Some(7200))]);
+
+    // The manual one by its number; a delivered one is a conflict, an unknown one not found.
+    assert_eq!(store.deliver_injects(i.id, 7300, Some(4), &secretariat, t0).await.unwrap(), vec![4]);
+    assert!(is_conflict(&store.deliver_injects(i.id, 7300, Some(4), &secretariat, t0).await.unwrap_err()));
+    assert!(matches!(store.deliver_injects(i.id, 0, Some(9), &secretariat, t0).await, Err(StoreError::Domain(DomainError::NotFound(_)))));
+
+    // Editing: only what has not gone.
+    let mut third = e.injects.iter().find(|x| x.inject.number == 3).unwrap().inject.clone();
+    third.at = domain::exercise::At::Offset(9000);
+    store.edit_inject(i.id, &third, &secretariat, t0).await.unwrap();
+    let first = e.injects.iter().find(|x| x.inject.number == 1).unwrap().inject.clone();
+    assert!(is_conflict(&store.edit_inject(i.id, &first, &secretariat, t0).await.unwrap_err()));
+    assert!(store.deliver_injects(i.id, 8999, None, &system, t0).await.unwrap().is_empty(), "moved to T+02:30");
+    assert_eq!(store.deliver_injects(i.id, 9000, None, &system, t0).await.unwrap(), vec![3]);
+
+    // Every delivery is in the log, marked, and the chain holds.
+    let log: Vec<String> = store.log(i.id).await.unwrap().into_iter().map(|e| e.text).collect();
+    let injects: Vec<&String> = log.iter().filter(|t| t.starts_with("ØVELSE: inject") && !t.contains("ændret")).collect();
+    assert_eq!(injects.len(), 4, "{log:?}");
+    assert!(injects[1].contains("Masterne er nede") && injects[1].contains("Test authority_editor"), "{}", injects[1]);
+    assert!(store.verify_log(i.id).await.unwrap().unwrap().valid);
+
+    // An observation, read back; a reset makes every inject due again.
+    let o = NewObservation { inject: Some(2), objective: "M1".into(), rating: Rating::SomeChallenges, text: "Logføreren var sen.".into() };
+    let kept = store.record_observation(i.id, &o, &leader, t0).await.unwrap();
+    let e = store.exercise(i.id).await.unwrap().unwrap();
+    assert_eq!(e.observations, vec![kept]);
+    store.set_exercise_clock(i.id, &e.clock.reset(t0), "nulstillet", true, &secretariat, t0).await.unwrap();
+    let e = store.exercise(i.id).await.unwrap().unwrap();
+    assert!(e.injects.iter().all(|x| x.delivered_at.is_none()) && !e.clock.running);
+    let kinds: Vec<EventKind> = store.events_since(0, 500).await.unwrap().into_iter().map(|e| e.kind).collect();
+    assert!(kinds.iter().filter(|k| **k == EventKind::ExerciseChanged).count() >= 8, "{kinds:?}");
 }
