@@ -1306,7 +1306,8 @@ fn drill(id: &str) -> domain::exercise::Scenario {
 
 async fn scenarios_are_kept_whole_with_a_trail(store: &Store) {
     let t0 = domain::time::now();
-    let admin_events = async || store.events_since(0, 1000).await.unwrap().into_iter().filter(|e| e.kind == EventKind::AdminChanged).count();
+    let admin_events =
+        async || store.events_since(0, 1000).await.unwrap().into_iter().filter(|e| e.kind == EventKind::AdminChanged).count();
     let before = admin_events().await;
     let s = drill("nordjylland-test");
     store.keep_scenario(&s, "Sekretariatet", t0).await.unwrap();
@@ -1367,10 +1368,15 @@ async fn an_exercise_delivers_each_inject_once_to_its_players_marked_and_logged(
     }
     let mut to: Vec<&str> = sent.iter().map(|m| m.address.as_str()).collect();
     to.sort();
-    assert_eq!(to, ["+4520123456", "leder2@demo.invalid", "leder@demo.invalid"], "the role's two people and the authority's player, nobody else");
+    assert_eq!(
+        to,
+        ["+4520123456", "leder2@demo.invalid", "leder@demo.invalid"],
+        "the role's two people and the authority's player, nobody else"
+    );
     assert!(sent.iter().all(|m| m.subject.starts_with("ØVELSE") && m.body.starts_with("ØVELSE")), "marked");
     let e = store.exercise(i.id).await.unwrap().unwrap();
-    let delivered: Vec<(u32, Option<i64>)> = e.injects.iter().filter(|x| x.delivered_at.is_some()).map(|x| (x.inject.number, x.delivered_s)).collect();
+    let delivered: Vec<(u32, Option<i64>)> =
+        e.injects.iter().filter(|x| x.delivered_at.is_some()).map(|x| (x.inject.number, x.delivered_s)).collect();
     assert_eq!(delivered, [(1, Some(7200)), (2, Some(7200))]);
 
     // The manual one by its number; a delivered one is a conflict, an unknown one not found.

@@ -41,7 +41,9 @@ async fn fill(kit: &Kit, path: &str, incident: &str, item: &str) -> String {
     let user_id = kit.store.user_by_email(&kit.emails[&Role::Agent]).await.unwrap().unwrap().0.id;
     let template = kit.store.checklist_templates().await.unwrap()[0].0;
     let card = kit.store.action_cards().await.unwrap()[0].0;
-    let id = if path.starts_with("/api/v1/users/") {
+    let id = if path.starts_with("/api/v1/scenarios/") {
+        "energinet-cyberangreb".to_string()
+    } else if path.starts_with("/api/v1/users/") {
         user_id.to_string()
     } else if path.starts_with("/api/v1/checklist-templates/") {
         template.to_string()
@@ -60,6 +62,7 @@ async fn fill(kit: &Kit, path: &str, incident: &str, item: &str) -> String {
         .replace("{file}", "0253.ics")
         .replace("{card}", &card.to_string())
         .replace("{callout}", &uuid::Uuid::new_v4().to_string())
+        .replace("{number}", "1")
 }
 
 fn body(kit: &Kit, method: &str, path: &str) -> Option<Value> {
@@ -135,6 +138,15 @@ fn body(kit: &Kit, method: &str, path: &str) -> Option<Value> {
         ("post", "/api/v1/staffing/erlang") => {
             json!({ "calls": 100, "interval_s": 1800, "aht_s": 180, "target_answer_s": 20, "target_service_level": 0.8 })
         }
+        ("post", "/api/v1/scenarios") => json!({ "id": "rettighedstest", "title": "Rettighedstest", "kind": "flood",
+            "affected": ["0250"], "duration": "T+01:00", "injects": [{ "number": 1, "at": "T+00:00", "to": "agents", "channel": "app", "message": "Vandet stiger" }] }),
+        ("post", "/api/v1/scenarios/{id}/run") => json!({ "speed": 60 }),
+        ("post", "/api/v1/incidents/{id}/exercise/clock") => json!({ "action": "pause" }),
+        ("put", "/api/v1/incidents/{id}/exercise/injects/{number}") => {
+            json!({ "at": "T+00:10", "to": "agents", "channel": "app", "message": "Vandet stiger" })
+        }
+        ("put", "/api/v1/incidents/{id}/exercise/parts") => json!({ "email": staff, "part": "player" }),
+        ("post", "/api/v1/incidents/{id}/exercise/observations") => json!({ "rating": "performed", "text": "Godt" }),
         ("post", "/api/v1/session") => {
             json!({ "email": "nobody@test.invalid", "password": "wrong password" })
         }

@@ -23,8 +23,10 @@ pub struct NewObservation {
     #[serde(default)]
     pub inject: Option<u32>,
     #[serde(default)]
+    #[schema(max_length = 20)]
     pub objective: String,
     pub rating: Rating,
+    #[schema(max_length = 2000)]
     pub text: String,
 }
 

@@ -190,18 +190,25 @@ pub struct Inject {
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewInject {
+    /// From 1; an edit takes it from its address.
+    #[serde(default)]
     pub number: u32,
-    #[schema(example = "T+02:00")]
+    #[schema(example = "T+02:00", max_length = 20)]
     pub at: String,
     #[serde(default)]
+    #[schema(max_length = 100)]
     pub from: String,
-    #[schema(example = "crisis_leader")]
+    #[schema(example = "crisis_leader", max_length = 30)]
     pub to: String,
+    #[schema(example = "mail", max_length = 10)]
     pub channel: String,
+    #[schema(max_length = 1000)]
     pub message: String,
     #[serde(default)]
+    #[schema(max_length = 600)]
     pub expected_action: String,
     #[serde(default)]
+    #[schema(max_length = 20)]
     pub objective: String,
 }
 
@@ -212,6 +219,7 @@ pub struct NewInject {
 pub struct Load {
     /// The curve's name in words ("a spike after the event, a second after the masts go down").
     #[serde(default)]
+    #[schema(max_length = 200)]
     pub curve: String,
     pub interval_min: u32,
     /// Calls offered per interval from T+0.
@@ -255,17 +263,19 @@ impl Load {
 #[serde(deny_unknown_fields)]
 pub struct NewScenario {
     /// Lower-case letters, digits and '-': `energinet-cyberangreb`.
-    #[schema(pattern = "^[a-z][a-z0-9-]{2,59}$")]
+    #[schema(pattern = "^[a-z][a-z0-9-]{2,59}$", max_length = 60)]
     pub id: String,
     #[schema(min_length = 3, max_length = 200)]
     pub title: String,
+    #[schema(example = "power_cut", max_length = 30)]
     pub kind: String,
     #[serde(default)]
+    #[schema(max_length = 2000)]
     pub summary: String,
     #[schema(min_items = 1)]
     pub affected: Vec<String>,
     /// How long the exercise runs, "T+06:00".
-    #[schema(example = "T+06:00")]
+    #[schema(example = "T+06:00", max_length = 20)]
     pub duration: String,
     #[serde(default)]
     pub objectives: Vec<Objective>,

@@ -53,7 +53,7 @@ pub struct Scenarios {
 }
 
 /// The scenarios: the built-in ones first, then the secretariat's own
-#[utoipa::path(get, path = "/api/v1/scenarios", extensions(("x-permission" = json!(P::ViewScenarios))),
+#[utoipa::path(get, path = "/api/v1/scenarios", operation_id = "list_scenarios", extensions(("x-permission" = json!(P::ViewScenarios))),
     responses((status = OK, body = Scenarios)))]
 pub async fn scenarios(State(s): State<AppState>, ApiCaller(c): ApiCaller) -> Result<Json<Scenarios>, ApiError> {
     let list = s.app.scenarios(&c.actor()).await?;
@@ -61,7 +61,7 @@ pub async fn scenarios(State(s): State<AppState>, ApiCaller(c): ApiCaller) -> Re
 }
 
 /// Add or replace one of the secretariat's scenarios (the file `GET /api/v1/scenarios/{id}` gives); every problem is listed by field
-#[utoipa::path(post, path = "/api/v1/scenarios", extensions(("x-permission" = json!(P::KeepScenarios))),
+#[utoipa::path(post, path = "/api/v1/scenarios", operation_id = "keep_scenario", extensions(("x-permission" = json!(P::KeepScenarios))),
     responses((status = CREATED, body = Scenario)))]
 pub async fn keep(
     State(s): State<AppState>,
@@ -72,7 +72,7 @@ pub async fn keep(
 }
 
 /// A scenario, in the form an import takes
-#[utoipa::path(get, path = "/api/v1/scenarios/{id}", extensions(("x-permission" = json!(P::ViewScenarios))),
+#[utoipa::path(get, path = "/api/v1/scenarios/{id}", operation_id = "scenario", extensions(("x-permission" = json!(P::ViewScenarios))),
     params(("id" = String, Path, description = "the scenario's id, e.g. energinet-cyberangreb")),
     responses((status = OK, body = Scenario)))]
 pub async fn scenario(State(s): State<AppState>, ApiCaller(c): ApiCaller, Path(id): Path<String>) -> Result<Json<Scenario>, ApiError> {
@@ -88,7 +88,7 @@ pub async fn remove(State(s): State<AppState>, ApiCaller(c): ApiCaller, Path(id)
 }
 
 /// The scenario's injects as an MSEL spreadsheet (CSV, UTF-8 with a byte-order mark)
-#[utoipa::path(get, path = "/api/v1/scenarios/{id}/msel.csv", extensions(("x-permission" = json!(P::ViewScenarios))),
+#[utoipa::path(get, path = "/api/v1/scenarios/{id}/msel.csv", operation_id = "scenario_msel", extensions(("x-permission" = json!(P::ViewScenarios))),
     params(("id" = String, Path)), responses((status = OK, body = String, content_type = "text/csv")))]
 pub async fn msel(State(s): State<AppState>, ApiCaller(c): ApiCaller, Path(id): Path<String>) -> Result<Response, ApiError> {
     let k = s.app.scenario(&c.actor(), &id).await?;
@@ -115,7 +115,7 @@ pub struct Run {
 }
 
 /// Run the scenario: an exercise incident with the standing roster, the guide template as its draft, the clock paused at T+0 and the caller as controller
-#[utoipa::path(post, path = "/api/v1/scenarios/{id}/run", extensions(("x-permission" = json!(P::RunExercise))),
+#[utoipa::path(post, path = "/api/v1/scenarios/{id}/run", operation_id = "run_scenario", extensions(("x-permission" = json!(P::RunExercise))),
     params(("id" = String, Path)), responses((status = CREATED, body = Run)))]
 pub async fn run(
     State(s): State<AppState>,
@@ -173,7 +173,7 @@ impl From<Exercise> for ExerciseView {
 }
 
 /// The exercise: its clock, its injects (each with `at_s` and `delivered_at`), who takes part and the observations
-#[utoipa::path(get, path = "/api/v1/incidents/{id}/exercise", extensions(("x-permission" = json!(P::ViewExercise))),
+#[utoipa::path(get, path = "/api/v1/incidents/{id}/exercise", operation_id = "exercise", extensions(("x-permission" = json!(P::ViewExercise))),
     responses((status = OK, body = ExerciseView)))]
 pub async fn show(State(s): State<AppState>, ApiCaller(c): ApiCaller, Path(id): Path<Uuid>) -> Result<Json<ExerciseView>, ApiError> {
     Ok(Json(s.app.exercise(&c.actor(), id).await?.into()))
@@ -198,7 +198,7 @@ pub struct ClockRequest {
 }
 
 /// The controller plays, pauses, jumps to the next inject (delivering it) or resets the exercise clock, and may set its speed
-#[utoipa::path(post, path = "/api/v1/incidents/{id}/exercise/clock", extensions(("x-permission" = json!(P::RunExercise))),
+#[utoipa::path(post, path = "/api/v1/incidents/{id}/exercise/clock", operation_id = "exercise_clock", extensions(("x-permission" = json!(P::RunExercise))),
     responses((status = OK, body = ExerciseView)))]
 pub async fn clock(
     State(s): State<AppState>,
@@ -220,7 +220,7 @@ pub async fn clock(
 }
 
 /// The controller delivers an inject now: a manual one, or a timed one ahead of its time
-#[utoipa::path(post, path = "/api/v1/incidents/{id}/exercise/injects/{number}/deliver", extensions(("x-permission" = json!(P::RunExercise))),
+#[utoipa::path(post, path = "/api/v1/incidents/{id}/exercise/injects/{number}/deliver", operation_id = "deliver_inject", extensions(("x-permission" = json!(P::RunExercise))),
     params(("id" = Uuid, Path), ("number" = u32, Path)), responses((status = OK, body = ExerciseView)))]
 pub async fn deliver(
     State(s): State<AppState>,
@@ -231,7 +231,7 @@ pub async fn deliver(
 }
 
 /// The controller changes an inject that has not gone yet (the number is the path's)
-#[utoipa::path(put, path = "/api/v1/incidents/{id}/exercise/injects/{number}", extensions(("x-permission" = json!(P::RunExercise))),
+#[utoipa::path(put, path = "/api/v1/incidents/{id}/exercise/injects/{number}", operation_id = "edit_inject", extensions(("x-permission" = json!(P::RunExercise))),
     params(("id" = Uuid, Path), ("number" = u32, Path)), responses((status = OK, body = ExerciseView)))]
 pub async fn edit_inject(
     State(s): State<AppState>,
@@ -246,13 +246,14 @@ pub async fn edit_inject(
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PartRequest {
+    #[schema(max_length = 254)]
     email: String,
     /// null takes the person out of the exercise.
     part: Option<Part>,
 }
 
 /// The controller names a person's part: controller, evaluator or player (agents and authority editors receive the injects sent to them)
-#[utoipa::path(put, path = "/api/v1/incidents/{id}/exercise/parts", extensions(("x-permission" = json!(P::RunExercise))),
+#[utoipa::path(put, path = "/api/v1/incidents/{id}/exercise/parts", operation_id = "set_exercise_part", extensions(("x-permission" = json!(P::RunExercise))),
     responses((status = OK, body = ExerciseView)))]
 pub async fn set_part(
     State(s): State<AppState>,
@@ -264,7 +265,7 @@ pub async fn set_part(
 }
 
 /// An evaluator's observation, about an inject and an objective, with a rating
-#[utoipa::path(post, path = "/api/v1/incidents/{id}/exercise/observations", extensions(("x-permission" = json!(P::ObserveExercise))),
+#[utoipa::path(post, path = "/api/v1/incidents/{id}/exercise/observations", operation_id = "observe_exercise", extensions(("x-permission" = json!(P::ObserveExercise))),
     responses((status = CREATED, body = Observation)))]
 pub async fn observe(
     State(s): State<AppState>,

@@ -151,7 +151,7 @@ fn crisis_article(i: &Incident, v: &Version, crisis_line: Option<&str>) -> Marku
     let answers: Vec<_> = g.situations.iter().filter(|s| !s.citizen_text.trim().is_empty()).collect();
     html! {
         article.public-crisis aria-labelledby={ "c-" (i.id) } {
-            h2 id={ "c-" (i.id) } { (i.title) @if i.exercise { " " span.badge.exercise { (t(LANG, "exercise")) } } }
+            h2 id={ "c-" (i.id) } { (i.title) }
             p { span class={ "badge status-" (i.status) } { (status_text(i.status)) } }
             @if !g.affected_area.is_empty() {
                 p.area { strong { (t(LANG, "public.area")) ": " } (g.affected_area) }
@@ -209,7 +209,8 @@ fn loading(s: &AppState) -> Response {
 
 async fn crisis(State(s): State<AppState>, Path(code): Path<String>, headers: HeaderMap, embed: bool) -> Response {
     let Ok(crises) = s.app.live().loaded_crises() else { return loading(&s) };
-    let guides: Vec<&Published> = crises.published.iter().filter(|p| p.incident.affected.contains(&code)).collect();
+    // An exercise is practice for the staff: citizens never read it here.
+    let guides: Vec<&Published> = crises.published.iter().filter(|p| !p.incident.exercise && p.incident.affected.contains(&code)).collect();
     let over = all_clears(&crises, &code);
     let key = format!("{code}{}#{}#{}", if embed { "/embed" } else { "" }, lateness(guides.iter().copied()), over.len());
     if let Some(r) = s.public.get(&key, crises.generation) {
@@ -239,7 +240,7 @@ async fn crisis(State(s): State<AppState>, Path(code): Path<String>, headers: He
 /// same snapshot as the live ones. The clock ends them, so the count is part of the page's key.
 fn all_clears<'a>(crises: &'a app::live::Crises, code: &str) -> Vec<(&'a Incident, &'a str)> {
     let now = domain::time::now();
-    let here = crises.closed.iter().filter(|p| p.incident.affected.iter().any(|c| c == code));
+    let here = crises.closed.iter().filter(|p| !p.incident.exercise && p.incident.affected.iter().any(|c| c == code));
     here.filter_map(|p| p.incident.all_clear_shown(now).map(|text| (&p.incident, text))).collect()
 }
 
@@ -261,19 +262,15 @@ async fn index(State(s): State<AppState>, headers: HeaderMap) -> Response {
     let Ok(crises) = s.app.live().loaded_crises() else { return loading(&s) };
     // A crisis closed within the day stays listed, for its all-clear; the clock ends that.
     let now = domain::time::now();
-    let over: Vec<&Incident> = crises.closed.iter().map(|p| &p.incident).filter(|i| i.all_clear_shown(now).is_some()).collect();
+    let over: Vec<&Incident> =
+        crises.closed.iter().map(|p| &p.incident).filter(|i| !i.exercise && i.all_clear_shown(now).is_some()).collect();
     let key = format!("#{}", over.len());
     if let Some(r) = s.public.get(&key, crises.generation) {
         return respond(&r, &headers, false);
     }
-    let live = |code: &str| crises.published.iter().any(|p| p.incident.affected.iter().any(|c| c == code));
-    let mut codes: Vec<&str> = crises
-        .published
-        .iter()
-        .map(|p| &p.incident)
-        .chain(over.iter().copied())
-        .flat_map(|i| i.affected.iter().map(String::as_str))
-        .collect();
+    let real = || crises.published.iter().map(|p| &p.incident).filter(|i| !i.exercise);
+    let live = |code: &str| real().any(|i| i.affected.iter().any(|c| c == code));
+    let mut codes: Vec<&str> = real().chain(over.iter().copied()).flat_map(|i| i.affected.iter().map(String::as_str)).collect();
     codes.sort_unstable();
     codes.dedup();
     let body = html! {
