@@ -286,13 +286,16 @@ impl App {
         let (conversation, known_municipality, earlier_incident) = s.chat.context(req.conversation);
         let municipality = req.municipality.clone().or(known_municipality);
         let line = s.config.crisis_line.clone();
-        let local = municipality.as_deref().map(|m| crises.for_municipality(m)).unwrap_or_default();
+        let practising = req.exercise.is_some();
+        let mut local = municipality.as_deref().map(|m| crises.for_municipality(m)).unwrap_or_default();
+        local.retain(|p| p.incident.exercise == practising);
+        let answers = if practising { &crises.practice } else { &crises.answers };
         let ended = earlier_incident.is_some_and(|i| crises.get(i).is_none());
 
         let mut guide = None;
-        let (kind, confidence, source, answer) = match crises.answers.respond(&req.message, municipality.as_deref()) {
+        let (kind, confidence, source, answer) = match answers.respond(&req.message, municipality.as_deref()) {
             Reply::Everyday { candidate, confidence } => {
-                let c = crises.answers.candidate(candidate);
+                let c = answers.candidate(candidate);
                 let (code, slug) = c.incident.split_once('/').unwrap_or_default();
                 let link = GuideLink { title: c.answer.clone(), href: domain::chat::everyday_path(code, slug) };
                 let answer = domain::chat::everyday_reply(&link.title);
@@ -300,7 +303,7 @@ impl App {
                 (ReplyKind::Everyday, confidence, None, answer)
             }
             Reply::Answer { candidate, confidence } => {
-                let c = crises.answers.candidate(candidate);
+                let c = answers.candidate(candidate);
                 match c.incident.parse::<Uuid>() {
                     Ok(incident) => {
                         let updated_at = crises.get(incident).map_or_else(domain::time::now, |p| p.version.published_at);

@@ -210,14 +210,20 @@ impl App {
         Ok(self.store.record_observation(id, &o, actor, now()).await?)
     }
 
-    /// Delivers every inject that is due on a running clock. Returns how many went.
-    pub async fn deliver_due_injects(&self) -> Result<usize> {
+    /// One tick of every running exercise: the injects that are due, and the synthetic load up
+    /// to now (never past the scenario's end). Returns how many injects went.
+    pub async fn tick_exercises(&self) -> Result<usize> {
         let at = now();
         let mut sent = 0;
         for r in self.store.running_exercises().await? {
             let t = r.clock.seconds(at);
             if r.next_at_s.is_some_and(|next| next <= t) {
                 sent += self.store.deliver_injects(r.incident_id, t, None, &Actor::system(), at).await?.len();
+            }
+            let Some(scenario) = self.exercise_scenario_cached(r.incident_id).await? else { continue };
+            let to = t.min(scenario.duration_s);
+            if to > r.load_s && self.store.claim_load(r.incident_id, r.load_s, to).await? {
+                self.synthetic_load(r.incident_id, r.started_at, r.load_s, to).await?;
             }
         }
         if sent > 0 {
@@ -236,7 +242,7 @@ impl App {
                     _ = tick.tick() => {}
                     _ = shutdown.wait() => break,
                 }
-                if let Err(e) = app.deliver_due_injects().await {
+                if let Err(e) = app.tick_exercises().await {
                     tracing::warn!(error = %e, "exercise injects could not be delivered");
                 }
             }

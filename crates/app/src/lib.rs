@@ -14,6 +14,7 @@ mod contact_methods;
 pub mod deliver;
 mod error;
 mod events;
+pub mod exercise_load;
 pub mod exercises;
 mod feedback;
 mod guide;
@@ -148,6 +149,8 @@ pub struct App {
     outbox_wake: Arc<tokio::sync::Notify>,
     /// The chatbot's questions on their way to the database, written together.
     keeper: Arc<chat::keeper::Keeper>,
+    /// The scenarios of running exercises, for their synthetic load.
+    exercise_scenarios: Arc<exercise_load::Scenarios>,
 }
 
 impl App {
@@ -175,6 +178,7 @@ impl App {
             }),
             outbox_wake: Arc::default(),
             keeper: Arc::default(),
+            exercise_scenarios: Arc::default(),
             config: Arc::new(config),
             store,
         }

@@ -25,7 +25,11 @@ const RETRY: Duration = Duration::from_secs(5);
 /// The live crises as one immutable value, swapped whole on every change.
 pub struct Crises {
     pub published: Vec<Published>,
+    /// What the chatbot answers citizens from: the real crises and the everyday guides.
     pub answers: search::Answers,
+    /// What it answers an exercise's synthetic citizens and players from (a request that names
+    /// the exercise): the exercises and the everyday guides. Citizens never get these.
+    pub practice: search::Answers,
     /// Municipality code → indexes into `published` of the crises that reach it (a region's
     /// crisis reaches each of its municipalities).
     reach: HashMap<String, Vec<usize>>,
@@ -44,6 +48,7 @@ impl Crises {
         Crises {
             published: Vec::new(),
             answers: search::Answers::new(Vec::new()),
+            practice: search::Answers::new(Vec::new()),
             reach: HashMap::new(),
             names: HashMap::new(),
             loaded: false,
@@ -267,19 +272,29 @@ fn reached(affected: &[String], orgs: &[Organisation]) -> Vec<String> {
 
 fn build(published: Vec<Published>, orgs: &[Organisation], everyday: &[EverydayGuide], language: Arc<search::Resources>) -> Crises {
     let mut reach: HashMap<String, Vec<usize>> = HashMap::new();
-    let mut candidates = Vec::new();
+    let (mut candidates, mut practice) = (Vec::new(), Vec::new());
     for (i, p) in published.iter().enumerate() {
         let codes = reached(&p.incident.affected, orgs);
         for c in &codes {
             reach.entry(c.clone()).or_default().push(i);
         }
-        candidates.extend(answer_candidates(p, codes));
+        let into = if p.incident.exercise { &mut practice } else { &mut candidates };
+        into.extend(answer_candidates(p, codes));
     }
-    candidates.extend(everyday.iter().map(|g| Candidate::everyday(&g.municipality, &g.slug, &g.title, &g.body)));
+    let everyday = || everyday.iter().map(|g| Candidate::everyday(&g.municipality, &g.slug, &g.title, &g.body));
+    candidates.extend(everyday());
+    // Without a running exercise nothing is built twice.
+    let practice = if practice.is_empty() {
+        search::Answers::new(Vec::new())
+    } else {
+        practice.extend(everyday());
+        search::Answers::with_resources(practice, language.clone())
+    };
     let names = orgs.iter().map(|o| (o.code.clone(), o.name.clone())).collect();
     Crises {
         published,
         answers: search::Answers::with_resources(candidates, language),
+        practice,
         reach,
         names,
         loaded: true,

@@ -32,6 +32,10 @@ pub struct ChatRequest {
     pub municipality: Option<String>,
     #[serde(default)]
     pub conversation: Option<uuid::Uuid>,
+    /// An exercise incident: the question is a player's or a synthetic citizen's, answered
+    /// from the exercises only. Without it, exercises are never answered from.
+    #[serde(default)]
+    pub exercise: Option<uuid::Uuid>,
 }
 
 impl ChatRequest {
@@ -172,7 +176,7 @@ mod tests {
     use super::*;
 
     fn req(message: &str, municipality: Option<&str>) -> ChatRequest {
-        ChatRequest { message: message.into(), municipality: municipality.map(String::from), conversation: None }
+        ChatRequest { message: message.into(), municipality: municipality.map(String::from), conversation: None, exercise: None }
     }
 
     #[test]

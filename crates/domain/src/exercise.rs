@@ -4,6 +4,7 @@
 
 pub mod builtin;
 pub mod clock;
+pub mod load;
 pub mod msel;
 pub mod observation;
 pub mod run;

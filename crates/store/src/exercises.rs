@@ -88,6 +88,9 @@ pub struct Running {
     pub incident_id: Uuid,
     pub clock: Clock,
     pub next_at_s: Option<i64>,
+    /// Scenario seconds up to which the synthetic load has been made.
+    pub load_s: i64,
+    pub started_at: OffsetDateTime,
 }
 
 macro_rules! exercise_select {
@@ -306,21 +309,43 @@ operations! {
 
         /// Every exercise whose clock runs, with the time of its next undelivered timed inject.
         pub read fn running_exercises(pool) -> Result<Vec<Running>> {
-            let rows: Vec<(Uuid, i64, OffsetDateTime, i64, Option<i64>)> = sqlx::query_as(
+            type Row = (Uuid, i64, OffsetDateTime, i64, Option<i64>, i64, OffsetDateTime);
+            let rows: Vec<Row> = sqlx::query_as(
                 "SELECT e.incident_id, e.clock_ms, e.clock_since, e.speed,
-                        (SELECT MIN(i.at_s) FROM exercise_injects i WHERE i.incident_id = e.incident_id AND i.delivered_at IS NULL) AS next_at_s
+                        (SELECT MIN(i.at_s) FROM exercise_injects i WHERE i.incident_id = e.incident_id AND i.delivered_at IS NULL) AS next_at_s,
+                        e.load_s, e.started_at
                  FROM exercises e WHERE e.running AND e.archived_at IS NULL",
             )
             .fetch_all(pool)
             .await?;
             Ok(rows
                 .into_iter()
-                .map(|(incident_id, ms, since, speed, next_at_s)| Running {
+                .map(|(incident_id, ms, since, speed, next_at_s, load_s, started_at)| Running {
                     incident_id,
                     clock: Clock { scenario_ms: ms, since, speed: speed.clamp(1, 60) as u32, running: true },
                     next_at_s,
+                    load_s,
+                    started_at,
                 })
                 .collect())
+        }
+
+        /// Claims the stretch of scenario time `from_s..to_s` for the synthetic load: true for the
+        /// one caller (of any node) that moved the mark, so that no stretch is made twice.
+        pub write fn claim_load(pool, incident_id: Uuid, from_s: i64, to_s: i64) -> Result<bool> {
+            let done = sqlx::query("UPDATE exercises SET load_s = $3 WHERE incident_id = $1 AND load_s = $2")
+                .bind(incident_id)
+                .bind(from_s)
+                .bind(to_s)
+                .execute(pool)
+                .await?;
+            Ok(done.rows_affected() == 1)
+        }
+
+        /// The scenario an exercise plays, as it was started.
+        pub read fn exercise_scenario(pool, incident_id: Uuid) -> Result<Option<Scenario>> {
+            let row: Option<String> = sqlx::query_scalar("SELECT scenario FROM exercises WHERE incident_id = $1").bind(incident_id).fetch_optional(pool).await?;
+            row.as_deref().map(from_json).transpose()
         }
 
         /// Sets the clock (`what` says how, for the log: "startet", "sat på pause" …), logged.
@@ -334,6 +359,7 @@ operations! {
                     .bind(incident_id)
                     .execute(&mut *tx)
                     .await?;
+                sqlx::query("UPDATE exercises SET load_s = 0 WHERE incident_id = $1").bind(incident_id).execute(&mut *tx).await?;
             }
             sqlx::query("UPDATE exercises SET clock_ms = $2, clock_since = $3, speed = $4, running = $5 WHERE incident_id = $1")
                 .bind(incident_id)

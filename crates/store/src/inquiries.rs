@@ -250,7 +250,10 @@ operations! {
             .execute(&mut *tx)
             .await?;
             log_access(&mut tx, incident_id, actor, "create", 1, at).await?;
-            if let Some(mailbox) = latest.map(|v| v.guide.callback_email).filter(|m| !m.is_empty()) {
+            // An exercise's synthetic citizens (the system's requests) mail nobody: the players
+            // find them in the authority's list, and the guide's mailbox may be a real one.
+            let synthetic = incident.exercise && actor.user_id.is_nil();
+            if let Some(mailbox) = latest.map(|v| v.guide.callback_email).filter(|m| !m.is_empty() && !synthetic) {
                 let (subject, body) = domain::inquiry::callback_mail(&incident, &c);
                 sqlx::query(
                     "INSERT INTO outbox (callback_id, channel, address, subject, body, created_at, next_attempt_at) VALUES ($1, 'email', $2, $3, $4, $5, $5)",

@@ -390,9 +390,12 @@ async fn cap_alerts_follow_the_version_history_and_the_feed_lists_public_alerts(
     xmllint(&doc, Some("cap/CAP-v1.2.xsd"));
     assert_eq!(cap_text(&doc, "status"), "Exercise");
 
-    // The chatbot marks an exercise's answers as such.
-    let v = chat(&kit, json!({ "message": "hvornår kommer strømmen igen?", "municipality": "0101" })).await.1;
+    // The chatbot answers from an exercise only a question that names it, and marks the answer.
+    let question = "hvornår kommer strømmen igen?";
+    let v = chat(&kit, json!({ "message": question, "municipality": "0101", "exercise": exercise })).await.1;
     assert!(v["answer"].as_str().unwrap().starts_with(domain::chat::EXERCISE), "{v}");
+    let v = chat(&kit, json!({ "message": question, "municipality": "0101" })).await.1;
+    assert!(!v["answer"].as_str().unwrap().contains("ØVELSE") && v["source"].is_null(), "a citizen never gets an exercise: {v}");
 
     // A prepared incident's guide is not announced to the public yet.
     let body = json!({ "title": "Forberedt", "kind": "power_cut", "affected": ["0250"], "channels": ["phone"], "exercise": false });

@@ -20,6 +20,8 @@ CREATE TABLE exercises (
     clock_since TIMESTAMPTZ NOT NULL,
     speed BIGINT NOT NULL,
     running BOOLEAN NOT NULL,
+    -- Scenario seconds up to which the synthetic citizens have called, asked and written.
+    load_s BIGINT NOT NULL DEFAULT 0,
     started_at TIMESTAMPTZ NOT NULL,
     started_by TEXT NOT NULL,
     archived_at TIMESTAMPTZ

@@ -20,6 +20,8 @@ CREATE TABLE exercises (
     clock_since TEXT NOT NULL,
     speed INTEGER NOT NULL,
     running BOOLEAN NOT NULL,
+    -- Scenario seconds up to which the synthetic citizens have called, asked and written.
+    load_s INTEGER NOT NULL DEFAULT 0,
     started_at TEXT NOT NULL,
     started_by TEXT NOT NULL,
     archived_at TEXT

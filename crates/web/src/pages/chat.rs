@@ -191,7 +191,7 @@ fn explain(e: &ApiError) -> String {
 
 async fn ask(State(s): State<AppState>, ClientIp(ip): ClientIp, axum::extract::Form(a): axum::extract::Form<Ask>) -> Response {
     let conversation = a.conversation.parse().ok();
-    let req = ChatRequest { message: a.message, municipality: a.municipality.clone(), conversation };
+    let req = ChatRequest { message: a.message, municipality: a.municipality.clone(), conversation, exercise: None };
     match s.app.chat(ip, req).await.map_err(ApiError::from) {
         Ok(reply) => Redirect::to(&location(a.municipality.as_deref(), Some(reply.conversation), "")).into_response(),
         Err(e) => {

@@ -55,7 +55,18 @@ impl Kit {
         Kit::build(store, dir, web::Config::default()).await
     }
 
+    /// A kit whose background jobs run as `serve`'s do (the exercise clock, call-out
+    /// escalation, the outbox with no senders configured: messages stay queued to be read).
+    pub async fn sqlite_with_jobs() -> Kit {
+        let (store, dir) = sqlite_store().await;
+        Kit::assemble(store, Some(dir), web::Config::default(), true).await
+    }
+
     async fn build(store: Store, dir: Option<tempfile::TempDir>, web: web::Config) -> Kit {
+        Kit::assemble(store, dir, web, false).await
+    }
+
+    async fn assemble(store: Store, dir: Option<tempfile::TempDir>, web: web::Config, jobs: bool) -> Kit {
         store.seed_defaults().await.unwrap();
         let mut tokens = HashMap::new();
         let mut emails = HashMap::new();
@@ -81,7 +92,11 @@ impl Kit {
         // As `serve` does: committed events reach the bus, so the channels follow publications.
         store.start_relay().await.unwrap();
         let config = app::Config { crisis_line: Some("70 00 00 00".into()), ..app::Config::default() };
-        let app = web::router(app::App::start(store.clone(), config), web);
+        let app = app::App::start(store.clone(), config);
+        if jobs {
+            app.start_jobs(app::jobs::Settings::default(), app::Shutdown::default());
+        }
+        let app = web::router(app, web);
         Kit { store, app, tokens, emails, _dir: dir }
     }
 

@@ -1,0 +1,71 @@
+//! The synthetic citizens' share of a stretch of scenario time: the calls of each planning
+//! interval that ended in it, and how many chatbot questions, inquiries and callback requests
+//! fall in it at their hourly rates. Deterministic, so that a stretch is never counted twice.
+
+use super::Load;
+
+/// Calls offered in each planning interval (`interval_s` long, from T+0) that ended after
+/// `from_s` and by `to_s`: (its start in scenario seconds, calls), from the load's curve.
+pub fn call_intervals(load: &Load, from_s: i64, to_s: i64, interval_s: i64) -> Vec<(i64, u32)> {
+    let step = i64::from(load.interval_min.max(1)) * 60;
+    let first = from_s.div_euclid(interval_s);
+    let last = to_s.div_euclid(interval_s);
+    (first..last)
+        .map(|k| {
+            let start = k * interval_s;
+            // The curve's intervals that begin within this planning interval.
+            let calls = (0..load.calls.len() as i64)
+                .filter(|j| (start..start + interval_s).contains(&(j * step)))
+                .map(|j| load.calls[j as usize])
+                .sum();
+            (start, calls)
+        })
+        .filter(|(start, _)| start + interval_s > from_s)
+        .collect()
+}
+
+/// How many of something that comes `per_hour` times an hour, evenly spread, fall after
+/// `from_s` and by `to_s`.
+pub fn due(per_hour: u32, from_s: i64, to_s: i64) -> u64 {
+    let count = |t: i64| (t.max(0) as u128 * u128::from(per_hour) / 3600) as u64;
+    count(to_s).saturating_sub(count(from_s))
+}
+
+/// The `k`-th synthetic thing of a stretch: which question, row or municipality it takes, in turn.
+pub fn pick<T>(items: &[T], k: u64) -> Option<&T> {
+    (!items.is_empty()).then(|| &items[(k % items.len() as u64) as usize])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn load() -> Load {
+        Load { interval_min: 15, calls: vec![10, 20, 30, 40, 50], ..Load::default() }
+    }
+
+    #[test]
+    fn half_hour_intervals_add_up_the_quarter_hours_once() {
+        let l = load();
+        assert_eq!(call_intervals(&l, 0, 1799, 1800), vec![], "the first half hour has not ended");
+        assert_eq!(call_intervals(&l, 0, 1800, 1800), vec![(0, 30)]);
+        assert_eq!(call_intervals(&l, 1800, 5400, 1800), vec![(1800, 70), (3600, 50)]);
+        // Stretch by stretch, every interval is counted exactly once.
+        let mut stepped = Vec::new();
+        for t in (0..=7200).step_by(700) {
+            stepped.extend(call_intervals(&l, t, t + 700, 1800));
+        }
+        assert_eq!(stepped, vec![(0, 30), (1800, 70), (3600, 50), (5400, 0)]);
+    }
+
+    #[test]
+    fn rates_spread_evenly_and_add_up() {
+        assert_eq!(due(120, 0, 3600), 120);
+        assert_eq!((0..3600).step_by(60).map(|t| due(120, t, t + 60)).sum::<u64>(), 120);
+        assert_eq!(due(4, 0, 899), 0);
+        assert_eq!(due(4, 0, 900), 1);
+        assert_eq!(due(0, 0, 99_999), 0);
+        assert_eq!(pick(&["a", "b"], 3), Some(&"b"));
+        assert_eq!(pick::<u8>(&[], 3), None);
+    }
+}
