@@ -121,7 +121,7 @@ pub fn inject_message(incident_id: Uuid, inject: &Inject, channel: ContactChanne
         address: address.to_string(),
         subject: crate::callout::outbound(true, &format!("Inject {}{from}", inject.number)),
         body: crate::callout::outbound(true, &inject.message),
-        link: Some(("Åbn øvelsen".into(), format!("/kriser/{incident_id}/oevelse"))),
+        link: Some(("Åbn øvelsen".into(), format!("/incidents/{incident_id}/exercise"))),
     }
 }
 

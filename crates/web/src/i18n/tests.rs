@@ -21,6 +21,11 @@ fn domain_keys() -> Vec<String> {
     keys.extend(domain::callout::AckVia::ALL.iter().map(|s| format!("ack_via.{s}")));
     keys.extend(domain::callout::Standing::ALL.iter().map(|s| format!("standing.{s}")));
     keys.extend(domain::contact_list::EntryKind::ALL.iter().map(|s| format!("contact_kind.{s}")));
+    keys.extend(domain::exercise::InjectChannel::ALL.iter().map(|s| format!("inject_channel.{s}")));
+    keys.extend(domain::exercise::Part::ALL.iter().map(|s| format!("exercise_part.{s}")));
+    keys.extend(domain::exercise::Rating::ALL.iter().map(|s| format!("rating.{s}")));
+    // The scenario editor labels each MSEL column and names the scenario's own fields in its problems.
+    keys.extend(domain::exercise::msel::COLUMNS.iter().chain(&["title", "summary", "duration"]).map(|s| format!("msel.{s}")));
     // The agents' "new since version" list names the guide's fields: change every one of them.
     let text = || "x".to_string();
     let changed = domain::guide::Guide {

@@ -8,6 +8,7 @@ mod callout;
 mod chart;
 mod chat;
 pub mod contact_lists;
+mod exercise;
 mod form;
 mod guide_edit;
 mod guide_view;
@@ -18,6 +19,7 @@ mod print;
 pub mod public;
 mod readiness;
 mod room;
+mod scenarios;
 mod search;
 mod security;
 mod shifts;
@@ -51,6 +53,8 @@ pub fn routes() -> Router<AppState> {
         .route("/static/chat.js", get(|| async { static_file("text/javascript", include_str!("../../static/chat.js")) }))
         .merge(incidents::routes())
         .merge(room::routes())
+        .merge(exercise::routes())
+        .merge(scenarios::routes())
         .merge(callout::routes())
         .merge(readiness::routes())
         .merge(agent::routes())
@@ -326,6 +330,7 @@ pub fn layout(lang: Lang, ctx: Option<&Ctx>, title: &str, body: Markup, live: Op
                                     li { a href="/agent" { (t(lang, "nav.agent")) } }
                                     @if c.may(domain::Permission::ViewReadiness) { li { a href=(readiness::READINESS) { (t(lang, "nav.readiness")) } } }
                                     @if c.may(domain::Permission::ReadContactLists) { li { a href=(contact_lists::PATH) { (t(lang, "nav.contacts")) } } }
+                                    @if c.may(domain::Permission::ViewScenarios) { li { a href=(scenarios::PATH) { (t(lang, "nav.exercises")) } } }
                                     @if c.may(domain::Permission::ManageUsers) { li { a href="/admin" { (t(lang, "nav.admin")) } } }
                                     @if c.may(domain::Permission::KeepOwnContactMethods) { li { a href=(readiness::MINE) { (t(lang, "nav.contact")) } } }
                                 }

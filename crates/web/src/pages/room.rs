@@ -51,6 +51,7 @@ async fn room_page(s: &AppState, ctx: &Ctx, id: Uuid, posted: &Posted) -> PageRe
     let body = html! {
         p.crumbs { a href="/incidents" { (ctx.t("nav.incidents")) } }
         h1 { (i.title) (exercise_badge(ctx, i)) }
+        (super::exercise::room_link(ctx, i))
         p.meta {
             (status_badge(ctx, i.status)) " · " (ctx.word("kind", i.kind)) " · "
             @for (n, c) in i.channels.iter().enumerate() { @if n > 0 { ", " } (ctx.word("channel", c)) }
