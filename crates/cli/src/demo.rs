@@ -3,6 +3,7 @@
 //! e-mail addresses use the reserved `.invalid` domain.
 
 use anyhow::{Context, Result, bail};
+use app::exercises::ClockAction;
 use app::{App, Store};
 use domain::callout::{ContactChannel, ContactMethod};
 use domain::incident::{Channel, IncidentKind, NewIncident, Status, Transition};
@@ -81,6 +82,9 @@ async fn import_everyday(store: &Store) -> Result<()> {
 
 /// Builds the demo through the use cases, each step as the person whose job it is, so the demo
 /// holds only what the permission table and the domain rules allow.
+/// Where the demo's exercise stands: T+02:00, the masts down.
+const MID_RUN_S: i64 = 2 * 3600;
+
 pub async fn seed(store: &Store) -> Result<()> {
     import_everyday(store).await?;
     let mut actors = std::collections::HashMap::new();
@@ -112,15 +116,18 @@ pub async fn seed(store: &Store) -> Result<()> {
     let leader: &Actor = &actors["kriseleder"];
     let keeper: &Actor = &actors["logfoerer"];
 
-    let exercise = NewIncident {
-        title: "Øvelse: Netselskab ramt af cyberangreb – mobilmaster mister strøm efter to timer".into(),
-        kind: IncidentKind::CyberAttack,
-        affected: vec!["0253".into(), "0330".into(), "1085".into()],
-        channels: vec![Channel::Phone, Channel::Chat, Channel::Voice],
-        exercise: true,
-    };
-    let ex = app.create_incident(leader, exercise).await?;
-    let script = "Drejebog: T+0 netselskabet rammes af cyberangreb; T+2t mister mobilmasterne strøm.";
+    // The collaboration's table-top exercise, mid-run: played at real time from T+02:00, when
+    // the masts lose power, with the injects until then delivered.
+    let ex = app.run_scenario(secretariat, domain::exercise::builtin::TABLE_TOP, 1).await?;
+    app.control_exercise(secretariat, ex.id, ClockAction::Play, None).await?;
+    loop {
+        let e = app.exercise(secretariat, ex.id).await?;
+        match e.next_due().and_then(|i| i.at_s) {
+            Some(next) if next <= MID_RUN_S => app.control_exercise(secretariat, ex.id, ClockAction::Next, None).await?,
+            _ => break,
+        };
+    }
+    let script = "Øvelsen er i gang: mobilmasterne har mistet strøm, kommunernes omstillinger er faldet ud.";
     app.append_log(keeper, ex.id, entry(LogCategory::Information, script)).await?;
 
     let active = NewIncident {

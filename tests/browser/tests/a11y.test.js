@@ -14,7 +14,7 @@ before(async () => {
   const { browser, base } = env;
   sessions.leader = await loggedInPage(browser, base, USERS.leader);
   urls = {
-    exercise: await incidentUrl(sessions.leader.page, base, 'Øvelse:'),
+    exercise: await incidentUrl(sessions.leader.page, base, 'ØVELSE:'),
     active: await incidentUrl(sessions.leader.page, base, 'IT-nedbrud'),
   };
 });

@@ -19,7 +19,7 @@ test('a log entry written by the crisis leader appears live for the steering gro
   const a = await loggedInPage(browser, base, USERS.leader);
   const b = await loggedInPage(browser, base, USERS.steeringGroup);
   try {
-    const url = await incidentUrl(a.page, base, 'Øvelse:');
+    const url = await incidentUrl(a.page, base, 'ØVELSE:');
 
     // A activates the prepared exercise.
     await a.page.goto(url);

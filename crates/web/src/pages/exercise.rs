@@ -101,36 +101,34 @@ fn injects_section(ctx: &Ctx, e: &Exercise, controls: bool) -> Markup {
     html! {
         section aria-labelledby="h-injects" {
             h2 #h-injects { (ctx.t("exercise.injects")) }
-            div.table-wrap {
-                table.injects {
-                    caption.visually-hidden { (ctx.t("exercise.injects")) }
-                    thead { tr {
-                        th scope="col" { (ctx.t("exercise.number")) }
-                        th scope="col" { (ctx.t("exercise.at")) }
-                        th scope="col" { (ctx.t("exercise.from_to")) }
-                        th scope="col" { (ctx.t("exercise.message")) }
-                        th scope="col" { (ctx.t("exercise.delivered")) }
-                    } }
-                    tbody {
-                        @for i in &e.injects {
-                            tr.delivered[i.delivered_at.is_some()] {
-                                th scope="row" { (i.inject.number) }
-                                td { @match i.inject.at { At::Offset(s) => (format_offset(s)), At::Manual => (ctx.t("exercise.manual")) } }
-                                td { (i.inject.from) " → " (recipient(ctx, &i.inject.to)) br; span.meta { (ctx.word("inject_channel", i.inject.channel)) } }
-                                td {
-                                    (i.inject.message)
-                                    @if !i.inject.expected_action.is_empty() { br; span.meta { (ctx.t("exercise.expected")) ": " (i.inject.expected_action) } }
-                                    @if !i.inject.objective.is_empty() { br; span.meta { (ctx.t("exercise.objective")) " " (i.inject.objective) } }
-                                }
-                                td {
-                                    @match i.delivered_at {
-                                        Some(at) => { (super::local_time(at)) @if let Some(s) = i.delivered_s { " (" (format_offset(s)) ")" } },
-                                        None if controls => form.inline method="post" action={ (path(e.incident_id)) "/injects/" (i.inject.number) "/deliver" } {
-                                            (ctx.csrf_field())
-                                            button.small type="submit" aria-label={ (ctx.t("exercise.deliver")) " " (i.inject.number) } { (ctx.t("exercise.deliver")) }
-                                        },
-                                        None => (ctx.t("exercise.not_yet")),
-                                    }
+            table.injects {
+                caption.visually-hidden { (ctx.t("exercise.injects")) }
+                thead { tr {
+                    th scope="col" { (ctx.t("exercise.number")) }
+                    th scope="col" { (ctx.t("exercise.at")) }
+                    th scope="col" { (ctx.t("exercise.from_to")) }
+                    th scope="col" { (ctx.t("exercise.message")) }
+                    th scope="col" { (ctx.t("exercise.delivered")) }
+                } }
+                tbody {
+                    @for i in &e.injects {
+                        tr.delivered[i.delivered_at.is_some()] {
+                            th scope="row" { (i.inject.number) }
+                            td { @match i.inject.at { At::Offset(s) => (format_offset(s)), At::Manual => (ctx.t("exercise.manual")) } }
+                            td { (i.inject.from) " → " (recipient(ctx, &i.inject.to)) br; span.meta { (ctx.word("inject_channel", i.inject.channel)) } }
+                            td {
+                                (i.inject.message)
+                                @if !i.inject.expected_action.is_empty() { br; span.meta { (ctx.t("exercise.expected")) ": " (i.inject.expected_action) } }
+                                @if !i.inject.objective.is_empty() { br; span.meta { (ctx.t("exercise.objective")) " " (i.inject.objective) } }
+                            }
+                            td {
+                                @match i.delivered_at {
+                                    Some(at) => { (super::local_time(at)) @if let Some(s) = i.delivered_s { " (" (format_offset(s)) ")" } },
+                                    None if controls => form.inline method="post" action={ (path(e.incident_id)) "/injects/" (i.inject.number) "/deliver" } {
+                                        (ctx.csrf_field())
+                                        button.small type="submit" aria-label={ (ctx.t("exercise.deliver")) " " (i.inject.number) } { (ctx.t("exercise.deliver")) }
+                                    },
+                                    None => (ctx.t("exercise.not_yet")),
                                 }
                             }
                         }

@@ -41,27 +41,25 @@ async fn list_page(s: &AppState, ctx: &Ctx, posted: &Posted) -> PageResult {
     let body = html! {
         h1 { (ctx.t("scenarios.title")) }
         p.hint { (ctx.t("scenarios.hint")) }
-        div.table-wrap {
-            table {
-                caption.visually-hidden { (ctx.t("scenarios.title")) }
-                thead { tr {
-                    th scope="col" { (ctx.t("scenarios.name")) }
-                    th scope="col" { (ctx.t("scenarios.length")) }
-                    th scope="col" { (ctx.t("scenarios.injects")) }
-                    @if ctx.may(Permission::RunExercise) { th scope="col" { (ctx.t("scenarios.start")) } }
-                } }
-                tbody {
-                    @for (n, k) in all.iter().enumerate() {
-                        tr {
-                            th scope="row" {
-                                a href={ "/scenarios/" (k.scenario.id) } { (k.scenario.title) }
-                                br; span.meta { (ctx.word("kind", k.scenario.kind)) " · " (k.scenario.affected.len()) " " (ctx.t("scenarios.organisations"))
-                                    " · " @if k.builtin { (ctx.t("scenarios.builtin")) } @else { (ctx.t("scenarios.own")) } }
-                            }
-                            td { (format_offset(k.scenario.duration_s)) }
-                            td { (k.scenario.injects.len()) }
-                            @if ctx.may(Permission::RunExercise) { td { (run_form(ctx, &k.scenario, n)) } }
+        table.scenarios {
+            caption.visually-hidden { (ctx.t("scenarios.title")) }
+            thead { tr {
+                th scope="col" { (ctx.t("scenarios.name")) }
+                th scope="col" { (ctx.t("scenarios.length")) }
+                th scope="col" { (ctx.t("scenarios.injects")) }
+                @if ctx.may(Permission::RunExercise) { th scope="col" { (ctx.t("scenarios.start")) } }
+            } }
+            tbody {
+                @for (n, k) in all.iter().enumerate() {
+                    tr {
+                        th scope="row" {
+                            a href={ "/scenarios/" (k.scenario.id) } { (k.scenario.title) }
+                            br; span.meta { (ctx.word("kind", k.scenario.kind)) " · " (k.scenario.affected.len()) " " (ctx.t("scenarios.organisations"))
+                                " · " @if k.builtin { (ctx.t("scenarios.builtin")) } @else { (ctx.t("scenarios.own")) } }
                         }
+                        td { (format_offset(k.scenario.duration_s)) }
+                        td { (k.scenario.injects.len()) }
+                        @if ctx.may(Permission::RunExercise) { td { (run_form(ctx, &k.scenario, n)) } }
                     }
                 }
             }
@@ -143,21 +141,19 @@ fn injects_table(ctx: &Ctx, sc: &Scenario) -> Markup {
     html! {
         section aria-labelledby="h-msel" {
             h2 #h-msel { (ctx.t("exercise.injects")) }
-            div.table-wrap {
-                table.injects {
-                    caption.visually-hidden { (ctx.t("exercise.injects")) }
-                    thead { tr {
-                        th scope="col" { (ctx.t("exercise.number")) } th scope="col" { (ctx.t("exercise.at")) }
-                        th scope="col" { (ctx.t("exercise.from_to")) } th scope="col" { (ctx.t("exercise.message")) }
-                    } }
-                    tbody {
-                        @for i in &sc.injects {
-                            tr {
-                                th scope="row" { (i.number) }
-                                td { @match i.at { At::Offset(s) => (format_offset(s)), At::Manual => (ctx.t("exercise.manual")) } }
-                                td { (i.from) " → " (recipient(ctx, &i.to)) br; span.meta { (ctx.word("inject_channel", i.channel)) } }
-                                td { (i.message) @if !i.expected_action.is_empty() { br; span.meta { (ctx.t("exercise.expected")) ": " (i.expected_action) } } }
-                            }
+            table.injects {
+                caption.visually-hidden { (ctx.t("exercise.injects")) }
+                thead { tr {
+                    th scope="col" { (ctx.t("exercise.number")) } th scope="col" { (ctx.t("exercise.at")) }
+                    th scope="col" { (ctx.t("exercise.from_to")) } th scope="col" { (ctx.t("exercise.message")) }
+                } }
+                tbody {
+                    @for i in &sc.injects {
+                        tr {
+                            th scope="row" { (i.number) }
+                            td { @match i.at { At::Offset(s) => (format_offset(s)), At::Manual => (ctx.t("exercise.manual")) } }
+                            td { (i.from) " → " (recipient(ctx, &i.to)) br; span.meta { (ctx.word("inject_channel", i.channel)) } }
+                            td { (i.message) @if !i.expected_action.is_empty() { br; span.meta { (ctx.t("exercise.expected")) ": " (i.expected_action) } } }
                         }
                     }
                 }
