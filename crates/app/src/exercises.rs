@@ -199,6 +199,14 @@ impl App {
         self.exercise(actor, id).await
     }
 
+    /// Archives the exercise: the clock stops for good; its observations and participants are
+    /// purged on the personal-data schedule.
+    pub async fn archive_exercise(&self, actor: &Actor, id: Uuid) -> Result<Exercise> {
+        self.controlled(actor, id).await?;
+        self.store.archive_exercise(id, actor, now()).await?;
+        self.exercise(actor, id).await
+    }
+
     /// An evaluator's observation, about an inject and an objective.
     pub async fn observe(&self, actor: &Actor, id: Uuid, o: NewObservation) -> Result<Observation> {
         actor.may(Permission::ObserveExercise)?;

@@ -93,6 +93,11 @@ fn start(store: Store, settings: Settings, wake: Arc<Notify>, shutdown: Shutdown
                 Ok(purged) => purged.iter().for_each(|(id, n)| tracing::info!(incident = %id, requests = n, "callback requests purged")),
                 Err(e) => tracing::warn!(error = %e, "retention purge failed"),
             }
+            match s.purge_exercises(now, retention).await {
+                Ok(0) => {}
+                Ok(n) => tracing::info!(rows = n, "archived exercises' observations and participants purged"),
+                Err(e) => tracing::warn!(error = %e, "exercise purge failed"),
+            }
             if let Err(e) = s.purge_sessions(now).await {
                 tracing::warn!(error = %e, "session purge failed");
             }

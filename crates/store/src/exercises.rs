@@ -455,6 +455,49 @@ operations! {
             Ok(())
         }
 
+        /// Archives an exercise: its clock stops for good, and what it holds about people is purged
+        /// on the personal-data schedule ([`Store::purge_exercises`]).
+        pub write fn archive_exercise(pool, incident_id: Uuid, actor: &Actor, at: OffsetDateTime) -> Result<()> {
+            let mut tx = pool.begin().await?;
+            let incident = lock_incident(&mut tx, incident_id, at).await?;
+            let row = exercise_row_in(&mut tx, incident_id).await?;
+            if row.archived_at.is_some() {
+                return Err(conflict("the exercise is archived already"));
+            }
+            let clock = row.clock().pause(at);
+            sqlx::query("UPDATE exercises SET archived_at = $2, running = $3, clock_ms = $4, clock_since = $2 WHERE incident_id = $1")
+                .bind(incident_id)
+                .bind(at)
+                .bind(false)
+                .bind(clock.scenario_ms)
+                .execute(&mut *tx)
+                .await?;
+            let mut events = Vec::new();
+            let text = format!("{}: øvelsen er arkiveret ved {}.", domain::exercise::MARK, domain::exercise::scenario::format_offset(clock.scenario_ms / 1000));
+            let entry = domain::log::NewLogEntry { category: domain::log::LogCategory::Decision, text, corrects: None };
+            append_in_tx(&mut tx, &incident, actor, entry, at, &mut events).await?;
+            events.push(exercise_event(&incident, ExerciseChange::Archived));
+            emit_all(&mut tx, events, at).await?;
+            tx.commit().await?;
+            Ok(())
+        }
+
+        /// Deletes the observations and participants (names of people) of every exercise archived
+        /// more than `retention_days` before `now`. Returns how many rows went.
+        pub write fn purge_exercises(pool, now: OffsetDateTime, retention_days: i64) -> Result<u64> {
+            let before = now - time::Duration::days(retention_days);
+            let mut tx = pool.begin().await?;
+            let archived = "(SELECT incident_id FROM exercises WHERE archived_at < $1)";
+            let observations = format!("DELETE FROM exercise_observations WHERE incident_id IN {archived}");
+            let parts = format!("DELETE FROM exercise_parts WHERE incident_id IN {archived}");
+            let mut gone = 0;
+            for sql in [observations, parts] {
+                gone += sqlx::query(sqlx::AssertSqlSafe(sql)).bind(before).execute(&mut *tx).await?.rows_affected();
+            }
+            tx.commit().await?;
+            Ok(gone)
+        }
+
         /// An evaluator's observation (validated against the scenario by the caller).
         pub write fn record_observation(pool, incident_id: Uuid, o: &NewObservation, actor: &Actor, at: OffsetDateTime) -> Result<Observation> {
             let mut tx = pool.begin().await?;

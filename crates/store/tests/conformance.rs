@@ -1410,4 +1410,12 @@ async fn an_exercise_delivers_each_inject_once_to_its_players_marked_and_logged(
     assert!(e.injects.iter().all(|x| x.delivered_at.is_none()) && !e.clock.running);
     let kinds: Vec<EventKind> = store.events_since(0, 500).await.unwrap().into_iter().map(|e| e.kind).collect();
     assert!(kinds.iter().filter(|k| **k == EventKind::ExerciseChanged).count() >= 8, "{kinds:?}");
+
+    // Archived, it stops; what it holds about people goes on the personal-data schedule.
+    store.archive_exercise(i.id, &secretariat, t0).await.unwrap();
+    assert!(is_conflict(&store.archive_exercise(i.id, &secretariat, t0).await.unwrap_err()));
+    assert_eq!(store.purge_exercises(t0 + Duration::days(29), 30).await.unwrap(), 0, "not yet");
+    assert_eq!(store.purge_exercises(t0 + Duration::days(31), 30).await.unwrap(), 3, "the observation, the controller, the player");
+    let e = store.exercise(i.id).await.unwrap().unwrap();
+    assert!(e.archived_at.is_some() && e.observations.is_empty() && e.parts.is_empty() && !e.clock.running);
 }

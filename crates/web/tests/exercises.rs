@@ -179,6 +179,12 @@ async fn the_controller_runs_the_clock_and_injects_and_evaluators_observe() {
     assert_eq!(v["clock"], json!({ "scenario_time_s": 0, "speed": 30, "running": false }));
     assert!(v["injects"].as_array().unwrap().iter().all(|i| i["delivered_at"].is_null()));
 
+    // Archived, the clock is still for good.
+    let (s, v) = kit.call("POST", &format!("{path}/archive"), sec, None).await;
+    assert_eq!((s, v["archived_at"].is_string()), (StatusCode::OK, true), "{v}");
+    let (s, _) = kit.call("POST", &format!("{path}/clock"), sec, Some(json!({ "action": "play" }))).await;
+    assert_eq!(s, StatusCode::CONFLICT);
+
     // A real incident has no exercise.
     let real = kit.incident(&["0250"]).await;
     assert_eq!(kit.call("GET", &format!("/api/v1/incidents/{real}/exercise"), sec, None).await.0, StatusCode::NOT_FOUND);

@@ -219,6 +219,13 @@ pub async fn clock(
     Ok(Json(s.app.control_exercise(&c.actor(), id, action, r.speed).await?.into()))
 }
 
+/// The controller archives the exercise: the clock stops for good, and its observations and participants are purged after the retention period
+#[utoipa::path(post, path = "/api/v1/incidents/{id}/exercise/archive", operation_id = "archive_exercise", extensions(("x-permission" = json!(P::RunExercise))),
+    responses((status = OK, body = ExerciseView)))]
+pub async fn archive(State(s): State<AppState>, ApiCaller(c): ApiCaller, Path(id): Path<Uuid>) -> Result<Json<ExerciseView>, ApiError> {
+    Ok(Json(s.app.archive_exercise(&c.actor(), id).await?.into()))
+}
+
 /// The controller delivers an inject now: a manual one, or a timed one ahead of its time
 #[utoipa::path(post, path = "/api/v1/incidents/{id}/exercise/injects/{number}/deliver", operation_id = "deliver_inject", extensions(("x-permission" = json!(P::RunExercise))),
     params(("id" = Uuid, Path), ("number" = u32, Path)), responses((status = OK, body = ExerciseView)))]

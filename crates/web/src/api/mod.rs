@@ -124,6 +124,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(exercises::run))
         .routes(routes!(exercises::show))
         .routes(routes!(exercises::clock))
+        .routes(routes!(exercises::archive))
         .routes(routes!(exercises::deliver))
         .routes(routes!(exercises::edit_inject))
         .routes(routes!(exercises::set_part))

@@ -31,6 +31,7 @@ pub fn routes() -> Router<AppState> {
         .route("/incidents/{id}/exercise/injects/{number}/deliver", post(deliver))
         .route("/incidents/{id}/exercise/parts", post(set_part))
         .route("/incidents/{id}/exercise/observations", post(observe))
+        .route("/incidents/{id}/exercise/archive", post(archive))
 }
 
 async fn show(State(s): State<AppState>, ctx: Ctx, Path(id): Path<Uuid>) -> PageResult {
@@ -92,7 +93,12 @@ fn clock_section(ctx: &Ctx, e: &Exercise, controls: bool, now: time::OffsetDateT
                         " " button.secondary type="submit" name="action" value="reset" { (ctx.t("exercise.reset")) }
                     }
                 }
+                form.inline method="post" action={ (path(e.incident_id)) "/archive" } {
+                    (ctx.csrf_field())
+                    button.secondary type="submit" { (ctx.t("exercise.archive")) }
+                }
             }
+            @if let Some(at) = e.archived_at { p.notice { (ctx.t("exercise.archived")) " " (super::local_time(at)) } }
         }
     }
 }
@@ -307,6 +313,13 @@ async fn observe(State(s): State<AppState>, ctx: Ctx, Path(id): Path<Uuid>, Type
     match s.app.observe(&ctx.caller.actor(), id, o).await {
         Ok(_) => Ok(back_to(&format!("{}#h-observations", path(id)))),
         Err(e) => refused(&s, &ctx, id, "observation", typed, e).await,
+    }
+}
+
+async fn archive(State(s): State<AppState>, ctx: Ctx, Path(id): Path<Uuid>, Form(NoFields {}): Form<NoFields>) -> PageResult {
+    match s.app.archive_exercise(&ctx.caller.actor(), id).await {
+        Ok(_) => Ok(back_to(&format!("{}#h-clock", path(id)))),
+        Err(e) => refused(&s, &ctx, id, "archive", Vec::new(), e).await,
     }
 }
 
