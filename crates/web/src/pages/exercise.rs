@@ -145,7 +145,8 @@ fn injects_section(ctx: &Ctx, e: &Exercise, controls: bool) -> Markup {
     }
 }
 
-fn recipient(ctx: &Ctx, to: &domain::exercise::Recipient) -> String {
+/// An inject's recipient in the reader's words.
+pub(super) fn recipient(ctx: &Ctx, to: &domain::exercise::Recipient) -> String {
     use domain::exercise::Recipient;
     match to {
         Recipient::Role(r) => ctx.word("role", r).to_string(),

@@ -13,7 +13,7 @@ use axum::extract::State;
 use axum::routing::{get, post};
 use domain::Permission;
 use domain::exercise::scenario::format_offset;
-use domain::exercise::{At, InjectChannel, NewInject, NewScenario, Recipient, Scenario};
+use domain::exercise::{At, InjectChannel, NewInject, NewScenario, Scenario};
 use domain::role::StaffRole;
 use maud::{Markup, html};
 use serde::Deserialize;
@@ -129,14 +129,6 @@ async fn scenario_page(s: &AppState, ctx: &Ctx, id: &str, posted: &Posted) -> Pa
     Ok(r)
 }
 
-fn recipient(ctx: &Ctx, to: &Recipient) -> String {
-    match to {
-        Recipient::Role(r) => ctx.word("role", r).to_string(),
-        Recipient::Agents => ctx.t("exercise.agents").to_string(),
-        Recipient::Authority(code) => tf(ctx.lang, "exercise.authority", &[("code", code)]),
-    }
-}
-
 fn injects_table(ctx: &Ctx, sc: &Scenario) -> Markup {
     html! {
         section aria-labelledby="h-msel" {
@@ -152,7 +144,7 @@ fn injects_table(ctx: &Ctx, sc: &Scenario) -> Markup {
                         tr {
                             th scope="row" { (i.number) }
                             td { @match i.at { At::Offset(s) => (format_offset(s)), At::Manual => (ctx.t("exercise.manual")) } }
-                            td { (i.from) " → " (recipient(ctx, &i.to)) br; span.meta { (ctx.word("inject_channel", i.channel)) } }
+                            td { (i.from) " → " (super::exercise::recipient(ctx, &i.to)) br; span.meta { (ctx.word("inject_channel", i.channel)) } }
                             td { (i.message) @if !i.expected_action.is_empty() { br; span.meta { (ctx.t("exercise.expected")) ": " (i.expected_action) } } }
                         }
                     }
@@ -222,9 +214,13 @@ fn field_label(ctx: &Ctx, field: &str) -> String {
 }
 
 fn row_of(posted: &Posted, n: usize) -> NewInject {
-    let v = |c: &str| posted.value(&format!("injects[{n}].{c}")).unwrap_or("").to_string();
+    inject_of(&|c| posted.value(&format!("injects[{n}].{c}")).unwrap_or("").to_string())
+}
+
+/// An inject from the editor's inputs, by column.
+fn inject_of(v: &dyn Fn(&str) -> String) -> NewInject {
     NewInject {
-        number: v("number").parse().unwrap_or(0),
+        number: v("number").trim().parse().unwrap_or(0),
         at: v("at"),
         from: v("from"),
         to: v("to"),
@@ -307,16 +303,7 @@ async fn save(
             let blank = ["at", "from", "message", "expected_action"].iter().all(|c| v(c).trim().is_empty());
             (!blank).then(|| {
                 at_row.push(n);
-                NewInject {
-                    number: v("number").trim().parse().unwrap_or(0),
-                    at: v("at"),
-                    from: v("from"),
-                    to: v("to"),
-                    channel: v("channel"),
-                    message: v("message"),
-                    expected_action: v("expected_action"),
-                    objective: v("objective"),
-                }
+                inject_of(&v)
             })
         })
         .collect();
