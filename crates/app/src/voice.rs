@@ -56,8 +56,8 @@ impl App {
         Ok(user.name)
     }
 
-    /// The line of municipality `code`: of the crises reaching it, a real one before an exercise,
-    /// then the latest published.
+    /// The line of municipality `code`: of the real crises reaching it, the latest published.
+    /// An exercise never answers a citizen's call: the municipality's own line stays as it is.
     pub fn voice_line(&self, code: &str) -> Result<VoiceLine> {
         let crises = self.live.loaded_crises()?;
         let known = domain::org::is_municipality_code(code);
@@ -71,8 +71,12 @@ impl App {
             .crisis_line
             .clone()
             .ok_or(Error::NotConfigured("the crisis line is not set: start the server with --crisis-line"))?;
-        let incident =
-            crises.for_municipality(code).into_iter().max_by_key(|p| (!p.incident.exercise, p.version.published_at)).map(|p| p.incident.id);
+        let incident = crises
+            .for_municipality(code)
+            .into_iter()
+            .filter(|p| !p.incident.exercise)
+            .max_by_key(|p| p.version.published_at)
+            .map(|p| p.incident.id);
         Ok(VoiceLine { area, crisis_line, crises, incident })
     }
 

@@ -208,4 +208,16 @@ async fn an_exercise_never_reaches_the_public_pages_or_the_feed() {
     }
     let feed = String::from_utf8(kit.raw("GET", "/cap.atom", None, None, &[]).await.1).unwrap();
     assert!(!feed.contains(&id), "{feed}");
+    // A citizen calling Aalborg meets the municipality's own line, not the exercise.
+    let (s, v) = kit.call("GET", "/api/v1/ivr/0851", kit.token(Role::Agent), None).await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    assert_eq!(
+        (v["crisis_active"].as_bool(), v["route_to"].as_str(), v["message_text"].is_null()),
+        (Some(false), Some("normal"), true),
+        "{v}"
+    );
+    // The chatbot answers a citizen of Aalborg from no exercise.
+    let (_, v) =
+        kit.call("POST", "/api/v1/chat", None, Some(json!({ "message": "hvornår kommer strømmen igen", "municipality": "0851" }))).await;
+    assert!(v["source"].is_null() && !v["answer"].as_str().unwrap_or_default().contains("ØVELSE"), "{v}");
 }
