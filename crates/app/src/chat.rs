@@ -286,10 +286,15 @@ impl App {
         let (conversation, known_municipality, earlier_incident) = s.chat.context(req.conversation);
         let municipality = req.municipality.clone().or(known_municipality);
         let line = s.config.crisis_line.clone();
-        let practising = req.exercise.is_some();
         let mut local = municipality.as_deref().map(|m| crises.for_municipality(m)).unwrap_or_default();
-        local.retain(|p| p.incident.exercise == practising);
-        let answers = if practising { &crises.practice } else { &crises.answers };
+        local.retain(|p| match req.exercise {
+            Some(id) => p.incident.id == id,
+            None => !p.incident.exercise,
+        });
+        let answers = match req.exercise {
+            Some(id) => crises.practice.get(&id).unwrap_or(&crises.nothing),
+            None => &crises.answers,
+        };
         let ended = earlier_incident.is_some_and(|i| crises.get(i).is_none());
 
         let mut guide = None;

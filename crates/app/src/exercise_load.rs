@@ -102,6 +102,11 @@ impl App {
         }
         Ok(())
     }
+
+    /// An archived exercise's scenario is no longer needed by the clock job.
+    pub(crate) fn forget_exercise(&self, id: Uuid) {
+        self.exercise_scenarios.0.lock().expect("scenarios lock").remove(&id);
+    }
 }
 
 /// Danish subscriber numbers never start with 1: this one reaches nobody.

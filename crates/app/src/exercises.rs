@@ -3,7 +3,6 @@
 
 use crate::{App, Error, Result, Shutdown, now};
 use domain::error::{Problems, code};
-use domain::exercise::clock::MAX_SPEED;
 use domain::exercise::{Exercise, NewInject, NewObservation, NewScenario, Observation, Part, Scenario, builtin};
 use domain::incident::{Channel, Incident, NewIncident};
 use domain::{Actor, DomainError, Permission};
@@ -13,6 +12,9 @@ use uuid::Uuid;
 /// How often the clock job looks for due injects: an inject goes at most this late (at 60×, a
 /// minute of scenario time).
 pub const TICK: Duration = Duration::from_secs(1);
+/// The most scenario time one tick makes synthetic load for: after a jump, the rest follows in
+/// the next ticks instead of one long burst.
+pub const LOAD_STRETCH_MAX_S: i64 = 2 * 3600;
 
 /// A scenario and whether it comes with the program (then it cannot be changed, only copied).
 #[derive(Debug, Clone)]
@@ -21,28 +23,9 @@ pub struct KeptScenario {
     pub builtin: bool,
 }
 
-/// What the controller does to the clock.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ClockAction {
-    Play,
-    Pause,
-    /// Jump to the next timed inject and deliver it.
-    Next,
-    /// Back to T+0, paused; every inject goes again when its time comes.
-    Reset,
-    /// Only a new speed.
-    Speed,
-}
+pub use domain::exercise::ClockAction;
 
 impl App {
-    fn check_speed(speed: u32) -> Result<u32> {
-        if (1..=MAX_SPEED).contains(&speed) {
-            Ok(speed)
-        } else {
-            Err(DomainError::invalid_coded("speed", code::NUMBER, format!("the clock's speed is 1 (real time) to {MAX_SPEED}")).into())
-        }
-    }
-
     pub async fn scenarios(&self, actor: &Actor) -> Result<Vec<KeptScenario>> {
         actor.may(Permission::ViewScenarios)?;
         let orgs = self.store.organisations().await?;
@@ -86,7 +69,8 @@ impl App {
     /// draft, the clock paused at T+0, and the caller as its controller.
     pub async fn run_scenario(&self, actor: &Actor, id: &str, speed: u32) -> Result<Incident> {
         actor.may(Permission::RunExercise)?;
-        let speed = Self::check_speed(speed)?;
+        actor.may(Permission::CreateIncident)?;
+        let speed = domain::exercise::clock::check_speed(speed)?;
         let scenario = self.scenario(actor, id).await?.scenario;
         let mut title = format!("{}: {}", domain::exercise::MARK, scenario.title);
         title = title.chars().take(domain::incident::TITLE_MAX).collect();
@@ -103,57 +87,28 @@ impl App {
 
     /// The exercise on incident `id`, for anyone who may see the incident and its exercise.
     pub async fn exercise(&self, actor: &Actor, id: Uuid) -> Result<Exercise> {
+        Ok(self.whole_exercise(actor, id).await?.seen_by(actor))
+    }
+
+    /// The exercise with its whole script, for the checks of who may do what to it.
+    async fn whole_exercise(&self, actor: &Actor, id: Uuid) -> Result<Exercise> {
         self.incident(actor, id, Permission::ViewExercise).await?;
         self.store.exercise(id).await?.ok_or_else(|| Error::not_found("exercise"))
     }
 
-    /// The exercise, if `actor` is its controller (or the secretariat, which runs exercises).
+    /// The exercise, if `actor` runs it (see [`Exercise::check_controller`]).
     async fn controlled(&self, actor: &Actor, id: Uuid) -> Result<Exercise> {
         actor.may(Permission::RunExercise)?;
-        let e = self.exercise(actor, id).await?;
-        if actor.role != domain::Role::Secretariat && e.part_of(actor.user_id) != Some(Part::Controller) {
-            return Err(DomainError::Forbidden("only the exercise's controller runs its clock and injects".into()).into());
-        }
-        if e.archived_at.is_some() {
-            return Err(DomainError::Conflict("the exercise is archived".into()).into());
-        }
+        let e = self.whole_exercise(actor, id).await?;
+        e.check_controller(actor)?;
         Ok(e)
     }
 
     /// Plays, pauses, jumps to the next inject or resets the clock; `speed` changes its speed too.
     pub async fn control_exercise(&self, actor: &Actor, id: Uuid, action: ClockAction, speed: Option<u32>) -> Result<Exercise> {
-        let e = self.controlled(actor, id).await?;
-        let at = now();
-        let mut clock = e.clock;
-        if let Some(s) = speed {
-            clock = clock.with_speed(Self::check_speed(s)?, at);
-        }
-        let what = match action {
-            ClockAction::Play => {
-                clock = clock.play(at);
-                "startet"
-            }
-            ClockAction::Pause => {
-                clock = clock.pause(at);
-                "sat på pause"
-            }
-            ClockAction::Reset => {
-                clock = clock.reset(at);
-                "nulstillet"
-            }
-            ClockAction::Speed => "fik ny hastighed",
-            ClockAction::Next => {
-                let next = e
-                    .next_due()
-                    .and_then(|i| i.at_s)
-                    .ok_or_else(|| DomainError::Conflict("every timed inject has been delivered".into()))?;
-                clock = clock.jump(next * 1000, at);
-                "sprang frem til næste inject"
-            }
-        };
-        self.store.set_exercise_clock(id, &clock, what, action == ClockAction::Reset, actor, at).await?;
+        self.controlled(actor, id).await?;
+        self.store.control_clock(id, action, speed, actor, now()).await?;
         if action == ClockAction::Next {
-            self.store.deliver_injects(id, clock.seconds(at), None, actor, at).await?;
             self.outbox_wake.notify_one();
         }
         self.exercise(actor, id).await
@@ -161,9 +116,8 @@ impl App {
 
     /// The controller delivers an inject by hand: a manual one, or a timed one ahead of its time.
     pub async fn deliver_inject(&self, actor: &Actor, id: Uuid, number: u32) -> Result<Exercise> {
-        let e = self.controlled(actor, id).await?;
-        let at = now();
-        self.store.deliver_injects(id, e.clock.seconds(at), Some(number), actor, at).await?;
+        self.controlled(actor, id).await?;
+        self.store.deliver_injects(id, Some(number), actor, now()).await?;
         self.outbox_wake.notify_one();
         self.exercise(actor, id).await
     }
@@ -195,7 +149,18 @@ impl App {
         if user.id == actor.user_id && e.part_of(user.id) == Some(Part::Controller) && part != Some(Part::Controller) {
             return Err(DomainError::Conflict("the controller cannot step down: let the secretariat name another".into()).into());
         }
-        self.store.set_exercise_part(id, user.id, part).await?;
+        let incident = self.store.incident(id).await?.ok_or_else(|| Error::not_found("incident"))?;
+        if part.is_some() && (!user.active || !user.actor().sees(&incident.affected)) {
+            let mut p = Problems::default();
+            let why = if user.active {
+                "cannot see this incident (an authority's editor takes part in its own incidents only)"
+            } else {
+                "is deactivated"
+            };
+            p.add_about("email", code::WRONG_ROLE, &email, format!("{email} {why}"));
+            return Err(p.into_error().into());
+        }
+        self.store.set_exercise_part(id, user.id, &user.name, part, actor, now()).await?;
         self.exercise(actor, id).await
     }
 
@@ -204,38 +169,50 @@ impl App {
     pub async fn archive_exercise(&self, actor: &Actor, id: Uuid) -> Result<Exercise> {
         self.controlled(actor, id).await?;
         self.store.archive_exercise(id, actor, now()).await?;
+        self.forget_exercise(id);
         self.exercise(actor, id).await
     }
 
     /// An evaluator's observation, about an inject and an objective.
     pub async fn observe(&self, actor: &Actor, id: Uuid, o: NewObservation) -> Result<Observation> {
         actor.may(Permission::ObserveExercise)?;
-        let e = self.exercise(actor, id).await?;
-        if e.part_of(actor.user_id) != Some(Part::Evaluator) {
-            return Err(DomainError::Forbidden("only the exercise's evaluators write observations".into()).into());
-        }
+        let e = self.whole_exercise(actor, id).await?;
+        e.check_evaluator(actor)?;
         let o = o.validate(&e.scenario)?;
         Ok(self.store.record_observation(id, &o, actor, now()).await?)
     }
 
     /// One tick of every running exercise: the injects that are due, and the synthetic load up
-    /// to now (never past the scenario's end). Returns how many injects went.
+    /// to now (never past the scenario's end, at most [`LOAD_STRETCH_MAX_S`] at a time). One
+    /// exercise's failure is logged and does not hold up the others. Returns how many injects went.
     pub async fn tick_exercises(&self) -> Result<usize> {
         let at = now();
         let mut sent = 0;
         for r in self.store.running_exercises().await? {
-            let t = r.clock.seconds(at);
-            if r.next_at_s.is_some_and(|next| next <= t) {
-                sent += self.store.deliver_injects(r.incident_id, t, None, &Actor::system(), at).await?.len();
-            }
-            let Some(scenario) = self.exercise_scenario_cached(r.incident_id).await? else { continue };
-            let to = t.min(scenario.duration_s);
-            if to > r.load_s && self.store.claim_load(r.incident_id, r.load_s, to).await? {
-                self.synthetic_load(r.incident_id, r.started_at, r.load_s, to).await?;
+            match self.tick_exercise(&r, at).await {
+                Ok(n) => sent += n,
+                Err(e) => tracing::warn!(incident = %r.incident_id, error = %e, "an exercise's tick failed"),
             }
         }
         if sent > 0 {
             self.outbox_wake.notify_one();
+        }
+        Ok(sent)
+    }
+
+    async fn tick_exercise(&self, r: &store::Running, at: time::OffsetDateTime) -> Result<usize> {
+        let t = r.clock.seconds(at);
+        let sent = if r.next_at_s.is_some_and(|next| next <= t) {
+            self.store.deliver_injects(r.incident_id, None, &Actor::system(), at).await?.len()
+        } else {
+            0
+        };
+        let Some(scenario) = self.exercise_scenario_cached(r.incident_id).await? else { return Ok(sent) };
+        let to = t.min(scenario.duration_s).min(r.load_s + LOAD_STRETCH_MAX_S);
+        // Claimed first, so that no stretch is made twice (by this node or another): the
+        // synthetic load is at most once, and a stretch that fails half-way is not made again.
+        if to > r.load_s && self.store.claim_load(r.incident_id, r.load_s, to).await? {
+            self.synthetic_load(r.incident_id, r.started_at, r.load_s, to).await?;
         }
         Ok(sent)
     }

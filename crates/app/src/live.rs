@@ -27,9 +27,11 @@ pub struct Crises {
     pub published: Vec<Published>,
     /// What the chatbot answers citizens from: the real crises and the everyday guides.
     pub answers: search::Answers,
-    /// What it answers an exercise's synthetic citizens and players from (a request that names
-    /// the exercise): the exercises and the everyday guides. Citizens never get these.
-    pub practice: search::Answers,
+    /// What it answers an exercise's synthetic citizens from, per exercise: that exercise's
+    /// guide and the everyday guides of the municipalities it reaches. Citizens never get these.
+    pub practice: HashMap<Uuid, search::Answers>,
+    /// Nothing to answer from: an exercise without a published guide.
+    pub nothing: search::Answers,
     /// Municipality code → indexes into `published` of the crises that reach it (a region's
     /// crisis reaches each of its municipalities).
     reach: HashMap<String, Vec<usize>>,
@@ -48,7 +50,8 @@ impl Crises {
         Crises {
             published: Vec::new(),
             answers: search::Answers::new(Vec::new()),
-            practice: search::Answers::new(Vec::new()),
+            practice: HashMap::new(),
+            nothing: search::Answers::new(Vec::new()),
             reach: HashMap::new(),
             names: HashMap::new(),
             loaded: false,
@@ -272,29 +275,31 @@ fn reached(affected: &[String], orgs: &[Organisation]) -> Vec<String> {
 
 fn build(published: Vec<Published>, orgs: &[Organisation], everyday: &[EverydayGuide], language: Arc<search::Resources>) -> Crises {
     let mut reach: HashMap<String, Vec<usize>> = HashMap::new();
-    let (mut candidates, mut practice) = (Vec::new(), Vec::new());
+    let (mut candidates, mut practice) = (Vec::new(), HashMap::new());
+    let everyday_in = |codes: &[String]| {
+        let here = everyday.iter().filter(|g| codes.is_empty() || codes.contains(&g.municipality));
+        here.map(|g| Candidate::everyday(&g.municipality, &g.slug, &g.title, &g.body)).collect::<Vec<_>>()
+    };
     for (i, p) in published.iter().enumerate() {
         let codes = reached(&p.incident.affected, orgs);
         for c in &codes {
             reach.entry(c.clone()).or_default().push(i);
         }
-        let into = if p.incident.exercise { &mut practice } else { &mut candidates };
-        into.extend(answer_candidates(p, codes));
+        if p.incident.exercise {
+            let mut own = everyday_in(&codes);
+            own.extend(answer_candidates(p, codes));
+            practice.insert(p.incident.id, search::Answers::with_resources(own, language.clone()));
+        } else {
+            candidates.extend(answer_candidates(p, codes));
+        }
     }
-    let everyday = || everyday.iter().map(|g| Candidate::everyday(&g.municipality, &g.slug, &g.title, &g.body));
-    candidates.extend(everyday());
-    // Without a running exercise nothing is built twice.
-    let practice = if practice.is_empty() {
-        search::Answers::new(Vec::new())
-    } else {
-        practice.extend(everyday());
-        search::Answers::with_resources(practice, language.clone())
-    };
+    candidates.extend(everyday_in(&[]));
     let names = orgs.iter().map(|o| (o.code.clone(), o.name.clone())).collect();
     Crises {
         published,
         answers: search::Answers::with_resources(candidates, language),
         practice,
+        nothing: search::Answers::new(Vec::new()),
         reach,
         names,
         loaded: true,

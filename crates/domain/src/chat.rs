@@ -32,9 +32,9 @@ pub struct ChatRequest {
     pub municipality: Option<String>,
     #[serde(default)]
     pub conversation: Option<uuid::Uuid>,
-    /// An exercise incident: the question is a player's or a synthetic citizen's, answered
-    /// from the exercises only. Without it, exercises are never answered from.
-    #[serde(default)]
+    /// An exercise incident: the question is one of its synthetic citizens', answered from that
+    /// exercise only. Never read from a request: a citizen is never answered from an exercise.
+    #[serde(skip)]
     pub exercise: Option<uuid::Uuid>,
 }
 

@@ -112,6 +112,7 @@ pub enum ExerciseChange {
     Clock,
     Delivered { number: u32 },
     Edited { number: u32 },
+    Parts,
     Observed,
     Archived,
 }

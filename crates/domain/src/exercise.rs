@@ -10,7 +10,7 @@ pub mod observation;
 pub mod run;
 pub mod scenario;
 
-pub use clock::Clock;
+pub use clock::{Clock, ClockAction};
 pub use observation::{NewObservation, Rating};
 pub use run::{Exercise, InjectState, Observation, Part, Participant};
 pub use scenario::{At, Inject, InjectChannel, Load, NewInject, NewScenario, Objective, Recipient, Scenario};

@@ -176,6 +176,36 @@ pub fn inject_delivered(i: &crate::exercise::Inject, to: &[String], note: &str) 
     entry(LogCategory::Information, text)
 }
 
+/// The controller changed an inject that had not gone yet.
+pub fn inject_edited(i: &crate::exercise::Inject) -> NewLogEntry {
+    entry(
+        LogCategory::Information,
+        format!("{}: inject {} ændret af øvelseslederen ({}, til {}).", crate::exercise::MARK, i.number, i.at, i.to),
+    )
+}
+
+/// The exercise archived at scenario second `at_s`.
+pub fn exercise_archived(at_s: i64) -> NewLogEntry {
+    let t = crate::exercise::scenario::format_offset(at_s);
+    entry(LogCategory::Decision, format!("{}: øvelsen er arkiveret ved {t}.", crate::exercise::MARK))
+}
+
+/// A person named to take part in the exercise, or taken out of it.
+pub fn exercise_part(name: &str, part: Option<crate::exercise::Part>) -> NewLogEntry {
+    let text = match part {
+        Some(p) => {
+            let as_ = match p {
+                crate::exercise::Part::Controller => "øvelsesleder",
+                crate::exercise::Part::Evaluator => "evaluator",
+                crate::exercise::Part::Player => "spiller",
+            };
+            format!("{}: {name} deltager som {as_}.", crate::exercise::MARK)
+        }
+        None => format!("{}: {name} deltager ikke længere.", crate::exercise::MARK),
+    };
+    entry(LogCategory::Staffing, text)
+}
+
 /// The exercise clock started, paused, jumped, reset or changed speed.
 pub fn exercise_clock(what: &str, at_s: i64, speed: u32) -> NewLogEntry {
     let t = crate::exercise::scenario::format_offset(at_s);

@@ -122,9 +122,10 @@ pub const TABLE: &[(Permission, &[Role])] = &[
     // organisation reads the scenarios it will practise.
     (Permission::ViewScenarios, &[Secretariat, SteeringGroup, CrisisLeader, LogKeeper, ProcessLead, StaffingLead]),
     (Permission::KeepScenarios, &[Secretariat]),
-    // Starting an exercise, and running its clock: the secretariat, and the person it names as
-    // the exercise's controller (asked per exercise, see `App::control_exercise`).
-    (Permission::RunExercise, &[Secretariat, CrisisLeader, LogKeeper, ProcessLead, StaffingLead, SteeringGroup]),
+    // Starting an exercise (an exercise incident), and running its clock: the secretariat, and
+    // those who open incidents, when named the exercise's controller
+    // (`exercise::Exercise::check_controller`).
+    (Permission::RunExercise, &[Secretariat, CrisisLeader, LogKeeper]),
     // The injects and observations: whoever takes part, and the leadership.
     (Permission::ViewExercise, &[Secretariat, SteeringGroup, CrisisLeader, LogKeeper, ProcessLead, StaffingLead, AuthorityEditor, Agent]),
     // Evaluators are named per exercise; any account but a shift contact may be one.

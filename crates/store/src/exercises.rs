@@ -3,8 +3,9 @@
 
 use crate::backend::prelude::*;
 use domain::event::{AdminChange, ExerciseChange};
+use domain::exercise::clock::MAX_SPEED;
 use domain::exercise::run::{self, Exercise, InjectState, Observation, Part, Participant};
-use domain::exercise::{Clock, Inject, NewObservation, Scenario};
+use domain::exercise::{Clock, ClockAction, Inject, NewObservation, Scenario};
 use domain::incident::{Incident, NewIncident};
 use domain::user::Person;
 
@@ -35,7 +36,12 @@ struct ExerciseRow {
 
 impl ExerciseRow {
     fn clock(&self) -> Clock {
-        Clock { scenario_ms: self.clock_ms, since: self.clock_since, speed: self.speed.clamp(1, 60) as u32, running: self.running }
+        Clock {
+            scenario_ms: self.clock_ms,
+            since: self.clock_since,
+            speed: self.speed.clamp(1, i64::from(MAX_SPEED)) as u32,
+            running: self.running,
+        }
     }
 }
 
@@ -181,6 +187,38 @@ operations! {
             events.push(exercise_event(incident, ExerciseChange::Delivered { number: i.number }));
             Ok(true)
         }
+
+        /// Delivers, in the caller's transaction, the timed injects due by scenario second
+        /// `up_to_s` not yet delivered, or (with `number`) that one inject.
+        async fn deliver_due_in(tx: &mut Tx, incident: &Incident, up_to_s: i64, number: Option<u32>, by: &Actor, at: OffsetDateTime, events: &mut Vec<NewEvent>) -> Result<Vec<u32>> {
+            let incident_id = incident.id;
+            let due: Vec<InjectState> = injects_in(&mut **tx, incident_id)
+                .await?
+                .into_iter()
+                .filter(|i| i.delivered_at.is_none())
+                .filter(|i| match number {
+                    Some(n) => i.inject.number == n,
+                    None => i.at_s.is_some_and(|s| s <= up_to_s),
+                })
+                .collect();
+            if let Some(n) = number
+                && due.is_empty()
+            {
+                let known: Option<i64> = sqlx::query_scalar("SELECT number FROM exercise_injects WHERE incident_id = $1 AND number = $2")
+                    .bind(incident_id)
+                    .bind(i64::from(n))
+                    .fetch_optional(&mut **tx)
+                    .await?;
+                return Err(if known.is_some() { conflict(format!("inject {n} has been delivered already")) } else { not_found("inject") });
+            }
+            let mut delivered = Vec::new();
+            for i in &due {
+                if deliver_in(tx, incident, i, up_to_s, by, at, events).await? {
+                    delivered.push(i.inject.number);
+                }
+            }
+            Ok(delivered)
+        }
     }
 
     ops {
@@ -322,7 +360,7 @@ operations! {
                 .into_iter()
                 .map(|(incident_id, ms, since, speed, next_at_s, load_s, started_at)| Running {
                     incident_id,
-                    clock: Clock { scenario_ms: ms, since, speed: speed.clamp(1, 60) as u32, running: true },
+                    clock: Clock { scenario_ms: ms, since, speed: speed.clamp(1, i64::from(MAX_SPEED)) as u32, running: true },
                     next_at_s,
                     load_s,
                     started_at,
@@ -348,13 +386,22 @@ operations! {
             row.as_deref().map(from_json).transpose()
         }
 
-        /// Sets the clock (`what` says how, for the log: "startet", "sat på pause" …), logged.
-        /// A reset (`again`) makes every inject due again.
-        pub write fn set_exercise_clock(pool, incident_id: Uuid, clock: &Clock, what: &str, again: bool, actor: &Actor, at: OffsetDateTime) -> Result<()> {
+        /// Does the controller's `action` (and a new `speed`) to the clock as it is now, under the
+        /// incident's lock, logged; a reset makes every inject due again; "next" delivers the
+        /// inject it jumped to, in the same transaction.
+        pub write fn control_clock(pool, incident_id: Uuid, action: ClockAction, speed: Option<u32>, actor: &Actor, at: OffsetDateTime) -> Result<()> {
             let mut tx = pool.begin().await?;
             let incident = lock_incident(&mut tx, incident_id, at).await?;
-            exercise_row_in(&mut tx, incident_id).await?;
-            if again {
+            let row = exercise_row_in(&mut tx, incident_id).await?;
+            if row.archived_at.is_some() {
+                return Err(conflict("the exercise is archived"));
+            }
+            let next_at_s: Option<i64> = sqlx::query_scalar("SELECT MIN(at_s) FROM exercise_injects WHERE incident_id = $1 AND delivered_at IS NULL")
+                .bind(incident_id)
+                .fetch_one(&mut *tx)
+                .await?;
+            let (clock, what) = action.apply(row.clock(), speed, next_at_s, at)?;
+            if action == ClockAction::Reset {
                 sqlx::query("UPDATE exercise_injects SET delivered_at = NULL, delivered_s = NULL, delivered_by = NULL WHERE incident_id = $1")
                     .bind(incident_id)
                     .execute(&mut *tx)
@@ -370,46 +417,30 @@ operations! {
                 .execute(&mut *tx)
                 .await?;
             let mut events = Vec::new();
-            append_in_tx(&mut tx, &incident, actor, narrative::exercise_clock(what, clock.at(at) / 1000, clock.speed), at, &mut events).await?;
+            append_in_tx(&mut tx, &incident, actor, narrative::exercise_clock(what, clock.seconds(at), clock.speed), at, &mut events).await?;
             events.push(exercise_event(&incident, ExerciseChange::Clock));
+            if action == ClockAction::Next {
+                deliver_due_in(&mut tx, &incident, clock.seconds(at), None, actor, at, &mut events).await?;
+            }
             emit_all(&mut tx, events, at).await?;
             tx.commit().await?;
             Ok(())
         }
 
-        /// Delivers the timed injects due by scenario second `up_to_s` that have not gone, in
-        /// their order, or (with `number`) that one inject, timed or manual. Returns the numbers
-        /// delivered now; one already delivered is left as it was.
-        pub write fn deliver_injects(pool, incident_id: Uuid, up_to_s: i64, number: Option<u32>, by: &Actor, at: OffsetDateTime) -> Result<Vec<u32>> {
+        /// Delivers the timed injects that are due on the exercise's clock as it is now (read
+        /// under the incident's lock, so a reset or an archive meanwhile is seen), in their order;
+        /// or (with `number`) that one inject, timed or manual. Returns the numbers delivered now.
+        pub write fn deliver_injects(pool, incident_id: Uuid, number: Option<u32>, by: &Actor, at: OffsetDateTime) -> Result<Vec<u32>> {
             let mut tx = pool.begin().await?;
             let incident = lock_incident(&mut tx, incident_id, at).await?;
-            exercise_row_in(&mut tx, incident_id).await?;
-            let due: Vec<InjectState> = injects_in(&mut *tx, incident_id)
-                .await?
-                .into_iter()
-                .filter(|i| i.delivered_at.is_none())
-                .filter(|i| match number {
-                    Some(n) => i.inject.number == n,
-                    None => i.at_s.is_some_and(|s| s <= up_to_s),
-                })
-                .collect();
-            if let Some(n) = number
-                && due.is_empty()
-            {
-                let known: Option<i64> = sqlx::query_scalar("SELECT number FROM exercise_injects WHERE incident_id = $1 AND number = $2")
-                    .bind(incident_id)
-                    .bind(i64::from(n))
-                    .fetch_optional(&mut *tx)
-                    .await?;
-                return Err(if known.is_some() { conflict(format!("inject {n} has been delivered already")) } else { not_found("inject") });
+            let row = exercise_row_in(&mut tx, incident_id).await?;
+            match (row.archived_at, number) {
+                (Some(_), Some(_)) => return Err(conflict("the exercise is archived")),
+                (Some(_), None) => return Ok(Vec::new()),
+                (None, _) => {}
             }
             let mut events = Vec::new();
-            let mut delivered = Vec::new();
-            for i in &due {
-                if deliver_in(&mut tx, &incident, i, up_to_s, by, at, &mut events).await? {
-                    delivered.push(i.inject.number);
-                }
-            }
+            let delivered = deliver_due_in(&mut tx, &incident, row.clock().seconds(at), number, by, at, &mut events).await?;
             emit_all(&mut tx, events, at).await?;
             tx.commit().await?;
             Ok(delivered)
@@ -430,18 +461,19 @@ operations! {
                 return Err(conflict(format!("inject {} is delivered already or is not in the exercise", inject.number)));
             }
             let mut events = Vec::new();
-            let text = format!("{}: inject {} ændret af øvelseslederen ({}, til {}).", domain::exercise::MARK, inject.number, inject.at, inject.to);
-            let entry = domain::log::NewLogEntry { category: domain::log::LogCategory::Information, text, corrects: None };
-            append_in_tx(&mut tx, &incident, actor, entry, at, &mut events).await?;
+            append_in_tx(&mut tx, &incident, actor, narrative::inject_edited(inject), at, &mut events).await?;
             events.push(exercise_event(&incident, ExerciseChange::Edited { number: inject.number }));
             emit_all(&mut tx, events, at).await?;
             tx.commit().await?;
             Ok(())
         }
 
-        /// Names what `user` is in the exercise (replacing what they were); `None` takes them out.
-        pub write fn set_exercise_part(pool, incident_id: Uuid, user: Uuid, part: Option<Part>) -> Result<()> {
+        /// Names what `user` (called `name`) is in the exercise, replacing what they were; `None`
+        /// takes them out. Logged: it changes who is sent injects.
+        pub write fn set_exercise_part(pool, incident_id: Uuid, user: Uuid, name: &str, part: Option<Part>, actor: &Actor, at: OffsetDateTime) -> Result<()> {
             let mut tx = pool.begin().await?;
+            let incident = lock_incident(&mut tx, incident_id, at).await?;
+            exercise_row_in(&mut tx, incident_id).await?;
             sqlx::query("DELETE FROM exercise_parts WHERE incident_id = $1 AND user_id = $2").bind(incident_id).bind(user).execute(&mut *tx).await?;
             if let Some(part) = part {
                 sqlx::query("INSERT INTO exercise_parts (incident_id, user_id, part) VALUES ($1, $2, $3)")
@@ -451,6 +483,10 @@ operations! {
                     .execute(&mut *tx)
                     .await?;
             }
+            let mut events = Vec::new();
+            append_in_tx(&mut tx, &incident, actor, narrative::exercise_part(name, part), at, &mut events).await?;
+            events.push(exercise_event(&incident, ExerciseChange::Parts));
+            emit_all(&mut tx, events, at).await?;
             tx.commit().await?;
             Ok(())
         }
@@ -473,16 +509,15 @@ operations! {
                 .execute(&mut *tx)
                 .await?;
             let mut events = Vec::new();
-            let text = format!("{}: øvelsen er arkiveret ved {}.", domain::exercise::MARK, domain::exercise::scenario::format_offset(clock.scenario_ms / 1000));
-            let entry = domain::log::NewLogEntry { category: domain::log::LogCategory::Decision, text, corrects: None };
-            append_in_tx(&mut tx, &incident, actor, entry, at, &mut events).await?;
+            append_in_tx(&mut tx, &incident, actor, narrative::exercise_archived(clock.scenario_ms / 1000), at, &mut events).await?;
             events.push(exercise_event(&incident, ExerciseChange::Archived));
             emit_all(&mut tx, events, at).await?;
             tx.commit().await?;
             Ok(())
         }
 
-        /// Deletes the observations and participants (names of people) of every exercise archived
+        /// Deletes the observations and participants (and who delivered which inject: names of
+        /// people) of every exercise archived
         /// more than `retention_days` before `now`. Returns how many rows went.
         pub write fn purge_exercises(pool, now: OffsetDateTime, retention_days: i64) -> Result<u64> {
             let before = now - time::Duration::days(retention_days);
@@ -494,6 +529,9 @@ operations! {
             for sql in [observations, parts] {
                 gone += sqlx::query(sqlx::AssertSqlSafe(sql)).bind(before).execute(&mut *tx).await?.rows_affected();
             }
+            // Who delivered an inject by hand is a name too.
+            let delivered_by = format!("UPDATE exercise_injects SET delivered_by = NULL WHERE delivered_by IS NOT NULL AND incident_id IN {archived}");
+            sqlx::query(sqlx::AssertSqlSafe(delivered_by)).bind(before).execute(&mut *tx).await?;
             tx.commit().await?;
             Ok(gone)
         }

@@ -1324,7 +1324,7 @@ async fn scenarios_are_kept_whole_with_a_trail(store: &Store) {
 
 async fn an_exercise_delivers_each_inject_once_to_its_players_marked_and_logged(store: &Store) {
     use domain::callout::ContactChannel;
-    use domain::exercise::{NewObservation, Part, Rating};
+    use domain::exercise::{ClockAction, NewObservation, Part, Rating};
     let t0 = domain::time::now();
     let secretariat = user(store, "sekr@demo.invalid", Role::Secretariat, "DDH").await;
     let leader = user(store, "leder@demo.invalid", Role::CrisisLeader, "DDH").await;
@@ -1351,19 +1351,22 @@ async fn an_exercise_delivers_each_inject_once_to_its_players_marked_and_logged(
     assert_eq!(e.part_of(secretariat.user_id), Some(Part::Controller));
     assert_eq!(store.guide_draft(i.id).await.unwrap().unwrap().banner, "Strømsvigt i Nordjylland", "the template is the draft");
     assert!(store.running_exercises().await.unwrap().is_empty(), "paused at T+0");
-    store.set_exercise_part(i.id, editor.user_id, Some(Part::Player)).await.unwrap();
+    store.set_exercise_part(i.id, editor.user_id, "Redaktør", Some(Part::Player), &secretariat, t0).await.unwrap();
 
-    let playing = e.clock.play(t0);
-    store.set_exercise_clock(i.id, &playing, "startet", false, &secretariat, t0).await.unwrap();
+    // Played at 60×: two minutes later it is T+02:00.
+    store.control_clock(i.id, ClockAction::Play, None, &secretariat, t0).await.unwrap();
+    let at = |s: i64| t0 + Duration::milliseconds(s * 1000 / 60);
     let running = store.running_exercises().await.unwrap();
     assert_eq!((running.len(), running[0].next_at_s), (1, Some(0)));
 
     // Up to T+02:00: the first two, in order, each once.
     let system = Actor::system();
-    assert_eq!(store.deliver_injects(i.id, 7200, None, &system, t0).await.unwrap(), vec![1, 2]);
-    assert!(store.deliver_injects(i.id, 7200, None, &system, t0).await.unwrap().is_empty(), "never twice");
+    assert_eq!(store.deliver_injects(i.id, None, &system, at(7200)).await.unwrap(), vec![1, 2]);
+    assert!(store.deliver_injects(i.id, None, &system, at(7200)).await.unwrap().is_empty(), "never twice");
     let mut sent = Vec::new();
-    while let Some(m) = store.claim_message(&[ContactChannel::Email, ContactChannel::Sms], t0, t0 + Duration::minutes(1)).await.unwrap() {
+    while let Some(m) =
+        store.claim_message(&[ContactChannel::Email, ContactChannel::Sms], at(7200), at(7200) + Duration::minutes(1)).await.unwrap()
+    {
         sent.push(m);
     }
     let mut to: Vec<&str> = sent.iter().map(|m| m.address.as_str()).collect();
@@ -1380,9 +1383,12 @@ async fn an_exercise_delivers_each_inject_once_to_its_players_marked_and_logged(
     assert_eq!(delivered, [(1, Some(7200)), (2, Some(7200))]);
 
     // The manual one by its number; a delivered one is a conflict, an unknown one not found.
-    assert_eq!(store.deliver_injects(i.id, 7300, Some(4), &secretariat, t0).await.unwrap(), vec![4]);
-    assert!(is_conflict(&store.deliver_injects(i.id, 7300, Some(4), &secretariat, t0).await.unwrap_err()));
-    assert!(matches!(store.deliver_injects(i.id, 0, Some(9), &secretariat, t0).await, Err(StoreError::Domain(DomainError::NotFound(_)))));
+    assert_eq!(store.deliver_injects(i.id, Some(4), &secretariat, at(7300)).await.unwrap(), vec![4]);
+    assert!(is_conflict(&store.deliver_injects(i.id, Some(4), &secretariat, at(7300)).await.unwrap_err()));
+    assert!(matches!(
+        store.deliver_injects(i.id, Some(9), &secretariat, at(7300)).await,
+        Err(StoreError::Domain(DomainError::NotFound(_)))
+    ));
 
     // Editing: only what has not gone.
     let mut third = e.injects.iter().find(|x| x.inject.number == 3).unwrap().inject.clone();
@@ -1390,8 +1396,8 @@ async fn an_exercise_delivers_each_inject_once_to_its_players_marked_and_logged(
     store.edit_inject(i.id, &third, &secretariat, t0).await.unwrap();
     let first = e.injects.iter().find(|x| x.inject.number == 1).unwrap().inject.clone();
     assert!(is_conflict(&store.edit_inject(i.id, &first, &secretariat, t0).await.unwrap_err()));
-    assert!(store.deliver_injects(i.id, 8999, None, &system, t0).await.unwrap().is_empty(), "moved to T+02:30");
-    assert_eq!(store.deliver_injects(i.id, 9000, None, &system, t0).await.unwrap(), vec![3]);
+    assert!(store.deliver_injects(i.id, None, &system, at(8998)).await.unwrap().is_empty(), "moved to T+02:30");
+    assert_eq!(store.deliver_injects(i.id, None, &system, at(9000)).await.unwrap(), vec![3]);
 
     // Every delivery is in the log, marked, and the chain holds.
     let log: Vec<String> = store.log(i.id).await.unwrap().into_iter().map(|e| e.text).collect();
@@ -1405,15 +1411,26 @@ async fn an_exercise_delivers_each_inject_once_to_its_players_marked_and_logged(
     let kept = store.record_observation(i.id, &o, &leader, t0).await.unwrap();
     let e = store.exercise(i.id).await.unwrap().unwrap();
     assert_eq!(e.observations, vec![kept]);
-    store.set_exercise_clock(i.id, &e.clock.reset(t0), "nulstillet", true, &secretariat, t0).await.unwrap();
+    store.control_clock(i.id, ClockAction::Reset, None, &secretariat, at(9100)).await.unwrap();
     let e = store.exercise(i.id).await.unwrap().unwrap();
     assert!(e.injects.iter().all(|x| x.delivered_at.is_none()) && !e.clock.running);
+    // The clock is read under the lock: a tick that saw T+02:30 before the reset delivers only
+    // what is due at T+0 now.
+    assert_eq!(store.deliver_injects(i.id, None, &system, at(9200)).await.unwrap(), vec![1]);
+    // "next" jumps and delivers in one go.
+    store.control_clock(i.id, ClockAction::Next, None, &secretariat, at(9300)).await.unwrap();
+    let e = store.exercise(i.id).await.unwrap().unwrap();
+    assert_eq!(e.clock.seconds(at(9300)), 7200);
+    assert!(e.injects.iter().find(|x| x.inject.number == 2).unwrap().delivered_at.is_some());
     let kinds: Vec<EventKind> = store.events_since(0, 500).await.unwrap().into_iter().map(|e| e.kind).collect();
     assert!(kinds.iter().filter(|k| **k == EventKind::ExerciseChanged).count() >= 8, "{kinds:?}");
 
     // Archived, it stops; what it holds about people goes on the personal-data schedule.
     store.archive_exercise(i.id, &secretariat, t0).await.unwrap();
     assert!(is_conflict(&store.archive_exercise(i.id, &secretariat, t0).await.unwrap_err()));
+    assert!(store.deliver_injects(i.id, None, &system, at(20000)).await.unwrap().is_empty(), "an archived exercise sends nothing");
+    assert!(is_conflict(&store.deliver_injects(i.id, Some(3), &secretariat, t0).await.unwrap_err()));
+    assert!(is_conflict(&store.control_clock(i.id, ClockAction::Play, None, &secretariat, t0).await.unwrap_err()));
     assert_eq!(store.purge_exercises(t0 + Duration::days(29), 30).await.unwrap(), 0, "not yet");
     assert_eq!(store.purge_exercises(t0 + Duration::days(31), 30).await.unwrap(), 3, "the observation, the controller, the player");
     let e = store.exercise(i.id).await.unwrap().unwrap();

@@ -114,6 +114,8 @@ async fn the_controller_runs_the_clock_and_injects_and_evaluators_observe() {
     let (s, v) = kit.call("GET", &path, kit.token(Role::CrisisLeader), None).await;
     assert_eq!(s, StatusCode::OK, "{v}");
     assert_eq!(v["clock"], json!({ "scenario_time_s": 0, "speed": 60, "running": false }));
+    assert_eq!(v["injects"], json!([]), "a player sees an inject once it is delivered, not the script");
+    let (_, v) = kit.call("GET", &path, sec, None).await;
     let first = &v["injects"][0];
     assert_eq!((first["at_s"].as_i64(), first["delivered_at"].is_null()), (Some(0), true), "{first}");
     let (_, incident) = kit.call("GET", &format!("/api/v1/incidents/{id}"), sec, None).await;
@@ -132,6 +134,8 @@ async fn the_controller_runs_the_clock_and_injects_and_evaluators_observe() {
     let delivered: Vec<u64> =
         v["injects"].as_array().unwrap().iter().filter(|i| !i["delivered_at"].is_null()).map(|i| i["number"].as_u64().unwrap()).collect();
     assert!(!delivered.is_empty(), "{v}");
+    let seen = kit.call("GET", &path, kit.token(Role::CrisisLeader), None).await.1;
+    assert_eq!(seen["injects"].as_array().unwrap().len(), delivered.len(), "the delivered ones, to the players");
     let (_, v) = kit.call("POST", &format!("{path}/clock"), sec, Some(json!({ "action": "play", "speed": 30 }))).await;
     assert_eq!((v["clock"]["running"].as_bool(), v["clock"]["speed"].as_u64()), (Some(true), Some(30)));
     let (_, v) = kit.call("POST", &format!("{path}/clock"), sec, Some(json!({ "action": "pause" }))).await;

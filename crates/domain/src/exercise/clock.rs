@@ -6,6 +6,59 @@ use time::OffsetDateTime;
 /// 1× is real time; up to 60× for tests and demonstrations.
 pub const MAX_SPEED: u32 = 60;
 
+/// A speed the controller may set.
+pub fn check_speed(speed: u32) -> Result<u32, crate::DomainError> {
+    if (1..=MAX_SPEED).contains(&speed) {
+        Ok(speed)
+    } else {
+        Err(crate::DomainError::invalid_coded(
+            "speed",
+            crate::error::code::NUMBER,
+            format!("the clock's speed is 1 (real time) to {MAX_SPEED}"),
+        ))
+    }
+}
+
+/// What the controller does to the clock.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ClockAction {
+    Play,
+    Pause,
+    /// Jump to the next timed inject (which then goes).
+    Next,
+    /// Back to T+0, paused; every inject goes again when its time comes.
+    Reset,
+    /// Only a new speed.
+    Speed,
+}
+
+impl ClockAction {
+    /// The clock after the action (and a new `speed`, if given) at `now`, and the log's word for
+    /// it; `next_at_s` is the next timed inject not yet delivered.
+    pub fn apply(
+        self,
+        clock: Clock,
+        speed: Option<u32>,
+        next_at_s: Option<i64>,
+        now: OffsetDateTime,
+    ) -> Result<(Clock, &'static str), crate::DomainError> {
+        let clock = match speed {
+            Some(s) => clock.with_speed(check_speed(s)?, now),
+            None => clock,
+        };
+        Ok(match self {
+            ClockAction::Play => (clock.play(now), "startet"),
+            ClockAction::Pause => (clock.pause(now), "sat på pause"),
+            ClockAction::Reset => (clock.reset(now), "nulstillet"),
+            ClockAction::Speed => (clock, "fik ny hastighed"),
+            ClockAction::Next => {
+                let next = next_at_s.ok_or_else(|| crate::DomainError::Conflict("every timed inject has been delivered".into()))?;
+                (clock.jump(next * 1000, now), "sprang frem til næste inject")
+            }
+        })
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
 pub struct Clock {
     /// Scenario milliseconds at `since`.
@@ -98,6 +151,20 @@ mod tests {
         assert_eq!(c.seconds(t0 + Duration::seconds(2)), 7210, "never backwards");
         let c = c.reset(t0 + Duration::seconds(3));
         assert_eq!((c.seconds(t0 + Duration::hours(2)), c.running, c.speed), (0, false, 10));
+    }
+
+    #[test]
+    fn actions_move_the_clock_and_name_themselves() {
+        let t0 = datetime!(2027-02-01 09:00 UTC);
+        let c = Clock::new(1, t0);
+        let (c, what) = ClockAction::Play.apply(c, Some(60), None, t0).unwrap();
+        assert_eq!((c.running, c.speed, what), (true, 60, "startet"));
+        let (c, _) = ClockAction::Next.apply(c, None, Some(7200), t0 + Duration::seconds(1)).unwrap();
+        assert_eq!(c.seconds(t0 + Duration::seconds(1)), 7200);
+        assert!(ClockAction::Next.apply(c, None, None, t0).is_err(), "nothing left to jump to");
+        assert!(ClockAction::Speed.apply(c, Some(61), None, t0).is_err());
+        let (c, _) = ClockAction::Reset.apply(c, None, None, t0).unwrap();
+        assert_eq!((c.scenario_ms, c.running), (0, false));
     }
 
     #[test]

@@ -5,21 +5,22 @@
 use super::Load;
 
 /// Calls offered in each planning interval (`interval_s` long, from T+0) that ended after
-/// `from_s` and by `to_s`: (its start in scenario seconds, calls), from the load's curve.
+/// `from_s` and by `to_s`: (its start in scenario seconds, calls). Each of the curve's intervals
+/// spreads its calls evenly over its length, so a curve of hours shares its calls between half
+/// hours, and every call is counted once whatever the planning interval.
 pub fn call_intervals(load: &Load, from_s: i64, to_s: i64, interval_s: i64) -> Vec<(i64, u32)> {
     let step = i64::from(load.interval_min.max(1)) * 60;
-    let first = from_s.div_euclid(interval_s);
-    let last = to_s.div_euclid(interval_s);
+    // Calls offered before scenario second `t`.
+    let before = |t: i64| -> u64 {
+        let t = t.max(0);
+        let whole = usize::try_from(t / step).unwrap_or(usize::MAX);
+        let done: u64 = load.calls.iter().take(whole).map(|c| u64::from(*c)).sum();
+        let part = load.calls.get(whole).map_or(0, |c| u64::from(*c) * (t % step) as u64 / step as u64);
+        done + part
+    };
+    let (first, last) = (from_s.div_euclid(interval_s), to_s.div_euclid(interval_s));
     (first..last)
-        .map(|k| {
-            let start = k * interval_s;
-            // The curve's intervals that begin within this planning interval.
-            let calls = (0..load.calls.len() as i64)
-                .filter(|j| (start..start + interval_s).contains(&(j * step)))
-                .map(|j| load.calls[j as usize])
-                .sum();
-            (start, calls)
-        })
+        .map(|k| (k * interval_s, (before((k + 1) * interval_s) - before(k * interval_s)) as u32))
         .filter(|(start, _)| start + interval_s > from_s)
         .collect()
 }
@@ -56,6 +57,13 @@ mod tests {
             stepped.extend(call_intervals(&l, t, t + 700, 1800));
         }
         assert_eq!(stepped, vec![(0, 30), (1800, 70), (3600, 50), (5400, 0)]);
+    }
+
+    #[test]
+    fn a_curve_of_hours_shares_its_calls_between_half_hours() {
+        let l = Load { interval_min: 60, calls: vec![101, 40], ..Load::default() };
+        assert_eq!(call_intervals(&l, 0, 7200, 1800), vec![(0, 50), (1800, 51), (3600, 20), (5400, 20)]);
+        assert_eq!(call_intervals(&l, 0, 7200, 900).iter().map(|(_, c)| c).sum::<u32>(), 141, "every call once");
     }
 
     #[test]

@@ -74,6 +74,48 @@ impl Exercise {
         self.parts.iter().find(|p| p.person.id == user).map(|p| p.part)
     }
 
+    /// Whether `actor` runs this exercise: its controller, or the secretariat, which keeps
+    /// exercises. Refused once it is archived.
+    pub fn check_controller(&self, actor: &crate::Actor) -> Result<(), crate::DomainError> {
+        actor.may(crate::Permission::RunExercise)?;
+        if actor.role != crate::Role::Secretariat && self.part_of(actor.user_id) != Some(Part::Controller) {
+            return Err(crate::DomainError::Forbidden("only the exercise's controller runs its clock and injects".into()));
+        }
+        if self.archived_at.is_some() {
+            return Err(crate::DomainError::Conflict("the exercise is archived".into()));
+        }
+        Ok(())
+    }
+
+    /// Whether `actor` writes observations here: one of its evaluators.
+    pub fn check_evaluator(&self, actor: &crate::Actor) -> Result<(), crate::DomainError> {
+        actor.may(crate::Permission::ObserveExercise)?;
+        if self.part_of(actor.user_id) != Some(Part::Evaluator) {
+            return Err(crate::DomainError::Forbidden("only the exercise's evaluators write observations".into()));
+        }
+        Ok(())
+    }
+
+    /// Whether `actor` sees the whole script: the secretariat, the controller and the evaluators.
+    /// The players see only what has been delivered to the exercise so far.
+    pub fn sees_script(&self, actor: &crate::Actor) -> bool {
+        actor.role == crate::Role::Secretariat || matches!(self.part_of(actor.user_id), Some(Part::Controller | Part::Evaluator))
+    }
+
+    /// The exercise as `actor` may see it: a player sees the injects delivered so far, and the
+    /// participants without their e-mail addresses.
+    pub fn seen_by(mut self, actor: &crate::Actor) -> Exercise {
+        if !self.sees_script(actor) {
+            self.injects.retain(|i| i.delivered_at.is_some());
+            for p in &mut self.parts {
+                p.person.email.clear();
+            }
+            self.scenario.injects.clear();
+            self.scenario.guide = crate::guide::Guide::default();
+        }
+        self
+    }
+
     /// The next timed inject not yet delivered: where "next" jumps the clock to.
     pub fn next_due(&self) -> Option<&InjectState> {
         self.injects.iter().filter(|i| i.delivered_at.is_none() && i.at_s.is_some()).min_by_key(|i| (i.at_s, i.inject.number))
