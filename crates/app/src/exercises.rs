@@ -111,6 +111,8 @@ impl App {
         if action == ClockAction::Next {
             self.outbox_wake.notify_one();
         }
+        // The clock job plans its next look from the clock as it is now.
+        self.exercise_wake.notify_one();
         self.exercise(actor, id).await
     }
 
@@ -182,53 +184,82 @@ impl App {
         Ok(self.store.record_observation(id, &o, actor, now()).await?)
     }
 
-    /// One tick of every running exercise: the injects that are due, and the synthetic load up
-    /// to now (never past the scenario's end, at most [`LOAD_STRETCH_MAX_S`] at a time). One
-    /// exercise's failure is logged and does not hold up the others. Returns how many injects went.
-    pub async fn tick_exercises(&self) -> Result<usize> {
-        let at = now();
+    /// One tick of every running exercise: the injects that are due, the synthetic load up to
+    /// now (never past the scenario's end, at most [`LOAD_STRETCH_MAX_S`] at a time), and the
+    /// clock stopped once the scenario is over. One exercise's failure is logged and holds up no
+    /// other. Returns how many injects went, and when the next one is due.
+    pub async fn tick_exercises(&self) -> Result<(usize, Option<time::OffsetDateTime>)> {
         let mut sent = 0;
+        let mut next: Option<time::OffsetDateTime> = None;
         for r in self.store.running_exercises().await? {
-            match self.tick_exercise(&r, at).await {
-                Ok(n) => sent += n,
+            match self.tick_exercise(&r).await {
+                Ok((n, due)) => {
+                    sent += n;
+                    next = match (next, due) {
+                        (Some(a), Some(b)) => Some(a.min(b)),
+                        (a, b) => a.or(b),
+                    };
+                }
                 Err(e) => tracing::warn!(incident = %r.incident_id, error = %e, "an exercise's tick failed"),
             }
         }
         if sent > 0 {
             self.outbox_wake.notify_one();
         }
-        Ok(sent)
+        Ok((sent, next))
     }
 
-    async fn tick_exercise(&self, r: &store::Running, at: time::OffsetDateTime) -> Result<usize> {
+    async fn tick_exercise(&self, r: &store::Running) -> Result<(usize, Option<time::OffsetDateTime>)> {
+        // Each exercise's own instant: a busy tick does not stamp the last ones early.
+        let at = now();
         let t = r.clock.seconds(at);
         let sent = if r.next_at_s.is_some_and(|next| next <= t) {
             self.store.deliver_injects(r.incident_id, None, &Actor::system(), at).await?.len()
         } else {
             0
         };
-        let Some(scenario) = self.exercise_scenario_cached(r.incident_id).await? else { return Ok(sent) };
+        let Some(scenario) = self.exercise_scenario_cached(r.incident_id).await? else { return Ok((sent, None)) };
+        let interval_s = self.store.staffing_settings(r.incident_id).await?.interval_s;
         let to = t.min(scenario.duration_s).min(r.load_s + LOAD_STRETCH_MAX_S);
         // Claimed first, so that no stretch is made twice (by this node or another): the
         // synthetic load is at most once, and a stretch that fails half-way is not made again.
-        if to > r.load_s && self.store.claim_load(r.incident_id, r.load_s, to).await? {
+        // A stretch with nothing in it is left to grow: no write for nothing.
+        if to > r.load_s
+            && domain::exercise::load::anything_due(&scenario.load, r.load_s, to, interval_s, r.live)
+            && self.store.claim_load(r.incident_id, r.load_s, to).await?
+        {
             self.synthetic_load(r.incident_id, r.started_at, r.load_s, to).await?;
         }
-        Ok(sent)
+        // Over: every timed inject gone and the load made to the end. The clock stops (manual
+        // injects may still be delivered) and leaves the job's list.
+        if t >= scenario.duration_s && r.load_s >= scenario.duration_s && r.next_at_s.is_none() {
+            self.store.control_clock(r.incident_id, ClockAction::Pause, None, &Actor::system(), at).await?;
+            return Ok((sent, None));
+        }
+        // When the next timed inject falls due, or the next planning interval ends.
+        let pending = if sent > 0 { self.store.next_inject_s(r.incident_id).await? } else { r.next_at_s };
+        let due = [pending, Some((t / interval_s + 1) * interval_s)].into_iter().flatten().min();
+        Ok((sent, due.and_then(|s| r.clock.wall_time_of(s * 1000))))
     }
 
     pub(crate) fn play_exercises_regularly(&self, shutdown: Shutdown) {
         let app = self.clone();
         tokio::spawn(async move {
-            let mut tick = tokio::time::interval(TICK);
-            tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
             loop {
+                let wake = match app.tick_exercises().await {
+                    Ok((_, next)) => next,
+                    Err(e) => {
+                        tracing::warn!(error = %e, "exercise injects could not be delivered");
+                        None
+                    }
+                };
+                // Until the next inject is due (so it goes on time, not at the next whole tick), a
+                // controller's action, or one tick at most.
+                let wait = wake.map_or(TICK, |w| (w - now()).try_into().unwrap_or(Duration::ZERO).clamp(Duration::from_millis(2), TICK));
                 tokio::select! {
-                    _ = tick.tick() => {}
+                    _ = tokio::time::sleep(wait) => {}
+                    _ = app.exercise_wake.notified() => {}
                     _ = shutdown.wait() => break,
-                }
-                if let Err(e) = app.tick_exercises().await {
-                    tracing::warn!(error = %e, "exercise injects could not be delivered");
                 }
             }
         });

@@ -151,6 +151,8 @@ pub struct App {
     keeper: Arc<chat::keeper::Keeper>,
     /// The scenarios of running exercises, for their synthetic load.
     exercise_scenarios: Arc<exercise_load::Scenarios>,
+    /// Wakes the exercise clock job when a controller changed a clock.
+    exercise_wake: Arc<tokio::sync::Notify>,
 }
 
 impl App {
@@ -179,6 +181,7 @@ impl App {
             outbox_wake: Arc::default(),
             keeper: Arc::default(),
             exercise_scenarios: Arc::default(),
+            exercise_wake: Arc::default(),
             config: Arc::new(config),
             store,
         }

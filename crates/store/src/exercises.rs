@@ -97,6 +97,8 @@ pub struct Running {
     /// Scenario seconds up to which the synthetic load has been made.
     pub load_s: i64,
     pub started_at: OffsetDateTime,
+    /// The exercise incident is active or standing down: its synthetic citizens ask about it.
+    pub live: bool,
 }
 
 macro_rules! exercise_select {
@@ -347,25 +349,35 @@ operations! {
 
         /// Every exercise whose clock runs, with the time of its next undelivered timed inject.
         pub read fn running_exercises(pool) -> Result<Vec<Running>> {
-            type Row = (Uuid, i64, OffsetDateTime, i64, Option<i64>, i64, OffsetDateTime);
+            type Row = (Uuid, i64, OffsetDateTime, i64, Option<i64>, i64, OffsetDateTime, String);
             let rows: Vec<Row> = sqlx::query_as(
                 "SELECT e.incident_id, e.clock_ms, e.clock_since, e.speed,
                         (SELECT MIN(i.at_s) FROM exercise_injects i WHERE i.incident_id = e.incident_id AND i.delivered_at IS NULL) AS next_at_s,
-                        e.load_s, e.started_at
-                 FROM exercises e WHERE e.running AND e.archived_at IS NULL",
+                        e.load_s, e.started_at, n.status
+                 FROM exercises e JOIN incidents n ON n.id = e.incident_id WHERE e.running AND e.archived_at IS NULL",
             )
             .fetch_all(pool)
             .await?;
-            Ok(rows
-                .into_iter()
-                .map(|(incident_id, ms, since, speed, next_at_s, load_s, started_at)| Running {
-                    incident_id,
-                    clock: Clock { scenario_ms: ms, since, speed: speed.clamp(1, i64::from(MAX_SPEED)) as u32, running: true },
-                    next_at_s,
-                    load_s,
-                    started_at,
+            rows.into_iter()
+                .map(|(incident_id, ms, since, speed, next_at_s, load_s, started_at, status)| {
+                    Ok(Running {
+                        incident_id,
+                        clock: Clock { scenario_ms: ms, since, speed: speed.clamp(1, i64::from(MAX_SPEED)) as u32, running: true },
+                        next_at_s,
+                        load_s,
+                        started_at,
+                        live: status.parse::<domain::incident::Status>().map_err(corrupt)?.is_live(),
+                    })
                 })
-                .collect())
+                .collect()
+        }
+
+        /// The scenario second of the exercise's next timed inject not yet delivered.
+        pub read fn next_inject_s(pool, incident_id: Uuid) -> Result<Option<i64>> {
+            Ok(sqlx::query_scalar("SELECT MIN(at_s) FROM exercise_injects WHERE incident_id = $1 AND delivered_at IS NULL")
+                .bind(incident_id)
+                .fetch_one(pool)
+                .await?)
         }
 
         /// Claims the stretch of scenario time `from_s..to_s` for the synthetic load: true for the

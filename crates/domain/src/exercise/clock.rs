@@ -113,7 +113,9 @@ impl Clock {
     /// The wall-clock instant at which scenario time reaches `scenario_ms`, if the clock runs.
     pub fn wall_time_of(&self, scenario_ms: i64) -> Option<OffsetDateTime> {
         self.running.then(|| {
-            let ahead = (scenario_ms - self.scenario_ms).max(0) / i64::from(self.speed.max(1));
+            // Rounded up: at that instant the clock has reached the time, not a millisecond short.
+            let speed = i64::from(self.speed.max(1));
+            let ahead = ((scenario_ms - self.scenario_ms).max(0) + speed - 1) / speed;
             self.since + time::Duration::milliseconds(ahead)
         })
     }

@@ -32,6 +32,15 @@ pub fn due(per_hour: u32, from_s: i64, to_s: i64) -> u64 {
     count(to_s).saturating_sub(count(from_s))
 }
 
+/// Whether the stretch `from_s..to_s` holds any synthetic load: a planning interval that ended,
+/// or (while the exercise incident is live, when citizens ask about it) a chatbot question, an
+/// inquiry or a callback request. A stretch without any is not worth a write.
+pub fn anything_due(load: &Load, from_s: i64, to_s: i64, interval_s: i64, live: bool) -> bool {
+    let ended = to_s.div_euclid(interval_s) > from_s.div_euclid(interval_s);
+    let rates = [load.questions_per_hour, load.inquiries_per_hour, load.callbacks_per_hour];
+    ended || (live && rates.iter().any(|r| due(*r, from_s, to_s) > 0))
+}
+
 /// The `k`-th synthetic thing of a stretch: which question, row or municipality it takes, in turn.
 pub fn pick<T>(items: &[T], k: u64) -> Option<&T> {
     (!items.is_empty()).then(|| &items[(k % items.len() as u64) as usize])
@@ -57,6 +66,15 @@ mod tests {
             stepped.extend(call_intervals(&l, t, t + 700, 1800));
         }
         assert_eq!(stepped, vec![(0, 30), (1800, 70), (3600, 50), (5400, 0)]);
+    }
+
+    #[test]
+    fn a_stretch_is_worth_a_write_when_something_falls_in_it() {
+        let l = Load { questions_per_hour: 60, ..load() };
+        assert!(!anything_due(&l, 0, 59, 1800, true), "the first question comes at one minute");
+        assert!(anything_due(&l, 0, 60, 1800, true));
+        assert!(!anything_due(&l, 0, 600, 1800, false), "nobody asks about a crisis that is not live");
+        assert!(anything_due(&l, 1700, 1800, 1800, false), "but the half hour's calls come");
     }
 
     #[test]
