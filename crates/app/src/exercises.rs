@@ -56,6 +56,22 @@ impl App {
         Ok(scenario)
     }
 
+    /// Replaces the injects of one of the secretariat's scenarios with an MSEL spreadsheet's
+    /// rows; the scenario is checked whole, every problem by its row.
+    pub async fn import_msel(&self, actor: &Actor, id: &str, csv: &str) -> Result<Scenario> {
+        actor.may(Permission::KeepScenarios)?;
+        let kept = self.scenario(actor, id).await?;
+        if kept.builtin {
+            return Err(DomainError::Conflict(format!(
+                "'{id}' is a built-in scenario, which cannot be changed: copy it under another id first"
+            ))
+            .into());
+        }
+        let mut written = kept.scenario.to_new();
+        written.injects = domain::exercise::msel::injects_from_csv(csv)?;
+        self.keep_scenario(actor, written).await
+    }
+
     pub async fn remove_scenario(&self, actor: &Actor, id: &str) -> Result<()> {
         actor.may(Permission::KeepScenarios)?;
         if builtin::is_builtin(id) {

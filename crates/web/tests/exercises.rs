@@ -65,6 +65,38 @@ async fn the_built_in_scenarios_are_listed_and_read_in_their_import_form() {
     let csv = String::from_utf8(csv).unwrap();
     assert!(csv.starts_with("\u{feff}number,at,from,to,channel,message,expected_action,objective\r\n"), "{csv}");
     assert_eq!(csv.lines().count(), tt["injects"].as_array().unwrap().len() + 1);
+
+    // The MSEL comes back in, into a scenario of the secretariat's own, checked by row.
+    let mut own = tt.clone();
+    own["id"] = json!("msel-test");
+    assert_eq!(kit.call("POST", "/api/v1/scenarios", kit.token(Role::Secretariat), Some(own)).await.0, StatusCode::CREATED);
+    let two = "number;at;from;to;channel;message;expected_action;objective\n1;T+00:00;Energinet;crisis_leader;mail;Strømmen er væk;Aktivér;M1\n2;manual;Journalist;agents;app;En journalist ringer;Svar;M1\n";
+    let put = |body: &str| {
+        kit.raw(
+            "PUT",
+            "/api/v1/scenarios/msel-test/msel.csv",
+            kit.token(Role::Secretariat),
+            Some(body.to_string()),
+            &[("content-type", "text/csv")],
+        )
+    };
+    let (s, v, _) = put(two).await;
+    assert_eq!(s, StatusCode::OK, "{}", String::from_utf8_lossy(&v));
+    let back = kit.call("GET", "/api/v1/scenarios/msel-test", kit.token(Role::Secretariat), None).await.1;
+    assert_eq!(back["injects"].as_array().unwrap().len(), 2);
+    let (s, v, _) = put("number,at,from,to,channel,message,expected_action,objective\n1,kl. 9,X,agents,app,Hej,,M1\n").await;
+    let v: Value = serde_json::from_slice(&v).unwrap();
+    assert_eq!((s, v["error"]["fields"][0]["field"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("injects[0].at")), "{v}");
+    let (s, _, _) = kit
+        .raw(
+            "PUT",
+            "/api/v1/scenarios/energinet-cyberangreb/msel.csv",
+            kit.token(Role::Secretariat),
+            Some(two.into()),
+            &[("content-type", "text/csv")],
+        )
+        .await;
+    assert_eq!(s, StatusCode::CONFLICT, "a built-in scenario is copied first");
 }
 
 #[tokio::test]

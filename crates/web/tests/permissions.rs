@@ -141,6 +141,7 @@ fn body(kit: &Kit, method: &str, path: &str) -> Option<Value> {
         ("post", "/api/v1/scenarios") => json!({ "id": "rettighedstest", "title": "Rettighedstest", "kind": "flood",
             "affected": ["0250"], "duration": "T+01:00", "injects": [{ "number": 1, "at": "T+00:00", "to": "agents", "channel": "app", "message": "Vandet stiger" }] }),
         ("post", "/api/v1/scenarios/{id}/run") => json!({ "speed": 60 }),
+        ("put", "/api/v1/scenarios/{id}/msel.csv") => json!("number,at,from,to,channel,message,expected_action,objective"),
         ("post", "/api/v1/incidents/{id}/exercise/clock") => json!({ "action": "pause" }),
         ("put", "/api/v1/incidents/{id}/exercise/injects/{number}") => {
             json!({ "at": "T+00:10", "to": "agents", "channel": "app", "message": "Vandet stiger" })

@@ -95,6 +95,33 @@ pub async fn msel(State(s): State<AppState>, ApiCaller(c): ApiCaller, Path(id): 
     Ok(file("text/csv; charset=utf-8", &format!("msel-{}.csv", k.scenario.id), msel::injects_to_csv(&k.scenario.injects)))
 }
 
+/// Replace the injects of one of the secretariat's scenarios with an MSEL spreadsheet (text/csv, the columns of the export in any order, `,` or `;`)
+#[utoipa::path(put, path = "/api/v1/scenarios/{id}/msel.csv", operation_id = "import_msel", extensions(("x-permission" = json!(P::KeepScenarios))),
+    params(("id" = String, Path)), request_body(content = String, content_type = "text/csv"), responses((status = OK, body = Scenario)))]
+pub async fn import_msel(
+    State(s): State<AppState>,
+    ApiCaller(c): ApiCaller,
+    Path(id): Path<String>,
+    headers: axum::http::HeaderMap,
+    body: axum::body::Bytes,
+) -> Result<Json<Scenario>, ApiError> {
+    let csv = headers
+        .get(axum::http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("text/csv") || v.starts_with("text/plain"));
+    // Whether the caller may keep scenarios at all is told before what is wrong with the file.
+    c.actor().may(P::KeepScenarios).map_err(app::Error::from)?;
+    if !csv {
+        return Err(ApiError::new(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "unsupported_media_type",
+            "send the file with 'Content-Type: text/csv'",
+        ));
+    }
+    let text = std::str::from_utf8(&body).map_err(|_| ApiError::bad_request("the file is not UTF-8 text; save it as CSV UTF-8"))?;
+    Ok(Json(s.app.import_msel(&c.actor(), &id, text).await?))
+}
+
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RunRequest {

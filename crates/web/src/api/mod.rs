@@ -120,7 +120,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(admin::delete_action_card))
         .routes(routes!(exercises::scenarios, exercises::keep))
         .routes(routes!(exercises::scenario, exercises::remove))
-        .routes(routes!(exercises::msel))
+        .routes(routes!(exercises::msel, exercises::import_msel).layer(csv_limit))
         .routes(routes!(exercises::run))
         .routes(routes!(exercises::show))
         .routes(routes!(exercises::clock))
