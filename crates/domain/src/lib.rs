@@ -6,6 +6,7 @@ pub mod calls;
 pub mod chat;
 pub mod checklist;
 pub mod contact_list;
+pub mod economy;
 pub mod error;
 pub mod event;
 pub mod everyday;
