@@ -133,3 +133,149 @@ mod tests {
         assert!(OpeningHours::default().validate().is_ok());
     }
 }
+
+/// Money in øre (1/100 DKK): sums are exact.
+pub type Ore = i64;
+
+/// The Danish VAT rate, in per mille.
+pub const VAT_PER_MILLE: i64 = 250;
+
+/// The secretariat's tariff from a date on (a new tariff is a new version; old statements keep
+/// theirs).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct Tariff {
+    pub valid_from: Date,
+    /// What a non-member pays for an activation.
+    pub activation_fee: Ore,
+    /// Per agent-hour inside the opening hours.
+    pub hour_rate: Ore,
+    /// Added per agent-hour outside them.
+    pub outside_surcharge: Ore,
+    /// Paid to a member per agent-hour of a shift it bid for.
+    pub bid_compensation: Ore,
+}
+
+impl Tariff {
+    pub fn validate(self) -> Result<Tariff, DomainError> {
+        let mut p = Problems::default();
+        for (field, v) in [
+            ("activation_fee", self.activation_fee),
+            ("hour_rate", self.hour_rate),
+            ("outside_surcharge", self.outside_surcharge),
+            ("bid_compensation", self.bid_compensation),
+        ] {
+            if !(0..=100_000_000).contains(&v) {
+                p.add(field, "an amount in øre from 0 to 1,000,000 DKK");
+            }
+        }
+        p.into_result()?;
+        Ok(self)
+    }
+
+    /// The tariff in force on `day`: the latest valid from it or before.
+    pub fn in_force(tariffs: &[Tariff], day: Date) -> Option<&Tariff> {
+        tariffs.iter().filter(|t| t.valid_from <= day).max_by_key(|t| t.valid_from)
+    }
+}
+
+/// What a statement charges for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum LineKind {
+    Activation,
+    HoursInside,
+    HoursOutside,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+pub struct Line {
+    pub kind: LineKind,
+    /// Agent-seconds charged (none for the activation).
+    pub seconds: i64,
+    pub amount: Ore,
+}
+
+/// The agent-time an authority's activation used, and what its base share covers (a member's
+/// part of the base shifts, which it pays for by supplying agents).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Usage {
+    pub inside_s: i64,
+    pub outside_s: i64,
+    pub covered_inside_s: i64,
+    pub covered_outside_s: i64,
+}
+
+/// The economic model: a non-member pays the activation and every agent-hour (outside the
+/// opening hours with the surcharge); a member pays only for extended hours and extra capacity,
+/// i.e. the hours beyond what its base share covers, inside at the rate and outside at the rate
+/// plus the surcharge. An exercise is never billed.
+pub fn lines(t: &Tariff, member: bool, exercise: bool, u: Usage) -> Vec<Line> {
+    if exercise {
+        return Vec::new();
+    }
+    let (inside, outside) = if member {
+        ((u.inside_s - u.covered_inside_s).max(0), (u.outside_s - u.covered_outside_s).max(0))
+    } else {
+        (u.inside_s.max(0), u.outside_s.max(0))
+    };
+    let per_hour = |seconds: i64, rate: Ore| (i128::from(seconds) * i128::from(rate) / 3600) as Ore;
+    let mut out = Vec::new();
+    if !member {
+        out.push(Line { kind: LineKind::Activation, seconds: 0, amount: t.activation_fee });
+    }
+    if inside > 0 {
+        out.push(Line { kind: LineKind::HoursInside, seconds: inside, amount: per_hour(inside, t.hour_rate) });
+    }
+    if outside > 0 {
+        out.push(Line { kind: LineKind::HoursOutside, seconds: outside, amount: per_hour(outside, t.hour_rate + t.outside_surcharge) });
+    }
+    out
+}
+
+/// A statement's total before VAT, and its VAT (rounded to the øre).
+pub fn totals(lines: &[Line]) -> (Ore, Ore) {
+    let total: Ore = lines.iter().map(|l| l.amount).sum();
+    (total, (total * VAT_PER_MILLE + 500) / 1000)
+}
+
+#[cfg(test)]
+mod tariff_tests {
+    use super::*;
+    use time::macros::date;
+
+    fn tariff() -> Tariff {
+        Tariff {
+            valid_from: date!(2027 - 01 - 01),
+            activation_fee: 2_500_000,
+            hour_rate: 45_000,
+            outside_surcharge: 22_500,
+            bid_compensation: 40_000,
+        }
+    }
+
+    #[test]
+    fn a_member_pays_only_beyond_its_base_share_and_a_non_member_the_activation_and_every_hour() {
+        let t = tariff();
+        let u = Usage { inside_s: 40 * 3600, outside_s: 30 * 3600, covered_inside_s: 40 * 3600, covered_outside_s: 10 * 3600 };
+        // Member: 20 extended hours at 450 + 225 DKK = 13,500 DKK; VAT 3,375 DKK.
+        let m = lines(&t, true, false, u);
+        assert_eq!(m, vec![Line { kind: LineKind::HoursOutside, seconds: 20 * 3600, amount: 1_350_000 }]);
+        assert_eq!(totals(&m), (1_350_000, 337_500));
+        // Non-member: 25,000 + 40 × 450 + 30 × 675 = 63,250 DKK; VAT 15,812.50 DKK.
+        let n = lines(&t, false, false, u);
+        assert_eq!(n.iter().map(|l| l.amount).collect::<Vec<_>>(), vec![2_500_000, 1_800_000, 2_025_000]);
+        assert_eq!(totals(&n), (6_325_000, 1_581_250));
+        assert!(lines(&t, false, true, u).is_empty(), "an exercise is never billed");
+    }
+
+    #[test]
+    fn the_tariff_in_force_is_the_latest_from_the_day_on() {
+        let old = tariff();
+        let new = Tariff { valid_from: date!(2027 - 07 - 01), hour_rate: 47_500, ..tariff() };
+        let all = [new.clone(), old.clone()];
+        assert_eq!(Tariff::in_force(&all, date!(2027 - 06 - 30)), Some(&old));
+        assert_eq!(Tariff::in_force(&all, date!(2027 - 07 - 01)), Some(&new));
+        assert_eq!(Tariff::in_force(&all, date!(2026 - 12 - 31)), None);
+        assert!(Tariff { hour_rate: -1, ..tariff() }.validate().is_err());
+    }
+}
