@@ -8,6 +8,7 @@ pub mod checklist;
 pub mod contact_list;
 pub mod economy;
 pub mod error;
+pub mod evaluation;
 pub mod event;
 pub mod everyday;
 pub mod exercise;
