@@ -221,6 +221,14 @@ operations! {
             }
             Ok(delivered)
         }
+
+        /// The scenario second of the next timed inject not yet delivered.
+        async fn next_at_in<'e, E: sqlx::Executor<'e, Database = Db>>(ex: E, incident_id: Uuid) -> Result<Option<i64>> {
+            Ok(sqlx::query_scalar("SELECT MIN(at_s) FROM exercise_injects WHERE incident_id = $1 AND delivered_at IS NULL")
+                .bind(incident_id)
+                .fetch_one(ex)
+                .await?)
+        }
     }
 
     ops {
@@ -374,10 +382,7 @@ operations! {
 
         /// The scenario second of the exercise's next timed inject not yet delivered.
         pub read fn next_inject_s(pool, incident_id: Uuid) -> Result<Option<i64>> {
-            Ok(sqlx::query_scalar("SELECT MIN(at_s) FROM exercise_injects WHERE incident_id = $1 AND delivered_at IS NULL")
-                .bind(incident_id)
-                .fetch_one(pool)
-                .await?)
+            next_at_in(pool, incident_id).await
         }
 
         /// Claims the stretch of scenario time `from_s..to_s` for the synthetic load: true for the
@@ -408,10 +413,7 @@ operations! {
             if row.archived_at.is_some() {
                 return Err(conflict("the exercise is archived"));
             }
-            let next_at_s: Option<i64> = sqlx::query_scalar("SELECT MIN(at_s) FROM exercise_injects WHERE incident_id = $1 AND delivered_at IS NULL")
-                .bind(incident_id)
-                .fetch_one(&mut *tx)
-                .await?;
+            let next_at_s = next_at_in(&mut *tx, incident_id).await?;
             let (clock, what) = action.apply(row.clock(), speed, next_at_s, at)?;
             if action == ClockAction::Reset {
                 sqlx::query("UPDATE exercise_injects SET delivered_at = NULL, delivered_s = NULL, delivered_by = NULL WHERE incident_id = $1")

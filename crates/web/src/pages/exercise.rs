@@ -119,14 +119,7 @@ fn injects_section(ctx: &Ctx, e: &Exercise, controls: bool) -> Markup {
                 tbody {
                     @for i in &e.injects {
                         tr.delivered[i.delivered_at.is_some()] {
-                            th scope="row" { (i.inject.number) }
-                            td { @match i.inject.at { At::Offset(s) => (format_offset(s)), At::Manual => (ctx.t("exercise.manual")) } }
-                            td { (i.inject.from) " → " (recipient(ctx, &i.inject.to)) br; span.meta { (ctx.word("inject_channel", i.inject.channel)) } }
-                            td {
-                                (i.inject.message)
-                                @if !i.inject.expected_action.is_empty() { br; span.meta { (ctx.t("exercise.expected")) ": " (i.inject.expected_action) } }
-                                @if !i.inject.objective.is_empty() { br; span.meta { (ctx.t("exercise.objective")) " " (i.inject.objective) } }
-                            }
+                            (inject_cells(ctx, &i.inject))
                             td {
                                 @match i.delivered_at {
                                     Some(at) => { (super::local_time(at)) @if let Some(s) = i.delivered_s { " (" (format_offset(s)) ")" } },
@@ -141,6 +134,21 @@ fn injects_section(ctx: &Ctx, e: &Exercise, controls: bool) -> Markup {
                     }
                 }
             }
+        }
+    }
+}
+
+/// An inject's number, time, sender and recipient, and message: the cells both the exercise's
+/// and the scenario's tables show.
+pub(super) fn inject_cells(ctx: &Ctx, i: &domain::exercise::Inject) -> Markup {
+    html! {
+        th scope="row" { (i.number) }
+        td { @match i.at { At::Offset(s) => (format_offset(s)), At::Manual => (ctx.t("exercise.manual")) } }
+        td { (i.from) " → " (recipient(ctx, &i.to)) br; span.meta { (ctx.word("inject_channel", i.channel)) } }
+        td {
+            (i.message)
+            @if !i.expected_action.is_empty() { br; span.meta { (ctx.t("exercise.expected")) ": " (i.expected_action) } }
+            @if !i.objective.is_empty() { br; span.meta { (ctx.t("exercise.objective")) " " (i.objective) } }
         }
     }
 }

@@ -13,7 +13,7 @@ use axum::extract::State;
 use axum::routing::{get, post};
 use domain::Permission;
 use domain::exercise::scenario::format_offset;
-use domain::exercise::{At, InjectChannel, NewInject, NewScenario, Scenario};
+use domain::exercise::{InjectChannel, NewInject, NewScenario, Scenario};
 use domain::role::StaffRole;
 use maud::{Markup, html};
 use serde::Deserialize;
@@ -141,12 +141,7 @@ fn injects_table(ctx: &Ctx, sc: &Scenario) -> Markup {
                 } }
                 tbody {
                     @for i in &sc.injects {
-                        tr {
-                            th scope="row" { (i.number) }
-                            td { @match i.at { At::Offset(s) => (format_offset(s)), At::Manual => (ctx.t("exercise.manual")) } }
-                            td { (i.from) " → " (super::exercise::recipient(ctx, &i.to)) br; span.meta { (ctx.word("inject_channel", i.channel)) } }
-                            td { (i.message) @if !i.expected_action.is_empty() { br; span.meta { (ctx.t("exercise.expected")) ": " (i.expected_action) } } }
-                        }
+                        tr { (super::exercise::inject_cells(ctx, i)) }
                     }
                 }
             }
