@@ -18,6 +18,7 @@ pub mod guide;
 pub mod handover;
 pub mod incident;
 pub mod inquiry;
+pub mod kpi;
 pub mod log;
 pub mod markdown;
 pub mod narrative;
