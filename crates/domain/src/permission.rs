@@ -46,6 +46,18 @@ word_enum!(
         RunExercise = "run_exercise",
         ViewExercise = "view_exercise",
         ObserveExercise = "observe_exercise",
+        ViewKpis = "view_kpis",
+        SetKpiTargets = "set_kpi_targets",
+        KeepEvaluationTemplates = "keep_evaluation_templates",
+        ViewEvaluation = "view_evaluation",
+        ViewEvaluationTexts = "view_evaluation_texts",
+        ViewReport = "view_report",
+        WriteReport = "write_report",
+        ViewOpenActions = "view_open_actions",
+        ViewTariffs = "view_tariffs",
+        KeepTariffs = "keep_tariffs",
+        ViewStatements = "view_statements",
+        IssueStatements = "issue_statements",
     }
 );
 
@@ -133,6 +145,27 @@ pub const TABLE: &[(Permission, &[Role])] = &[
         Permission::ObserveExercise,
         &[Secretariat, SteeringGroup, CrisisLeader, LogKeeper, ProcessLead, StaffingLead, AuthorityEditor, Agent],
     ),
+    // After the crisis. The KPIs are shown live in the crisis room, to all who see the crisis;
+    // the secretariat sets their targets.
+    (Permission::ViewKpis, EVERYONE),
+    (Permission::SetKpiTargets, &[Secretariat]),
+    // Evaluation: the secretariat keeps the forms; the results without free texts reach everyone
+    // in the crisis, the free texts only the crisis staff and the steering group.
+    (Permission::KeepEvaluationTemplates, &[Secretariat]),
+    (Permission::ViewEvaluation, EVERYONE),
+    (Permission::ViewEvaluationTexts, &[SteeringGroup, CrisisLeader, LogKeeper, ProcessLead, StaffingLead]),
+    // The after-action report is built from the official log: those who read it read the report;
+    // the crisis staff and the secretariat write its strengths, areas and improvement plan, and
+    // the secretariat follows up the open actions.
+    (Permission::ViewReport, &[Secretariat, SteeringGroup, CrisisLeader, LogKeeper, ProcessLead, StaffingLead, AuthorityEditor]),
+    (Permission::WriteReport, &[Secretariat, CrisisLeader, LogKeeper, ProcessLead, StaffingLead]),
+    (Permission::ViewOpenActions, &[Secretariat, SteeringGroup]),
+    // The economic model: the secretariat keeps the tariffs and issues the statements; the
+    // steering group reads them, an authority editor its own authority's only.
+    (Permission::ViewTariffs, &[Secretariat, SteeringGroup, AuthorityEditor]),
+    (Permission::KeepTariffs, &[Secretariat]),
+    (Permission::ViewStatements, &[Secretariat, SteeringGroup, AuthorityEditor]),
+    (Permission::IssueStatements, &[Secretariat]),
 ];
 
 /// What a dedicated integration token (a contact-centre platform, not a person) may do.
