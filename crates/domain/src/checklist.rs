@@ -225,6 +225,16 @@ pub struct ChecklistItem {
     pub done_at: Option<time::OffsetDateTime>,
 }
 
+/// When every affected authority had routed its IVR to the crisis line (the authority's
+/// checklist item about its IVR), or `None` while one has not.
+pub fn ivr_routed_at(items: &[ChecklistItem]) -> Option<time::OffsetDateTime> {
+    let ivr: Vec<&ChecklistItem> = items.iter().filter(|i| i.side == Side::Authority && i.title.contains("IVR")).collect();
+    if ivr.is_empty() || ivr.iter().any(|i| i.done_at.is_none()) {
+        return None;
+    }
+    ivr.iter().filter_map(|i| i.done_at).max()
+}
+
 /// How far an incident's activation has come.
 pub fn progress(items: &[ChecklistItem]) -> (usize, usize) {
     (items.iter().filter(|i| i.done_at.is_some()).count(), items.len())

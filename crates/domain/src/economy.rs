@@ -152,6 +152,7 @@ pub const VAT_PER_MILLE: i64 = 250;
 #[serde(deny_unknown_fields)]
 pub struct Tariff {
     /// The day it applies from (an activation is billed by the tariff in force on its first day).
+    #[serde(with = "crate::time::date")]
     #[schema(value_type = String, format = Date)]
     pub valid_from: Date,
     /// What a non-member pays for an activation.
@@ -366,6 +367,7 @@ pub struct Statement {
     /// The billed authority, or the compensated member (its code).
     pub org: String,
     pub kind: StatementKind,
+    #[serde(with = "crate::time::date")]
     #[schema(value_type = String, format = Date)]
     pub tariff_from: Date,
     pub lines: Vec<Line>,
@@ -405,6 +407,22 @@ pub fn drafts(t: &Tariff, affected: &[(String, bool)], shifts: &[Shift], exercis
         out.push(Draft { org, kind: StatementKind::Compensation, lines: compensation(t, seconds) });
     }
     out
+}
+
+/// Whether an incident can be billed: never an exercise, and not before it was activated.
+pub fn check_billable(i: &crate::incident::Incident) -> Result<(), DomainError> {
+    if i.exercise {
+        return Err(DomainError::Conflict("an exercise is never billed".into()));
+    }
+    if i.activated_at.is_none() {
+        return Err(DomainError::Conflict("the incident has not been activated: it has used nothing to bill".into()));
+    }
+    Ok(())
+}
+
+/// The day whose tariff bills an activation: its first day, in Copenhagen.
+pub fn billing_day(i: &crate::incident::Incident) -> Date {
+    crate::time::to_copenhagen(i.activated_at.unwrap_or(i.created_at)).date()
 }
 
 /// Øre as DKK, for the statements' `*_dkk` fields.

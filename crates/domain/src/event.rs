@@ -41,6 +41,8 @@ word_enum!(
         CalloutChanged = "callout.changed",
         // An exercise's clock moved, an inject was delivered or edited, or an observation written.
         ExerciseChanged = "exercise.changed",
+        // After the crisis: forms sent or answered, the report's notes, pins and actions, statements issued.
+        ReviewChanged = "review.changed",
     }
 );
 
@@ -86,6 +88,8 @@ pub enum Event {
     CalloutChanged { incident_id: Uuid, callout_id: Uuid, role: Option<StaffRole>, what: CalloutChange },
     #[serde(rename = "exercise.changed")]
     ExerciseChanged { incident_id: Uuid, what: ExerciseChange },
+    #[serde(rename = "review.changed")]
+    ReviewChanged { incident_id: Uuid, what: ReviewChange },
     #[serde(rename = "admin.changed")]
     AdminChanged {
         #[serde(flatten)]
@@ -115,6 +119,19 @@ pub enum ExerciseChange {
     Parts,
     Observed,
     Archived,
+}
+
+/// What moved after the crisis; never an answer, never who answered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ReviewChange {
+    FormsSent,
+    Reminded,
+    Answered,
+    Pinned,
+    Notes,
+    Action,
+    StatementsIssued,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -216,6 +233,18 @@ pub enum AdminChange {
     ScenarioKept { id: String },
     #[serde(rename = "scenario.removed")]
     ScenarioRemoved { id: String },
+    /// The KPIs' targets set by the secretariat.
+    #[serde(rename = "kpi_targets")]
+    KpiTargets,
+    /// An audience's evaluation form kept by the secretariat.
+    #[serde(rename = "evaluation_template.kept")]
+    EvaluationTemplateKept { audience: crate::evaluation::Audience },
+    /// A tariff version added.
+    #[serde(rename = "tariff.added")]
+    TariffAdded {
+        #[serde(with = "crate::time::date")]
+        valid_from: time::Date,
+    },
     /// "I checked this today": somebody confirmed the entry is right, at `at`.
     #[serde(rename = "contact_list.verified")]
     ContactVerified {
@@ -246,6 +275,7 @@ impl Event {
             Event::AdminChanged { .. } => EventKind::AdminChanged,
             Event::CalloutChanged { .. } => EventKind::CalloutChanged,
             Event::ExerciseChanged { .. } => EventKind::ExerciseChanged,
+            Event::ReviewChanged { .. } => EventKind::ReviewChanged,
         }
     }
 

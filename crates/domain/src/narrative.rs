@@ -240,3 +240,28 @@ pub fn callout_acknowledged(role: StaffRole, name: &str, via: crate::callout::Ac
 pub fn staffing_call(recipients: usize, need: &str) -> NewLogEntry {
     entry(LogCategory::Staffing, format!("Bemandingskald sendt til {recipients} vagtkontakter: {need}."))
 }
+
+/// The evaluation forms sent when the incident closed, per audience.
+pub fn evaluation_sent(sent: &[(crate::evaluation::Audience, usize)]) -> NewLogEntry {
+    let parts: Vec<String> = sent.iter().map(|(a, n)| format!("{a}: {n}")).collect();
+    entry(LogCategory::Information, format!("Evalueringsskemaer sendt ({}).", parts.join(", ")))
+}
+
+/// Statements issued by the secretariat: each by number, organisation and total with VAT.
+pub fn statements_issued(issued: &[crate::economy::Statement]) -> NewLogEntry {
+    let parts: Vec<String> = issued
+        .iter()
+        .map(|s| {
+            let with_vat = crate::economy::dkk(s.total_ore + s.vat_ore);
+            let kind = if s.kind == crate::economy::StatementKind::Compensation { "godtgørelse" } else { "afregning" };
+            let replaces = if s.replaces.is_some() { ", retter en tidligere" } else { "" };
+            format!("nr. {} til {} ({kind}, {with_vat:.2} kr. inkl. moms{replaces})", s.number, s.org)
+        })
+        .collect();
+    entry(LogCategory::Decision, format!("Afregning udstedt: {}.", parts.join("; ")))
+}
+
+/// A corrective action added to the improvement plan, or its status changed.
+pub fn corrective_action(text: &str, owner: &str, status: &str) -> NewLogEntry {
+    entry(LogCategory::Action, format!("Forbedringsplan: \"{text}\" (ansvarlig {owner}) er {status}."))
+}

@@ -113,6 +113,9 @@ pub fn rfc3339(t: OffsetDateTime) -> String {
     )
 }
 
+// A calendar day as JSON writes it: `2027-01-01`.
+time::serde::format_description!(pub date, Date, "[year]-[month]-[day]");
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -43,6 +43,14 @@ operations! {
             Ok(())
         }
 
+        pub(crate) async fn checklist_in<'e, E: sqlx::Executor<'e, Database = Db>>(ex: E, incident_id: Uuid) -> Result<Vec<ChecklistItem>> {
+            let rows: Vec<ItemRow> = sqlx::query_as(concat!("SELECT ", item_columns!(), " FROM checklist_items WHERE incident_id = $1 ORDER BY position"))
+                .bind(incident_id)
+                .fetch_all(ex)
+                .await?;
+            rows.into_iter().map(ItemRow::into_domain).collect()
+        }
+
         pub(crate) async fn checklist_templates_in<'e, E: sqlx::Executor<'e, Database = Db>>(ex: E) -> Result<Vec<(Uuid, TemplateItem)>> {
             let rows: Vec<TemplateRow> = sqlx::query_as("SELECT id, side, title, responsible FROM checklist_templates ORDER BY position").fetch_all(ex).await?;
             rows.into_iter().map(TemplateRow::into_domain).collect()
@@ -51,11 +59,7 @@ operations! {
 
     ops {
         pub read fn checklist(pool, incident_id: Uuid) -> Result<Vec<ChecklistItem>> {
-            let rows: Vec<ItemRow> = sqlx::query_as(concat!("SELECT ", item_columns!(), " FROM checklist_items WHERE incident_id = $1 ORDER BY position"))
-                .bind(incident_id)
-                .fetch_all(pool)
-                .await?;
-            rows.into_iter().map(ItemRow::into_domain).collect()
+            checklist_in(pool, incident_id).await
         }
 
         pub write fn complete_item(pool, incident_id: Uuid, item_id: Uuid, done: bool, actor: &Actor, at: OffsetDateTime) -> Result<ChecklistItem> {

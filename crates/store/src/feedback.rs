@@ -117,11 +117,14 @@ operations! {
             let latest = latest_version_number(&mut tx, incident_id).await?;
             (f.state, f.resolved_by_version) = feedback::transition(&f, to, resolved_by, latest)?;
             f.handled_by = Some(actor.name.clone());
-            sqlx::query("UPDATE feedback SET state = $2, resolved_by_version = $3, handled_by = $4 WHERE id = $1")
+            // When it was resolved: what the KPI of resolution time measures to.
+            let resolved_at = (f.state == FeedbackState::Resolved).then_some(at);
+            sqlx::query("UPDATE feedback SET state = $2, resolved_by_version = $3, handled_by = $4, resolved_at = $5 WHERE id = $1")
                 .bind(id)
                 .bind(f.state.as_str())
                 .bind(f.resolved_by_version)
                 .bind(&f.handled_by)
+                .bind(resolved_at)
                 .execute(&mut *tx)
                 .await?;
             emit_all(&mut tx, vec![NewEvent::about(&incident, Event::FeedbackUpdated(FeedbackNotice::from(&f)))], at).await?;

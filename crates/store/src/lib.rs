@@ -9,6 +9,7 @@
 // (see `backend::operations!`), and the `Store` methods that run them.
 mod accounts;
 mod backend;
+mod billing;
 mod callouts;
 mod checklists;
 mod commit;
@@ -24,6 +25,7 @@ mod health;
 mod idempotency;
 mod incidents;
 mod inquiries;
+mod kpis;
 mod log;
 mod organisations;
 mod outbox;

@@ -16,7 +16,7 @@ operations! {
     uses: incidents, log, events;
 
     helpers {
-        async fn shifts_in(conn: &mut <Db as sqlx::Database>::Connection, incident_id: Uuid) -> Result<Vec<Shift>> {
+        pub(crate) async fn shifts_in(conn: &mut <Db as sqlx::Database>::Connection, incident_id: Uuid) -> Result<Vec<Shift>> {
             let rows: Vec<ShiftRow> =
                 sqlx::query_as("SELECT id, start, end_at, agents FROM shifts WHERE incident_id = $1 ORDER BY start, id").bind(incident_id).fetch_all(&mut *conn).await?;
             let members: Vec<(Uuid, String, i64, i64, i64)> = sqlx::query_as(

@@ -29,7 +29,7 @@ operations! {
     uses: incidents, log, events;
 
     helpers {
-        async fn call_intervals_in<'e, E: sqlx::Executor<'e, Database = Db>>(ex: E, incident_id: Uuid) -> Result<Vec<CallInterval>> {
+        pub(crate) async fn call_intervals_in<'e, E: sqlx::Executor<'e, Database = Db>>(ex: E, incident_id: Uuid) -> Result<Vec<CallInterval>> {
             let rows: Vec<CallRow> = sqlx::query_as(
                 "SELECT start, length_s, offered, answered, abandoned, answered_within_target, avg_handle_s, avg_wait_s
                  FROM call_intervals WHERE incident_id = $1 ORDER BY start",
