@@ -44,6 +44,20 @@ impl Audience {
 pub const OPEN_DAYS: i64 = 14;
 pub const REMIND_AFTER_DAYS: i64 = 3;
 
+/// The message that brings a form's link (and, once, its reminder).
+pub fn invitation(exercise: bool, incident_title: &str, form_title: &str, reminder: bool) -> (String, String) {
+    let out = |s: String| crate::callout::outbound(exercise, &s);
+    let subject = out(format!("{}{form_title}: {incident_title}", if reminder { "Påmindelse – " } else { "" }));
+    let body = out(format!(
+        "Krisen »{incident_title}« er afsluttet. Hjælp os med at lære af den: besvar evalueringen med linket (et par minutter). \
+         Dine svar er anonyme: de gemmes uden dit navn, og et resultat vises først, når mindst {MIN_ANSWERS} har svaret."
+    ));
+    (subject, body)
+}
+
+/// The link's label.
+pub const LINK_LABEL: &str = "Besvar evalueringen";
+
 /// A result is shown only from this many answers: fewer could point at a person.
 pub const MIN_ANSWERS: usize = 5;
 pub const QUESTIONS_MAX: usize = 40;

@@ -23,6 +23,7 @@ pub mod log;
 pub mod markdown;
 pub mod narrative;
 pub mod org;
+pub mod report;
 pub mod permission;
 pub mod role;
 pub mod shifts;

@@ -42,6 +42,8 @@ CREATE TABLE evaluation_invites (
     user_id BLOB NOT NULL REFERENCES users(id),
     org TEXT NOT NULL,
     token_digest TEXT NOT NULL UNIQUE,
+    -- The reminder's own link (the first one keeps working).
+    reminder_digest TEXT UNIQUE,
     answered BOOLEAN NOT NULL DEFAULT FALSE,
     PRIMARY KEY (form_id, user_id)
 );
