@@ -138,6 +138,7 @@ mod tests {
         ("sqlite", 12, "b02105716023bb670a58cc511e2a181459957827b60dc845bc2b5c4ff9577e7d34e653f44dab65f77f783d0eff914b1c"),
         ("sqlite", 13, "c533f41e36723bbeca486a9d6b7942a0ca16a326a8ce1a1af3b7da5f1333409d7d46541dbd59b38bab21b6e4dc4877ba"),
         ("sqlite", 14, "f50a22b46998e167d1d37c0ec1349893ce6b680896530ccd1a2e54d9a986465b71d91676161a67619e7cfd55ae702f60"),
+        ("sqlite", 16, "7062edcca1e0ab285afe26b27a8492d16befb37232bd9a9e15354f8fef7f53b2f749d2cec1c9f911499485710da4265c"),
         ("sqlite", 15, "c057658e47fbd651c21916cdd57a11a4857283f7ea9c9e23ae8060e56c61f9d26d1fa7d66e1bca0f34be8d98e96c7af2"),
         ("postgres", 1, "145f073ba980de225b5123c4664822b345b9484ea1669f3d79dbfe6e1b42d7ae82ecfe2d290ddc4afea09d95083d40c7"),
         ("postgres", 2, "2c2109ee7a3a3185f95dcb71950d937a446b426af1eebde9d65845ad8978087a1d297318e1110262ecde160b8f3f22df"),
@@ -154,6 +155,7 @@ mod tests {
         ("postgres", 13, "4222fdc7c1ade778e28503c402f125b95befebf687a152b170a40cf3ce36b0671fcc224c4b309feb4f373617273eceeb"),
         ("postgres", 14, "d0bdd6b04f7509810c4806840de1437969ad0e03d0c58f25eb50e758b451eb97a156861a5ddcd5347d83292ff9572a9e"),
         ("postgres", 15, "64a12a09cf77080aead4bcd8f347e83ef281c3b282a8afa06359f7cc43aa7ae1a546e922e4526d3b93270f3a9f570d04"),
+        ("postgres", 16, "858da2a5d0c237ddf5de8a96e1edd42289f3fdec4b8148a02f6dd1e52dc1531bfae53d9b6bb9820e02ddd1f31dbf3675"),
     ];
 
     fn embedded(backend: &str, migrator: &Migrator) -> Vec<(String, i64, String)> {

@@ -82,6 +82,10 @@ conformance!(
     contact_lists_keep_entries_and_a_trail_of_checks,
     scenarios_are_kept_whole_with_a_trail,
     an_exercise_delivers_each_inject_once_to_its_players_marked_and_logged,
+    the_kpi_record_reads_the_incident_as_it_happened,
+    statements_are_issued_from_the_plan_once_and_corrected_by_a_new_one,
+    evaluation_forms_go_once_on_close_and_keep_answers_apart_from_people,
+    the_report_keeps_pins_notes_and_an_improvement_plan,
 );
 
 async fn user(store: &Store, email: &str, role: Role, org: &str) -> Actor {
@@ -1435,4 +1439,173 @@ async fn an_exercise_delivers_each_inject_once_to_its_players_marked_and_logged(
     assert_eq!(store.purge_exercises(t0 + Duration::days(31), 30).await.unwrap(), 3, "the observation, the controller, the player");
     let e = store.exercise(i.id).await.unwrap().unwrap();
     assert!(e.archived_at.is_some() && e.observations.is_empty() && e.parts.is_empty() && !e.clock.running);
+}
+
+fn plan_shift(start: time::OffsetDateTime, hours: i64, agents: u32, members: Vec<(&str, u32)>) -> domain::shifts::Shift {
+    let members: Vec<domain::shifts::Commitment> =
+        members.into_iter().map(|(org, base)| domain::shifts::Commitment { org: org.into(), base, bid: 0, awarded: 0 }).collect();
+    let base = members.iter().map(|m| m.base).sum();
+    domain::shifts::Shift { id: Uuid::new_v4(), start, end: start + Duration::hours(hours), agents, base, open: agents - base, members }
+}
+
+async fn the_kpi_record_reads_the_incident_as_it_happened(store: &Store) {
+    use domain::kpi::{KpiKey, Targets};
+    let lead = user(store, "kpi@demo.invalid", Role::ProcessLead, "DDH").await;
+    let staffing = user(store, "kpibemanding@demo.invalid", Role::StaffingLead, "DDH").await;
+    let t0 = domain::time::now() - Duration::hours(3);
+    let i = store.create_incident(&new_incident(&["0250"]), &lead, t0).await.unwrap();
+    store.change_status(i.id, &Transition::new(Status::Active, "Skift"), &lead, t0 + Duration::minutes(7)).await.unwrap();
+    store.save_guide_draft(i.id, &complete_guide(t0 + Duration::minutes(20)), &lead, t0 + Duration::minutes(20)).await.unwrap();
+    store.publish_guide(i.id, &lead, t0 + Duration::minutes(20)).await.unwrap();
+    store.set_shift_plan(i.id, &[plan_shift(t0, 2, 5, vec![("0250", 3)])], 0.6, &staffing, t0).await.unwrap();
+    let r = store.kpi_record(i.id, t0 + Duration::hours(1)).await.unwrap();
+    assert_eq!((r.created_at, r.activated_at, r.ended_at), (Some(t0), Some(t0 + Duration::minutes(7)), None));
+    assert_eq!(r.guides.len(), 1);
+    assert_eq!(r.guides[0].at, t0 + Duration::minutes(20));
+    assert!(r.guides[0].next_update_at.is_some(), "the version's next update is read from its content");
+    let mut hours = r.agent_seconds.clone();
+    hours.sort();
+    assert_eq!(hours, vec![("Frederikssund".to_string(), 3 * 7200), ("Kontaktcentret".to_string(), 2 * 7200)]);
+    assert_eq!(r.ivr_routed_at, None, "the authority has not ticked its IVR item");
+    let kpis = domain::kpi::kpis(&r, &store.kpi_targets().await.unwrap());
+    assert_eq!(kpis.iter().find(|k| k.key == KpiKey::TimeToActive).unwrap().value, Some(420.0));
+    let mut t = Targets::default();
+    t.targets.insert(KpiKey::TimeToActive, 300.0);
+    store.set_kpi_targets(&t, "test", domain::time::now()).await.unwrap();
+    assert_eq!(store.kpi_targets().await.unwrap(), t);
+    assert!(matches!(store.kpi_record(Uuid::new_v4(), t0).await, Err(StoreError::Domain(DomainError::NotFound(_)))));
+}
+
+async fn statements_are_issued_from_the_plan_once_and_corrected_by_a_new_one(store: &Store) {
+    use domain::economy::{LineKind, OpeningHours, StatementKind, Tariff};
+    let sec = user(store, "afregning@demo.invalid", Role::Secretariat, "DDH").await;
+    let staffing = user(store, "afregningbemanding@demo.invalid", Role::StaffingLead, "DDH").await;
+    let now = domain::time::now();
+    let tariff = Tariff {
+        valid_from: time::macros::date!(2026 - 01 - 01),
+        activation_fee: 2_500_000,
+        hour_rate: 45_000,
+        outside_surcharge: 22_500,
+        bid_compensation: 40_000,
+        opening_hours: OpeningHours::default(),
+    };
+    store.add_tariff(&tariff, "test", now).await.unwrap();
+    assert!(store.add_tariff(&tariff, "test", now).await.as_ref().is_err_and(is_conflict), "a valid-from date once");
+    assert_eq!(store.tariffs().await.unwrap(), vec![tariff.clone()]);
+    store.set_member("0253", true, "test", now).await.unwrap();
+    let i = store.create_incident(&new_incident(&["0250", "0253"]), &sec, now).await.unwrap();
+    assert!(store.issue_statements(i.id, &sec, now).await.as_ref().is_err_and(is_conflict), "nothing used before activation");
+    store.change_status(i.id, &Transition::new(Status::Active, "Skift"), &sec, now).await.unwrap();
+    // Saturday 10–14 (all outside the opening hours), 6 agents, 2 base seats for the member.
+    let saturday = domain::time::from_local_input("2026-11-28T10:00").unwrap();
+    store.set_shift_plan(i.id, &[plan_shift(saturday, 4, 6, vec![("0253", 2)])], 0.3, &staffing, now).await.unwrap();
+    let issued = store.issue_statements(i.id, &sec, now).await.unwrap();
+    assert_eq!(issued.len(), 2, "{issued:?}");
+    // Each of the two authorities has half of 24 agent-hours, all outside at 675 DKK.
+    let non_member = issued.iter().find(|s| s.org == "0250").unwrap();
+    assert_eq!(non_member.lines.iter().map(|l| (l.kind, l.amount_ore)).collect::<Vec<_>>(), vec![(LineKind::Activation, 2_500_000), (LineKind::HoursOutside, 810_000)]);
+    assert_eq!((non_member.total_dkk, non_member.vat_dkk), (33_100.0, 8_275.0));
+    let member = issued.iter().find(|s| s.org == "0253").unwrap();
+    assert_eq!((member.kind, member.total_ore), (StatementKind::Billing, 810_000), "outside the opening hours nothing is covered");
+    assert!(store.issue_statements(i.id, &sec, now).await.unwrap().is_empty(), "nothing changed: nothing new");
+    assert!(store.log(i.id).await.unwrap().iter().any(|e| e.text.starts_with("Afregning udstedt")));
+    // A bid awarded changes the figures: the member is compensated, and nothing else changed.
+    let contact = user(store, "afregningvagter@demo.invalid", Role::ShiftContact, "0253").await;
+    let read = store.shifts(i.id).await.unwrap();
+    store.bid(i.id, &domain::shifts::Bid { shift: read[0].id, agents: 1 }, "0253", &contact, now).await.unwrap();
+    let read = store.shifts(i.id).await.unwrap();
+    store.award_shifts(i.id, &read, &[(read[0].id, "0253".into(), 1)], &staffing, now).await.unwrap();
+    let more = store.issue_statements(i.id, &sec, now).await.unwrap();
+    assert_eq!(more.iter().map(|s| (s.org.as_str(), s.kind, s.total_ore)).collect::<Vec<_>>(), vec![("0253", StatementKind::Compensation, 160_000)]);
+    // A changed plan gives corrections that name what they replace.
+    let all = store.statements(i.id).await.unwrap();
+    assert_eq!(all.len(), 3);
+    assert!(all.windows(2).all(|w| w[0].number < w[1].number));
+    let exercise = store.create_incident(&NewIncident { exercise: true, ..new_incident(&["0250"]) }, &sec, now).await.unwrap();
+    store.change_status(exercise.id, &Transition::new(Status::Active, "Skift"), &sec, now).await.unwrap();
+    let refused = store.issue_statements(exercise.id, &sec, now).await;
+    assert!(refused.as_ref().is_err_and(is_conflict), "an exercise is never billed: {refused:?}");
+}
+
+async fn evaluation_forms_go_once_on_close_and_keep_answers_apart_from_people(store: &Store) {
+    use domain::callout::ContactChannel;
+    use domain::evaluation::{Answer, Audience};
+    let leader = user(store, "evalleder@demo.invalid", Role::CrisisLeader, "DDH").await;
+    for n in 0..6 {
+        user(store, &format!("evalagent{n}@demo.invalid"), Role::Agent, "DDH").await;
+    }
+    user(store, "evalred@demo.invalid", Role::AuthorityEditor, "0250").await;
+    user(store, "andenred@demo.invalid", Role::AuthorityEditor, "0253").await;
+    let now = domain::time::now();
+    let i = store.create_incident(&new_incident(&["0250"]), &leader, now).await.unwrap();
+    store.change_status(i.id, &Transition::new(Status::Active, "Skift"), &leader, now).await.unwrap();
+    assert!(store.send_evaluation_forms(i.id, now).await.as_ref().is_err_and(is_conflict), "not before it closes");
+    store.change_status(i.id, &Transition::new(Status::StandingDown, "Skift"), &leader, now).await.unwrap();
+    store.change_status(i.id, &closing("Slut.", "Krisen er ovre."), &leader, now).await.unwrap();
+    assert_eq!(store.evaluations_to_send().await.unwrap(), vec![i.id]);
+    let sent = store.send_evaluation_forms(i.id, now).await.unwrap();
+    let asked = |a: Audience| sent.iter().find(|(x, _)| *x == a).unwrap().1;
+    assert_eq!((asked(Audience::Agents), asked(Audience::Authority)), (6, 1), "only the affected authority's editor: {sent:?}");
+    assert!(store.send_evaluation_forms(i.id, now).await.unwrap().is_empty(), "once");
+    assert!(store.evaluations_to_send().await.unwrap().is_empty());
+    let mut links = Vec::new();
+    while let Some(m) = store.claim_message(&[ContactChannel::Email], now, now + Duration::minutes(5)).await.unwrap() {
+        if let Some((_, link)) = m.link.filter(|(_, l)| l.starts_with("/evaluering/")) {
+            links.push((m.address, link.trim_start_matches("/evaluering/").to_string()));
+        }
+    }
+    let agent_links: Vec<&String> = links.iter().filter(|(a, _)| a.starts_with("evalagent")).map(|(_, t)| t).collect();
+    assert_eq!(agent_links.len(), 6);
+    let form = store.evaluation_by_token(agent_links[0]).await.unwrap().unwrap();
+    assert_eq!((form.template.audience, form.answered), (Audience::Agents, false));
+    let answers = vec![Some(Answer::Number(4)), None, Some(Answer::Yes(true)), Some(Answer::Text("Mere tid til briefing".into()))];
+    store.answer_evaluation(agent_links[0], &answers, now).await.unwrap();
+    assert!(store.answer_evaluation(agent_links[0], &answers, now).await.as_ref().is_err_and(is_conflict), "once per person");
+    assert!(matches!(store.answer_evaluation("nonsense", &answers, now).await, Err(StoreError::Domain(DomainError::NotFound(_)))));
+    // The reminder goes to the five who have not answered, with links of their own.
+    assert_eq!(store.remind_evaluations(now).await.unwrap(), 0, "not due yet");
+    let later = now + Duration::days(domain::evaluation::REMIND_AFTER_DAYS);
+    let reminded = store.remind_evaluations(later).await.unwrap();
+    assert_eq!(reminded, 5 + 1 + sent.iter().filter(|(a, _)| !matches!(a, Audience::Agents | Audience::Authority)).map(|(_, n)| n).sum::<usize>());
+    assert_eq!(store.remind_evaluations(later).await.unwrap(), 0, "one reminder");
+    let forms = store.evaluation(i.id).await.unwrap();
+    let agents = forms.iter().find(|f| f.audience == Audience::Agents).unwrap();
+    assert_eq!(agents.answers, vec![answers.clone()], "the answers, and nothing of who gave them");
+    assert_eq!(agents.response.get("DDH"), Some(&(6, 1)));
+    assert!(agents.reminded_at.is_some());
+    let closed = store.answer_evaluation(agent_links[1], &answers, now + Duration::days(domain::evaluation::OPEN_DAYS)).await;
+    assert!(closed.as_ref().is_err_and(is_conflict), "a closed form takes no answers: {closed:?}");
+    // The secretariat's own form replaces the built-in one for forms sent later.
+    let mut own = domain::evaluation::builtin().remove(0);
+    own.title = "Agenternes egen evaluering".into();
+    store.keep_evaluation_template(&own, "test", now).await.unwrap();
+    let kept = store.evaluation_templates().await.unwrap();
+    assert_eq!((kept.len(), kept[0].title.as_str()), (4, "Agenternes egen evaluering"));
+    assert_eq!(store.evaluation(i.id).await.unwrap()[0].template.title, "Evaluering for agenter", "a sent form keeps its own");
+}
+
+async fn the_report_keeps_pins_notes_and_an_improvement_plan(store: &Store) {
+    use domain::report::{ActionStatus, NewAction, Notes};
+    let leader = user(store, "rapport@demo.invalid", Role::CrisisLeader, "DDH").await;
+    let now = domain::time::now();
+    let i = store.create_incident(&new_incident(&["0250"]), &leader, now).await.unwrap();
+    store.pin_log_entry(i.id, 1, true, &leader, now).await.unwrap();
+    store.pin_log_entry(i.id, 1, true, &leader, now).await.unwrap();
+    assert_eq!(store.log_pins(i.id).await.unwrap(), vec![1]);
+    assert!(matches!(store.pin_log_entry(i.id, 999, true, &leader, now).await, Err(StoreError::Domain(DomainError::NotFound(_)))));
+    store.pin_log_entry(i.id, 1, false, &leader, now).await.unwrap();
+    assert!(store.log_pins(i.id).await.unwrap().is_empty());
+    let notes = Notes { strengths: "Hurtig aktivering".into(), improvements: "IVR-omstilling tog for lang tid".into() };
+    store.set_report_notes(i.id, &notes, &leader, now).await.unwrap();
+    assert_eq!(store.report_notes(i.id).await.unwrap(), notes);
+    let a = NewAction { text: "Øv IVR-omstilling".into(), owner: "Frederikssund Kommune".into(), due: time::macros::date!(2027 - 02 - 01), status: ActionStatus::Open };
+    let saved = store.save_corrective_action(i.id, None, &a, &leader, now).await.unwrap();
+    assert_eq!(store.open_actions().await.unwrap().iter().filter(|x| x.id == saved.id).count(), 1);
+    let done = NewAction { status: ActionStatus::Done, ..a.clone() };
+    store.save_corrective_action(i.id, Some(saved.id), &done, &leader, now).await.unwrap();
+    assert_eq!(store.corrective_actions(i.id).await.unwrap()[0].status, ActionStatus::Done);
+    assert!(store.open_actions().await.unwrap().iter().all(|x| x.id != saved.id), "done: off the open list");
+    assert!(matches!(store.save_corrective_action(i.id, Some(Uuid::new_v4()), &a, &leader, now).await, Err(StoreError::Domain(DomainError::NotFound(_)))));
+    let log = store.log(i.id).await.unwrap();
+    assert_eq!(log.iter().filter(|e| e.text.starts_with("Forbedringsplan")).count(), 2);
 }
