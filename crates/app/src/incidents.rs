@@ -48,7 +48,13 @@ impl App {
     pub async fn change_status(&self, actor: &Actor, id: Uuid, step: &Transition) -> Result<Incident> {
         self.incident(actor, id, Permission::ChangeStatus).await?;
         let changed = self.store.change_status(id, step, actor, now()).await?;
-        // Activation queued the call-out's first messages.
+        if changed.status == Status::Closed {
+            // The evaluation forms go now; should this fail, the evaluation job sends them.
+            if let Err(e) = self.store.send_evaluation_forms(id, now()).await {
+                tracing::warn!(error = %e, incident = %id, "the evaluation forms did not go at closing; the job tries again");
+            }
+        }
+        // Activation queued the call-out's first messages, closing the evaluation forms.
         self.outbox_wake.notify_one();
         Ok(changed)
     }

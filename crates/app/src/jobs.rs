@@ -67,6 +67,7 @@ impl crate::App {
         self.escalate_regularly(shutdown.clone());
         self.remind_regularly(shutdown.clone());
         self.play_exercises_regularly(shutdown.clone());
+        self.evaluate_regularly(shutdown.clone());
         start(self.store.clone(), settings, self.outbox_wake.clone(), shutdown)
     }
 }

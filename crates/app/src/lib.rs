@@ -6,6 +6,7 @@
 
 pub mod accounts;
 mod admin;
+pub mod billing;
 mod callout;
 pub mod chat;
 pub mod console;
@@ -26,6 +27,7 @@ pub mod live;
 mod lookup;
 mod once;
 mod outbox;
+pub mod review;
 mod room;
 mod second_factor;
 mod shifts;

@@ -425,6 +425,33 @@ pub fn billing_day(i: &crate::incident::Incident) -> Date {
     crate::time::to_copenhagen(i.activated_at.unwrap_or(i.created_at)).date()
 }
 
+/// The statements as a spreadsheet: one row per line, with each statement's totals.
+pub fn statements_csv(all: &[Statement], org_name: impl Fn(&str) -> String) -> String {
+    let header = [
+        "number", "org", "org_name", "kind", "issued_at", "tariff_from", "line", "hours", "amount_dkk", "total_dkk", "vat_dkk", "replaces",
+    ];
+    let rows = all.iter().flat_map(|s| {
+        let name = org_name(&s.org);
+        s.lines.iter().map(move |l| {
+            vec![
+                s.number.to_string(),
+                s.org.clone(),
+                name.clone(),
+                s.kind.to_string(),
+                crate::time::rfc3339(s.issued_at),
+                s.tariff_from.to_string(),
+                serde_json::to_value(l.kind).ok().and_then(|v| v.as_str().map(String::from)).unwrap_or_default(),
+                format!("{:.2}", as_hours(l.seconds)),
+                format!("{:.2}", l.amount_dkk),
+                format!("{:.2}", s.total_dkk),
+                format!("{:.2}", s.vat_dkk),
+                s.replaces.map(|r| r.to_string()).unwrap_or_default(),
+            ]
+        })
+    });
+    crate::export::csv(&header, rows)
+}
+
 /// Øre as DKK, for the statements' `*_dkk` fields.
 pub fn dkk(amount: Ore) -> f64 {
     amount as f64 / 100.0

@@ -63,6 +63,15 @@ async fn fill(kit: &Kit, path: &str, incident: &str, item: &str) -> String {
         .replace("{card}", &card.to_string())
         .replace("{callout}", &uuid::Uuid::new_v4().to_string())
         .replace("{number}", "1")
+        .replace("{seq}", "1")
+        .replace("{token}", "0123456789abcdef0123456789abcdef")
+        .replace("{action}", &uuid::Uuid::new_v4().to_string())
+}
+
+/// A new day each call (of 336), for the tariffs' valid-from dates.
+fn rand_day() -> u32 {
+    static NEXT: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
+    NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed) % 336
 }
 
 fn body(kit: &Kit, method: &str, path: &str) -> Option<Value> {
@@ -151,6 +160,18 @@ fn body(kit: &Kit, method: &str, path: &str) -> Option<Value> {
         ("post", "/api/v1/session") => {
             json!({ "email": "nobody@test.invalid", "password": "wrong password" })
         }
+        ("put", "/api/v1/kpi-targets") => json!({ "targets": { "service_level": 0.8 } }),
+        ("post", "/api/v1/evaluation-templates") => json!({ "audience": "agents", "title": "Evaluering for agenter",
+            "questions": [{ "kind": "likert", "text": "I hvor høj grad var guiden opdateret?" }] }),
+        ("post", "/api/v1/evaluation-forms/{token}") => json!({ "answers": [4] }),
+        ("put", "/api/v1/incidents/{id}/report/notes") => json!({ "strengths": "Hurtig aktivering", "improvements": "" }),
+        ("put", "/api/v1/incidents/{id}/log/{seq}/pin") => json!({ "pinned": true }),
+        ("post", "/api/v1/incidents/{id}/actions") | ("put", "/api/v1/incidents/{id}/actions/{action}") => {
+            json!({ "text": "Øv IVR-omstilling", "owner": "Frederikssund Kommune", "due": "2027-02-01" })
+        }
+        // A date per call: a second version on one date is refused (409), not forbidden.
+        ("post", "/api/v1/tariffs") => { let d = rand_day(); json!({ "valid_from": format!("2026-{:02}-{:02}", 1 + d / 28, 1 + d % 28),
+            "activation_fee_dkk": 25000, "hour_rate_dkk": 450, "outside_surcharge_dkk": 225, "bid_compensation_dkk": 400 }) }
         _ => return None,
     };
     Some(b)

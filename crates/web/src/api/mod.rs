@@ -14,6 +14,8 @@ mod chat;
 mod contact_lists;
 mod events;
 mod exercises;
+mod billing;
+mod review;
 mod feedback;
 mod guide;
 mod handovers;
@@ -129,6 +131,19 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(exercises::edit_inject))
         .routes(routes!(exercises::set_part))
         .routes(routes!(exercises::observe))
+        .routes(routes!(review::kpis))
+        .routes(routes!(review::targets, review::set_targets))
+        .routes(routes!(review::templates, review::keep_template))
+        .routes(routes!(review::evaluation))
+        .routes(routes!(review::form, review::answer))
+        .routes(routes!(review::set_notes))
+        .routes(routes!(review::pin))
+        .routes(routes!(review::actions, review::add_action))
+        .routes(routes!(review::update_action))
+        .routes(routes!(billing::tariffs, billing::add_tariff))
+        .routes(routes!(billing::statements, billing::issue))
+        .routes(routes!(billing::csv))
+        .routes(routes!(billing::estimate))
 }
 
 /// The API as served: the documented routes, the JSON answer for unknown endpoints and methods,
