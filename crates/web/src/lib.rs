@@ -10,6 +10,7 @@ pub mod idempotency;
 mod metrics;
 pub mod openapi;
 mod pages;
+mod pdf;
 
 use app::{App, Shutdown};
 use axum::Router;

@@ -132,6 +132,8 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(exercises::set_part))
         .routes(routes!(exercises::observe))
         .routes(routes!(review::kpis))
+        .routes(routes!(review::report))
+        .routes(routes!(review::report_pdf))
         .routes(routes!(review::targets, review::set_targets))
         .routes(routes!(review::templates, review::keep_template))
         .routes(routes!(review::evaluation))

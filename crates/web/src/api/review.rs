@@ -7,6 +7,7 @@ use crate::error::{ApiError, Json, Path};
 use app::review::Evaluation;
 use axum::extract::State;
 use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
 use domain::Permission as P;
 use domain::evaluation::{Answers, Template};
 use domain::kpi::{Kpi, Targets};
@@ -141,4 +142,27 @@ pub async fn update_action(
     Json(a): Json<NewAction>,
 ) -> Result<Json<CorrectiveAction>, ApiError> {
     Ok(Json(s.app.save_corrective_action(&c.actor(), id, Some(action), a).await?))
+}
+
+/// The after-action report as a printable HTML page (overview, timeline, KPIs, evaluation, strengths and areas, improvement plan), naming the log's chain head it was built from
+#[utoipa::path(get, path = "/api/v1/incidents/{id}/report", operation_id = "incident_report", extensions(("x-permission" = json!(P::ViewReport))),
+    responses((status = OK, body = String, content_type = "text/html")))]
+pub async fn report(State(s): State<AppState>, ApiCaller(c): ApiCaller, headers: axum::http::HeaderMap, Path(id): Path<Uuid>) -> Result<Response, ApiError> {
+    let lang = crate::i18n::Lang::from_headers(&headers);
+    let r = s.app.report(&c.actor(), id).await?;
+    let ctx = crate::pages::Ctx { caller: c, lang };
+    let title = crate::i18n::tf(lang, "report.title", &[("title", &r.incident.title)]);
+    Ok(crate::pages::page(&ctx, &title, crate::pages::report::render(&ctx, &r), None))
+}
+
+/// The after-action report as a PDF
+#[utoipa::path(get, path = "/api/v1/incidents/{id}/report.pdf", operation_id = "incident_report_pdf", extensions(("x-permission" = json!(P::ViewReport))),
+    responses((status = OK, body = Vec<u8>, content_type = "application/pdf")))]
+pub async fn report_pdf(State(s): State<AppState>, ApiCaller(c): ApiCaller, headers: axum::http::HeaderMap, Path(id): Path<Uuid>) -> Result<Response, ApiError> {
+    use axum::http::header;
+    let lang = crate::i18n::Lang::from_headers(&headers);
+    let r = s.app.report(&c.actor(), id).await?;
+    let bytes = crate::pages::report::pdf(&crate::pages::Ctx { caller: c, lang }, &r);
+    let disposition = format!("attachment; filename=\"evalueringsrapport-{id}.pdf\"");
+    Ok(([(header::CONTENT_TYPE, "application/pdf".to_string()), (header::CONTENT_DISPOSITION, disposition)], bytes).into_response())
 }

@@ -18,6 +18,7 @@ mod login;
 mod print;
 pub mod public;
 mod readiness;
+pub mod report;
 mod room;
 mod scenarios;
 mod search;
@@ -54,6 +55,7 @@ pub fn routes() -> Router<AppState> {
         .merge(incidents::routes())
         .merge(room::routes())
         .merge(exercise::routes())
+        .merge(report::routes())
         .merge(scenarios::routes())
         .merge(callout::routes())
         .merge(readiness::routes())

@@ -45,6 +45,8 @@ async fn room_page(s: &AppState, ctx: &Ctx, id: Uuid, posted: &Posted) -> PageRe
     let err = PageError::from(ctx.lang);
     let room = s.app.crisis_room(&ctx.caller.actor(), id).await.map_err(&err)?;
     let (i, orgs) = (&room.incident, &room.organisations);
+    // An exercise is never measured; the KPIs are recomputed from the record on each load.
+    let kpis = if i.exercise { None } else { s.app.kpis(&ctx.caller.actor(), id).await.ok() };
     let org_name =
         |code: &str| orgs.iter().find(|o| o.code == code).map(|o| format!("{} ({})", o.name, o.code)).unwrap_or_else(|| code.to_string());
 
@@ -52,6 +54,7 @@ async fn room_page(s: &AppState, ctx: &Ctx, id: Uuid, posted: &Posted) -> PageRe
         p.crumbs { a href="/incidents" { (ctx.t("nav.incidents")) } }
         h1 { (i.title) (exercise_badge(ctx, i)) }
         (super::exercise::room_link(ctx, i))
+        @if ctx.may(Permission::ViewReport) { p.links { a href=(super::report::path(i.id)) { (ctx.t("report.open")) } } }
         p.meta {
             (status_badge(ctx, i.status)) " · " (ctx.word("kind", i.kind)) " · "
             @for (n, c) in i.channels.iter().enumerate() { @if n > 0 { ", " } (ctx.word("channel", c)) }
@@ -71,6 +74,7 @@ async fn room_page(s: &AppState, ctx: &Ctx, id: Uuid, posted: &Posted) -> PageRe
                 (checklist_section(ctx, i, &room.checklist, &org_name, posted))
                 (cards_section(ctx, i, &room.cards, &room.all_cards, posted))
                 (staffing_links(ctx, i, &room.calls))
+                @if let Some(k) = &kpis { (kpi_panel(ctx, k)) }
             }
             div.col { (log_section(ctx, i, &room.log, &room.verification, posted)) }
         }
@@ -84,6 +88,26 @@ pub(super) async fn refused(s: &AppState, ctx: &Ctx, id: Uuid, form: &str, typed
     match Posted::refused(ctx.lang, form, typed, ApiError::from(e)) {
         Ok(posted) => room_page(s, ctx, id, &posted).await,
         Err(e) => Err(PageError::Api(e, ctx.lang)),
+    }
+}
+
+/// The KPIs at a glance, against their targets.
+fn kpi_panel(ctx: &Ctx, kpis: &[domain::kpi::Kpi]) -> Markup {
+    use super::report::figure;
+    html! {
+        section aria-labelledby="h-kpis" {
+            h2 #h-kpis { (ctx.t("report.kpis")) }
+            table.kpis {
+                thead { tr { th scope="col" { (ctx.t("report.kpi")) } th.num scope="col" { (ctx.t("report.value")) } th.num scope="col" { (ctx.t("report.target")) } } }
+                tbody { @for k in kpis {
+                    tr.kpi data-met=[k.met.map(|m| m.to_string())] {
+                        th scope="row" { (k.label) }
+                        td.num { (figure(k.unit, k.value)) @if k.met == Some(false) { " " span.badge.guide-late { (ctx.t("report.missed")) } } }
+                        td.num { (figure(k.unit, k.target)) }
+                    }
+                } }
+            }
+        }
     }
 }
 
