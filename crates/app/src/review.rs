@@ -93,7 +93,9 @@ impl App {
     /// The KPIs of an incident, live. An exercise is never measured.
     pub async fn kpis(&self, actor: &Actor, id: Uuid) -> Result<Vec<Kpi>> {
         let i = self.incident(actor, id, Permission::ViewKpis).await?;
-        self.measured(&i).await?.ok_or_else(|| DomainError::Conflict("an exercise is never measured: its KPIs would mix practice with the record".into()).into())
+        self.measured(&i).await?.ok_or_else(|| {
+            DomainError::Conflict("an exercise is never measured: its KPIs would mix practice with the record".into()).into()
+        })
     }
 
     async fn measured(&self, i: &Incident) -> Result<Option<Vec<Kpi>>> {
@@ -142,7 +144,11 @@ impl App {
         let forms: Vec<FormResults> = forms
             .into_iter()
             .map(|f| {
-                let response: Vec<Response> = f.response.iter().map(|(org, (asked, answered))| Response { org: org.clone(), asked: *asked, answered: *answered }).collect();
+                let response: Vec<Response> = f
+                    .response
+                    .iter()
+                    .map(|(org, (asked, answered))| Response { org: org.clone(), asked: *asked, answered: *answered })
+                    .collect();
                 FormResults {
                     audience: f.audience,
                     title: f.template.title.clone(),
@@ -161,7 +167,13 @@ impl App {
     /// The form behind a link (no account needed: the link is the person's).
     pub async fn evaluation_form(&self, token: &str) -> Result<FormToAnswer> {
         let f = self.store.evaluation_by_token(token).await?.ok_or_else(|| Error::not_found("evaluation link"))?;
-        Ok(FormToAnswer { incident_title: f.incident_title, exercise: f.exercise, template: f.template, answered: f.answered, open: f.closes_at > now() })
+        Ok(FormToAnswer {
+            incident_title: f.incident_title,
+            exercise: f.exercise,
+            template: f.template,
+            answered: f.answered,
+            open: f.closes_at > now(),
+        })
     }
 
     /// Keeps one person's answers, checked against the form, once.
@@ -257,14 +269,32 @@ impl App {
         for c in &callouts {
             for r in &c.roles {
                 if let (Some(role), Some(a)) = (r.role, &r.acknowledged) {
-                    timeline.push(Moment { at: a.at, what: format!("{} kvitterede som {}", a.name, domain::narrative::staff_role_da(role).to_lowercase()) });
+                    timeline.push(Moment {
+                        at: a.at,
+                        what: format!("{} kvitterede som {}", a.name, domain::narrative::staff_role_da(role).to_lowercase()),
+                    });
                 }
             }
         }
-        timeline.extend(log.iter().filter(|e| pins.contains(&e.seq)).map(|e| Moment { at: e.at, what: format!("Logbog nr. {}: {}", e.seq, e.text) }));
+        timeline.extend(
+            log.iter().filter(|e| pins.contains(&e.seq)).map(|e| Moment { at: e.at, what: format!("Logbog nr. {}: {}", e.seq, e.text) }),
+        );
         timeline.sort_by_key(|m| m.at);
-        let organisations = incident.affected.iter().map(|code| orgs.iter().find(|o| &o.code == code).map_or(code.clone(), |o| o.name.clone())).collect();
-        Ok(Report { incident, staff, organisations, timeline, kpis, evaluation, notes, actions, chain_head, entries: log.len(), built_at: now() })
+        let organisations =
+            incident.affected.iter().map(|code| orgs.iter().find(|o| &o.code == code).map_or(code.clone(), |o| o.name.clone())).collect();
+        Ok(Report {
+            incident,
+            staff,
+            organisations,
+            timeline,
+            kpis,
+            evaluation,
+            notes,
+            actions,
+            chain_head,
+            entries: log.len(),
+            built_at: now(),
+        })
     }
 }
 

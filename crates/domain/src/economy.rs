@@ -4,8 +4,8 @@
 
 use crate::DomainError;
 use crate::error::Problems;
-use serde::{Deserialize, Serialize};
 use crate::shifts::Shift;
+use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use time::{Date, Duration, OffsetDateTime, Weekday};
 
@@ -428,7 +428,18 @@ pub fn billing_day(i: &crate::incident::Incident) -> Date {
 /// The statements as a spreadsheet: one row per line, with each statement's totals.
 pub fn statements_csv(all: &[Statement], org_name: impl Fn(&str) -> String) -> String {
     let header = [
-        "number", "org", "org_name", "kind", "issued_at", "tariff_from", "line", "hours", "amount_dkk", "total_dkk", "vat_dkk", "replaces",
+        "number",
+        "org",
+        "org_name",
+        "kind",
+        "issued_at",
+        "tariff_from",
+        "line",
+        "hours",
+        "amount_dkk",
+        "total_dkk",
+        "vat_dkk",
+        "replaces",
     ];
     let rows = all.iter().flat_map(|s| {
         let name = org_name(&s.org);
@@ -500,8 +511,10 @@ mod tariff_tests {
     }
 
     fn shift(start: &str, end: &str, agents: u32, members: Vec<(&str, u32, u32)>) -> Shift {
-        let members: Vec<crate::shifts::Commitment> =
-            members.into_iter().map(|(org, base, awarded)| crate::shifts::Commitment { org: org.into(), base, bid: awarded, awarded }).collect();
+        let members: Vec<crate::shifts::Commitment> = members
+            .into_iter()
+            .map(|(org, base, awarded)| crate::shifts::Commitment { org: org.into(), base, bid: awarded, awarded })
+            .collect();
         let base = members.iter().map(|m| m.base).sum();
         let at = |s: &str| crate::time::from_local_input(s).unwrap();
         Shift { id: uuid::Uuid::nil(), start: at(start), end: at(end), agents, base, open: agents - base, members }
@@ -527,10 +540,7 @@ mod tariff_tests {
     #[test]
     fn the_estimate_shows_so_far_the_plan_and_a_further_day() {
         let h = OpeningHours::default();
-        let plan = [
-            shift("2027-03-08T08:00", "2027-03-08T16:00", 2, vec![]),
-            shift("2027-03-09T08:00", "2027-03-09T16:00", 4, vec![]),
-        ];
+        let plan = [shift("2027-03-08T08:00", "2027-03-08T16:00", 2, vec![]), shift("2027-03-09T08:00", "2027-03-09T16:00", 4, vec![])];
         let t = tariff();
         let now = crate::time::from_local_input("2027-03-08T20:00").unwrap();
         let e = estimate(&t, &h, false, 1, &plan, now);

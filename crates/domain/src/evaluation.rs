@@ -341,7 +341,8 @@ mod tests {
     #[test]
     fn results_count_each_point_and_hide_everything_below_five_answers() {
         let t = builtin().remove(0);
-        let one = |p: u32, yes: bool, text: &str| vec![Some(Answer::Number(p)), None, Some(Answer::Yes(yes)), Some(Answer::Text(text.into()))];
+        let one =
+            |p: u32, yes: bool, text: &str| vec![Some(Answer::Number(p)), None, Some(Answer::Yes(yes)), Some(Answer::Text(text.into()))];
         let four: Vec<Answers> = (1..=4).map(|p| one(p, true, "b")).collect();
         let r = results(&t, &four, true);
         assert_eq!((r[0].answers, r[0].shown, r[0].counts.len(), r[3].texts.len()), (4, false, 0, 0));

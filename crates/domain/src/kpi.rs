@@ -202,9 +202,9 @@ fn share(part: i64, whole: i64) -> Option<f64> {
     (whole > 0).then(|| part as f64 / whole as f64)
 }
 
-/// Seconds from `from` to `to`.
+/// Seconds from `from` to `to` (the record keeps microseconds).
 fn seconds(from: OffsetDateTime, to: OffsetDateTime) -> f64 {
-    (to - from).whole_seconds() as f64
+    (to - from).as_seconds_f64()
 }
 
 impl Record {
@@ -300,11 +300,8 @@ fn measure(r: &Record, t: &Targets, key: KpiKey) -> Kpi {
         }
         NotCoveredShare => share(r.inquiries.iter().filter(|s| s.is_none()).count() as i64, agent_inquiries),
         CallbacksOnTime => {
-            let on_time = r
-                .callbacks
-                .iter()
-                .filter(|(made, sent)| sent.is_some_and(|s| (s - *made).whole_seconds() <= t.callback_agreed_s))
-                .count();
+            let on_time =
+                r.callbacks.iter().filter(|(made, sent)| sent.is_some_and(|s| (s - *made).whole_seconds() <= t.callback_agreed_s)).count();
             share(on_time as i64, r.callbacks.len() as i64)
         }
         FeedbackResolution => {
@@ -434,7 +431,10 @@ mod tests {
         assert_eq!(sl.value, Some(320.0 / 400.0));
         assert_eq!(sl.met, Some(true), "80 % meets 80 %");
         // 23:00 UTC is midnight in Copenhagen: the second interval is the 9th's.
-        assert_eq!(sl.parts, vec![Part { label: "2027-03-08".into(), value: 0.9 }, Part { label: "2027-03-09".into(), value: 230.0 / 300.0 }]);
+        assert_eq!(
+            sl.parts,
+            vec![Part { label: "2027-03-08".into(), value: 0.9 }, Part { label: "2027-03-09".into(), value: 230.0 / 300.0 }]
+        );
         assert_eq!(value(&all, KpiKey::Abandonment), Some(16.0 / 400.0));
         assert_eq!(value(&all, KpiKey::AnsweredCalls), Some(384.0));
     }

@@ -265,4 +265,3 @@ pub fn statements_issued(issued: &[crate::economy::Statement]) -> NewLogEntry {
 pub fn corrective_action(text: &str, owner: &str, status: &str) -> NewLogEntry {
     entry(LogCategory::Action, format!("Forbedringsplan: \"{text}\" (ansvarlig {owner}) er {status}."))
 }
-

@@ -1503,7 +1503,10 @@ async fn statements_are_issued_from_the_plan_once_and_corrected_by_a_new_one(sto
     assert_eq!(issued.len(), 2, "{issued:?}");
     // Each of the two authorities has half of 24 agent-hours, all outside at 675 DKK.
     let non_member = issued.iter().find(|s| s.org == "0250").unwrap();
-    assert_eq!(non_member.lines.iter().map(|l| (l.kind, l.amount_ore)).collect::<Vec<_>>(), vec![(LineKind::Activation, 2_500_000), (LineKind::HoursOutside, 810_000)]);
+    assert_eq!(
+        non_member.lines.iter().map(|l| (l.kind, l.amount_ore)).collect::<Vec<_>>(),
+        vec![(LineKind::Activation, 2_500_000), (LineKind::HoursOutside, 810_000)]
+    );
     assert_eq!((non_member.total_dkk, non_member.vat_dkk), (33_100.0, 8_275.0));
     let member = issued.iter().find(|s| s.org == "0253").unwrap();
     assert_eq!((member.kind, member.total_ore), (StatementKind::Billing, 810_000), "outside the opening hours nothing is covered");
@@ -1516,7 +1519,10 @@ async fn statements_are_issued_from_the_plan_once_and_corrected_by_a_new_one(sto
     let read = store.shifts(i.id).await.unwrap();
     store.award_shifts(i.id, &read, &[(read[0].id, "0253".into(), 1)], &staffing, now).await.unwrap();
     let more = store.issue_statements(i.id, &sec, now).await.unwrap();
-    assert_eq!(more.iter().map(|s| (s.org.as_str(), s.kind, s.total_ore)).collect::<Vec<_>>(), vec![("0253", StatementKind::Compensation, 160_000)]);
+    assert_eq!(
+        more.iter().map(|s| (s.org.as_str(), s.kind, s.total_ore)).collect::<Vec<_>>(),
+        vec![("0253", StatementKind::Compensation, 160_000)]
+    );
     // A changed plan gives corrections that name what they replace.
     let all = store.statements(i.id).await.unwrap();
     assert_eq!(all.len(), 3);
@@ -1566,7 +1572,10 @@ async fn evaluation_forms_go_once_on_close_and_keep_answers_apart_from_people(st
     assert_eq!(store.remind_evaluations(now).await.unwrap(), 0, "not due yet");
     let later = now + Duration::days(domain::evaluation::REMIND_AFTER_DAYS);
     let reminded = store.remind_evaluations(later).await.unwrap();
-    assert_eq!(reminded, 5 + 1 + sent.iter().filter(|(a, _)| !matches!(a, Audience::Agents | Audience::Authority)).map(|(_, n)| n).sum::<usize>());
+    assert_eq!(
+        reminded,
+        5 + 1 + sent.iter().filter(|(a, _)| !matches!(a, Audience::Agents | Audience::Authority)).map(|(_, n)| n).sum::<usize>()
+    );
     assert_eq!(store.remind_evaluations(later).await.unwrap(), 0, "one reminder");
     let forms = store.evaluation(i.id).await.unwrap();
     let agents = forms.iter().find(|f| f.audience == Audience::Agents).unwrap();
@@ -1598,14 +1607,22 @@ async fn the_report_keeps_pins_notes_and_an_improvement_plan(store: &Store) {
     let notes = Notes { strengths: "Hurtig aktivering".into(), improvements: "IVR-omstilling tog for lang tid".into() };
     store.set_report_notes(i.id, &notes, &leader, now).await.unwrap();
     assert_eq!(store.report_notes(i.id).await.unwrap(), notes);
-    let a = NewAction { text: "Øv IVR-omstilling".into(), owner: "Frederikssund Kommune".into(), due: time::macros::date!(2027 - 02 - 01), status: ActionStatus::Open };
+    let a = NewAction {
+        text: "Øv IVR-omstilling".into(),
+        owner: "Frederikssund Kommune".into(),
+        due: time::macros::date!(2027 - 02 - 01),
+        status: ActionStatus::Open,
+    };
     let saved = store.save_corrective_action(i.id, None, &a, &leader, now).await.unwrap();
     assert_eq!(store.open_actions().await.unwrap().iter().filter(|x| x.id == saved.id).count(), 1);
     let done = NewAction { status: ActionStatus::Done, ..a.clone() };
     store.save_corrective_action(i.id, Some(saved.id), &done, &leader, now).await.unwrap();
     assert_eq!(store.corrective_actions(i.id).await.unwrap()[0].status, ActionStatus::Done);
     assert!(store.open_actions().await.unwrap().iter().all(|x| x.id != saved.id), "done: off the open list");
-    assert!(matches!(store.save_corrective_action(i.id, Some(Uuid::new_v4()), &a, &leader, now).await, Err(StoreError::Domain(DomainError::NotFound(_)))));
+    assert!(matches!(
+        store.save_corrective_action(i.id, Some(Uuid::new_v4()), &a, &leader, now).await,
+        Err(StoreError::Domain(DomainError::NotFound(_)))
+    ));
     let log = store.log(i.id).await.unwrap();
     assert_eq!(log.iter().filter(|e| e.text.starts_with("Forbedringsplan")).count(), 2);
 }

@@ -130,7 +130,8 @@ impl Pdf {
         self.y -= 12.0;
         let w = PAGE_W - 2.0 * MARGIN - 120.0;
         let filled = w * share.clamp(0.0, 1.0);
-        let mut ops = format!("0.85 g {MARGIN:.1} {:.1} {w:.1} 8 re f 0.1 0.35 0.6 rg {MARGIN:.1} {:.1} {filled:.1} 8 re f ", self.y, self.y);
+        let mut ops =
+            format!("0.85 g {MARGIN:.1} {:.1} {w:.1} 8 re f 0.1 0.35 0.6 rg {MARGIN:.1} {:.1} {filled:.1} 8 re f ", self.y, self.y);
         if let Some(t) = target {
             let x = MARGIN + w * t.clamp(0.0, 1.0);
             ops.push_str(&format!("0 G 1.5 w {x:.1} {:.1} m {x:.1} {:.1} l S ", self.y - 2.0, self.y + 10.0));

@@ -170,8 +170,11 @@ fn body(kit: &Kit, method: &str, path: &str) -> Option<Value> {
             json!({ "text": "Øv IVR-omstilling", "owner": "Frederikssund Kommune", "due": "2027-02-01" })
         }
         // A date per call: a second version on one date is refused (409), not forbidden.
-        ("post", "/api/v1/tariffs") => { let d = rand_day(); json!({ "valid_from": format!("2026-{:02}-{:02}", 1 + d / 28, 1 + d % 28),
-            "activation_fee_dkk": 25000, "hour_rate_dkk": 450, "outside_surcharge_dkk": 225, "bid_compensation_dkk": 400 }) }
+        ("post", "/api/v1/tariffs") => {
+            let d = rand_day();
+            json!({ "valid_from": format!("2026-{:02}-{:02}", 1 + d / 28, 1 + d % 28),
+            "activation_fee_dkk": 25000, "hour_rate_dkk": 450, "outside_surcharge_dkk": 225, "bid_compensation_dkk": 400 })
+        }
         _ => return None,
     };
     Some(b)

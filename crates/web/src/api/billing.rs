@@ -111,7 +111,11 @@ pub async fn tariffs(State(s): State<AppState>, ApiCaller(c): ApiCaller) -> Resu
 /// Add a tariff version from a date on (an activation is billed by the tariff in force on its first day)
 #[utoipa::path(post, path = "/api/v1/tariffs", operation_id = "add_tariff", extensions(("x-permission" = json!(P::KeepTariffs))),
     responses((status = CREATED, body = TariffView)))]
-pub async fn add_tariff(State(s): State<AppState>, ApiCaller(c): ApiCaller, Json(n): Json<NewTariff>) -> Result<(StatusCode, Json<TariffView>), ApiError> {
+pub async fn add_tariff(
+    State(s): State<AppState>,
+    ApiCaller(c): ApiCaller,
+    Json(n): Json<NewTariff>,
+) -> Result<(StatusCode, Json<TariffView>), ApiError> {
     let actor = c.actor();
     // Whether the caller may keep tariffs is told before what is wrong with the body.
     actor.may(P::KeepTariffs).map_err(app::Error::from)?;
@@ -122,14 +126,22 @@ pub async fn add_tariff(State(s): State<AppState>, ApiCaller(c): ApiCaller, Json
 /// The incident's statements in the order issued (an authority editor sees its own authority's)
 #[utoipa::path(get, path = "/api/v1/incidents/{id}/statements", operation_id = "statements", extensions(("x-permission" = json!(P::ViewStatements))),
     responses((status = OK, body = Vec<Statement>)))]
-pub async fn statements(State(s): State<AppState>, ApiCaller(c): ApiCaller, Path(id): Path<Uuid>) -> Result<Json<Vec<Statement>>, ApiError> {
+pub async fn statements(
+    State(s): State<AppState>,
+    ApiCaller(c): ApiCaller,
+    Path(id): Path<Uuid>,
+) -> Result<Json<Vec<Statement>>, ApiError> {
     Ok(Json(s.app.statements(&c.actor(), id).await?))
 }
 
 /// Issue the statements: one per affected authority, and compensation for members awarded bid shifts; an unchanged statement is not issued again, a changed one is corrected by a new one. Answers the statements issued now
 #[utoipa::path(post, path = "/api/v1/incidents/{id}/statements", operation_id = "issue_statements", extensions(("x-permission" = json!(P::IssueStatements))),
     responses((status = CREATED, body = Vec<Statement>), (status = OK, description = "nothing changed: none issued", body = Vec<Statement>)))]
-pub async fn issue(State(s): State<AppState>, ApiCaller(c): ApiCaller, Path(id): Path<Uuid>) -> Result<(StatusCode, Json<Vec<Statement>>), ApiError> {
+pub async fn issue(
+    State(s): State<AppState>,
+    ApiCaller(c): ApiCaller,
+    Path(id): Path<Uuid>,
+) -> Result<(StatusCode, Json<Vec<Statement>>), ApiError> {
     let issued = s.app.issue_statements(&c.actor(), id).await?;
     Ok((if issued.is_empty() { StatusCode::OK } else { StatusCode::CREATED }, Json(issued)))
 }

@@ -47,7 +47,11 @@ pub async fn templates(State(s): State<AppState>, ApiCaller(c): ApiCaller) -> Re
 /// Keep an audience's form: Likert (1–5), yes/no, single choice, free text; forms sent already keep theirs
 #[utoipa::path(post, path = "/api/v1/evaluation-templates", operation_id = "keep_evaluation_template",
     extensions(("x-permission" = json!(P::KeepEvaluationTemplates))), responses((status = CREATED, body = Template)))]
-pub async fn keep_template(State(s): State<AppState>, ApiCaller(c): ApiCaller, Json(t): Json<Template>) -> Result<(StatusCode, Json<Template>), ApiError> {
+pub async fn keep_template(
+    State(s): State<AppState>,
+    ApiCaller(c): ApiCaller,
+    Json(t): Json<Template>,
+) -> Result<(StatusCode, Json<Template>), ApiError> {
     Ok((StatusCode::CREATED, Json(s.app.keep_evaluation_template(&c.actor(), t).await?)))
 }
 
@@ -94,7 +98,12 @@ pub async fn answer(State(s): State<AppState>, Path(token): Path<String>, Json(r
 /// Replace the report's strengths and areas for improvement
 #[utoipa::path(put, path = "/api/v1/incidents/{id}/report/notes", operation_id = "set_report_notes", extensions(("x-permission" = json!(P::WriteReport))),
     responses((status = OK, body = Notes)))]
-pub async fn set_notes(State(s): State<AppState>, ApiCaller(c): ApiCaller, Path(id): Path<Uuid>, Json(n): Json<Notes>) -> Result<Json<Notes>, ApiError> {
+pub async fn set_notes(
+    State(s): State<AppState>,
+    ApiCaller(c): ApiCaller,
+    Path(id): Path<Uuid>,
+    Json(n): Json<Notes>,
+) -> Result<Json<Notes>, ApiError> {
     Ok(Json(s.app.set_report_notes(&c.actor(), id, n).await?))
 }
 
@@ -107,7 +116,12 @@ pub struct PinRequest {
 /// Pin a log entry to the report's timeline, or take it off
 #[utoipa::path(put, path = "/api/v1/incidents/{id}/log/{seq}/pin", operation_id = "pin_log_entry", extensions(("x-permission" = json!(P::WriteReport))),
     params(("id" = Uuid, Path), ("seq" = i64, Path, minimum = 1)), responses((status = NO_CONTENT)))]
-pub async fn pin(State(s): State<AppState>, ApiCaller(c): ApiCaller, Path((id, seq)): Path<(Uuid, i64)>, Json(r): Json<PinRequest>) -> Result<StatusCode, ApiError> {
+pub async fn pin(
+    State(s): State<AppState>,
+    ApiCaller(c): ApiCaller,
+    Path((id, seq)): Path<(Uuid, i64)>,
+    Json(r): Json<PinRequest>,
+) -> Result<StatusCode, ApiError> {
     s.app.pin_log_entry(&c.actor(), id, seq, r.pinned).await?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -115,7 +129,11 @@ pub async fn pin(State(s): State<AppState>, ApiCaller(c): ApiCaller, Path((id, s
 /// The improvement plan: the incident's corrective actions, by due day
 #[utoipa::path(get, path = "/api/v1/incidents/{id}/actions", operation_id = "corrective_actions", extensions(("x-permission" = json!(P::ViewReport))),
     responses((status = OK, body = Vec<CorrectiveAction>)))]
-pub async fn actions(State(s): State<AppState>, ApiCaller(c): ApiCaller, Path(id): Path<Uuid>) -> Result<Json<Vec<CorrectiveAction>>, ApiError> {
+pub async fn actions(
+    State(s): State<AppState>,
+    ApiCaller(c): ApiCaller,
+    Path(id): Path<Uuid>,
+) -> Result<Json<Vec<CorrectiveAction>>, ApiError> {
     Ok(Json(s.app.corrective_actions(&c.actor(), id).await?))
 }
 
@@ -147,7 +165,12 @@ pub async fn update_action(
 /// The after-action report as a printable HTML page (overview, timeline, KPIs, evaluation, strengths and areas, improvement plan), naming the log's chain head it was built from
 #[utoipa::path(get, path = "/api/v1/incidents/{id}/report", operation_id = "incident_report", extensions(("x-permission" = json!(P::ViewReport))),
     responses((status = OK, body = String, content_type = "text/html")))]
-pub async fn report(State(s): State<AppState>, ApiCaller(c): ApiCaller, headers: axum::http::HeaderMap, Path(id): Path<Uuid>) -> Result<Response, ApiError> {
+pub async fn report(
+    State(s): State<AppState>,
+    ApiCaller(c): ApiCaller,
+    headers: axum::http::HeaderMap,
+    Path(id): Path<Uuid>,
+) -> Result<Response, ApiError> {
     let lang = crate::i18n::Lang::from_headers(&headers);
     let r = s.app.report(&c.actor(), id).await?;
     let ctx = crate::pages::Ctx { caller: c, lang };
@@ -158,7 +181,12 @@ pub async fn report(State(s): State<AppState>, ApiCaller(c): ApiCaller, headers:
 /// The after-action report as a PDF
 #[utoipa::path(get, path = "/api/v1/incidents/{id}/report.pdf", operation_id = "incident_report_pdf", extensions(("x-permission" = json!(P::ViewReport))),
     responses((status = OK, body = Vec<u8>, content_type = "application/pdf")))]
-pub async fn report_pdf(State(s): State<AppState>, ApiCaller(c): ApiCaller, headers: axum::http::HeaderMap, Path(id): Path<Uuid>) -> Result<Response, ApiError> {
+pub async fn report_pdf(
+    State(s): State<AppState>,
+    ApiCaller(c): ApiCaller,
+    headers: axum::http::HeaderMap,
+    Path(id): Path<Uuid>,
+) -> Result<Response, ApiError> {
     use axum::http::header;
     let lang = crate::i18n::Lang::from_headers(&headers);
     let r = s.app.report(&c.actor(), id).await?;

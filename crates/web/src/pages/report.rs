@@ -265,7 +265,8 @@ struct ActionForm {
 
 fn day(lang: Lang, s: &str) -> Result<time::Date, PageError> {
     let format = time::macros::format_description!("[year]-[month]-[day]");
-    time::Date::parse(s.trim(), &format).map_err(|_| PageError::from(lang)(app::Error::from(domain::DomainError::invalid("due", "a day as YYYY-MM-DD"))))
+    time::Date::parse(s.trim(), &format)
+        .map_err(|_| PageError::from(lang)(app::Error::from(domain::DomainError::invalid("due", "a day as YYYY-MM-DD"))))
 }
 
 async fn add_action(State(s): State<AppState>, ctx: Ctx, Path(id): Path<Uuid>, Form(f): Form<ActionForm>) -> PageResult {
@@ -279,7 +280,12 @@ struct StatusForm {
     status: ActionStatus,
 }
 
-async fn set_action_status(State(s): State<AppState>, ctx: Ctx, Path((id, action)): Path<(Uuid, Uuid)>, Form(f): Form<StatusForm>) -> PageResult {
+async fn set_action_status(
+    State(s): State<AppState>,
+    ctx: Ctx,
+    Path((id, action)): Path<(Uuid, Uuid)>,
+    Form(f): Form<StatusForm>,
+) -> PageResult {
     let actor = ctx.caller.actor();
     let err = PageError::from(ctx.lang);
     let current = s.app.corrective_actions(&actor, id).await.map_err(&err)?.into_iter().find(|a| a.id == action);
@@ -312,7 +318,19 @@ pub fn pdf(ctx: &Ctx, r: &Report) -> Vec<u8> {
         None => d.para(ctx.t("report.exercise_not_measured")),
         Some(kpis) => {
             for k in kpis {
-                d.text(&format!("{}: {} ({} {}; {})", k.label, figure(k.unit, k.value), ctx.t("report.target"), figure(k.unit, k.target), met(ctx, k)), 10.0, false, 0.0);
+                d.text(
+                    &format!(
+                        "{}: {} ({} {}; {})",
+                        k.label,
+                        figure(k.unit, k.value),
+                        ctx.t("report.target"),
+                        figure(k.unit, k.target),
+                        met(ctx, k)
+                    ),
+                    10.0,
+                    false,
+                    0.0,
+                );
                 if k.unit == Unit::Share
                     && let Some(v) = k.value
                 {
@@ -331,7 +349,16 @@ pub fn pdf(ctx: &Ctx, r: &Report) -> Vec<u8> {
         for q in &f.questions {
             d.text(&q.text, 10.0, true, 10.0);
             if !q.shown {
-                d.text(&crate::i18n::tf(lang, "report.too_few", &[("n", &q.answers.to_string()), ("min", &domain::evaluation::MIN_ANSWERS.to_string())]), 10.0, false, 10.0);
+                d.text(
+                    &crate::i18n::tf(
+                        lang,
+                        "report.too_few",
+                        &[("n", &q.answers.to_string()), ("min", &domain::evaluation::MIN_ANSWERS.to_string())],
+                    ),
+                    10.0,
+                    false,
+                    10.0,
+                );
                 continue;
             }
             let counts: Vec<String> = q.counts.iter().map(|c| format!("{}: {}", c.label, c.count)).collect();
@@ -400,11 +427,18 @@ fn form_page(lang: Lang, token: &str, f: &app::review::FormToAnswer, thanks: Opt
 
 fn choices(lang: Lang, q: &domain::evaluation::Question) -> Vec<(String, String)> {
     match q.kind {
-        QuestionKind::Likert => (1..=5).map(|n| (n.to_string(), match n {
-            1 => format!("1 – {}", t(lang, "evaluation.least")),
-            5 => format!("5 – {}", t(lang, "evaluation.most")),
-            _ => n.to_string(),
-        })).collect(),
+        QuestionKind::Likert => (1..=5)
+            .map(|n| {
+                (
+                    n.to_string(),
+                    match n {
+                        1 => format!("1 – {}", t(lang, "evaluation.least")),
+                        5 => format!("5 – {}", t(lang, "evaluation.most")),
+                        _ => n.to_string(),
+                    },
+                )
+            })
+            .collect(),
         QuestionKind::YesNo => vec![("true".into(), t(lang, "evaluation.yes").into()), ("false".into(), t(lang, "evaluation.no").into())],
         QuestionKind::Choice => q.choices.iter().enumerate().map(|(n, c)| (n.to_string(), c.clone())).collect(),
         QuestionKind::FreeText => Vec::new(),
