@@ -52,7 +52,7 @@ operations! {
     helpers {
         /// Sends `form`'s link to one person on each of their verified methods, or to their
         /// account's e-mail when they have none. Returns how many messages went.
-        async fn invite_in(tx: &mut Tx, incident: &Incident, form_title: &str, user: Uuid, email: &str, token: &str, reminder: bool, at: OffsetDateTime) -> Result<usize> {
+        async fn invite_in(tx: &mut Tx, incident: &Incident, form_title: &str, (user, email): (Uuid, &str), token: &str, reminder: bool, at: OffsetDateTime) -> Result<usize> {
             let stale = stale_after_in(&mut **tx).await?;
             let methods = methods_of(tx, &[user]).await?.remove(&user).unwrap_or_default();
             let (subject, body) = evaluation::invitation(incident.exercise, &incident.title, form_title, reminder);
@@ -153,7 +153,7 @@ operations! {
                         .bind(token_digest(&token))
                         .execute(&mut *tx)
                         .await?;
-                    invite_in(&mut tx, &incident, &t.title, *user, email, &token, false, at).await?;
+                    invite_in(&mut tx, &incident, &t.title, (*user, email), &token, false, at).await?;
                 }
                 counts.push((t.audience, asked.len()));
             }
@@ -203,7 +203,7 @@ operations! {
                         .bind(token_digest(&token))
                         .execute(&mut *tx)
                         .await?;
-                    invite_in(&mut tx, &incident, &title, user, &email, &token, true, now).await?;
+                    invite_in(&mut tx, &incident, &title, (user, &email), &token, true, now).await?;
                     reminded += 1;
                 }
                 events.push(NewEvent::about(&incident, Event::ReviewChanged { incident_id, what: ReviewChange::Reminded }));
