@@ -33,8 +33,21 @@ async fn overview(State(s): State<AppState>, ctx: Ctx) -> PageResult {
     let list = s.app.crisis_list(&ctx.caller.actor()).await.map_err(&err)?;
     // An exercise must never be mistaken for a real crisis: exercises have their own section.
     let (exercises, real): (Vec<_>, Vec<_>) = list.iter().partition(|(i, _)| i.exercise);
+    let actions =
+        if ctx.may(Permission::ViewOpenActions) { s.app.open_actions(&ctx.caller.actor()).await.map_err(&err)? } else { Vec::new() };
+    let now = domain::time::now();
     let body = html! {
         h1 { (ctx.t("incidents.title")) }
+        @if !actions.is_empty() {
+            section aria-labelledby="h-actions" {
+                h2 #h-actions { (ctx.t("actions.open")) " (" (actions.len()) ")" }
+                ul { @for (a, title) in &actions { li {
+                    a href={ (super::report::path(a.incident_id)) "#plan" } { (a.text) } " – " (a.owner) ", " (ctx.t("report.due")) " " (a.due)
+                    " (" (ctx.word("action_status", a.status)) ") · " (title)
+                    @if a.overdue(now) { " " span.badge.guide-late { (ctx.t("actions.overdue")) } }
+                } } }
+            }
+        }
         @if real.is_empty() { p { (ctx.t("incidents.none")) } }
         @for st in Status::ALL {
             @let group: Vec<_> = real.iter().filter(|(i, _)| i.status == *st).collect();

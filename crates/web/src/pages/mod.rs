@@ -4,6 +4,7 @@ mod account;
 mod admin;
 mod agent;
 mod authority;
+mod billing;
 mod callout;
 mod chart;
 mod chat;
@@ -56,6 +57,7 @@ pub fn routes() -> Router<AppState> {
         .merge(room::routes())
         .merge(exercise::routes())
         .merge(report::routes())
+        .merge(billing::routes())
         .merge(scenarios::routes())
         .merge(callout::routes())
         .merge(readiness::routes())
@@ -333,6 +335,7 @@ pub fn layout(lang: Lang, ctx: Option<&Ctx>, title: &str, body: Markup, live: Op
                                     @if c.may(domain::Permission::ViewReadiness) { li { a href=(readiness::READINESS) { (t(lang, "nav.readiness")) } } }
                                     @if c.may(domain::Permission::ReadContactLists) { li { a href=(contact_lists::PATH) { (t(lang, "nav.contacts")) } } }
                                     @if c.may(domain::Permission::ViewScenarios) { li { a href=(scenarios::PATH) { (t(lang, "nav.exercises")) } } }
+                                    @if c.may(domain::Permission::ViewTariffs) { li { a href=(billing::TARIFFS) { (t(lang, "nav.tariffs")) } } }
                                     @if c.may(domain::Permission::ManageUsers) { li { a href="/admin" { (t(lang, "nav.admin")) } } }
                                     @if c.may(domain::Permission::KeepOwnContactMethods) { li { a href=(readiness::MINE) { (t(lang, "nav.contact")) } } }
                                 }

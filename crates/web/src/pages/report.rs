@@ -251,7 +251,14 @@ fn status_form(ctx: &Ctx, id: Uuid, a: &domain::report::CorrectiveAction) -> Mar
     }
 }
 
-async fn set_notes(State(s): State<AppState>, ctx: Ctx, Path(id): Path<Uuid>, Form(n): Form<Notes>) -> PageResult {
+#[derive(Deserialize)]
+struct NotesForm {
+    strengths: String,
+    improvements: String,
+}
+
+async fn set_notes(State(s): State<AppState>, ctx: Ctx, Path(id): Path<Uuid>, Form(f): Form<NotesForm>) -> PageResult {
+    let n = Notes { strengths: f.strengths, improvements: f.improvements };
     s.app.set_report_notes(&ctx.caller.actor(), id, n).await.map_err(PageError::from(ctx.lang))?;
     Ok(back_to(&format!("{}#analysis", path(id))))
 }

@@ -54,7 +54,10 @@ async fn room_page(s: &AppState, ctx: &Ctx, id: Uuid, posted: &Posted) -> PageRe
         p.crumbs { a href="/incidents" { (ctx.t("nav.incidents")) } }
         h1 { (i.title) (exercise_badge(ctx, i)) }
         (super::exercise::room_link(ctx, i))
-        @if ctx.may(Permission::ViewReport) { p.links { a href=(super::report::path(i.id)) { (ctx.t("report.open")) } } }
+        p.links {
+            @if ctx.may(Permission::ViewReport) { a href=(super::report::path(i.id)) { (ctx.t("report.open")) } }
+            @if ctx.may(Permission::ViewStatements) && !i.exercise { " · " a href=(super::billing::path(i.id)) { (ctx.t("billing.open")) } }
+        }
         p.meta {
             (status_badge(ctx, i.status)) " · " (ctx.word("kind", i.kind)) " · "
             @for (n, c) in i.channels.iter().enumerate() { @if n > 0 { ", " } (ctx.word("channel", c)) }
