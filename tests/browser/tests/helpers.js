@@ -56,12 +56,13 @@ async function waitHealthy(base, child, output, timeoutMs = 20000) {
 }
 
 /** Starts `kriseservice demo` on a free loopback port with a fresh data directory. */
-async function startServer() {
+async function startServer(env = {}) {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'kriseservice-browser-'));
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
   const child = spawn(binary(), ['demo', '--data-dir', dataDir, '--listen', `127.0.0.1:${port}`], {
     stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, ...env },
   });
   let log = '';
   const keep = (d) => {
@@ -105,9 +106,10 @@ function launchBrowser() {
   });
 }
 
-/** A server and a browser for one test file; `close` stops both, whatever happened. */
-async function setup() {
-  const server = await startServer();
+/** A server and a browser for one test file; `close` stops both, whatever happened. `env` adds
+ * to the server's environment (`KRISESERVICE_SMTP_URL`, say). */
+async function setup(env = {}) {
+  const server = await startServer(env);
   let browser;
   try {
     browser = await launchBrowser();

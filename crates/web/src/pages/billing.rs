@@ -4,7 +4,7 @@
 use super::{Ctx, Form, NoFields, PageError, PageResult, Path, back_to, local_time, page};
 use crate::AppState;
 use axum::Router;
-use axum::extract::State;
+use axum::extract::{Query, State};
 use axum::response::IntoResponse;
 use axum::routing::{get, post};
 use domain::Permission;
@@ -48,7 +48,13 @@ fn line_label(ctx: &Ctx, k: LineKind) -> &'static str {
     }
 }
 
-async fn show(State(s): State<AppState>, ctx: Ctx, Path(id): Path<Uuid>) -> PageResult {
+#[derive(Deserialize)]
+struct ShowQuery {
+    #[serde(default)]
+    nothing: Option<u8>,
+}
+
+async fn show(State(s): State<AppState>, ctx: Ctx, Path(id): Path<Uuid>, Query(q): Query<ShowQuery>) -> PageResult {
     let err = PageError::from(ctx.lang);
     let actor = ctx.caller.actor();
     let i = s.app.incident(&actor, id, Permission::ViewStatements).await.map_err(&err)?;
@@ -79,6 +85,7 @@ async fn show(State(s): State<AppState>, ctx: Ctx, Path(id): Path<Uuid>) -> Page
         }
         section aria-labelledby="h-statements" {
             h2 #h-statements { (ctx.t("billing.statements")) }
+            @if q.nothing.is_some() { p.notice role="status" { (ctx.t("billing.nothing_new")) } }
             @if statements.is_empty() { p { (ctx.t("billing.none")) } }
             @for st in &statements {
                 article.statement {
@@ -110,8 +117,9 @@ async fn show(State(s): State<AppState>, ctx: Ctx, Path(id): Path<Uuid>) -> Page
 }
 
 async fn issue(State(s): State<AppState>, ctx: Ctx, Path(id): Path<Uuid>, Form(NoFields {}): Form<NoFields>) -> PageResult {
-    s.app.issue_statements(&ctx.caller.actor(), id).await.map_err(PageError::from(ctx.lang))?;
-    Ok(back_to(&format!("{}#h-statements", path(id))))
+    let issued = s.app.issue_statements(&ctx.caller.actor(), id).await.map_err(PageError::from(ctx.lang))?;
+    let query = if issued.is_empty() { "?nothing=1" } else { "" };
+    Ok(back_to(&format!("{}{query}#h-statements", path(id))))
 }
 
 fn tariff_row(ctx: &Ctx, t: &Tariff) -> Markup {
