@@ -97,6 +97,16 @@ test('the report is accessible on screen and prints without its forms, with its 
 test('the secretariat adds a tariff and issues the statements on the accessible billing page', async () => {
   const { context, page } = await loggedInPage(env.browser, env.base, USERS.secretariat);
   try {
+    await page.goto(`${env.base}/admin/evaluering`);
+    await assertAccessible(page, 'KPI targets and evaluation forms');
+    await page.fill('#t-service_level', '85');
+    await page.getByRole('button', { name: 'Gem målene' }).click();
+    assert.equal(await page.inputValue('#t-service_level'), '85', 'the target is kept');
+    await page.fill('#agents-4-text', 'Hvad fungerede bedst i briefingen?');
+    await page.selectOption('#agents-4-kind', 'free_text');
+    await page.locator('section[aria-labelledby="h-agents"]').getByRole('button', { name: 'Gem skemaet' }).click();
+    assert.equal(await page.inputValue('#agents-4-text'), 'Hvad fungerede bedst i briefingen?', 'the question is kept');
+
     await page.goto(`${env.base}/takster`);
     await assertAccessible(page, 'tariffs');
     await page.fill('#valid_from', '2026-01-01');

@@ -171,10 +171,8 @@ pub async fn report(
     headers: axum::http::HeaderMap,
     Path(id): Path<Uuid>,
 ) -> Result<Response, ApiError> {
-    let lang = crate::i18n::Lang::from_headers(&headers);
-    let r = s.app.report(&c.actor(), id).await?;
-    let ctx = crate::pages::Ctx { caller: c, lang };
-    let title = crate::i18n::tf(lang, "report.title", &[("title", &r.incident.title)]);
+    let (ctx, r) = report_for(&s, c, &headers, id).await?;
+    let title = crate::i18n::tf(ctx.lang, "report.title", &[("title", &r.incident.title)]);
     Ok(crate::pages::page(&ctx, &title, crate::pages::report::render(&ctx, &r), None))
 }
 
@@ -188,9 +186,19 @@ pub async fn report_pdf(
     Path(id): Path<Uuid>,
 ) -> Result<Response, ApiError> {
     use axum::http::header;
-    let lang = crate::i18n::Lang::from_headers(&headers);
-    let r = s.app.report(&c.actor(), id).await?;
-    let bytes = crate::pages::report::pdf(&crate::pages::Ctx { caller: c, lang }, &r);
+    let (ctx, r) = report_for(&s, c, &headers, id).await?;
+    let bytes = crate::pages::report::pdf(&ctx, &r);
     let disposition = format!("attachment; filename=\"evalueringsrapport-{id}.pdf\"");
     Ok(([(header::CONTENT_TYPE, "application/pdf".to_string()), (header::CONTENT_DISPOSITION, disposition)], bytes).into_response())
+}
+
+/// The report, with the page context that renders it in the caller's language.
+async fn report_for(
+    s: &AppState,
+    c: crate::auth::Caller,
+    headers: &axum::http::HeaderMap,
+    id: Uuid,
+) -> Result<(crate::pages::Ctx, app::review::Report), ApiError> {
+    let r = s.app.report(&c.actor(), id).await?;
+    Ok((crate::pages::Ctx { caller: c, lang: crate::i18n::Lang::from_headers(headers) }, r))
 }

@@ -25,6 +25,7 @@ fn domain_keys() -> Vec<String> {
     keys.extend(domain::exercise::Part::ALL.iter().map(|s| format!("exercise_part.{s}")));
     keys.extend(domain::exercise::Rating::ALL.iter().map(|s| format!("rating.{s}")));
     keys.extend(domain::report::ActionStatus::ALL.iter().map(|s| format!("action_status.{s}")));
+    keys.extend(domain::evaluation::QuestionKind::ALL.iter().map(|s| format!("question_kind.{s}")));
     // The scenario editor labels each MSEL column and names the scenario's own fields in its problems.
     keys.extend(domain::exercise::msel::COLUMNS.iter().chain(&["title", "summary", "duration"]).map(|s| format!("msel.{s}")));
     // The agents' "new since version" list names the guide's fields: change every one of them.

@@ -9,6 +9,7 @@ mod callout;
 mod chart;
 mod chat;
 pub mod contact_lists;
+mod evaluation_admin;
 mod exercise;
 mod form;
 mod guide_edit;
@@ -58,6 +59,7 @@ pub fn routes() -> Router<AppState> {
         .merge(exercise::routes())
         .merge(report::routes())
         .merge(billing::routes())
+        .merge(evaluation_admin::routes())
         .merge(scenarios::routes())
         .merge(callout::routes())
         .merge(readiness::routes())
@@ -336,6 +338,7 @@ pub fn layout(lang: Lang, ctx: Option<&Ctx>, title: &str, body: Markup, live: Op
                                     @if c.may(domain::Permission::ReadContactLists) { li { a href=(contact_lists::PATH) { (t(lang, "nav.contacts")) } } }
                                     @if c.may(domain::Permission::ViewScenarios) { li { a href=(scenarios::PATH) { (t(lang, "nav.exercises")) } } }
                                     @if c.may(domain::Permission::ViewTariffs) { li { a href=(billing::TARIFFS) { (t(lang, "nav.tariffs")) } } }
+                                    @if c.may(domain::Permission::KeepEvaluationTemplates) { li { a href=(evaluation_admin::PATH) { (t(lang, "nav.evaluation")) } } }
                                     @if c.may(domain::Permission::ManageUsers) { li { a href="/admin" { (t(lang, "nav.admin")) } } }
                                     @if c.may(domain::Permission::KeepOwnContactMethods) { li { a href=(readiness::MINE) { (t(lang, "nav.contact")) } } }
                                 }
