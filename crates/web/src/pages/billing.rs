@@ -28,15 +28,8 @@ pub fn routes() -> Router<AppState> {
 
 /// DKK as Danes write it: 43.000,00 kr.
 pub fn kroner(ore: i64) -> String {
-    let whole = (ore.abs() / 100).to_string();
-    let mut grouped = String::new();
-    for (n, c) in whole.chars().enumerate() {
-        if n > 0 && (whole.len() - n) % 3 == 0 {
-            grouped.push('.');
-        }
-        grouped.push(c);
-    }
-    format!("{}{grouped},{:02} kr.", if ore < 0 { "-" } else { "" }, ore.abs() % 100)
+    let whole = crate::i18n::thousands(crate::i18n::Lang::Da, (ore.unsigned_abs() / 100) as usize);
+    format!("{}{whole},{:02} kr.", if ore < 0 { "-" } else { "" }, ore.unsigned_abs() % 100)
 }
 
 fn line_label(ctx: &Ctx, k: LineKind) -> &'static str {
