@@ -9,7 +9,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use domain::Permission as P;
-use domain::evaluation::{Answers, Template};
+use domain::evaluation::{Answer, Template};
 use domain::kpi::{Kpi, Targets};
 use domain::report::{CorrectiveAction, NewAction, Notes};
 use serde::{Deserialize, Serialize};
@@ -84,7 +84,7 @@ pub async fn form(State(s): State<AppState>, Path(token): Path<String>) -> Resul
 #[serde(deny_unknown_fields)]
 pub struct AnswerRequest {
     /// One per question, in order: a point 1–5, `true`/`false`, a choice's index, a text, or `null`.
-    answers: Answers,
+    answers: Vec<Option<Answer>>,
 }
 
 /// Answer the form behind a link, once; the answers are kept without the person
