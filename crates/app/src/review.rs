@@ -37,6 +37,10 @@ pub struct FormResults {
     pub asked: usize,
     pub answered: usize,
     pub response: Vec<Response>,
+    /// Whether the results are shown: once the form closes, or everybody asked has answered.
+    pub visible: bool,
+    #[serde(with = "time::serde::rfc3339")]
+    pub results_from: OffsetDateTime,
     pub questions: Vec<QuestionResult>,
 }
 
@@ -149,14 +153,20 @@ impl App {
                     .iter()
                     .map(|(org, (asked, answered))| Response { org: org.clone(), asked: *asked, answered: *answered })
                     .collect();
+                // Shown once the form takes no more answers (closed, or everybody asked has
+                // answered): results that moved with each answer would tell what it said.
+                let visible = f.closes_at <= now() || response.iter().all(|r| r.answered == r.asked);
+                let answers = if visible { f.answers.as_slice() } else { &[] };
                 FormResults {
+                    visible,
+                    results_from: f.closes_at,
                     audience: f.audience,
                     title: f.template.title.clone(),
                     sent_at: f.sent_at,
                     reminded_at: f.reminded_at,
                     asked: response.iter().map(|r| r.asked).sum(),
                     answered: response.iter().map(|r| r.answered).sum(),
-                    questions: evaluation::results(&f.template, &f.answers, texts),
+                    questions: evaluation::results(&f.template, answers, texts),
                     response,
                 }
             })
@@ -187,7 +197,11 @@ impl App {
     pub async fn send_due_evaluations(&self) -> Result<usize> {
         let mut sent = 0;
         for id in self.store.evaluations_to_send().await? {
-            sent += self.store.send_evaluation_forms(id, now()).await?.iter().map(|(_, n)| n).sum::<usize>();
+            // One incident that fails must not hold up the others, nor the reminders.
+            match self.store.send_evaluation_forms(id, now()).await {
+                Ok(counts) => sent += counts.iter().map(|(_, n)| n).sum::<usize>(),
+                Err(e) => tracing::warn!(error = %e, incident = %id, "the evaluation forms did not go; trying again later"),
+            }
         }
         sent += self.store.remind_evaluations(now()).await?;
         if sent > 0 {
@@ -266,7 +280,9 @@ impl App {
         let chain_head = log.last().map_or((0, domain::log::GENESIS.to_string()), |e| (e.seq, e.hash.clone()));
         let mut timeline = timeline(&incident);
         timeline.extend(versions.iter().map(|(v, at)| Moment { at: *at, what: format!("Guide version {v} offentliggjort") }));
-        for c in &callouts {
+        // Who acknowledged is the crisis organisation's to see (an authority editor reads the report too).
+        let named = actor.may(Permission::ViewCallout).is_ok();
+        for c in callouts.iter().filter(|_| named) {
             for r in &c.roles {
                 if let (Some(role), Some(a)) = (r.role, &r.acknowledged) {
                     timeline.push(Moment {

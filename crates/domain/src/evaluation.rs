@@ -206,7 +206,7 @@ pub fn check_answers(t: &Template, mut answers: Answers) -> Result<Answers, Doma
             (QuestionKind::Choice, _) => p.add(&field, format!("the index of a choice, 0 to {}", q.choices.len().saturating_sub(1))),
             (QuestionKind::YesNo, _) => p.add(&field, "true or false"),
             (QuestionKind::FreeText, Some(Answer::Text(text))) => {
-                *text = text.trim().to_string();
+                *text = text::multi_line(text).trim().to_string();
                 p.text(&field, text, 0, ANSWER_TEXT_MAX);
                 if text.is_empty() {
                     *a = None;
@@ -259,7 +259,7 @@ pub fn results(t: &Template, all: &[Answers], texts: bool) -> Vec<QuestionResult
                 QuestionKind::FreeText => Vec::new(),
             };
             let slot = |a: &Answer| match (q.kind, a) {
-                (QuestionKind::Likert, Answer::Number(n)) => Some(*n as usize - 1),
+                (QuestionKind::Likert, Answer::Number(n)) => (*n as usize).checked_sub(1),
                 (QuestionKind::Choice, Answer::Number(n)) => Some(*n as usize),
                 (QuestionKind::YesNo, Answer::Yes(y)) => Some(usize::from(!*y)),
                 _ => None,
@@ -336,6 +336,8 @@ mod tests {
         let fields: Vec<&str> = f.iter().map(|e| e.field.as_str()).collect();
         assert_eq!(fields, ["answers[0]", "answers[1]", "answers[2]", "answers[3]"]);
         assert!(check_answers(&t, vec![None]).is_err(), "one per question");
+        let typed = vec![None, None, None, Some(Answer::Text("Mere tid.\r\nOg kaffe.".into()))];
+        assert_eq!(check_answers(&t, typed).unwrap()[3], Some(Answer::Text("Mere tid.\nOg kaffe.".into())), "a textarea's line breaks");
     }
 
     #[test]

@@ -152,8 +152,20 @@ operations! {
             .fetch_all(&mut *tx)
             .await?;
             let shifts = shifts_in(&mut tx, incident_id).await?;
-            let drafts = economy::drafts(&tariff, &members, &shifts, incident.exercise);
+            let mut drafts = economy::drafts(&tariff, &members, &shifts, incident.exercise);
             let earlier = statements_in(&mut *tx, incident_id).await?;
+            // An organisation that no longer owes (or is owed) anything gets a statement of
+            // nothing that replaces its last one: an issued statement is never just left standing.
+            let mut seen: Vec<(&str, economy::StatementKind)> = Vec::new();
+            for s in earlier.iter().rev() {
+                if seen.contains(&(s.org.as_str(), s.kind)) {
+                    continue;
+                }
+                seen.push((s.org.as_str(), s.kind));
+                if !s.lines.is_empty() && !drafts.iter().any(|d| d.org == s.org && d.kind == s.kind) {
+                    drafts.push(economy::Draft { org: s.org.clone(), kind: s.kind, lines: Vec::new() });
+                }
+            }
             let mut number: i64 = sqlx::query_scalar("SELECT COALESCE(MAX(number), 0) FROM statements").fetch_one(&mut *tx).await?;
             let mut issued = Vec::new();
             for d in drafts {

@@ -50,6 +50,18 @@ operations! {
     uses: incidents, log, events, contacts, outbox;
 
     helpers {
+        async fn templates_in<'e, E: sqlx::Executor<'e, Database = Db>>(ex: E) -> Result<Vec<Template>> {
+            let rows: Vec<(String, String)> = sqlx::query_as("SELECT audience, template FROM evaluation_templates").fetch_all(ex).await?;
+            let mut out = evaluation::builtin();
+            for (audience, t) in rows {
+                let audience: Audience = audience.parse().map_err(corrupt)?;
+                if let Some(slot) = out.iter_mut().find(|b| b.audience == audience) {
+                    *slot = template_from(&t)?;
+                }
+            }
+            Ok(out)
+        }
+
         /// Sends `form`'s link to one person on each of their verified methods, or to their
         /// account's e-mail when they have none. Returns how many messages went.
         async fn invite_in(tx: &mut Tx, incident: &Incident, form_title: &str, (user, email): (Uuid, &str), token: &str, reminder: bool, at: OffsetDateTime) -> Result<usize> {
@@ -78,15 +90,7 @@ operations! {
     ops {
         /// The form per audience: the secretariat's, or the built-in one.
         pub read fn evaluation_templates(pool) -> Result<Vec<Template>> {
-            let rows: Vec<(String, String)> = sqlx::query_as("SELECT audience, template FROM evaluation_templates").fetch_all(pool).await?;
-            let mut out = evaluation::builtin();
-            for (audience, t) in rows {
-                let audience: Audience = audience.parse().map_err(corrupt)?;
-                if let Some(slot) = out.iter_mut().find(|b| b.audience == audience) {
-                    *slot = template_from(&t)?;
-                }
-            }
-            Ok(out)
+            templates_in(pool).await
         }
 
         /// Keeps an audience's form (checked by `Template::validate`); forms already sent keep theirs.
@@ -120,7 +124,7 @@ operations! {
             if sent {
                 return Ok(Vec::new());
             }
-            let templates = evaluation_templates(pool).await?;
+            let templates = templates_in(&mut *tx).await?;
             let mut counts = Vec::new();
             for t in &templates {
                 let form_id = Uuid::new_v4();
@@ -165,10 +169,13 @@ operations! {
             Ok(counts)
         }
 
-        /// Closed incidents whose forms have not gone yet (the job sends them).
+        /// Closed incidents whose forms have not gone yet (the job sends them); those closed before
+        /// there were forms are not asked about now.
         pub read fn evaluations_to_send(pool) -> Result<Vec<Uuid>> {
             Ok(sqlx::query_scalar(
-                "SELECT i.id FROM incidents i WHERE i.status = 'closed' AND NOT EXISTS (SELECT 1 FROM evaluation_forms f WHERE f.incident_id = i.id)",
+                "SELECT i.id FROM incidents i WHERE i.status = 'closed'
+                 AND NOT EXISTS (SELECT 1 FROM evaluation_forms f WHERE f.incident_id = i.id)
+                 AND NOT EXISTS (SELECT 1 FROM evaluation_not_sent n WHERE n.incident_id = i.id)",
             )
             .fetch_all(pool)
             .await?)

@@ -1527,6 +1527,19 @@ async fn statements_are_issued_from_the_plan_once_and_corrected_by_a_new_one(sto
     let all = store.statements(i.id).await.unwrap();
     assert_eq!(all.len(), 3);
     assert!(all.windows(2).all(|w| w[0].number < w[1].number));
+    // A member whose plan changes so that its base seats cover everything: its statement is
+    // replaced by one of nothing, not left standing.
+    let m = store.create_incident(&new_incident(&["0253"]), &sec, now).await.unwrap();
+    store.change_status(m.id, &Transition::new(Status::Active, "Skift"), &sec, now).await.unwrap();
+    store.set_shift_plan(m.id, &[plan_shift(saturday, 4, 6, vec![("0147", 2)])], 0.3, &staffing, now).await.unwrap();
+    let first = store.issue_statements(m.id, &sec, now).await.unwrap();
+    assert_eq!(first.iter().map(|s| s.total_ore).collect::<Vec<_>>(), vec![24 * 67_500], "Saturday: every hour outside");
+    let monday = domain::time::from_local_input("2026-11-30T09:00").unwrap();
+    store.set_shift_plan(m.id, &[plan_shift(monday, 4, 6, vec![("0147", 6)])], 1.0, &staffing, now).await.unwrap();
+    let withdrawn = store.issue_statements(m.id, &sec, now).await.unwrap();
+    assert_eq!(withdrawn.len(), 1, "{withdrawn:?}");
+    assert_eq!((withdrawn[0].total_ore, withdrawn[0].lines.len(), withdrawn[0].replaces), (0, 0, Some(first[0].id)));
+    assert!(store.issue_statements(m.id, &sec, now).await.unwrap().is_empty(), "withdrawn once");
     let exercise = store.create_incident(&NewIncident { exercise: true, ..new_incident(&["0250"]) }, &sec, now).await.unwrap();
     store.change_status(exercise.id, &Transition::new(Status::Active, "Skift"), &sec, now).await.unwrap();
     let refused = store.issue_statements(exercise.id, &sec, now).await;

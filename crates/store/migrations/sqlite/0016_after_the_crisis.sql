@@ -35,6 +35,12 @@ CREATE TABLE evaluation_forms (
 );
 CREATE INDEX evaluation_forms_remind ON evaluation_forms (remind_at) WHERE reminded_at IS NULL;
 
+-- Incidents closed before there were evaluation forms: nobody is asked about them now.
+CREATE TABLE evaluation_not_sent (
+    incident_id BLOB PRIMARY KEY REFERENCES incidents(id)
+);
+INSERT INTO evaluation_not_sent (incident_id) SELECT id FROM incidents WHERE status = 'closed';
+
 -- Who was asked, by the digest of their link, and whether they answered: the response rate per
 -- organisation. Nothing here says which answer is whose.
 CREATE TABLE evaluation_invites (

@@ -120,7 +120,7 @@ async fn set_targets(State(s): State<AppState>, ctx: Ctx, Form(fields): Form<Vec
         }
     }
     if let Some(m) = field(&fields, "callback_agreed_min") {
-        t.callback_agreed_s = m.parse::<i64>().map_err(|_| bad("callback_agreed_s"))? * 60;
+        t.callback_agreed_s = m.parse::<i64>().ok().and_then(|m| m.checked_mul(60)).ok_or_else(|| bad("callback_agreed_s"))?;
     }
     s.app.set_kpi_targets(&ctx.caller.actor(), t).await.map_err(&err)?;
     Ok(back_to(&format!("{PATH}#h-targets")))

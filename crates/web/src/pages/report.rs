@@ -194,7 +194,8 @@ fn form_results(ctx: &Ctx, f: &FormResults) -> Markup {
         h3 { (f.title) }
         p { (crate::i18n::tf(ctx.lang, "report.response", &[("answered", &f.answered.to_string()), ("asked", &f.asked.to_string()), ("rate", &rate)])) }
         @if f.response.len() > 1 { ul { @for r in &f.response { li { (r.org) ": " (r.answered) "/" (r.asked) } } } }
-        @for q in &f.questions {
+        @if !f.visible { p { (crate::i18n::tf(ctx.lang, "report.results_later", &[("date", &domain::time::format_danish(f.results_from))])) } }
+        @else { @for q in &f.questions {
             h4 { (q.text) }
             @if !q.shown { p { (crate::i18n::tf(ctx.lang, "report.too_few", &[("n", &q.answers.to_string()), ("min", &domain::evaluation::MIN_ANSWERS.to_string())])) } }
             @else {
@@ -208,6 +209,7 @@ fn form_results(ctx: &Ctx, f: &FormResults) -> Markup {
                 }
                 @if !q.texts.is_empty() { ul.free-texts { @for t in &q.texts { li { (t) } } } }
             }
+        }
         }
     }
 }
@@ -353,7 +355,10 @@ pub fn pdf(ctx: &Ctx, r: &Report) -> Vec<u8> {
     for f in &r.evaluation.forms {
         d.text(&f.title, 12.0, true, 0.0);
         d.para(&format!("{}/{}", f.answered, f.asked));
-        for q in &f.questions {
+        if !f.visible {
+            d.para(&crate::i18n::tf(lang, "report.results_later", &[("date", &domain::time::format_danish(f.results_from))]));
+        }
+        for q in f.questions.iter().filter(|_| f.visible) {
             d.text(&q.text, 10.0, true, 10.0);
             if !q.shown {
                 d.text(
