@@ -120,7 +120,11 @@ async fn a_closed_crisis_is_evaluated_measured_reported_and_billed() {
             // answer would tell what it said, so only the response shows.
             let (_, e) = kit.call("GET", &format!("/api/v1/incidents/{id}/evaluation"), kit.token(Role::CrisisLeader), None).await;
             let agents = e["forms"].as_array().unwrap().iter().find(|f| f["audience"] == "agents").unwrap();
-            assert_eq!((&agents["visible"], &agents["answered"], &agents["questions"][0]["answers"]), (&json!(false), &json!(5), &json!(0)), "{agents}");
+            assert_eq!(
+                (&agents["visible"], &agents["answered"], &agents["questions"][0]["answers"]),
+                (&json!(false), &json!(5), &json!(0)),
+                "{agents}"
+            );
         }
     }
     let (s, v) = kit
