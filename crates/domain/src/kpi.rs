@@ -147,6 +147,7 @@ impl Targets {
 
 /// One part of a KPI: a day's service level, a situation's inquiries, an organisation's hours.
 #[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
+#[schema(as = KpiPart)]
 pub struct Part {
     pub label: String,
     pub value: f64,
