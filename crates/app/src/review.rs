@@ -153,9 +153,8 @@ impl App {
                     .iter()
                     .map(|(org, (asked, answered))| Response { org: org.clone(), asked: *asked, answered: *answered })
                     .collect();
-                // Shown once the form takes no more answers (closed, or everybody asked has
-                // answered): results that moved with each answer would tell what it said.
-                let visible = f.closes_at <= now() || response.iter().all(|r| r.answered == r.asked);
+                let (asked, answered) = response.iter().fold((0, 0), |(a, b), r| (a + r.asked, b + r.answered));
+                let visible = evaluation::results_visible(f.closes_at, now(), asked, answered);
                 let answers = if visible { f.answers.as_slice() } else { &[] };
                 FormResults {
                     visible,
@@ -164,8 +163,8 @@ impl App {
                     title: f.template.title.clone(),
                     sent_at: f.sent_at,
                     reminded_at: f.reminded_at,
-                    asked: response.iter().map(|r| r.asked).sum(),
-                    answered: response.iter().map(|r| r.answered).sum(),
+                    asked,
+                    answered,
                     questions: evaluation::results(&f.template, answers, texts),
                     response,
                 }

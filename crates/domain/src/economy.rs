@@ -463,6 +463,12 @@ pub fn statements_csv(all: &[Statement], org_name: impl Fn(&str) -> String) -> S
     crate::export::csv(&header, rows)
 }
 
+/// DKK as øre, for an amount typed in kroner; `None` when it is no amount (the tariff's check
+/// then names its field).
+pub fn ore(kroner: f64) -> Option<Ore> {
+    (kroner.is_finite() && (0.0..=1_000_000.0).contains(&kroner)).then(|| (kroner * 100.0).round() as Ore)
+}
+
 /// Øre as DKK, for the statements' `*_dkk` fields.
 pub fn dkk(amount: Ore) -> f64 {
     amount as f64 / 100.0

@@ -115,6 +115,12 @@ impl Template {
     }
 }
 
+/// Whether a form's results may be shown: once it takes no more answers (closed, or everybody
+/// asked has answered). Results that moved with each answer would tell what that answer said.
+pub fn results_visible(closes_at: time::OffsetDateTime, now: time::OffsetDateTime, asked: usize, answered: usize) -> bool {
+    closes_at <= now || answered >= asked
+}
+
 /// Whether a question's result may be shown: from [`MIN_ANSWERS`] answers.
 pub fn shown(answers: usize) -> bool {
     answers >= MIN_ANSWERS

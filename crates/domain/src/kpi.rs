@@ -199,6 +199,38 @@ pub struct Record {
     pub agent_seconds: Vec<(String, i64)>,
 }
 
+/// Agent-seconds of a shift plan by organisation (`name` gives an organisation's name): each
+/// member's base seats and awarded bids, and the seats no member staffed, the contact centre's own.
+pub fn agent_seconds(shifts: &[crate::shifts::Shift], name: impl Fn(&str) -> String) -> Vec<(String, i64)> {
+    let mut out = Vec::new();
+    for s in shifts {
+        let long = (s.end - s.start).whole_seconds();
+        for m in &s.members {
+            out.push((name(&m.org), long * i64::from(m.base + m.awarded)));
+        }
+        let own = s.agents.saturating_sub(s.rostered());
+        if own > 0 {
+            out.push(("Kontaktcentret".to_string(), long * i64::from(own)));
+        }
+    }
+    out
+}
+
+/// The agents' inquiries (their situations; `None`: not covered) and the number the chatbot
+/// handed over, from every inquiry's situation and text.
+pub fn split_inquiries(all: Vec<(Option<String>, String)>) -> (Vec<Option<String>>, i64) {
+    use crate::handover::{ChatOrigin, chatbot_question};
+    let (mut agents, mut handed_over) = (Vec::new(), 0);
+    for (situation, text) in all {
+        match chatbot_question(&text) {
+            Some((ChatOrigin::HandedOver, _)) => handed_over += 1,
+            Some((ChatOrigin::LowConfidence, _)) => {}
+            None => agents.push(situation),
+        }
+    }
+    (agents, handed_over)
+}
+
 fn share(part: i64, whole: i64) -> Option<f64> {
     (whole > 0).then(|| part as f64 / whole as f64)
 }

@@ -116,6 +116,11 @@ pub fn rfc3339(t: OffsetDateTime) -> String {
 // A calendar day as JSON writes it: `2027-01-01`.
 time::serde::format_description!(pub date, Date, "[year]-[month]-[day]");
 
+/// A calendar day typed as `2027-01-01`.
+pub fn parse_date(s: &str) -> Option<time::Date> {
+    time::Date::parse(s.trim(), &time::macros::format_description!("[year]-[month]-[day]")).ok()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -4,7 +4,6 @@
 
 use crate::backend::prelude::*;
 use domain::event::AdminChange;
-use domain::handover::{ChatOrigin, chatbot_question};
 use domain::kpi::{Published, Record, Targets};
 
 #[derive(sqlx::FromRow)]
@@ -60,27 +59,8 @@ operations! {
             let shifts = shifts_in(&mut conn, incident_id).await?;
             let names: Vec<(String, String)> = sqlx::query_as("SELECT code, name FROM organisations").fetch_all(&mut *conn).await?;
             let name = |code: &str| names.iter().find(|(c, _)| c == code).map_or(code.to_string(), |(_, n)| n.clone());
-            let mut agent_seconds = Vec::new();
-            for s in &shifts {
-                let long = (s.end - s.start).whole_seconds();
-                for m in &s.members {
-                    agent_seconds.push((name(&m.org), long * i64::from(m.base + m.awarded)));
-                }
-                // Seats no member staffed are the contact centre's own.
-                let own = s.agents.saturating_sub(s.rostered());
-                if own > 0 {
-                    agent_seconds.push(("Kontaktcentret".to_string(), long * i64::from(own)));
-                }
-            }
-            let mut handed_over = 0;
-            let mut agents = Vec::new();
-            for (situation, text) in inquiries {
-                match chatbot_question(&text) {
-                    Some((ChatOrigin::HandedOver, _)) => handed_over += 1,
-                    Some((ChatOrigin::LowConfidence, _)) => {}
-                    None => agents.push(situation),
-                }
-            }
+            let agent_seconds = domain::kpi::agent_seconds(&shifts, name);
+            let (agents, handed_over) = domain::kpi::split_inquiries(inquiries);
             Ok(Record {
                 created_at: Some(times.created_at),
                 activated_at: times.activated_at,

@@ -74,11 +74,10 @@ impl NewTariff {
         let mut p = Problems::default();
         let mut amount = |field: &str, ore: Option<Ore>, kroner: Option<f64>| match (ore, kroner) {
             (Some(o), None) => o,
-            (None, Some(k)) if k.is_finite() && (0.0..=1_000_000.0).contains(&k) => (k * 100.0).round() as Ore,
-            (None, Some(_)) => {
+            (None, Some(k)) => domain::economy::ore(k).unwrap_or_else(|| {
                 p.add(&format!("{field}_dkk"), "an amount from 0 to 1,000,000 DKK");
                 0
-            }
+            }),
             (Some(_), Some(_)) => {
                 p.add(field, format!("give {field} in øre or {field}_dkk in DKK, not both"));
                 0

@@ -164,10 +164,10 @@ struct TariffForm {
 
 async fn add_tariff(State(s): State<AppState>, ctx: Ctx, Form(f): Form<TariffForm>) -> PageResult {
     let err = PageError::from(ctx.lang);
-    let format = time::macros::format_description!("[year]-[month]-[day]");
-    let valid_from = time::Date::parse(f.valid_from.trim(), &format)
-        .map_err(|_| err(app::Error::from(domain::DomainError::invalid("valid_from", "a day as YYYY-MM-DD"))))?;
-    let ore = |k: f64| if k.is_finite() { (k * 100.0).round() as i64 } else { -1 };
+    let valid_from = domain::time::parse_date(&f.valid_from)
+        .ok_or_else(|| err(app::Error::from(domain::DomainError::invalid("valid_from", "a day as YYYY-MM-DD"))))?;
+    // An amount that is none is refused by the tariff's check, by its field.
+    let ore = |k: f64| domain::economy::ore(k).unwrap_or(-1);
     let t = Tariff {
         valid_from,
         activation_fee: ore(f.activation_fee),

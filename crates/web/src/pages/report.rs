@@ -273,9 +273,8 @@ struct ActionForm {
 }
 
 fn day(lang: Lang, s: &str) -> Result<time::Date, PageError> {
-    let format = time::macros::format_description!("[year]-[month]-[day]");
-    time::Date::parse(s.trim(), &format)
-        .map_err(|_| PageError::from(lang)(app::Error::from(domain::DomainError::invalid("due", "a day as YYYY-MM-DD"))))
+    domain::time::parse_date(s)
+        .ok_or_else(|| PageError::from(lang)(app::Error::from(domain::DomainError::invalid("due", "a day as YYYY-MM-DD"))))
 }
 
 async fn add_action(State(s): State<AppState>, ctx: Ctx, Path(id): Path<Uuid>, Form(f): Form<ActionForm>) -> PageResult {
